@@ -1,0 +1,1803 @@
+import * as $protobuf from "protobufjs";
+import Long = require("long");
+
+/** Namespace livemig. */
+export namespace livemig {
+
+    /**
+     * Properties of a Frame.
+     * @deprecated Use livemig.Frame.$Properties instead.
+     */
+    interface IFrame extends livemig.Frame.$Properties {
+    }
+
+    /** Represents a Frame. */
+    class Frame {
+
+        /**
+         * Constructs a new Frame.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.Frame.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Frame header. */
+        header?: (livemig.StreamHeader.$Properties|null);
+
+        /** Frame configuration. */
+        configuration?: (livemig.Configuration.$Properties|null);
+
+        /** Frame section. */
+        section?: (livemig.Section.$Properties|null);
+
+        /** Frame command. */
+        command?: (livemig.Command.$Properties|null);
+
+        /** Frame verify. */
+        verify?: (livemig.Verify.$Properties|null);
+
+        /** Frame eof. */
+        eof?: (livemig.Eof.$Properties|null);
+
+        /** Frame payloadLength. */
+        payloadLength: number;
+
+        /** Frame body. */
+        body?: ("header"|"configuration"|"section"|"command"|"verify"|"eof");
+
+        /**
+         * Creates a new Frame instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Frame instance
+         */
+        static create(properties: livemig.Frame.$Shape): livemig.Frame & livemig.Frame.$Shape;
+        static create(properties?: livemig.Frame.$Properties): livemig.Frame;
+
+        /**
+         * Encodes the specified Frame message. Does not implicitly {@link livemig.Frame.verify|verify} messages.
+         * @param message Frame message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.Frame.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Frame message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.Frame & livemig.Frame.$Shape} Frame
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.Frame & livemig.Frame.$Shape;
+
+        /**
+         * Gets the type url for Frame
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Frame {
+
+        /** Properties of a Frame. */
+        interface $Properties {
+
+            /** Frame header */
+            header?: (livemig.StreamHeader.$Properties|null);
+
+            /** Frame configuration */
+            configuration?: (livemig.Configuration.$Properties|null);
+
+            /** Frame section */
+            section?: (livemig.Section.$Properties|null);
+
+            /** Frame command */
+            command?: (livemig.Command.$Properties|null);
+
+            /** Frame verify */
+            verify?: (livemig.Verify.$Properties|null);
+
+            /** Frame eof */
+            eof?: (livemig.Eof.$Properties|null);
+
+            /** Frame payloadLength */
+            payloadLength?: (number|null);
+
+            /** Frame body */
+            body?: ("header"|"configuration"|"section"|"command"|"verify"|"eof");
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Narrowed shape of a Frame. */
+        type $Shape = {
+          header?: livemig.StreamHeader.$Shape|null;
+          configuration?: livemig.Configuration.$Shape|null;
+          section?: livemig.Section.$Shape|null;
+          command?: livemig.Command.$Shape|null;
+          verify?: livemig.Verify.$Shape|null;
+          eof?: livemig.Eof.$Shape|null;
+          payloadLength?: number|null;
+          $unknowns?: Uint8Array[];
+        } & (
+          ({ body?: undefined; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null }|{ body?: "header"; header: livemig.StreamHeader.$Shape; configuration?: null; section?: null; command?: null; verify?: null; eof?: null }|{ body?: "configuration"; header?: null; configuration: livemig.Configuration.$Shape; section?: null; command?: null; verify?: null; eof?: null }|{ body?: "section"; header?: null; configuration?: null; section: livemig.Section.$Shape; command?: null; verify?: null; eof?: null }|{ body?: "command"; header?: null; configuration?: null; section?: null; command: livemig.Command.$Shape; verify?: null; eof?: null }|{ body?: "verify"; header?: null; configuration?: null; section?: null; command?: null; verify: livemig.Verify.$Shape; eof?: null }|{ body?: "eof"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof: livemig.Eof.$Shape })
+        );
+    }
+
+    /**
+     * Properties of a StreamHeader.
+     * @deprecated Use livemig.StreamHeader.$Properties instead.
+     */
+    interface IStreamHeader extends livemig.StreamHeader.$Properties {
+    }
+
+    /** Represents a StreamHeader. */
+    class StreamHeader {
+
+        /**
+         * Constructs a new StreamHeader.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.StreamHeader.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** StreamHeader magic. */
+        magic: number;
+
+        /** StreamHeader version. */
+        version: number;
+
+        /**
+         * Creates a new StreamHeader instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns StreamHeader instance
+         */
+        static create(properties: livemig.StreamHeader.$Shape): livemig.StreamHeader & livemig.StreamHeader.$Shape;
+        static create(properties?: livemig.StreamHeader.$Properties): livemig.StreamHeader;
+
+        /**
+         * Encodes the specified StreamHeader message. Does not implicitly {@link livemig.StreamHeader.verify|verify} messages.
+         * @param message StreamHeader message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.StreamHeader.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a StreamHeader message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.StreamHeader & livemig.StreamHeader.$Shape} StreamHeader
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.StreamHeader & livemig.StreamHeader.$Shape;
+
+        /**
+         * Gets the type url for StreamHeader
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace StreamHeader {
+
+        /** Properties of a StreamHeader. */
+        interface $Properties {
+
+            /** StreamHeader magic */
+            magic?: (number|null);
+
+            /** StreamHeader version */
+            version?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a StreamHeader. */
+        type $Shape = livemig.StreamHeader.$Properties;
+    }
+
+    /**
+     * Properties of a Configuration.
+     * @deprecated Use livemig.Configuration.$Properties instead.
+     */
+    interface IConfiguration extends livemig.Configuration.$Properties {
+    }
+
+    /** Represents a Configuration. */
+    class Configuration {
+
+        /**
+         * Constructs a new Configuration.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.Configuration.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Configuration devices. */
+        devices: livemig.DeviceConfig.$Properties[];
+
+        /** Configuration capabilities. */
+        capabilities?: (livemig.Capabilities.$Properties|null);
+
+        /**
+         * Creates a new Configuration instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Configuration instance
+         */
+        static create(properties: livemig.Configuration.$Shape): livemig.Configuration & livemig.Configuration.$Shape;
+        static create(properties?: livemig.Configuration.$Properties): livemig.Configuration;
+
+        /**
+         * Encodes the specified Configuration message. Does not implicitly {@link livemig.Configuration.verify|verify} messages.
+         * @param message Configuration message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.Configuration.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Configuration message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.Configuration & livemig.Configuration.$Shape} Configuration
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.Configuration & livemig.Configuration.$Shape;
+
+        /**
+         * Gets the type url for Configuration
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Configuration {
+
+        /** Properties of a Configuration. */
+        interface $Properties {
+
+            /** Configuration devices */
+            devices?: (livemig.DeviceConfig.$Properties[]|null);
+
+            /** Configuration capabilities */
+            capabilities?: (livemig.Capabilities.$Properties|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Configuration. */
+        type $Shape = livemig.Configuration.$Properties;
+    }
+
+    /**
+     * Properties of a Capabilities.
+     * @deprecated Use livemig.Capabilities.$Properties instead.
+     */
+    interface ICapabilities extends livemig.Capabilities.$Properties {
+    }
+
+    /** Represents a Capabilities. */
+    class Capabilities {
+
+        /**
+         * Constructs a new Capabilities.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.Capabilities.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Capabilities returnPath. */
+        returnPath: boolean;
+
+        /** Capabilities switchoverAck. */
+        switchoverAck: boolean;
+
+        /** Capabilities multifd. */
+        multifd: boolean;
+
+        /** Capabilities verify. */
+        verify: boolean;
+
+        /**
+         * Creates a new Capabilities instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Capabilities instance
+         */
+        static create(properties: livemig.Capabilities.$Shape): livemig.Capabilities & livemig.Capabilities.$Shape;
+        static create(properties?: livemig.Capabilities.$Properties): livemig.Capabilities;
+
+        /**
+         * Encodes the specified Capabilities message. Does not implicitly {@link livemig.Capabilities.verify|verify} messages.
+         * @param message Capabilities message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.Capabilities.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Capabilities message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.Capabilities & livemig.Capabilities.$Shape} Capabilities
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.Capabilities & livemig.Capabilities.$Shape;
+
+        /**
+         * Gets the type url for Capabilities
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Capabilities {
+
+        /** Properties of a Capabilities. */
+        interface $Properties {
+
+            /** Capabilities returnPath */
+            returnPath?: (boolean|null);
+
+            /** Capabilities switchoverAck */
+            switchoverAck?: (boolean|null);
+
+            /** Capabilities multifd */
+            multifd?: (boolean|null);
+
+            /** Capabilities verify */
+            verify?: (boolean|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Capabilities. */
+        type $Shape = livemig.Capabilities.$Properties;
+    }
+
+    /** DeviceType enum. */
+    enum DeviceType {
+
+        /** DEVICE_TYPE_UNSPECIFIED value */
+        DEVICE_TYPE_UNSPECIFIED = 0,
+
+        /** DEVICE_TYPE_RAM value */
+        DEVICE_TYPE_RAM = 1,
+
+        /** DEVICE_TYPE_ACCEL value */
+        DEVICE_TYPE_ACCEL = 2,
+
+        /** DEVICE_TYPE_CPU value */
+        DEVICE_TYPE_CPU = 3
+    }
+
+    /**
+     * Properties of a DeviceConfig.
+     * @deprecated Use livemig.DeviceConfig.$Properties instead.
+     */
+    interface IDeviceConfig extends livemig.DeviceConfig.$Properties {
+    }
+
+    /** Represents a DeviceConfig. */
+    class DeviceConfig {
+
+        /**
+         * Constructs a new DeviceConfig.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.DeviceConfig.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** DeviceConfig id. */
+        id: string;
+
+        /** DeviceConfig type. */
+        type: livemig.DeviceType;
+
+        /** DeviceConfig version. */
+        version: number;
+
+        /** DeviceConfig shape. */
+        shape: string;
+
+        /**
+         * Creates a new DeviceConfig instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns DeviceConfig instance
+         */
+        static create(properties: livemig.DeviceConfig.$Shape): livemig.DeviceConfig & livemig.DeviceConfig.$Shape;
+        static create(properties?: livemig.DeviceConfig.$Properties): livemig.DeviceConfig;
+
+        /**
+         * Encodes the specified DeviceConfig message. Does not implicitly {@link livemig.DeviceConfig.verify|verify} messages.
+         * @param message DeviceConfig message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.DeviceConfig.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a DeviceConfig message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.DeviceConfig & livemig.DeviceConfig.$Shape} DeviceConfig
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.DeviceConfig & livemig.DeviceConfig.$Shape;
+
+        /**
+         * Gets the type url for DeviceConfig
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace DeviceConfig {
+
+        /** Properties of a DeviceConfig. */
+        interface $Properties {
+
+            /** DeviceConfig id */
+            id?: (string|null);
+
+            /** DeviceConfig type */
+            type?: (livemig.DeviceType|null);
+
+            /** DeviceConfig version */
+            version?: (number|null);
+
+            /** DeviceConfig shape */
+            shape?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a DeviceConfig. */
+        type $Shape = livemig.DeviceConfig.$Properties;
+    }
+
+    /** SectionType enum. */
+    enum SectionType {
+
+        /** SECTION_TYPE_UNSPECIFIED value */
+        SECTION_TYPE_UNSPECIFIED = 0,
+
+        /** SECTION_START value */
+        SECTION_START = 1,
+
+        /** SECTION_PART value */
+        SECTION_PART = 2,
+
+        /** SECTION_END value */
+        SECTION_END = 3,
+
+        /** SECTION_FULL value */
+        SECTION_FULL = 4
+    }
+
+    /**
+     * Properties of a Section.
+     * @deprecated Use livemig.Section.$Properties instead.
+     */
+    interface ISection extends livemig.Section.$Properties {
+    }
+
+    /** Represents a Section. */
+    class Section {
+
+        /**
+         * Constructs a new Section.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.Section.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Section type. */
+        type: livemig.SectionType;
+
+        /** Section sectionId. */
+        sectionId: number;
+
+        /** Section deviceId. */
+        deviceId: string;
+
+        /** Section deviceType. */
+        deviceType: livemig.DeviceType;
+
+        /** Section version. */
+        version: number;
+
+        /** Section ram. */
+        ram?: (livemig.RamData.$Properties|null);
+
+        /** Section accel. */
+        accel?: (livemig.AccelData.$Properties|null);
+
+        /** Section cpu. */
+        cpu?: (livemig.CpuData.$Properties|null);
+
+        /** Section data. */
+        data?: ("ram"|"accel"|"cpu");
+
+        /**
+         * Creates a new Section instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Section instance
+         */
+        static create(properties: livemig.Section.$Shape): livemig.Section & livemig.Section.$Shape;
+        static create(properties?: livemig.Section.$Properties): livemig.Section;
+
+        /**
+         * Encodes the specified Section message. Does not implicitly {@link livemig.Section.verify|verify} messages.
+         * @param message Section message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.Section.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Section message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.Section & livemig.Section.$Shape} Section
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.Section & livemig.Section.$Shape;
+
+        /**
+         * Gets the type url for Section
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Section {
+
+        /** Properties of a Section. */
+        interface $Properties {
+
+            /** Section type */
+            type?: (livemig.SectionType|null);
+
+            /** Section sectionId */
+            sectionId?: (number|null);
+
+            /** Section deviceId */
+            deviceId?: (string|null);
+
+            /** Section deviceType */
+            deviceType?: (livemig.DeviceType|null);
+
+            /** Section version */
+            version?: (number|null);
+
+            /** Section ram */
+            ram?: (livemig.RamData.$Properties|null);
+
+            /** Section accel */
+            accel?: (livemig.AccelData.$Properties|null);
+
+            /** Section cpu */
+            cpu?: (livemig.CpuData.$Properties|null);
+
+            /** Section data */
+            data?: ("ram"|"accel"|"cpu");
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Narrowed shape of a Section. */
+        type $Shape = {
+          type?: livemig.SectionType|null;
+          sectionId?: number|null;
+          deviceId?: string|null;
+          deviceType?: livemig.DeviceType|null;
+          version?: number|null;
+          ram?: livemig.RamData.$Shape|null;
+          accel?: livemig.AccelData.$Shape|null;
+          cpu?: livemig.CpuData.$Shape|null;
+          $unknowns?: Uint8Array[];
+        } & (
+          ({ data?: undefined; ram?: null; accel?: null; cpu?: null }|{ data?: "ram"; ram: livemig.RamData.$Shape; accel?: null; cpu?: null }|{ data?: "accel"; ram?: null; accel: livemig.AccelData.$Shape; cpu?: null }|{ data?: "cpu"; ram?: null; accel?: null; cpu: livemig.CpuData.$Shape })
+        );
+    }
+
+    /**
+     * Properties of a RamData.
+     * @deprecated Use livemig.RamData.$Properties instead.
+     */
+    interface IRamData extends livemig.RamData.$Properties {
+    }
+
+    /** Represents a RamData. */
+    class RamData {
+
+        /**
+         * Constructs a new RamData.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.RamData.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** RamData normalRuns. */
+        normalRuns: number[];
+
+        /** RamData zeroRuns. */
+        zeroRuns: number[];
+
+        /** RamData pageSize. */
+        pageSize: number;
+
+        /** RamData totalBytes. */
+        totalBytes: number;
+
+        /**
+         * Creates a new RamData instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns RamData instance
+         */
+        static create(properties: livemig.RamData.$Shape): livemig.RamData & livemig.RamData.$Shape;
+        static create(properties?: livemig.RamData.$Properties): livemig.RamData;
+
+        /**
+         * Encodes the specified RamData message. Does not implicitly {@link livemig.RamData.verify|verify} messages.
+         * @param message RamData message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.RamData.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a RamData message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.RamData & livemig.RamData.$Shape} RamData
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.RamData & livemig.RamData.$Shape;
+
+        /**
+         * Gets the type url for RamData
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace RamData {
+
+        /** Properties of a RamData. */
+        interface $Properties {
+
+            /** RamData normalRuns */
+            normalRuns?: (number[]|null);
+
+            /** RamData zeroRuns */
+            zeroRuns?: (number[]|null);
+
+            /** RamData pageSize */
+            pageSize?: (number|null);
+
+            /** RamData totalBytes */
+            totalBytes?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a RamData. */
+        type $Shape = livemig.RamData.$Properties;
+    }
+
+    /** AccelChunkKind enum. */
+    enum AccelChunkKind {
+
+        /** ACCEL_CHUNK_UNSPECIFIED value */
+        ACCEL_CHUNK_UNSPECIFIED = 0,
+
+        /** ACCEL_SETUP value */
+        ACCEL_SETUP = 1,
+
+        /** ACCEL_INIT_DATA value */
+        ACCEL_INIT_DATA = 2,
+
+        /** ACCEL_RESOURCE_DATA value */
+        ACCEL_RESOURCE_DATA = 3,
+
+        /** ACCEL_DEVICE_STATE value */
+        ACCEL_DEVICE_STATE = 4,
+
+        /** ACCEL_NO_DATA value */
+        ACCEL_NO_DATA = 5
+    }
+
+    /**
+     * Properties of an AccelData.
+     * @deprecated Use livemig.AccelData.$Properties instead.
+     */
+    interface IAccelData extends livemig.AccelData.$Properties {
+    }
+
+    /** Represents an AccelData. */
+    class AccelData {
+
+        /**
+         * Constructs a new AccelData.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.AccelData.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** AccelData kind. */
+        kind: livemig.AccelChunkKind;
+
+        /** AccelData resource. */
+        resource: number;
+
+        /** AccelData offset. */
+        offset: number;
+
+        /** AccelData initDataSent. */
+        initDataSent: boolean;
+
+        /**
+         * Creates a new AccelData instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns AccelData instance
+         */
+        static create(properties: livemig.AccelData.$Shape): livemig.AccelData & livemig.AccelData.$Shape;
+        static create(properties?: livemig.AccelData.$Properties): livemig.AccelData;
+
+        /**
+         * Encodes the specified AccelData message. Does not implicitly {@link livemig.AccelData.verify|verify} messages.
+         * @param message AccelData message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.AccelData.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an AccelData message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.AccelData & livemig.AccelData.$Shape} AccelData
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.AccelData & livemig.AccelData.$Shape;
+
+        /**
+         * Gets the type url for AccelData
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace AccelData {
+
+        /** Properties of an AccelData. */
+        interface $Properties {
+
+            /** AccelData kind */
+            kind?: (livemig.AccelChunkKind|null);
+
+            /** AccelData resource */
+            resource?: (number|null);
+
+            /** AccelData offset */
+            offset?: (number|null);
+
+            /** AccelData initDataSent */
+            initDataSent?: (boolean|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an AccelData. */
+        type $Shape = livemig.AccelData.$Properties;
+    }
+
+    /**
+     * Properties of a CpuData.
+     * @deprecated Use livemig.CpuData.$Properties instead.
+     */
+    interface ICpuData extends livemig.CpuData.$Properties {
+    }
+
+    /** Represents a CpuData. */
+    class CpuData {
+
+        /**
+         * Constructs a new CpuData.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.CpuData.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** CpuData vcpus. */
+        vcpus: number;
+
+        /**
+         * Creates a new CpuData instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns CpuData instance
+         */
+        static create(properties: livemig.CpuData.$Shape): livemig.CpuData & livemig.CpuData.$Shape;
+        static create(properties?: livemig.CpuData.$Properties): livemig.CpuData;
+
+        /**
+         * Encodes the specified CpuData message. Does not implicitly {@link livemig.CpuData.verify|verify} messages.
+         * @param message CpuData message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.CpuData.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a CpuData message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.CpuData & livemig.CpuData.$Shape} CpuData
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.CpuData & livemig.CpuData.$Shape;
+
+        /**
+         * Gets the type url for CpuData
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace CpuData {
+
+        /** Properties of a CpuData. */
+        interface $Properties {
+
+            /** CpuData vcpus */
+            vcpus?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a CpuData. */
+        type $Shape = livemig.CpuData.$Properties;
+    }
+
+    /** CommandType enum. */
+    enum CommandType {
+
+        /** COMMAND_UNSPECIFIED value */
+        COMMAND_UNSPECIFIED = 0,
+
+        /** CMD_OPEN_RETURN_PATH value */
+        CMD_OPEN_RETURN_PATH = 1,
+
+        /** CMD_PING value */
+        CMD_PING = 2,
+
+        /** CMD_SWITCHOVER_START value */
+        CMD_SWITCHOVER_START = 3
+    }
+
+    /**
+     * Properties of a Command.
+     * @deprecated Use livemig.Command.$Properties instead.
+     */
+    interface ICommand extends livemig.Command.$Properties {
+    }
+
+    /** Represents a Command. */
+    class Command {
+
+        /**
+         * Constructs a new Command.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.Command.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Command type. */
+        type: livemig.CommandType;
+
+        /** Command value. */
+        value: number;
+
+        /**
+         * Creates a new Command instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Command instance
+         */
+        static create(properties: livemig.Command.$Shape): livemig.Command & livemig.Command.$Shape;
+        static create(properties?: livemig.Command.$Properties): livemig.Command;
+
+        /**
+         * Encodes the specified Command message. Does not implicitly {@link livemig.Command.verify|verify} messages.
+         * @param message Command message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.Command.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Command message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.Command & livemig.Command.$Shape} Command
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.Command & livemig.Command.$Shape;
+
+        /**
+         * Gets the type url for Command
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Command {
+
+        /** Properties of a Command. */
+        interface $Properties {
+
+            /** Command type */
+            type?: (livemig.CommandType|null);
+
+            /** Command value */
+            value?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Command. */
+        type $Shape = livemig.Command.$Properties;
+    }
+
+    /**
+     * Properties of a DeviceDigest.
+     * @deprecated Use livemig.DeviceDigest.$Properties instead.
+     */
+    interface IDeviceDigest extends livemig.DeviceDigest.$Properties {
+    }
+
+    /** Represents a DeviceDigest. */
+    class DeviceDigest {
+
+        /**
+         * Constructs a new DeviceDigest.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.DeviceDigest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** DeviceDigest deviceId. */
+        deviceId: string;
+
+        /** DeviceDigest digest. */
+        digest: Uint8Array;
+
+        /**
+         * Creates a new DeviceDigest instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns DeviceDigest instance
+         */
+        static create(properties: livemig.DeviceDigest.$Shape): livemig.DeviceDigest & livemig.DeviceDigest.$Shape;
+        static create(properties?: livemig.DeviceDigest.$Properties): livemig.DeviceDigest;
+
+        /**
+         * Encodes the specified DeviceDigest message. Does not implicitly {@link livemig.DeviceDigest.verify|verify} messages.
+         * @param message DeviceDigest message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.DeviceDigest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a DeviceDigest message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.DeviceDigest & livemig.DeviceDigest.$Shape} DeviceDigest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.DeviceDigest & livemig.DeviceDigest.$Shape;
+
+        /**
+         * Gets the type url for DeviceDigest
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace DeviceDigest {
+
+        /** Properties of a DeviceDigest. */
+        interface $Properties {
+
+            /** DeviceDigest deviceId */
+            deviceId?: (string|null);
+
+            /** DeviceDigest digest */
+            digest?: (Uint8Array|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a DeviceDigest. */
+        type $Shape = livemig.DeviceDigest.$Properties;
+    }
+
+    /**
+     * Properties of a Verify.
+     * @deprecated Use livemig.Verify.$Properties instead.
+     */
+    interface IVerify extends livemig.Verify.$Properties {
+    }
+
+    /** Represents a Verify. */
+    class Verify {
+
+        /**
+         * Constructs a new Verify.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.Verify.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Verify digests. */
+        digests: livemig.DeviceDigest.$Properties[];
+
+        /**
+         * Creates a new Verify instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Verify instance
+         */
+        static create(properties: livemig.Verify.$Shape): livemig.Verify & livemig.Verify.$Shape;
+        static create(properties?: livemig.Verify.$Properties): livemig.Verify;
+
+        /**
+         * Encodes the specified Verify message. Does not implicitly {@link livemig.Verify.verify|verify} messages.
+         * @param message Verify message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.Verify.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Verify message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.Verify & livemig.Verify.$Shape} Verify
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.Verify & livemig.Verify.$Shape;
+
+        /**
+         * Gets the type url for Verify
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Verify {
+
+        /** Properties of a Verify. */
+        interface $Properties {
+
+            /** Verify digests */
+            digests?: (livemig.DeviceDigest.$Properties[]|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Verify. */
+        type $Shape = livemig.Verify.$Properties;
+    }
+
+    /**
+     * Properties of an Eof.
+     * @deprecated Use livemig.Eof.$Properties instead.
+     */
+    interface IEof extends livemig.Eof.$Properties {
+    }
+
+    /** Represents an Eof. */
+    class Eof {
+
+        /**
+         * Constructs a new Eof.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.Eof.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /**
+         * Creates a new Eof instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Eof instance
+         */
+        static create(properties: livemig.Eof.$Shape): livemig.Eof & livemig.Eof.$Shape;
+        static create(properties?: livemig.Eof.$Properties): livemig.Eof;
+
+        /**
+         * Encodes the specified Eof message. Does not implicitly {@link livemig.Eof.verify|verify} messages.
+         * @param message Eof message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.Eof.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an Eof message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.Eof & livemig.Eof.$Shape} Eof
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.Eof & livemig.Eof.$Shape;
+
+        /**
+         * Gets the type url for Eof
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Eof {
+
+        /** Properties of an Eof. */
+        interface $Properties {
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an Eof. */
+        type $Shape = livemig.Eof.$Properties;
+    }
+
+    /**
+     * Properties of a RpMessage.
+     * @deprecated Use livemig.RpMessage.$Properties instead.
+     */
+    interface IRpMessage extends livemig.RpMessage.$Properties {
+    }
+
+    /** Represents a RpMessage. */
+    class RpMessage {
+
+        /**
+         * Constructs a new RpMessage.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.RpMessage.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** RpMessage shut. */
+        shut?: (livemig.Shut.$Properties|null);
+
+        /** RpMessage pong. */
+        pong?: (livemig.Pong.$Properties|null);
+
+        /** RpMessage switchoverAck. */
+        switchoverAck?: (livemig.SwitchoverAck.$Properties|null);
+
+        /** RpMessage resumed. */
+        resumed?: (livemig.Resumed.$Properties|null);
+
+        /** RpMessage deviceApproved. */
+        deviceApproved?: (livemig.DeviceApproved.$Properties|null);
+
+        /** RpMessage body. */
+        body?: ("shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved");
+
+        /**
+         * Creates a new RpMessage instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns RpMessage instance
+         */
+        static create(properties: livemig.RpMessage.$Shape): livemig.RpMessage & livemig.RpMessage.$Shape;
+        static create(properties?: livemig.RpMessage.$Properties): livemig.RpMessage;
+
+        /**
+         * Encodes the specified RpMessage message. Does not implicitly {@link livemig.RpMessage.verify|verify} messages.
+         * @param message RpMessage message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.RpMessage.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a RpMessage message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.RpMessage & livemig.RpMessage.$Shape} RpMessage
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.RpMessage & livemig.RpMessage.$Shape;
+
+        /**
+         * Gets the type url for RpMessage
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace RpMessage {
+
+        /** Properties of a RpMessage. */
+        interface $Properties {
+
+            /** RpMessage shut */
+            shut?: (livemig.Shut.$Properties|null);
+
+            /** RpMessage pong */
+            pong?: (livemig.Pong.$Properties|null);
+
+            /** RpMessage switchoverAck */
+            switchoverAck?: (livemig.SwitchoverAck.$Properties|null);
+
+            /** RpMessage resumed */
+            resumed?: (livemig.Resumed.$Properties|null);
+
+            /** RpMessage deviceApproved */
+            deviceApproved?: (livemig.DeviceApproved.$Properties|null);
+
+            /** RpMessage body */
+            body?: ("shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved");
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Narrowed shape of a RpMessage. */
+        type $Shape = {
+          shut?: livemig.Shut.$Shape|null;
+          pong?: livemig.Pong.$Shape|null;
+          switchoverAck?: livemig.SwitchoverAck.$Shape|null;
+          resumed?: livemig.Resumed.$Shape|null;
+          deviceApproved?: livemig.DeviceApproved.$Shape|null;
+          $unknowns?: Uint8Array[];
+        } & (
+          ({ body?: undefined; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null }|{ body?: "shut"; shut: livemig.Shut.$Shape; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null }|{ body?: "pong"; shut?: null; pong: livemig.Pong.$Shape; switchoverAck?: null; resumed?: null; deviceApproved?: null }|{ body?: "switchoverAck"; shut?: null; pong?: null; switchoverAck: livemig.SwitchoverAck.$Shape; resumed?: null; deviceApproved?: null }|{ body?: "resumed"; shut?: null; pong?: null; switchoverAck?: null; resumed: livemig.Resumed.$Shape; deviceApproved?: null }|{ body?: "deviceApproved"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved: livemig.DeviceApproved.$Shape })
+        );
+    }
+
+    /**
+     * Properties of a Shut.
+     * @deprecated Use livemig.Shut.$Properties instead.
+     */
+    interface IShut extends livemig.Shut.$Properties {
+    }
+
+    /** Represents a Shut. */
+    class Shut {
+
+        /**
+         * Constructs a new Shut.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.Shut.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Shut ok. */
+        ok: boolean;
+
+        /** Shut code. */
+        code: string;
+
+        /** Shut reason. */
+        reason: string;
+
+        /**
+         * Creates a new Shut instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Shut instance
+         */
+        static create(properties: livemig.Shut.$Shape): livemig.Shut & livemig.Shut.$Shape;
+        static create(properties?: livemig.Shut.$Properties): livemig.Shut;
+
+        /**
+         * Encodes the specified Shut message. Does not implicitly {@link livemig.Shut.verify|verify} messages.
+         * @param message Shut message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.Shut.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Shut message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.Shut & livemig.Shut.$Shape} Shut
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.Shut & livemig.Shut.$Shape;
+
+        /**
+         * Gets the type url for Shut
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Shut {
+
+        /** Properties of a Shut. */
+        interface $Properties {
+
+            /** Shut ok */
+            ok?: (boolean|null);
+
+            /** Shut code */
+            code?: (string|null);
+
+            /** Shut reason */
+            reason?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Shut. */
+        type $Shape = livemig.Shut.$Properties;
+    }
+
+    /**
+     * Properties of a Pong.
+     * @deprecated Use livemig.Pong.$Properties instead.
+     */
+    interface IPong extends livemig.Pong.$Properties {
+    }
+
+    /** Represents a Pong. */
+    class Pong {
+
+        /**
+         * Constructs a new Pong.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.Pong.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Pong value. */
+        value: number;
+
+        /**
+         * Creates a new Pong instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Pong instance
+         */
+        static create(properties: livemig.Pong.$Shape): livemig.Pong & livemig.Pong.$Shape;
+        static create(properties?: livemig.Pong.$Properties): livemig.Pong;
+
+        /**
+         * Encodes the specified Pong message. Does not implicitly {@link livemig.Pong.verify|verify} messages.
+         * @param message Pong message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.Pong.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Pong message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.Pong & livemig.Pong.$Shape} Pong
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.Pong & livemig.Pong.$Shape;
+
+        /**
+         * Gets the type url for Pong
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Pong {
+
+        /** Properties of a Pong. */
+        interface $Properties {
+
+            /** Pong value */
+            value?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Pong. */
+        type $Shape = livemig.Pong.$Properties;
+    }
+
+    /**
+     * Properties of a SwitchoverAck.
+     * @deprecated Use livemig.SwitchoverAck.$Properties instead.
+     */
+    interface ISwitchoverAck extends livemig.SwitchoverAck.$Properties {
+    }
+
+    /** Represents a SwitchoverAck. */
+    class SwitchoverAck {
+
+        /**
+         * Constructs a new SwitchoverAck.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.SwitchoverAck.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /**
+         * Creates a new SwitchoverAck instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns SwitchoverAck instance
+         */
+        static create(properties: livemig.SwitchoverAck.$Shape): livemig.SwitchoverAck & livemig.SwitchoverAck.$Shape;
+        static create(properties?: livemig.SwitchoverAck.$Properties): livemig.SwitchoverAck;
+
+        /**
+         * Encodes the specified SwitchoverAck message. Does not implicitly {@link livemig.SwitchoverAck.verify|verify} messages.
+         * @param message SwitchoverAck message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.SwitchoverAck.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a SwitchoverAck message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.SwitchoverAck & livemig.SwitchoverAck.$Shape} SwitchoverAck
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.SwitchoverAck & livemig.SwitchoverAck.$Shape;
+
+        /**
+         * Gets the type url for SwitchoverAck
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace SwitchoverAck {
+
+        /** Properties of a SwitchoverAck. */
+        interface $Properties {
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a SwitchoverAck. */
+        type $Shape = livemig.SwitchoverAck.$Properties;
+    }
+
+    /**
+     * Properties of a Resumed.
+     * @deprecated Use livemig.Resumed.$Properties instead.
+     */
+    interface IResumed extends livemig.Resumed.$Properties {
+    }
+
+    /** Represents a Resumed. */
+    class Resumed {
+
+        /**
+         * Constructs a new Resumed.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.Resumed.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Resumed receiveMs. */
+        receiveMs: number;
+
+        /** Resumed loadMs. */
+        loadMs: number;
+
+        /** Resumed verifyMs. */
+        verifyMs: number;
+
+        /** Resumed devices. */
+        devices: livemig.DeviceTiming.$Properties[];
+
+        /** Resumed verified. */
+        verified: boolean;
+
+        /**
+         * Creates a new Resumed instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Resumed instance
+         */
+        static create(properties: livemig.Resumed.$Shape): livemig.Resumed & livemig.Resumed.$Shape;
+        static create(properties?: livemig.Resumed.$Properties): livemig.Resumed;
+
+        /**
+         * Encodes the specified Resumed message. Does not implicitly {@link livemig.Resumed.verify|verify} messages.
+         * @param message Resumed message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.Resumed.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Resumed message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.Resumed & livemig.Resumed.$Shape} Resumed
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.Resumed & livemig.Resumed.$Shape;
+
+        /**
+         * Gets the type url for Resumed
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Resumed {
+
+        /** Properties of a Resumed. */
+        interface $Properties {
+
+            /** Resumed receiveMs */
+            receiveMs?: (number|null);
+
+            /** Resumed loadMs */
+            loadMs?: (number|null);
+
+            /** Resumed verifyMs */
+            verifyMs?: (number|null);
+
+            /** Resumed devices */
+            devices?: (livemig.DeviceTiming.$Properties[]|null);
+
+            /** Resumed verified */
+            verified?: (boolean|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Resumed. */
+        type $Shape = livemig.Resumed.$Properties;
+    }
+
+    /**
+     * Properties of a DeviceTiming.
+     * @deprecated Use livemig.DeviceTiming.$Properties instead.
+     */
+    interface IDeviceTiming extends livemig.DeviceTiming.$Properties {
+    }
+
+    /** Represents a DeviceTiming. */
+    class DeviceTiming {
+
+        /**
+         * Constructs a new DeviceTiming.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.DeviceTiming.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** DeviceTiming deviceId. */
+        deviceId: string;
+
+        /** DeviceTiming loadMs. */
+        loadMs: number;
+
+        /**
+         * Creates a new DeviceTiming instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns DeviceTiming instance
+         */
+        static create(properties: livemig.DeviceTiming.$Shape): livemig.DeviceTiming & livemig.DeviceTiming.$Shape;
+        static create(properties?: livemig.DeviceTiming.$Properties): livemig.DeviceTiming;
+
+        /**
+         * Encodes the specified DeviceTiming message. Does not implicitly {@link livemig.DeviceTiming.verify|verify} messages.
+         * @param message DeviceTiming message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.DeviceTiming.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a DeviceTiming message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.DeviceTiming & livemig.DeviceTiming.$Shape} DeviceTiming
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.DeviceTiming & livemig.DeviceTiming.$Shape;
+
+        /**
+         * Gets the type url for DeviceTiming
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace DeviceTiming {
+
+        /** Properties of a DeviceTiming. */
+        interface $Properties {
+
+            /** DeviceTiming deviceId */
+            deviceId?: (string|null);
+
+            /** DeviceTiming loadMs */
+            loadMs?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a DeviceTiming. */
+        type $Shape = livemig.DeviceTiming.$Properties;
+    }
+
+    /**
+     * Properties of a DeviceApproved.
+     * @deprecated Use livemig.DeviceApproved.$Properties instead.
+     */
+    interface IDeviceApproved extends livemig.DeviceApproved.$Properties {
+    }
+
+    /** Represents a DeviceApproved. */
+    class DeviceApproved {
+
+        /**
+         * Constructs a new DeviceApproved.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.DeviceApproved.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** DeviceApproved deviceId. */
+        deviceId: string;
+
+        /** DeviceApproved ms. */
+        ms: number;
+
+        /**
+         * Creates a new DeviceApproved instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns DeviceApproved instance
+         */
+        static create(properties: livemig.DeviceApproved.$Shape): livemig.DeviceApproved & livemig.DeviceApproved.$Shape;
+        static create(properties?: livemig.DeviceApproved.$Properties): livemig.DeviceApproved;
+
+        /**
+         * Encodes the specified DeviceApproved message. Does not implicitly {@link livemig.DeviceApproved.verify|verify} messages.
+         * @param message DeviceApproved message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.DeviceApproved.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a DeviceApproved message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.DeviceApproved & livemig.DeviceApproved.$Shape} DeviceApproved
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.DeviceApproved & livemig.DeviceApproved.$Shape;
+
+        /**
+         * Gets the type url for DeviceApproved
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace DeviceApproved {
+
+        /** Properties of a DeviceApproved. */
+        interface $Properties {
+
+            /** DeviceApproved deviceId */
+            deviceId?: (string|null);
+
+            /** DeviceApproved ms */
+            ms?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a DeviceApproved. */
+        type $Shape = livemig.DeviceApproved.$Properties;
+    }
+}

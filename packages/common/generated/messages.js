@@ -1,0 +1,4258 @@
+/*eslint-disable block-scoped-var, id-length, no-control-regex, no-magic-numbers, no-mixed-operators, no-prototype-builtins, no-redeclare, no-shadow, no-var, sort-vars, default-case, jsdoc/require-param*/
+"use strict";
+
+var $protobuf = require("protobufjs/minimal");
+
+// Common aliases
+var $Reader = $protobuf.Reader, $Writer = $protobuf.Writer, $util = $protobuf.util;
+var $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError;
+
+// Exported root namespace
+var $root = $protobuf.roots["default"] || ($protobuf.roots["default"] = {});
+
+$root.livemig = (function() {
+
+    /**
+     * Namespace livemig.
+     * @exports livemig
+     * @namespace
+     */
+    var livemig = {};
+
+    livemig.Frame = (function() {
+
+        /**
+         * Properties of a Frame.
+         * @typedef {Object} livemig.Frame.$Properties
+         * @property {livemig.StreamHeader.$Properties|null} [header] Frame header
+         * @property {livemig.Configuration.$Properties|null} [configuration] Frame configuration
+         * @property {livemig.Section.$Properties|null} [section] Frame section
+         * @property {livemig.Command.$Properties|null} [command] Frame command
+         * @property {livemig.Verify.$Properties|null} [verify] Frame verify
+         * @property {livemig.Eof.$Properties|null} [eof] Frame eof
+         * @property {number|null} [payloadLength] Frame payloadLength
+         * @property {"header"|"configuration"|"section"|"command"|"verify"|"eof"} [body] Frame body
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Frame.
+         * @memberof livemig
+         * @interface IFrame
+         * @augments livemig.Frame.$Properties
+         * @deprecated Use livemig.Frame.$Properties instead.
+         */
+
+        /**
+         * Narrowed shape of a Frame.
+         * @typedef {{
+         *   header?: livemig.StreamHeader.$Shape|null;
+         *   configuration?: livemig.Configuration.$Shape|null;
+         *   section?: livemig.Section.$Shape|null;
+         *   command?: livemig.Command.$Shape|null;
+         *   verify?: livemig.Verify.$Shape|null;
+         *   eof?: livemig.Eof.$Shape|null;
+         *   payloadLength?: number|null;
+         *   $unknowns?: Array.<Uint8Array>;
+         * } & (
+         *   ({ body?: undefined; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null }|{ body?: "header"; header: livemig.StreamHeader.$Shape; configuration?: null; section?: null; command?: null; verify?: null; eof?: null }|{ body?: "configuration"; header?: null; configuration: livemig.Configuration.$Shape; section?: null; command?: null; verify?: null; eof?: null }|{ body?: "section"; header?: null; configuration?: null; section: livemig.Section.$Shape; command?: null; verify?: null; eof?: null }|{ body?: "command"; header?: null; configuration?: null; section?: null; command: livemig.Command.$Shape; verify?: null; eof?: null }|{ body?: "verify"; header?: null; configuration?: null; section?: null; command?: null; verify: livemig.Verify.$Shape; eof?: null }|{ body?: "eof"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof: livemig.Eof.$Shape })
+         * )} livemig.Frame.$Shape
+         */
+
+        /**
+         * Constructs a new Frame.
+         * @memberof livemig
+         * @classdesc Represents a Frame.
+         * @constructor
+         * @param {livemig.Frame.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var Frame = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Frame header.
+         * @member {livemig.StreamHeader.$Properties|null|undefined} header
+         * @memberof livemig.Frame
+         * @instance
+         */
+        Frame.prototype.header = null;
+
+        /**
+         * Frame configuration.
+         * @member {livemig.Configuration.$Properties|null|undefined} configuration
+         * @memberof livemig.Frame
+         * @instance
+         */
+        Frame.prototype.configuration = null;
+
+        /**
+         * Frame section.
+         * @member {livemig.Section.$Properties|null|undefined} section
+         * @memberof livemig.Frame
+         * @instance
+         */
+        Frame.prototype.section = null;
+
+        /**
+         * Frame command.
+         * @member {livemig.Command.$Properties|null|undefined} command
+         * @memberof livemig.Frame
+         * @instance
+         */
+        Frame.prototype.command = null;
+
+        /**
+         * Frame verify.
+         * @member {livemig.Verify.$Properties|null|undefined} verify
+         * @memberof livemig.Frame
+         * @instance
+         */
+        Frame.prototype.verify = null;
+
+        /**
+         * Frame eof.
+         * @member {livemig.Eof.$Properties|null|undefined} eof
+         * @memberof livemig.Frame
+         * @instance
+         */
+        Frame.prototype.eof = null;
+
+        /**
+         * Frame payloadLength.
+         * @member {number} payloadLength
+         * @memberof livemig.Frame
+         * @instance
+         */
+        Frame.prototype.payloadLength = 0;
+
+        // OneOf field names bound to virtual getters and setters
+        var $oneOfFields;
+
+        /**
+         * Frame body.
+         * @member {"header"|"configuration"|"section"|"command"|"verify"|"eof"|undefined} body
+         * @memberof livemig.Frame
+         * @instance
+         */
+        $Object.defineProperty(Frame.prototype, "body", {
+            get: $util.oneOfGetter($oneOfFields = ["header", "configuration", "section", "command", "verify", "eof"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        /**
+         * Creates a new Frame instance using the specified properties.
+         * @function create
+         * @memberof livemig.Frame
+         * @static
+         * @param {livemig.Frame.$Properties=} [properties] Properties to set
+         * @returns {livemig.Frame} Frame instance
+         * @type {{
+         *   (properties: livemig.Frame.$Shape): livemig.Frame & livemig.Frame.$Shape;
+         *   (properties?: livemig.Frame.$Properties): livemig.Frame;
+         * }}
+         */
+        Frame.create = function(properties) {
+            return new Frame(properties);
+        };
+
+        /**
+         * Encodes the specified Frame message. Does not implicitly {@link livemig.Frame.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.Frame
+         * @static
+         * @param {livemig.Frame.$Properties} message Frame message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Frame.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.header != null && $Object.hasOwnProperty.call(message, "header"))
+                $root.livemig.StreamHeader.encode(message.header, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+            if (message.configuration != null && $Object.hasOwnProperty.call(message, "configuration"))
+                $root.livemig.Configuration.encode(message.configuration, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.section != null && $Object.hasOwnProperty.call(message, "section"))
+                $root.livemig.Section.encode(message.section, writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+            if (message.command != null && $Object.hasOwnProperty.call(message, "command"))
+                $root.livemig.Command.encode(message.command, writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
+            if (message.verify != null && $Object.hasOwnProperty.call(message, "verify"))
+                $root.livemig.Verify.encode(message.verify, writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
+            if (message.eof != null && $Object.hasOwnProperty.call(message, "eof"))
+                $root.livemig.Eof.encode(message.eof, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+            if (message.payloadLength != null && $Object.hasOwnProperty.call(message, "payloadLength") && message.payloadLength !== 0)
+                writer.uint32(/* id 15, wireType 0 =*/120).uint32(message.payloadLength);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Frame message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.Frame
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.Frame & livemig.Frame.$Shape} Frame
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Frame.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.Frame();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        message.header = $root.livemig.StreamHeader.decode(reader, reader.size(), $undefined, _depth + 1, message.header);
+                        message.body = "header";
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        message.configuration = $root.livemig.Configuration.decode(reader, reader.size(), $undefined, _depth + 1, message.configuration);
+                        message.body = "configuration";
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        message.section = $root.livemig.Section.decode(reader, reader.size(), $undefined, _depth + 1, message.section);
+                        message.body = "section";
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        message.command = $root.livemig.Command.decode(reader, reader.size(), $undefined, _depth + 1, message.command);
+                        message.body = "command";
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        message.verify = $root.livemig.Verify.decode(reader, reader.size(), $undefined, _depth + 1, message.verify);
+                        message.body = "verify";
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        message.eof = $root.livemig.Eof.decode(reader, reader.size(), $undefined, _depth + 1, message.eof);
+                        message.body = "eof";
+                        continue;
+                    }
+                case 15: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.payloadLength = value;
+                        else
+                            delete message.payloadLength;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Frame
+         * @function getTypeUrl
+         * @memberof livemig.Frame
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Frame.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.Frame";
+        };
+
+        return Frame;
+    })();
+
+    livemig.StreamHeader = (function() {
+
+        /**
+         * Properties of a StreamHeader.
+         * @typedef {Object} livemig.StreamHeader.$Properties
+         * @property {number|null} [magic] StreamHeader magic
+         * @property {number|null} [version] StreamHeader version
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a StreamHeader.
+         * @memberof livemig
+         * @interface IStreamHeader
+         * @augments livemig.StreamHeader.$Properties
+         * @deprecated Use livemig.StreamHeader.$Properties instead.
+         */
+
+        /**
+         * Shape of a StreamHeader.
+         * @typedef {livemig.StreamHeader.$Properties} livemig.StreamHeader.$Shape
+         */
+
+        /**
+         * Constructs a new StreamHeader.
+         * @memberof livemig
+         * @classdesc Represents a StreamHeader.
+         * @constructor
+         * @param {livemig.StreamHeader.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var StreamHeader = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * StreamHeader magic.
+         * @member {number} magic
+         * @memberof livemig.StreamHeader
+         * @instance
+         */
+        StreamHeader.prototype.magic = 0;
+
+        /**
+         * StreamHeader version.
+         * @member {number} version
+         * @memberof livemig.StreamHeader
+         * @instance
+         */
+        StreamHeader.prototype.version = 0;
+
+        /**
+         * Creates a new StreamHeader instance using the specified properties.
+         * @function create
+         * @memberof livemig.StreamHeader
+         * @static
+         * @param {livemig.StreamHeader.$Properties=} [properties] Properties to set
+         * @returns {livemig.StreamHeader} StreamHeader instance
+         * @type {{
+         *   (properties: livemig.StreamHeader.$Shape): livemig.StreamHeader & livemig.StreamHeader.$Shape;
+         *   (properties?: livemig.StreamHeader.$Properties): livemig.StreamHeader;
+         * }}
+         */
+        StreamHeader.create = function(properties) {
+            return new StreamHeader(properties);
+        };
+
+        /**
+         * Encodes the specified StreamHeader message. Does not implicitly {@link livemig.StreamHeader.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.StreamHeader
+         * @static
+         * @param {livemig.StreamHeader.$Properties} message StreamHeader message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        StreamHeader.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.magic != null && $Object.hasOwnProperty.call(message, "magic") && message.magic !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.magic);
+            if (message.version != null && $Object.hasOwnProperty.call(message, "version") && message.version !== 0)
+                writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.version);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a StreamHeader message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.StreamHeader
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.StreamHeader & livemig.StreamHeader.$Shape} StreamHeader
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        StreamHeader.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.StreamHeader();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.magic = value;
+                        else
+                            delete message.magic;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.version = value;
+                        else
+                            delete message.version;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for StreamHeader
+         * @function getTypeUrl
+         * @memberof livemig.StreamHeader
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        StreamHeader.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.StreamHeader";
+        };
+
+        return StreamHeader;
+    })();
+
+    livemig.Configuration = (function() {
+
+        /**
+         * Properties of a Configuration.
+         * @typedef {Object} livemig.Configuration.$Properties
+         * @property {Array.<livemig.DeviceConfig.$Properties>|null} [devices] Configuration devices
+         * @property {livemig.Capabilities.$Properties|null} [capabilities] Configuration capabilities
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Configuration.
+         * @memberof livemig
+         * @interface IConfiguration
+         * @augments livemig.Configuration.$Properties
+         * @deprecated Use livemig.Configuration.$Properties instead.
+         */
+
+        /**
+         * Shape of a Configuration.
+         * @typedef {livemig.Configuration.$Properties} livemig.Configuration.$Shape
+         */
+
+        /**
+         * Constructs a new Configuration.
+         * @memberof livemig
+         * @classdesc Represents a Configuration.
+         * @constructor
+         * @param {livemig.Configuration.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var Configuration = function (properties) {
+            this.devices = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Configuration devices.
+         * @member {Array.<livemig.DeviceConfig.$Properties>} devices
+         * @memberof livemig.Configuration
+         * @instance
+         */
+        Configuration.prototype.devices = $util.emptyArray;
+
+        /**
+         * Configuration capabilities.
+         * @member {livemig.Capabilities.$Properties|null|undefined} capabilities
+         * @memberof livemig.Configuration
+         * @instance
+         */
+        Configuration.prototype.capabilities = null;
+
+        /**
+         * Creates a new Configuration instance using the specified properties.
+         * @function create
+         * @memberof livemig.Configuration
+         * @static
+         * @param {livemig.Configuration.$Properties=} [properties] Properties to set
+         * @returns {livemig.Configuration} Configuration instance
+         * @type {{
+         *   (properties: livemig.Configuration.$Shape): livemig.Configuration & livemig.Configuration.$Shape;
+         *   (properties?: livemig.Configuration.$Properties): livemig.Configuration;
+         * }}
+         */
+        Configuration.create = function(properties) {
+            return new Configuration(properties);
+        };
+
+        /**
+         * Encodes the specified Configuration message. Does not implicitly {@link livemig.Configuration.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.Configuration
+         * @static
+         * @param {livemig.Configuration.$Properties} message Configuration message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Configuration.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.devices != null && message.devices.length)
+                for (var i = 0; i < message.devices.length; ++i)
+                    $root.livemig.DeviceConfig.encode(message.devices[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+            if (message.capabilities != null && $Object.hasOwnProperty.call(message, "capabilities"))
+                $root.livemig.Capabilities.encode(message.capabilities, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Configuration message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.Configuration
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.Configuration & livemig.Configuration.$Shape} Configuration
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Configuration.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.Configuration();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.devices && message.devices.length))
+                            message.devices = [];
+                        message.devices.push($root.livemig.DeviceConfig.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        message.capabilities = $root.livemig.Capabilities.decode(reader, reader.size(), $undefined, _depth + 1, message.capabilities);
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Configuration
+         * @function getTypeUrl
+         * @memberof livemig.Configuration
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Configuration.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.Configuration";
+        };
+
+        return Configuration;
+    })();
+
+    livemig.Capabilities = (function() {
+
+        /**
+         * Properties of a Capabilities.
+         * @typedef {Object} livemig.Capabilities.$Properties
+         * @property {boolean|null} [returnPath] Capabilities returnPath
+         * @property {boolean|null} [switchoverAck] Capabilities switchoverAck
+         * @property {boolean|null} [multifd] Capabilities multifd
+         * @property {boolean|null} [verify] Capabilities verify
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Capabilities.
+         * @memberof livemig
+         * @interface ICapabilities
+         * @augments livemig.Capabilities.$Properties
+         * @deprecated Use livemig.Capabilities.$Properties instead.
+         */
+
+        /**
+         * Shape of a Capabilities.
+         * @typedef {livemig.Capabilities.$Properties} livemig.Capabilities.$Shape
+         */
+
+        /**
+         * Constructs a new Capabilities.
+         * @memberof livemig
+         * @classdesc Represents a Capabilities.
+         * @constructor
+         * @param {livemig.Capabilities.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var Capabilities = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Capabilities returnPath.
+         * @member {boolean} returnPath
+         * @memberof livemig.Capabilities
+         * @instance
+         */
+        Capabilities.prototype.returnPath = false;
+
+        /**
+         * Capabilities switchoverAck.
+         * @member {boolean} switchoverAck
+         * @memberof livemig.Capabilities
+         * @instance
+         */
+        Capabilities.prototype.switchoverAck = false;
+
+        /**
+         * Capabilities multifd.
+         * @member {boolean} multifd
+         * @memberof livemig.Capabilities
+         * @instance
+         */
+        Capabilities.prototype.multifd = false;
+
+        /**
+         * Capabilities verify.
+         * @member {boolean} verify
+         * @memberof livemig.Capabilities
+         * @instance
+         */
+        Capabilities.prototype.verify = false;
+
+        /**
+         * Creates a new Capabilities instance using the specified properties.
+         * @function create
+         * @memberof livemig.Capabilities
+         * @static
+         * @param {livemig.Capabilities.$Properties=} [properties] Properties to set
+         * @returns {livemig.Capabilities} Capabilities instance
+         * @type {{
+         *   (properties: livemig.Capabilities.$Shape): livemig.Capabilities & livemig.Capabilities.$Shape;
+         *   (properties?: livemig.Capabilities.$Properties): livemig.Capabilities;
+         * }}
+         */
+        Capabilities.create = function(properties) {
+            return new Capabilities(properties);
+        };
+
+        /**
+         * Encodes the specified Capabilities message. Does not implicitly {@link livemig.Capabilities.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.Capabilities
+         * @static
+         * @param {livemig.Capabilities.$Properties} message Capabilities message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Capabilities.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.returnPath != null && $Object.hasOwnProperty.call(message, "returnPath") && message.returnPath !== false)
+                writer.uint32(/* id 1, wireType 0 =*/8).bool(message.returnPath);
+            if (message.switchoverAck != null && $Object.hasOwnProperty.call(message, "switchoverAck") && message.switchoverAck !== false)
+                writer.uint32(/* id 2, wireType 0 =*/16).bool(message.switchoverAck);
+            if (message.multifd != null && $Object.hasOwnProperty.call(message, "multifd") && message.multifd !== false)
+                writer.uint32(/* id 3, wireType 0 =*/24).bool(message.multifd);
+            if (message.verify != null && $Object.hasOwnProperty.call(message, "verify") && message.verify !== false)
+                writer.uint32(/* id 4, wireType 0 =*/32).bool(message.verify);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Capabilities message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.Capabilities
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.Capabilities & livemig.Capabilities.$Shape} Capabilities
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Capabilities.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.Capabilities();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.returnPath = value;
+                        else
+                            delete message.returnPath;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.switchoverAck = value;
+                        else
+                            delete message.switchoverAck;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.multifd = value;
+                        else
+                            delete message.multifd;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.verify = value;
+                        else
+                            delete message.verify;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Capabilities
+         * @function getTypeUrl
+         * @memberof livemig.Capabilities
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Capabilities.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.Capabilities";
+        };
+
+        return Capabilities;
+    })();
+
+    /**
+     * DeviceType enum.
+     * @name livemig.DeviceType
+     * @enum {number}
+     * @property {number} DEVICE_TYPE_UNSPECIFIED=0 DEVICE_TYPE_UNSPECIFIED value
+     * @property {number} DEVICE_TYPE_RAM=1 DEVICE_TYPE_RAM value
+     * @property {number} DEVICE_TYPE_ACCEL=2 DEVICE_TYPE_ACCEL value
+     * @property {number} DEVICE_TYPE_CPU=3 DEVICE_TYPE_CPU value
+     */
+    livemig.DeviceType = (function() {
+        var valuesById = $Object.create(null), values = $Object.create(valuesById);
+        values[valuesById[0] = "DEVICE_TYPE_UNSPECIFIED"] = 0;
+        values[valuesById[1] = "DEVICE_TYPE_RAM"] = 1;
+        values[valuesById[2] = "DEVICE_TYPE_ACCEL"] = 2;
+        values[valuesById[3] = "DEVICE_TYPE_CPU"] = 3;
+        return values;
+    })();
+
+    livemig.DeviceConfig = (function() {
+
+        /**
+         * Properties of a DeviceConfig.
+         * @typedef {Object} livemig.DeviceConfig.$Properties
+         * @property {string|null} [id] DeviceConfig id
+         * @property {livemig.DeviceType|null} [type] DeviceConfig type
+         * @property {number|null} [version] DeviceConfig version
+         * @property {string|null} [shape] DeviceConfig shape
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a DeviceConfig.
+         * @memberof livemig
+         * @interface IDeviceConfig
+         * @augments livemig.DeviceConfig.$Properties
+         * @deprecated Use livemig.DeviceConfig.$Properties instead.
+         */
+
+        /**
+         * Shape of a DeviceConfig.
+         * @typedef {livemig.DeviceConfig.$Properties} livemig.DeviceConfig.$Shape
+         */
+
+        /**
+         * Constructs a new DeviceConfig.
+         * @memberof livemig
+         * @classdesc Represents a DeviceConfig.
+         * @constructor
+         * @param {livemig.DeviceConfig.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var DeviceConfig = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * DeviceConfig id.
+         * @member {string} id
+         * @memberof livemig.DeviceConfig
+         * @instance
+         */
+        DeviceConfig.prototype.id = "";
+
+        /**
+         * DeviceConfig type.
+         * @member {livemig.DeviceType} type
+         * @memberof livemig.DeviceConfig
+         * @instance
+         */
+        DeviceConfig.prototype.type = 0;
+
+        /**
+         * DeviceConfig version.
+         * @member {number} version
+         * @memberof livemig.DeviceConfig
+         * @instance
+         */
+        DeviceConfig.prototype.version = 0;
+
+        /**
+         * DeviceConfig shape.
+         * @member {string} shape
+         * @memberof livemig.DeviceConfig
+         * @instance
+         */
+        DeviceConfig.prototype.shape = "";
+
+        /**
+         * Creates a new DeviceConfig instance using the specified properties.
+         * @function create
+         * @memberof livemig.DeviceConfig
+         * @static
+         * @param {livemig.DeviceConfig.$Properties=} [properties] Properties to set
+         * @returns {livemig.DeviceConfig} DeviceConfig instance
+         * @type {{
+         *   (properties: livemig.DeviceConfig.$Shape): livemig.DeviceConfig & livemig.DeviceConfig.$Shape;
+         *   (properties?: livemig.DeviceConfig.$Properties): livemig.DeviceConfig;
+         * }}
+         */
+        DeviceConfig.create = function(properties) {
+            return new DeviceConfig(properties);
+        };
+
+        /**
+         * Encodes the specified DeviceConfig message. Does not implicitly {@link livemig.DeviceConfig.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.DeviceConfig
+         * @static
+         * @param {livemig.DeviceConfig.$Properties} message DeviceConfig message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        DeviceConfig.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.id);
+            if (message.type != null && $Object.hasOwnProperty.call(message, "type") && message.type !== 0)
+                writer.uint32(/* id 2, wireType 0 =*/16).int32(message.type);
+            if (message.version != null && $Object.hasOwnProperty.call(message, "version") && message.version !== 0)
+                writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.version);
+            if (message.shape != null && $Object.hasOwnProperty.call(message, "shape") && message.shape !== "")
+                writer.uint32(/* id 4, wireType 2 =*/34).string(message.shape);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a DeviceConfig message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.DeviceConfig
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.DeviceConfig & livemig.DeviceConfig.$Shape} DeviceConfig
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        DeviceConfig.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.DeviceConfig();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.id = value;
+                        else
+                            delete message.id;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.type = value;
+                        else
+                            delete message.type;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.version = value;
+                        else
+                            delete message.version;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.shape = value;
+                        else
+                            delete message.shape;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for DeviceConfig
+         * @function getTypeUrl
+         * @memberof livemig.DeviceConfig
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        DeviceConfig.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.DeviceConfig";
+        };
+
+        return DeviceConfig;
+    })();
+
+    /**
+     * SectionType enum.
+     * @name livemig.SectionType
+     * @enum {number}
+     * @property {number} SECTION_TYPE_UNSPECIFIED=0 SECTION_TYPE_UNSPECIFIED value
+     * @property {number} SECTION_START=1 SECTION_START value
+     * @property {number} SECTION_PART=2 SECTION_PART value
+     * @property {number} SECTION_END=3 SECTION_END value
+     * @property {number} SECTION_FULL=4 SECTION_FULL value
+     */
+    livemig.SectionType = (function() {
+        var valuesById = $Object.create(null), values = $Object.create(valuesById);
+        values[valuesById[0] = "SECTION_TYPE_UNSPECIFIED"] = 0;
+        values[valuesById[1] = "SECTION_START"] = 1;
+        values[valuesById[2] = "SECTION_PART"] = 2;
+        values[valuesById[3] = "SECTION_END"] = 3;
+        values[valuesById[4] = "SECTION_FULL"] = 4;
+        return values;
+    })();
+
+    livemig.Section = (function() {
+
+        /**
+         * Properties of a Section.
+         * @typedef {Object} livemig.Section.$Properties
+         * @property {livemig.SectionType|null} [type] Section type
+         * @property {number|null} [sectionId] Section sectionId
+         * @property {string|null} [deviceId] Section deviceId
+         * @property {livemig.DeviceType|null} [deviceType] Section deviceType
+         * @property {number|null} [version] Section version
+         * @property {livemig.RamData.$Properties|null} [ram] Section ram
+         * @property {livemig.AccelData.$Properties|null} [accel] Section accel
+         * @property {livemig.CpuData.$Properties|null} [cpu] Section cpu
+         * @property {"ram"|"accel"|"cpu"} [data] Section data
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Section.
+         * @memberof livemig
+         * @interface ISection
+         * @augments livemig.Section.$Properties
+         * @deprecated Use livemig.Section.$Properties instead.
+         */
+
+        /**
+         * Narrowed shape of a Section.
+         * @typedef {{
+         *   type?: livemig.SectionType|null;
+         *   sectionId?: number|null;
+         *   deviceId?: string|null;
+         *   deviceType?: livemig.DeviceType|null;
+         *   version?: number|null;
+         *   ram?: livemig.RamData.$Shape|null;
+         *   accel?: livemig.AccelData.$Shape|null;
+         *   cpu?: livemig.CpuData.$Shape|null;
+         *   $unknowns?: Array.<Uint8Array>;
+         * } & (
+         *   ({ data?: undefined; ram?: null; accel?: null; cpu?: null }|{ data?: "ram"; ram: livemig.RamData.$Shape; accel?: null; cpu?: null }|{ data?: "accel"; ram?: null; accel: livemig.AccelData.$Shape; cpu?: null }|{ data?: "cpu"; ram?: null; accel?: null; cpu: livemig.CpuData.$Shape })
+         * )} livemig.Section.$Shape
+         */
+
+        /**
+         * Constructs a new Section.
+         * @memberof livemig
+         * @classdesc Represents a Section.
+         * @constructor
+         * @param {livemig.Section.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var Section = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Section type.
+         * @member {livemig.SectionType} type
+         * @memberof livemig.Section
+         * @instance
+         */
+        Section.prototype.type = 0;
+
+        /**
+         * Section sectionId.
+         * @member {number} sectionId
+         * @memberof livemig.Section
+         * @instance
+         */
+        Section.prototype.sectionId = 0;
+
+        /**
+         * Section deviceId.
+         * @member {string} deviceId
+         * @memberof livemig.Section
+         * @instance
+         */
+        Section.prototype.deviceId = "";
+
+        /**
+         * Section deviceType.
+         * @member {livemig.DeviceType} deviceType
+         * @memberof livemig.Section
+         * @instance
+         */
+        Section.prototype.deviceType = 0;
+
+        /**
+         * Section version.
+         * @member {number} version
+         * @memberof livemig.Section
+         * @instance
+         */
+        Section.prototype.version = 0;
+
+        /**
+         * Section ram.
+         * @member {livemig.RamData.$Properties|null|undefined} ram
+         * @memberof livemig.Section
+         * @instance
+         */
+        Section.prototype.ram = null;
+
+        /**
+         * Section accel.
+         * @member {livemig.AccelData.$Properties|null|undefined} accel
+         * @memberof livemig.Section
+         * @instance
+         */
+        Section.prototype.accel = null;
+
+        /**
+         * Section cpu.
+         * @member {livemig.CpuData.$Properties|null|undefined} cpu
+         * @memberof livemig.Section
+         * @instance
+         */
+        Section.prototype.cpu = null;
+
+        // OneOf field names bound to virtual getters and setters
+        var $oneOfFields;
+
+        /**
+         * Section data.
+         * @member {"ram"|"accel"|"cpu"|undefined} data
+         * @memberof livemig.Section
+         * @instance
+         */
+        $Object.defineProperty(Section.prototype, "data", {
+            get: $util.oneOfGetter($oneOfFields = ["ram", "accel", "cpu"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        /**
+         * Creates a new Section instance using the specified properties.
+         * @function create
+         * @memberof livemig.Section
+         * @static
+         * @param {livemig.Section.$Properties=} [properties] Properties to set
+         * @returns {livemig.Section} Section instance
+         * @type {{
+         *   (properties: livemig.Section.$Shape): livemig.Section & livemig.Section.$Shape;
+         *   (properties?: livemig.Section.$Properties): livemig.Section;
+         * }}
+         */
+        Section.create = function(properties) {
+            return new Section(properties);
+        };
+
+        /**
+         * Encodes the specified Section message. Does not implicitly {@link livemig.Section.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.Section
+         * @static
+         * @param {livemig.Section.$Properties} message Section message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Section.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.type != null && $Object.hasOwnProperty.call(message, "type") && message.type !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.type);
+            if (message.sectionId != null && $Object.hasOwnProperty.call(message, "sectionId") && message.sectionId !== 0)
+                writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.sectionId);
+            if (message.deviceId != null && $Object.hasOwnProperty.call(message, "deviceId") && message.deviceId !== "")
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.deviceId);
+            if (message.deviceType != null && $Object.hasOwnProperty.call(message, "deviceType") && message.deviceType !== 0)
+                writer.uint32(/* id 4, wireType 0 =*/32).int32(message.deviceType);
+            if (message.version != null && $Object.hasOwnProperty.call(message, "version") && message.version !== 0)
+                writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.version);
+            if (message.ram != null && $Object.hasOwnProperty.call(message, "ram"))
+                $root.livemig.RamData.encode(message.ram, writer.uint32(/* id 10, wireType 2 =*/82).fork(), _depth + 1).ldelim();
+            if (message.accel != null && $Object.hasOwnProperty.call(message, "accel"))
+                $root.livemig.AccelData.encode(message.accel, writer.uint32(/* id 11, wireType 2 =*/90).fork(), _depth + 1).ldelim();
+            if (message.cpu != null && $Object.hasOwnProperty.call(message, "cpu"))
+                $root.livemig.CpuData.encode(message.cpu, writer.uint32(/* id 12, wireType 2 =*/98).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Section message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.Section
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.Section & livemig.Section.$Shape} Section
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Section.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.Section();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.type = value;
+                        else
+                            delete message.type;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.sectionId = value;
+                        else
+                            delete message.sectionId;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.deviceId = value;
+                        else
+                            delete message.deviceId;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.deviceType = value;
+                        else
+                            delete message.deviceType;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.version = value;
+                        else
+                            delete message.version;
+                        continue;
+                    }
+                case 10: {
+                        if (wireType !== 2)
+                            break;
+                        message.ram = $root.livemig.RamData.decode(reader, reader.size(), $undefined, _depth + 1, message.ram);
+                        message.data = "ram";
+                        continue;
+                    }
+                case 11: {
+                        if (wireType !== 2)
+                            break;
+                        message.accel = $root.livemig.AccelData.decode(reader, reader.size(), $undefined, _depth + 1, message.accel);
+                        message.data = "accel";
+                        continue;
+                    }
+                case 12: {
+                        if (wireType !== 2)
+                            break;
+                        message.cpu = $root.livemig.CpuData.decode(reader, reader.size(), $undefined, _depth + 1, message.cpu);
+                        message.data = "cpu";
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Section
+         * @function getTypeUrl
+         * @memberof livemig.Section
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Section.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.Section";
+        };
+
+        return Section;
+    })();
+
+    livemig.RamData = (function() {
+
+        /**
+         * Properties of a RamData.
+         * @typedef {Object} livemig.RamData.$Properties
+         * @property {Array.<number>|null} [normalRuns] RamData normalRuns
+         * @property {Array.<number>|null} [zeroRuns] RamData zeroRuns
+         * @property {number|null} [pageSize] RamData pageSize
+         * @property {number|null} [totalBytes] RamData totalBytes
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a RamData.
+         * @memberof livemig
+         * @interface IRamData
+         * @augments livemig.RamData.$Properties
+         * @deprecated Use livemig.RamData.$Properties instead.
+         */
+
+        /**
+         * Shape of a RamData.
+         * @typedef {livemig.RamData.$Properties} livemig.RamData.$Shape
+         */
+
+        /**
+         * Constructs a new RamData.
+         * @memberof livemig
+         * @classdesc Represents a RamData.
+         * @constructor
+         * @param {livemig.RamData.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var RamData = function (properties) {
+            this.normalRuns = [];
+            this.zeroRuns = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * RamData normalRuns.
+         * @member {Array.<number>} normalRuns
+         * @memberof livemig.RamData
+         * @instance
+         */
+        RamData.prototype.normalRuns = $util.emptyArray;
+
+        /**
+         * RamData zeroRuns.
+         * @member {Array.<number>} zeroRuns
+         * @memberof livemig.RamData
+         * @instance
+         */
+        RamData.prototype.zeroRuns = $util.emptyArray;
+
+        /**
+         * RamData pageSize.
+         * @member {number} pageSize
+         * @memberof livemig.RamData
+         * @instance
+         */
+        RamData.prototype.pageSize = 0;
+
+        /**
+         * RamData totalBytes.
+         * @member {number} totalBytes
+         * @memberof livemig.RamData
+         * @instance
+         */
+        RamData.prototype.totalBytes = 0;
+
+        /**
+         * Creates a new RamData instance using the specified properties.
+         * @function create
+         * @memberof livemig.RamData
+         * @static
+         * @param {livemig.RamData.$Properties=} [properties] Properties to set
+         * @returns {livemig.RamData} RamData instance
+         * @type {{
+         *   (properties: livemig.RamData.$Shape): livemig.RamData & livemig.RamData.$Shape;
+         *   (properties?: livemig.RamData.$Properties): livemig.RamData;
+         * }}
+         */
+        RamData.create = function(properties) {
+            return new RamData(properties);
+        };
+
+        /**
+         * Encodes the specified RamData message. Does not implicitly {@link livemig.RamData.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.RamData
+         * @static
+         * @param {livemig.RamData.$Properties} message RamData message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        RamData.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.normalRuns != null && message.normalRuns.length)
+                writer.uint32(/* id 1, wireType 2 =*/10).uint32s(message.normalRuns);
+            if (message.zeroRuns != null && message.zeroRuns.length)
+                writer.uint32(/* id 2, wireType 2 =*/18).uint32s(message.zeroRuns);
+            if (message.pageSize != null && $Object.hasOwnProperty.call(message, "pageSize") && message.pageSize !== 0)
+                writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.pageSize);
+            if (message.totalBytes != null && $Object.hasOwnProperty.call(message, "totalBytes") && !$Object.is(message.totalBytes, 0))
+                writer.uint32(/* id 4, wireType 1 =*/33).double(message.totalBytes);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a RamData message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.RamData
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.RamData & livemig.RamData.$Shape} RamData
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        RamData.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.RamData();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType === 2) {
+                            if (!(message.normalRuns && message.normalRuns.length))
+                                message.normalRuns = [];
+                            reader.uint32s(message.normalRuns);
+                            continue;
+                        }
+                        if (wireType !== 0)
+                            break;
+                        if (!(message.normalRuns && message.normalRuns.length))
+                            message.normalRuns = [];
+                        message.normalRuns.push(reader.uint32());
+                        continue;
+                    }
+                case 2: {
+                        if (wireType === 2) {
+                            if (!(message.zeroRuns && message.zeroRuns.length))
+                                message.zeroRuns = [];
+                            reader.uint32s(message.zeroRuns);
+                            continue;
+                        }
+                        if (wireType !== 0)
+                            break;
+                        if (!(message.zeroRuns && message.zeroRuns.length))
+                            message.zeroRuns = [];
+                        message.zeroRuns.push(reader.uint32());
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.pageSize = value;
+                        else
+                            delete message.pageSize;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.totalBytes = value;
+                        else
+                            delete message.totalBytes;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for RamData
+         * @function getTypeUrl
+         * @memberof livemig.RamData
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        RamData.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.RamData";
+        };
+
+        return RamData;
+    })();
+
+    /**
+     * AccelChunkKind enum.
+     * @name livemig.AccelChunkKind
+     * @enum {number}
+     * @property {number} ACCEL_CHUNK_UNSPECIFIED=0 ACCEL_CHUNK_UNSPECIFIED value
+     * @property {number} ACCEL_SETUP=1 ACCEL_SETUP value
+     * @property {number} ACCEL_INIT_DATA=2 ACCEL_INIT_DATA value
+     * @property {number} ACCEL_RESOURCE_DATA=3 ACCEL_RESOURCE_DATA value
+     * @property {number} ACCEL_DEVICE_STATE=4 ACCEL_DEVICE_STATE value
+     * @property {number} ACCEL_NO_DATA=5 ACCEL_NO_DATA value
+     */
+    livemig.AccelChunkKind = (function() {
+        var valuesById = $Object.create(null), values = $Object.create(valuesById);
+        values[valuesById[0] = "ACCEL_CHUNK_UNSPECIFIED"] = 0;
+        values[valuesById[1] = "ACCEL_SETUP"] = 1;
+        values[valuesById[2] = "ACCEL_INIT_DATA"] = 2;
+        values[valuesById[3] = "ACCEL_RESOURCE_DATA"] = 3;
+        values[valuesById[4] = "ACCEL_DEVICE_STATE"] = 4;
+        values[valuesById[5] = "ACCEL_NO_DATA"] = 5;
+        return values;
+    })();
+
+    livemig.AccelData = (function() {
+
+        /**
+         * Properties of an AccelData.
+         * @typedef {Object} livemig.AccelData.$Properties
+         * @property {livemig.AccelChunkKind|null} [kind] AccelData kind
+         * @property {number|null} [resource] AccelData resource
+         * @property {number|null} [offset] AccelData offset
+         * @property {boolean|null} [initDataSent] AccelData initDataSent
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an AccelData.
+         * @memberof livemig
+         * @interface IAccelData
+         * @augments livemig.AccelData.$Properties
+         * @deprecated Use livemig.AccelData.$Properties instead.
+         */
+
+        /**
+         * Shape of an AccelData.
+         * @typedef {livemig.AccelData.$Properties} livemig.AccelData.$Shape
+         */
+
+        /**
+         * Constructs a new AccelData.
+         * @memberof livemig
+         * @classdesc Represents an AccelData.
+         * @constructor
+         * @param {livemig.AccelData.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var AccelData = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * AccelData kind.
+         * @member {livemig.AccelChunkKind} kind
+         * @memberof livemig.AccelData
+         * @instance
+         */
+        AccelData.prototype.kind = 0;
+
+        /**
+         * AccelData resource.
+         * @member {number} resource
+         * @memberof livemig.AccelData
+         * @instance
+         */
+        AccelData.prototype.resource = 0;
+
+        /**
+         * AccelData offset.
+         * @member {number} offset
+         * @memberof livemig.AccelData
+         * @instance
+         */
+        AccelData.prototype.offset = 0;
+
+        /**
+         * AccelData initDataSent.
+         * @member {boolean} initDataSent
+         * @memberof livemig.AccelData
+         * @instance
+         */
+        AccelData.prototype.initDataSent = false;
+
+        /**
+         * Creates a new AccelData instance using the specified properties.
+         * @function create
+         * @memberof livemig.AccelData
+         * @static
+         * @param {livemig.AccelData.$Properties=} [properties] Properties to set
+         * @returns {livemig.AccelData} AccelData instance
+         * @type {{
+         *   (properties: livemig.AccelData.$Shape): livemig.AccelData & livemig.AccelData.$Shape;
+         *   (properties?: livemig.AccelData.$Properties): livemig.AccelData;
+         * }}
+         */
+        AccelData.create = function(properties) {
+            return new AccelData(properties);
+        };
+
+        /**
+         * Encodes the specified AccelData message. Does not implicitly {@link livemig.AccelData.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.AccelData
+         * @static
+         * @param {livemig.AccelData.$Properties} message AccelData message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        AccelData.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.kind != null && $Object.hasOwnProperty.call(message, "kind") && message.kind !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.kind);
+            if (message.resource != null && $Object.hasOwnProperty.call(message, "resource") && message.resource !== 0)
+                writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.resource);
+            if (message.offset != null && $Object.hasOwnProperty.call(message, "offset") && !$Object.is(message.offset, 0))
+                writer.uint32(/* id 3, wireType 1 =*/25).double(message.offset);
+            if (message.initDataSent != null && $Object.hasOwnProperty.call(message, "initDataSent") && message.initDataSent !== false)
+                writer.uint32(/* id 4, wireType 0 =*/32).bool(message.initDataSent);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an AccelData message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.AccelData
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.AccelData & livemig.AccelData.$Shape} AccelData
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        AccelData.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.AccelData();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.kind = value;
+                        else
+                            delete message.kind;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.resource = value;
+                        else
+                            delete message.resource;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.offset = value;
+                        else
+                            delete message.offset;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.initDataSent = value;
+                        else
+                            delete message.initDataSent;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for AccelData
+         * @function getTypeUrl
+         * @memberof livemig.AccelData
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        AccelData.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.AccelData";
+        };
+
+        return AccelData;
+    })();
+
+    livemig.CpuData = (function() {
+
+        /**
+         * Properties of a CpuData.
+         * @typedef {Object} livemig.CpuData.$Properties
+         * @property {number|null} [vcpus] CpuData vcpus
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a CpuData.
+         * @memberof livemig
+         * @interface ICpuData
+         * @augments livemig.CpuData.$Properties
+         * @deprecated Use livemig.CpuData.$Properties instead.
+         */
+
+        /**
+         * Shape of a CpuData.
+         * @typedef {livemig.CpuData.$Properties} livemig.CpuData.$Shape
+         */
+
+        /**
+         * Constructs a new CpuData.
+         * @memberof livemig
+         * @classdesc Represents a CpuData.
+         * @constructor
+         * @param {livemig.CpuData.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var CpuData = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * CpuData vcpus.
+         * @member {number} vcpus
+         * @memberof livemig.CpuData
+         * @instance
+         */
+        CpuData.prototype.vcpus = 0;
+
+        /**
+         * Creates a new CpuData instance using the specified properties.
+         * @function create
+         * @memberof livemig.CpuData
+         * @static
+         * @param {livemig.CpuData.$Properties=} [properties] Properties to set
+         * @returns {livemig.CpuData} CpuData instance
+         * @type {{
+         *   (properties: livemig.CpuData.$Shape): livemig.CpuData & livemig.CpuData.$Shape;
+         *   (properties?: livemig.CpuData.$Properties): livemig.CpuData;
+         * }}
+         */
+        CpuData.create = function(properties) {
+            return new CpuData(properties);
+        };
+
+        /**
+         * Encodes the specified CpuData message. Does not implicitly {@link livemig.CpuData.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.CpuData
+         * @static
+         * @param {livemig.CpuData.$Properties} message CpuData message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        CpuData.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.vcpus != null && $Object.hasOwnProperty.call(message, "vcpus") && message.vcpus !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.vcpus);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a CpuData message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.CpuData
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.CpuData & livemig.CpuData.$Shape} CpuData
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        CpuData.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.CpuData();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.vcpus = value;
+                        else
+                            delete message.vcpus;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for CpuData
+         * @function getTypeUrl
+         * @memberof livemig.CpuData
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        CpuData.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.CpuData";
+        };
+
+        return CpuData;
+    })();
+
+    /**
+     * CommandType enum.
+     * @name livemig.CommandType
+     * @enum {number}
+     * @property {number} COMMAND_UNSPECIFIED=0 COMMAND_UNSPECIFIED value
+     * @property {number} CMD_OPEN_RETURN_PATH=1 CMD_OPEN_RETURN_PATH value
+     * @property {number} CMD_PING=2 CMD_PING value
+     * @property {number} CMD_SWITCHOVER_START=3 CMD_SWITCHOVER_START value
+     */
+    livemig.CommandType = (function() {
+        var valuesById = $Object.create(null), values = $Object.create(valuesById);
+        values[valuesById[0] = "COMMAND_UNSPECIFIED"] = 0;
+        values[valuesById[1] = "CMD_OPEN_RETURN_PATH"] = 1;
+        values[valuesById[2] = "CMD_PING"] = 2;
+        values[valuesById[3] = "CMD_SWITCHOVER_START"] = 3;
+        return values;
+    })();
+
+    livemig.Command = (function() {
+
+        /**
+         * Properties of a Command.
+         * @typedef {Object} livemig.Command.$Properties
+         * @property {livemig.CommandType|null} [type] Command type
+         * @property {number|null} [value] Command value
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Command.
+         * @memberof livemig
+         * @interface ICommand
+         * @augments livemig.Command.$Properties
+         * @deprecated Use livemig.Command.$Properties instead.
+         */
+
+        /**
+         * Shape of a Command.
+         * @typedef {livemig.Command.$Properties} livemig.Command.$Shape
+         */
+
+        /**
+         * Constructs a new Command.
+         * @memberof livemig
+         * @classdesc Represents a Command.
+         * @constructor
+         * @param {livemig.Command.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var Command = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Command type.
+         * @member {livemig.CommandType} type
+         * @memberof livemig.Command
+         * @instance
+         */
+        Command.prototype.type = 0;
+
+        /**
+         * Command value.
+         * @member {number} value
+         * @memberof livemig.Command
+         * @instance
+         */
+        Command.prototype.value = 0;
+
+        /**
+         * Creates a new Command instance using the specified properties.
+         * @function create
+         * @memberof livemig.Command
+         * @static
+         * @param {livemig.Command.$Properties=} [properties] Properties to set
+         * @returns {livemig.Command} Command instance
+         * @type {{
+         *   (properties: livemig.Command.$Shape): livemig.Command & livemig.Command.$Shape;
+         *   (properties?: livemig.Command.$Properties): livemig.Command;
+         * }}
+         */
+        Command.create = function(properties) {
+            return new Command(properties);
+        };
+
+        /**
+         * Encodes the specified Command message. Does not implicitly {@link livemig.Command.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.Command
+         * @static
+         * @param {livemig.Command.$Properties} message Command message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Command.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.type != null && $Object.hasOwnProperty.call(message, "type") && message.type !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.type);
+            if (message.value != null && $Object.hasOwnProperty.call(message, "value") && message.value !== 0)
+                writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.value);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Command message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.Command
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.Command & livemig.Command.$Shape} Command
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Command.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.Command();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.type = value;
+                        else
+                            delete message.type;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.value = value;
+                        else
+                            delete message.value;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Command
+         * @function getTypeUrl
+         * @memberof livemig.Command
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Command.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.Command";
+        };
+
+        return Command;
+    })();
+
+    livemig.DeviceDigest = (function() {
+
+        /**
+         * Properties of a DeviceDigest.
+         * @typedef {Object} livemig.DeviceDigest.$Properties
+         * @property {string|null} [deviceId] DeviceDigest deviceId
+         * @property {Uint8Array|null} [digest] DeviceDigest digest
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a DeviceDigest.
+         * @memberof livemig
+         * @interface IDeviceDigest
+         * @augments livemig.DeviceDigest.$Properties
+         * @deprecated Use livemig.DeviceDigest.$Properties instead.
+         */
+
+        /**
+         * Shape of a DeviceDigest.
+         * @typedef {livemig.DeviceDigest.$Properties} livemig.DeviceDigest.$Shape
+         */
+
+        /**
+         * Constructs a new DeviceDigest.
+         * @memberof livemig
+         * @classdesc Represents a DeviceDigest.
+         * @constructor
+         * @param {livemig.DeviceDigest.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var DeviceDigest = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * DeviceDigest deviceId.
+         * @member {string} deviceId
+         * @memberof livemig.DeviceDigest
+         * @instance
+         */
+        DeviceDigest.prototype.deviceId = "";
+
+        /**
+         * DeviceDigest digest.
+         * @member {Uint8Array} digest
+         * @memberof livemig.DeviceDigest
+         * @instance
+         */
+        DeviceDigest.prototype.digest = $util.newBuffer([]);
+
+        /**
+         * Creates a new DeviceDigest instance using the specified properties.
+         * @function create
+         * @memberof livemig.DeviceDigest
+         * @static
+         * @param {livemig.DeviceDigest.$Properties=} [properties] Properties to set
+         * @returns {livemig.DeviceDigest} DeviceDigest instance
+         * @type {{
+         *   (properties: livemig.DeviceDigest.$Shape): livemig.DeviceDigest & livemig.DeviceDigest.$Shape;
+         *   (properties?: livemig.DeviceDigest.$Properties): livemig.DeviceDigest;
+         * }}
+         */
+        DeviceDigest.create = function(properties) {
+            return new DeviceDigest(properties);
+        };
+
+        /**
+         * Encodes the specified DeviceDigest message. Does not implicitly {@link livemig.DeviceDigest.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.DeviceDigest
+         * @static
+         * @param {livemig.DeviceDigest.$Properties} message DeviceDigest message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        DeviceDigest.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.deviceId != null && $Object.hasOwnProperty.call(message, "deviceId") && message.deviceId !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.deviceId);
+            if (message.digest != null && $Object.hasOwnProperty.call(message, "digest") && message.digest.length)
+                writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.digest);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a DeviceDigest message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.DeviceDigest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.DeviceDigest & livemig.DeviceDigest.$Shape} DeviceDigest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        DeviceDigest.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.DeviceDigest();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.deviceId = value;
+                        else
+                            delete message.deviceId;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.digest = value;
+                        else
+                            delete message.digest;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for DeviceDigest
+         * @function getTypeUrl
+         * @memberof livemig.DeviceDigest
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        DeviceDigest.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.DeviceDigest";
+        };
+
+        return DeviceDigest;
+    })();
+
+    livemig.Verify = (function() {
+
+        /**
+         * Properties of a Verify.
+         * @typedef {Object} livemig.Verify.$Properties
+         * @property {Array.<livemig.DeviceDigest.$Properties>|null} [digests] Verify digests
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Verify.
+         * @memberof livemig
+         * @interface IVerify
+         * @augments livemig.Verify.$Properties
+         * @deprecated Use livemig.Verify.$Properties instead.
+         */
+
+        /**
+         * Shape of a Verify.
+         * @typedef {livemig.Verify.$Properties} livemig.Verify.$Shape
+         */
+
+        /**
+         * Constructs a new Verify.
+         * @memberof livemig
+         * @classdesc Represents a Verify.
+         * @constructor
+         * @param {livemig.Verify.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var Verify = function (properties) {
+            this.digests = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Verify digests.
+         * @member {Array.<livemig.DeviceDigest.$Properties>} digests
+         * @memberof livemig.Verify
+         * @instance
+         */
+        Verify.prototype.digests = $util.emptyArray;
+
+        /**
+         * Creates a new Verify instance using the specified properties.
+         * @function create
+         * @memberof livemig.Verify
+         * @static
+         * @param {livemig.Verify.$Properties=} [properties] Properties to set
+         * @returns {livemig.Verify} Verify instance
+         * @type {{
+         *   (properties: livemig.Verify.$Shape): livemig.Verify & livemig.Verify.$Shape;
+         *   (properties?: livemig.Verify.$Properties): livemig.Verify;
+         * }}
+         */
+        Verify.create = function(properties) {
+            return new Verify(properties);
+        };
+
+        /**
+         * Encodes the specified Verify message. Does not implicitly {@link livemig.Verify.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.Verify
+         * @static
+         * @param {livemig.Verify.$Properties} message Verify message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Verify.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.digests != null && message.digests.length)
+                for (var i = 0; i < message.digests.length; ++i)
+                    $root.livemig.DeviceDigest.encode(message.digests[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Verify message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.Verify
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.Verify & livemig.Verify.$Shape} Verify
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Verify.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.Verify();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.digests && message.digests.length))
+                            message.digests = [];
+                        message.digests.push($root.livemig.DeviceDigest.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Verify
+         * @function getTypeUrl
+         * @memberof livemig.Verify
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Verify.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.Verify";
+        };
+
+        return Verify;
+    })();
+
+    livemig.Eof = (function() {
+
+        /**
+         * Properties of an Eof.
+         * @typedef {Object} livemig.Eof.$Properties
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an Eof.
+         * @memberof livemig
+         * @interface IEof
+         * @augments livemig.Eof.$Properties
+         * @deprecated Use livemig.Eof.$Properties instead.
+         */
+
+        /**
+         * Shape of an Eof.
+         * @typedef {livemig.Eof.$Properties} livemig.Eof.$Shape
+         */
+
+        /**
+         * Constructs a new Eof.
+         * @memberof livemig
+         * @classdesc Represents an Eof.
+         * @constructor
+         * @param {livemig.Eof.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var Eof = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Creates a new Eof instance using the specified properties.
+         * @function create
+         * @memberof livemig.Eof
+         * @static
+         * @param {livemig.Eof.$Properties=} [properties] Properties to set
+         * @returns {livemig.Eof} Eof instance
+         * @type {{
+         *   (properties: livemig.Eof.$Shape): livemig.Eof & livemig.Eof.$Shape;
+         *   (properties?: livemig.Eof.$Properties): livemig.Eof;
+         * }}
+         */
+        Eof.create = function(properties) {
+            return new Eof(properties);
+        };
+
+        /**
+         * Encodes the specified Eof message. Does not implicitly {@link livemig.Eof.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.Eof
+         * @static
+         * @param {livemig.Eof.$Properties} message Eof message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Eof.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an Eof message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.Eof
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.Eof & livemig.Eof.$Shape} Eof
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Eof.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.Eof();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                reader.skipType(tag & 7, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Eof
+         * @function getTypeUrl
+         * @memberof livemig.Eof
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Eof.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.Eof";
+        };
+
+        return Eof;
+    })();
+
+    livemig.RpMessage = (function() {
+
+        /**
+         * Properties of a RpMessage.
+         * @typedef {Object} livemig.RpMessage.$Properties
+         * @property {livemig.Shut.$Properties|null} [shut] RpMessage shut
+         * @property {livemig.Pong.$Properties|null} [pong] RpMessage pong
+         * @property {livemig.SwitchoverAck.$Properties|null} [switchoverAck] RpMessage switchoverAck
+         * @property {livemig.Resumed.$Properties|null} [resumed] RpMessage resumed
+         * @property {livemig.DeviceApproved.$Properties|null} [deviceApproved] RpMessage deviceApproved
+         * @property {"shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"} [body] RpMessage body
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a RpMessage.
+         * @memberof livemig
+         * @interface IRpMessage
+         * @augments livemig.RpMessage.$Properties
+         * @deprecated Use livemig.RpMessage.$Properties instead.
+         */
+
+        /**
+         * Narrowed shape of a RpMessage.
+         * @typedef {{
+         *   shut?: livemig.Shut.$Shape|null;
+         *   pong?: livemig.Pong.$Shape|null;
+         *   switchoverAck?: livemig.SwitchoverAck.$Shape|null;
+         *   resumed?: livemig.Resumed.$Shape|null;
+         *   deviceApproved?: livemig.DeviceApproved.$Shape|null;
+         *   $unknowns?: Array.<Uint8Array>;
+         * } & (
+         *   ({ body?: undefined; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null }|{ body?: "shut"; shut: livemig.Shut.$Shape; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null }|{ body?: "pong"; shut?: null; pong: livemig.Pong.$Shape; switchoverAck?: null; resumed?: null; deviceApproved?: null }|{ body?: "switchoverAck"; shut?: null; pong?: null; switchoverAck: livemig.SwitchoverAck.$Shape; resumed?: null; deviceApproved?: null }|{ body?: "resumed"; shut?: null; pong?: null; switchoverAck?: null; resumed: livemig.Resumed.$Shape; deviceApproved?: null }|{ body?: "deviceApproved"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved: livemig.DeviceApproved.$Shape })
+         * )} livemig.RpMessage.$Shape
+         */
+
+        /**
+         * Constructs a new RpMessage.
+         * @memberof livemig
+         * @classdesc Represents a RpMessage.
+         * @constructor
+         * @param {livemig.RpMessage.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var RpMessage = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * RpMessage shut.
+         * @member {livemig.Shut.$Properties|null|undefined} shut
+         * @memberof livemig.RpMessage
+         * @instance
+         */
+        RpMessage.prototype.shut = null;
+
+        /**
+         * RpMessage pong.
+         * @member {livemig.Pong.$Properties|null|undefined} pong
+         * @memberof livemig.RpMessage
+         * @instance
+         */
+        RpMessage.prototype.pong = null;
+
+        /**
+         * RpMessage switchoverAck.
+         * @member {livemig.SwitchoverAck.$Properties|null|undefined} switchoverAck
+         * @memberof livemig.RpMessage
+         * @instance
+         */
+        RpMessage.prototype.switchoverAck = null;
+
+        /**
+         * RpMessage resumed.
+         * @member {livemig.Resumed.$Properties|null|undefined} resumed
+         * @memberof livemig.RpMessage
+         * @instance
+         */
+        RpMessage.prototype.resumed = null;
+
+        /**
+         * RpMessage deviceApproved.
+         * @member {livemig.DeviceApproved.$Properties|null|undefined} deviceApproved
+         * @memberof livemig.RpMessage
+         * @instance
+         */
+        RpMessage.prototype.deviceApproved = null;
+
+        // OneOf field names bound to virtual getters and setters
+        var $oneOfFields;
+
+        /**
+         * RpMessage body.
+         * @member {"shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|undefined} body
+         * @memberof livemig.RpMessage
+         * @instance
+         */
+        $Object.defineProperty(RpMessage.prototype, "body", {
+            get: $util.oneOfGetter($oneOfFields = ["shut", "pong", "switchoverAck", "resumed", "deviceApproved"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        /**
+         * Creates a new RpMessage instance using the specified properties.
+         * @function create
+         * @memberof livemig.RpMessage
+         * @static
+         * @param {livemig.RpMessage.$Properties=} [properties] Properties to set
+         * @returns {livemig.RpMessage} RpMessage instance
+         * @type {{
+         *   (properties: livemig.RpMessage.$Shape): livemig.RpMessage & livemig.RpMessage.$Shape;
+         *   (properties?: livemig.RpMessage.$Properties): livemig.RpMessage;
+         * }}
+         */
+        RpMessage.create = function(properties) {
+            return new RpMessage(properties);
+        };
+
+        /**
+         * Encodes the specified RpMessage message. Does not implicitly {@link livemig.RpMessage.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.RpMessage
+         * @static
+         * @param {livemig.RpMessage.$Properties} message RpMessage message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        RpMessage.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.shut != null && $Object.hasOwnProperty.call(message, "shut"))
+                $root.livemig.Shut.encode(message.shut, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+            if (message.pong != null && $Object.hasOwnProperty.call(message, "pong"))
+                $root.livemig.Pong.encode(message.pong, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.switchoverAck != null && $Object.hasOwnProperty.call(message, "switchoverAck"))
+                $root.livemig.SwitchoverAck.encode(message.switchoverAck, writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+            if (message.resumed != null && $Object.hasOwnProperty.call(message, "resumed"))
+                $root.livemig.Resumed.encode(message.resumed, writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
+            if (message.deviceApproved != null && $Object.hasOwnProperty.call(message, "deviceApproved"))
+                $root.livemig.DeviceApproved.encode(message.deviceApproved, writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a RpMessage message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.RpMessage
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.RpMessage & livemig.RpMessage.$Shape} RpMessage
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        RpMessage.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.RpMessage();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        message.shut = $root.livemig.Shut.decode(reader, reader.size(), $undefined, _depth + 1, message.shut);
+                        message.body = "shut";
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        message.pong = $root.livemig.Pong.decode(reader, reader.size(), $undefined, _depth + 1, message.pong);
+                        message.body = "pong";
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        message.switchoverAck = $root.livemig.SwitchoverAck.decode(reader, reader.size(), $undefined, _depth + 1, message.switchoverAck);
+                        message.body = "switchoverAck";
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        message.resumed = $root.livemig.Resumed.decode(reader, reader.size(), $undefined, _depth + 1, message.resumed);
+                        message.body = "resumed";
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        message.deviceApproved = $root.livemig.DeviceApproved.decode(reader, reader.size(), $undefined, _depth + 1, message.deviceApproved);
+                        message.body = "deviceApproved";
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for RpMessage
+         * @function getTypeUrl
+         * @memberof livemig.RpMessage
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        RpMessage.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.RpMessage";
+        };
+
+        return RpMessage;
+    })();
+
+    livemig.Shut = (function() {
+
+        /**
+         * Properties of a Shut.
+         * @typedef {Object} livemig.Shut.$Properties
+         * @property {boolean|null} [ok] Shut ok
+         * @property {string|null} [code] Shut code
+         * @property {string|null} [reason] Shut reason
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Shut.
+         * @memberof livemig
+         * @interface IShut
+         * @augments livemig.Shut.$Properties
+         * @deprecated Use livemig.Shut.$Properties instead.
+         */
+
+        /**
+         * Shape of a Shut.
+         * @typedef {livemig.Shut.$Properties} livemig.Shut.$Shape
+         */
+
+        /**
+         * Constructs a new Shut.
+         * @memberof livemig
+         * @classdesc Represents a Shut.
+         * @constructor
+         * @param {livemig.Shut.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var Shut = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Shut ok.
+         * @member {boolean} ok
+         * @memberof livemig.Shut
+         * @instance
+         */
+        Shut.prototype.ok = false;
+
+        /**
+         * Shut code.
+         * @member {string} code
+         * @memberof livemig.Shut
+         * @instance
+         */
+        Shut.prototype.code = "";
+
+        /**
+         * Shut reason.
+         * @member {string} reason
+         * @memberof livemig.Shut
+         * @instance
+         */
+        Shut.prototype.reason = "";
+
+        /**
+         * Creates a new Shut instance using the specified properties.
+         * @function create
+         * @memberof livemig.Shut
+         * @static
+         * @param {livemig.Shut.$Properties=} [properties] Properties to set
+         * @returns {livemig.Shut} Shut instance
+         * @type {{
+         *   (properties: livemig.Shut.$Shape): livemig.Shut & livemig.Shut.$Shape;
+         *   (properties?: livemig.Shut.$Properties): livemig.Shut;
+         * }}
+         */
+        Shut.create = function(properties) {
+            return new Shut(properties);
+        };
+
+        /**
+         * Encodes the specified Shut message. Does not implicitly {@link livemig.Shut.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.Shut
+         * @static
+         * @param {livemig.Shut.$Properties} message Shut message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Shut.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.ok != null && $Object.hasOwnProperty.call(message, "ok") && message.ok !== false)
+                writer.uint32(/* id 1, wireType 0 =*/8).bool(message.ok);
+            if (message.code != null && $Object.hasOwnProperty.call(message, "code") && message.code !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.code);
+            if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.reason);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Shut message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.Shut
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.Shut & livemig.Shut.$Shape} Shut
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Shut.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.Shut();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.ok = value;
+                        else
+                            delete message.ok;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.code = value;
+                        else
+                            delete message.code;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.reason = value;
+                        else
+                            delete message.reason;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Shut
+         * @function getTypeUrl
+         * @memberof livemig.Shut
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Shut.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.Shut";
+        };
+
+        return Shut;
+    })();
+
+    livemig.Pong = (function() {
+
+        /**
+         * Properties of a Pong.
+         * @typedef {Object} livemig.Pong.$Properties
+         * @property {number|null} [value] Pong value
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Pong.
+         * @memberof livemig
+         * @interface IPong
+         * @augments livemig.Pong.$Properties
+         * @deprecated Use livemig.Pong.$Properties instead.
+         */
+
+        /**
+         * Shape of a Pong.
+         * @typedef {livemig.Pong.$Properties} livemig.Pong.$Shape
+         */
+
+        /**
+         * Constructs a new Pong.
+         * @memberof livemig
+         * @classdesc Represents a Pong.
+         * @constructor
+         * @param {livemig.Pong.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var Pong = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Pong value.
+         * @member {number} value
+         * @memberof livemig.Pong
+         * @instance
+         */
+        Pong.prototype.value = 0;
+
+        /**
+         * Creates a new Pong instance using the specified properties.
+         * @function create
+         * @memberof livemig.Pong
+         * @static
+         * @param {livemig.Pong.$Properties=} [properties] Properties to set
+         * @returns {livemig.Pong} Pong instance
+         * @type {{
+         *   (properties: livemig.Pong.$Shape): livemig.Pong & livemig.Pong.$Shape;
+         *   (properties?: livemig.Pong.$Properties): livemig.Pong;
+         * }}
+         */
+        Pong.create = function(properties) {
+            return new Pong(properties);
+        };
+
+        /**
+         * Encodes the specified Pong message. Does not implicitly {@link livemig.Pong.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.Pong
+         * @static
+         * @param {livemig.Pong.$Properties} message Pong message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Pong.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.value != null && $Object.hasOwnProperty.call(message, "value") && message.value !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.value);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Pong message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.Pong
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.Pong & livemig.Pong.$Shape} Pong
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Pong.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.Pong();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.value = value;
+                        else
+                            delete message.value;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Pong
+         * @function getTypeUrl
+         * @memberof livemig.Pong
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Pong.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.Pong";
+        };
+
+        return Pong;
+    })();
+
+    livemig.SwitchoverAck = (function() {
+
+        /**
+         * Properties of a SwitchoverAck.
+         * @typedef {Object} livemig.SwitchoverAck.$Properties
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a SwitchoverAck.
+         * @memberof livemig
+         * @interface ISwitchoverAck
+         * @augments livemig.SwitchoverAck.$Properties
+         * @deprecated Use livemig.SwitchoverAck.$Properties instead.
+         */
+
+        /**
+         * Shape of a SwitchoverAck.
+         * @typedef {livemig.SwitchoverAck.$Properties} livemig.SwitchoverAck.$Shape
+         */
+
+        /**
+         * Constructs a new SwitchoverAck.
+         * @memberof livemig
+         * @classdesc Represents a SwitchoverAck.
+         * @constructor
+         * @param {livemig.SwitchoverAck.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var SwitchoverAck = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Creates a new SwitchoverAck instance using the specified properties.
+         * @function create
+         * @memberof livemig.SwitchoverAck
+         * @static
+         * @param {livemig.SwitchoverAck.$Properties=} [properties] Properties to set
+         * @returns {livemig.SwitchoverAck} SwitchoverAck instance
+         * @type {{
+         *   (properties: livemig.SwitchoverAck.$Shape): livemig.SwitchoverAck & livemig.SwitchoverAck.$Shape;
+         *   (properties?: livemig.SwitchoverAck.$Properties): livemig.SwitchoverAck;
+         * }}
+         */
+        SwitchoverAck.create = function(properties) {
+            return new SwitchoverAck(properties);
+        };
+
+        /**
+         * Encodes the specified SwitchoverAck message. Does not implicitly {@link livemig.SwitchoverAck.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.SwitchoverAck
+         * @static
+         * @param {livemig.SwitchoverAck.$Properties} message SwitchoverAck message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        SwitchoverAck.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a SwitchoverAck message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.SwitchoverAck
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.SwitchoverAck & livemig.SwitchoverAck.$Shape} SwitchoverAck
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        SwitchoverAck.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.SwitchoverAck();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                reader.skipType(tag & 7, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for SwitchoverAck
+         * @function getTypeUrl
+         * @memberof livemig.SwitchoverAck
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        SwitchoverAck.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.SwitchoverAck";
+        };
+
+        return SwitchoverAck;
+    })();
+
+    livemig.Resumed = (function() {
+
+        /**
+         * Properties of a Resumed.
+         * @typedef {Object} livemig.Resumed.$Properties
+         * @property {number|null} [receiveMs] Resumed receiveMs
+         * @property {number|null} [loadMs] Resumed loadMs
+         * @property {number|null} [verifyMs] Resumed verifyMs
+         * @property {Array.<livemig.DeviceTiming.$Properties>|null} [devices] Resumed devices
+         * @property {boolean|null} [verified] Resumed verified
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Resumed.
+         * @memberof livemig
+         * @interface IResumed
+         * @augments livemig.Resumed.$Properties
+         * @deprecated Use livemig.Resumed.$Properties instead.
+         */
+
+        /**
+         * Shape of a Resumed.
+         * @typedef {livemig.Resumed.$Properties} livemig.Resumed.$Shape
+         */
+
+        /**
+         * Constructs a new Resumed.
+         * @memberof livemig
+         * @classdesc Represents a Resumed.
+         * @constructor
+         * @param {livemig.Resumed.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var Resumed = function (properties) {
+            this.devices = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Resumed receiveMs.
+         * @member {number} receiveMs
+         * @memberof livemig.Resumed
+         * @instance
+         */
+        Resumed.prototype.receiveMs = 0;
+
+        /**
+         * Resumed loadMs.
+         * @member {number} loadMs
+         * @memberof livemig.Resumed
+         * @instance
+         */
+        Resumed.prototype.loadMs = 0;
+
+        /**
+         * Resumed verifyMs.
+         * @member {number} verifyMs
+         * @memberof livemig.Resumed
+         * @instance
+         */
+        Resumed.prototype.verifyMs = 0;
+
+        /**
+         * Resumed devices.
+         * @member {Array.<livemig.DeviceTiming.$Properties>} devices
+         * @memberof livemig.Resumed
+         * @instance
+         */
+        Resumed.prototype.devices = $util.emptyArray;
+
+        /**
+         * Resumed verified.
+         * @member {boolean} verified
+         * @memberof livemig.Resumed
+         * @instance
+         */
+        Resumed.prototype.verified = false;
+
+        /**
+         * Creates a new Resumed instance using the specified properties.
+         * @function create
+         * @memberof livemig.Resumed
+         * @static
+         * @param {livemig.Resumed.$Properties=} [properties] Properties to set
+         * @returns {livemig.Resumed} Resumed instance
+         * @type {{
+         *   (properties: livemig.Resumed.$Shape): livemig.Resumed & livemig.Resumed.$Shape;
+         *   (properties?: livemig.Resumed.$Properties): livemig.Resumed;
+         * }}
+         */
+        Resumed.create = function(properties) {
+            return new Resumed(properties);
+        };
+
+        /**
+         * Encodes the specified Resumed message. Does not implicitly {@link livemig.Resumed.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.Resumed
+         * @static
+         * @param {livemig.Resumed.$Properties} message Resumed message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Resumed.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.receiveMs != null && $Object.hasOwnProperty.call(message, "receiveMs") && !$Object.is(message.receiveMs, 0))
+                writer.uint32(/* id 1, wireType 1 =*/9).double(message.receiveMs);
+            if (message.loadMs != null && $Object.hasOwnProperty.call(message, "loadMs") && !$Object.is(message.loadMs, 0))
+                writer.uint32(/* id 2, wireType 1 =*/17).double(message.loadMs);
+            if (message.verifyMs != null && $Object.hasOwnProperty.call(message, "verifyMs") && !$Object.is(message.verifyMs, 0))
+                writer.uint32(/* id 3, wireType 1 =*/25).double(message.verifyMs);
+            if (message.devices != null && message.devices.length)
+                for (var i = 0; i < message.devices.length; ++i)
+                    $root.livemig.DeviceTiming.encode(message.devices[i], writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
+            if (message.verified != null && $Object.hasOwnProperty.call(message, "verified") && message.verified !== false)
+                writer.uint32(/* id 5, wireType 0 =*/40).bool(message.verified);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Resumed message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.Resumed
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.Resumed & livemig.Resumed.$Shape} Resumed
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Resumed.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.Resumed();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.receiveMs = value;
+                        else
+                            delete message.receiveMs;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.loadMs = value;
+                        else
+                            delete message.loadMs;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.verifyMs = value;
+                        else
+                            delete message.verifyMs;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.devices && message.devices.length))
+                            message.devices = [];
+                        message.devices.push($root.livemig.DeviceTiming.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.verified = value;
+                        else
+                            delete message.verified;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Resumed
+         * @function getTypeUrl
+         * @memberof livemig.Resumed
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Resumed.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.Resumed";
+        };
+
+        return Resumed;
+    })();
+
+    livemig.DeviceTiming = (function() {
+
+        /**
+         * Properties of a DeviceTiming.
+         * @typedef {Object} livemig.DeviceTiming.$Properties
+         * @property {string|null} [deviceId] DeviceTiming deviceId
+         * @property {number|null} [loadMs] DeviceTiming loadMs
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a DeviceTiming.
+         * @memberof livemig
+         * @interface IDeviceTiming
+         * @augments livemig.DeviceTiming.$Properties
+         * @deprecated Use livemig.DeviceTiming.$Properties instead.
+         */
+
+        /**
+         * Shape of a DeviceTiming.
+         * @typedef {livemig.DeviceTiming.$Properties} livemig.DeviceTiming.$Shape
+         */
+
+        /**
+         * Constructs a new DeviceTiming.
+         * @memberof livemig
+         * @classdesc Represents a DeviceTiming.
+         * @constructor
+         * @param {livemig.DeviceTiming.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var DeviceTiming = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * DeviceTiming deviceId.
+         * @member {string} deviceId
+         * @memberof livemig.DeviceTiming
+         * @instance
+         */
+        DeviceTiming.prototype.deviceId = "";
+
+        /**
+         * DeviceTiming loadMs.
+         * @member {number} loadMs
+         * @memberof livemig.DeviceTiming
+         * @instance
+         */
+        DeviceTiming.prototype.loadMs = 0;
+
+        /**
+         * Creates a new DeviceTiming instance using the specified properties.
+         * @function create
+         * @memberof livemig.DeviceTiming
+         * @static
+         * @param {livemig.DeviceTiming.$Properties=} [properties] Properties to set
+         * @returns {livemig.DeviceTiming} DeviceTiming instance
+         * @type {{
+         *   (properties: livemig.DeviceTiming.$Shape): livemig.DeviceTiming & livemig.DeviceTiming.$Shape;
+         *   (properties?: livemig.DeviceTiming.$Properties): livemig.DeviceTiming;
+         * }}
+         */
+        DeviceTiming.create = function(properties) {
+            return new DeviceTiming(properties);
+        };
+
+        /**
+         * Encodes the specified DeviceTiming message. Does not implicitly {@link livemig.DeviceTiming.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.DeviceTiming
+         * @static
+         * @param {livemig.DeviceTiming.$Properties} message DeviceTiming message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        DeviceTiming.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.deviceId != null && $Object.hasOwnProperty.call(message, "deviceId") && message.deviceId !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.deviceId);
+            if (message.loadMs != null && $Object.hasOwnProperty.call(message, "loadMs") && !$Object.is(message.loadMs, 0))
+                writer.uint32(/* id 2, wireType 1 =*/17).double(message.loadMs);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a DeviceTiming message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.DeviceTiming
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.DeviceTiming & livemig.DeviceTiming.$Shape} DeviceTiming
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        DeviceTiming.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.DeviceTiming();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.deviceId = value;
+                        else
+                            delete message.deviceId;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.loadMs = value;
+                        else
+                            delete message.loadMs;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for DeviceTiming
+         * @function getTypeUrl
+         * @memberof livemig.DeviceTiming
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        DeviceTiming.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.DeviceTiming";
+        };
+
+        return DeviceTiming;
+    })();
+
+    livemig.DeviceApproved = (function() {
+
+        /**
+         * Properties of a DeviceApproved.
+         * @typedef {Object} livemig.DeviceApproved.$Properties
+         * @property {string|null} [deviceId] DeviceApproved deviceId
+         * @property {number|null} [ms] DeviceApproved ms
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a DeviceApproved.
+         * @memberof livemig
+         * @interface IDeviceApproved
+         * @augments livemig.DeviceApproved.$Properties
+         * @deprecated Use livemig.DeviceApproved.$Properties instead.
+         */
+
+        /**
+         * Shape of a DeviceApproved.
+         * @typedef {livemig.DeviceApproved.$Properties} livemig.DeviceApproved.$Shape
+         */
+
+        /**
+         * Constructs a new DeviceApproved.
+         * @memberof livemig
+         * @classdesc Represents a DeviceApproved.
+         * @constructor
+         * @param {livemig.DeviceApproved.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var DeviceApproved = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * DeviceApproved deviceId.
+         * @member {string} deviceId
+         * @memberof livemig.DeviceApproved
+         * @instance
+         */
+        DeviceApproved.prototype.deviceId = "";
+
+        /**
+         * DeviceApproved ms.
+         * @member {number} ms
+         * @memberof livemig.DeviceApproved
+         * @instance
+         */
+        DeviceApproved.prototype.ms = 0;
+
+        /**
+         * Creates a new DeviceApproved instance using the specified properties.
+         * @function create
+         * @memberof livemig.DeviceApproved
+         * @static
+         * @param {livemig.DeviceApproved.$Properties=} [properties] Properties to set
+         * @returns {livemig.DeviceApproved} DeviceApproved instance
+         * @type {{
+         *   (properties: livemig.DeviceApproved.$Shape): livemig.DeviceApproved & livemig.DeviceApproved.$Shape;
+         *   (properties?: livemig.DeviceApproved.$Properties): livemig.DeviceApproved;
+         * }}
+         */
+        DeviceApproved.create = function(properties) {
+            return new DeviceApproved(properties);
+        };
+
+        /**
+         * Encodes the specified DeviceApproved message. Does not implicitly {@link livemig.DeviceApproved.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.DeviceApproved
+         * @static
+         * @param {livemig.DeviceApproved.$Properties} message DeviceApproved message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        DeviceApproved.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.deviceId != null && $Object.hasOwnProperty.call(message, "deviceId") && message.deviceId !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.deviceId);
+            if (message.ms != null && $Object.hasOwnProperty.call(message, "ms") && !$Object.is(message.ms, 0))
+                writer.uint32(/* id 2, wireType 1 =*/17).double(message.ms);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a DeviceApproved message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.DeviceApproved
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.DeviceApproved & livemig.DeviceApproved.$Shape} DeviceApproved
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        DeviceApproved.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.DeviceApproved();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.deviceId = value;
+                        else
+                            delete message.deviceId;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.ms = value;
+                        else
+                            delete message.ms;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for DeviceApproved
+         * @function getTypeUrl
+         * @memberof livemig.DeviceApproved
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        DeviceApproved.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.DeviceApproved";
+        };
+
+        return DeviceApproved;
+    })();
+
+    return livemig;
+})();
+
+module.exports = $root;

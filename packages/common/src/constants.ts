@@ -1,0 +1,33 @@
+/** Wire and protocol constants shared by both daemons. */
+
+/** "LMIG": first field of every stream, as QEMU's "QEVM". */
+export const STREAM_MAGIC = 0x4c4d4947;
+export const STREAM_VERSION = 1;
+
+/** A frame header (the protobuf part) is small; anything bigger is hostile. */
+export const MAX_HEADER_BYTES = 64 * 1024;
+/** Largest raw payload a single frame may carry. */
+export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+/** Return-path messages carry no payload and are small (QEMU caps them at 512). */
+export const MAX_RP_HEADER_BYTES = 4096;
+/** Bytes of the length prefix before each header. */
+export const FRAME_PREFIX_BYTES = 4;
+
+/** Page data per RAM frame: big enough to amortise the header, small enough to interleave devices. */
+export const RAM_FRAME_BYTES = 1024 * 1024;
+/** Accel data per frame (QEMU's VFIO reads at most 1 MiB per iteration). */
+export const ACCEL_FRAME_BYTES = 1024 * 1024;
+/** How much one precopy round writes before yielding to the event loop. */
+export const ROUND_BYTES = 4 * 1024 * 1024;
+
+/** Bandwidth is measured over windows of this length (QEMU's BUFFER_DELAY). */
+export const BANDWIDTH_WINDOW_MS = 100;
+
+/** Version of each device's section format. */
+export const DEVICE_VERSIONS = { ram: 1, accel: 1, cpu: 1 } as const;
+
+/** Bytes of register state per vCPU. */
+export const CPU_STATE_BYTES_PER_VCPU = 1024;
+
+/** Value sent in the PING that follows OPEN_RETURN_PATH (as QEMU's ping 1). */
+export const FIRST_PING_VALUE = 1;

@@ -1,0 +1,140 @@
+/**
+ * Every failure livemig reports is a MigError with a stable `code`. Code paths
+ * branch on `code`, never on message text; the message names the cause for humans.
+ */
+export type MigErrorCode =
+  | 'MIG_ERR_USAGE'
+  | 'MIG_ERR_BAD_SIZE'
+  | 'MIG_ERR_BAD_DEVICE_SPEC'
+  | 'MIG_ERR_BAD_PARAMETER'
+  | 'MIG_ERR_BAD_CAPABILITY'
+  | 'MIG_ERR_STATE'
+  | 'MIG_ERR_PROTOCOL'
+  | 'MIG_ERR_FRAME_TOO_LARGE'
+  | 'MIG_ERR_CONFIG_MISMATCH'
+  | 'MIG_ERR_CONNECTION'
+  | 'MIG_ERR_RETURN_PATH'
+  | 'MIG_ERR_PEER'
+  | 'MIG_ERR_VERIFY'
+  | 'MIG_ERR_CANCELLED'
+  | 'MIG_ERR_TIMEOUT'
+  | 'MIG_ERR_DEVICE';
+
+export class MigError extends Error {
+  readonly code: MigErrorCode;
+  constructor(code: MigErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Bad command line or configuration: exit code 2. */
+export class UsageError extends MigError {
+  constructor(message: string, code: MigErrorCode = 'MIG_ERR_USAGE') {
+    super(code, message);
+  }
+}
+
+/** A byte size or rate that does not parse. */
+export class BadSizeError extends UsageError {
+  constructor(message: string) {
+    super(message, 'MIG_ERR_BAD_SIZE');
+  }
+}
+
+export class DeviceSpecError extends UsageError {
+  constructor(message: string) {
+    super(message, 'MIG_ERR_BAD_DEVICE_SPEC');
+  }
+}
+
+export class ParameterError extends UsageError {
+  constructor(message: string) {
+    super(message, 'MIG_ERR_BAD_PARAMETER');
+  }
+}
+
+export class CapabilityError extends UsageError {
+  constructor(message: string) {
+    super(message, 'MIG_ERR_BAD_CAPABILITY');
+  }
+}
+
+/** An operation not allowed in the current state (e.g. migrate while migrating). */
+export class StateError extends MigError {
+  constructor(message: string) {
+    super('MIG_ERR_STATE', message);
+  }
+}
+
+/** The peer sent something the protocol does not allow. */
+export class ProtocolError extends MigError {
+  constructor(message: string, code: MigErrorCode = 'MIG_ERR_PROTOCOL') {
+    super(code, message);
+  }
+}
+
+export class FrameTooLargeError extends ProtocolError {
+  constructor(what: string, length: number, max: number) {
+    super(`${what} of ${length} bytes exceeds the maximum of ${max}`, 'MIG_ERR_FRAME_TOO_LARGE');
+  }
+}
+
+export class ConfigMismatchError extends MigError {
+  constructor(message: string) {
+    super('MIG_ERR_CONFIG_MISMATCH', message);
+  }
+}
+
+export class ConnectionError extends MigError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MIG_ERR_CONNECTION', message, options);
+  }
+}
+
+export class ReturnPathError extends MigError {
+  constructor(message: string) {
+    super('MIG_ERR_RETURN_PATH', message);
+  }
+}
+
+/** The other daemon reported a failure (its code and reason are kept). */
+export class PeerError extends MigError {
+  readonly peerCode: string;
+  constructor(peerCode: string, reason: string) {
+    super('MIG_ERR_PEER', `destination failed: ${reason}`);
+    this.peerCode = peerCode;
+  }
+}
+
+export class VerifyError extends MigError {
+  constructor(message: string) {
+    super('MIG_ERR_VERIFY', message);
+  }
+}
+
+export class CancelledError extends MigError {
+  constructor(message = 'migration cancelled by user') {
+    super('MIG_ERR_CANCELLED', message);
+  }
+}
+
+export class TimeoutError extends MigError {
+  constructor(message: string) {
+    super('MIG_ERR_TIMEOUT', message);
+  }
+}
+
+export class DeviceError extends MigError {
+  constructor(message: string) {
+    super('MIG_ERR_DEVICE', message);
+  }
+}
+
+/** Any thrown value as a MigError, keeping the original as `cause`. */
+export function toMigError(err: unknown, fallback: MigErrorCode = 'MIG_ERR_CONNECTION'): MigError {
+  if (err instanceof MigError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new MigError(fallback, message, { cause: err });
+}

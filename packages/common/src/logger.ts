@@ -1,0 +1,28 @@
+/**
+ * One pino logger per daemon (SPEC §7): JSON by default, pretty when stdout is a
+ * TTY or asked for; with --json, logs go to stderr so stdout carries only the
+ * summary line. Modules take child loggers ({device}, {channel}, {migration}).
+ */
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+export interface LoggerOptions {
+  name: string;
+  level?: string;
+  pretty?: boolean;
+  /** Write logs to stderr (when stdout is reserved for --json). */
+  toStderr?: boolean;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function createLogger(opts: LoggerOptions): Logger {
+  const fd = opts.toStderr ? 2 : 1;
+  const pretty = opts.pretty ?? (fd === 1 && process.stdout.isTTY === true);
+  const level = opts.level ?? 'info';
+  if (pretty) {
+    return pino({ name: opts.name, level }, pino.transport({ target: 'pino-pretty', options: { destination: fd, colorize: fd === 1 ? process.stdout.isTTY : process.stderr.isTTY } }));
+  }
+  return pino({ name: opts.name, level }, pino.destination({ fd, sync: true }));
+}

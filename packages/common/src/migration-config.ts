@@ -1,0 +1,128 @@
+/**
+ * Migration capabilities and parameters (SPEC §3): their defaults, and the one
+ * place where user input for them is validated. Results are frozen; inside the
+ * daemons they are trusted.
+ */
+import { CapabilityError, ParameterError } from './errors';
+import { parseCount, parseSize } from './sizes';
+
+export const CAPABILITY_NAMES = ['return-path', 'switchover-ack', 'multifd', 'auto-converge', 'verify'] as const;
+export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
+export type Capabilities = Readonly<Record<CapabilityName, boolean>>;
+
+/** Capabilities both ends must agree on before any state moves (SPEC §3). */
+export const STREAM_CAPABILITIES: readonly CapabilityName[] = ['return-path', 'switchover-ack', 'multifd'];
+
+export function defaultCapabilities(): Capabilities {
+  return Object.freeze({ 'return-path': false, 'switchover-ack': false, multifd: false, 'auto-converge': false, verify: false });
+}
+
+export interface CapabilityChange {
+  capability: string;
+  state: boolean;
+}
+
+function isCapabilityName(name: string): name is CapabilityName {
+  return (CAPABILITY_NAMES as readonly string[]).includes(name);
+}
+
+/** Applies `migrate-set-capabilities` changes; validates names and dependencies on the result. */
+export function applyCapabilities(current: Capabilities, changes: readonly CapabilityChange[]): Capabilities {
+  const next: Record<CapabilityName, boolean> = { ...current };
+  for (const change of changes) {
+    if (!isCapabilityName(change.capability)) {
+      throw new CapabilityError(`Invalid parameter '${change.capability}': unknown capability (known: ${CAPABILITY_NAMES.join(', ')})`);
+    }
+    if (typeof change.state !== 'boolean') {
+      throw new CapabilityError(`Invalid parameter type for 'state' of capability '${change.capability}', expected: boolean`);
+    }
+    next[change.capability] = change.state;
+  }
+  if (next['switchover-ack'] && !next['return-path']) {
+    throw new CapabilityError("Capability 'switchover-ack' requires capability 'return-path'");
+  }
+  return Object.freeze(next);
+}
+
+/** `--caps return-path,switchover-ack` → changes turning each on. */
+export function parseCapsList(list: string): CapabilityChange[] {
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map((capability) => ({ capability, state: true }));
+}
+
+export interface Parameters {
+  'downtime-limit': number;
+  'max-bandwidth': number;
+  'multifd-channels': number;
+  'avail-switchover-bandwidth': number;
+  'switchover-ack-timeout': number;
+  timeout: number;
+  'cpu-throttle-initial': number;
+  'cpu-throttle-increment': number;
+  'max-cpu-throttle': number;
+}
+export type ParameterName = keyof Parameters;
+
+type Kind = 'bytes' | 'ms' | 'count' | 'percent';
+const PARAMETER_SPECS: Readonly<Record<ParameterName, { kind: Kind; min: number; max: number; def: number }>> = {
+  'downtime-limit': { kind: 'ms', min: 0, max: 2_000_000, def: 300 },
+  'max-bandwidth': { kind: 'bytes', min: 0, max: Number.MAX_SAFE_INTEGER, def: 0 },
+  'multifd-channels': { kind: 'count', min: 1, max: 255, def: 2 },
+  'avail-switchover-bandwidth': { kind: 'bytes', min: 0, max: Number.MAX_SAFE_INTEGER, def: 0 },
+  'switchover-ack-timeout': { kind: 'ms', min: 0, max: 86_400_000, def: 0 },
+  timeout: { kind: 'ms', min: 0, max: 86_400_000, def: 0 },
+  'cpu-throttle-initial': { kind: 'percent', min: 1, max: 99, def: 20 },
+  'cpu-throttle-increment': { kind: 'percent', min: 1, max: 99, def: 10 },
+  'max-cpu-throttle': { kind: 'percent', min: 1, max: 99, def: 99 },
+};
+export const PARAMETER_NAMES = Object.keys(PARAMETER_SPECS) as ParameterName[];
+
+export function defaultParameters(): Readonly<Parameters> {
+  const out = {} as Parameters;
+  for (const name of PARAMETER_NAMES) out[name] = PARAMETER_SPECS[name].def;
+  return Object.freeze(out);
+}
+
+function isParameterName(name: string): name is ParameterName {
+  return Object.prototype.hasOwnProperty.call(PARAMETER_SPECS, name);
+}
+
+/** One parameter value from QMP (number) or the CLI (string with suffix) → validated number. */
+export function parseParameterValue(name: string, value: unknown): number {
+  if (!isParameterName(name)) {
+    throw new ParameterError(`Invalid parameter '${name}' (known: ${PARAMETER_NAMES.join(', ')})`);
+  }
+  const spec = PARAMETER_SPECS[name];
+  let n: number;
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new ParameterError(`Parameter '${name}' expects an integer, got ${value}`);
+    n = value;
+  } else if (typeof value === 'string') {
+    n = spec.kind === 'bytes' ? parseSize(value, `Parameter '${name}'`) : parseCount(value, `Parameter '${name}'`);
+  } else {
+    throw new ParameterError(`Invalid parameter type for '${name}', expected: ${spec.kind === 'bytes' ? 'size' : 'integer'}`);
+  }
+  if (n < spec.min || n > spec.max) {
+    throw new ParameterError(`Parameter '${name}' expects a value between ${spec.min} and ${spec.max}, got ${n}`);
+  }
+  return n;
+}
+
+/** Applies `migrate-set-parameters` arguments (all validated before any is applied). */
+export function applyParameters(current: Readonly<Parameters>, changes: Readonly<Record<string, unknown>>): Readonly<Parameters> {
+  const next: Parameters = { ...current };
+  for (const [name, value] of Object.entries(changes)) {
+    next[name as ParameterName] = parseParameterValue(name, value);
+  }
+  return Object.freeze(next);
+}
+
+/** `--param downtime-limit=200` → [name, value text]. */
+export function parseParameterAssignment(text: string): [string, string] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new ParameterError(`--param '${text}': expected NAME=VALUE`);
+  return [text.slice(0, eq).trim(), text.slice(eq + 1).trim()];
+}

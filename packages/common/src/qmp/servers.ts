@@ -1,0 +1,142 @@
+/**
+ * QMP transports: a WebSocket endpoint (one JSON message per frame) and a plain
+ * QMP socket (newline-delimited JSON over TCP or a Unix path, as QEMU's -qmp).
+ * Both hand each connection to a QmpSession over the same dispatcher. The
+ * WebSocket server also serves static files (the live view) on plain HTTP GETs.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { existsSync, rmSync } from 'node:fs';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { UsageError } from '../errors';
+import type { Logger } from '../logger';
+import type { QmpDispatcher } from './dispatcher';
+import { QmpSession } from './session';
+
+/** Largest QMP line accepted before the connection is dropped. */
+const MAX_QMP_LINE = 1024 * 1024;
+
+export interface ListenAddress {
+  kind: 'tcp' | 'unix';
+  host: string;
+  port: number;
+  path: string;
+}
+
+/** `HOST:PORT`, `tcp:HOST:PORT`, `unix:PATH` or a path containing '/'. */
+export function parseListenAddress(text: string, what: string): ListenAddress {
+  if (text.startsWith('unix:')) return { kind: 'unix', host: '', port: 0, path: text.slice(5) };
+  if (text.includes('/') && !text.includes(':')) return { kind: 'unix', host: '', port: 0, path: text };
+  const t = text.startsWith('tcp:') ? text.slice(4) : text;
+  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(t);
+  if (!m) throw new UsageError(`${what}: '${text}' is not HOST:PORT or a Unix socket path`);
+  const port = Number(m[2]);
+  if (port > 65535) throw new UsageError(`${what}: port ${port} is out of range`);
+  return { kind: 'tcp', host: m[1] === '' ? '127.0.0.1' : m[1]!, port, path: '' };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+export type StaticHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+export class WsControlServer {
+  private readonly http: HttpServer;
+  private readonly wss: WebSocketServer;
+
+  constructor(dispatcher: QmpDispatcher, log: Logger, staticHandler?: StaticHandler) {
+    this.http = createHttpServer((req, res) => {
+      if (staticHandler?.(req, res)) return;
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    });
+    this.wss = new WebSocketServer({ server: this.http, maxPayload: MAX_QMP_LINE });
+    this.wss.on('connection', (ws: WebSocket) => {
+      const session = new QmpSession(dispatcher, { send: (m) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m)) });
+      ws.on('message', (data) => void session.handleText(data.toString()));
+      ws.on('close', () => session.close());
+      ws.on('error', (err) => log.warn({ err }, 'control websocket error'));
+    });
+  }
+
+  async listen(addr: ListenAddress): Promise<string> {
+    await listenOn(this.http, addr);
+    return describe(this.http, addr);
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.wss.clients) c.terminate();
+    this.wss.close();
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+}
+
+export class QmpSocketServer {
+  private readonly server: NetServer;
+  private readonly sockets = new Set<Socket>();
+  private unixPath = '';
+
+  constructor(dispatcher: QmpDispatcher, log: Logger) {
+    this.server = createNetServer((socket) => {
+      this.sockets.add(socket);
+      socket.setEncoding('utf8');
+      const session = new QmpSession(dispatcher, { send: (m) => socket.writable && socket.write(`${JSON.stringify(m)}\r\n`) });
+      let buffered = '';
+      let queue = Promise.resolve();
+      socket.on('data', (text: string) => {
+        buffered += text;
+        if (buffered.length > MAX_QMP_LINE) {
+          log.warn('QMP client sent an over-long line; dropping it');
+          socket.destroy();
+          return;
+        }
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, nl).trim();
+          buffered = buffered.slice(nl + 1);
+          // Replies go out in request order, as on a QEMU monitor.
+          if (line.length > 0) queue = queue.then(() => session.handleText(line));
+        }
+      });
+      socket.on('close', () => {
+        session.close();
+        this.sockets.delete(socket);
+      });
+      socket.on('error', (err) => log.debug({ err }, 'QMP socket error'));
+    });
+  }
+
+  async listen(addr: ListenAddress): Promise<string> {
+    if (addr.kind === 'unix') {
+      if (existsSync(addr.path)) rmSync(addr.path);
+      this.unixPath = addr.path;
+    }
+    await listenOn(this.server, addr);
+    return describe(this.server, addr);
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.unixPath && existsSync(this.unixPath)) rmSync(this.unixPath);
+  }
+}
+
+function listenOn(server: NetServer | HttpServer, addr: ListenAddress): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    const done = (): void => {
+      server.off('error', reject);
+      resolve();
+    };
+    if (addr.kind === 'unix') server.listen(addr.path, done);
+    else server.listen(addr.port, addr.host, done);
+  });
+}
+
+function describe(server: NetServer | HttpServer, addr: ListenAddress): string {
+  if (addr.kind === 'unix') return `unix:${addr.path}`;
+  const a = server.address() as AddressInfo;
+  return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+}

@@ -1,0 +1,12 @@
+/** The generated protobuf messages (proto/migration.proto), re-exported under short names. */
+import { livemig } from '../../generated/messages';
+
+export { livemig };
+export type FrameMessage = livemig.Frame.$Properties;
+export type RpMessage = livemig.RpMessage.$Properties;
+export type SectionMessage = livemig.Section.$Properties;
+export type ConfigurationMessage = livemig.Configuration.$Properties;
+export const SectionType = livemig.SectionType;
+export const DeviceType = livemig.DeviceType;
+export const CommandType = livemig.CommandType;
+export const AccelChunkKind = livemig.AccelChunkKind;

@@ -1,0 +1,349 @@
+/**
+ * One incoming migration on one connection (QEMU qemu_loadvm_state), as a
+ * state machine over the stream:
+ *
+ *   header → config → precopy → switchover → loading → completed
+ *      │        │        │          │           │
+ *      └────────┴────────┴──────────┴───────────┴──→ failed
+ *
+ * header:     StreamHeader with the right magic and version.
+ * config:     Configuration equal to ours (devices, stream capabilities); then
+ *             load_setup for every device and the switchover-ack count.
+ * precopy:    commands (OPEN_RETURN_PATH, PING) and START/PART sections.
+ * switchover: after SWITCHOVER_START: PART/END/FULL sections, Verify, Eof.
+ * loading:    every device's final load (accel waits for its allocation),
+ *             digest check, resume, RESUMED + SHUT on the return path.
+ * A failure sends SHUT with the reason, drops the connection and discards the
+ * partial state. The connection is a migration only once its configuration
+ * was accepted; before that, a failure is just a refused connection.
+ */
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import {
+  ProtocolError,
+  STREAM_MAGIC,
+  STREAM_VERSION,
+  VerifyError,
+  createStreamDecoder,
+  livemig,
+  toMigError,
+  type Capabilities,
+  type DecodedFrame,
+  type DecodedFrameMessage,
+  type Device,
+  type Logger,
+  type Machine,
+  type MigError,
+} from '@livemig/common';
+import { checkConfiguration } from './configuration-check';
+import { ReturnPathWriter } from './return-path-writer';
+import { SwitchoverAckCounter } from './switchover-ack';
+
+type Phase = 'header' | 'config' | 'precopy' | 'switchover' | 'loading' | 'completed' | 'failed';
+type SectionState = 'started' | 'ended';
+
+export type IncomingStatus = 'setup' | 'active' | 'completed' | 'failed';
+
+export interface IncomingEvents {
+  status: [IncomingStatus];
+  'switchover-ack': [];
+  'device-preallocated': [string, number];
+  'device-progress': [string, number, number];
+  done: [];
+}
+
+export interface DeviceLoadTimes {
+  [id: string]: number;
+}
+
+export class IncomingMigration extends EventEmitter<IncomingEvents> {
+  private readonly socket: Socket;
+  private readonly machine: Machine;
+  private readonly caps: Capabilities;
+  private readonly log: Logger;
+  private readonly decoder = createStreamDecoder();
+  private readonly rp: ReturnPathWriter;
+  private phase: Phase = 'header';
+  private ack: SwitchoverAckCounter | null = null;
+  private readonly sections = new Map<number, Device>();
+  private readonly sectionState = new Map<Device, SectionState>();
+  private sourceVerify = false;
+  private sourceDigests: Map<string, Buffer> | null = null;
+
+  status: IncomingStatus = 'setup';
+  error: MigError | null = null;
+  readonly startedAt = performance.now();
+  endedAt: number | null = null;
+  ackAt: number | null = null;
+  private switchoverAt = 0;
+  eofAt = 0;
+  loadedAt = 0;
+  verifyMs = 0;
+  verified: boolean | null = null;
+  readonly deviceLoadMs: DeviceLoadTimes = {};
+  readonly preallocated = new Map<string, number>();
+  bytesReceived = 0;
+
+  constructor(opts: { socket: Socket; machine: Machine; caps: Capabilities; log: Logger }) {
+    super();
+    this.socket = opts.socket;
+    this.machine = opts.machine;
+    this.caps = opts.caps;
+    this.log = opts.log;
+    this.rp = new ReturnPathWriter(this.socket);
+  }
+
+  /** True once the configuration was accepted: from then on a failure is a failed migration. */
+  get becameMigration(): boolean {
+    return this.status !== 'setup';
+  }
+
+  get finished(): boolean {
+    return this.phase === 'completed' || this.phase === 'failed';
+  }
+
+  get ackPending(): number | null {
+    return this.ack ? this.ack.pending : null;
+  }
+
+  get acked(): boolean {
+    return this.ack?.acked ?? false;
+  }
+
+  start(): void {
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket.on('error', (err) => this.fail(toMigError(err)));
+    this.socket.on('close', () => {
+      if (!this.finished) this.fail(toMigError(new Error(`connection closed by the source during ${this.phase}`)));
+    });
+  }
+
+  private setStatus(s: IncomingStatus): void {
+    this.status = s;
+    this.emit('status', s);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.finished) return;
+    this.bytesReceived += chunk.length;
+    try {
+      for (const frame of this.decoder.push(chunk)) this.handleFrame(frame);
+      // Keep digest work in step with what was loaded, so little is left for the downtime.
+      if (this.sourceVerify && (this.phase === 'precopy' || this.phase === 'switchover')) this.machine.refreshDigests(chunk.length);
+    } catch (err) {
+      this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
+    }
+  }
+
+  private handleFrame(frame: DecodedFrame<DecodedFrameMessage>): void {
+    const msg = frame.message;
+    const phase = this.phase;
+    if (phase === 'loading') throw new ProtocolError(`'${msg.body ?? 'unknown'}' frame after EOF`);
+    if (msg.body !== 'section' && frame.payloadLength > 0) throw new ProtocolError(`'${msg.body ?? 'unknown'}' frame with a payload`);
+    switch (phase) {
+      case 'header':
+        if (msg.body !== 'header' || !msg.header) throw new ProtocolError(`not a livemig stream: expected a stream header, got '${msg.body ?? 'unknown'}'`);
+        if (msg.header.magic !== STREAM_MAGIC) throw new ProtocolError(`not a livemig stream: bad magic 0x${(msg.header.magic ?? 0).toString(16)}`);
+        if (msg.header.version !== STREAM_VERSION) throw new ProtocolError(`unsupported stream version ${msg.header.version} (this destination speaks ${STREAM_VERSION})`);
+        this.phase = 'config';
+        return;
+      case 'config':
+        if (msg.body !== 'configuration' || !msg.configuration) throw new ProtocolError(`configuration section missing: got '${msg.body ?? 'unknown'}'`);
+        checkConfiguration(msg.configuration, this.machine.devices, this.caps);
+        this.sourceVerify = msg.configuration.capabilities?.verify === true;
+        this.loadSetup();
+        this.phase = 'precopy';
+        this.setStatus('active');
+        return;
+      case 'precopy':
+      case 'switchover':
+        this.handleStreamFrame(frame);
+        return;
+      default:
+        throw new ProtocolError(`frame '${msg.body ?? 'unknown'}' in state ${phase}`);
+    }
+  }
+
+  /** load_setup for every device, then count the devices that gate switchover. */
+  private loadSetup(): void {
+    const ctx = {
+      switchoverAck: this.caps['switchover-ack'],
+      approveSwitchover: (deviceId: string, ms: number) => this.approve(deviceId, ms),
+      progress: (deviceId: string, done: number, total: number) => this.emit('device-progress', deviceId, done, total),
+    };
+    for (const d of this.machine.devices) d.loadSetup(ctx);
+    if (this.caps['switchover-ack']) {
+      const needed = this.machine.devices.filter((d) => d.switchoverAckNeeded()).length;
+      this.log.info({ pending: needed }, 'switchover-ack: devices that must approve');
+      this.ack = new SwitchoverAckCounter(needed, () => {
+        this.ackAt = performance.now();
+        this.rp.send({ switchoverAck: {} });
+        this.log.info('SWITCHOVER_ACK sent');
+        this.emit('switchover-ack');
+      });
+    }
+  }
+
+  private approve(deviceId: string, ms: number): void {
+    if (this.finished) return;
+    try {
+      this.preallocated.set(deviceId, ms);
+      this.emit('device-preallocated', deviceId, ms);
+      if (this.rp.isOpen) this.rp.send({ deviceApproved: { deviceId, ms } });
+      if (!this.ack) throw new ProtocolError(`switchover approval from '${deviceId}' but switchover-ack is off`);
+      this.ack.approve(deviceId);
+    } catch (err) {
+      this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
+    }
+  }
+
+  private handleStreamFrame(frame: DecodedFrame<DecodedFrameMessage>): void {
+    const msg = frame.message;
+    switch (msg.body) {
+      case 'command':
+        return this.handleCommand(msg.command!);
+      case 'section':
+        return this.handleSection(msg.section!, frame);
+      case 'verify':
+        if (this.phase !== 'switchover') throw new ProtocolError('digests before switchover');
+        if (!this.sourceVerify) throw new ProtocolError('digests sent but verify is off');
+        this.sourceDigests = new Map((msg.verify!.digests ?? []).map((d) => [d.deviceId ?? '', Buffer.from(d.digest ?? [])]));
+        return;
+      case 'eof':
+        if (this.phase !== 'switchover') throw new ProtocolError('EOF before SWITCHOVER_START');
+        this.eofAt = performance.now();
+        this.phase = 'loading';
+        void this.finishLoad();
+        return;
+      default:
+        throw new ProtocolError(`unexpected '${msg.body ?? 'unknown'}' frame in state ${this.phase}`);
+    }
+  }
+
+  private handleCommand(cmd: livemig.Command.$Properties): void {
+    switch (cmd.type) {
+      case livemig.CommandType.CMD_OPEN_RETURN_PATH:
+        if (!this.caps['return-path']) throw new ProtocolError('OPEN_RETURN_PATH but return-path is off');
+        if (this.rp.isOpen) throw new ProtocolError('OPEN_RETURN_PATH received twice');
+        this.rp.openReturnPath();
+        this.ack?.returnPathOpened();
+        return;
+      case livemig.CommandType.CMD_PING:
+        if (!this.rp.isOpen) throw new ProtocolError('PING before OPEN_RETURN_PATH');
+        this.rp.send({ pong: { value: cmd.value ?? 0 } });
+        return;
+      case livemig.CommandType.CMD_SWITCHOVER_START:
+        if (this.phase !== 'precopy') throw new ProtocolError('SWITCHOVER_START received twice');
+        this.switchoverAt = performance.now();
+        this.phase = 'switchover';
+        return;
+      default:
+        throw new ProtocolError(`unknown command ${String(cmd.type)}`);
+    }
+  }
+
+  private handleSection(s: livemig.Section.$Properties, frame: DecodedFrame<DecodedFrameMessage>): void {
+    const T = livemig.SectionType;
+    const type = s.type ?? T.SECTION_TYPE_UNSPECIFIED;
+    const id = s.sectionId ?? 0;
+    let device: Device | undefined;
+    if (type === T.SECTION_START || type === T.SECTION_FULL) {
+      device = this.machine.device(s.deviceId ?? '');
+      if (!device) throw new ProtocolError(`section for unknown device '${s.deviceId ?? ''}'`);
+      if (this.sectionState.has(device)) throw new ProtocolError(`second ${type === T.SECTION_START ? 'START' : 'FULL'} section for '${device.id}'`);
+      if (this.sections.has(id)) throw new ProtocolError(`section id ${id} used for '${device.id}' and '${this.sections.get(id)!.id}'`);
+      if ((s.version ?? 0) > device.version) throw new ProtocolError(`'${device.id}' section version ${s.version} is newer than ${device.version}`);
+      if (type === T.SECTION_START && !device.iterable) throw new ProtocolError(`START section for non-iterable '${device.id}'`);
+      if (type === T.SECTION_FULL) {
+        if (device.iterable) throw new ProtocolError(`FULL section for iterable '${device.id}'`);
+        if (this.phase !== 'switchover') throw new ProtocolError(`FULL section for '${device.id}' before switchover`);
+      }
+      this.sections.set(id, device);
+      this.sectionState.set(device, type === T.SECTION_START ? 'started' : 'ended');
+    } else if (type === T.SECTION_PART || type === T.SECTION_END) {
+      device = this.sections.get(id);
+      if (!device) throw new ProtocolError(`section id ${id} was never started`);
+      if (this.sectionState.get(device) === 'ended') throw new ProtocolError(`section for '${device.id}' after its END`);
+      if (type === T.SECTION_END) {
+        if (this.phase !== 'switchover') throw new ProtocolError(`END section for '${device.id}' before switchover`);
+        this.sectionState.set(device, 'ended');
+      }
+    } else {
+      throw new ProtocolError(`section with invalid type ${String(type)}`);
+    }
+    device.loadState({ type, data: s, payload: frame.payload, payloadLength: frame.payloadLength });
+  }
+
+  /** After EOF: final loads, verification, resume. */
+  private async finishLoad(): Promise<void> {
+    try {
+      for (const d of this.machine.devices) {
+        if (this.sectionState.get(d) !== 'ended') throw new ProtocolError(`stream ended without the final section of '${d.id}'`);
+      }
+      await Promise.all(
+        this.machine.devices.map(async (d) => {
+          await d.loadComplete();
+          this.deviceLoadMs[d.id] = performance.now() - this.switchoverAt;
+        }),
+      );
+      if (this.finished) return;
+      this.loadedAt = performance.now();
+      if (this.sourceVerify) this.verify();
+      this.verifyMs = performance.now() - this.loadedAt;
+      this.machine.start();
+      this.rp.send({
+        resumed: {
+          receiveMs: this.eofAt - this.switchoverAt,
+          loadMs: this.loadedAt - this.eofAt,
+          verifyMs: this.verifyMs,
+          verified: this.verified === true,
+          devices: Object.entries(this.deviceLoadMs).map(([deviceId, loadMs]) => ({ deviceId, loadMs })),
+        },
+      });
+      this.rp.shut(true);
+      this.phase = 'completed';
+      this.endedAt = performance.now();
+      this.log.info({ downtimeSideMs: Math.round(this.endedAt - this.switchoverAt) }, 'machine resumed');
+      this.setStatus('completed');
+      this.socket.end();
+      this.emit('done');
+    } catch (err) {
+      this.fail(toMigError(err, 'MIG_ERR_DEVICE'));
+    }
+  }
+
+  private verify(): void {
+    const source = this.sourceDigests;
+    if (!source) throw new VerifyError('verify is on but the source sent no digests');
+    const ours = this.machine.digests();
+    for (const [id, digest] of ours) {
+      const theirs = source.get(id);
+      if (!theirs) throw new VerifyError(`verification failed: no source digest for '${id}'`);
+      if (!theirs.equals(digest)) {
+        throw new VerifyError(`verification failed for '${id}': destination state ${digest.toString('hex').slice(0, 16)}… differs from source ${theirs.toString('hex').slice(0, 16)}…`);
+      }
+    }
+    this.verified = true;
+  }
+
+  /** Gives up: tells the source why, drops the connection, discards partial state. */
+  fail(err: MigError): void {
+    if (this.finished) return;
+    const wasMigration = this.becameMigration;
+    this.phase = 'failed';
+    this.error = err;
+    this.endedAt = performance.now();
+    this.rp.shut(false, err.code, err.message);
+    this.socket.end();
+    this.socket.destroySoon();
+    for (const d of this.machine.devices) d.loadCleanup();
+    if (this.machine.runState === 'running') this.machine.stop('inmigrate');
+    if (wasMigration) {
+      this.log.warn({ code: err.code, err: err.message }, 'incoming migration failed; partial state discarded');
+      this.setStatus('failed');
+    } else {
+      this.log.warn({ code: err.code, err: err.message }, 'connection refused before it became a migration');
+    }
+    this.emit('done');
+  }
+}

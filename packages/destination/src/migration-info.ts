@@ -1,0 +1,31 @@
+/** The destination's `query-migrate`: status, error, timings, ack and preallocation state. */
+import type { Machine } from '@livemig/common';
+import type { IncomingMigration } from './incoming-migration';
+
+const round = (n: number): number => Math.round(n);
+
+export function queryIncoming(m: IncomingMigration | null, machine: Machine, address: string): Record<string, unknown> {
+  if (!m) return { status: address ? 'setup' : 'none', ...(address ? { 'socket-address': address } : {}) };
+  const now = performance.now();
+  const info: Record<string, unknown> = { status: m.status, 'socket-address': address };
+  info['total-time'] = round((m.endedAt ?? now) - m.startedAt);
+  info['bytes-received'] = m.bytesReceived;
+  info['switchover-acked'] = m.acked;
+  if (m.ackAt !== null) info['switchover-ack-wait'] = round(m.ackAt - m.startedAt);
+  if (m.ackPending !== null) info['switchover-ack-pending'] = m.ackPending;
+  if (m.status === 'completed') {
+    info['destination-load'] = round(m.loadedAt - m.eofAt);
+    info.verify = round(m.verifyMs);
+    info['per-device'] = Object.fromEntries(Object.entries(m.deviceLoadMs).map(([k, v]) => [k, round(v)]));
+  }
+  info.devices = machine.devices.map((d) => {
+    const ms = m.preallocated.get(d.id);
+    return { ...d.status(), ...(ms === undefined ? {} : { preallocated: true, 'allocation-ms': round(ms) }) };
+  });
+  info.verified = m.verified;
+  if (m.error) {
+    info['error-desc'] = m.error.message;
+    info['error-code'] = m.error.code;
+  }
+  return info;
+}

@@ -1,0 +1,94 @@
+/**
+ * Bandwidth estimate and the convergence test (QEMU migration_update_counters):
+ * bandwidth is measured over windows of ~100 ms of *busy* time (time spent
+ * waiting for an ack with nothing to send is not link time, or an idle link
+ * would look slow and the threshold would collapse); the switchover threshold
+ * is bandwidth × downtime-limit; expected downtime is pending ÷ bandwidth.
+ */
+import { BANDWIDTH_WINDOW_MS } from '@livemig/common';
+
+export class BandwidthMeter {
+  private windowStart: number;
+  private windowBytes: number;
+  private idleMs = 0;
+  /** Bytes per millisecond; 0 until the first window closes. */
+  bandwidth = 0;
+  /** Bytes per second over the last window, for `mbps`. */
+  lastRate = 0;
+
+  constructor(now: number, flushedBytes: number) {
+    this.windowStart = now;
+    this.windowBytes = flushedBytes;
+  }
+
+  /** Time the loop spent waiting with nothing to send (excluded from link time). */
+  addIdle(ms: number): void {
+    this.idleMs += ms;
+  }
+
+  /** Feeds the current clock and flushed byte count; closes a window when due. */
+  sample(now: number, flushedBytes: number): void {
+    const elapsed = now - this.windowStart;
+    if (elapsed < BANDWIDTH_WINDOW_MS) return;
+    const bytes = flushedBytes - this.windowBytes;
+    const busy = elapsed - this.idleMs;
+    this.lastRate = (bytes * 1000) / elapsed;
+    // A window that was mostly idle says nothing about the link: keep the estimate.
+    if (busy >= BANDWIDTH_WINDOW_MS / 4 && bytes > 0) this.bandwidth = bytes / busy;
+    this.windowStart = now;
+    this.windowBytes = flushedBytes;
+    this.idleMs = 0;
+  }
+}
+
+export interface ConvergenceInputs {
+  /** Measured bytes/ms. */
+  bandwidth: number;
+  /** avail-switchover-bandwidth in bytes/s (0 = use the measured one). */
+  availSwitchoverBandwidth: number;
+  downtimeLimitMs: number;
+}
+
+/** The bandwidth (bytes/ms) the final transfer is assumed to get. */
+export function switchoverBandwidth(i: ConvergenceInputs): number {
+  return i.availSwitchoverBandwidth > 0 ? i.availSwitchoverBandwidth / 1000 : i.bandwidth;
+}
+
+/** Bytes that may remain when the machine stops (QEMU threshold_size). */
+export function thresholdBytes(i: ConvergenceInputs): number {
+  return switchoverBandwidth(i) * i.downtimeLimitMs;
+}
+
+/** pending ÷ bandwidth, in ms; null while no bandwidth is known. */
+export function expectedDowntimeMs(pending: number, i: ConvergenceInputs): number | null {
+  const bw = switchoverBandwidth(i);
+  return bw > 0 ? pending / bw : null;
+}
+
+/** max-bandwidth: a byte budget per 100 ms window (QEMU migration-stats rate limit). */
+export class RateLimiter {
+  private windowStart: number;
+  private used = 0;
+  constructor(now: number) {
+    this.windowStart = now;
+  }
+
+  /** Bytes that may still go in this window (Infinity when unlimited). */
+  allowance(now: number, maxBandwidth: number): number {
+    if (maxBandwidth <= 0) return Number.POSITIVE_INFINITY;
+    if (now - this.windowStart >= BANDWIDTH_WINDOW_MS) {
+      this.windowStart = now;
+      this.used = 0;
+    }
+    return Math.max(0, (maxBandwidth * BANDWIDTH_WINDOW_MS) / 1000 - this.used);
+  }
+
+  record(bytes: number): void {
+    this.used += bytes;
+  }
+
+  /** Ms until the current window ends. */
+  msToNextWindow(now: number): number {
+    return Math.max(0, BANDWIDTH_WINDOW_MS - (now - this.windowStart));
+  }
+}

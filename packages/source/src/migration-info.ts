@@ -1,0 +1,91 @@
+/**
+ * The `query-migrate` object (SPEC §4): QEMU's fields where they apply, plus
+ * switchover-ack state, the true downtime and its breakdown, per-device progress
+ * and the verification result. Live while the migration runs, final after.
+ */
+import { RamDevice, type Machine } from '@livemig/common';
+import type { OutgoingMigration } from './outgoing-migration';
+
+const round = (n: number): number => Math.round(n);
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+export function queryMigrate(m: OutgoingMigration | null, machine: Machine): Record<string, unknown> {
+  if (!m) return { status: 'none' };
+  const now = performance.now();
+  const info: Record<string, unknown> = { status: m.status };
+  const totalTime = (m.endedAt ?? now) - m.startedAt;
+  const transferred = m.precopyBytes + m.downtimeBytes;
+  const rams = machine.devices.filter((d): d is RamDevice => d instanceof RamDevice);
+  const ram = {
+    transferred: 0,
+    remaining: 0,
+    total: 0,
+    duplicate: 0,
+    normal: 0,
+    'normal-bytes': 0,
+    mbps: 0,
+    'dirty-pages-rate': round(m.dirtyPagesRate),
+    'dirty-sync-count': m.passes,
+    'page-size': rams[0]?.pageSize ?? 4096,
+    'precopy-bytes': m.precopyBytes,
+    'downtime-bytes': m.downtimeBytes,
+  };
+  for (const r of rams) {
+    ram.transferred += r.stats.transferred;
+    ram.remaining += m.finished && m.status === 'completed' ? 0 : r.statePendingEstimate();
+    ram.total += r.spec.size;
+    ram.duplicate += r.stats.zeroPages;
+    ram.normal += r.stats.normalPages;
+    ram['normal-bytes'] += r.stats.normalPages * r.pageSize;
+  }
+  if (m.status === 'completed') {
+    const busy = totalTime - (m.setupTime ?? 0);
+    ram.mbps = busy > 0 ? round2((transferred * 8) / (busy / 1000) / 1e6) : 0;
+  } else {
+    ram.mbps = round2(((m.meter?.lastRate ?? 0) * 8) / 1e6);
+  }
+  if (m.setupTime !== null) info['setup-time'] = round(m.setupTime);
+  if (m.status !== 'setup') info['total-time'] = round(totalTime);
+  info.ram = ram;
+  if (m.status === 'active') {
+    const e = m.expectedDowntime;
+    info['expected-downtime'] = e === null ? m.thresholdBytes : round(e);
+  }
+  if (m.downtime !== null) {
+    info.downtime = round(m.downtime);
+    if (m.downtimeSourceOnly) info['downtime-source-only'] = true;
+  }
+  if (m.downtimeBreakdown) {
+    const b = m.downtimeBreakdown;
+    info['downtime-breakdown'] = {
+      'final-transfer': round(b['final-transfer']),
+      'destination-load': round(b['destination-load']),
+      verify: round(b.verify),
+      'per-device': Object.fromEntries(Object.entries(b['per-device']).map(([k, v]) => [k, round(v)])),
+    };
+  }
+  info['switchover-acked'] = m.acked;
+  if (m.ackAt !== null) info['switchover-ack-wait'] = round(m.ackAt - m.startedAt);
+  info['dirty-sync-count'] = m.passes;
+  info['bandwidth-bytes-per-second'] = round((m.meter?.bandwidth ?? 0) * 1000);
+  info['threshold-bytes'] = round(m.thresholdBytes);
+  info.remaining = m.status === 'completed' ? 0 : m.pendingBytes;
+  info.devices = machine.devices.map((d) => {
+    const ack = m.deviceAcks.get(d.id);
+    const s = d.status();
+    return {
+      id: d.id,
+      type: d.kind,
+      pending: m.status === 'completed' ? 0 : s.pending,
+      transferred: s.transferred,
+      'switchover-ack': ack ? (ack.approved ? 'approved' : 'pending') : 'not-needed',
+      ...(ack?.['allocation-ms'] !== undefined ? { 'allocation-ms': round(ack['allocation-ms']) } : {}),
+    };
+  });
+  info.verified = m.verified;
+  if (m.error) {
+    info['error-desc'] = m.error.message;
+    info['error-code'] = m.error.code;
+  }
+  return info;
+}

@@ -1,0 +1,104 @@
+/**
+ * The forward half of the migration connection (QEMU's QEMUFile for writing):
+ * frames go to the socket corked, so a header and its payload views leave in
+ * one writev; it counts bytes, honours backpressure and gives each device a
+ * SectionWriter that fills in section ids and device identity.
+ */
+import type { Socket } from 'node:net';
+import { encodeFrameHeader, type FrameMessage, type Device, type SectionData, type SectionKind, type SectionWriter, livemig, wireDeviceType, ConnectionError } from '@livemig/common';
+
+/** Queue this much in user space before waiting for the socket to drain. */
+const HIGH_WATER_BYTES = 8 * 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
+
+export class MigrationStream {
+  private readonly socket: Socket;
+  private queued = 0;
+  private closedError: Error | null = null;
+
+  constructor(socket: Socket) {
+    this.socket = socket;
+    socket.on('close', () => {
+      this.closedError ??= new ConnectionError('connection to the destination closed');
+    });
+    socket.on('error', (err) => {
+      this.closedError ??= new ConnectionError(`connection to the destination failed: ${err.message}`, { cause: err });
+    });
+  }
+
+  /** Bytes handed to the stream so far. */
+  get bytesQueued(): number {
+    return this.queued;
+  }
+
+  /** Bytes the kernel has taken (queued minus what still sits in Node's buffer). */
+  get bytesFlushed(): number {
+    return this.queued - this.socket.writableLength;
+  }
+
+  get needsDrain(): boolean {
+    return this.socket.writableLength > HIGH_WATER_BYTES;
+  }
+
+  /** Writes one frame: header, then payload views, in one corked batch. Returns wire bytes. */
+  writeFrame(frame: FrameMessage, payload: readonly Buffer[] = []): number {
+    if (this.closedError) throw this.closedError;
+    let payloadLength = 0;
+    for (const p of payload) payloadLength += p.length;
+    const header = encodeFrameHeader(frame, payloadLength);
+    this.socket.cork();
+    this.socket.write(header);
+    for (const p of payload) this.socket.write(p);
+    process.nextTick(uncork, this.socket);
+    const n = header.length + payloadLength;
+    this.queued += n;
+    return n;
+  }
+
+  /** A SectionWriter for one device; section ids are the device's index + 1. */
+  sectionWriter(device: Device, sectionId: number): SectionWriter {
+    return {
+      write: (type: SectionKind, data: SectionData, payload?: readonly Buffer[]): number => {
+        const named = type === livemig.SectionType.SECTION_START || type === livemig.SectionType.SECTION_FULL;
+        const section: livemig.Section.$Properties = named
+          ? { type, sectionId, deviceId: device.id, deviceType: wireDeviceType(device), version: device.version, ...data }
+          : { type, sectionId, ...data };
+        return this.writeFrame({ section }, payload);
+      },
+    };
+  }
+
+  /**
+   * Resolves once everything written so far has been handed to the kernel: a
+   * zero-length write completes only after every write before it. Rejects if
+   * the connection closes or the signal aborts, so a wait can never hang.
+   */
+  flush(signal: AbortSignal): Promise<void> {
+    if (this.closedError) return Promise.reject(this.closedError);
+    if (this.socket.writableLength === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (err?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        this.socket.off('close', onClose);
+        signal.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onClose = (): void => settle(this.closedError ?? new ConnectionError('connection to the destination closed'));
+      const onAbort = (): void => settle(signal.reason);
+      this.socket.on('close', onClose);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.socket.write(EMPTY, (err) => settle(err ?? undefined));
+    });
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+function uncork(socket: Socket): void {
+  socket.uncork();
+}

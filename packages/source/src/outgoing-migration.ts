@@ -1,0 +1,454 @@
+/**
+ * One outgoing migration (QEMU migration_thread + migration_completion), as a
+ * status machine:
+ *
+ *   none → setup → active → device → completed
+ *            │        │        │
+ *            └────────┴────────┴──→ failed | cancelling → cancelled
+ *
+ * setup:  connect, stream header, configuration, OPEN_RETURN_PATH + PING,
+ *         save_setup (START sections).
+ * active: precopy rounds over every iterable device (devices with precopy
+ *         initial data first), until pending ≤ bandwidth × downtime-limit,
+ *         all initial data is out, and the switchover gate is open
+ *         (!switchover-ack || machine not running || SWITCHOVER_ACK received).
+ * device: machine stopped; SWITCHOVER_START, the dirty rest, END/FULL sections,
+ *         digests, EOF; done when the destination reports RESUMED.
+ * Any failure or cancel: the connection is dropped, migration bookkeeping is
+ * forgotten and the machine resumes if this migration stopped it. Device state
+ * is never modified by saving, so nothing is lost.
+ */
+import { connect, type Socket } from 'node:net';
+import { EventEmitter } from 'node:events';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import {
+  CancelledError,
+  ConnectionError,
+  FIRST_PING_VALUE,
+  RamDevice,
+  ROUND_BYTES,
+  STREAM_MAGIC,
+  STREAM_VERSION,
+  StateError,
+  TimeoutError,
+  deviceConfig,
+  livemig,
+  toMigError,
+  type Capabilities,
+  type DecodedRpMessage,
+  type Device,
+  type Logger,
+  type Machine,
+  type MigError,
+  type Parameters,
+  type SectionWriter,
+} from '@livemig/common';
+import { BandwidthMeter, RateLimiter, expectedDowntimeMs, thresholdBytes, type ConvergenceInputs } from './convergence';
+import { MigrationStream } from './migration-stream';
+import { ReturnPathReader } from './return-path-reader';
+import { Wakeup } from './wakeup';
+
+export type MigrationStatus = 'none' | 'setup' | 'active' | 'device' | 'completed' | 'failed' | 'cancelling' | 'cancelled';
+
+/** Allowed transitions (QEMU migrate_set_state is compare-and-swap; this is its table). */
+const TRANSITIONS: Readonly<Record<MigrationStatus, readonly MigrationStatus[]>> = {
+  none: ['setup'],
+  setup: ['active', 'failed', 'cancelling'],
+  active: ['device', 'failed', 'cancelling'],
+  device: ['completed', 'failed', 'cancelling'],
+  cancelling: ['cancelled'],
+  completed: [],
+  failed: [],
+  cancelled: [],
+};
+
+/** Least time between two dirty-bitmap syncs while the pending set is small. */
+const MIN_SYNC_INTERVAL_MS = 50;
+/** Longest idle wait when there is nothing to send (waiting for the ack). */
+const IDLE_WAIT_MS = 20;
+
+export interface OutgoingEvents {
+  status: [MigrationStatus];
+  pass: [number];
+  'switchover-ack': [];
+  'device-approved': [string, number];
+}
+
+export interface DowntimeBreakdown {
+  'final-transfer': number;
+  'destination-load': number;
+  verify: number;
+  'per-device': Record<string, number>;
+}
+
+export interface DeviceAckState {
+  approved: boolean;
+  'allocation-ms'?: number;
+}
+
+export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
+  readonly host: string;
+  readonly port: number;
+  private readonly machine: Machine;
+  readonly caps: Capabilities;
+  private readonly params: () => Readonly<Parameters>;
+  private readonly log: Logger;
+  private readonly abort = new AbortController();
+  private readonly wakeup = new Wakeup();
+  private stream: MigrationStream | null = null;
+  private socket: Socket | null = null;
+
+  status: MigrationStatus = 'none';
+  error: MigError | null = null;
+  readonly startedAt = performance.now();
+  readonly startedEpoch = Date.now();
+  setupTime: number | null = null;
+  endedAt: number | null = null;
+  stoppedAt: number | null = null;
+  downtime: number | null = null;
+  downtimeSourceOnly = false;
+  downtimeBreakdown: DowntimeBreakdown | null = null;
+  ackAt: number | null = null;
+  verified: boolean | null = null;
+  passes = 0;
+  precopyBytes = 0;
+  downtimeBytes = 0;
+  meter: BandwidthMeter | null = null;
+  pendingBytes = 0;
+  dirtyPagesRate = 0;
+  readonly deviceAcks = new Map<string, DeviceAckState>();
+  private lastSyncAt = 0;
+  private eofSent = false;
+  private stoppedMachine = false;
+  private resumed: NonNullable<DecodedRpMessage['resumed']> | null = null;
+  private resumedAt = 0;
+
+  constructor(opts: { host: string; port: number; machine: Machine; caps: Capabilities; params: () => Readonly<Parameters>; log: Logger }) {
+    super();
+    this.host = opts.host;
+    this.port = opts.port;
+    this.machine = opts.machine;
+    this.caps = opts.caps;
+    this.params = opts.params;
+    this.log = opts.log;
+  }
+
+  get finished(): boolean {
+    return this.status === 'completed' || this.status === 'failed' || this.status === 'cancelled';
+  }
+
+  get acked(): boolean {
+    return this.ackAt !== null;
+  }
+
+  private setStatus(next: MigrationStatus): void {
+    if (!TRANSITIONS[this.status].includes(next)) throw new StateError(`migration status cannot go from ${this.status} to ${next}`);
+    this.status = next;
+    this.log.info({ status: next }, 'migration status');
+    this.emit('status', next);
+  }
+
+  /** migrate_cancel. Too late once EOF is out: the destination may already run the machine. */
+  cancel(): void {
+    if (this.finished || this.status === 'cancelling') return;
+    if (this.eofSent) throw new StateError('migration is completing (all state sent); it can no longer be cancelled');
+    this.setStatus('cancelling');
+    this.abort.abort(new CancelledError());
+    this.socket?.destroy();
+  }
+
+  /** Runs the migration to its end; never rejects. */
+  async run(): Promise<void> {
+    try {
+      this.setStatus('setup');
+      await this.setup();
+      this.setStatus('active');
+      await this.precopy();
+      await this.complete();
+      this.endedAt = performance.now();
+      this.setStatus('completed');
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      this.wakeup.close();
+      for (const d of this.machine.devices) d.saveCleanup();
+    }
+  }
+
+  private fail(err: unknown): void {
+    const cancelled = this.status === 'cancelling';
+    this.error = cancelled ? new CancelledError() : toMigError(err);
+    this.endedAt = performance.now();
+    this.socket?.destroy();
+    if (this.stoppedMachine) {
+      this.log.info('resuming the machine after the failed migration');
+      this.machine.start();
+    }
+    this.log.warn({ code: this.error.code, err: this.error.message }, cancelled ? 'migration cancelled' : 'migration failed');
+    this.setStatus(cancelled ? 'cancelled' : 'failed');
+  }
+
+  /** Records a fatal error from outside the loop (return path, socket) and wakes the loop. */
+  private fatal(err: MigError): void {
+    if (this.abort.signal.aborted) return;
+    this.abort.abort(err);
+    this.socket?.destroy();
+    this.wakeup.notify();
+  }
+
+  private checkAbort(): void {
+    if (this.abort.signal.aborted) throw this.abort.signal.reason;
+  }
+
+  // ---- setup ----
+
+  private async setup(): Promise<void> {
+    const socket = await this.connect();
+    this.socket = socket;
+    const stream = new MigrationStream(socket);
+    this.stream = stream;
+    const rp = new ReturnPathReader(
+      {
+        pong: (v) => this.log.debug({ value: v }, 'PONG'),
+        switchoverAck: () => this.onSwitchoverAck(),
+        deviceApproved: (id, ms) => {
+          this.deviceAcks.set(id, { approved: true, 'allocation-ms': ms });
+          this.emit('device-approved', id, ms);
+        },
+        resumed: (m) => {
+          if (this.status !== 'device' || !this.eofSent) return this.fatal(toMigError(new Error('return path: RESUMED before the stream ended'), 'MIG_ERR_PROTOCOL'));
+          this.resumed = m;
+          this.resumedAt = performance.now();
+          this.wakeup.notify();
+        },
+        shutOk: () => this.wakeup.notify(),
+        error: (err) => this.fatal(err),
+      },
+      { returnPath: this.caps['return-path'], switchoverAck: this.caps['switchover-ack'] },
+    );
+    socket.on('data', (chunk: Buffer) => rp.push(chunk));
+    socket.on('close', () => {
+      if (!this.finished && this.resumed === null) this.fatal(new ConnectionError('connection to the destination lost'));
+    });
+
+    stream.writeFrame({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
+    stream.writeFrame({
+      configuration: {
+        devices: this.machine.devices.map(deviceConfig),
+        capabilities: {
+          returnPath: this.caps['return-path'],
+          switchoverAck: this.caps['switchover-ack'],
+          multifd: this.caps.multifd,
+          verify: this.caps.verify,
+        },
+      },
+    });
+    if (this.caps['return-path']) {
+      stream.writeFrame({ command: { type: livemig.CommandType.CMD_OPEN_RETURN_PATH } });
+      stream.writeFrame({ command: { type: livemig.CommandType.CMD_PING, value: FIRST_PING_VALUE } });
+    }
+    if (this.caps['switchover-ack']) {
+      for (const d of this.machine.devices) if (d.kind === 'accel') this.deviceAcks.set(d.id, { approved: false });
+    }
+    const ctx = { switchoverAck: this.caps['switchover-ack'] };
+    this.machine.devices.forEach((d, i) => d.saveSetup(this.writerFor(d, i), ctx));
+    this.setupTime = performance.now() - this.startedAt;
+    this.meter = new BandwidthMeter(performance.now(), stream.bytesFlushed);
+  }
+
+  private connect(): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: this.host, port: this.port });
+      socket.setNoDelay(true);
+      const onAbort = (): void => {
+        socket.destroy();
+        reject(this.abort.signal.reason);
+      };
+      this.abort.signal.addEventListener('abort', onAbort, { once: true });
+      socket.once('connect', () => {
+        this.abort.signal.removeEventListener('abort', onAbort);
+        resolve(socket);
+      });
+      socket.once('error', (err) => {
+        this.abort.signal.removeEventListener('abort', onAbort);
+        reject(new ConnectionError(`cannot connect to destination ${this.host}:${this.port}: ${err.message}`, { cause: err }));
+      });
+    });
+  }
+
+  private readonly writers = new Map<Device, SectionWriter>();
+  private writerFor(d: Device, index: number): SectionWriter {
+    let w = this.writers.get(d);
+    if (!w) {
+      w = this.stream!.sectionWriter(d, index + 1);
+      this.writers.set(d, w);
+    }
+    return w;
+  }
+
+  private onSwitchoverAck(): void {
+    this.ackAt = performance.now();
+    this.log.info({ waitMs: Math.round(this.ackAt - this.startedAt) }, 'SWITCHOVER_ACK received');
+    this.emit('switchover-ack');
+    this.wakeup.notify();
+  }
+
+  // ---- precopy ----
+
+  private convergenceInputs(): ConvergenceInputs {
+    const p = this.params();
+    return { bandwidth: this.meter?.bandwidth ?? 0, availSwitchoverBandwidth: p['avail-switchover-bandwidth'], downtimeLimitMs: p['downtime-limit'] };
+  }
+
+  get thresholdBytes(): number {
+    return thresholdBytes(this.convergenceInputs());
+  }
+
+  get expectedDowntime(): number | null {
+    return expectedDowntimeMs(this.pendingBytes, this.convergenceInputs());
+  }
+
+  private get iterables(): Device[] {
+    return this.machine.devices.filter((d) => d.iterable);
+  }
+
+  private async precopy(): Promise<void> {
+    const stream = this.stream!;
+    const meter = this.meter!;
+    const limiter = new RateLimiter(performance.now());
+    const devices = this.machine.devices;
+    for (;;) {
+      this.checkAbort();
+      const now = performance.now();
+      this.checkTimeouts(now);
+      meter.sample(now, stream.bytesFlushed);
+      const threshold = this.thresholdBytes;
+      let pending = 0;
+      let sendable = 0;
+      for (const d of devices) pending += d.statePendingEstimate();
+      for (const d of this.iterables) sendable += d.statePendingEstimate();
+      if ((pending < threshold || sendable === 0) && now - this.lastSyncAt >= MIN_SYNC_INTERVAL_MS) {
+        pending = this.syncDirty(now);
+      }
+      this.pendingBytes = pending;
+      let initialData = 0;
+      for (const d of devices) initialData += d.initialDataPending();
+      const gateOpen = !this.caps['switchover-ack'] || !this.machine.running || this.acked;
+      if (gateOpen && initialData === 0 && pending <= threshold && meter.bandwidth > 0) return;
+
+      // One round: every iterable device gets a turn (QEMU 4e1871c450), devices
+      // with precopy initial data first so RAM re-sends cannot starve them.
+      const allowance = limiter.allowance(now, this.params()['max-bandwidth']);
+      if (allowance <= 0) {
+        await this.sleepIdle(limiter.msToNextWindow(now), false);
+        continue;
+      }
+      const budget = Math.min(ROUND_BYTES, allowance);
+      const order = [...this.iterables].sort((a, b) => Number(b.initialDataPending() > 0) - Number(a.initialDataPending() > 0));
+      let written = 0;
+      for (const d of order) written += d.saveLiveIterate(this.writerFor(d, devices.indexOf(d)), budget, false);
+      limiter.record(written);
+      this.precopyBytes += written;
+      if (this.caps.verify && written > 0) this.machine.refreshDigests(written);
+      if (written === 0) {
+        // Nothing dirty to send: wait (for the ack, new dirt, or the next sync).
+        await this.sleepIdle(IDLE_WAIT_MS, true);
+      } else if (stream.needsDrain) {
+        await stream.flush(this.abort.signal);
+      } else {
+        await yieldToLoop();
+      }
+    }
+  }
+
+  /** QEMU's bitmap sync: fold newly dirtied state into the send set; one pass. */
+  private syncDirty(now: number): number {
+    let pending = 0;
+    let newlyDirty = 0;
+    for (const d of this.machine.devices) {
+      pending += d.statePendingExact();
+      if (d instanceof RamDevice) newlyDirty += d.stats.lastSyncDirtyPages;
+    }
+    if (this.lastSyncAt > 0) this.dirtyPagesRate = (newlyDirty * 1000) / (now - this.lastSyncAt);
+    this.lastSyncAt = now;
+    this.passes++;
+    this.emit('pass', this.passes);
+    return pending;
+  }
+
+  private async sleepIdle(ms: number, idle: boolean): Promise<void> {
+    const t0 = performance.now();
+    await this.wakeup.wait(ms);
+    if (idle) this.meter?.addIdle(performance.now() - t0);
+  }
+
+  private checkTimeouts(now: number): void {
+    const p = this.params();
+    const elapsed = now - this.startedAt;
+    if (p['switchover-ack-timeout'] > 0 && this.caps['switchover-ack'] && !this.acked && this.machine.running && elapsed > p['switchover-ack-timeout']) {
+      throw new TimeoutError(`no SWITCHOVER_ACK from the destination within switchover-ack-timeout (${p['switchover-ack-timeout']} ms)`);
+    }
+    if (p.timeout > 0 && elapsed > p.timeout) {
+      throw new TimeoutError(`migration did not converge within timeout (${p.timeout} ms)`);
+    }
+  }
+
+  // ---- stop and copy ----
+
+  private async complete(): Promise<void> {
+    const stream = this.stream!;
+    const signal = this.abort.signal;
+    if (this.machine.running) {
+      this.machine.stop('paused');
+      this.stoppedMachine = true;
+    }
+    this.stoppedAt = performance.now();
+    this.setStatus('device');
+    const before = stream.bytesQueued;
+    stream.writeFrame({ command: { type: livemig.CommandType.CMD_SWITCHOVER_START } });
+    const devices = this.machine.devices;
+    for (const d of devices) d.statePendingExact();
+    // The rest, without rate limit (QEMU lifts it at switchover), still honouring backpressure.
+    for (;;) {
+      this.checkAbort();
+      let written = 0;
+      for (const d of this.iterables) written += d.saveLiveIterate(this.writerFor(d, devices.indexOf(d)), ROUND_BYTES, true);
+      if (written === 0) break;
+      if (stream.needsDrain) await stream.flush(signal);
+    }
+    devices.forEach((d, i) => d.saveLiveCompletePrecopy(this.writerFor(d, i)));
+    if (this.caps.verify) {
+      const digests = [...this.machine.digests()].map(([deviceId, digest]) => ({ deviceId, digest }));
+      stream.writeFrame({ verify: { digests } });
+    }
+    stream.writeFrame({ eof: {} });
+    this.eofSent = true;
+    await stream.flush(signal);
+    const flushedAt = performance.now();
+    this.downtimeBytes = stream.bytesQueued - before;
+    if (this.caps['return-path']) {
+      while (this.resumed === null) {
+        this.checkAbort();
+        await this.wakeup.wait(1000);
+      }
+      const r = this.resumed;
+      this.downtime = this.resumedAt - this.stoppedAt;
+      const destinationLoad = r.loadMs ?? 0;
+      const verifyMs = r.verifyMs ?? 0;
+      this.downtimeBreakdown = {
+        'final-transfer': Math.max(0, this.downtime - destinationLoad - verifyMs),
+        'destination-load': destinationLoad,
+        verify: verifyMs,
+        'per-device': Object.fromEntries((r.devices ?? []).map((t) => [t.deviceId ?? '', t.loadMs ?? 0])),
+      };
+      this.verified = this.caps.verify ? r.verified === true : null;
+    } else {
+      this.downtime = flushedAt - this.stoppedAt;
+      this.downtimeSourceOnly = true;
+      this.downtimeBreakdown = { 'final-transfer': this.downtime, 'destination-load': 0, verify: 0, 'per-device': {} };
+    }
+    this.machine.stop('postmigrate');
+    this.stoppedMachine = false;
+    this.socket?.end();
+  }
+}

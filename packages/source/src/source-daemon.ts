@@ -1,0 +1,147 @@
+/**
+ * Composition root of the source: the running machine, the migration settings,
+ * the current outgoing migration, and the QMP surface over WebSocket/socket.
+ */
+import { EventEmitter } from 'node:events';
+import {
+  Machine,
+  MigrationSettings,
+  QmpDispatcher,
+  QmpError,
+  QmpSocketServer,
+  StateError,
+  WsControlServer,
+  argString,
+  parseMigrationUri,
+  registerCommonCommands,
+  rejectUnknownArgs,
+  type DeviceSpec,
+  type ListenAddress,
+  type Logger,
+  type WorkloadSpec,
+} from '@livemig/common';
+import { OutgoingMigration } from './outgoing-migration';
+import { queryMigrate } from './migration-info';
+
+export const VERSION = '0.1.0';
+
+export interface SourceDaemonOptions {
+  devices: readonly DeviceSpec[];
+  workload: WorkloadSpec;
+  log: Logger;
+}
+
+export interface SourceDaemonEvents {
+  finished: [OutgoingMigration];
+  quit: [];
+}
+
+export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
+  readonly machine: Machine;
+  readonly settings: MigrationSettings;
+  readonly qmp = new QmpDispatcher('livemig-source', VERSION);
+  private readonly log: Logger;
+  private migration: OutgoingMigration | null = null;
+  private readonly servers: Array<WsControlServer | QmpSocketServer> = [];
+
+  constructor(opts: SourceDaemonOptions) {
+    super();
+    this.log = opts.log;
+    this.machine = new Machine(opts.devices, opts.workload, 'source');
+    this.settings = new MigrationSettings(() => this.migrating);
+    this.machine.on('STOP', () => this.qmp.emitEvent('STOP'));
+    this.machine.on('RESUME', () => this.qmp.emitEvent('RESUME'));
+    this.registerCommands();
+  }
+
+  get migrating(): boolean {
+    return this.migration !== null && !this.migration.finished;
+  }
+
+  get currentMigration(): OutgoingMigration | null {
+    return this.migration;
+  }
+
+  start(): void {
+    this.machine.start();
+    this.log.info({ devices: this.machine.devices.map((d) => d.id), bytes: this.machine.stateBytes }, 'machine running');
+  }
+
+  async listenControl(addr: ListenAddress): Promise<string> {
+    const server = new WsControlServer(this.qmp, this.log.child({ channel: 'control' }));
+    this.servers.push(server);
+    const where = await server.listen(addr);
+    this.log.info({ address: where }, 'control API (WebSocket) listening');
+    return where;
+  }
+
+  async listenQmp(addr: ListenAddress): Promise<string> {
+    const server = new QmpSocketServer(this.qmp, this.log.child({ channel: 'qmp' }));
+    this.servers.push(server);
+    const where = await server.listen(addr);
+    this.log.info({ address: where }, 'QMP socket listening');
+    return where;
+  }
+
+  /** Starts a migration to `uri`; the returned object runs in the background. */
+  migrate(uri: string): OutgoingMigration {
+    if (this.migrating) throw new StateError("There's a migration process in progress");
+    const { host, port } = parseMigrationUri(uri);
+    const m = new OutgoingMigration({
+      host,
+      port,
+      machine: this.machine,
+      caps: this.settings.capabilities,
+      params: () => this.settings.parameters,
+      log: this.log.child({ migration: uri }),
+    });
+    this.migration = m;
+    m.on('status', (status) => this.qmp.emitEvent('MIGRATION', { status }));
+    m.on('pass', (pass) => this.qmp.emitEvent('MIGRATION_PASS', { pass }));
+    m.on('switchover-ack', () => this.qmp.emitEvent('MIGRATION_SWITCHOVER_ACK', { 'wait-ms': Math.round((m.ackAt ?? 0) - m.startedAt) }));
+    m.on('device-approved', (device, ms) => this.qmp.emitEvent('DEVICE_PREALLOCATED', { device, ms: Math.round(ms) }));
+    void m.run().then(() => this.emit('finished', m));
+    return m;
+  }
+
+  queryMigrate(): Record<string, unknown> {
+    return queryMigrate(this.migration, this.machine);
+  }
+
+  private registerCommands(): void {
+    const qmp = this.qmp;
+    registerCommonCommands(qmp, {
+      machine: this.machine,
+      settings: this.settings,
+      canContinue: () => (this.migration?.status === 'completed' ? 'Migration completed: the machine now runs on the destination' : this.migrating && this.machine.runState !== 'running' && this.migration?.status === 'device' ? 'Migration is completing' : null),
+      quit: () => this.emit('quit'),
+    });
+    qmp.register('migrate', (args) => {
+      rejectUnknownArgs(args, ['uri', 'detach', 'resume', 'blk', 'inc']);
+      const uri = argString(args, 'uri');
+      try {
+        this.migrate(uri);
+      } catch (err) {
+        throw new QmpError(err instanceof Error ? err.message : String(err));
+      }
+      return {};
+    });
+    qmp.register('migrate_cancel', () => {
+      this.migration?.cancel();
+      return {};
+    });
+    qmp.register('query-migrate', () => this.queryMigrate());
+  }
+
+  async close(): Promise<void> {
+    if (this.migrating) {
+      try {
+        this.migration?.cancel();
+      } catch (err) {
+        this.log.warn({ err }, 'migration still completing while the daemon closes');
+      }
+    }
+    await Promise.all(this.servers.map((s) => s.close()));
+    this.machine.close();
+  }
+}
