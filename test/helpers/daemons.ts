@@ -1,0 +1,125 @@
+/**
+ * Runs the real daemons as child processes for end-to-end tests: port 0,
+ * logs parsed from stderr (started with --json, so stdout carries only the
+ * summary line), waits on log lines and exits, never on fixed sleeps. Every
+ * process started here is killed by `killAll()` (register it in afterEach).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+export const BIN = {
+  source: join(ROOT, 'node_modules', '.bin', 'livemig-source'),
+  destination: join(ROOT, 'node_modules', '.bin', 'livemig-destination'),
+};
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  time: number;
+  [key: string]: unknown;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+const live = new Set<DaemonProcess>();
+
+export class DaemonProcess {
+  readonly proc: ChildProcess;
+  readonly logs: LogLine[] = [];
+  stdout = '';
+  stderrText = '';
+  readonly exited: Promise<ExitInfo>;
+  private waiters: Array<{ pred: (l: LogLine) => boolean; resolve: (l: LogLine) => void }> = [];
+
+  constructor(bin: string, args: string[]) {
+    this.proc = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    live.add(this);
+    let partial = '';
+    this.proc.stdout!.setEncoding('utf8').on('data', (t: string) => (this.stdout += t));
+    this.proc.stderr!.setEncoding('utf8').on('data', (t: string) => {
+      this.stderrText += t;
+      partial += t;
+      let nl: number;
+      while ((nl = partial.indexOf('\n')) >= 0) {
+        const line = partial.slice(0, nl);
+        partial = partial.slice(nl + 1);
+        if (!line.startsWith('{')) continue;
+        try {
+          const parsed = JSON.parse(line) as LogLine;
+          this.logs.push(parsed);
+          this.waiters = this.waiters.filter((w) => {
+            if (!w.pred(parsed)) return true;
+            w.resolve(parsed);
+            return false;
+          });
+        } catch {
+          // a non-JSON line on stderr (e.g. a usage error) stays in stderrText
+        }
+      }
+    });
+    this.exited = once(this.proc, 'exit').then(([code, signal]) => {
+      live.delete(this);
+      return { code: code as number | null, signal: signal as NodeJS.Signals | null };
+    });
+  }
+
+  /** Resolves with the first log line (past or future) matching `pred`; rejects if the process exits first. */
+  waitLog(pred: (l: LogLine) => boolean, what = 'log line'): Promise<LogLine> {
+    const seen = this.logs.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ pred, resolve });
+      void this.exited.then((e) => reject(new Error(`process exited (${e.code ?? e.signal}) before ${what}\n${this.stderrText.slice(-2000)}`)));
+    });
+  }
+
+  waitMsg(msg: string): Promise<LogLine> {
+    return this.waitLog((l) => l.msg === msg, `'${msg}'`);
+  }
+
+  /** The --json summary line (last line of stdout). */
+  summary(): Record<string, unknown> {
+    const lines = this.stdout.trim().split('\n');
+    return JSON.parse(lines[lines.length - 1] ?? '{}') as Record<string, unknown>;
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill(signal);
+  }
+}
+
+export async function killAll(): Promise<void> {
+  const all = [...live];
+  for (const d of all) d.kill();
+  await Promise.all(all.map((d) => d.exited));
+}
+
+/** A destination listening on a free loopback port; resolves once it accepts connections. */
+export async function startDestination(args: string[]): Promise<{ d: DaemonProcess; port: number; uri: string }> {
+  const d = new DaemonProcess(BIN.destination, ['--listen', '127.0.0.1:0', '--json', ...args]);
+  const line = await d.waitMsg('listening for incoming migration');
+  const port = line.port as number;
+  return { d, port, uri: `tcp:127.0.0.1:${port}` };
+}
+
+export function startSource(args: string[]): DaemonProcess {
+  return new DaemonProcess(BIN.source, ['--json', ...args]);
+}
+
+/** Address of a daemon's WebSocket control API (started with --control 127.0.0.1:0). */
+export async function controlAddress(d: DaemonProcess): Promise<string> {
+  const line = await d.waitMsg('control API (WebSocket) listening');
+  return line.address as string;
+}
+
+/** A small test machine: fast to build, still exercising every device kind. */
+export const SMALL_MACHINE = [
+  '--device', 'ram,id=ram0,size=64M',
+  '--device', 'accel,id=accel0,resources=2,resource-size=8M,alloc-ms=50,initial-size=64K,state-size=1M',
+  '--device', 'cpu,id=cpu0,vcpus=2',
+];

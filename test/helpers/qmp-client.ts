@@ -1,0 +1,77 @@
+/** A minimal QMP client over the WebSocket control API, for tests. */
+import WebSocket from 'ws';
+
+export interface QmpEventMsg {
+  event: string;
+  data?: Record<string, unknown>;
+  timestamp: { seconds: number; microseconds: number };
+}
+
+export class QmpWsClient {
+  private readonly ws: WebSocket;
+  readonly events: QmpEventMsg[] = [];
+  greeting: unknown = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, (reply: Record<string, unknown>) => void>();
+  private eventWaiters: Array<{ pred: (e: QmpEventMsg) => boolean; resolve: (e: QmpEventMsg) => void }> = [];
+
+  private constructor(ws: WebSocket) {
+    this.ws = ws;
+    ws.on('message', (data) => {
+      const msg = JSON.parse(data.toString()) as Record<string, unknown>;
+      if ('QMP' in msg) this.greeting = msg;
+      else if ('event' in msg) {
+        const e = msg as unknown as QmpEventMsg;
+        this.events.push(e);
+        this.eventWaiters = this.eventWaiters.filter((w) => {
+          if (!w.pred(e)) return true;
+          w.resolve(e);
+          return false;
+        });
+      } else if (typeof msg.id === 'number') {
+        this.pending.get(msg.id)?.(msg);
+        this.pending.delete(msg.id);
+      }
+    });
+  }
+
+  static async connect(address: string, negotiate = true): Promise<QmpWsClient> {
+    const ws = new WebSocket(`ws://${address}`);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    const c = new QmpWsClient(ws);
+    if (negotiate) await c.execute('qmp_capabilities');
+    return c;
+  }
+
+  execute(command: string, args?: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.ws.send(JSON.stringify(args ? { execute: command, arguments: args, id } : { execute: command, id }));
+    });
+  }
+
+  /** The reply's `return`, or throws with the error desc. */
+  async call(command: string, args?: Record<string, unknown>): Promise<any> {
+    const reply = await this.execute(command, args);
+    if ('error' in reply) throw new Error(`${command}: ${JSON.stringify(reply.error)}`);
+    return reply.return;
+  }
+
+  waitEvent(pred: (e: QmpEventMsg) => boolean): Promise<QmpEventMsg> {
+    const seen = this.events.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.eventWaiters.push({ pred, resolve }));
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+export function eventMs(e: QmpEventMsg): number {
+  return e.timestamp.seconds * 1000 + e.timestamp.microseconds / 1000;
+}

@@ -1,0 +1,127 @@
+/**
+ * End to end: the real daemons over loopback (issue #2). Timing assertions use
+ * the daemons' own event timestamps and reported figures, never sleeps.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { SMALL_MACHINE, controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
+import { QmpWsClient, eventMs } from './helpers/qmp-client';
+
+afterEach(killAll);
+
+const ACK = ['--caps', 'return-path,switchover-ack,verify'];
+
+describe('migration between two daemons', () => {
+  it('completes and verifies under a dirtying workload', async () => {
+    const { d: dst, uri } = await startDestination([...SMALL_MACHINE, ...ACK, '--exit-on-complete']);
+    const src = startSource([...SMALL_MACHINE, ...ACK, '--workload', 'dirty-rate=64M', '--migrate-to', uri]);
+    const [s, d] = await Promise.all([src.exited, dst.exited]);
+    expect(s.code).toBe(0);
+    expect(d.code).toBe(0);
+    const summary = src.summary();
+    expect(summary.status).toBe('completed');
+    expect(summary.verified).toBe(true);
+    expect(summary['switchover-acked']).toBe(true);
+    const ram = summary.ram as Record<string, number>;
+    expect(ram.total).toBe(64 * 1024 * 1024);
+    expect(ram['normal-bytes']).toBeGreaterThanOrEqual(ram.total);
+    expect(summary.downtime).toBeTypeOf('number');
+    const dest = dst.summary();
+    expect(dest.status).toBe('completed');
+    expect(dest.verified).toBe(true);
+  });
+
+  it('with switchover-ack, keeps iterating until the ack and stops the machine only after it', async () => {
+    // Allocation (4 × 300 ms) takes far longer than converging 64 MiB over loopback.
+    const machine = ['--device', 'ram,id=ram0,size=64M', '--device', 'accel,id=accel0,resources=4,resource-size=4M,alloc-ms=300,initial-size=64K,state-size=1M', '--device', 'cpu,id=cpu0,vcpus=2'];
+    const { d: dst, uri } = await startDestination([...machine, ...ACK, '--exit-on-complete']);
+    const src = startSource([...machine, ...ACK, '--control', '127.0.0.1:0']);
+    const qmp = await QmpWsClient.connect(await controlAddress(src));
+    await qmp.call('migrate', { uri });
+    const completed = await qmp.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data?.status as string));
+    expect(completed.data?.status).toBe('completed');
+    const ack = await qmp.waitEvent((e) => e.event === 'MIGRATION_SWITCHOVER_ACK');
+    const stop = await qmp.waitEvent((e) => e.event === 'STOP');
+    const active = await qmp.waitEvent((e) => e.event === 'MIGRATION' && e.data?.status === 'active');
+    expect(eventMs(stop)).toBeGreaterThanOrEqual(eventMs(ack));
+    // The ack came after the allocation time, and passes went on meanwhile.
+    expect(eventMs(ack) - eventMs(active)).toBeGreaterThanOrEqual(4 * 300);
+    const passesBeforeAck = qmp.events.filter((e) => e.event === 'MIGRATION_PASS' && eventMs(e) < eventMs(ack));
+    expect(passesBeforeAck.length).toBeGreaterThan(1);
+    const info = await qmp.call('query-migrate');
+    expect(info['switchover-ack-wait']).toBeGreaterThanOrEqual(4 * 300);
+    expect(info.verified).toBe(true);
+    expect(info.devices.find((x: { id: string }) => x.id === 'accel0')['switchover-ack']).toBe('approved');
+    // The allocation was paid before the stop: the destination's final load did not wait for it.
+    expect(info['downtime-breakdown']['destination-load']).toBeLessThan(300);
+    qmp.close();
+    expect((await dst.exited).code).toBe(0);
+  });
+
+  it('without switchover-ack, switches earlier and its downtime includes the allocation', async () => {
+    const machine = ['--device', 'ram,id=ram0,size=64M', '--device', 'accel,id=accel0,resources=4,resource-size=4M,alloc-ms=300,initial-size=64K,state-size=1M', '--device', 'cpu,id=cpu0,vcpus=2'];
+    const caps = ['--caps', 'return-path,verify'];
+    const { d: dst, uri } = await startDestination([...machine, ...caps, '--exit-on-complete']);
+    const src = startSource([...machine, ...caps, '--migrate-to', uri]);
+    expect((await src.exited).code).toBe(0);
+    const s = src.summary();
+    expect(s.status).toBe('completed');
+    expect(s['switchover-acked']).toBe(false);
+    expect(s.downtime as number).toBeGreaterThanOrEqual(4 * 300);
+    expect((s['downtime-breakdown'] as Record<string, number>)['destination-load']).toBeGreaterThanOrEqual(4 * 300 * 0.9);
+    expect(s['total-time'] as number).toBeLessThan((s.downtime as number) + 4 * 300);
+    expect((await dst.exited).code).toBe(0);
+  });
+
+  it('refuses a device list mismatch before any state moves; the source keeps running and can migrate again', async () => {
+    const { d: wrong, uri: wrongUri } = await startDestination(['--device', 'ram,id=ram0,size=32M', '--device', 'cpu,id=cpu0,vcpus=2', ...ACK]);
+    const src = startSource([...SMALL_MACHINE, ...ACK, '--control', '127.0.0.1:0']);
+    const qmp = await QmpWsClient.connect(await controlAddress(src));
+    await qmp.call('migrate', { uri: wrongUri });
+    const failed = await qmp.waitEvent((e) => e.event === 'MIGRATION' && ['failed', 'completed'].includes(e.data?.status as string));
+    expect(failed.data?.status).toBe('failed');
+    const info = await qmp.call('query-migrate');
+    expect(info['error-desc']).toMatch(/ram0.*size=64M.*size=32M/);
+    expect(info['error-desc']).toMatch(/accel0.*exists at the source but not at the destination/);
+    expect((await qmp.call('query-status')).status).toBe('running');
+    // The refused destination is still there, waiting.
+    expect(wrong.proc.exitCode).toBeNull();
+    const { d: right, uri } = await startDestination([...SMALL_MACHINE, ...ACK, '--exit-on-complete']);
+    await qmp.call('migrate', { uri });
+    const done = await qmp.waitEvent((e) => e.event === 'MIGRATION' && e.data?.status === 'completed');
+    expect(done).toBeTruthy();
+    expect((await qmp.call('query-migrate')).verified).toBe(true);
+    qmp.close();
+    expect((await right.exited).code).toBe(0);
+  });
+
+  it('refuses a capability mismatch naming the capability', async () => {
+    const { uri } = await startDestination([...SMALL_MACHINE, '--caps', 'return-path,verify']);
+    const src = startSource([...SMALL_MACHINE, ...ACK, '--migrate-to', uri]);
+    expect((await src.exited).code).toBe(1);
+    const s = src.summary();
+    expect(s.status).toBe('failed');
+    expect(s['error-desc']).toContain("capability 'switchover-ack' is on at the source but off at the destination");
+  });
+
+  it('migrate-set-capabilities: switchover-ack requires return-path (exact QEMU text)', async () => {
+    const src = startSource([...SMALL_MACHINE, '--control', '127.0.0.1:0']);
+    const qmp = await QmpWsClient.connect(await controlAddress(src));
+    const reply = await qmp.execute('migrate-set-capabilities', { capabilities: [{ capability: 'switchover-ack', state: true }] });
+    expect(reply.error).toEqual({ class: 'GenericError', desc: "Capability 'switchover-ack' requires capability 'return-path'" });
+    qmp.close();
+  });
+});
+
+describe('command line', () => {
+  it('exits 2 with an error naming the bad value', async () => {
+    const src = startSource(['--device', 'ram,id=ram0,size=12Q']);
+    expect((await src.exited).code).toBe(2);
+    expect(src.stderrText).toContain("device 'ram0' size: '12Q' is not a size");
+    const src2 = startSource(['--caps', 'switchover-ack']);
+    expect((await src2.exited).code).toBe(2);
+    expect(src2.stderrText).toContain("Capability 'switchover-ack' requires capability 'return-path'");
+    const src3 = startSource(['--param', 'downtime-limit=fast']);
+    expect((await src3.exited).code).toBe(2);
+    expect(src3.stderrText).toContain("downtime-limit");
+  });
+});
