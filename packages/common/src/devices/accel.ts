@@ -81,6 +81,8 @@ export class AccelDevice implements Device {
   /** Bumped by loadCleanup so an allocation still running knows it was abandoned. */
   private generation = 0;
   allocatedResources = 0;
+  /** The background allocation, settled (resolved) however it ends, even abandoned. */
+  private background: Promise<void> = Promise.resolve();
 
   constructor(spec: AccelSpec, role: 'source' | 'destination') {
     if (spec.resourceSize % 4096 !== 0) throw new DeviceError(`device '${spec.id}': resource-size must be a multiple of 4K`);
@@ -367,6 +369,7 @@ export class AccelDevice implements Device {
       throw error;
     });
     this.allocation = { state: 'running', promise };
+    this.background = promise.catch(() => undefined);
     return promise;
   }
 
@@ -374,6 +377,11 @@ export class AccelDevice implements Device {
     if (this.initReceived !== this.spec.initialSize) throw new ProtocolError(`${this.id}: stream ended after ${this.initReceived} of ${this.spec.initialSize} bytes of initial data`);
     if (this.stateReceived !== this.spec.stateSize) throw new ProtocolError(`${this.id}: stream ended after ${this.stateReceived} of ${this.spec.stateSize} bytes of device state`);
     await this.startAllocation();
+  }
+
+  /** Resolves once any background allocation has stopped running (done, failed or abandoned). */
+  whenAllocationSettled(): Promise<void> {
+    return this.background;
   }
 
   /** Allocation time, once done (for DEVICE_PREALLOCATED and the summary). */

@@ -1,0 +1,135 @@
+/**
+ * The destination's load state machine against a scripted source over a
+ * loopback socket pair (in-process): what goes back on the return path, and
+ * what is refused.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { once } from 'node:events';
+import pino from 'pino';
+import {
+  Machine,
+  STREAM_MAGIC,
+  STREAM_VERSION,
+  applyCapabilities,
+  createReturnPathDecoder,
+  defaultCapabilities,
+  deviceConfig,
+  encodeFrame,
+  livemig,
+  parseCapsList,
+  parseDeviceList,
+  parseWorkloadSpec,
+  type DecodedRpMessage,
+  type FrameMessage,
+} from '@livemig/common';
+import { IncomingMigration } from '../src/incoming-migration';
+
+const log = pino({ level: 'silent' });
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+async function pair(): Promise<{ client: Socket; server: Socket }> {
+  const srv: Server = createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const port = (srv.address() as { port: number }).port;
+  const client = connect(port, '127.0.0.1');
+  const [server] = (await once(srv, 'connection')) as [Socket];
+  srv.close();
+  cleanups.push(() => (client.destroy(), server.destroy()));
+  return { client, server };
+}
+
+function rpReader(sock: Socket): DecodedRpMessage[] {
+  const dec = createReturnPathDecoder();
+  const msgs: DecodedRpMessage[] = [];
+  sock.on('data', (c: Buffer) => msgs.push(...dec.push(c).map((f) => f.message)));
+  return msgs;
+}
+
+async function until(pred: () => boolean, what: string, m: IncomingMigration): Promise<void> {
+  while (!pred()) {
+    if (m.finished && !pred()) throw new Error(`incoming migration ended (${m.error?.message}) before ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+async function setup(devices: string[], caps: string) {
+  const specs = parseDeviceList(devices);
+  const destMachine = new Machine(specs, parseWorkloadSpec('dirty-rate=0'), 'destination');
+  const srcMachine = new Machine(specs, parseWorkloadSpec('dirty-rate=0'), 'source');
+  const c = applyCapabilities(defaultCapabilities(), parseCapsList(caps));
+  const { client, server } = await pair();
+  const m = new IncomingMigration({ socket: server, machine: destMachine, caps: c, log });
+  m.start();
+  const rp = rpReader(client);
+  const send = (f: FrameMessage, payload: Buffer[] = []) => {
+    for (const b of encodeFrame(f, payload)) client.write(b);
+  };
+  const config: FrameMessage = {
+    configuration: { devices: srcMachine.devices.map(deviceConfig), capabilities: { returnPath: c['return-path'], switchoverAck: c['switchover-ack'], multifd: false, verify: false } },
+  };
+  return { m, rp, send, config, client, srcMachine };
+}
+
+const ACCEL = (id: string) => `accel,id=${id},resources=1,resource-size=64K,alloc-ms=1,initial-size=4K`;
+
+describe('IncomingMigration', () => {
+  it('zero devices needing an ack: SWITCHOVER_ACK right after OPEN_RETURN_PATH', async () => {
+    const { m, rp, send, config } = await setup(['cpu,id=cpu0,vcpus=1'], 'return-path,switchover-ack');
+    send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
+    send(config);
+    send({ command: { type: livemig.CommandType.CMD_OPEN_RETURN_PATH } });
+    send({ command: { type: livemig.CommandType.CMD_PING, value: 9 } });
+    await until(() => rp.length >= 2, 'ack and pong', m);
+    expect(rp[0]!.body).toBe('switchoverAck');
+    expect(rp[1]!.pong?.value).toBe(9);
+  });
+
+  it('two accel devices: one ack, after both have approved', async () => {
+    const { m, rp, send, config, srcMachine } = await setup([ACCEL('a0'), ACCEL('a1')], 'return-path,switchover-ack');
+    send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
+    send(config);
+    send({ command: { type: livemig.CommandType.CMD_OPEN_RETURN_PATH } });
+    await until(() => m.ackPending !== null, 'load setup', m);
+    expect(m.ackPending).toBe(2);
+    // Save side of the real devices, writing through a scripted socket.
+    srcMachine.devices.forEach((d, i) => {
+      const w = { write: (type: number, data: object, payload: readonly Buffer[] = []) => {
+        const named = type === livemig.SectionType.SECTION_START;
+        send({ section: { type, sectionId: i + 1, ...(named ? { deviceId: d.id, version: 1 } : {}), ...data } }, [...payload]);
+        return 1;
+      } };
+      d.saveSetup(w, { switchoverAck: true });
+      d.saveLiveIterate(w, 1 << 20, false);
+    });
+    await until(() => rp.some((x) => x.body === 'switchoverAck'), 'the ack', m);
+    const bodies = rp.map((x) => x.body);
+    expect(bodies.filter((b) => b === 'deviceApproved')).toHaveLength(2);
+    expect(bodies.filter((b) => b === 'switchoverAck')).toHaveLength(1);
+    expect(bodies.lastIndexOf('deviceApproved')).toBeLessThan(bodies.indexOf('switchoverAck'));
+  });
+
+  it('refuses a bad magic with a SHUT naming the cause, before any state', async () => {
+    const { m, rp, send } = await setup(['cpu,id=cpu0,vcpus=1'], 'return-path');
+    send({ header: { magic: 0x1234, version: STREAM_VERSION } });
+    await until(() => m.finished, 'failure', m).catch(() => undefined);
+    await until(() => rp.length > 0, 'shut', m).catch(() => undefined);
+    expect(m.becameMigration).toBe(false);
+    expect(m.error?.message).toMatch(/bad magic 0x1234/);
+  });
+
+  it('refuses an END section before switchover and a second START', async () => {
+    const { m, send, config } = await setup(['ram,id=ram0,size=64K'], 'return-path');
+    send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
+    send(config);
+    send({ section: { type: livemig.SectionType.SECTION_START, sectionId: 1, deviceId: 'ram0', version: 1, ram: { pageSize: 4096, totalBytes: 65536 } } });
+    send({ section: { type: livemig.SectionType.SECTION_END, sectionId: 1, ram: {} } });
+    await until(() => m.finished, 'failure', m).catch(() => undefined);
+    expect(m.status).toBe('failed');
+    expect(m.error?.message).toMatch(/END section for 'ram0' before switchover/);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { SwitchoverAckCounter } from '../src/switchover-ack';
+import { ProtocolError } from '@livemig/common';
+
+describe('SwitchoverAckCounter (SPEC §5)', () => {
+  it('zero devices: acks as soon as the return path opens', () => {
+    let sent = 0;
+    const c = new SwitchoverAckCounter(0, () => sent++);
+    expect(sent).toBe(0);
+    c.returnPathOpened();
+    expect(sent).toBe(1);
+    expect(c.acked).toBe(true);
+  });
+
+  it('two devices: acks only after both approve, exactly once', () => {
+    let sent = 0;
+    const c = new SwitchoverAckCounter(2, () => sent++);
+    c.returnPathOpened();
+    expect(sent).toBe(0);
+    c.approve('accel0');
+    expect(sent).toBe(0);
+    expect(c.pending).toBe(1);
+    c.approve('accel1');
+    expect(sent).toBe(1);
+    expect(c.pending).toBe(0);
+  });
+
+  it('an approval when none is pending is a protocol error', () => {
+    const c = new SwitchoverAckCounter(1, () => undefined);
+    c.returnPathOpened();
+    c.approve('accel0');
+    expect(() => c.approve('accel0')).toThrow(ProtocolError);
+    expect(() => c.approve('accel0')).toThrow("switchover approval from 'accel0' but no approval is pending");
+    const none = new SwitchoverAckCounter(0, () => undefined);
+    expect(() => none.approve('x')).toThrow(/no approval is pending/);
+  });
+
+  it('an approval before the return path is open is an error (QEMU: -EIO)', () => {
+    const c = new SwitchoverAckCounter(1, () => undefined);
+    expect(() => c.approve('accel0')).toThrow(/before the return path is open/);
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * The source's status machine against scripted destinations (in-process TCP on
+ * loopback): one that never acks, one that acks twice, one that hangs up.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Server, type Socket } from 'node:net';
+import { once } from 'node:events';
+import pino from 'pino';
+import {
+  Machine,
+  applyCapabilities,
+  applyParameters,
+  createStreamDecoder,
+  defaultCapabilities,
+  defaultParameters,
+  encodeRpMessage,
+  parseCapsList,
+  parseDeviceList,
+  parseWorkloadSpec,
+  type DecodedFrameMessage,
+} from '@livemig/common';
+import { OutgoingMigration } from '../src/outgoing-migration';
+
+const log = pino({ level: 'silent' });
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** A fake destination: calls `onFrame` for every frame the source sends. */
+async function fakeDestination(onFrame: (m: DecodedFrameMessage, sock: Socket) => void): Promise<number> {
+  const srv: Server = createServer((sock) => {
+    const dec = createStreamDecoder();
+    sock.on('data', (c: Buffer) => {
+      try {
+        for (const f of dec.push(c)) onFrame(f.message, sock);
+      } catch {
+        sock.destroy();
+      }
+    });
+    sock.on('error', () => sock.destroy());
+    cleanups.push(() => sock.destroy());
+  });
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  cleanups.push(() => srv.close());
+  return (srv.address() as { port: number }).port;
+}
+
+function machine(workload = 'dirty-rate=4M'): Machine {
+  const m = new Machine(parseDeviceList(['ram,id=ram0,size=1M', 'accel,id=accel0,resources=1,resource-size=64K,initial-size=4K']), parseWorkloadSpec(workload), 'source');
+  m.start();
+  cleanups.push(() => m.close());
+  return m;
+}
+
+function migration(port: number, m: Machine, caps: string, params: Record<string, unknown> = {}): OutgoingMigration {
+  return new OutgoingMigration({
+    host: '127.0.0.1',
+    port,
+    machine: m,
+    caps: applyCapabilities(defaultCapabilities(), parseCapsList(caps)),
+    params: () => applyParameters(defaultParameters(), params),
+    log,
+  });
+}
+
+describe('OutgoingMigration against scripted destinations', () => {
+  it('never stops the machine without the ack; switchover-ack-timeout fails it cleanly', async () => {
+    const port = await fakeDestination(() => undefined);
+    const m = machine('dirty-rate=0');
+    const before = m.digests();
+    const mig = migration(port, m, 'return-path,switchover-ack', { 'switchover-ack-timeout': 400 });
+    let stops = 0;
+    m.on('STOP', () => stops++);
+    await mig.run();
+    expect(mig.status).toBe('failed');
+    expect(mig.error?.code).toBe('MIG_ERR_TIMEOUT');
+    expect(mig.error?.message).toMatch(/switchover-ack-timeout \(400 ms\)/);
+    expect(stops).toBe(0);
+    expect(m.runState).toBe('running');
+    expect(mig.passes).toBeGreaterThan(1);
+    // Saving never touches device state (the workload is idle here).
+    expect(m.digests()).toEqual(before);
+  });
+
+  it('a second SWITCHOVER_ACK is a protocol error that fails the migration at once', async () => {
+    const port = await fakeDestination((msg, sock) => {
+      if (msg.body === 'command' && msg.command?.type === 1) {
+        sock.write(encodeRpMessage({ switchoverAck: {} }));
+        sock.write(encodeRpMessage({ switchoverAck: {} }));
+      }
+    });
+    const m = machine();
+    const mig = migration(port, m, 'return-path,switchover-ack');
+    await mig.run();
+    expect(mig.status).toBe('failed');
+    expect(mig.error?.message).toMatch(/second SWITCHOVER_ACK/);
+    expect(m.runState).toBe('running');
+  });
+
+  it('a SWITCHOVER_ACK when the capability is off is a protocol error', async () => {
+    const port = await fakeDestination((msg, sock) => {
+      if (msg.body === 'command') sock.write(encodeRpMessage({ switchoverAck: {} }));
+    });
+    const mig = migration(port, machine(), 'return-path');
+    await mig.run();
+    expect(mig.status).toBe('failed');
+    expect(mig.error?.message).toMatch(/SWITCHOVER_ACK but switchover-ack is off/);
+  });
+
+  it('a destination that hangs up fails the migration; the machine keeps running', async () => {
+    const port = await fakeDestination((msg, sock) => {
+      if (msg.body === 'section') sock.destroy();
+    });
+    const m = machine();
+    const mig = migration(port, m, 'return-path');
+    await mig.run();
+    expect(mig.status).toBe('failed');
+    expect(mig.error?.code).toBe('MIG_ERR_CONNECTION');
+    expect(m.runState).toBe('running');
+  });
+
+  it('a refusal (SHUT with a reason) is reported with the destination\'s reason', async () => {
+    const port = await fakeDestination((msg, sock) => {
+      if (msg.body === 'configuration') sock.end(encodeRpMessage({ shut: { ok: false, code: 'MIG_ERR_CONFIG_MISMATCH', reason: 'no such device' } }));
+    });
+    const mig = migration(port, machine(), '');
+    await mig.run();
+    expect(mig.status).toBe('failed');
+    expect(mig.error?.message).toBe('destination failed: no such device');
+  });
+
+  it('cancel moves to cancelling then cancelled and resumes nothing it did not stop', async () => {
+    const port = await fakeDestination(() => undefined);
+    const m = machine();
+    const mig = migration(port, m, 'return-path,switchover-ack');
+    const statuses: string[] = [];
+    mig.on('status', (s) => {
+      statuses.push(s);
+      if (s === 'active') setImmediate(() => mig.cancel());
+    });
+    await mig.run();
+    expect(statuses).toEqual(['setup', 'active', 'cancelling', 'cancelled']);
+    expect(mig.error?.code).toBe('MIG_ERR_CANCELLED');
+    expect(m.runState).toBe('running');
+  });
+
+  it('cannot connect: fails naming the address', async () => {
+    const port = await fakeDestination(() => undefined);
+    cleanups.splice(0).forEach((c) => c()); // close the server: the port is now refused
+    const mig = migration(port, machine(), '');
+    await mig.run();
+    expect(mig.status).toBe('failed');
+    expect(mig.error?.message).toContain(`cannot connect to destination 127.0.0.1:${port}`);
+  });
+});
