@@ -337,7 +337,9 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   private verify(): void {
     const source = this.sourceDigests;
     if (!source) throw new VerifyError('verify is on but the source sent no digests');
+    const t0 = performance.now();
     const ours = this.machine.digests();
+    this.log.debug({ ms: Math.round(performance.now() - t0) }, 'destination digests computed');
     for (const [id, digest] of ours) {
       const theirs = source.get(id);
       if (!theirs) throw new VerifyError(`verification failed: no source digest for '${id}'`);

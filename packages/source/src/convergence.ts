@@ -3,14 +3,19 @@
  * bandwidth is measured over windows of ~100 ms of *busy* time (time spent
  * waiting for an ack with nothing to send is not link time, or an idle link
  * would look slow and the threshold would collapse); the switchover threshold
- * is bandwidth × downtime-limit; expected downtime is pending ÷ bandwidth.
+ * is bandwidth × downtime-limit, with the slowest of the last three windows
+ * as the bandwidth; expected downtime is pending ÷ bandwidth.
  */
 import { BANDWIDTH_WINDOW_MS } from '@livemig/common';
+
+/** Windows the bandwidth estimate looks back over. */
+const RECENT_WINDOWS = 3;
 
 export class BandwidthMeter {
   private windowStart: number;
   private windowBytes: number;
   private idleMs = 0;
+  private readonly recent: number[] = [];
   /** Bytes per millisecond; 0 until the first window closes. */
   bandwidth = 0;
   /** Bytes per second over the last window, for `mbps`. */
@@ -34,7 +39,13 @@ export class BandwidthMeter {
     const busy = elapsed - this.idleMs;
     this.lastRate = (bytes * 1000) / elapsed;
     // A window that was mostly idle says nothing about the link: keep the estimate.
-    if (busy >= BANDWIDTH_WINDOW_MS / 4 && bytes > 0) this.bandwidth = bytes / busy;
+    if (busy >= BANDWIDTH_WINDOW_MS / 4 && bytes > 0) {
+      this.recent.push(bytes / busy);
+      if (this.recent.length > RECENT_WINDOWS) this.recent.shift();
+      // Conservative: the slowest recent window. A noisy fast window must not
+      // let the machine stop with more than the link can move in the limit.
+      this.bandwidth = Math.min(...this.recent);
+    }
     this.windowStart = now;
     this.windowBytes = flushedBytes;
     this.idleMs = 0;

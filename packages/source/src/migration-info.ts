@@ -44,28 +44,26 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine): Rec
   } else {
     ram.mbps = round2(((m.meter?.lastRate ?? 0) * 8) / 1e6);
   }
-  if (m.setupTime !== null) info['setup-time'] = round(m.setupTime);
-  if (m.status !== 'setup') info['total-time'] = round(totalTime);
+  info['setup-time'] = m.setupTime === null ? null : round(m.setupTime);
+  info['total-time'] = round(totalTime);
   info.ram = ram;
-  if (m.status === 'active') {
-    const e = m.expectedDowntime;
-    info['expected-downtime'] = e === null ? m.thresholdBytes : round(e);
-  }
-  if (m.downtime !== null) {
-    info.downtime = round(m.downtime);
-    if (m.downtimeSourceOnly) info['downtime-source-only'] = true;
-  }
-  if (m.downtimeBreakdown) {
-    const b = m.downtimeBreakdown;
-    info['downtime-breakdown'] = {
-      'final-transfer': round(b['final-transfer']),
-      'destination-load': round(b['destination-load']),
-      verify: round(b.verify),
-      'per-device': Object.fromEntries(Object.entries(b['per-device']).map(([k, v]) => [k, round(v)])),
-    };
-  }
+  // Live while active (before the first bandwidth window, the limit, as QEMU);
+  // afterwards the last estimate made before the switchover decision.
+  const e = m.status === 'active' ? m.expectedDowntime : m.expectedDowntimeAtSwitchover;
+  info['expected-downtime'] = e === null ? (m.status === 'active' ? m.downtimeLimit : null) : round(e);
+  info.downtime = m.downtime === null ? null : round(m.downtime);
+  if (m.downtimeSourceOnly) info['downtime-source-only'] = true;
+  const b = m.downtimeBreakdown;
+  info['downtime-breakdown'] = b
+    ? {
+        'final-transfer': round(b['final-transfer']),
+        'destination-load': round(b['destination-load']),
+        verify: round(b.verify),
+        'per-device': Object.fromEntries(Object.entries(b['per-device']).map(([k, v]) => [k, round(v)])),
+      }
+    : null;
   info['switchover-acked'] = m.acked;
-  if (m.ackAt !== null) info['switchover-ack-wait'] = round(m.ackAt - m.startedAt);
+  info['switchover-ack-wait'] = m.ackAt === null ? null : round(m.ackAt - m.startedAt);
   info['dirty-sync-count'] = m.passes;
   info['bandwidth-bytes-per-second'] = round((m.meter?.bandwidth ?? 0) * 1000);
   info['threshold-bytes'] = round(m.thresholdBytes);
@@ -83,9 +81,7 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine): Rec
     };
   });
   info.verified = m.verified;
-  if (m.error) {
-    info['error-desc'] = m.error.message;
-    info['error-code'] = m.error.code;
-  }
+  info['error-desc'] = m.error ? m.error.message : null;
+  if (m.error) info['error-code'] = m.error.code;
   return info;
 }

@@ -117,6 +117,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   downtimeBytes = 0;
   meter: BandwidthMeter | null = null;
   pendingBytes = 0;
+  expectedDowntimeAtSwitchover: number | null = null;
   dirtyPagesRate = 0;
   readonly deviceAcks = new Map<string, DeviceAckState>();
   private lastSyncAt = 0;
@@ -302,6 +303,10 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     return { bandwidth: this.meter?.bandwidth ?? 0, availSwitchoverBandwidth: p['avail-switchover-bandwidth'], downtimeLimitMs: p['downtime-limit'] };
   }
 
+  get downtimeLimit(): number {
+    return this.params()['downtime-limit'];
+  }
+
   get thresholdBytes(): number {
     return thresholdBytes(this.convergenceInputs());
   }
@@ -336,7 +341,10 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       let initialData = 0;
       for (const d of devices) initialData += d.initialDataPending();
       const gateOpen = !this.caps['switchover-ack'] || !this.machine.running || this.acked;
-      if (gateOpen && initialData === 0 && pending <= threshold && meter.bandwidth > 0) return;
+      if (gateOpen && initialData === 0 && pending <= threshold && meter.bandwidth > 0) {
+        this.expectedDowntimeAtSwitchover = this.expectedDowntime;
+        return;
+      }
 
       // One round: every iterable device gets a turn (QEMU 4e1871c450), devices
       // with precopy initial data first so RAM re-sends cannot starve them.
@@ -423,7 +431,9 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     }
     devices.forEach((d, i) => d.saveLiveCompletePrecopy(this.writerFor(d, i)));
     if (this.caps.verify) {
+      const t0 = performance.now();
       const digests = [...this.machine.digests()].map(([deviceId, digest]) => ({ deviceId, digest }));
+      this.log.debug({ ms: Math.round(performance.now() - t0) }, 'source digests computed');
       stream.writeFrame({ verify: { digests } });
     }
     stream.writeFrame({ eof: {} });

@@ -23,6 +23,16 @@ describe('convergence', () => {
     expect(m.bandwidth).toBe(1000); // an almost idle window keeps the estimate
   });
 
+  it('uses the slowest of the last three windows', () => {
+    const m = new BandwidthMeter(0, 0);
+    m.sample(100, 100_000); // 1000 B/ms
+    m.sample(200, 400_000); // 3000 B/ms
+    expect(m.bandwidth).toBe(1000);
+    m.sample(300, 700_000); // 3000
+    m.sample(400, 1_000_000); // 3000: the slow window has aged out
+    expect(m.bandwidth).toBe(3000);
+  });
+
   it('rate limit: a budget per 100 ms window', () => {
     const r = new RateLimiter(0);
     expect(r.allowance(0, 0)).toBe(Number.POSITIVE_INFINITY);

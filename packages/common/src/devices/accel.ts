@@ -356,10 +356,13 @@ export class AccelDevice implements Device {
         this.loadCtx?.progress(this.id, r + 1, this.spec.resources);
       }
       this.resources = resources;
+      // Staged contents move in, and are hashed now, as part of the preparation:
+      // otherwise verify would pay for them inside the downtime.
       for (const [chunk, data] of this.staging) {
         const res = resources[Math.floor(chunk / this.chunksPerResource)]!;
         data.copy(res, (chunk % this.chunksPerResource) * ACCEL_CHUNK_BYTES);
         this.digestUnits.markStale(chunk);
+        this.digestUnits.hashNow(chunk);
       }
       this.staging.clear();
       this.allocation = { state: 'done', ms: performance.now() - t0 };
