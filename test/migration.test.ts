@@ -23,7 +23,7 @@ describe('migration between two daemons', () => {
     expect(summary['switchover-acked']).toBe(true);
     const ram = summary.ram as Record<string, number>;
     expect(ram.total).toBe(64 * 1024 * 1024);
-    expect(ram['normal-bytes']).toBeGreaterThanOrEqual(ram.total);
+    expect(ram['normal-bytes']).toBeGreaterThanOrEqual(ram.total!);
     expect(summary.downtime).toBeTypeOf('number');
     const dest = dst.summary();
     expect(dest.status).toBe('completed');
