@@ -105,7 +105,7 @@ export class ConvergenceCharts {
     });
     this.downtime = makeChart(els.downtime, {
       xLabel: 's',
-      yLabel: 'ms (log)',
+      yLabel: 'ms',
       scaleY: 1,
       log: true,
       markers: timeMarkers,

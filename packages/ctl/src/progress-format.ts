@@ -121,8 +121,7 @@ export function formatFinal(info: MigrationInfo): string[] {
   const lines: string[] = [];
   const head = [`migration ${s.status}`];
   if (s.elapsed !== null) head.push(`in ${formatMs(s.elapsed)}`);
-  if (typeof info['error-desc'] === 'string') head.push(`: ${info['error-desc']}`);
-  lines.push(head.join(' '));
+  lines.push(`${head.join(' ')}${typeof info['error-desc'] === 'string' ? `: ${info['error-desc']}` : ''}`);
   const downtime = num(info.downtime);
   if (downtime !== null) {
     const b = obj(info['downtime-breakdown']);
