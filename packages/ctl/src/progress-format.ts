@@ -80,11 +80,15 @@ export function progressSnapshot(info: MigrationInfo): ProgressSnapshot {
   const total = sizes.length > 0 ? sizes.reduce((a, b) => a + b, 0) : num(ram.total);
   const transferred = isSource ? (num(ram['precopy-bytes']) ?? 0) + (num(ram['downtime-bytes']) ?? 0) : (num(info['bytes-received']) ?? 0);
   const remaining = isSource ? (num(info.remaining) ?? num(ram.remaining)) : null;
+  // Source: state sent (total − remaining); destination: resources pre-allocated, else bytes received.
+  const resources = devices.filter((d) => num(d.resources) !== null && d['switchover-ack'] !== 'not-needed');
+  const allocTotal = resources.reduce((n, d) => n + (num(d.resources) ?? 0), 0);
+  const allocDone = resources.reduce((n, d) => n + (num(d['allocated-resources']) ?? 0), 0);
   let fraction = 0;
   if (status === 'completed') fraction = 1;
-  else if (total !== null && total > 0) {
-    fraction = remaining !== null ? (total - remaining) / total : transferred / total;
-  }
+  else if (isSource && total !== null && total > 0) fraction = (total - (remaining ?? 0)) / total;
+  else if (allocTotal > 0) fraction = allocDone / allocTotal;
+  else if (total !== null && total > 0) fraction = transferred / total;
   return {
     role: isSource ? 'source' : isDestination ? 'destination' : 'none',
     status,

@@ -100,7 +100,11 @@ export class ProgressRenderer {
       if (this.bar) this.draw(this.snapshot);
     }
     this.finished = true;
-    if (this.multibar) this.multibar.stop();
+    if (this.multibar) {
+      // Flush the lines logged since the last redraw (cli-progress prints them on update only).
+      this.multibar.update();
+      this.multibar.stop();
+    }
     this.multibar = null;
     this.bar = null;
     if (info) for (const line of formatFinal(info)) this.writeLine(line);

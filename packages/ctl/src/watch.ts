@@ -29,6 +29,9 @@ export function watchMigration(client: QmpClient, renderer: ProgressRenderer, op
     let done = false;
     let polling = false;
     let last: MigrationInfo | null = null;
+    /** Set once a MIGRATION event said how it ended. */
+    let endedWith: string | null = null;
+    let ackSeen = false;
     let timer: NodeJS.Timeout | null = null;
 
     const cleanup = (): void => {
@@ -46,9 +49,10 @@ export function watchMigration(client: QmpClient, renderer: ProgressRenderer, op
     /** The migration ended: one last query for the final figures, if the daemon still answers. */
     const finalize = (status: string): void => {
       if (done) return;
+      endedWith = status;
       client.call('query-migrate').then(
         (info: MigrationInfo) => end(status, FINAL_STATUSES.includes(info.status as string) ? info : { ...info, status }),
-        () => end(status, last ? { ...last, status } : null),
+        () => end(status, last ? { ...last, status, ...(ackSeen ? { 'switchover-acked': true } : {}) } : null),
       );
     };
     const schedule = (): void => {
@@ -83,6 +87,7 @@ export function watchMigration(client: QmpClient, renderer: ProgressRenderer, op
     };
     const onEvent = (e: QmpEvent): void => {
       renderer.event(e);
+      if (e.event === 'MIGRATION_SWITCHOVER_ACK') ackSeen = true;
       if (e.event !== 'MIGRATION') return;
       const status = String(e.data?.status ?? '');
       if (RUNNING_STATUSES.includes(status)) sawRunning = true;
@@ -91,6 +96,8 @@ export function watchMigration(client: QmpClient, renderer: ProgressRenderer, op
     };
     const onClose = (err: Error | null): void => {
       if (done) return;
+      // A daemon may exit right after the end (--exit-on-complete): the event said enough.
+      if (endedWith !== null) return end(endedWith, last ? { ...last, status: endedWith, ...(ackSeen ? { 'switchover-acked': true } : {}) } : null);
       cleanup();
       renderer.finish();
       reject(err ?? new ConnectionError(`${client.address.text}: connection closed before the migration ended`));
