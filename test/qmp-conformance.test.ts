@@ -188,3 +188,28 @@ describe('QMP socket framing', () => {
     c.close();
   });
 });
+
+describe('migrate_cancel over QMP', () => {
+  it('cancels while the source waits for the ack; the machine keeps running and query-migrate says why', async () => {
+    // Allocation far longer than the test: the ack will not come by itself.
+    const machine = ['--device', 'ram,id=ram0,size=16M', '--device', 'accel,id=accel0,resources=2,resource-size=1M,alloc-ms=60000,initial-size=64K,state-size=64K'];
+    const { uri } = await startDestination([...machine, ...ACK]);
+    const src = startSource([...machine, ...ACK, '--qmp', '127.0.0.1:0']);
+    const c = await RawSocketQmp.connect(await qmpSocketAddress(src));
+    await c.reply();
+    await c.request({ execute: 'qmp_capabilities' });
+    expect(await c.request({ execute: 'migrate', arguments: { uri }, id: 1 })).toEqual({ return: {}, id: 1 });
+    await c.waitEvent((e) => e.event === 'MIGRATION_PASS' && e.data.pass >= 2);
+    const waiting = (await c.request({ execute: 'query-migrate', id: 2 })).return;
+    expect(waiting.status).toBe('active');
+    expect(waiting['switchover-acked']).toBe(false);
+    expect(waiting.devices.find((d: Msg) => d.id === 'accel0')['switchover-ack']).toBe('pending');
+    expect(await c.request({ execute: 'migrate_cancel', id: 3 })).toEqual({ return: {}, id: 3 });
+    await c.waitEvent((e) => e.event === 'MIGRATION' && e.data.status === 'cancelled');
+    expect(c.events().some((e) => e.event === 'STOP')).toBe(false);
+    const info = (await c.request({ execute: 'query-migrate', id: 4 })).return;
+    expect(info).toMatchObject({ status: 'cancelled', 'error-desc': expect.stringContaining('cancel') });
+    expect((await c.request({ execute: 'query-status', id: 5 })).return.status).toBe('running');
+    c.close();
+  });
+});
