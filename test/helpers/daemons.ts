@@ -123,3 +123,9 @@ export const SMALL_MACHINE = [
   '--device', 'accel,id=accel0,resources=2,resource-size=8M,alloc-ms=50,initial-size=64K,state-size=1M',
   '--device', 'cpu,id=cpu0,vcpus=2',
 ];
+
+/** Address of a daemon's plain QMP socket (started with --qmp): `HOST:PORT` or `unix:PATH`. */
+export async function qmpSocketAddress(d: DaemonProcess): Promise<string> {
+  const line = await d.waitMsg('QMP socket listening');
+  return line.address as string;
+}

@@ -18,7 +18,8 @@ export type MigErrorCode =
   | 'MIG_ERR_VERIFY'
   | 'MIG_ERR_CANCELLED'
   | 'MIG_ERR_TIMEOUT'
-  | 'MIG_ERR_DEVICE';
+  | 'MIG_ERR_DEVICE'
+  | 'MIG_ERR_QMP';
 
 export class MigError extends Error {
   readonly code: MigErrorCode;
@@ -129,6 +130,17 @@ export class TimeoutError extends MigError {
 export class DeviceError extends MigError {
   constructor(message: string) {
     super('MIG_ERR_DEVICE', message);
+  }
+}
+
+/** A QMP error reply, as a QMP client sees it: its class and desc are kept. */
+export class QmpReplyError extends MigError {
+  readonly errorClass: string;
+  readonly desc: string;
+  constructor(command: string, errorClass: string, desc: string) {
+    super('MIG_ERR_QMP', `${command}: ${desc}`);
+    this.errorClass = errorClass;
+    this.desc = desc;
   }
 }
 

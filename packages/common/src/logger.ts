@@ -1,15 +1,19 @@
 /**
- * One pino logger per daemon (SPEC §7): JSON by default, pretty when stdout is a
- * TTY or asked for; with --json, logs go to stderr so stdout carries only the
- * summary line. Modules take child loggers ({device}, {channel}, {migration}).
+ * One pino logger per daemon (SPEC §7): JSON by default; pretty (pino-pretty)
+ * when stdout is a TTY or asked for; with --json, logs go to stderr so stdout
+ * carries only the summary line. Writes are synchronous, so the last lines are
+ * not lost when the daemon exits. Modules take child loggers ({device},
+ * {channel}, {migration}).
  */
 import pino, { type Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
 export type { Logger };
 
 export interface LoggerOptions {
   name: string;
   level?: string;
+  /** true: pretty; false: JSON; undefined: pretty when stdout is a TTY (SPEC §7). */
   pretty?: boolean;
   /** Write logs to stderr (when stdout is reserved for --json). */
   toStderr?: boolean;
@@ -19,10 +23,11 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 
 export function createLogger(opts: LoggerOptions): Logger {
   const fd = opts.toStderr ? 2 : 1;
-  const pretty = opts.pretty ?? (fd === 1 && process.stdout.isTTY === true);
+  const pretty = opts.pretty ?? process.stdout.isTTY === true;
   const level = opts.level ?? 'info';
   if (pretty) {
-    return pino({ name: opts.name, level }, pino.transport({ target: 'pino-pretty', options: { destination: fd, colorize: fd === 1 ? process.stdout.isTTY : process.stderr.isTTY } }));
+    const tty = fd === 1 ? process.stdout.isTTY : process.stderr.isTTY;
+    return pino({ name: opts.name, level }, PinoPretty({ destination: fd, sync: true, colorize: tty === true }));
   }
   return pino({ name: opts.name, level }, pino.destination({ fd, sync: true }));
 }

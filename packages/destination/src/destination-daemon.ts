@@ -15,8 +15,11 @@ import {
   argString,
   encodeRpMessage,
   parseMigrationUri,
+  liveViewHandler,
   registerCommonCommands,
-  rejectUnknownArgs,
+  MIGRATE_INCOMING_SCHEMA,
+  MIGRATE_SCHEMA,
+  registerOtherSideCommand,
   type DeviceSpec,
   type ListenAddress,
   type Logger,
@@ -109,10 +112,11 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   }
 
   async listenControl(addr: ListenAddress): Promise<string> {
-    const server = new WsControlServer(this.qmp, this.log.child({ channel: 'control' }));
+    const log = this.log.child({ channel: 'control' });
+    const server = new WsControlServer(this.qmp, log, liveViewHandler((err, path) => log.warn({ err, path }, 'live view asset unavailable')));
     this.servers.push(server);
     const where = await server.listen(addr);
-    this.log.info({ address: where }, 'control API (WebSocket) listening');
+    this.log.info({ address: where, url: addr.kind === 'tcp' ? `http://${where}/` : undefined }, 'control API (WebSocket) listening');
     return where;
   }
 
@@ -135,14 +139,21 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
         return ms === undefined ? {} : { preallocated: true, 'allocation-ms': Math.round(ms) };
       },
       canContinue: () => (this.machine.runState === 'inmigrate' ? 'Guest is waiting for an incoming migration' : null),
-      quit: () => this.emit('quit'),
+      quit: () => {
+        this.qmp.emitEvent('SHUTDOWN', { guest: false, reason: 'host-qmp-quit' });
+        this.emit('quit');
+      },
     });
-    qmp.register('migrate-incoming', async (args) => {
-      rejectUnknownArgs(args, ['uri']);
-      const { host, port } = parseMigrationUri(argString(args, 'uri'));
-      await this.listen(host, port);
-      return {};
-    });
+    qmp.register(
+      'migrate-incoming',
+      async (args) => {
+        const { host, port } = parseMigrationUri(argString(args, 'uri'));
+        await this.listen(host, port);
+        return {};
+      },
+      MIGRATE_INCOMING_SCHEMA,
+    );
+    registerOtherSideCommand(qmp, 'migrate', MIGRATE_SCHEMA, 'This is livemig-destination: it receives migrations (migrate is a livemig-source command)');
     qmp.register('query-migrate', () => this.queryMigrate());
     qmp.register('migrate_cancel', () => {
       this.current?.fail(new CancelledError('incoming migration cancelled on the destination'));

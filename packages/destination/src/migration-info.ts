@@ -1,5 +1,5 @@
 /** The destination's `query-migrate`: status, error, timings, ack and preallocation state. */
-import type { Machine } from '@livemig/common';
+import type { Device, Machine } from '@livemig/common';
 import type { IncomingMigration } from './incoming-migration';
 
 const round = (n: number): number => Math.round(n);
@@ -18,14 +18,33 @@ export function queryIncoming(m: IncomingMigration | null, machine: Machine, add
     info.verify = round(m.verifyMs);
     info['per-device'] = Object.fromEntries(Object.entries(m.deviceLoadMs).map(([k, v]) => [k, round(v)]));
   }
-  info.devices = machine.devices.map((d) => {
-    const ms = m.preallocated.get(d.id);
-    return { ...d.status(), ...(ms === undefined ? {} : { preallocated: true, 'allocation-ms': round(ms) }) };
-  });
+  info.devices = machine.devices.map((d) => incomingDeviceInfo(d, m));
   info.verified = m.verified;
   if (m.error) {
     info['error-desc'] = m.error.message;
     info['error-code'] = m.error.code;
+  }
+  return info;
+}
+
+/** A device as the destination sees it: its size, switchover-ack state and, for accel, allocation progress. */
+function incomingDeviceInfo(d: Device, m: IncomingMigration): Record<string, unknown> {
+  const ms = m.preallocated.get(d.id);
+  const gated = m.ackPending !== null && d.switchoverAckNeeded();
+  const info: Record<string, unknown> = {
+    id: d.id,
+    type: d.kind,
+    size: d.stateBytes,
+    'switchover-ack': gated ? (ms === undefined ? 'pending' : 'approved') : 'not-needed',
+  };
+  const s = d.status();
+  if (typeof s.resources === 'number') {
+    info.resources = s.resources;
+    info['allocated-resources'] = s['allocated-resources'];
+  }
+  if (ms !== undefined) {
+    info.preallocated = true;
+    info['allocation-ms'] = round(ms);
   }
   return info;
 }

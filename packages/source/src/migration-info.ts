@@ -3,13 +3,13 @@
  * switchover-ack state, the true downtime and its breakdown, per-device progress
  * and the verification result. Live while the migration runs, final after.
  */
-import { RamDevice, type Machine } from '@livemig/common';
+import { RamDevice, type Machine, type Parameters } from '@livemig/common';
 import type { OutgoingMigration } from './outgoing-migration';
 
 const round = (n: number): number => Math.round(n);
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
-export function queryMigrate(m: OutgoingMigration | null, machine: Machine): Record<string, unknown> {
+export function queryMigrate(m: OutgoingMigration | null, machine: Machine, params?: Readonly<Parameters>): Record<string, unknown> {
   if (!m) return { status: 'none' };
   const now = performance.now();
   const info: Record<string, unknown> = { status: m.status };
@@ -74,6 +74,8 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine): Rec
     return {
       id: d.id,
       type: d.kind,
+      size: d.stateBytes,
+      ...(typeof s.resources === 'number' ? { resources: s.resources } : {}),
       pending: m.status === 'completed' ? 0 : s.pending,
       transferred: s.transferred,
       'switchover-ack': ack ? (ack.approved ? 'approved' : 'pending') : 'not-needed',

@@ -13,8 +13,12 @@ import {
   WsControlServer,
   argString,
   parseMigrationUri,
+  liveViewHandler,
   registerCommonCommands,
-  rejectUnknownArgs,
+  MIGRATE_INCOMING_SCHEMA,
+  MIGRATE_SCHEMA,
+  NO_PAUSED_MIGRATION,
+  registerOtherSideCommand,
   type DeviceSpec,
   type ListenAddress,
   type Logger,
@@ -68,10 +72,11 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
   }
 
   async listenControl(addr: ListenAddress): Promise<string> {
-    const server = new WsControlServer(this.qmp, this.log.child({ channel: 'control' }));
+    const log = this.log.child({ channel: 'control' });
+    const server = new WsControlServer(this.qmp, log, liveViewHandler((err, path) => log.warn({ err, path }, 'live view asset unavailable')));
     this.servers.push(server);
     const where = await server.listen(addr);
-    this.log.info({ address: where }, 'control API (WebSocket) listening');
+    this.log.info({ address: where, url: addr.kind === 'tcp' ? `http://${where}/` : undefined }, 'control API (WebSocket) listening');
     return where;
   }
 
@@ -105,7 +110,7 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
   }
 
   queryMigrate(): Record<string, unknown> {
-    return queryMigrate(this.migration, this.machine);
+    return queryMigrate(this.migration, this.machine, this.settings.parameters);
   }
 
   private registerCommands(): void {
@@ -114,18 +119,21 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
       machine: this.machine,
       settings: this.settings,
       canContinue: () => (this.migration?.status === 'completed' ? 'Migration completed: the machine now runs on the destination' : this.migrating && this.machine.runState !== 'running' && this.migration?.status === 'device' ? 'Migration is completing' : null),
-      quit: () => this.emit('quit'),
+      quit: () => {
+        this.qmp.emitEvent('SHUTDOWN', { guest: false, reason: 'host-qmp-quit' });
+        this.emit('quit');
+      },
     });
-    qmp.register('migrate', (args) => {
-      rejectUnknownArgs(args, ['uri', 'detach', 'resume', 'blk', 'inc']);
-      const uri = argString(args, 'uri');
-      try {
-        this.migrate(uri);
-      } catch (err) {
-        throw new QmpError(err instanceof Error ? err.message : String(err));
-      }
-      return {};
-    });
+    qmp.register(
+      'migrate',
+      (args) => {
+        if (args.resume === true) throw new QmpError(NO_PAUSED_MIGRATION);
+        this.migrate(argString(args, 'uri'));
+        return {};
+      },
+      MIGRATE_SCHEMA,
+    );
+    registerOtherSideCommand(qmp, 'migrate-incoming', MIGRATE_INCOMING_SCHEMA, 'This is livemig-source: it sends migrations (migrate-incoming is a livemig-destination command)');
     qmp.register('migrate_cancel', () => {
       this.migration?.cancel();
       return {};

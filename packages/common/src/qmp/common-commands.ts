@@ -1,47 +1,58 @@
 /**
  * QMP commands both daemons serve the same way: capabilities, parameters,
- * run state, devices, stop/cont/quit.
+ * run state, devices, stop/cont/quit. Each declares its arguments (SPEC §4),
+ * so a bad or unexpected one gets QEMU's error naming it.
  */
 import type { Machine } from '../machine';
+import { PARAMETER_NAMES } from '../migration-config';
 import type { MigrationSettings } from '../migration-settings';
-import { QmpError, rejectUnknownArgs, type QmpDispatcher } from './dispatcher';
+import { checkArgs, type QmpArgsSchema } from './args';
+import { QmpError, type QmpDispatcher } from './dispatcher';
 
 export interface CommonCommandDeps {
   machine: Machine;
   settings: MigrationSettings;
   /** Extra fields per device for query-devices (e.g. ack state). */
   deviceExtras?: (id: string) => Record<string, unknown>;
-  /** Whether `cont` is allowed now (a destination waiting for state is not). */
+  /** Why `cont` is not allowed now (a destination waiting for state), or null. */
   canContinue: () => string | null;
   quit: () => void;
 }
 
+/** migrate-set-parameters takes every parameter as an optional argument. */
+export const PARAMETERS_SCHEMA: QmpArgsSchema = Object.freeze(Object.fromEntries(PARAMETER_NAMES.map((n) => [n, { type: 'size' as const }])));
+
+const CAPABILITY_SCHEMA: QmpArgsSchema = { capability: { type: 'string', required: true }, state: { type: 'boolean', required: true } };
+
 export function registerCommonCommands(qmp: QmpDispatcher, deps: CommonCommandDeps): void {
   const { machine, settings } = deps;
-  qmp.register('migrate-set-capabilities', (args) => {
-    rejectUnknownArgs(args, ['capabilities']);
-    const list = args.capabilities;
-    if (!Array.isArray(list)) throw new QmpError("Invalid parameter type for 'capabilities', expected: array");
-    const changes = list.map((c: unknown, i: number) => {
-      if (typeof c !== 'object' || c === null) throw new QmpError(`Invalid parameter type for 'capabilities[${i}]', expected: object`);
-      const { capability, state } = c as { capability?: unknown; state?: unknown };
-      if (typeof capability !== 'string') throw new QmpError(`Parameter 'capabilities[${i}].capability' is missing or not a string`);
-      if (typeof state !== 'boolean') throw new QmpError(`Invalid parameter type for 'capabilities[${i}].state', expected: boolean`);
-      return { capability, state };
-    });
-    settings.setCapabilities(changes);
-    return {};
-  });
+  qmp.register(
+    'migrate-set-capabilities',
+    (args) => {
+      const list = args.capabilities as unknown[];
+      const changes = list.map((c: unknown, i: number) => {
+        if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new QmpError(`Invalid parameter type for 'capabilities[${i}]', expected: object`);
+        const entry = c as Record<string, unknown>;
+        checkArgs(entry, CAPABILITY_SCHEMA, `capabilities[${i}].`);
+        return { capability: entry.capability as string, state: entry.state as boolean };
+      });
+      settings.setCapabilities(changes);
+      return {};
+    },
+    { capabilities: { type: 'array', required: true } },
+  );
   qmp.register('query-migrate-capabilities', () => settings.capabilityList());
-  qmp.register('migrate-set-parameters', (args) => {
-    settings.setParameters(args);
-    return {};
-  });
+  qmp.register(
+    'migrate-set-parameters',
+    (args) => {
+      settings.setParameters(args);
+      return {};
+    },
+    PARAMETERS_SCHEMA,
+  );
   qmp.register('query-migrate-parameters', () => ({ ...settings.parameters }));
   qmp.register('query-status', () => ({ status: machine.runState, running: machine.running, singlestep: false }));
-  qmp.register('query-devices', () =>
-    machine.devices.map((d) => ({ ...d.status(), ...(deps.deviceExtras?.(d.id) ?? {}) })),
-  );
+  qmp.register('query-devices', () => machine.devices.map((d) => ({ ...d.status(), ...(deps.deviceExtras?.(d.id) ?? {}) })));
   qmp.register('stop', () => {
     if (machine.runState === 'running') machine.stop('paused');
     return {};

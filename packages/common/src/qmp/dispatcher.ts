@@ -1,56 +1,104 @@
 /**
  * One QMP dispatcher behind every transport (SPEC §4). Commands are registered
- * by the daemon; this module knows the QMP envelope only: request shape, `id`
+ * by the daemon with their argument schema; this module knows the QMP
+ * envelope: request shape (QEMU qmp-dispatch.c texts), argument checks, `id`
  * echo, error classes, events with QEMU timestamps. No I/O here.
  */
 import { EventEmitter } from 'node:events';
 import { MigError } from '../errors';
+import { checkArgs, type QmpArgsSchema } from './args';
+import { QmpError, type QmpErrorClass } from './qmp-error';
 
-export type QmpErrorClass = 'GenericError' | 'CommandNotFound' | 'DeviceNotActive' | 'DeviceNotFound';
-
-/** An error a command handler throws to produce a QMP error reply. */
-export class QmpError extends Error {
-  readonly errorClass: QmpErrorClass;
-  constructor(desc: string, errorClass: QmpErrorClass = 'GenericError') {
-    super(desc);
-    this.name = 'QmpError';
-    this.errorClass = errorClass;
-  }
-}
+export { QmpError, type QmpErrorClass } from './qmp-error';
 
 export type QmpArgs = Readonly<Record<string, unknown>>;
 export type QmpHandler = (args: QmpArgs) => unknown;
 
+export interface QmpTimestamp {
+  seconds: number;
+  microseconds: number;
+}
+
 export interface QmpEvent {
   event: string;
   data?: Record<string, unknown>;
-  timestamp: { seconds: number; microseconds: number };
+  timestamp: QmpTimestamp;
 }
 
 export type QmpReply = { return: unknown; id?: unknown } | { error: { class: QmpErrorClass; desc: string }; id?: unknown };
+
+/** A request whose envelope is valid; `hasId` tells an absent id from `"id": null`. */
+export interface QmpRequest {
+  execute: string;
+  args: QmpArgs;
+  id?: unknown;
+}
 
 export interface QmpDispatcherEvents {
   event: [QmpEvent];
 }
 
-export function qmpTimestamp(epochMs = Date.now()): { seconds: number; microseconds: number } {
+/** QEMU's event timestamp; microsecond resolution from the monotonic clock's origin. */
+export function qmpTimestamp(epochMs = performance.timeOrigin + performance.now()): QmpTimestamp {
   const seconds = Math.floor(epochMs / 1000);
-  return { seconds, microseconds: Math.round((epochMs - seconds * 1000) * 1000) };
+  return { seconds, microseconds: Math.min(999_999, Math.round((epochMs - seconds * 1000) * 1000)) };
+}
+
+export function errorReply(desc: string, errorClass: QmpErrorClass = 'GenericError', id?: unknown): QmpReply {
+  const r: QmpReply = { error: { class: errorClass, desc } };
+  if (id !== undefined) r.id = id;
+  return r;
+}
+
+/**
+ * Checks the envelope of one parsed request: a QmpRequest, or the error reply
+ * QEMU gives for it (with the id echoed when there is one).
+ */
+export function parseQmpRequest(request: unknown): QmpRequest | { reply: QmpReply } {
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+    return { reply: errorReply('QMP input must be a JSON object') };
+  }
+  const req = request as Record<string, unknown>;
+  const id = req.id;
+  for (const key of Object.keys(req)) {
+    if (key === 'execute') {
+      if (typeof req.execute !== 'string') return { reply: errorReply("QMP input member 'execute' must be a string", 'GenericError', id) };
+    } else if (key === 'arguments') {
+      const a = req.arguments;
+      if (typeof a !== 'object' || a === null || Array.isArray(a)) return { reply: errorReply("QMP input member 'arguments' must be an object", 'GenericError', id) };
+    } else if (key !== 'id') {
+      return { reply: errorReply(`QMP input member '${key}' is unexpected`, 'GenericError', id) };
+    }
+  }
+  if (typeof req.execute !== 'string') return { reply: errorReply("QMP input lacks member 'execute'", 'GenericError', id) };
+  const parsed: QmpRequest = { execute: req.execute, args: (req.arguments ?? {}) as QmpArgs };
+  if ('id' in req) parsed.id = id;
+  return parsed;
+}
+
+interface Command {
+  handler: QmpHandler;
+  args: QmpArgsSchema;
 }
 
 export class QmpDispatcher extends EventEmitter<QmpDispatcherEvents> {
-  private readonly commands = new Map<string, QmpHandler>();
+  private readonly commands = new Map<string, Command>();
   readonly greeting: Record<string, unknown>;
+  private readonly version: { qemu: { major: number; minor: number; micro: number }; package: string };
 
   constructor(product: string, version: string) {
     super();
     const [major = 0, minor = 0, micro = 0] = version.split('.').map(Number);
-    this.greeting = { QMP: { version: { qemu: { major, minor, micro }, package: `${product} ${version}` }, capabilities: [] } };
+    this.version = { qemu: { major, minor, micro }, package: `${product} ${version}` };
+    this.greeting = { QMP: { version: this.version, capabilities: [] } };
     this.setMaxListeners(0);
+    this.register('query-commands', () => [...this.commands.keys(), 'qmp_capabilities'].sort().map((name) => ({ name })));
+    this.register('query-version', () => this.version);
   }
 
-  register(name: string, handler: QmpHandler): void {
-    this.commands.set(name, handler);
+  /** Adds a command; `args` lists the arguments it accepts (none when omitted). */
+  register(name: string, handler: QmpHandler, args: QmpArgsSchema = {}): void {
+    this.commands.set(name, { handler, args });
   }
 
   has(name: string): boolean {
@@ -67,42 +115,42 @@ export class QmpDispatcher extends EventEmitter<QmpDispatcherEvents> {
     this.emit('event', e);
   }
 
-  /** Runs one parsed request (already past negotiation). Never throws. */
+  /** Runs one request (envelope unchecked, already past negotiation). Never throws. */
   async execute(request: unknown): Promise<QmpReply> {
-    const id = typeof request === 'object' && request !== null && 'id' in request ? (request as { id: unknown }).id : undefined;
-    const withId = (r: QmpReply): QmpReply => (id === undefined ? r : { ...r, id });
-    if (typeof request !== 'object' || request === null || Array.isArray(request)) {
-      return withId(errorReply('QMP input must be a JSON object'));
-    }
-    const req = request as Record<string, unknown>;
-    for (const key of Object.keys(req)) {
-      if (key !== 'execute' && key !== 'arguments' && key !== 'id') return withId(errorReply(`QMP input member '${key}' is unexpected`));
-    }
-    if (typeof req.execute !== 'string') return withId(errorReply("QMP input lacks member 'execute'"));
-    const args = req.arguments ?? {};
-    if (typeof args !== 'object' || args === null || Array.isArray(args)) return withId(errorReply("QMP input member 'arguments' must be an object"));
-    const handler = this.commands.get(req.execute);
-    if (!handler) return withId({ error: { class: 'CommandNotFound', desc: `The command ${req.execute} has not been found` } });
+    const req = parseQmpRequest(request);
+    if ('reply' in req) return req.reply;
+    return this.run(req);
+  }
+
+  /** Runs one request whose envelope is valid. Never throws. */
+  async run(req: QmpRequest): Promise<QmpReply> {
+    const withId = (r: QmpReply): QmpReply => ('id' in req ? { ...r, id: req.id } : r);
+    const command = this.commands.get(req.execute);
+    if (!command) return withId(errorReply(`The command ${req.execute} has not been found`, 'CommandNotFound'));
     try {
-      const result = await handler(args as QmpArgs);
+      checkArgs(req.args, command.args);
+      const result = await command.handler(req.args);
       return withId({ return: result ?? {} });
     } catch (err) {
-      if (err instanceof QmpError) return withId({ error: { class: err.errorClass, desc: err.message } });
+      if (err instanceof QmpError) return withId(errorReply(err.message, err.errorClass));
       if (err instanceof MigError) return withId(errorReply(err.message));
       return withId(errorReply(err instanceof Error ? err.message : String(err)));
     }
   }
 }
 
-function errorReply(desc: string): QmpReply {
-  return { error: { class: 'GenericError', desc } };
-}
-
-/** Argument helpers: QEMU-like descs that name the argument. */
+/** Argument helpers for handlers (the schema has already checked types). */
 export function argString(args: QmpArgs, name: string): string {
   const v = args[name];
   if (v === undefined) throw new QmpError(`Parameter '${name}' is missing`);
   if (typeof v !== 'string') throw new QmpError(`Invalid parameter type for '${name}', expected: string`);
+  return v;
+}
+
+export function argBool(args: QmpArgs, name: string, def: boolean): boolean {
+  const v = args[name];
+  if (v === undefined) return def;
+  if (typeof v !== 'boolean') throw new QmpError(`Invalid parameter type for '${name}', expected: boolean`);
   return v;
 }
 

@@ -11,10 +11,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { UsageError } from '../errors';
 import type { Logger } from '../logger';
 import type { QmpDispatcher } from './dispatcher';
+import { JsonStreamer } from './json-streamer';
 import { QmpSession } from './session';
 
-/** Largest QMP line accepted before the connection is dropped. */
+/** Largest QMP request (or WebSocket message) accepted before the connection is dropped. */
 const MAX_QMP_LINE = 1024 * 1024;
+/** How long a closing server lets its clients take what was sent to them. */
+const CLOSE_GRACE_MS = 500;
 
 export interface ListenAddress {
   kind: 'tcp' | 'unix';
@@ -64,11 +67,23 @@ export class WsControlServer {
     return describe(this.http, addr);
   }
 
+  /** Closes every client (what was sent still reaches it), then the server. */
   async close(): Promise<void> {
-    for (const c of this.wss.clients) c.terminate();
+    const closing = [...this.wss.clients].map((c) => {
+      c.close(1001, 'daemon shutting down');
+      return new Promise<void>((resolve) => c.once('close', () => resolve()));
+    });
+    const forced = setTimeout(() => {
+      for (const c of this.wss.clients) c.terminate();
+      this.http.closeAllConnections();
+    }, CLOSE_GRACE_MS);
+    forced.unref();
     this.wss.close();
+    this.http.closeIdleConnections();
+    await Promise.all(closing);
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    clearTimeout(forced);
   }
 }
 
@@ -82,22 +97,19 @@ export class QmpSocketServer {
       this.sockets.add(socket);
       socket.setEncoding('utf8');
       const session = new QmpSession(dispatcher, { send: (m) => socket.writable && socket.write(`${JSON.stringify(m)}\r\n`) });
-      let buffered = '';
+      const streamer = new JsonStreamer(MAX_QMP_LINE);
       let queue = Promise.resolve();
       socket.on('data', (text: string) => {
-        buffered += text;
-        if (buffered.length > MAX_QMP_LINE) {
-          log.warn('QMP client sent an over-long line; dropping it');
+        let texts: string[];
+        try {
+          texts = streamer.push(text);
+        } catch (err) {
+          log.warn({ err: err instanceof Error ? err.message : String(err) }, 'QMP client sent an over-long request; dropping the connection');
           socket.destroy();
           return;
         }
-        let nl: number;
-        while ((nl = buffered.indexOf('\n')) >= 0) {
-          const line = buffered.slice(0, nl).trim();
-          buffered = buffered.slice(nl + 1);
-          // Replies go out in request order, as on a QEMU monitor.
-          if (line.length > 0) queue = queue.then(() => session.handleText(line));
-        }
+        // Replies go out in request order, as on a QEMU monitor.
+        for (const t of texts) queue = queue.then(() => session.handleText(t));
       });
       socket.on('close', () => {
         session.close();
@@ -116,9 +128,15 @@ export class QmpSocketServer {
     return describe(this.server, addr);
   }
 
+  /** Ends every connection once what was sent is flushed, then closes the server. */
   async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
+    for (const s of this.sockets) s.destroySoon();
+    const forced = setTimeout(() => {
+      for (const s of this.sockets) s.destroy();
+    }, CLOSE_GRACE_MS);
+    forced.unref();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    clearTimeout(forced);
     if (this.unixPath && existsSync(this.unixPath)) rmSync(this.unixPath);
   }
 }

@@ -1,9 +1,12 @@
 /**
- * One QMP client connection, transport-agnostic: greeting, capabilities
- * negotiation (required before any other command, as in QEMU), then commands;
- * events are delivered only once negotiated.
+ * One QMP client connection, transport-agnostic (QEMU monitor/qmp.c): the
+ * greeting, capabilities negotiation (required before any other command; in
+ * that mode every other command is "not found"), then commands; events are
+ * delivered only once negotiated. Replies go through the sink.
  */
-import type { QmpDispatcher, QmpEvent, QmpReply } from './dispatcher';
+import { checkArgs } from './args';
+import { errorReply, parseQmpRequest, type QmpDispatcher, type QmpEvent, type QmpReply, type QmpRequest } from './dispatcher';
+import { QmpError } from './qmp-error';
 
 export interface QmpSessionSink {
   send(message: object): void;
@@ -13,8 +16,9 @@ export class QmpSession {
   private readonly dispatcher: QmpDispatcher;
   private readonly sink: QmpSessionSink;
   private negotiated = false;
+  private closed = false;
   private readonly onEvent = (e: QmpEvent): void => {
-    if (this.negotiated) this.sink.send(e);
+    if (this.negotiated && !this.closed) this.sink.send(e);
   };
 
   constructor(dispatcher: QmpDispatcher, sink: QmpSessionSink) {
@@ -24,38 +28,56 @@ export class QmpSession {
     sink.send(dispatcher.greeting);
   }
 
-  /** Handles one message of text; replies through the sink. */
+  get capabilitiesNegotiated(): boolean {
+    return this.negotiated;
+  }
+
+  /** Handles one JSON text; replies through the sink. */
   async handleText(text: string): Promise<void> {
     let request: unknown;
     try {
       request = JSON.parse(text);
     } catch (err) {
-      this.sink.send({ error: { class: 'GenericError', desc: `JSON parse error, ${err instanceof Error ? err.message : String(err)}` } });
+      this.reply(errorReply(`JSON parse error, ${err instanceof Error ? err.message : String(err)}`));
       return;
     }
-    this.sink.send(await this.handle(request));
+    this.reply(await this.handle(request));
+  }
+
+  private reply(r: QmpReply): void {
+    if (!this.closed) this.sink.send(r);
   }
 
   private async handle(request: unknown): Promise<QmpReply> {
-    const req = (typeof request === 'object' && request !== null ? request : {}) as Record<string, unknown>;
-    const id = req.id;
-    const withId = (r: QmpReply): QmpReply => (id === undefined ? r : { ...r, id });
+    const req = parseQmpRequest(request);
+    if ('reply' in req) return req.reply;
+    const withId = (r: QmpReply): QmpReply => ('id' in req ? { ...r, id: req.id } : r);
     if (req.execute === 'qmp_capabilities') {
-      if (this.negotiated) return withId({ error: { class: 'CommandNotFound', desc: "Capabilities negotiation is already complete, command ignored" } });
-      const args = req.arguments as Record<string, unknown> | undefined;
-      if (args && args.enable !== undefined && (!Array.isArray(args.enable) || args.enable.length > 0)) {
-        return withId({ error: { class: 'GenericError', desc: `Capability '${String((args.enable as unknown[])[0])}' not available` } });
+      if (this.negotiated) return withId(errorReply('Capabilities negotiation is already complete, command ignored', 'CommandNotFound'));
+      try {
+        negotiate(req);
+      } catch (err) {
+        return withId(errorReply(err instanceof Error ? err.message : String(err)));
       }
       this.negotiated = true;
       return withId({ return: {} });
     }
-    if (!this.negotiated) {
-      return withId({ error: { class: 'CommandNotFound', desc: "Expecting capabilities negotiation with 'qmp_capabilities'" } });
-    }
-    return this.dispatcher.execute(request);
+    if (!this.negotiated) return withId(errorReply("Expecting capabilities negotiation with 'qmp_capabilities'", 'CommandNotFound'));
+    return this.dispatcher.run(req);
   }
 
   close(): void {
+    this.closed = true;
     this.dispatcher.off('event', this.onEvent);
   }
+}
+
+/** qmp_capabilities {enable}: this server offers no optional capability (no 'oob'). */
+function negotiate(req: QmpRequest): void {
+  checkArgs(req.args, { enable: { type: 'array' } });
+  const enable = (req.args.enable ?? []) as unknown[];
+  enable.forEach((cap, i) => {
+    if (typeof cap !== 'string') throw new QmpError(`Invalid parameter type for 'enable[${i}]', expected: string`);
+    throw new QmpError(`Capability '${cap}' not available`);
+  });
 }

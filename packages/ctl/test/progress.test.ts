@@ -1,0 +1,135 @@
+/** livemig-ctl without daemons: addresses, the command line, progress formatting and the renderer. */
+import { describe, expect, it } from 'vitest';
+import { parseConnectAddress } from '../src/connect-address';
+import { parseInvocation } from '../src/main';
+import { formatEvent, formatFinal, formatProgressLine, progressSnapshot } from '../src/progress-format';
+import { ProgressRenderer } from '../src/progress';
+
+const MiB = 1024 * 1024;
+const ACTIVE = {
+  status: 'active',
+  'total-time': 1500,
+  'expected-downtime': 42,
+  ram: { transferred: 80 * MiB, remaining: 8 * MiB, total: 64 * MiB, mbps: 2188.16, 'precopy-bytes': 90 * MiB, 'downtime-bytes': 0, 'dirty-sync-count': 4 },
+  'dirty-sync-count': 4,
+  remaining: 9 * MiB,
+  'switchover-acked': false,
+  devices: [
+    { id: 'ram0', type: 'ram', size: 64 * MiB, 'switchover-ack': 'not-needed' },
+    { id: 'accel0', type: 'accel', size: 16 * MiB, resources: 2, 'switchover-ack': 'pending' },
+  ],
+};
+const COMPLETED = {
+  ...ACTIVE,
+  status: 'completed',
+  'expected-downtime': undefined,
+  remaining: 0,
+  downtime: 18,
+  'downtime-breakdown': { 'final-transfer': 10, 'destination-load': 5, verify: 3, 'per-device': { ram0: 7, accel0: 9 } },
+  'switchover-acked': true,
+  'switchover-ack-wait': 633,
+  verified: true,
+};
+
+describe('parseConnectAddress', () => {
+  it.each([
+    ['127.0.0.1:4444', { kind: 'ws', url: 'ws://127.0.0.1:4444/' }],
+    ['[::1]:4444', { kind: 'ws', url: 'ws://[::1]:4444/' }],
+    ['ws://localhost:1/', { kind: 'ws', url: 'ws://localhost:1/' }],
+    ['tcp:127.0.0.1:4445', { kind: 'tcp', host: '127.0.0.1', port: 4445 }],
+    ['unix:/tmp/x.sock', { kind: 'unix', path: '/tmp/x.sock' }],
+  ])('%s', (text, want) => {
+    expect(parseConnectAddress(text)).toMatchObject(want);
+  });
+
+  it.each(['', 'localhost', 'tcp:host', '127.0.0.1:99999', 'unix:'])('refuses %j naming it', (text) => {
+    expect(() => parseConnectAddress(text)).toThrow(/--connect/);
+  });
+});
+
+describe('parseInvocation', () => {
+  it('reads the address, the command and one JSON object of arguments', () => {
+    expect(parseInvocation(['--connect', 'unix:/s', 'migrate', '{"uri":"tcp:127.0.0.1:1"}'])).toMatchObject({ command: 'migrate', args: { uri: 'tcp:127.0.0.1:1' }, address: { kind: 'unix' } });
+    expect(parseInvocation(['query-status'], { LIVEMIG_CONNECT: '127.0.0.1:1' })).toMatchObject({ command: 'query-status', args: undefined });
+    expect(parseInvocation(['watch', '-c', '127.0.0.1:1', '--interval', '500'])).toMatchObject({ command: 'watch', intervalMs: 500 });
+  });
+
+  it.each([
+    [['query-status'], /--connect ADDR is required/],
+    [['--connect', '127.0.0.1:1'], /a COMMAND is required/],
+    [['--connect', '127.0.0.1:1', 'migrate', '{uri}'], /not valid JSON/],
+    [['--connect', '127.0.0.1:1', 'migrate', '[1]'], /must be a JSON object/],
+    [['--connect', '127.0.0.1:1', 'migrate', '{}', '{}'], /unexpected argument/],
+    [['--connect', '127.0.0.1:1', '--bogus', 'x'], /bogus/],
+    [['--connect', '127.0.0.1:1', 'watch', '--interval', 'fast'], /--interval/],
+  ])('%j is a usage error', (argv, re) => {
+    expect(() => parseInvocation(argv, {})).toThrow(re);
+  });
+});
+
+describe('progress formatting', () => {
+  it('a source snapshot while active', () => {
+    const s = progressSnapshot(ACTIVE);
+    expect(s).toMatchObject({ role: 'source', status: 'active', pass: 4, transferred: 90 * MiB, remaining: 9 * MiB, total: 80 * MiB, mbps: 2188.16, expectedDowntime: 42, ack: 'waiting for accel0' });
+    expect(s.fraction).toBeCloseTo(71 / 80);
+    expect(formatProgressLine(s)).toBe('active pass 4 | sent 90.0 MiB, 9.0 MiB left of 80.0 MiB | 2188.2 Mbps | expected downtime 42 ms | ack waiting for accel0 | 1.5 s');
+  });
+
+  it('a destination snapshot shows allocation progress', () => {
+    const s = progressSnapshot({ status: 'active', 'bytes-received': 2 * MiB, 'switchover-ack-pending': 1, devices: [{ id: 'accel0', size: MiB, resources: 4, 'allocated-resources': 1, 'switchover-ack': 'pending' }] });
+    expect(s.role).toBe('destination');
+    expect(formatProgressLine(s)).toContain('ack waiting for accel0 1/4');
+  });
+
+  it('final figures', () => {
+    expect(formatFinal(COMPLETED)).toEqual([
+      'migration completed in 1500 ms',
+      'downtime 18 ms = final-transfer 10 ms + destination-load 5 ms + verify 3 ms',
+      '  per device (load after switchover): ram0 7 ms, accel0 9 ms',
+      'sent 90.0 MiB in 4 passes, 2188.2 Mbps',
+      'switchover-ack: acked after 633 ms',
+      'verified: true',
+    ]);
+    expect(formatFinal({ status: 'failed', 'error-desc': 'connection to the destination lost', ram: {} })[0]).toBe('migration failed: connection to the destination lost');
+  });
+
+  it('events', () => {
+    expect(formatEvent({ event: 'MIGRATION', data: { status: 'active' }, timestamp: { seconds: 0, microseconds: 5000 } })).toBe('00:00:00.005 MIGRATION status=active');
+    expect(formatEvent({ event: 'STOP', timestamp: { seconds: 1, microseconds: 0 } })).toBe('00:00:01.000 STOP');
+  });
+});
+
+describe('ProgressRenderer (plain lines)', () => {
+  it('prints a line on each status change and at most one per interval otherwise', () => {
+    let now = 0;
+    const out: string[] = [];
+    const r = new ProgressRenderer({ stream: { write: (t: string) => out.push(t) }, tty: false, minIntervalMs: 1000, now: () => now });
+    r.update({ status: 'none' });
+    r.update({ ...ACTIVE, status: 'setup' });
+    r.update(ACTIVE);
+    now = 500;
+    r.update({ ...ACTIVE, 'total-time': 2000 });
+    now = 1200;
+    r.update({ ...ACTIVE, 'total-time': 2700 });
+    r.event({ event: 'STOP', timestamp: { seconds: 0, microseconds: 0 } });
+    r.finish(COMPLETED);
+    r.update(ACTIVE);
+    const lines = out.join('').trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('progress '))).toHaveLength(3);
+    expect(lines).toContain('00:00:00.000 STOP');
+    expect(lines.at(-1)).toBe('verified: true');
+  });
+
+  it('draws a bar on a TTY and prints events above it', () => {
+    let text = '';
+    const stream = { isTTY: true, columns: 200, write: (t: string) => ((text += t), true), cursorTo: () => true, clearLine: () => true, moveCursor: () => true, on: () => stream, removeListener: () => stream };
+    const r = new ProgressRenderer({ stream });
+    expect(r.isTTY).toBe(true);
+    r.update(ACTIVE);
+    r.event({ event: 'MIGRATION_PASS', data: { pass: 5 }, timestamp: { seconds: 0, microseconds: 0 } });
+    r.finish(COMPLETED);
+    expect(text).toContain('[');
+    expect(text).toContain('ack acked after 633 ms');
+    expect(text).toContain('downtime 18 ms');
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * livemig-ctl end to end: one command over each transport (reply printed,
+ * error reply → exit 1 with the desc, bad usage → exit 2), and `watch` in
+ * non-TTY mode following a migration started with livemig-ctl to its end.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { SMALL_MACHINE, controlAddress, killAll, qmpSocketAddress, startDestination, startSource } from './helpers/daemons';
+
+const CTL = join(__dirname, '..', 'node_modules', '.bin', 'livemig-ctl');
+const ACK = ['--caps', 'return-path,switchover-ack,verify'];
+
+afterEach(killAll);
+const dir = mkdtempSync(join(tmpdir(), 'livemig-ctl-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface CtlRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs livemig-ctl with stdout on a pipe (not a TTY); `onLine` sees stdout lines as they come. */
+function ctl(args: string[], onLine?: (line: string) => void): Promise<CtlRun> {
+  const p = spawn(process.execPath, [CTL, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LIVEMIG_CONNECT: '' } });
+  let stdout = '';
+  let stderr = '';
+  let partial = '';
+  p.stdout.setEncoding('utf8').on('data', (t: string) => {
+    stdout += t;
+    partial += t;
+    let nl: number;
+    while ((nl = partial.indexOf('\n')) >= 0) {
+      onLine?.(partial.slice(0, nl));
+      partial = partial.slice(nl + 1);
+    }
+  });
+  p.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+  return once(p, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
+}
+
+describe('livemig-ctl', () => {
+  it('sends one command over the WebSocket or a QMP socket and prints the reply', async () => {
+    const sock = join(dir, 'src.sock');
+    const src = startSource([...SMALL_MACHINE, '--control', '127.0.0.1:0', '--qmp', `unix:${sock}`]);
+    const ws = await controlAddress(src);
+    await qmpSocketAddress(src);
+
+    const status = await ctl(['--connect', ws, 'query-status']);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toEqual({ return: { status: 'running', running: true, singlestep: false } });
+
+    const params = await ctl(['--connect', `unix:${sock}`, 'migrate-set-parameters', '{"downtime-limit": 123}']);
+    expect(params.code).toBe(0);
+    expect(JSON.parse(params.stdout)).toEqual({ return: {} });
+    const q = await ctl(['--connect', `unix:${sock}`, 'query-migrate-parameters']);
+    expect(JSON.parse(q.stdout).return['downtime-limit']).toBe(123);
+
+    const bad = await ctl(['--connect', ws, 'migrate', '{}']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain("Parameter 'uri' is missing");
+    const unknown = await ctl(['--connect', `unix:${sock}`, 'frobnicate']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('The command frobnicate has not been found (CommandNotFound)');
+
+    const usage = await ctl(['--connect', ws, 'migrate', '{not json']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('not valid JSON');
+    const noAddr = await ctl(['query-status']);
+    expect(noAddr.code).toBe(2);
+    const refused = await ctl(['--connect', `unix:${join(dir, 'nobody.sock')}`, 'query-status']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('nobody.sock');
+  });
+
+  it('watch (no TTY): plain lines for events and progress, final figures, exit 0 on completion', async () => {
+    const { d: dst, uri } = await startDestination([...SMALL_MACHINE, ...ACK, '--exit-on-complete']);
+    const src = startSource([...SMALL_MACHINE, ...ACK, '--qmp', '127.0.0.1:0', '--control', '127.0.0.1:0']);
+    const ws = await controlAddress(src);
+    const tcp = `tcp:${await qmpSocketAddress(src)}`;
+    let watching!: () => void;
+    const started = new Promise<void>((resolve) => (watching = resolve));
+    const watch = ctl(['--connect', ws, 'watch', '--interval', '50'], (line) => {
+      if (line.startsWith('watching livemig-source')) watching();
+    });
+    await started;
+    const go = await ctl(['--connect', tcp, 'migrate', JSON.stringify({ uri })]);
+    expect(go.code).toBe(0);
+    const w = await watch;
+    expect(w.stderr).toBe('');
+    expect(w.code).toBe(0);
+    const lines = w.stdout.trimEnd().split('\n');
+    expect(lines.some((l) => / MIGRATION status=setup$/.test(l))).toBe(true);
+    expect(lines.some((l) => / MIGRATION_SWITCHOVER_ACK wait-ms=\d+$/.test(l))).toBe(true);
+    expect(lines.some((l) => / MIGRATION status=completed$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^progress (setup|active)/.test(l))).toBe(true);
+    expect(lines).toContain('verified: true');
+    expect(lines.some((l) => /^downtime \d+ ms = final-transfer \d+ ms \+ destination-load \d+ ms \+ verify \d+ ms$/.test(l))).toBe(true);
+    // No terminal control sequences when stdout is not a TTY.
+    expect(w.stdout).not.toContain('\u001b[');
+    expect((await dst.exited).code).toBe(0);
+
+    // Watching a daemon whose migration completed shows the final figures at once.
+    const again = await ctl(['--connect', tcp, 'watch']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('migration completed in');
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * The live view in a real browser (Debian's chromium driven by playwright-core):
+ * served by the source's control port, following the destination as its peer,
+ * it fills its charts during a migration, shows the pre-allocation progress and
+ * the ack, and its final figures are exactly those of `query-migrate`.
+ * Skipped (with a message) only when /usr/bin/chromium is absent; .ci/run
+ * installs it.
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
+import { QmpWsClient } from './helpers/qmp-client';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+if (!HAVE_CHROMIUM) console.warn(`live view browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run does it)`);
+
+const ACK = ['--caps', 'return-path,switchover-ack,verify'];
+// Slow enough allocation that the source iterates while it waits for the ack.
+const MACHINE = ['--device', 'ram,id=ram0,size=64M', '--device', 'accel,id=accel0,resources=3,resource-size=4M,alloc-ms=200,initial-size=64K,state-size=1M', '--device', 'cpu,id=cpu0,vcpus=2'];
+
+describe.skipIf(!HAVE_CHROMIUM)('live view (chromium)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(killAll);
+
+  it('serves its files from the control port, uPlot from node_modules, nothing else', async () => {
+    const src = startSource([...MACHINE, '--control', '127.0.0.1:0']);
+    const base = `http://${await controlAddress(src)}`;
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('/vendor/uPlot.iife.min.js');
+    const uplot = await fetch(`${base}/vendor/uPlot.iife.min.js`);
+    expect(uplot.status).toBe(200);
+    expect(await uplot.text()).toContain('uPlot');
+    expect((await fetch(`${base}/live-view.js`)).headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect((await fetch(`${base}/../package.json`)).status).toBe(404);
+    expect((await fetch(`${base}/nothing-here`)).status).toBe(404);
+    expect((await fetch(`${base}/`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('plots the convergence live, shows pre-allocation and the ack, and the final figures of query-migrate', async () => {
+    const { d: dst, uri } = await startDestination([...MACHINE, ...ACK, '--control', '127.0.0.1:0']);
+    const dstControl = await controlAddress(dst);
+    const src = startSource([...MACHINE, ...ACK, '--workload', 'dirty-rate=64M', '--control', '127.0.0.1:0']);
+    const srcControl = await controlAddress(src);
+
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const problems: string[] = [];
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    await page.goto(`http://${srcControl}/?peer=${dstControl}`);
+    await page.waitForFunction(() => (window as any).liveView?.ready === true);
+    expect(await page.locator('.conn.up').allTextContents()).toEqual([`source ${srcControl}`, `destination ${dstControl}`]);
+
+    const qmp = await QmpWsClient.connect(srcControl);
+    await qmp.call('migrate', { uri });
+    // While it runs, the page follows it.
+    await page.waitForFunction(() => ['active', 'device', 'completed'].includes(document.querySelector<HTMLElement>('[data-field="status"]')?.dataset.value ?? ''));
+    const ended = await qmp.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data?.status as string));
+    expect(ended.data?.status).toBe('completed');
+    const info = await qmp.call('query-migrate');
+
+    await page.waitForSelector('#final:not(.empty) [data-field="downtime"]');
+    const value = (f: string) => page.locator(`[data-field="${f}"]`).first().getAttribute('data-value');
+    expect(await value('status')).toBe('completed');
+    expect(await value('final.status')).toBe('completed');
+    expect(Number(await value('downtime'))).toBe(info.downtime);
+    expect(Number(await value('total-time'))).toBe(info['total-time']);
+    expect(Number(await value('setup-time'))).toBe(info['setup-time']);
+    expect(Number(await value('switchover-ack-wait'))).toBe(info['switchover-ack-wait']);
+    expect(Number(await value('dirty-sync-count'))).toBe(info['dirty-sync-count']);
+    expect(Number(await value('ram.mbps'))).toBe(info.ram.mbps);
+    expect(Number(await value('transferred'))).toBe(info.ram['precopy-bytes'] + info.ram['downtime-bytes']);
+    expect(await value('verified')).toBe('true');
+    for (const k of ['final-transfer', 'destination-load', 'verify']) expect(Number(await value(`downtime-breakdown.${k}`))).toBe(info['downtime-breakdown'][k]);
+    for (const [id, ms] of Object.entries(info['downtime-breakdown']['per-device'])) expect(Number(await value(`downtime-breakdown.per-device.${id}`))).toBe(ms);
+    // The breakdown as drawn: one segment per part.
+    expect(await page.locator('#final-stack .seg').count()).toBe(3);
+
+    // Pre-allocation progress came from the destination; the ack from the source.
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-field="prealloc.accel0"]')?.dataset.value === '3/3');
+    expect(await value('device-ack.accel0')).toBe('approved');
+    expect(await value('device-ack.ram0')).toBe('not-needed');
+    expect(Number(await value('timeline.switchover-ack'))).toBe(info['switchover-ack-wait']);
+
+    // The charts filled: samples while active, pass points, the ack marker, and paint on the canvas.
+    const charts = await page.evaluate(() => {
+      const lv = (window as any).liveView;
+      const canvas = document.querySelector<HTMLCanvasElement>('#chart-remaining canvas')!;
+      const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let painted = 0;
+      for (let i = 3; i < px.length; i += 4) if (px[i]! > 0) painted++;
+      return { counts: lv.charts.counts(), markers: lv.charts.markers, painted, remaining: lv.charts.data.remaining[1] };
+    });
+    expect(charts.counts.remaining).toBeGreaterThan(1);
+    expect(charts.counts.rates).toBeGreaterThan(1);
+    expect(charts.counts.downtime).toBeGreaterThan(1);
+    expect(charts.counts.passes).toBeGreaterThanOrEqual(1);
+    expect(charts.markers.ack).toBe(info['switchover-ack-wait'] / 1000);
+    // Both are rounded ms figures: allow their rounding.
+    expect(charts.markers.stop).toBeGreaterThanOrEqual(charts.markers.ack - 0.002);
+    expect(Math.max(...charts.remaining)).toBeGreaterThan(0);
+    expect(charts.painted).toBeGreaterThan(1000);
+    expect(problems).toEqual([]);
+    await page.close();
+    qmp.close();
+  });
+});
