@@ -9,9 +9,10 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
+import { createRequire } from 'node:module';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { QmpClient, ProgressRenderer, watchMigration } = createRequire(import.meta.url)('@livemig/ctl');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const args = process.argv.slice(2);
 const compare = args.includes('--compare');
@@ -70,76 +71,30 @@ process.on('SIGINT', () => (cleanup(), process.exit(130)));
 process.on('exit', cleanup);
 
 const mib = (n) => (n / 1048576).toFixed(1);
-const tty = process.stdout.isTTY;
-
-/** Polls the source's query-migrate over the control WebSocket and draws one progress line. */
-function watchProgress(address, label) {
-  const ws = new WebSocket(`ws://${address}`);
-  let timer;
-  let last = '';
-  let lastPrinted = 0;
-  let ackAt = null;
-  ws.on('error', () => undefined);
-  ws.on('open', () => {
-    ws.send(JSON.stringify({ execute: 'qmp_capabilities', id: 0 }));
-    timer = setInterval(() => ws.readyState === ws.OPEN && ws.send(JSON.stringify({ execute: 'query-migrate', id: 1 })), 100);
-  });
-  ws.on('message', (data) => {
-    const msg = JSON.parse(data.toString());
-    if (msg.event === 'MIGRATION_SWITCHOVER_ACK') ackAt = msg.data?.['wait-ms'];
-    if (msg.id !== 1 || !msg.return) return;
-    const q = msg.return;
-    if (!['setup', 'active', 'device'].includes(q.status)) return;
-    const ram = q.ram ?? {};
-    const ack = q['switchover-acked'] ? `acked at ${q['switchover-ack-wait']} ms` : (q.devices ?? []).some((d) => d['switchover-ack'] === 'pending') ? 'waiting for ack' : 'n/a';
-    const line = `${label} ${q.status.padEnd(6)} pass ${String(ram['dirty-sync-count'] ?? 0).padStart(3)} | sent ${mib(ram['precopy-bytes'] ?? 0).padStart(7)} MiB | remaining ${mib(q.remaining ?? 0).padStart(7)} MiB | ${String(Math.round(ram.mbps ?? 0)).padStart(6)} Mbps | expected downtime ${String(q['expected-downtime'] ?? '-').padStart(5)} ms | ack: ${ack}`;
-    if (tty) process.stdout.write(`\r${line.slice(0, process.stdout.columns - 1 || 200)}`);
-    else if (line !== last && Date.now() - lastPrinted > 250) {
-      process.stdout.write(`${line}\n`);
-      lastPrinted = Date.now();
-    }
-    last = line;
-  });
-  return () => {
-    clearInterval(timer);
-    ws.terminate();
-    if (tty && last) process.stdout.write('\n');
-    void ackAt;
-  };
-}
 
 async function runOnce(withAck) {
   const caps = withAck ? 'return-path,switchover-ack,verify' : 'return-path,verify';
-  const label = withAck ? '[with ack]   ' : '[without ack]';
+  const label = withAck ? 'with ack' : 'without ack';
   const dst = start('livemig-destination', ['--listen', '127.0.0.1:0', '--caps', caps, '--exit-on-complete', '--json']);
   const listening = await dst.waitMsg('listening for incoming migration');
   const src = start('livemig-source', ['--caps', caps, '--control', '127.0.0.1:0', '--json']);
   const control = await src.waitMsg('control API (WebSocket) listening');
-  const stop = watchProgress(control.address, label);
-  // Start the migration through the control API, as an operator would.
-  const ws = new WebSocket(`ws://${control.address}`);
-  await once(ws, 'open');
-  ws.send(JSON.stringify({ execute: 'qmp_capabilities' }));
-  ws.send(JSON.stringify({ execute: 'migrate', arguments: { uri: `tcp:127.0.0.1:${listening.port}` }, id: 'm' }));
-  let done;
-  const finished = new Promise((resolve) => (done = resolve));
-  ws.on('message', (data) => {
-    const msg = JSON.parse(data.toString());
-    if (msg.id === 'm' && msg.error) done({ status: 'failed', 'error-desc': msg.error.desc });
-    if (msg.event === 'MIGRATION' && ['completed', 'failed', 'cancelled'].includes(msg.data.status)) done(null);
-  });
-  const early = await finished;
-  stop();
-  if (early) {
-    ws.terminate();
-    return { source: early, destination: {} };
+  // Drive and watch the migration through the control API, as livemig-ctl does
+  // (same client, same progress renderer as `livemig-ctl watch`).
+  const client = await QmpClient.connect(control.address);
+  const renderer = new ProgressRenderer({ stream: process.stdout, label, minIntervalMs: 250 });
+  const ended = watchMigration(client, renderer, { intervalMs: 100 });
+  try {
+    await client.call('migrate', { uri: `tcp:127.0.0.1:${listening.port}` });
+  } catch (err) {
+    client.close();
+    return { source: { status: 'failed', 'error-desc': err.desc ?? err.message }, destination: {} };
   }
-  ws.send(JSON.stringify({ execute: 'quit' }));
-  ws.on('error', () => undefined);
+  await ended;
+  await client.call('quit').catch(() => undefined);
+  client.close();
   const [srcCode, dstCode] = await Promise.all([src.exited, dst.exited]);
-  const source = src.summary();
-  const destination = dst.summary();
-  return { source, destination, codes: [srcCode, dstCode] };
+  return { source: src.summary(), destination: dst.summary(), codes: [srcCode, dstCode] };
 }
 
 function row(label, values) {
