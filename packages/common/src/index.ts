@@ -25,3 +25,4 @@ export * from './qmp/dispatcher';
 export * from './qmp/session';
 export * from './qmp/servers';
 export * from './qmp/common-commands';
+export * from './security/index';

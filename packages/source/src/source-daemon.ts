@@ -18,6 +18,7 @@ import {
   type DeviceSpec,
   type ListenAddress,
   type Logger,
+  type SecurityOptions,
   type WorkloadSpec,
 } from '@livemig/common';
 import { OutgoingMigration } from './outgoing-migration';
@@ -29,6 +30,8 @@ export interface SourceDaemonOptions {
   devices: readonly DeviceSpec[];
   workload: WorkloadSpec;
   log: Logger;
+  /** TLS, shared secret, control token (none by default). */
+  security?: SecurityOptions;
 }
 
 export interface SourceDaemonEvents {
@@ -41,12 +44,14 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
   readonly settings: MigrationSettings;
   readonly qmp = new QmpDispatcher('livemig-source', VERSION);
   private readonly log: Logger;
+  private readonly security: SecurityOptions;
   private migration: OutgoingMigration | null = null;
   private readonly servers: Array<WsControlServer | QmpSocketServer> = [];
 
   constructor(opts: SourceDaemonOptions) {
     super();
     this.log = opts.log;
+    this.security = opts.security ?? { tls: null, authSecret: null, controlToken: null };
     this.machine = new Machine(opts.devices, opts.workload, 'source');
     this.settings = new MigrationSettings(() => this.migrating);
     this.machine.on('STOP', () => this.qmp.emitEvent('STOP'));
@@ -68,7 +73,7 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
   }
 
   async listenControl(addr: ListenAddress): Promise<string> {
-    const server = new WsControlServer(this.qmp, this.log.child({ channel: 'control' }));
+    const server = new WsControlServer(this.qmp, this.log.child({ channel: 'control' }), undefined, { token: this.security.controlToken });
     this.servers.push(server);
     const where = await server.listen(addr);
     this.log.info({ address: where }, 'control API (WebSocket) listening');
@@ -76,7 +81,7 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
   }
 
   async listenQmp(addr: ListenAddress): Promise<string> {
-    const server = new QmpSocketServer(this.qmp, this.log.child({ channel: 'qmp' }));
+    const server = new QmpSocketServer(this.qmp, this.log.child({ channel: 'qmp' }), { token: this.security.controlToken });
     this.servers.push(server);
     const where = await server.listen(addr);
     this.log.info({ address: where }, 'QMP socket listening');
@@ -94,6 +99,7 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
       caps: this.settings.capabilities,
       params: () => this.settings.parameters,
       log: this.log.child({ migration: uri }),
+      security: { tls: this.security.tls, authSecret: this.security.authSecret },
     });
     this.migration = m;
     m.on('status', (status) => this.qmp.emitEvent('MIGRATION', { status }));

@@ -42,6 +42,13 @@ export function registerCommonCommands(qmp: QmpDispatcher, deps: CommonCommandDe
   qmp.register('query-devices', () =>
     machine.devices.map((d) => ({ ...d.status(), ...(deps.deviceExtras?.(d.id) ?? {}) })),
   );
+  // Beyond QEMU: the per-device state digests (verify's), hex, to compare two
+  // machines or one machine before and after a failed migration.
+  qmp.register('query-digests', (args) => {
+    rejectUnknownArgs(args, []);
+    if (machine.runState === 'inmigrate') throw new QmpError('The machine is waiting for an incoming migration: it has no state to digest yet');
+    return Object.fromEntries([...machine.digests()].map(([id, d]) => [id, d.toString('hex')]));
+  });
   qmp.register('stop', () => {
     if (machine.runState === 'running') machine.stop('paused');
     return {};
