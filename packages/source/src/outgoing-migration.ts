@@ -151,6 +151,8 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   private loaded = false;
   /** CMD_RESUME is out: the destination may run the machine; the source must never resume now. */
   private committed = false;
+  /** Precopy has converged and only the switchover-ack is missing. */
+  private gated = false;
   private shutOk = false;
   private stoppedMachine = false;
   private resumed: NonNullable<DecodedRpMessage['resumed']> | null = null;
@@ -210,7 +212,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       case 'setup':
         return this.awaiting ? `setup (waiting for ${this.awaiting})` : 'setup';
       case 'active':
-        return this.caps['switchover-ack'] && !this.acked && this.initialDataSent() ? 'precopy (waiting for switchover-ack)' : 'precopy';
+        return this.gated ? 'precopy (waiting for switchover-ack)' : 'precopy';
       case 'device':
         if (this.committed) return 'switchover (destination resuming the machine)';
         return this.streamEnded ? 'switchover (final load and verification on the destination)' : 'stop-and-copy';
@@ -219,9 +221,6 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     }
   }
 
-  private initialDataSent(): boolean {
-    return this.machine.devices.every((d) => d.initialDataPending() === 0);
-  }
 
   /** Runs the migration to its end; never rejects. */
   async run(): Promise<void> {
@@ -244,7 +243,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
 
   private fail(err: unknown): void {
     const cancelled = this.status === 'cancelling';
-    let error = cancelled ? new CancelledError() : toMigError(err);
+    let error = cancelled ? new CancelledError() : this.describeFailure(err);
     if (this.committed && !cancelled) {
       error = new MigError(error.code, `${error.message}; the destination had been told to resume (commit sent), so the machine may be running there: the source stays paused`, { cause: error });
     }
@@ -257,6 +256,22 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     }
     this.log.warn({ code: this.error.code, err: this.error.message }, cancelled ? 'migration cancelled' : 'migration failed');
     this.setStatus(cancelled ? 'cancelled' : 'failed');
+  }
+
+  /**
+   * The error that names the cause: the first fatal one recorded (return path,
+   * connection loss, watchdog) wins over what the loop tripped on afterwards; a
+   * raw socket error becomes a connection loss naming the phase.
+   */
+  private describeFailure(err: unknown): MigError {
+    const first: unknown = this.abort.signal.aborted ? this.abort.signal.reason : null;
+    if (first instanceof MigError) return first;
+    if (err instanceof MigError) return err;
+    const code = (err as NodeJS.ErrnoException | null)?.code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+      return new ConnectionError(`connection to the destination lost during ${this.phase}: ${(err as Error).message}`, { cause: err });
+    }
+    return toMigError(err);
   }
 
   /** Records a fatal error from outside the loop (return path, socket, watchdog) and wakes the loop. */
@@ -491,7 +506,9 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       let initialData = 0;
       for (const d of devices) initialData += d.initialDataPending();
       const gateOpen = !this.caps['switchover-ack'] || !this.machine.running || this.acked;
-      if (gateOpen && initialData === 0 && pending <= threshold && meter.bandwidth > 0) return;
+      this.gated = !gateOpen && initialData === 0 && pending <= threshold;
+      // Nothing pending converges even before the first bandwidth estimate.
+      if (gateOpen && initialData === 0 && pending <= threshold && (meter.bandwidth > 0 || pending === 0)) return;
 
       // One round: every iterable device gets a turn (QEMU 4e1871c450), devices
       // with precopy initial data first so RAM re-sends cannot starve them.
