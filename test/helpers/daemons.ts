@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -36,8 +37,8 @@ export class DaemonProcess {
   readonly exited: Promise<ExitInfo>;
   private waiters: Array<{ pred: (l: LogLine) => boolean; resolve: (l: LogLine) => void }> = [];
 
-  constructor(bin: string, args: string[]) {
-    this.proc = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(bin: string, args: string[], env?: NodeJS.ProcessEnv) {
+    this.proc = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
     live.add(this);
     let partial = '';
     this.proc.stdout!.setEncoding('utf8').on('data', (t: string) => (this.stdout += t));
@@ -88,6 +89,14 @@ export class DaemonProcess {
     return JSON.parse(lines[lines.length - 1] ?? '{}') as Record<string, unknown>;
   }
 
+  /** Peak resident set size (VmHWM) in bytes, from /proc, while the process runs. */
+  peakRss(): number {
+    const status = readFileSync(`/proc/${this.proc.pid}/status`, 'utf8');
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(status);
+    if (!m) throw new Error(`no VmHWM in /proc/${this.proc.pid}/status`);
+    return Number(m[1]) * 1024;
+  }
+
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill(signal);
   }
@@ -100,15 +109,15 @@ export async function killAll(): Promise<void> {
 }
 
 /** A destination listening on a free loopback port; resolves once it accepts connections. */
-export async function startDestination(args: string[]): Promise<{ d: DaemonProcess; port: number; uri: string }> {
-  const d = new DaemonProcess(BIN.destination, ['--listen', '127.0.0.1:0', '--json', ...args]);
+export async function startDestination(args: string[], env?: NodeJS.ProcessEnv): Promise<{ d: DaemonProcess; port: number; uri: string }> {
+  const d = new DaemonProcess(BIN.destination, ['--listen', '127.0.0.1:0', '--json', ...args], env);
   const line = await d.waitMsg('listening for incoming migration');
   const port = line.port as number;
   return { d, port, uri: `tcp:127.0.0.1:${port}` };
 }
 
-export function startSource(args: string[]): DaemonProcess {
-  return new DaemonProcess(BIN.source, ['--json', ...args]);
+export function startSource(args: string[], env?: NodeJS.ProcessEnv): DaemonProcess {
+  return new DaemonProcess(BIN.source, ['--json', ...args], env);
 }
 
 /** Address of a daemon's WebSocket control API (started with --control 127.0.0.1:0). */

@@ -17,6 +17,11 @@ export class QmpWsClient {
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
+    // A daemon that exits must not leave a call waiting forever.
+    ws.on('close', () => {
+      for (const resolve of this.pending.values()) resolve({ error: { class: 'GenericError', desc: 'connection to the control API closed' } });
+      this.pending.clear();
+    });
     ws.on('message', (data) => {
       const msg = JSON.parse(data.toString()) as Record<string, unknown>;
       if ('QMP' in msg) this.greeting = msg;

@@ -41,11 +41,14 @@ export namespace livemig {
         /** Frame eof. */
         eof?: (livemig.Eof.$Properties|null);
 
+        /** Frame authResponse. */
+        authResponse?: (livemig.AuthResponse.$Properties|null);
+
         /** Frame payloadLength. */
         payloadLength: number;
 
         /** Frame body. */
-        body?: ("header"|"configuration"|"section"|"command"|"verify"|"eof");
+        body?: ("header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse");
 
         /**
          * Creates a new Frame instance using the specified properties.
@@ -104,11 +107,14 @@ export namespace livemig {
             /** Frame eof */
             eof?: (livemig.Eof.$Properties|null);
 
+            /** Frame authResponse */
+            authResponse?: (livemig.AuthResponse.$Properties|null);
+
             /** Frame payloadLength */
             payloadLength?: (number|null);
 
             /** Frame body */
-            body?: ("header"|"configuration"|"section"|"command"|"verify"|"eof");
+            body?: ("header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse");
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -122,10 +128,11 @@ export namespace livemig {
           command?: livemig.Command.$Shape|null;
           verify?: livemig.Verify.$Shape|null;
           eof?: livemig.Eof.$Shape|null;
+          authResponse?: livemig.AuthResponse.$Shape|null;
           payloadLength?: number|null;
           $unknowns?: Uint8Array[];
         } & (
-          ({ body?: undefined; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null }|{ body?: "header"; header: livemig.StreamHeader.$Shape; configuration?: null; section?: null; command?: null; verify?: null; eof?: null }|{ body?: "configuration"; header?: null; configuration: livemig.Configuration.$Shape; section?: null; command?: null; verify?: null; eof?: null }|{ body?: "section"; header?: null; configuration?: null; section: livemig.Section.$Shape; command?: null; verify?: null; eof?: null }|{ body?: "command"; header?: null; configuration?: null; section?: null; command: livemig.Command.$Shape; verify?: null; eof?: null }|{ body?: "verify"; header?: null; configuration?: null; section?: null; command?: null; verify: livemig.Verify.$Shape; eof?: null }|{ body?: "eof"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof: livemig.Eof.$Shape })
+          ({ body?: undefined; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null }|{ body?: "header"; header: livemig.StreamHeader.$Shape; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null }|{ body?: "configuration"; header?: null; configuration: livemig.Configuration.$Shape; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null }|{ body?: "section"; header?: null; configuration?: null; section: livemig.Section.$Shape; command?: null; verify?: null; eof?: null; authResponse?: null }|{ body?: "command"; header?: null; configuration?: null; section?: null; command: livemig.Command.$Shape; verify?: null; eof?: null; authResponse?: null }|{ body?: "verify"; header?: null; configuration?: null; section?: null; command?: null; verify: livemig.Verify.$Shape; eof?: null; authResponse?: null }|{ body?: "eof"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof: livemig.Eof.$Shape; authResponse?: null }|{ body?: "authResponse"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse: livemig.AuthResponse.$Shape })
         );
     }
 
@@ -153,6 +160,9 @@ export namespace livemig {
 
         /** StreamHeader version. */
         version: number;
+
+        /** StreamHeader authNonce. */
+        authNonce: Uint8Array;
 
         /**
          * Creates a new StreamHeader instance using the specified properties.
@@ -199,12 +209,87 @@ export namespace livemig {
             /** StreamHeader version */
             version?: (number|null);
 
+            /** StreamHeader authNonce */
+            authNonce?: (Uint8Array|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
 
         /** Shape of a StreamHeader. */
         type $Shape = livemig.StreamHeader.$Properties;
+    }
+
+    /**
+     * Properties of an AuthResponse.
+     * @deprecated Use livemig.AuthResponse.$Properties instead.
+     */
+    interface IAuthResponse extends livemig.AuthResponse.$Properties {
+    }
+
+    /** Represents an AuthResponse. */
+    class AuthResponse {
+
+        /**
+         * Constructs a new AuthResponse.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.AuthResponse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** AuthResponse mac. */
+        mac: Uint8Array;
+
+        /**
+         * Creates a new AuthResponse instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns AuthResponse instance
+         */
+        static create(properties: livemig.AuthResponse.$Shape): livemig.AuthResponse & livemig.AuthResponse.$Shape;
+        static create(properties?: livemig.AuthResponse.$Properties): livemig.AuthResponse;
+
+        /**
+         * Encodes the specified AuthResponse message. Does not implicitly {@link livemig.AuthResponse.verify|verify} messages.
+         * @param message AuthResponse message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.AuthResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an AuthResponse message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.AuthResponse & livemig.AuthResponse.$Shape} AuthResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.AuthResponse & livemig.AuthResponse.$Shape;
+
+        /**
+         * Gets the type url for AuthResponse
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace AuthResponse {
+
+        /** Properties of an AuthResponse. */
+        interface $Properties {
+
+            /** AuthResponse mac */
+            mac?: (Uint8Array|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an AuthResponse. */
+        type $Shape = livemig.AuthResponse.$Properties;
     }
 
     /**
@@ -919,7 +1004,10 @@ export namespace livemig {
         CMD_PING = 2,
 
         /** CMD_SWITCHOVER_START value */
-        CMD_SWITCHOVER_START = 3
+        CMD_SWITCHOVER_START = 3,
+
+        /** CMD_RESUME value */
+        CMD_RESUME = 4
     }
 
     /**
@@ -1250,8 +1338,14 @@ export namespace livemig {
         /** RpMessage deviceApproved. */
         deviceApproved?: (livemig.DeviceApproved.$Properties|null);
 
+        /** RpMessage authChallenge. */
+        authChallenge?: (livemig.AuthChallenge.$Properties|null);
+
+        /** RpMessage loaded. */
+        loaded?: (livemig.Loaded.$Properties|null);
+
         /** RpMessage body. */
-        body?: ("shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved");
+        body?: ("shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded");
 
         /**
          * Creates a new RpMessage instance using the specified properties.
@@ -1307,8 +1401,14 @@ export namespace livemig {
             /** RpMessage deviceApproved */
             deviceApproved?: (livemig.DeviceApproved.$Properties|null);
 
+            /** RpMessage authChallenge */
+            authChallenge?: (livemig.AuthChallenge.$Properties|null);
+
+            /** RpMessage loaded */
+            loaded?: (livemig.Loaded.$Properties|null);
+
             /** RpMessage body */
-            body?: ("shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved");
+            body?: ("shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded");
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1321,10 +1421,162 @@ export namespace livemig {
           switchoverAck?: livemig.SwitchoverAck.$Shape|null;
           resumed?: livemig.Resumed.$Shape|null;
           deviceApproved?: livemig.DeviceApproved.$Shape|null;
+          authChallenge?: livemig.AuthChallenge.$Shape|null;
+          loaded?: livemig.Loaded.$Shape|null;
           $unknowns?: Uint8Array[];
         } & (
-          ({ body?: undefined; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null }|{ body?: "shut"; shut: livemig.Shut.$Shape; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null }|{ body?: "pong"; shut?: null; pong: livemig.Pong.$Shape; switchoverAck?: null; resumed?: null; deviceApproved?: null }|{ body?: "switchoverAck"; shut?: null; pong?: null; switchoverAck: livemig.SwitchoverAck.$Shape; resumed?: null; deviceApproved?: null }|{ body?: "resumed"; shut?: null; pong?: null; switchoverAck?: null; resumed: livemig.Resumed.$Shape; deviceApproved?: null }|{ body?: "deviceApproved"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved: livemig.DeviceApproved.$Shape })
+          ({ body?: undefined; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "shut"; shut: livemig.Shut.$Shape; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "pong"; shut?: null; pong: livemig.Pong.$Shape; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "switchoverAck"; shut?: null; pong?: null; switchoverAck: livemig.SwitchoverAck.$Shape; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "resumed"; shut?: null; pong?: null; switchoverAck?: null; resumed: livemig.Resumed.$Shape; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "deviceApproved"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved: livemig.DeviceApproved.$Shape; authChallenge?: null; loaded?: null }|{ body?: "authChallenge"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge: livemig.AuthChallenge.$Shape; loaded?: null }|{ body?: "loaded"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded: livemig.Loaded.$Shape })
         );
+    }
+
+    /**
+     * Properties of an AuthChallenge.
+     * @deprecated Use livemig.AuthChallenge.$Properties instead.
+     */
+    interface IAuthChallenge extends livemig.AuthChallenge.$Properties {
+    }
+
+    /** Represents an AuthChallenge. */
+    class AuthChallenge {
+
+        /**
+         * Constructs a new AuthChallenge.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.AuthChallenge.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** AuthChallenge nonce. */
+        nonce: Uint8Array;
+
+        /** AuthChallenge mac. */
+        mac: Uint8Array;
+
+        /**
+         * Creates a new AuthChallenge instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns AuthChallenge instance
+         */
+        static create(properties: livemig.AuthChallenge.$Shape): livemig.AuthChallenge & livemig.AuthChallenge.$Shape;
+        static create(properties?: livemig.AuthChallenge.$Properties): livemig.AuthChallenge;
+
+        /**
+         * Encodes the specified AuthChallenge message. Does not implicitly {@link livemig.AuthChallenge.verify|verify} messages.
+         * @param message AuthChallenge message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.AuthChallenge.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an AuthChallenge message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.AuthChallenge & livemig.AuthChallenge.$Shape} AuthChallenge
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.AuthChallenge & livemig.AuthChallenge.$Shape;
+
+        /**
+         * Gets the type url for AuthChallenge
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace AuthChallenge {
+
+        /** Properties of an AuthChallenge. */
+        interface $Properties {
+
+            /** AuthChallenge nonce */
+            nonce?: (Uint8Array|null);
+
+            /** AuthChallenge mac */
+            mac?: (Uint8Array|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an AuthChallenge. */
+        type $Shape = livemig.AuthChallenge.$Properties;
+    }
+
+    /**
+     * Properties of a Loaded.
+     * @deprecated Use livemig.Loaded.$Properties instead.
+     */
+    interface ILoaded extends livemig.Loaded.$Properties {
+    }
+
+    /** Represents a Loaded. */
+    class Loaded {
+
+        /**
+         * Constructs a new Loaded.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.Loaded.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Loaded verified. */
+        verified: boolean;
+
+        /**
+         * Creates a new Loaded instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Loaded instance
+         */
+        static create(properties: livemig.Loaded.$Shape): livemig.Loaded & livemig.Loaded.$Shape;
+        static create(properties?: livemig.Loaded.$Properties): livemig.Loaded;
+
+        /**
+         * Encodes the specified Loaded message. Does not implicitly {@link livemig.Loaded.verify|verify} messages.
+         * @param message Loaded message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.Loaded.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Loaded message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.Loaded & livemig.Loaded.$Shape} Loaded
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.Loaded & livemig.Loaded.$Shape;
+
+        /**
+         * Gets the type url for Loaded
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Loaded {
+
+        /** Properties of a Loaded. */
+        interface $Properties {
+
+            /** Loaded verified */
+            verified?: (boolean|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Loaded. */
+        type $Shape = livemig.Loaded.$Properties;
     }
 
     /**

@@ -30,8 +30,9 @@ $root.livemig = (function() {
          * @property {livemig.Command.$Properties|null} [command] Frame command
          * @property {livemig.Verify.$Properties|null} [verify] Frame verify
          * @property {livemig.Eof.$Properties|null} [eof] Frame eof
+         * @property {livemig.AuthResponse.$Properties|null} [authResponse] Frame authResponse
          * @property {number|null} [payloadLength] Frame payloadLength
-         * @property {"header"|"configuration"|"section"|"command"|"verify"|"eof"} [body] Frame body
+         * @property {"header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse"} [body] Frame body
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -52,10 +53,11 @@ $root.livemig = (function() {
          *   command?: livemig.Command.$Shape|null;
          *   verify?: livemig.Verify.$Shape|null;
          *   eof?: livemig.Eof.$Shape|null;
+         *   authResponse?: livemig.AuthResponse.$Shape|null;
          *   payloadLength?: number|null;
          *   $unknowns?: Array.<Uint8Array>;
          * } & (
-         *   ({ body?: undefined; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null }|{ body?: "header"; header: livemig.StreamHeader.$Shape; configuration?: null; section?: null; command?: null; verify?: null; eof?: null }|{ body?: "configuration"; header?: null; configuration: livemig.Configuration.$Shape; section?: null; command?: null; verify?: null; eof?: null }|{ body?: "section"; header?: null; configuration?: null; section: livemig.Section.$Shape; command?: null; verify?: null; eof?: null }|{ body?: "command"; header?: null; configuration?: null; section?: null; command: livemig.Command.$Shape; verify?: null; eof?: null }|{ body?: "verify"; header?: null; configuration?: null; section?: null; command?: null; verify: livemig.Verify.$Shape; eof?: null }|{ body?: "eof"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof: livemig.Eof.$Shape })
+         *   ({ body?: undefined; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null }|{ body?: "header"; header: livemig.StreamHeader.$Shape; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null }|{ body?: "configuration"; header?: null; configuration: livemig.Configuration.$Shape; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null }|{ body?: "section"; header?: null; configuration?: null; section: livemig.Section.$Shape; command?: null; verify?: null; eof?: null; authResponse?: null }|{ body?: "command"; header?: null; configuration?: null; section?: null; command: livemig.Command.$Shape; verify?: null; eof?: null; authResponse?: null }|{ body?: "verify"; header?: null; configuration?: null; section?: null; command?: null; verify: livemig.Verify.$Shape; eof?: null; authResponse?: null }|{ body?: "eof"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof: livemig.Eof.$Shape; authResponse?: null }|{ body?: "authResponse"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse: livemig.AuthResponse.$Shape })
          * )} livemig.Frame.$Shape
          */
 
@@ -123,6 +125,14 @@ $root.livemig = (function() {
         Frame.prototype.eof = null;
 
         /**
+         * Frame authResponse.
+         * @member {livemig.AuthResponse.$Properties|null|undefined} authResponse
+         * @memberof livemig.Frame
+         * @instance
+         */
+        Frame.prototype.authResponse = null;
+
+        /**
          * Frame payloadLength.
          * @member {number} payloadLength
          * @memberof livemig.Frame
@@ -135,12 +145,12 @@ $root.livemig = (function() {
 
         /**
          * Frame body.
-         * @member {"header"|"configuration"|"section"|"command"|"verify"|"eof"|undefined} body
+         * @member {"header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse"|undefined} body
          * @memberof livemig.Frame
          * @instance
          */
         $Object.defineProperty(Frame.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["header", "configuration", "section", "command", "verify", "eof"]),
+            get: $util.oneOfGetter($oneOfFields = ["header", "configuration", "section", "command", "verify", "eof", "authResponse"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -188,6 +198,8 @@ $root.livemig = (function() {
                 $root.livemig.Verify.encode(message.verify, writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
             if (message.eof != null && $Object.hasOwnProperty.call(message, "eof"))
                 $root.livemig.Eof.encode(message.eof, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+            if (message.authResponse != null && $Object.hasOwnProperty.call(message, "authResponse"))
+                $root.livemig.AuthResponse.encode(message.authResponse, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
             if (message.payloadLength != null && $Object.hasOwnProperty.call(message, "payloadLength") && message.payloadLength !== 0)
                 writer.uint32(/* id 15, wireType 0 =*/120).uint32(message.payloadLength);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
@@ -276,6 +288,13 @@ $root.livemig = (function() {
                         message.body = "eof";
                         continue;
                     }
+                case 7: {
+                        if (wireType !== 2)
+                            break;
+                        message.authResponse = $root.livemig.AuthResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.authResponse);
+                        message.body = "authResponse";
+                        continue;
+                    }
                 case 15: {
                         if (wireType !== 0)
                             break;
@@ -326,6 +345,7 @@ $root.livemig = (function() {
          * @typedef {Object} livemig.StreamHeader.$Properties
          * @property {number|null} [magic] StreamHeader magic
          * @property {number|null} [version] StreamHeader version
+         * @property {Uint8Array|null} [authNonce] StreamHeader authNonce
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -374,6 +394,14 @@ $root.livemig = (function() {
         StreamHeader.prototype.version = 0;
 
         /**
+         * StreamHeader authNonce.
+         * @member {Uint8Array} authNonce
+         * @memberof livemig.StreamHeader
+         * @instance
+         */
+        StreamHeader.prototype.authNonce = $util.newBuffer([]);
+
+        /**
          * Creates a new StreamHeader instance using the specified properties.
          * @function create
          * @memberof livemig.StreamHeader
@@ -409,6 +437,8 @@ $root.livemig = (function() {
                 writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.magic);
             if (message.version != null && $Object.hasOwnProperty.call(message, "version") && message.version !== 0)
                 writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.version);
+            if (message.authNonce != null && $Object.hasOwnProperty.call(message, "authNonce") && message.authNonce.length)
+                writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.authNonce);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -471,6 +501,15 @@ $root.livemig = (function() {
                             delete message.version;
                         continue;
                     }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.authNonce = value;
+                        else
+                            delete message.authNonce;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -503,6 +542,172 @@ $root.livemig = (function() {
         };
 
         return StreamHeader;
+    })();
+
+    livemig.AuthResponse = (function() {
+
+        /**
+         * Properties of an AuthResponse.
+         * @typedef {Object} livemig.AuthResponse.$Properties
+         * @property {Uint8Array|null} [mac] AuthResponse mac
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an AuthResponse.
+         * @memberof livemig
+         * @interface IAuthResponse
+         * @augments livemig.AuthResponse.$Properties
+         * @deprecated Use livemig.AuthResponse.$Properties instead.
+         */
+
+        /**
+         * Shape of an AuthResponse.
+         * @typedef {livemig.AuthResponse.$Properties} livemig.AuthResponse.$Shape
+         */
+
+        /**
+         * Constructs a new AuthResponse.
+         * @memberof livemig
+         * @classdesc Represents an AuthResponse.
+         * @constructor
+         * @param {livemig.AuthResponse.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var AuthResponse = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * AuthResponse mac.
+         * @member {Uint8Array} mac
+         * @memberof livemig.AuthResponse
+         * @instance
+         */
+        AuthResponse.prototype.mac = $util.newBuffer([]);
+
+        /**
+         * Creates a new AuthResponse instance using the specified properties.
+         * @function create
+         * @memberof livemig.AuthResponse
+         * @static
+         * @param {livemig.AuthResponse.$Properties=} [properties] Properties to set
+         * @returns {livemig.AuthResponse} AuthResponse instance
+         * @type {{
+         *   (properties: livemig.AuthResponse.$Shape): livemig.AuthResponse & livemig.AuthResponse.$Shape;
+         *   (properties?: livemig.AuthResponse.$Properties): livemig.AuthResponse;
+         * }}
+         */
+        AuthResponse.create = function(properties) {
+            return new AuthResponse(properties);
+        };
+
+        /**
+         * Encodes the specified AuthResponse message. Does not implicitly {@link livemig.AuthResponse.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.AuthResponse
+         * @static
+         * @param {livemig.AuthResponse.$Properties} message AuthResponse message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        AuthResponse.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.mac != null && $Object.hasOwnProperty.call(message, "mac") && message.mac.length)
+                writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.mac);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an AuthResponse message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.AuthResponse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.AuthResponse & livemig.AuthResponse.$Shape} AuthResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        AuthResponse.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.AuthResponse();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.mac = value;
+                        else
+                            delete message.mac;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for AuthResponse
+         * @function getTypeUrl
+         * @memberof livemig.AuthResponse
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        AuthResponse.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.AuthResponse";
+        };
+
+        return AuthResponse;
     })();
 
     livemig.Configuration = (function() {
@@ -2166,6 +2371,7 @@ $root.livemig = (function() {
      * @property {number} CMD_OPEN_RETURN_PATH=1 CMD_OPEN_RETURN_PATH value
      * @property {number} CMD_PING=2 CMD_PING value
      * @property {number} CMD_SWITCHOVER_START=3 CMD_SWITCHOVER_START value
+     * @property {number} CMD_RESUME=4 CMD_RESUME value
      */
     livemig.CommandType = (function() {
         var valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -2173,6 +2379,7 @@ $root.livemig = (function() {
         values[valuesById[1] = "CMD_OPEN_RETURN_PATH"] = 1;
         values[valuesById[2] = "CMD_PING"] = 2;
         values[valuesById[3] = "CMD_SWITCHOVER_START"] = 3;
+        values[valuesById[4] = "CMD_RESUME"] = 4;
         return values;
     })();
 
@@ -2868,7 +3075,9 @@ $root.livemig = (function() {
          * @property {livemig.SwitchoverAck.$Properties|null} [switchoverAck] RpMessage switchoverAck
          * @property {livemig.Resumed.$Properties|null} [resumed] RpMessage resumed
          * @property {livemig.DeviceApproved.$Properties|null} [deviceApproved] RpMessage deviceApproved
-         * @property {"shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"} [body] RpMessage body
+         * @property {livemig.AuthChallenge.$Properties|null} [authChallenge] RpMessage authChallenge
+         * @property {livemig.Loaded.$Properties|null} [loaded] RpMessage loaded
+         * @property {"shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded"} [body] RpMessage body
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2888,9 +3097,11 @@ $root.livemig = (function() {
          *   switchoverAck?: livemig.SwitchoverAck.$Shape|null;
          *   resumed?: livemig.Resumed.$Shape|null;
          *   deviceApproved?: livemig.DeviceApproved.$Shape|null;
+         *   authChallenge?: livemig.AuthChallenge.$Shape|null;
+         *   loaded?: livemig.Loaded.$Shape|null;
          *   $unknowns?: Array.<Uint8Array>;
          * } & (
-         *   ({ body?: undefined; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null }|{ body?: "shut"; shut: livemig.Shut.$Shape; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null }|{ body?: "pong"; shut?: null; pong: livemig.Pong.$Shape; switchoverAck?: null; resumed?: null; deviceApproved?: null }|{ body?: "switchoverAck"; shut?: null; pong?: null; switchoverAck: livemig.SwitchoverAck.$Shape; resumed?: null; deviceApproved?: null }|{ body?: "resumed"; shut?: null; pong?: null; switchoverAck?: null; resumed: livemig.Resumed.$Shape; deviceApproved?: null }|{ body?: "deviceApproved"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved: livemig.DeviceApproved.$Shape })
+         *   ({ body?: undefined; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "shut"; shut: livemig.Shut.$Shape; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "pong"; shut?: null; pong: livemig.Pong.$Shape; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "switchoverAck"; shut?: null; pong?: null; switchoverAck: livemig.SwitchoverAck.$Shape; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "resumed"; shut?: null; pong?: null; switchoverAck?: null; resumed: livemig.Resumed.$Shape; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "deviceApproved"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved: livemig.DeviceApproved.$Shape; authChallenge?: null; loaded?: null }|{ body?: "authChallenge"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge: livemig.AuthChallenge.$Shape; loaded?: null }|{ body?: "loaded"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded: livemig.Loaded.$Shape })
          * )} livemig.RpMessage.$Shape
          */
 
@@ -2949,17 +3160,33 @@ $root.livemig = (function() {
          */
         RpMessage.prototype.deviceApproved = null;
 
+        /**
+         * RpMessage authChallenge.
+         * @member {livemig.AuthChallenge.$Properties|null|undefined} authChallenge
+         * @memberof livemig.RpMessage
+         * @instance
+         */
+        RpMessage.prototype.authChallenge = null;
+
+        /**
+         * RpMessage loaded.
+         * @member {livemig.Loaded.$Properties|null|undefined} loaded
+         * @memberof livemig.RpMessage
+         * @instance
+         */
+        RpMessage.prototype.loaded = null;
+
         // OneOf field names bound to virtual getters and setters
         var $oneOfFields;
 
         /**
          * RpMessage body.
-         * @member {"shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|undefined} body
+         * @member {"shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded"|undefined} body
          * @memberof livemig.RpMessage
          * @instance
          */
         $Object.defineProperty(RpMessage.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["shut", "pong", "switchoverAck", "resumed", "deviceApproved"]),
+            get: $util.oneOfGetter($oneOfFields = ["shut", "pong", "switchoverAck", "resumed", "deviceApproved", "authChallenge", "loaded"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -3005,6 +3232,10 @@ $root.livemig = (function() {
                 $root.livemig.Resumed.encode(message.resumed, writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
             if (message.deviceApproved != null && $Object.hasOwnProperty.call(message, "deviceApproved"))
                 $root.livemig.DeviceApproved.encode(message.deviceApproved, writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
+            if (message.authChallenge != null && $Object.hasOwnProperty.call(message, "authChallenge"))
+                $root.livemig.AuthChallenge.encode(message.authChallenge, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+            if (message.loaded != null && $Object.hasOwnProperty.call(message, "loaded"))
+                $root.livemig.Loaded.encode(message.loaded, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3084,6 +3315,20 @@ $root.livemig = (function() {
                         message.body = "deviceApproved";
                         continue;
                     }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        message.authChallenge = $root.livemig.AuthChallenge.decode(reader, reader.size(), $undefined, _depth + 1, message.authChallenge);
+                        message.body = "authChallenge";
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 2)
+                            break;
+                        message.loaded = $root.livemig.Loaded.decode(reader, reader.size(), $undefined, _depth + 1, message.loaded);
+                        message.body = "loaded";
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -3116,6 +3361,358 @@ $root.livemig = (function() {
         };
 
         return RpMessage;
+    })();
+
+    livemig.AuthChallenge = (function() {
+
+        /**
+         * Properties of an AuthChallenge.
+         * @typedef {Object} livemig.AuthChallenge.$Properties
+         * @property {Uint8Array|null} [nonce] AuthChallenge nonce
+         * @property {Uint8Array|null} [mac] AuthChallenge mac
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an AuthChallenge.
+         * @memberof livemig
+         * @interface IAuthChallenge
+         * @augments livemig.AuthChallenge.$Properties
+         * @deprecated Use livemig.AuthChallenge.$Properties instead.
+         */
+
+        /**
+         * Shape of an AuthChallenge.
+         * @typedef {livemig.AuthChallenge.$Properties} livemig.AuthChallenge.$Shape
+         */
+
+        /**
+         * Constructs a new AuthChallenge.
+         * @memberof livemig
+         * @classdesc Represents an AuthChallenge.
+         * @constructor
+         * @param {livemig.AuthChallenge.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var AuthChallenge = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * AuthChallenge nonce.
+         * @member {Uint8Array} nonce
+         * @memberof livemig.AuthChallenge
+         * @instance
+         */
+        AuthChallenge.prototype.nonce = $util.newBuffer([]);
+
+        /**
+         * AuthChallenge mac.
+         * @member {Uint8Array} mac
+         * @memberof livemig.AuthChallenge
+         * @instance
+         */
+        AuthChallenge.prototype.mac = $util.newBuffer([]);
+
+        /**
+         * Creates a new AuthChallenge instance using the specified properties.
+         * @function create
+         * @memberof livemig.AuthChallenge
+         * @static
+         * @param {livemig.AuthChallenge.$Properties=} [properties] Properties to set
+         * @returns {livemig.AuthChallenge} AuthChallenge instance
+         * @type {{
+         *   (properties: livemig.AuthChallenge.$Shape): livemig.AuthChallenge & livemig.AuthChallenge.$Shape;
+         *   (properties?: livemig.AuthChallenge.$Properties): livemig.AuthChallenge;
+         * }}
+         */
+        AuthChallenge.create = function(properties) {
+            return new AuthChallenge(properties);
+        };
+
+        /**
+         * Encodes the specified AuthChallenge message. Does not implicitly {@link livemig.AuthChallenge.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.AuthChallenge
+         * @static
+         * @param {livemig.AuthChallenge.$Properties} message AuthChallenge message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        AuthChallenge.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce") && message.nonce.length)
+                writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.nonce);
+            if (message.mac != null && $Object.hasOwnProperty.call(message, "mac") && message.mac.length)
+                writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.mac);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an AuthChallenge message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.AuthChallenge
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.AuthChallenge & livemig.AuthChallenge.$Shape} AuthChallenge
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        AuthChallenge.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.AuthChallenge();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.nonce = value;
+                        else
+                            delete message.nonce;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.mac = value;
+                        else
+                            delete message.mac;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for AuthChallenge
+         * @function getTypeUrl
+         * @memberof livemig.AuthChallenge
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        AuthChallenge.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.AuthChallenge";
+        };
+
+        return AuthChallenge;
+    })();
+
+    livemig.Loaded = (function() {
+
+        /**
+         * Properties of a Loaded.
+         * @typedef {Object} livemig.Loaded.$Properties
+         * @property {boolean|null} [verified] Loaded verified
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Loaded.
+         * @memberof livemig
+         * @interface ILoaded
+         * @augments livemig.Loaded.$Properties
+         * @deprecated Use livemig.Loaded.$Properties instead.
+         */
+
+        /**
+         * Shape of a Loaded.
+         * @typedef {livemig.Loaded.$Properties} livemig.Loaded.$Shape
+         */
+
+        /**
+         * Constructs a new Loaded.
+         * @memberof livemig
+         * @classdesc Represents a Loaded.
+         * @constructor
+         * @param {livemig.Loaded.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var Loaded = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Loaded verified.
+         * @member {boolean} verified
+         * @memberof livemig.Loaded
+         * @instance
+         */
+        Loaded.prototype.verified = false;
+
+        /**
+         * Creates a new Loaded instance using the specified properties.
+         * @function create
+         * @memberof livemig.Loaded
+         * @static
+         * @param {livemig.Loaded.$Properties=} [properties] Properties to set
+         * @returns {livemig.Loaded} Loaded instance
+         * @type {{
+         *   (properties: livemig.Loaded.$Shape): livemig.Loaded & livemig.Loaded.$Shape;
+         *   (properties?: livemig.Loaded.$Properties): livemig.Loaded;
+         * }}
+         */
+        Loaded.create = function(properties) {
+            return new Loaded(properties);
+        };
+
+        /**
+         * Encodes the specified Loaded message. Does not implicitly {@link livemig.Loaded.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.Loaded
+         * @static
+         * @param {livemig.Loaded.$Properties} message Loaded message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Loaded.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.verified != null && $Object.hasOwnProperty.call(message, "verified") && message.verified !== false)
+                writer.uint32(/* id 1, wireType 0 =*/8).bool(message.verified);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Loaded message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.Loaded
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.Loaded & livemig.Loaded.$Shape} Loaded
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Loaded.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.Loaded();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.verified = value;
+                        else
+                            delete message.verified;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Loaded
+         * @function getTypeUrl
+         * @memberof livemig.Loaded
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Loaded.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.Loaded";
+        };
+
+        return Loaded;
     })();
 
     livemig.Shut = (function() {

@@ -2,7 +2,8 @@
 
 /** "LMIG": first field of every stream, as QEMU's "QEVM". */
 export const STREAM_MAGIC = 0x4c4d4947;
-export const STREAM_VERSION = 1;
+/** 2: authentication (auth_nonce/AuthChallenge/AuthResponse) and the Loaded → RESUME commit. */
+export const STREAM_VERSION = 2;
 
 /** A frame header (the protobuf part) is small; anything bigger is hostile. */
 export const MAX_HEADER_BYTES = 64 * 1024;
@@ -31,3 +32,18 @@ export const CPU_STATE_BYTES_PER_VCPU = 1024;
 
 /** Value sent in the PING that follows OPEN_RETURN_PATH (as QEMU's ping 1). */
 export const FIRST_PING_VALUE = 1;
+
+/** With return-path, the source pings at least this often (keepalive for both ends' stall detection). */
+export const PING_INTERVAL_MS = 1000;
+/** Bound on a connection's handshake (header, auth, configuration) when stall-timeout is 0 (off). */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** Connections allowed to be in their handshake at once on a destination (one becomes the migration). */
+export const MAX_PENDING_HANDSHAKES = 4;
+/** Return-path bytes the destination lets queue up unread before it calls the source stalled. */
+export const MAX_RP_QUEUED_BYTES = 1024 * 1024;
+
+/** Random bytes in each authentication nonce. */
+export const AUTH_NONCE_BYTES = 32;
+/** HMAC labels: each proof is bound to its direction (no reflection). */
+export const AUTH_LABEL_DESTINATION = 'livemig-auth destination';
+export const AUTH_LABEL_SOURCE = 'livemig-auth source';

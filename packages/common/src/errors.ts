@@ -18,6 +18,8 @@ export type MigErrorCode =
   | 'MIG_ERR_VERIFY'
   | 'MIG_ERR_CANCELLED'
   | 'MIG_ERR_TIMEOUT'
+  | 'MIG_ERR_STALLED'
+  | 'MIG_ERR_AUTH'
   | 'MIG_ERR_DEVICE'
   | 'MIG_ERR_QMP';
 
@@ -124,6 +126,20 @@ export class CancelledError extends MigError {
 export class TimeoutError extends MigError {
   constructor(message: string) {
     super('MIG_ERR_TIMEOUT', message);
+  }
+}
+
+/** The peer is alive but silent: no return-path traffic, no write progress, no data (stall-timeout). */
+export class StallError extends MigError {
+  constructor(message: string) {
+    super('MIG_ERR_STALLED', message);
+  }
+}
+
+/** Authentication failed or is missing (shared secret, TLS). */
+export class AuthError extends MigError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MIG_ERR_AUTH', message, options);
   }
 }
 

@@ -29,3 +29,4 @@ export * from './qmp/servers';
 export * from './qmp/common-commands';
 export * from './qmp/migration-commands';
 export * from './live-view/static-handler';
+export * from './security/index';

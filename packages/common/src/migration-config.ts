@@ -60,6 +60,7 @@ export interface Parameters {
   'avail-switchover-bandwidth': number;
   'switchover-ack-timeout': number;
   timeout: number;
+  'stall-timeout': number;
   'cpu-throttle-initial': number;
   'cpu-throttle-increment': number;
   'max-cpu-throttle': number;
@@ -67,13 +68,16 @@ export interface Parameters {
 export type ParameterName = keyof Parameters;
 
 type Kind = 'bytes' | 'ms' | 'count' | 'percent';
-const PARAMETER_SPECS: Readonly<Record<ParameterName, { kind: Kind; min: number; max: number; def: number }>> = {
+/** `minNonZero`: values in (0, minNonZero) are rejected (0 stays "off"). */
+const PARAMETER_SPECS: Readonly<Record<ParameterName, { kind: Kind; min: number; max: number; def: number; minNonZero?: number }>> = {
   'downtime-limit': { kind: 'ms', min: 0, max: 2_000_000, def: 300 },
   'max-bandwidth': { kind: 'bytes', min: 0, max: Number.MAX_SAFE_INTEGER, def: 0 },
   'multifd-channels': { kind: 'count', min: 1, max: 255, def: 2 },
   'avail-switchover-bandwidth': { kind: 'bytes', min: 0, max: Number.MAX_SAFE_INTEGER, def: 0 },
   'switchover-ack-timeout': { kind: 'ms', min: 0, max: 86_400_000, def: 0 },
   timeout: { kind: 'ms', min: 0, max: 86_400_000, def: 0 },
+  // Beyond QEMU: a peer alive but silent for this long fails the migration (0 = off).
+  'stall-timeout': { kind: 'ms', min: 0, max: 86_400_000, def: 10_000, minNonZero: 100 },
   'cpu-throttle-initial': { kind: 'percent', min: 1, max: 99, def: 20 },
   'cpu-throttle-increment': { kind: 'percent', min: 1, max: 99, def: 10 },
   'max-cpu-throttle': { kind: 'percent', min: 1, max: 99, def: 99 },
@@ -107,6 +111,9 @@ export function parseParameterValue(name: string, value: unknown): number {
   }
   if (n < spec.min || n > spec.max) {
     throw new ParameterError(`Parameter '${name}' expects a value between ${spec.min} and ${spec.max}, got ${n}`);
+  }
+  if (spec.minNonZero !== undefined && n > 0 && n < spec.minNonZero) {
+    throw new ParameterError(`Parameter '${name}' expects 0 (off) or at least ${spec.minNonZero}, got ${n}`);
   }
   return n;
 }

@@ -57,6 +57,8 @@ export class Workload {
     this.last = now;
     if (seconds <= 0) return;
     for (const d of this.devices) {
+      // An idle machine (dirty-rate=0) has halted vCPUs: their registers do not move.
+      if (d.kind === 'cpu' && this.spec.dirtyRate === 0) continue;
       // RAM devices share the workload's rate in proportion to their size.
       const share = d.kind === 'ram' && this.ramBytes > 0 ? (this.spec.dirtyRate * d.stateBytes) / this.ramBytes : 0;
       d.runWorkload(seconds, this.rng, share, this.spec.hotPercent);

@@ -1,11 +1,21 @@
 /**
  * Composition root of the destination: the machine waiting for state, the
- * migration listener (one incoming migration at a time), settings and QMP.
+ * migration listener (plain TCP or mutual TLS), settings and QMP.
+ *
+ * Connections: up to MAX_PENDING_HANDSHAKES may be in their handshake (header,
+ * auth, configuration) at once, each bounded in time; the first whose
+ * configuration is accepted claims the one migration slot, and every other
+ * connection is refused with a SHUT naming the reason. A connection that fails
+ * before it became a migration is logged and forgotten: the destination keeps
+ * listening (even with --exit-on-complete).
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import {
   CancelledError,
+  HANDSHAKE_TIMEOUT_MS,
+  MAX_PENDING_HANDSHAKES,
   Machine,
   MigrationSettings,
   QmpDispatcher,
@@ -23,10 +33,12 @@ import {
   type DeviceSpec,
   type ListenAddress,
   type Logger,
+  type SecurityOptions,
   type WorkloadSpec,
 } from '@livemig/common';
 import { IncomingMigration } from './incoming-migration';
 import { queryIncoming } from './migration-info';
+import type { FaultHooks } from './test-faults';
 
 export const VERSION = '0.1.0';
 
@@ -41,15 +53,29 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   readonly settings: MigrationSettings;
   readonly qmp = new QmpDispatcher('livemig-destination', VERSION);
   private readonly log: Logger;
+  private readonly security: SecurityOptions;
+  private readonly faults: FaultHooks | null;
   private server: Server | null = null;
   private listenAddress = '';
+  /** The incoming migration (a connection whose configuration was accepted). */
   private current: IncomingMigration | null = null;
   private last: IncomingMigration | null = null;
+  /** Connections still in their handshake. */
+  private readonly handshakes = new Set<IncomingMigration>();
   private readonly servers: Array<WsControlServer | QmpSocketServer> = [];
 
-  constructor(opts: { devices: readonly DeviceSpec[]; workload: WorkloadSpec; log: Logger }) {
+  constructor(opts: {
+    devices: readonly DeviceSpec[];
+    workload: WorkloadSpec;
+    log: Logger;
+    security?: SecurityOptions;
+    /** TEST ONLY (test-faults.ts). */
+    faults?: FaultHooks | null;
+  }) {
     super();
     this.log = opts.log;
+    this.security = opts.security ?? { tls: null, authSecret: null, controlToken: null };
+    this.faults = opts.faults ?? null;
     this.machine = new Machine(opts.devices, opts.workload, 'destination');
     this.settings = new MigrationSettings(() => this.current !== null);
     this.machine.on('STOP', () => this.qmp.emitEvent('STOP'));
@@ -64,7 +90,18 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   /** Starts accepting the incoming migration (QEMU -incoming tcp:HOST:PORT). */
   async listen(host: string, port: number): Promise<string> {
     if (this.server) throw new QmpError('The incoming migration has already been started');
-    const server = createServer((socket) => this.onConnection(socket));
+    const tls = this.security.tls;
+    const server = tls
+      ? createTlsServer(
+          { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2', handshakeTimeout: HANDSHAKE_TIMEOUT_MS },
+          (socket) => this.onConnection(socket),
+        )
+      : createServer((socket) => this.onConnection(socket));
+    if (tls) {
+      server.on('tlsClientError', (err: Error, socket: Socket) => {
+        this.log.warn({ peer: `${socket.remoteAddress}:${socket.remotePort}`, err: err.message }, 'incoming connection refused: TLS handshake failed');
+      });
+    }
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -88,16 +125,27 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       socket.end(encodeRpMessage({ shut: { ok: false, code: 'MIG_ERR_STATE', reason } }));
       socket.destroySoon();
     };
-    if (this.current) return refuse('another incoming migration is in progress');
-    if (this.last?.status === 'completed') return refuse('this destination already completed an incoming migration');
-    const m = new IncomingMigration({ socket, machine: this.machine, caps: this.settings.capabilities, log: this.log.child({ channel: 'incoming', peer }) });
-    this.current = m;
+    const busy = this.busyReason();
+    if (busy) return refuse(busy);
+    if (this.handshakes.size >= MAX_PENDING_HANDSHAKES) return refuse(`too many connections in their handshake (${MAX_PENDING_HANDSHAKES})`);
+    const m: IncomingMigration = new IncomingMigration({
+      socket,
+      machine: this.machine,
+      caps: this.settings.capabilities,
+      log: this.log.child({ channel: 'incoming', peer }),
+      stallTimeoutMs: () => this.settings.parameters['stall-timeout'],
+      authSecret: this.security.authSecret,
+      claim: () => this.claim(m),
+      faults: this.faults,
+    });
+    this.handshakes.add(m);
     m.on('status', (status) => this.qmp.emitEvent('MIGRATION', { status }));
     m.on('switchover-ack', () => this.qmp.emitEvent('MIGRATION_SWITCHOVER_ACK', {}));
     m.on('device-preallocated', (device, ms) => this.qmp.emitEvent('DEVICE_PREALLOCATED', { device, ms: Math.round(ms) }));
     m.on('device-progress', (device, done, total) => this.qmp.emitEvent('DEVICE_PREALLOCATION_PROGRESS', { device, done, total }));
     m.on('done', () => {
-      this.current = null;
+      this.handshakes.delete(m);
+      if (this.current === m) this.current = null;
       if (m.becameMigration) {
         this.last = m;
         this.emit('finished', m);
@@ -107,13 +155,30 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     m.start();
   }
 
+  private busyReason(): string | null {
+    if (this.current) return 'another incoming migration is in progress';
+    if (this.last?.status === 'completed') return 'this destination already completed an incoming migration';
+    return null;
+  }
+
+  /** A handshake ended with an accepted configuration: it becomes the migration, unless one already is. */
+  private claim(m: IncomingMigration): string | null {
+    const busy = this.busyReason();
+    if (busy) return busy;
+    this.handshakes.delete(m);
+    this.current = m;
+    return null;
+  }
+
   queryMigrate(): Record<string, unknown> {
     return queryIncoming(this.current ?? this.last, this.machine, this.listenAddress);
   }
 
   async listenControl(addr: ListenAddress): Promise<string> {
     const log = this.log.child({ channel: 'control' });
-    const server = new WsControlServer(this.qmp, log, liveViewHandler((err, path) => log.warn({ err, path }, 'live view asset unavailable')));
+    const server = new WsControlServer(this.qmp, log, liveViewHandler((err, path) => log.warn({ err, path }, 'live view asset unavailable')), {
+      token: this.security.controlToken,
+    });;
     this.servers.push(server);
     const where = await server.listen(addr);
     this.log.info({ address: where, url: addr.kind === 'tcp' ? `http://${where}/` : undefined }, 'control API (WebSocket) listening');
@@ -121,7 +186,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   }
 
   async listenQmp(addr: ListenAddress): Promise<string> {
-    const server = new QmpSocketServer(this.qmp, this.log.child({ channel: 'qmp' }));
+    const server = new QmpSocketServer(this.qmp, this.log.child({ channel: 'qmp' }), { token: this.security.controlToken });
     this.servers.push(server);
     const where = await server.listen(addr);
     this.log.info({ address: where }, 'QMP socket listening');
@@ -163,6 +228,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
 
   async close(): Promise<void> {
     this.current?.fail(new CancelledError('destination shutting down'));
+    for (const h of [...this.handshakes]) h.fail(new CancelledError('destination shutting down'));
     await Promise.all(this.servers.map((s) => s.close()));
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.machine.close();

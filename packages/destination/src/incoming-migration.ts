@@ -2,31 +2,52 @@
  * One incoming migration on one connection (QEMU qemu_loadvm_state), as a
  * state machine over the stream:
  *
- *   header → config → precopy → switchover → loading → completed
- *      │        │        │          │           │
- *      └────────┴────────┴──────────┴───────────┴──→ failed
+ *   header → [auth] → config → precopy → switchover → loading → [loaded] → completed
+ *      │        │        │        │          │           │          │
+ *      └────────┴────────┴────────┴──────────┴───────────┴──────────┴──→ failed
  *
- * header:     StreamHeader with the right magic and version.
- * config:     Configuration equal to ours (devices, stream capabilities); then
- *             load_setup for every device and the switchover-ack count.
+ * header:     StreamHeader with the right magic and version; an auth nonce
+ *             exactly when this destination has a shared secret (then the
+ *             AuthChallenge goes back).
+ * auth:       AuthResponse with the source's proof (constant-time check).
+ * config:     Configuration equal to ours (devices, stream capabilities); the
+ *             daemon grants the one migration slot (claim); then load_setup for
+ *             every device and the switchover-ack count.
  * precopy:    commands (OPEN_RETURN_PATH, PING) and START/PART sections.
  * switchover: after SWITCHOVER_START: PART/END/FULL sections, Verify, Eof.
  * loading:    every device's final load (accel waits for its allocation),
- *             digest check, resume, RESUMED + SHUT on the return path.
+ *             digest check; only PINGs may arrive.
+ * loaded:     (return path) LOADED sent; waits for the source's commit,
+ *             CMD_RESUME; then resume, RESUMED + SHUT. Without a return path
+ *             the machine resumes right after loading, then SHUT ok.
  * A failure sends SHUT with the reason, drops the connection and discards the
- * partial state. The connection is a migration only once its configuration
- * was accepted; before that, a failure is just a refused connection.
+ * partial state (accel pre-allocations freed). The connection is a migration
+ * only once its configuration was accepted; before that, a failure is just a
+ * refused connection. A handshake must end within stall-timeout (10 s when
+ * off); after it, a source silent for stall-timeout fails the migration,
+ * except while this side is busy with the final load.
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import {
+  AuthError,
+  HANDSHAKE_TIMEOUT_MS,
+  PING_INTERVAL_MS,
   ProtocolError,
   STREAM_MAGIC,
   STREAM_VERSION,
+  StallError,
+  StateError,
   VerifyError,
+  authProof,
+  createNonce,
   createStreamDecoder,
+  isValidNonce,
   livemig,
+  proofMatches,
   toMigError,
+  wireDeviceType,
+  wireTypeName,
   type Capabilities,
   type DecodedFrame,
   type DecodedFrameMessage,
@@ -38,12 +59,13 @@ import {
 import { checkConfiguration } from './configuration-check';
 import { ReturnPathWriter } from './return-path-writer';
 import { SwitchoverAckCounter } from './switchover-ack';
+import type { FaultHooks, FaultPoint } from './test-faults';
 
 /** Digest catch-up on a quiet stream: every 5 ms, 8 MiB (~2 ms of hashing). */
 const IDLE_DIGEST_INTERVAL_MS = 5;
 const IDLE_DIGEST_BYTES = 8 * 1024 * 1024;
 
-type Phase = 'header' | 'config' | 'precopy' | 'switchover' | 'loading' | 'completed' | 'failed';
+type Phase = 'header' | 'auth' | 'config' | 'precopy' | 'switchover' | 'loading' | 'loaded' | 'completed' | 'failed';
 type SectionState = 'started' | 'ended';
 
 export type IncomingStatus = 'setup' | 'active' | 'completed' | 'failed';
@@ -60,6 +82,21 @@ export interface DeviceLoadTimes {
   [id: string]: number;
 }
 
+export interface IncomingOptions {
+  socket: Socket;
+  machine: Machine;
+  caps: Capabilities;
+  log: Logger;
+  /** The destination's stall-timeout (ms, 0 = off), read live. */
+  stallTimeoutMs?: () => number;
+  /** Shared secret: the source must authenticate before anything else. */
+  authSecret?: Buffer | null;
+  /** Asks the daemon for the one migration slot once the configuration is accepted; a reason refuses. */
+  claim?: () => string | null;
+  /** TEST ONLY (test-faults.ts). */
+  faults?: FaultHooks | null;
+}
+
 export class IncomingMigration extends EventEmitter<IncomingEvents> {
   private readonly socket: Socket;
   private readonly machine: Machine;
@@ -73,6 +110,15 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   private readonly sectionState = new Map<Device, SectionState>();
   private sourceVerify = false;
   private sourceDigests: Map<string, Buffer> | null = null;
+  private readonly stallTimeoutMs: () => number;
+  private readonly authSecret: Buffer | null;
+  private readonly claim: () => string | null;
+  private readonly faults: FaultHooks | null;
+  private sourceNonce: Uint8Array | null = null;
+  private destinationNonce: Buffer | null = null;
+  private watchTimer: NodeJS.Timeout | null = null;
+  private lastWatchTick = 0;
+  private watchIntervalMs = PING_INTERVAL_MS;
 
   status: IncomingStatus = 'setup';
   error: MigError | null = null;
@@ -90,12 +136,16 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   private lastDataAt = 0;
   private idleDigestTimer: NodeJS.Timeout | null = null;
 
-  constructor(opts: { socket: Socket; machine: Machine; caps: Capabilities; log: Logger }) {
+  constructor(opts: IncomingOptions) {
     super();
     this.socket = opts.socket;
     this.machine = opts.machine;
     this.caps = opts.caps;
     this.log = opts.log;
+    this.stallTimeoutMs = opts.stallTimeoutMs ?? (() => 0);
+    this.authSecret = opts.authSecret ?? null;
+    this.claim = opts.claim ?? (() => null);
+    this.faults = opts.faults ?? null;
     this.rp = new ReturnPathWriter(this.socket);
   }
 
@@ -116,14 +166,65 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     return this.ack?.acked ?? false;
   }
 
+  /** Bytes received but not yet loaded (a partial frame): bounded by the maximum frame size. */
+  get bufferedBytes(): number {
+    return this.decoder.pendingBytes;
+  }
+
   start(): void {
     this.idleDigestTimer = setInterval(() => this.idleDigest(), IDLE_DIGEST_INTERVAL_MS);
     this.idleDigestTimer.unref();
+    this.lastDataAt = performance.now();
+    this.lastWatchTick = this.lastDataAt;
+    const stall = this.stallTimeoutMs();
+    this.watchIntervalMs = stall > 0 ? Math.max(25, Math.min(PING_INTERVAL_MS, Math.floor(stall / 4))) : PING_INTERVAL_MS;
+    this.watchTimer = setInterval(() => this.watch(), this.watchIntervalMs);
+    this.watchTimer.unref();
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (err) => this.fail(toMigError(err)));
     this.socket.on('close', () => {
-      if (!this.finished) this.fail(toMigError(new Error(`connection closed by the source during ${this.phase}`)));
+      if (this.finished) return;
+      const partial = this.decoder.atFrameBoundary ? '' : `, in the middle of a frame (${this.decoder.pendingBytes} bytes of it received)`;
+      this.fail(toMigError(new Error(`connection closed by the source during ${this.phase}${partial}`)));
     });
+    this.fault('accept');
+  }
+
+  /** TEST ONLY hook; a throw fails the migration. */
+  private fault(point: FaultPoint): void {
+    if (!this.faults) return;
+    try {
+      this.faults.at(point, this.socket);
+    } catch (err) {
+      this.fail(toMigError(err));
+    }
+  }
+
+  /**
+   * The watchdog: a handshake must end in time; after it, a silent source is a
+   * stalled one — except while this side is busy with the final load. A late
+   * tick means this process was the one stalled: the source gets a fresh window.
+   */
+  private watch(): void {
+    if (this.finished) return;
+    const now = performance.now();
+    const stall = this.stallTimeoutMs();
+    if (now - this.lastWatchTick > Math.max(2 * this.watchIntervalMs, stall / 2)) this.lastDataAt = now;
+    this.lastWatchTick = now;
+    if (this.status === 'setup') {
+      const limit = stall > 0 ? stall : HANDSHAKE_TIMEOUT_MS;
+      if (now - this.startedAt > limit) this.fail(new StallError(`handshake not completed within ${limit} ms (stuck in ${this.phase})`));
+      return;
+    }
+    if (stall <= 0 || this.phase === 'loading') return;
+    const silence = now - this.lastDataAt;
+    if (silence > stall) this.fail(new StallError(`source stalled: nothing received for ${Math.round(silence)} ms (stall-timeout ${stall} ms) during ${this.phase}`));
+  }
+
+  private stopTimers(): void {
+    this.stopIdleDigest();
+    if (this.watchTimer) clearInterval(this.watchTimer);
+    this.watchTimer = null;
   }
 
   private setStatus(s: IncomingStatus): void {
@@ -159,30 +260,72 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   private handleFrame(frame: DecodedFrame<DecodedFrameMessage>): void {
     const msg = frame.message;
     const phase = this.phase;
-    if (phase === 'loading') throw new ProtocolError(`'${msg.body ?? 'unknown'}' frame after EOF`);
     if (msg.body !== 'section' && frame.payloadLength > 0) throw new ProtocolError(`'${msg.body ?? 'unknown'}' frame with a payload`);
     switch (phase) {
       case 'header':
         if (msg.body !== 'header' || !msg.header) throw new ProtocolError(`not a livemig stream: expected a stream header, got '${msg.body ?? 'unknown'}'`);
         if (msg.header.magic !== STREAM_MAGIC) throw new ProtocolError(`not a livemig stream: bad magic 0x${(msg.header.magic ?? 0).toString(16)}`);
         if (msg.header.version !== STREAM_VERSION) throw new ProtocolError(`unsupported stream version ${msg.header.version} (this destination speaks ${STREAM_VERSION})`);
+        this.fault('header');
+        this.acceptHeader(msg.header.authNonce ?? null);
+        return;
+      case 'auth':
+        this.checkAuthResponse(msg);
         this.phase = 'config';
         return;
-      case 'config':
+      case 'config': {
         if (msg.body !== 'configuration' || !msg.configuration) throw new ProtocolError(`configuration section missing: got '${msg.body ?? 'unknown'}'`);
         checkConfiguration(msg.configuration, this.machine.devices, this.caps);
+        const refused = this.claim();
+        if (refused !== null) throw new StateError(refused);
         this.sourceVerify = msg.configuration.capabilities?.verify === true;
         this.loadSetup();
         this.phase = 'precopy';
         this.setStatus('active');
+        this.fault('config');
         return;
+      }
       case 'precopy':
       case 'switchover':
         this.handleStreamFrame(frame);
         return;
-      default:
-        throw new ProtocolError(`frame '${msg.body ?? 'unknown'}' in state ${phase}`);
+      case 'loading':
+      case 'loaded':
+        // After EOF only keepalive PINGs, and in 'loaded' the commit.
+        if (msg.body === 'command' && msg.command) return this.handleCommand(msg.command);
+        throw new ProtocolError(`'${msg.body ?? 'unknown'}' frame after EOF`);
+      case 'completed':
+      case 'failed':
+        return;
+      default: {
+        const never: never = phase;
+        throw new ProtocolError(`frame '${msg.body ?? 'unknown'}' in state ${String(never)}`);
+      }
     }
+  }
+
+  /** The header decides whether the source must authenticate (both ends must agree). */
+  private acceptHeader(nonce: Uint8Array | null): void {
+    const offered = nonce !== null && nonce.length > 0;
+    if (!this.authSecret) {
+      if (offered) throw new AuthError('the source wants to authenticate but this destination has no --auth-secret-file');
+      this.phase = 'config';
+      return;
+    }
+    if (!offered) throw new AuthError('authentication required: the source sent no challenge (is --auth-secret-file set on the source?)');
+    const nonceBytes = nonce.length;
+    if (!isValidNonce(nonce)) throw new AuthError(`authentication failed: the source's nonce is ${nonceBytes} bytes`);
+    this.sourceNonce = nonce;
+    this.destinationNonce = createNonce();
+    this.rp.send({ authChallenge: { nonce: this.destinationNonce, mac: authProof(this.authSecret, 'destination', nonce, this.destinationNonce) } });
+    this.phase = 'auth';
+  }
+
+  private checkAuthResponse(msg: DecodedFrameMessage): void {
+    if (msg.body !== 'authResponse' || !msg.authResponse) throw new AuthError(`authentication required: expected the source's answer to the challenge, got '${msg.body ?? 'unknown'}'`);
+    const expected = authProof(this.authSecret!, 'source', this.sourceNonce!, this.destinationNonce!);
+    if (!proofMatches(expected, msg.authResponse.mac)) throw new AuthError("authentication failed: the source's answer does not match the shared secret (different --auth-secret-file?)");
+    this.log.info('source authenticated (shared secret)');
   }
 
   /** load_setup for every device, then count the devices that gate switchover. */
@@ -190,7 +333,10 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     const ctx = {
       switchoverAck: this.caps['switchover-ack'],
       approveSwitchover: (deviceId: string, ms: number) => this.approve(deviceId, ms),
-      progress: (deviceId: string, done: number, total: number) => this.emit('device-progress', deviceId, done, total),
+      progress: (deviceId: string, done: number, total: number) => {
+        this.emit('device-progress', deviceId, done, total);
+        if (done < total && !this.finished) this.fault('ack-wait');
+      },
     };
     for (const d of this.machine.devices) d.loadSetup(ctx);
     if (this.caps['switchover-ack']) {
@@ -228,6 +374,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
       case 'verify':
         if (this.phase !== 'switchover') throw new ProtocolError('digests before switchover');
         if (!this.sourceVerify) throw new ProtocolError('digests sent but verify is off');
+        if (this.sourceDigests) throw new ProtocolError('digests sent twice');
         this.sourceDigests = new Map((msg.verify!.digests ?? []).map((d) => [d.deviceId ?? '', Buffer.from(d.digest ?? [])]));
         return;
       case 'eof':
@@ -235,6 +382,8 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
         this.eofAt = performance.now();
         this.phase = 'loading';
         this.stopIdleDigest();
+        this.fault('eof');
+        if (this.finished) return;
         void this.finishLoad();
         return;
       default:
@@ -255,9 +404,15 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
         this.rp.send({ pong: { value: cmd.value ?? 0 } });
         return;
       case livemig.CommandType.CMD_SWITCHOVER_START:
-        if (this.phase !== 'precopy') throw new ProtocolError('SWITCHOVER_START received twice');
+        if (this.phase !== 'precopy') throw new ProtocolError(`SWITCHOVER_START in state ${this.phase}`);
         this.switchoverAt = performance.now();
         this.phase = 'switchover';
+        this.fault('switchover');
+        return;
+      case livemig.CommandType.CMD_RESUME:
+        if (this.phase !== 'loaded') throw new ProtocolError(`RESUME in state ${this.phase} (only after LOADED)`);
+        this.fault('resume');
+        if (!this.finished) this.resume();
         return;
       default:
         throw new ProtocolError(`unknown command ${String(cmd.type)}`);
@@ -272,6 +427,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     if (type === T.SECTION_START || type === T.SECTION_FULL) {
       device = this.machine.device(s.deviceId ?? '');
       if (!device) throw new ProtocolError(`section for unknown device '${s.deviceId ?? ''}'`);
+      if (s.deviceType !== wireDeviceType(device)) throw new ProtocolError(`section for '${device.id}' says ${wireTypeName(s.deviceType)}, the device is ${device.kind}`);
       if (this.sectionState.has(device)) throw new ProtocolError(`second ${type === T.SECTION_START ? 'START' : 'FULL'} section for '${device.id}'`);
       if (this.sections.has(id)) throw new ProtocolError(`section id ${id} used for '${device.id}' and '${this.sections.get(id)!.id}'`);
       if ((s.version ?? 0) > device.version) throw new ProtocolError(`'${device.id}' section version ${s.version} is newer than ${device.version}`);
@@ -293,10 +449,15 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     } else {
       throw new ProtocolError(`section with invalid type ${String(type)}`);
     }
+    if (this.faults) {
+      if (type === T.SECTION_PART) this.fault('section');
+      if (this.finished) return;
+      this.faults.section(frame.payload);
+    }
     device.loadState({ type, data: s, payload: frame.payload, payloadLength: frame.payloadLength });
   }
 
-  /** After EOF: final loads, verification, resume. */
+  /** After EOF: final loads, verification; then the commit (return path) or resume. */
   private async finishLoad(): Promise<void> {
     try {
       for (const d of this.machine.devices) {
@@ -312,26 +473,47 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
       this.loadedAt = performance.now();
       if (this.sourceVerify) this.verify();
       this.verifyMs = performance.now() - this.loadedAt;
-      this.machine.start();
-      this.rp.send({
-        resumed: {
-          receiveMs: this.eofAt - this.switchoverAt,
-          loadMs: this.loadedAt - this.eofAt,
-          verifyMs: this.verifyMs,
-          verified: this.verified === true,
-          devices: Object.entries(this.deviceLoadMs).map(([deviceId, loadMs]) => ({ deviceId, loadMs })),
-        },
-      });
-      this.rp.shut(true);
-      this.phase = 'completed';
-      this.endedAt = performance.now();
-      this.log.info({ downtimeSideMs: Math.round(this.endedAt - this.switchoverAt) }, 'machine resumed');
-      this.setStatus('completed');
-      this.socket.end();
-      this.emit('done');
+      this.fault('loaded');
+      if (this.finished) return;
+      if (this.rp.isOpen) {
+        // The machine stays stopped until the source commits (CMD_RESUME).
+        this.phase = 'loaded';
+        this.lastDataAt = performance.now();
+        this.rp.send({ loaded: { verified: this.verified === true } });
+      } else {
+        this.resume();
+      }
     } catch (err) {
       this.fail(toMigError(err, 'MIG_ERR_DEVICE'));
     }
+  }
+
+  private resume(): void {
+    try {
+      this.machine.start();
+      if (this.rp.isOpen) {
+        this.rp.send({
+          resumed: {
+            receiveMs: this.eofAt - this.switchoverAt,
+            loadMs: this.loadedAt - this.eofAt,
+            verifyMs: this.verifyMs,
+            verified: this.verified === true,
+            devices: Object.entries(this.deviceLoadMs).map(([deviceId, loadMs]) => ({ deviceId, loadMs })),
+          },
+        });
+      }
+      this.rp.shut(true);
+    } catch (err) {
+      // The machine runs here now: a failing return path no longer undoes that.
+      this.log.warn({ err: toMigError(err).message }, 'could not confirm the resume to the source');
+    }
+    this.phase = 'completed';
+    this.stopTimers();
+    this.endedAt = performance.now();
+    this.log.info({ downtimeSideMs: Math.round(this.endedAt - this.switchoverAt) }, 'machine resumed');
+    this.setStatus('completed');
+    this.socket.end();
+    this.emit('done');
   }
 
   private verify(): void {
@@ -355,10 +537,10 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     if (this.finished) return;
     const wasMigration = this.becameMigration;
     this.phase = 'failed';
-    this.stopIdleDigest();
+    this.stopTimers();
     this.error = err;
     this.endedAt = performance.now();
-    this.rp.shut(false, err.code, err.message);
+    this.rp.shutQuietly(false, err.code, err.message);
     this.socket.end();
     this.socket.destroySoon();
     for (const d of this.machine.devices) d.loadCleanup();

@@ -17,13 +17,19 @@ import {
   parseListenAddress,
   parseParameterAssignment,
   parseWorkloadSpec,
+  parseSecurityOptions,
+  checkControlExposure,
+  SECURITY_CLI_OPTIONS,
+  SECURITY_USAGE,
   type Logger,
 } from '@livemig/common';
 import { DestinationDaemon } from './destination-daemon';
+import { faultHooksFromEnv } from './test-faults';
 
 const USAGE = `usage: livemig-destination --listen HOST:PORT [--device SPEC]... [--caps LIST] [--param K=V]...
                            [--control ADDR] [--qmp ADDR] [--exit-on-complete] [--json]
-                           [--workload SPEC] [--log-level LEVEL] [--log-pretty]`;
+                           [--workload SPEC] [--log-level LEVEL] [--log-pretty]
+                           ${SECURITY_USAGE}`;
 
 const OPTIONS = {
   listen: { type: 'string' },
@@ -38,6 +44,7 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'log-pretty': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...SECURITY_CLI_OPTIONS,
 } as const;
 
 export async function main(argv: string[]): Promise<void> {
@@ -62,8 +69,11 @@ export async function main(argv: string[]): Promise<void> {
     const workload = parseWorkloadSpec(v.workload as string | undefined);
     const control = v.control ? parseListenAddress(v.control as string, '--control') : null;
     const qmpAddr = v.qmp ? parseListenAddress(v.qmp as string, '--qmp') : null;
+    const security = parseSecurityOptions(v);
+    if (control) checkControlExposure(control, security.controlToken, '--control');
+    if (qmpAddr) checkControlExposure(qmpAddr, security.controlToken, '--qmp');
     log = createLogger({ name: 'livemig-destination', level, pretty: v['log-pretty'] === true ? true : undefined, toStderr: json });
-    daemon = new DestinationDaemon({ devices, workload, log });
+    daemon = new DestinationDaemon({ devices, workload, log, security, faults: faultHooksFromEnv(process.env, log) });
     if (v.caps) daemon.settings.setCapabilities(parseCapsList(v.caps as string));
     const params: Record<string, string> = {};
     for (const p of (v.param as string[] | undefined) ?? []) {

@@ -1,6 +1,10 @@
-/** Writes destination → source messages on the migration connection. */
+/**
+ * Writes destination → source messages on the migration connection. What may
+ * queue up unread is bounded: a source that sends PINGs but never reads the
+ * answers is a stalled source, not a reason to grow without limit.
+ */
 import type { Socket } from 'node:net';
-import { encodeRpMessage, type RpMessage } from '@livemig/common';
+import { MAX_RP_QUEUED_BYTES, StallError, encodeRpMessage, type RpMessage } from '@livemig/common';
 
 export class ReturnPathWriter {
   private readonly socket: Socket;
@@ -14,17 +18,27 @@ export class ReturnPathWriter {
     return this.open;
   }
 
-  /** OPEN_RETURN_PATH: only then may anything but a SHUT go back. */
+  /** OPEN_RETURN_PATH: only then may anything but an auth challenge or SHUT go back. */
   openReturnPath(): void {
     this.open = true;
   }
 
+  /** Throws StallError when the source has left too much unread. */
   send(msg: RpMessage): void {
-    if (this.socket.writable) this.socket.write(encodeRpMessage(msg));
+    if (!this.socket.writable) return;
+    if (this.socket.writableLength > MAX_RP_QUEUED_BYTES) {
+      throw new StallError(`the source is not reading the return path (${this.socket.writableLength} bytes queued)`);
+    }
+    this.socket.write(encodeRpMessage(msg));
   }
 
   /** The last word: success, or the reason this destination gave up. Allowed without a return path. */
   shut(ok: boolean, code = '', reason = ''): void {
     this.send({ shut: { ok, code, reason } });
+  }
+
+  /** SHUT on the way out of a failure: never throws (the connection is dropped right after). */
+  shutQuietly(ok: boolean, code = '', reason = ''): void {
+    if (this.socket.writable) this.socket.write(encodeRpMessage({ shut: { ok, code, reason } }));
   }
 }

@@ -16,6 +16,8 @@ export class BandwidthMeter {
   private windowBytes: number;
   private idleMs = 0;
   private readonly recent: number[] = [];
+  private readonly startBytes: number;
+  private totalBusyMs = 0;
   /** Bytes per millisecond; 0 until the first window closes. */
   bandwidth = 0;
   /** Bytes per second over the last window, for `mbps`. */
@@ -24,6 +26,7 @@ export class BandwidthMeter {
   constructor(now: number, flushedBytes: number) {
     this.windowStart = now;
     this.windowBytes = flushedBytes;
+    this.startBytes = flushedBytes;
   }
 
   /** Time the loop spent waiting with nothing to send (excluded from link time). */
@@ -38,6 +41,7 @@ export class BandwidthMeter {
     const bytes = flushedBytes - this.windowBytes;
     const busy = elapsed - this.idleMs;
     this.lastRate = (bytes * 1000) / elapsed;
+    this.totalBusyMs += Math.max(0, busy);
     // A window that was mostly idle says nothing about the link: keep the estimate.
     if (busy >= BANDWIDTH_WINDOW_MS / 4 && bytes > 0) {
       this.recent.push(bytes / busy);
@@ -46,6 +50,9 @@ export class BandwidthMeter {
       // let the machine stop with more than the link can move in the limit.
       this.bandwidth = Math.min(...this.recent);
     }
+    // No window was busy enough yet (e.g. the whole bulk pass fit in a few ms, then
+    // idle): use everything so far, or the estimate would stay 0 and never converge.
+    else if (this.bandwidth === 0 && flushedBytes > this.startBytes && this.totalBusyMs > 0) this.bandwidth = (flushedBytes - this.startBytes) / this.totalBusyMs;
     this.windowStart = now;
     this.windowBytes = flushedBytes;
     this.idleMs = 0;

@@ -16,6 +16,10 @@ import {
   parseMigrationUri,
   parseParameterAssignment,
   parseWorkloadSpec,
+  parseSecurityOptions,
+  checkControlExposure,
+  SECURITY_CLI_OPTIONS,
+  SECURITY_USAGE,
   LOG_LEVELS,
   type Logger,
 } from '@livemig/common';
@@ -23,7 +27,8 @@ import { SourceDaemon } from './source-daemon';
 
 const USAGE = `usage: livemig-source [--device SPEC]... [--workload SPEC] [--control ADDR] [--qmp ADDR]
                       [--migrate-to tcp:HOST:PORT] [--caps LIST] [--param K=V]... [--json]
-                      [--log-level LEVEL] [--log-pretty]`;
+                      [--log-level LEVEL] [--log-pretty]
+                      ${SECURITY_USAGE}`;
 
 const OPTIONS = {
   device: { type: 'string', multiple: true },
@@ -37,6 +42,7 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'log-pretty': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...SECURITY_CLI_OPTIONS,
 } as const;
 
 export async function main(argv: string[]): Promise<void> {
@@ -59,8 +65,11 @@ export async function main(argv: string[]): Promise<void> {
     const qmpAddr = v.qmp ? parseListenAddress(v.qmp as string, '--qmp') : null;
     migrateTo = v['migrate-to'] as string | undefined;
     if (migrateTo) parseMigrationUri(migrateTo);
+    const security = parseSecurityOptions(v);
+    if (control) checkControlExposure(control, security.controlToken, '--control');
+    if (qmpAddr) checkControlExposure(qmpAddr, security.controlToken, '--qmp');
     log = createLogger({ name: 'livemig-source', level, pretty: v['log-pretty'] === true ? true : undefined, toStderr: json });
-    daemon = new SourceDaemon({ devices, workload, log });
+    daemon = new SourceDaemon({ devices, workload, log, security });
     if (v.caps) daemon.settings.setCapabilities(parseCapsList(v.caps as string));
     const params: Record<string, string> = {};
     for (const p of (v.param as string[] | undefined) ?? []) {

@@ -36,6 +36,16 @@ export class MigrationStream {
     return this.queued - this.socket.writableLength;
   }
 
+  /** Bytes written but still in Node's buffer (not yet taken by the kernel). */
+  get pendingBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  /** True once the connection closed or failed: writeFrame would throw. */
+  get closed(): boolean {
+    return this.closedError !== null;
+  }
+
   get needsDrain(): boolean {
     return this.socket.writableLength > HIGH_WATER_BYTES;
   }

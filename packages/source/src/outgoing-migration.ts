@@ -13,19 +13,28 @@
  *         all initial data is out, and the switchover gate is open
  *         (!switchover-ack || machine not running || SWITCHOVER_ACK received).
  * device: machine stopped; SWITCHOVER_START, the dirty rest, END/FULL sections,
- *         digests, EOF; done when the destination reports RESUMED.
- * Any failure or cancel: the connection is dropped, migration bookkeeping is
- * forgotten and the machine resumes if this migration stopped it. Device state
- * is never modified by saving, so nothing is lost.
+ *         digests, EOF; with return-path, LOADED from the destination, then the
+ *         commit (CMD_RESUME), done when the destination reports RESUMED;
+ *         without, done when the destination confirms with SHUT ok.
+ * Any failure or cancel before the commit: the connection is dropped, migration
+ * bookkeeping is forgotten and the machine resumes if this migration stopped
+ * it. Device state is never modified by saving, so nothing is lost. After the
+ * commit the machine may already run on the destination: a failure then leaves
+ * the source paused (never two running copies) and says so in error-desc.
+ * Every wait ends on progress, on cancel, on connection loss, or on the
+ * stall-timeout watchdog (keepalive.ts), so none can hang.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
   CancelledError,
   ConnectionError,
-  FIRST_PING_VALUE,
+  MigError,
+  ProtocolError,
   RamDevice,
+  StallError,
+  createNonce,
   ROUND_BYTES,
   STREAM_MAGIC,
   STREAM_VERSION,
@@ -39,13 +48,16 @@ import {
   type Device,
   type Logger,
   type Machine,
-  type MigError,
   type Parameters,
   type SectionWriter,
+  type TlsFiles,
 } from '@livemig/common';
 import { BandwidthMeter, RateLimiter, expectedDowntimeMs, thresholdBytes, type ConvergenceInputs } from './convergence';
+import { Keepalive } from './keepalive';
 import { MigrationStream } from './migration-stream';
-import { ReturnPathReader } from './return-path-reader';
+import { ReturnPathReader, type ReturnPathSink } from './return-path-reader';
+import { answerChallenge, type Challenge } from './source-auth';
+import { openConnection } from './transport';
 import { Wakeup } from './wakeup';
 
 export type MigrationStatus = 'none' | 'setup' | 'active' | 'device' | 'completed' | 'failed' | 'cancelling' | 'cancelled';
@@ -83,6 +95,12 @@ export interface DowntimeBreakdown {
   'per-device': Record<string, number>;
 }
 
+/** What the source needs to reach the destination: TLS material and the shared secret. */
+export interface OutgoingSecurity {
+  readonly tls: TlsFiles | null;
+  readonly authSecret: Buffer | null;
+}
+
 export interface DeviceAckState {
   approved: boolean;
   'allocation-ms'?: number;
@@ -95,10 +113,19 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   readonly caps: Capabilities;
   private readonly params: () => Readonly<Parameters>;
   private readonly log: Logger;
+  private readonly security: OutgoingSecurity;
   private readonly abort = new AbortController();
   private readonly wakeup = new Wakeup();
   private stream: MigrationStream | null = null;
   private socket: Socket | null = null;
+  private socketError: Error | null = null;
+  private keepalive: Keepalive | null = null;
+  private keepaliveTimer: NodeJS.Timeout | null = null;
+  /** OPEN_RETURN_PATH is out and nothing final came back: keepalive PINGs may go. */
+  private pinging = false;
+  /** What the source waits for from the destination, when only its answer shows progress. */
+  private awaiting: string | null = null;
+  private challenge: Challenge | null = null;
 
   status: MigrationStatus = 'none';
   error: MigError | null = null;
@@ -121,12 +148,26 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   dirtyPagesRate = 0;
   readonly deviceAcks = new Map<string, DeviceAckState>();
   private lastSyncAt = 0;
-  private eofSent = false;
+  private streamEnded = false;
+  private loaded = false;
+  /** CMD_RESUME is out: the destination may run the machine; the source must never resume now. */
+  private committed = false;
+  /** Precopy has converged and only the switchover-ack is missing. */
+  private gated = false;
+  private shutOk = false;
   private stoppedMachine = false;
   private resumed: NonNullable<DecodedRpMessage['resumed']> | null = null;
   private resumedAt = 0;
 
-  constructor(opts: { host: string; port: number; machine: Machine; caps: Capabilities; params: () => Readonly<Parameters>; log: Logger }) {
+  constructor(opts: {
+    host: string;
+    port: number;
+    machine: Machine;
+    caps: Capabilities;
+    params: () => Readonly<Parameters>;
+    log: Logger;
+    security?: OutgoingSecurity;
+  }) {
     super();
     this.host = opts.host;
     this.port = opts.port;
@@ -134,6 +175,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.caps = opts.caps;
     this.params = opts.params;
     this.log = opts.log;
+    this.security = opts.security ?? { tls: null, authSecret: null };
   }
 
   get finished(): boolean {
@@ -151,14 +193,35 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.emit('status', next);
   }
 
-  /** migrate_cancel. Too late once EOF is out: the destination may already run the machine. */
+  /**
+   * migrate_cancel. Allowed until the commit; then the destination may already
+   * run the machine (without return-path there is no commit: until the stream ended).
+   */
   cancel(): void {
     if (this.finished || this.status === 'cancelling') return;
-    if (this.eofSent) throw new StateError('migration is completing (all state sent); it can no longer be cancelled');
+    if (this.committed) throw new StateError('migration is completing (the destination was told to resume the machine); it can no longer be cancelled');
+    if (this.streamEnded && !this.caps['return-path']) throw new StateError('migration is completing (all state sent, no return path); it can no longer be cancelled');
     this.setStatus('cancelling');
     this.abort.abort(new CancelledError());
     this.socket?.destroy();
+    this.wakeup.notify();
   }
+
+  /** Where the migration is, for error messages. */
+  get phase(): string {
+    switch (this.status) {
+      case 'setup':
+        return this.awaiting ? `setup (waiting for ${this.awaiting})` : 'setup';
+      case 'active':
+        return this.gated ? 'precopy (waiting for switchover-ack)' : 'precopy';
+      case 'device':
+        if (this.committed) return 'switchover (destination resuming the machine)';
+        return this.streamEnded ? 'switchover (final load and verification on the destination)' : 'stop-and-copy';
+      default:
+        return this.status;
+    }
+  }
+
 
   /** Runs the migration to its end; never rejects. */
   async run(): Promise<void> {
@@ -173,6 +236,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     } catch (err) {
       this.fail(err);
     } finally {
+      this.stopKeepalive();
       this.wakeup.close();
       for (const d of this.machine.devices) d.saveCleanup();
     }
@@ -180,10 +244,14 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
 
   private fail(err: unknown): void {
     const cancelled = this.status === 'cancelling';
-    this.error = cancelled ? new CancelledError() : toMigError(err);
+    let error = cancelled ? new CancelledError() : this.describeFailure(err);
+    if (this.committed && !cancelled) {
+      error = new MigError(error.code, `${error.message}; the destination had been told to resume (commit sent), so the machine may be running there: the source stays paused`, { cause: error });
+    }
+    this.error = error;
     this.endedAt = performance.now();
     this.socket?.destroy();
-    if (this.stoppedMachine) {
+    if (this.stoppedMachine && !this.committed) {
       this.log.info('resuming the machine after the failed migration');
       this.machine.start();
     }
@@ -191,9 +259,25 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.setStatus(cancelled ? 'cancelled' : 'failed');
   }
 
-  /** Records a fatal error from outside the loop (return path, socket) and wakes the loop. */
+  /**
+   * The error that names the cause: the first fatal one recorded (return path,
+   * connection loss, watchdog) wins over what the loop tripped on afterwards; a
+   * raw socket error becomes a connection loss naming the phase.
+   */
+  private describeFailure(err: unknown): MigError {
+    const first: unknown = this.abort.signal.aborted ? this.abort.signal.reason : null;
+    if (first instanceof MigError) return first;
+    if (err instanceof MigError) return err;
+    const code = (err as NodeJS.ErrnoException | null)?.code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+      return new ConnectionError(`connection to the destination lost during ${this.phase}: ${(err as Error).message}`, { cause: err });
+    }
+    return toMigError(err);
+  }
+
+  /** Records a fatal error from outside the loop (return path, socket, watchdog) and wakes the loop. */
   private fatal(err: MigError): void {
-    if (this.abort.signal.aborted) return;
+    if (this.abort.signal.aborted || this.finished) return;
     this.abort.abort(err);
     this.socket?.destroy();
     this.wakeup.notify();
@@ -206,35 +290,45 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   // ---- setup ----
 
   private async setup(): Promise<void> {
-    const socket = await this.connect();
+    const socket = await openConnection({
+      host: this.host,
+      port: this.port,
+      tls: this.security.tls,
+      signal: this.abort.signal,
+      timeoutMs: this.params()['stall-timeout'],
+    });
     this.socket = socket;
     const stream = new MigrationStream(socket);
     this.stream = stream;
-    const rp = new ReturnPathReader(
-      {
-        pong: (v) => this.log.debug({ value: v }, 'PONG'),
-        switchoverAck: () => this.onSwitchoverAck(),
-        deviceApproved: (id, ms) => {
-          this.deviceAcks.set(id, { approved: true, 'allocation-ms': ms });
-          this.emit('device-approved', id, ms);
-        },
-        resumed: (m) => {
-          if (this.status !== 'device' || !this.eofSent) return this.fatal(toMigError(new Error('return path: RESUMED before the stream ended'), 'MIG_ERR_PROTOCOL'));
-          this.resumed = m;
-          this.resumedAt = performance.now();
-          this.wakeup.notify();
-        },
-        shutOk: () => this.wakeup.notify(),
-        error: (err) => this.fatal(err),
-      },
-      { returnPath: this.caps['return-path'], switchoverAck: this.caps['switchover-ack'] },
-    );
-    socket.on('data', (chunk: Buffer) => rp.push(chunk));
-    socket.on('close', () => {
-      if (!this.finished && this.resumed === null) this.fatal(new ConnectionError('connection to the destination lost'));
+    const secret = this.security.authSecret;
+    const rp = new ReturnPathReader(this.returnPathSink(), {
+      returnPath: this.caps['return-path'],
+      switchoverAck: this.caps['switchover-ack'],
+      auth: secret !== null,
     });
+    this.keepalive = new Keepalive(performance.now());
+    socket.on('data', (chunk: Buffer) => {
+      this.keepalive?.received(performance.now());
+      rp.push(chunk);
+    });
+    socket.on('error', (err) => {
+      this.socketError ??= err;
+    });
+    socket.on('close', () => {
+      if (this.finished || this.resumed !== null || this.shutOk) return;
+      const why = this.socketError ? `: ${this.socketError.message}` : ' (closed by the destination)';
+      this.fatal(new ConnectionError(`connection to the destination lost during ${this.phase}${why}`, { cause: this.socketError ?? undefined }));
+    });
+    this.startKeepalive();
 
-    stream.writeFrame({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
+    const nonce = secret ? createNonce() : null;
+    stream.writeFrame({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION, ...(nonce ? { authNonce: nonce } : {}) } });
+    if (secret && nonce) {
+      this.awaiting = 'the authentication challenge';
+      await this.waitFor(() => this.challenge !== null);
+      this.awaiting = null;
+      stream.writeFrame({ authResponse: { mac: answerChallenge(secret, nonce, this.challenge!) } });
+    }
     stream.writeFrame({
       configuration: {
         devices: this.machine.devices.map(deviceConfig),
@@ -248,7 +342,8 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     });
     if (this.caps['return-path']) {
       stream.writeFrame({ command: { type: livemig.CommandType.CMD_OPEN_RETURN_PATH } });
-      stream.writeFrame({ command: { type: livemig.CommandType.CMD_PING, value: FIRST_PING_VALUE } });
+      this.pinging = true;
+      this.sendPing();
     }
     if (this.caps['switchover-ack']) {
       for (const d of this.machine.devices) if (d.kind === 'accel') this.deviceAcks.set(d.id, { approved: false });
@@ -259,24 +354,99 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.meter = new BandwidthMeter(performance.now(), stream.bytesFlushed);
   }
 
-  private connect(): Promise<Socket> {
-    return new Promise((resolve, reject) => {
-      const socket = connect({ host: this.host, port: this.port });
-      socket.setNoDelay(true);
-      const onAbort = (): void => {
-        socket.destroy();
-        reject(this.abort.signal.reason);
-      };
-      this.abort.signal.addEventListener('abort', onAbort, { once: true });
-      socket.once('connect', () => {
-        this.abort.signal.removeEventListener('abort', onAbort);
-        resolve(socket);
-      });
-      socket.once('error', (err) => {
-        this.abort.signal.removeEventListener('abort', onAbort);
-        reject(new ConnectionError(`cannot connect to destination ${this.host}:${this.port}: ${err.message}`, { cause: err }));
-      });
-    });
+  /** What the destination says, checked against where this migration is. */
+  private returnPathSink(): ReturnPathSink {
+    return {
+      authChallenge: (nonce, mac) => {
+        this.challenge = { nonce, mac };
+        this.wakeup.notify();
+      },
+      pong: (v) => {
+        try {
+          this.keepalive?.pong(v);
+        } catch (err) {
+          this.fatal(toMigError(err, 'MIG_ERR_RETURN_PATH'));
+        }
+      },
+      switchoverAck: () => this.onSwitchoverAck(),
+      deviceApproved: (id, ms) => {
+        const state = this.deviceAcks.get(id);
+        if (!state) return this.fatal(new ProtocolError(`return path: approval from '${id}', which is not a device that gates switchover`));
+        if (state.approved) return this.fatal(new ProtocolError(`return path: second approval from '${id}'`));
+        this.deviceAcks.set(id, { approved: true, 'allocation-ms': ms });
+        this.emit('device-approved', id, ms);
+      },
+      loaded: () => {
+        if (this.status !== 'device' || !this.streamEnded) return this.fatal(new ProtocolError('return path: LOADED before the stream ended'));
+        this.loaded = true;
+        this.wakeup.notify();
+      },
+      resumed: (m) => {
+        if (!this.committed) return this.fatal(new ProtocolError('return path: RESUMED before the source sent RESUME'));
+        this.resumed = m;
+        this.resumedAt = performance.now();
+        this.pinging = false;
+        this.wakeup.notify();
+      },
+      shutOk: () => {
+        const early = !this.streamEnded || (this.caps['return-path'] && this.resumed === null);
+        if (early) return this.fatal(new ProtocolError(`return path: the destination ended the migration (SHUT ok) during ${this.phase}`));
+        this.shutOk = true;
+        this.pinging = false;
+        this.wakeup.notify();
+      },
+      error: (err) => this.fatal(err),
+    };
+  }
+
+  // ---- keepalive and stall detection ----
+
+  private startKeepalive(): void {
+    const interval = Keepalive.intervalMs(this.params()['stall-timeout']);
+    this.keepaliveTimer = setInterval(() => this.keepaliveTick(), interval);
+    this.keepaliveTimer.unref();
+  }
+
+  private stopKeepalive(): void {
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    this.keepaliveTimer = null;
+  }
+
+  private keepaliveTick(): void {
+    const ka = this.keepalive;
+    const stream = this.stream;
+    if (!ka || !stream || this.finished || this.abort.signal.aborted) return;
+    const stall = this.params()['stall-timeout'];
+    const rp = this.caps['return-path'];
+    const silence = ka.tick(performance.now(), stall, { returnPath: rp, flushed: stream.bytesFlushed, pending: stream.pendingBytes, awaitingPeer: this.awaiting !== null });
+    if (silence !== null) {
+      const ms = Math.round(silence);
+      const what = this.awaiting
+        ? `no answer for ${ms} ms while waiting for ${this.awaiting}`
+        : rp
+          ? `no return-path traffic for ${ms} ms`
+          : `the migration stream made no write progress for ${ms} ms`;
+      this.fatal(new StallError(`destination stalled: ${what} (stall-timeout ${stall} ms) during ${this.phase}`));
+      return;
+    }
+    if (this.pinging) this.sendPing();
+  }
+
+  private sendPing(): void {
+    const stream = this.stream;
+    if (!stream || stream.closed) return;
+    const value = this.keepalive?.nextPing();
+    if (value === null || value === undefined) return;
+    stream.writeFrame({ command: { type: livemig.CommandType.CMD_PING, value } });
+  }
+
+  /** Waits until `cond` holds; ends early (throws) on cancel, failure or stall. */
+  private async waitFor(cond: () => boolean): Promise<void> {
+    while (!cond()) {
+      this.checkAbort();
+      await this.wakeup.wait(1000);
+    }
+    this.checkAbort();
   }
 
   private readonly writers = new Map<Device, SectionWriter>();
@@ -341,7 +511,9 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       let initialData = 0;
       for (const d of devices) initialData += d.initialDataPending();
       const gateOpen = !this.caps['switchover-ack'] || !this.machine.running || this.acked;
-      if (gateOpen && initialData === 0 && pending <= threshold && meter.bandwidth > 0) {
+      this.gated = !gateOpen && initialData === 0 && pending <= threshold;
+      // Nothing pending converges even before the first bandwidth estimate.
+      if (gateOpen && initialData === 0 && pending <= threshold && (meter.bandwidth > 0 || pending === 0)) {
         this.expectedDowntimeAtSwitchover = this.expectedDowntime;
         return;
       }
@@ -437,16 +609,18 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       stream.writeFrame({ verify: { digests } });
     }
     stream.writeFrame({ eof: {} });
-    this.eofSent = true;
+    this.streamEnded = true;
     await stream.flush(signal);
     const flushedAt = performance.now();
     this.downtimeBytes = stream.bytesQueued - before;
     if (this.caps['return-path']) {
-      while (this.resumed === null) {
-        this.checkAbort();
-        await this.wakeup.wait(1000);
-      }
-      const r = this.resumed;
+      // The commit: only a destination that has loaded (and verified) everything
+      // is told to resume, and the source never resumes once it has been told.
+      await this.waitFor(() => this.loaded);
+      stream.writeFrame({ command: { type: livemig.CommandType.CMD_RESUME } });
+      this.committed = true;
+      await this.waitFor(() => this.resumed !== null);
+      const r = this.resumed!;
       this.downtime = this.resumedAt - this.stoppedAt;
       const destinationLoad = r.loadMs ?? 0;
       const verifyMs = r.verifyMs ?? 0;
@@ -458,9 +632,15 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       };
       this.verified = this.caps.verify ? r.verified === true : null;
     } else {
+      // No commit without a return path: the destination resumes on its own and
+      // confirms with SHUT ok (SHUT with an error, e.g. a verification mismatch, fails this).
+      this.awaiting = 'the destination to confirm the end of the migration';
+      await this.waitFor(() => this.shutOk);
+      this.awaiting = null;
       this.downtime = flushedAt - this.stoppedAt;
       this.downtimeSourceOnly = true;
       this.downtimeBreakdown = { 'final-transfer': this.downtime, 'destination-load': 0, verify: 0, 'per-device': {} };
+      this.verified = this.caps.verify ? true : null;
     }
     this.machine.stop('postmigrate');
     this.stoppedMachine = false;

@@ -22,6 +22,7 @@ import {
   type DeviceSpec,
   type ListenAddress,
   type Logger,
+  type SecurityOptions,
   type WorkloadSpec,
 } from '@livemig/common';
 import { OutgoingMigration } from './outgoing-migration';
@@ -33,6 +34,8 @@ export interface SourceDaemonOptions {
   devices: readonly DeviceSpec[];
   workload: WorkloadSpec;
   log: Logger;
+  /** TLS, shared secret, control token (none by default). */
+  security?: SecurityOptions;
 }
 
 export interface SourceDaemonEvents {
@@ -45,12 +48,14 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
   readonly settings: MigrationSettings;
   readonly qmp = new QmpDispatcher('livemig-source', VERSION);
   private readonly log: Logger;
+  private readonly security: SecurityOptions;
   private migration: OutgoingMigration | null = null;
   private readonly servers: Array<WsControlServer | QmpSocketServer> = [];
 
   constructor(opts: SourceDaemonOptions) {
     super();
     this.log = opts.log;
+    this.security = opts.security ?? { tls: null, authSecret: null, controlToken: null };
     this.machine = new Machine(opts.devices, opts.workload, 'source');
     this.settings = new MigrationSettings(() => this.migrating);
     this.machine.on('STOP', () => this.qmp.emitEvent('STOP'));
@@ -73,7 +78,9 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
 
   async listenControl(addr: ListenAddress): Promise<string> {
     const log = this.log.child({ channel: 'control' });
-    const server = new WsControlServer(this.qmp, log, liveViewHandler((err, path) => log.warn({ err, path }, 'live view asset unavailable')));
+    const server = new WsControlServer(this.qmp, log, liveViewHandler((err, path) => log.warn({ err, path }, 'live view asset unavailable')), {
+      token: this.security.controlToken,
+    });;
     this.servers.push(server);
     const where = await server.listen(addr);
     this.log.info({ address: where, url: addr.kind === 'tcp' ? `http://${where}/` : undefined }, 'control API (WebSocket) listening');
@@ -81,7 +88,7 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
   }
 
   async listenQmp(addr: ListenAddress): Promise<string> {
-    const server = new QmpSocketServer(this.qmp, this.log.child({ channel: 'qmp' }));
+    const server = new QmpSocketServer(this.qmp, this.log.child({ channel: 'qmp' }), { token: this.security.controlToken });
     this.servers.push(server);
     const where = await server.listen(addr);
     this.log.info({ address: where }, 'QMP socket listening');
@@ -99,6 +106,7 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
       caps: this.settings.capabilities,
       params: () => this.settings.parameters,
       log: this.log.child({ migration: uri }),
+      security: { tls: this.security.tls, authSecret: this.security.authSecret },
     });
     this.migration = m;
     m.on('status', (status) => this.qmp.emitEvent('MIGRATION', { status }));

@@ -80,6 +80,8 @@ export class AccelDevice implements Device {
   private allocation: Allocation = { state: 'none' };
   /** Bumped by loadCleanup so an allocation still running knows it was abandoned. */
   private generation = 0;
+  /** Cancels the allocation's timers when loadCleanup abandons it (no timer outlives a failed load). */
+  private allocationAbort: AbortController | null = null;
   allocatedResources = 0;
   /** The background allocation, settled (resolved) however it ends, even abandoned. */
   private background: Promise<void> = Promise.resolve();
@@ -134,8 +136,8 @@ export class AccelDevice implements Device {
       this.dirtyLog.set(chunk);
       this.digestUnits.markStale(chunk);
     }
-    // The device's internal (non-iterable) state changes while it runs too.
-    if (this.deviceState.length >= 4) this.deviceState.writeUInt32LE(rng.nextU32(), rng.below(this.deviceState.length >>> 2) * 4);
+    // The device's internal (non-iterable) state changes while it works too (not when idle).
+    if (this.spec.dirtyRate > 0 && this.deviceState.length >= 4) this.deviceState.writeUInt32LE(rng.nextU32(), rng.below(this.deviceState.length >>> 2) * 4);
   }
 
   // ---- save side ----
@@ -304,7 +306,7 @@ export class AccelDevice implements Device {
   }
 
   private loadResourceData(resource: number, offset: number, len: number, cursor: SliceCursor): void {
-    if (resource >= this.spec.resources || offset % ACCEL_CHUNK_BYTES !== 0 || offset + len > this.spec.resourceSize) {
+    if (resource >= this.spec.resources || !Number.isSafeInteger(offset) || offset < 0 || offset % ACCEL_CHUNK_BYTES !== 0 || offset + len > this.spec.resourceSize) {
       throw new ProtocolError(`${this.id}: resource data ${resource}@${offset}+${len} is outside ${this.spec.resources}×${this.spec.resourceSize}`);
     }
     const target = this.resources?.[resource];
@@ -339,6 +341,8 @@ export class AccelDevice implements Device {
     }
     checkInitData(this.initData, this.spec, this.id);
     const generation = this.generation;
+    const abort = new AbortController();
+    this.allocationAbort = abort;
     const t0 = performance.now();
     const promise = (async () => {
       const resources: Buffer[] = [];
@@ -349,7 +353,7 @@ export class AccelDevice implements Device {
           await yieldToLoop();
           if (generation !== this.generation) return;
         }
-        if (this.spec.allocMs > 0) await sleep(this.spec.allocMs);
+        if (this.spec.allocMs > 0) await sleep(this.spec.allocMs, undefined, { signal: abort.signal });
         if (generation !== this.generation) return;
         resources.push(buf);
         this.allocatedResources = r + 1;
@@ -367,6 +371,7 @@ export class AccelDevice implements Device {
       this.staging.clear();
       this.allocation = { state: 'done', ms: performance.now() - t0 };
     })().catch((err: unknown) => {
+      if (generation !== this.generation) return; // abandoned by loadCleanup: nothing to report
       const error = err instanceof Error ? err : new Error(String(err));
       this.allocation = { state: 'failed', error };
       throw error;
@@ -394,6 +399,8 @@ export class AccelDevice implements Device {
 
   loadCleanup(): void {
     this.generation++;
+    this.allocationAbort?.abort();
+    this.allocationAbort = null;
     this.resources = null;
     this.staging.clear();
     this.allocation = { state: 'none' };

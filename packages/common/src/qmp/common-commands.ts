@@ -53,6 +53,12 @@ export function registerCommonCommands(qmp: QmpDispatcher, deps: CommonCommandDe
   qmp.register('query-migrate-parameters', () => ({ ...settings.parameters }));
   qmp.register('query-status', () => ({ status: machine.runState, running: machine.running, singlestep: false }));
   qmp.register('query-devices', () => machine.devices.map((d) => ({ ...d.status(), ...(deps.deviceExtras?.(d.id) ?? {}) })));
+  // Beyond QEMU: the per-device state digests (verify's), hex, to compare two
+  // machines or one machine before and after a failed migration.
+  qmp.register('query-digests', () => {
+    if (machine.runState === 'inmigrate') throw new QmpError('The machine is waiting for an incoming migration: it has no state to digest yet');
+    return Object.fromEntries([...machine.digests()].map(([id, d]) => [id, d.toString('hex')]));
+  });
   qmp.register('stop', () => {
     if (machine.runState === 'running') machine.stop('paused');
     return {};

@@ -13,6 +13,12 @@ import type { Logger } from '../logger';
 import type { QmpDispatcher } from './dispatcher';
 import { JsonStreamer } from './json-streamer';
 import { QmpSession } from './session';
+import { isExposed, requestToken, tokenMatches } from '../security/control-auth';
+
+export interface ControlServerOptions {
+  /** Token clients must present (control-auth.ts), or null/absent for none. */
+  readonly token?: string | null;
+}
 
 /** Largest QMP request (or WebSocket message) accepted before the connection is dropped. */
 const MAX_QMP_LINE = 1024 * 1024;
@@ -48,12 +54,21 @@ export class WsControlServer {
   private readonly http: HttpServer;
   private readonly wss: WebSocketServer;
 
-  constructor(dispatcher: QmpDispatcher, log: Logger, staticHandler?: StaticHandler) {
+  constructor(dispatcher: QmpDispatcher, log: Logger, staticHandler?: StaticHandler, opts: ControlServerOptions = {}) {
     this.http = createHttpServer((req, res) => {
       if (staticHandler?.(req, res)) return;
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     });
-    this.wss = new WebSocketServer({ server: this.http, maxPayload: MAX_QMP_LINE });
+    const token = opts.token ?? null;
+    this.wss = new WebSocketServer({
+      server: this.http,
+      maxPayload: MAX_QMP_LINE,
+      verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string, headers?: Record<string, string>) => void) => {
+        if (token === null || tokenMatches(token, requestToken(info.req))) return done(true);
+        log.warn({ peer: info.req.socket.remoteAddress }, 'control client refused: missing or wrong token');
+        done(false, 401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer' });
+      },
+    });
     this.wss.on('connection', (ws: WebSocket) => {
       const session = new QmpSession(dispatcher, { send: (m) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m)) });
       ws.on('message', (data) => void session.handleText(data.toString()));
@@ -91,12 +106,21 @@ export class QmpSocketServer {
   private readonly server: NetServer;
   private readonly sockets = new Set<Socket>();
   private unixPath = '';
+  private readonly token: string | null;
+  /** Set at listen(): a token is required only on a non-loopback TCP address. */
+  private requireToken = false;
 
-  constructor(dispatcher: QmpDispatcher, log: Logger) {
+  constructor(dispatcher: QmpDispatcher, log: Logger, opts: ControlServerOptions = {}) {
+    this.token = opts.token ?? null;
     this.server = createNetServer((socket) => {
       this.sockets.add(socket);
       socket.setEncoding('utf8');
-      const session = new QmpSession(dispatcher, { send: (m) => socket.writable && socket.write(`${JSON.stringify(m)}\r\n`) });
+      const session = new QmpSession(
+        dispatcher,
+        { send: (m) => socket.writable && socket.write(`${JSON.stringify(m)}
+`), close: () => socket.end() },
+        { token: this.requireToken ? this.token : null },
+      );
       const streamer = new JsonStreamer(MAX_QMP_LINE);
       let queue = Promise.resolve();
       socket.on('data', (text: string) => {
@@ -120,6 +144,7 @@ export class QmpSocketServer {
   }
 
   async listen(addr: ListenAddress): Promise<string> {
+    this.requireToken = this.token !== null && isExposed(addr);
     if (addr.kind === 'unix') {
       if (existsSync(addr.path)) rmSync(addr.path);
       this.unixPath = addr.path;

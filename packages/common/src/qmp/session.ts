@@ -7,23 +7,33 @@
 import { checkArgs } from './args';
 import { errorReply, parseQmpRequest, type QmpDispatcher, type QmpEvent, type QmpReply, type QmpRequest } from './dispatcher';
 import { QmpError } from './qmp-error';
+import { tokenMatches } from '../security/control-auth';
 
 export interface QmpSessionSink {
   send(message: object): void;
+  /** Drops the connection (after a wrong token). */
+  close?(): void;
+}
+
+export interface QmpSessionOptions {
+  /** When set, qmp_capabilities must carry {"token": TOKEN} (control-auth.ts). */
+  readonly token?: string | null;
 }
 
 export class QmpSession {
   private readonly dispatcher: QmpDispatcher;
   private readonly sink: QmpSessionSink;
+  private readonly token: string | null;
   private negotiated = false;
   private closed = false;
   private readonly onEvent = (e: QmpEvent): void => {
     if (this.negotiated && !this.closed) this.sink.send(e);
   };
 
-  constructor(dispatcher: QmpDispatcher, sink: QmpSessionSink) {
+  constructor(dispatcher: QmpDispatcher, sink: QmpSessionSink, opts: QmpSessionOptions = {}) {
     this.dispatcher = dispatcher;
     this.sink = sink;
+    this.token = opts.token ?? null;
     dispatcher.on('event', this.onEvent);
     sink.send(dispatcher.greeting);
   }
@@ -54,8 +64,13 @@ export class QmpSession {
     const withId = (r: QmpReply): QmpReply => ('id' in req ? { ...r, id: req.id } : r);
     if (req.execute === 'qmp_capabilities') {
       if (this.negotiated) return withId(errorReply('Capabilities negotiation is already complete, command ignored', 'CommandNotFound'));
+      if (this.token !== null && !tokenMatches(this.token, req.args.token)) {
+        // A wrong guess costs the connection (no brute force over one socket).
+        setImmediate(() => this.sink.close?.());
+        return withId(errorReply("Authentication failed: this endpoint needs qmp_capabilities with a valid 'token' argument"));
+      }
       try {
-        negotiate(req);
+        negotiate(req, this.token !== null);
       } catch (err) {
         return withId(errorReply(err instanceof Error ? err.message : String(err)));
       }
@@ -72,9 +87,12 @@ export class QmpSession {
   }
 }
 
-/** qmp_capabilities {enable}: this server offers no optional capability (no 'oob'). */
-function negotiate(req: QmpRequest): void {
-  checkArgs(req.args, { enable: { type: 'array' } });
+/**
+ * qmp_capabilities {enable}: this server offers no optional capability (no 'oob').
+ * Beyond QEMU: {token} when the endpoint requires one (checked before this).
+ */
+function negotiate(req: QmpRequest, tokenRequired: boolean): void {
+  checkArgs(req.args, tokenRequired ? { enable: { type: 'array' }, token: { type: 'string' } } : { enable: { type: 'array' } });
   const enable = (req.args.enable ?? []) as unknown[];
   enable.forEach((cap, i) => {
     if (typeof cap !== 'string') throw new QmpError(`Invalid parameter type for 'enable[${i}]', expected: string`);

@@ -1,0 +1,3 @@
+export * from './auth';
+export * from './secret-files';
+export * from './control-auth';

@@ -1,0 +1,74 @@
+/**
+ * Stall detection for the outgoing migration (parameter `stall-timeout`).
+ * Pure bookkeeping, the clock is passed in; the owner drives it from one timer.
+ *
+ * With return-path, the source PINGs every tick and the destination answers in
+ * order; any bytes from the destination count as a sign of life. Without it,
+ * the sign of life is write progress: bytes leaving for the kernel, or nothing
+ * left to write. Either way, while the source waits for an answer (the auth
+ * challenge, the end-of-migration confirmation) only bytes from the peer count.
+ *
+ * A tick that comes late means this process was the one stalled (event loop
+ * blocked): the peer then gets a fresh window instead of the blame.
+ */
+import { FIRST_PING_VALUE, PING_INTERVAL_MS, ProtocolError } from '@livemig/common';
+
+/** Most PINGs left unanswered before the destination is plainly not listening. */
+const MAX_OUTSTANDING_PINGS = 1024;
+
+export class Keepalive {
+  private lastActivity: number;
+  private lastTick: number;
+  private lastFlushed = 0;
+  private readonly outstanding: number[] = [];
+  private nextValue = FIRST_PING_VALUE;
+
+  constructor(now: number) {
+    this.lastActivity = now;
+    this.lastTick = now;
+  }
+
+  /** How often the owner should tick (and PING) for a given stall-timeout. */
+  static intervalMs(stallTimeoutMs: number): number {
+    return stallTimeoutMs > 0 ? Math.max(25, Math.min(PING_INTERVAL_MS, Math.floor(stallTimeoutMs / 4))) : PING_INTERVAL_MS;
+  }
+
+  /** Bytes arrived from the destination. */
+  received(now: number): void {
+    this.lastActivity = now;
+  }
+
+  /** The value of the next PING (answered in order), or null while too many are unanswered. */
+  nextPing(): number | null {
+    if (this.outstanding.length >= MAX_OUTSTANDING_PINGS) return null;
+    const v = this.nextValue++;
+    this.outstanding.push(v);
+    return v;
+  }
+
+  /** A PONG: it must answer the oldest PING still open. */
+  pong(value: number): void {
+    const expected = this.outstanding.shift();
+    if (expected === undefined) throw new ProtocolError(`return path: PONG ${value} but no PING is open`);
+    if (value !== expected) throw new ProtocolError(`return path: PONG ${value} out of order (expected ${expected})`);
+  }
+
+  /**
+   * One tick. `flushed`/`pending` describe the forward stream (bytes the kernel
+   * took so far, bytes still queued in user space); `awaitingPeer` is true while
+   * only an answer from the destination can show progress. Returns the silence
+   * in ms when it exceeds `stallTimeoutMs`, else null.
+   */
+  tick(now: number, stallTimeoutMs: number, s: { returnPath: boolean; flushed: number; pending: number; awaitingPeer: boolean }): number | null {
+    const late = now - this.lastTick > Math.max(2 * Keepalive.intervalMs(stallTimeoutMs), stallTimeoutMs / 2);
+    this.lastTick = now;
+    if (late) this.lastActivity = now;
+    if (!s.returnPath && !s.awaitingPeer) {
+      if (s.flushed > this.lastFlushed || s.pending === 0) this.lastActivity = now;
+    }
+    this.lastFlushed = s.flushed;
+    if (stallTimeoutMs <= 0) return null;
+    const silence = now - this.lastActivity;
+    return silence > stallTimeoutMs ? silence : null;
+  }
+}
