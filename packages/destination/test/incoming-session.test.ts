@@ -100,7 +100,7 @@ describe('IncomingMigration', () => {
     srcMachine.devices.forEach((d, i) => {
       const w = { write: (type: number, data: object, payload: readonly Buffer[] = []) => {
         const named = type === livemig.SectionType.SECTION_START;
-        send({ section: { type, sectionId: i + 1, ...(named ? { deviceId: d.id, version: 1 } : {}), ...data } }, [...payload]);
+        send({ section: { type, sectionId: i + 1, ...(named ? { deviceId: d.id, deviceType: livemig.DeviceType.DEVICE_TYPE_ACCEL, version: 1 } : {}), ...data } }, [...payload]);
         return 1;
       } };
       d.saveSetup(w, { switchoverAck: true });
@@ -126,7 +126,7 @@ describe('IncomingMigration', () => {
     const { m, send, config } = await setup(['ram,id=ram0,size=64K'], 'return-path');
     send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
     send(config);
-    send({ section: { type: livemig.SectionType.SECTION_START, sectionId: 1, deviceId: 'ram0', version: 1, ram: { pageSize: 4096, totalBytes: 65536 } } });
+    send({ section: { type: livemig.SectionType.SECTION_START, sectionId: 1, deviceId: 'ram0', deviceType: livemig.DeviceType.DEVICE_TYPE_RAM, version: 1, ram: { pageSize: 4096, totalBytes: 65536 } } });
     send({ section: { type: livemig.SectionType.SECTION_END, sectionId: 1, ram: {} } });
     await until(() => m.finished, 'failure', m).catch(() => undefined);
     expect(m.status).toBe('failed');
