@@ -25,6 +25,10 @@ export class FakeSocket extends EventEmitter {
     return this;
   }
 
+  resume(): this {
+    return this;
+  }
+
   destroySoon(): void {
     this.end();
   }

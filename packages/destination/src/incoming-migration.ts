@@ -57,6 +57,7 @@ import {
   type MigError,
 } from '@livemig/common';
 import { checkConfiguration } from './configuration-check';
+import { lingeringClose } from './lingering-close';
 import { ReturnPathWriter } from './return-path-writer';
 import { SwitchoverAckCounter } from './switchover-ack';
 import type { FaultHooks, FaultPoint } from './test-faults';
@@ -539,8 +540,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     this.error = err;
     this.endedAt = performance.now();
     this.rp.shutQuietly(false, err.code, err.message);
-    this.socket.end();
-    this.socket.destroySoon();
+    lingeringClose(this.socket);
     for (const d of this.machine.devices) d.loadCleanup();
     if (this.machine.runState === 'running') this.machine.stop('inmigrate');
     if (wasMigration) {

@@ -197,7 +197,8 @@ describe('destination daemon: one migration at a time, bounded handshakes', () =
     const { port } = await daemon();
     const a = client(port, [header]);
     const b = client(port, [header]);
-    await tick();
+    await Promise.all([once(a.socket, 'connect'), once(b.socket, 'connect')]);
+    await new Promise((r) => setTimeout(r, 20));
     a.socket.write(Buffer.concat(PREFIX.slice(1)));
     await new Promise((r) => setTimeout(r, 50));
     b.socket.write(Buffer.concat(PREFIX.slice(1)));
