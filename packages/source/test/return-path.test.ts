@@ -82,6 +82,15 @@ describe('Keepalive', () => {
     expect(k.tick(1900, 0, s)).toBeNull(); // 0 = off
   });
 
+  it('with return path: a draining backlog is a sign of life, PINGs alone taken by the kernel are not', () => {
+    const k = new Keepalive(0);
+    const s = (flushed: number, pending: number) => ({ returnPath: true, flushed, pending, awaitingPeer: false });
+    for (let t = 250, f = 0; t <= 3000; t += 250, f += 1e6) expect(k.tick(t, 1000, s(f, 8e6))).toBeNull(); // slow link, PONGs queued behind data
+    const p = new Keepalive(0);
+    for (let t = 250, f = 0; t <= 1000; t += 250, f += 12) expect(p.tick(t, 1000, s(f, 0))).toBeNull();
+    expect(p.tick(1250, 1000, s(60, 0))).toBe(1250); // only PINGs went out, no PONG came back
+  });
+
   it('without return path: write progress or nothing to write is a sign of life, unless waiting for an answer', () => {
     const k = new Keepalive(0);
     const s = (flushed: number, pending: number, awaitingPeer = false) => ({ returnPath: false, flushed, pending, awaitingPeer });
