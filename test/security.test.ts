@@ -64,6 +64,17 @@ describe('mutual TLS on the migration channel', () => {
     expect((await dst.exited).code).toBe(0);
   });
 
+  it('migrates over TLS from the first byte after the handshake (ram + cpu, dirtying workload)', async () => {
+    // The source starts writing right after the server's session ticket: this once corrupted TLS records.
+    const machine = ['--device', 'ram,id=ram0,size=16M', '--device', 'cpu,id=cpu0,vcpus=2'];
+    const caps = ['--caps', 'return-path,verify'];
+    const { d: dst, uri } = await startDestination([...machine, ...caps, ...tlsArgs(certs.destination, certs.ca), '--exit-on-complete']);
+    const src = startSource([...machine, ...caps, '--workload', 'dirty-rate=16M', ...tlsArgs(certs.source, certs.ca), '--migrate-to', uri]);
+    expect((await src.exited).code, src.stdout).toBe(0);
+    expect(src.summary().verified).toBe(true);
+    expect((await dst.exited).code).toBe(0);
+  });
+
   it('refuses a source whose certificate another CA signed, a plain-TCP source, and keeps listening', async () => {
     const { d: dst, uri } = await startDestination([...MACHINE, ...CAPS, ...tlsArgs(certs.destination, certs.ca), '--control', '127.0.0.1:0', '--exit-on-complete']);
     // Rogue client certificate (it trusts the real CA, so the server is fine to it).

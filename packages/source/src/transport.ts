@@ -35,7 +35,10 @@ export function openConnection(opts: ConnectOptions): Promise<Socket> {
       : netConnect({ host, port });
     socket.setNoDelay(true);
     let timer: NodeJS.Timeout | null = null;
+    let settled = false;
     const settle = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
       if (timer) clearTimeout(timer);
       timer = null;
       signal.removeEventListener('abort', onAbort);
@@ -47,7 +50,11 @@ export function openConnection(opts: ConnectOptions): Promise<Socket> {
       socket.destroy();
       reject(err);
     };
-    const onSession = (): void => settle(null);
+    // Not synchronously: 'session' fires from inside OpenSSL's read path, and writing to
+    // the connection from there (the migration starts at once) corrupts the TLS records.
+    const onSession = (): void => {
+      setImmediate(() => settle(null));
+    };
     const onClose = (): void =>
       settle(new AuthError(`TLS: destination ${where} closed the connection after the handshake: it did not accept this source's certificate (not signed by a CA it trusts?)`));
     const onConnect = (): void => {
