@@ -24,8 +24,9 @@
  * partial state (accel pre-allocations freed). The connection is a migration
  * only once its configuration was accepted; before that, a failure is just a
  * refused connection. A handshake must end within stall-timeout (10 s when
- * off); after it, a source silent for stall-timeout fails the migration,
- * except while this side is busy with the final load.
+ * off); after it, with the return path open (the source then PINGs every
+ * second), a source silent for stall-timeout fails the migration, except
+ * while this side is busy with the final load.
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
@@ -212,7 +213,9 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
       if (now - this.startedAt > limit) this.fail(new StallError(`handshake not completed within ${limit} ms (stuck in ${this.phase})`));
       return;
     }
-    if (stall <= 0 || this.phase === 'loading') return;
+    // Only a source that keeps the return path open promises keepalive PINGs; without
+    // one, silence (e.g. a precopy waiting on its own) is not evidence of a stall.
+    if (stall <= 0 || this.phase === 'loading' || !this.rp.isOpen) return;
     const silence = now - this.lastDataAt;
     if (silence > stall) this.fail(new StallError(`source stalled: nothing received for ${Math.round(silence)} ms (stall-timeout ${stall} ms) during ${this.phase}`));
   }
