@@ -214,6 +214,14 @@ describe('destination daemon: one migration at a time, bounded handshakes', () =
     for (const c of idle) c.socket.destroy();
   });
 
+  it('fails a migration whose source goes silent (no keepalive PING) and discards it', async () => {
+    const { d, port } = await daemon(300);
+    const stalled = client(port, PREFIX);
+    expect(await stalled.closed).toMatch(/source stalled: nothing received for \d+ ms \(stall-timeout 300 ms\) during precopy/);
+    expect(d.queryMigrate()).toMatchObject({ status: 'failed', 'error-code': 'MIG_ERR_STALLED' });
+    expect(d.machine.runState).toBe('inmigrate');
+  });
+
   it('drops a silent connection when its handshake times out, and still takes a migration', async () => {
     const { d, port } = await daemon(300);
     const silent = client(port, [header.subarray(0, 5)]);
