@@ -22,7 +22,7 @@
  * commit the machine may already run on the destination: a failure then leaves
  * the source paused (never two running copies) and says so in error-desc.
  * Every wait ends on progress, on cancel, on connection loss, or on the
- * stall-timeout watchdog (keepalive.ts), so none can hang.
+ * stall-timeout watchdog (stall-watchdog.ts), so none can hang.
  */
 import type { Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
@@ -33,12 +33,12 @@ import {
   MigError,
   ProtocolError,
   RamDevice,
-  createNonce,
   ROUND_BYTES,
   STREAM_MAGIC,
   STREAM_VERSION,
   StateError,
   TimeoutError,
+  createNonce,
   deviceConfig,
   livemig,
   toMigError,
@@ -218,7 +218,6 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
         return this.status;
     }
   }
-
 
   /** Runs the migration to its end; never rejects. */
   async run(): Promise<void> {
