@@ -6,10 +6,10 @@
  * afterwards (even with --exit-on-complete).
  */
 import { connect } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_MAGIC, STREAM_VERSION, createNonce, encodeFrame, createReturnPathDecoder } from '@livemig/common';
 import { controlAddress, killAll, startDestination, startSource, type DaemonProcess } from './helpers/daemons';
 import { QmpWsClient } from './helpers/qmp-client';
@@ -32,6 +32,10 @@ const file = (name: string, content: string): string => {
 beforeAll(() => {
   certs = makeCerts();
   dir = mkdtempSync(join(tmpdir(), 'livemig-sec-'));
+});
+afterAll(() => {
+  rmSync(certs.dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const tlsArgs = (who: { cert: string; key: string }, ca: string): string[] => ['--tls-cert', who.cert, '--tls-key', who.key, '--tls-ca', ca];

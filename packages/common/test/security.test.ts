@@ -1,8 +1,8 @@
 /** Pure security helpers: auth proofs, control token rules, security files, the stall-timeout parameter. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   AUTH_NONCE_BYTES,
   QmpDispatcher,
@@ -75,6 +75,7 @@ describe('control API exposure', () => {
 
 describe('security files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'livemig-secfiles-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const file = (n: string, c: string) => {
     writeFileSync(join(dir, n), c);
     return join(dir, n);
