@@ -4,9 +4,10 @@
  * destination, LIVEMIG_TEST_FAULT=corrupt@switchover) with and without a
  * return path.
  */
-import { afterAll, afterEach, describe, it } from 'vitest';
-import { killAll } from './helpers/daemons';
-import { expectedDigests, printFaultSummary, runFaultCase } from './helpers/fault-harness';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
+import { ALL_CAPS, IDLE, MACHINE, expectedDigests, printFaultSummary, runFaultCase } from './helpers/fault-harness';
+import { QmpWsClient } from './helpers/qmp-client';
 
 afterEach(killAll);
 afterAll(() => printFaultSummary('cancel'));
@@ -28,6 +29,21 @@ describe('source cancel (migrate_cancel)', () => {
   });
   it('after EOF, before the commit: still cancellable, the source resumes', async () => {
     await runFaultCase({ fault: 'cancel', point: 'eof', phase: /./, statusAtFault: 'device' }, expected);
+  });
+  it('after the commit: refused (the destination may be running the machine); the migration completes', async () => {
+    const caps = ['--caps', ALL_CAPS];
+    const { d: dst, uri } = await startDestination([...MACHINE, ...IDLE, ...caps], { LIVEMIG_TEST_FAULT: 'stall@resume' });
+    const src = startSource([...MACHINE, ...IDLE, ...caps, '--control', '127.0.0.1:0', '--param', 'stall-timeout=60000']);
+    const q = await QmpWsClient.connect(await controlAddress(src));
+    await q.call('migrate', { uri });
+    await dst.waitMsg('test fault: injecting');
+    const reply = await q.execute('migrate_cancel');
+    expect((reply.error as { desc: string }).desc).toMatch(/the destination was told to resume the machine\); it can no longer be cancelled/);
+    dst.proc.kill('SIGCONT');
+    const end = await q.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed', 'cancelled'].includes(e.data?.status as string));
+    expect(end.data?.status).toBe('completed');
+    expect((await q.call('query-status')).status).toBe('postmigrate');
+    q.close();
   });
 });
 

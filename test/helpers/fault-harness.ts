@@ -8,9 +8,9 @@
  * the destination discards what it got and frees its pre-allocations, and a
  * second migration succeeds and verifies.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { Machine, parseDeviceList, parseWorkloadSpec } from '@livemig/common';
 import { controlAddress, startDestination, startSource, type DaemonProcess } from './daemons';
@@ -80,7 +80,10 @@ export interface FaultReport {
 /** Every fault injected in this test file, for the summary line (printFaultSummary). */
 export const injected: FaultReport[] = [];
 
+/** Prints the summary and removes this file's temp files (call in afterAll). */
 export function printFaultSummary(file: string): void {
+  if (secretFile) rmSync(dirname(secretFile), { recursive: true, force: true });
+  secretFile = null;
   const lines = injected.map((r) => `  ${r.fault}@${r.point}: ${r.status} — ${r.errorDesc} [destination: ${r.destinationOutcome}]`);
   console.log(`${file}: ${injected.length} faults injected, each followed by a verified migration\n${lines.join('\n')}`);
 }

@@ -40,8 +40,8 @@ export class QmpWsClient {
     });
   }
 
-  static async connect(address: string, negotiate = true): Promise<QmpWsClient> {
-    const ws = new WebSocket(`ws://${address}`);
+  static async connect(address: string, negotiate = true, opts: { path?: string; headers?: Record<string, string> } = {}): Promise<QmpWsClient> {
+    const ws = new WebSocket(`ws://${address}${opts.path ?? ''}`, { headers: opts.headers });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);

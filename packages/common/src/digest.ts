@@ -69,13 +69,6 @@ export class UnitDigest {
     return this.stale.count * this.unitBytes;
   }
 
-  /** Hashes one unit now if it is stale (e.g. right after a bulk write into it). */
-  hashNow(unit: number): void {
-    if (!this.stale.test(unit)) return;
-    this.stale.clear(unit);
-    this.hashUnit(unit, this.hashes, unit * 2);
-  }
-
   /** Re-hashes stale units, about `budgetBytes` worth. Returns bytes hashed. */
   refresh(budgetBytes: number): number {
     let done = 0;

@@ -37,6 +37,7 @@ import {
   type WorkloadSpec,
 } from '@livemig/common';
 import { IncomingMigration } from './incoming-migration';
+import { lingeringClose } from './lingering-close';
 import { queryIncoming } from './migration-info';
 import type { FaultHooks } from './test-faults';
 
@@ -121,9 +122,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     const refuse = (reason: string): void => {
       this.log.warn({ peer, reason }, 'incoming connection refused');
-      socket.on('error', () => socket.destroy());
-      socket.end(encodeRpMessage({ shut: { ok: false, code: 'MIG_ERR_STATE', reason } }));
-      socket.destroySoon();
+      lingeringClose(socket, encodeRpMessage({ shut: { ok: false, code: 'MIG_ERR_STATE', reason } }));
     };
     const busy = this.busyReason();
     if (busy) return refuse(busy);

@@ -24,13 +24,13 @@
  * partial state (accel pre-allocations freed). The connection is a migration
  * only once its configuration was accepted; before that, a failure is just a
  * refused connection. A handshake must end within stall-timeout (10 s when
- * off); after it, a source silent for stall-timeout fails the migration,
- * except while this side is busy with the final load.
+ * off); after it, with the return path open (the source then PINGs every
+ * second), a source silent for stall-timeout fails the migration, except
+ * while this side is busy with the final load.
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import {
-  AuthError,
   HANDSHAKE_TIMEOUT_MS,
   PING_INTERVAL_MS,
   ProtocolError,
@@ -39,12 +39,8 @@ import {
   StallError,
   StateError,
   VerifyError,
-  authProof,
-  createNonce,
   createStreamDecoder,
-  isValidNonce,
   livemig,
-  proofMatches,
   toMigError,
   wireDeviceType,
   wireTypeName,
@@ -57,6 +53,8 @@ import {
   type MigError,
 } from '@livemig/common';
 import { checkConfiguration } from './configuration-check';
+import { challengeFor, checkAnswer, type PendingAuth } from './destination-auth';
+import { lingeringClose } from './lingering-close';
 import { ReturnPathWriter } from './return-path-writer';
 import { SwitchoverAckCounter } from './switchover-ack';
 import type { FaultHooks, FaultPoint } from './test-faults';
@@ -114,8 +112,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   private readonly authSecret: Buffer | null;
   private readonly claim: () => string | null;
   private readonly faults: FaultHooks | null;
-  private sourceNonce: Uint8Array | null = null;
-  private destinationNonce: Buffer | null = null;
+  private pendingAuth: PendingAuth | null = null;
   private watchTimer: NodeJS.Timeout | null = null;
   private lastWatchTick = 0;
   private watchIntervalMs = PING_INTERVAL_MS;
@@ -216,7 +213,9 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
       if (now - this.startedAt > limit) this.fail(new StallError(`handshake not completed within ${limit} ms (stuck in ${this.phase})`));
       return;
     }
-    if (stall <= 0 || this.phase === 'loading') return;
+    // Only a source that keeps the return path open promises keepalive PINGs; without
+    // one, silence (e.g. a precopy waiting on its own) is not evidence of a stall.
+    if (stall <= 0 || this.phase === 'loading' || !this.rp.isOpen) return;
     const silence = now - this.lastDataAt;
     if (silence > stall) this.fail(new StallError(`source stalled: nothing received for ${Math.round(silence)} ms (stall-timeout ${stall} ms) during ${this.phase}`));
   }
@@ -267,10 +266,16 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
         if (msg.header.magic !== STREAM_MAGIC) throw new ProtocolError(`not a livemig stream: bad magic 0x${(msg.header.magic ?? 0).toString(16)}`);
         if (msg.header.version !== STREAM_VERSION) throw new ProtocolError(`unsupported stream version ${msg.header.version} (this destination speaks ${STREAM_VERSION})`);
         this.fault('header');
-        this.acceptHeader(msg.header.authNonce ?? null);
+        {
+          const auth = challengeFor(this.authSecret, msg.header.authNonce ?? null);
+          this.pendingAuth = auth?.pending ?? null;
+          if (auth) this.rp.send({ authChallenge: auth.challenge });
+          this.phase = auth ? 'auth' : 'config';
+        }
         return;
       case 'auth':
-        this.checkAuthResponse(msg);
+        checkAnswer(this.pendingAuth!, msg);
+        this.log.info('source authenticated (shared secret)');
         this.phase = 'config';
         return;
       case 'config': {
@@ -302,30 +307,6 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
         throw new ProtocolError(`frame '${msg.body ?? 'unknown'}' in state ${String(never)}`);
       }
     }
-  }
-
-  /** The header decides whether the source must authenticate (both ends must agree). */
-  private acceptHeader(nonce: Uint8Array | null): void {
-    const offered = nonce !== null && nonce.length > 0;
-    if (!this.authSecret) {
-      if (offered) throw new AuthError('the source wants to authenticate but this destination has no --auth-secret-file');
-      this.phase = 'config';
-      return;
-    }
-    if (!offered) throw new AuthError('authentication required: the source sent no challenge (is --auth-secret-file set on the source?)');
-    const nonceBytes = nonce.length;
-    if (!isValidNonce(nonce)) throw new AuthError(`authentication failed: the source's nonce is ${nonceBytes} bytes`);
-    this.sourceNonce = nonce;
-    this.destinationNonce = createNonce();
-    this.rp.send({ authChallenge: { nonce: this.destinationNonce, mac: authProof(this.authSecret, 'destination', nonce, this.destinationNonce) } });
-    this.phase = 'auth';
-  }
-
-  private checkAuthResponse(msg: DecodedFrameMessage): void {
-    if (msg.body !== 'authResponse' || !msg.authResponse) throw new AuthError(`authentication required: expected the source's answer to the challenge, got '${msg.body ?? 'unknown'}'`);
-    const expected = authProof(this.authSecret!, 'source', this.sourceNonce!, this.destinationNonce!);
-    if (!proofMatches(expected, msg.authResponse.mac)) throw new AuthError("authentication failed: the source's answer does not match the shared secret (different --auth-secret-file?)");
-    this.log.info('source authenticated (shared secret)');
   }
 
   /** load_setup for every device, then count the devices that gate switchover. */
@@ -541,8 +522,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     this.error = err;
     this.endedAt = performance.now();
     this.rp.shutQuietly(false, err.code, err.message);
-    this.socket.end();
-    this.socket.destroySoon();
+    lingeringClose(this.socket);
     for (const d of this.machine.devices) d.loadCleanup();
     if (this.machine.runState === 'running') this.machine.stop('inmigrate');
     if (wasMigration) {

@@ -3,10 +3,12 @@
  * Pure bookkeeping, the clock is passed in; the owner drives it from one timer.
  *
  * With return-path, the source PINGs every tick and the destination answers in
- * order; any bytes from the destination count as a sign of life. Without it,
- * the sign of life is write progress: bytes leaving for the kernel, or nothing
- * left to write. Either way, while the source waits for an answer (the auth
- * challenge, the end-of-migration confirmation) only bytes from the peer count.
+ * order; any bytes from the destination count as a sign of life. So does a
+ * backlog draining (the destination is reading: its PONGs may just be queued
+ * behind that data on a slow link) — a tiny PING taken by the kernel does not,
+ * as kernel buffers accept a few bytes from a stopped peer too. Without a
+ * return path, having nothing left to write counts as well, except while the
+ * source waits for an answer (the auth challenge, the end-of-migration SHUT).
  *
  * A tick that comes late means this process was the one stalled (event loop
  * blocked): the peer then gets a fresh window instead of the blame.
@@ -20,6 +22,7 @@ export class Keepalive {
   private lastActivity: number;
   private lastTick: number;
   private lastFlushed = 0;
+  private lastPending = 0;
   private readonly outstanding: number[] = [];
   private nextValue = FIRST_PING_VALUE;
 
@@ -63,10 +66,10 @@ export class Keepalive {
     const late = now - this.lastTick > Math.max(2 * Keepalive.intervalMs(stallTimeoutMs), stallTimeoutMs / 2);
     this.lastTick = now;
     if (late) this.lastActivity = now;
-    if (!s.returnPath && !s.awaitingPeer) {
-      if (s.flushed > this.lastFlushed || s.pending === 0) this.lastActivity = now;
-    }
+    if (s.flushed > this.lastFlushed && this.lastPending > 0) this.lastActivity = now;
+    else if (!s.returnPath && !s.awaitingPeer && s.pending === 0) this.lastActivity = now;
     this.lastFlushed = s.flushed;
+    this.lastPending = s.pending;
     if (stallTimeoutMs <= 0) return null;
     const silence = now - this.lastActivity;
     return silence > stallTimeoutMs ? silence : null;

@@ -22,7 +22,7 @@
  * commit the machine may already run on the destination: a failure then leaves
  * the source paused (never two running copies) and says so in error-desc.
  * Every wait ends on progress, on cancel, on connection loss, or on the
- * stall-timeout watchdog (keepalive.ts), so none can hang.
+ * stall-timeout watchdog (stall-watchdog.ts), so none can hang.
  */
 import type { Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
@@ -33,13 +33,12 @@ import {
   MigError,
   ProtocolError,
   RamDevice,
-  StallError,
-  createNonce,
   ROUND_BYTES,
   STREAM_MAGIC,
   STREAM_VERSION,
   StateError,
   TimeoutError,
+  createNonce,
   deviceConfig,
   livemig,
   toMigError,
@@ -53,7 +52,7 @@ import {
   type TlsFiles,
 } from '@livemig/common';
 import { BandwidthMeter, RateLimiter, expectedDowntimeMs, thresholdBytes, type ConvergenceInputs } from './convergence';
-import { Keepalive } from './keepalive';
+import { StallWatchdog } from './stall-watchdog';
 import { MigrationStream } from './migration-stream';
 import { ReturnPathReader, type ReturnPathSink } from './return-path-reader';
 import { answerChallenge, type Challenge } from './source-auth';
@@ -119,8 +118,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   private stream: MigrationStream | null = null;
   private socket: Socket | null = null;
   private socketError: Error | null = null;
-  private keepalive: Keepalive | null = null;
-  private keepaliveTimer: NodeJS.Timeout | null = null;
+  private watchdog: StallWatchdog | null = null;
   /** OPEN_RETURN_PATH is out and nothing final came back: keepalive PINGs may go. */
   private pinging = false;
   /** What the source waits for from the destination, when only its answer shows progress. */
@@ -222,7 +220,6 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     }
   }
 
-
   /** Runs the migration to its end; never rejects. */
   async run(): Promise<void> {
     try {
@@ -236,7 +233,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     } catch (err) {
       this.fail(err);
     } finally {
-      this.stopKeepalive();
+      this.watchdog?.stop();
       this.wakeup.close();
       for (const d of this.machine.devices) d.saveCleanup();
     }
@@ -267,12 +264,16 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   private describeFailure(err: unknown): MigError {
     const first: unknown = this.abort.signal.aborted ? this.abort.signal.reason : null;
     if (first instanceof MigError) return first;
-    if (err instanceof MigError) return err;
-    const code = (err as NodeJS.ErrnoException | null)?.code;
-    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
-      return new ConnectionError(`connection to the destination lost during ${this.phase}: ${(err as Error).message}`, { cause: err });
-    }
+    // Once connected, a write to a broken connection (the stream's ConnectionError or a raw errno) is the connection loss.
+    const errno = typeof (err as NodeJS.ErrnoException | null)?.code === 'string' && !(err instanceof MigError);
+    if (this.socket && (err instanceof ConnectionError || errno)) return this.connectionLost(err);
     return toMigError(err);
+  }
+
+  private connectionLost(err?: unknown): ConnectionError {
+    const cause = this.socketError ?? (err instanceof Error && !(err instanceof MigError) ? err : null);
+    const why = cause ? `: ${cause.message}` : ' (closed by the destination)';
+    return new ConnectionError(`connection to the destination lost during ${this.phase}${why}`, { cause: cause ?? err });
   }
 
   /** Records a fatal error from outside the loop (return path, socket, watchdog) and wakes the loop. */
@@ -306,9 +307,22 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       switchoverAck: this.caps['switchover-ack'],
       auth: secret !== null,
     });
-    this.keepalive = new Keepalive(performance.now());
+    const watchdog = new StallWatchdog(
+      {
+        returnPath: this.caps['return-path'],
+        stream: () => this.stream,
+        stallTimeoutMs: () => this.params()['stall-timeout'],
+        awaiting: () => this.awaiting,
+        pinging: () => this.pinging,
+        live: () => !this.finished && !this.abort.signal.aborted,
+        phase: () => this.phase,
+        stalled: (err) => this.fatal(err),
+      },
+      performance.now(),
+    );
+    this.watchdog = watchdog;
     socket.on('data', (chunk: Buffer) => {
-      this.keepalive?.received(performance.now());
+      watchdog.keepalive.received(performance.now());
       rp.push(chunk);
     });
     socket.on('error', (err) => {
@@ -316,10 +330,9 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     });
     socket.on('close', () => {
       if (this.finished || this.resumed !== null || this.shutOk) return;
-      const why = this.socketError ? `: ${this.socketError.message}` : ' (closed by the destination)';
-      this.fatal(new ConnectionError(`connection to the destination lost during ${this.phase}${why}`, { cause: this.socketError ?? undefined }));
+      this.fatal(this.connectionLost());
     });
-    this.startKeepalive();
+    watchdog.start();
 
     const nonce = secret ? createNonce() : null;
     stream.writeFrame({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION, ...(nonce ? { authNonce: nonce } : {}) } });
@@ -343,7 +356,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     if (this.caps['return-path']) {
       stream.writeFrame({ command: { type: livemig.CommandType.CMD_OPEN_RETURN_PATH } });
       this.pinging = true;
-      this.sendPing();
+      watchdog.ping();
     }
     if (this.caps['switchover-ack']) {
       for (const d of this.machine.devices) if (d.kind === 'accel') this.deviceAcks.set(d.id, { approved: false });
@@ -363,7 +376,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       },
       pong: (v) => {
         try {
-          this.keepalive?.pong(v);
+          this.watchdog?.keepalive.pong(v);
         } catch (err) {
           this.fatal(toMigError(err, 'MIG_ERR_RETURN_PATH'));
         }
@@ -397,47 +410,6 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       },
       error: (err) => this.fatal(err),
     };
-  }
-
-  // ---- keepalive and stall detection ----
-
-  private startKeepalive(): void {
-    const interval = Keepalive.intervalMs(this.params()['stall-timeout']);
-    this.keepaliveTimer = setInterval(() => this.keepaliveTick(), interval);
-    this.keepaliveTimer.unref();
-  }
-
-  private stopKeepalive(): void {
-    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
-    this.keepaliveTimer = null;
-  }
-
-  private keepaliveTick(): void {
-    const ka = this.keepalive;
-    const stream = this.stream;
-    if (!ka || !stream || this.finished || this.abort.signal.aborted) return;
-    const stall = this.params()['stall-timeout'];
-    const rp = this.caps['return-path'];
-    const silence = ka.tick(performance.now(), stall, { returnPath: rp, flushed: stream.bytesFlushed, pending: stream.pendingBytes, awaitingPeer: this.awaiting !== null });
-    if (silence !== null) {
-      const ms = Math.round(silence);
-      const what = this.awaiting
-        ? `no answer for ${ms} ms while waiting for ${this.awaiting}`
-        : rp
-          ? `no return-path traffic for ${ms} ms`
-          : `the migration stream made no write progress for ${ms} ms`;
-      this.fatal(new StallError(`destination stalled: ${what} (stall-timeout ${stall} ms) during ${this.phase}`));
-      return;
-    }
-    if (this.pinging) this.sendPing();
-  }
-
-  private sendPing(): void {
-    const stream = this.stream;
-    if (!stream || stream.closed) return;
-    const value = this.keepalive?.nextPing();
-    if (value === null || value === undefined) return;
-    stream.writeFrame({ command: { type: livemig.CommandType.CMD_PING, value } });
   }
 
   /** Waits until `cond` holds; ends early (throws) on cancel, failure or stall. */

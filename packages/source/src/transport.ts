@@ -2,9 +2,15 @@
  * Opens the migration connection: plain TCP, or TLS with mutual certificate
  * authentication (--tls-cert/--tls-key/--tls-ca). Settles exactly once: on
  * connect, error, abort or timeout, and leaves no listener or timer behind.
+ *
+ * TLS 1.3 finishes the client's handshake before the server has checked the
+ * client certificate; a server that rejects it just hangs up. So with 1.3 the
+ * connection counts as open only once the server's first session ticket came
+ * (sent after it accepted the certificate): no state is written to a
+ * connection the destination is about to refuse, and the refusal is named.
  */
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { AuthError, ConnectionError, StallError, type TlsFiles } from '@livemig/common';
 
 export interface ConnectOptions {
@@ -29,17 +35,33 @@ export function openConnection(opts: ConnectOptions): Promise<Socket> {
       : netConnect({ host, port });
     socket.setNoDelay(true);
     let timer: NodeJS.Timeout | null = null;
+    let settled = false;
     const settle = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
       if (timer) clearTimeout(timer);
       timer = null;
       signal.removeEventListener('abort', onAbort);
       socket.off(tls ? 'secureConnect' : 'connect', onConnect);
       socket.off('error', onError);
+      socket.off('session', onSession);
+      socket.off('close', onClose);
       if (err === null) return resolve(socket);
       socket.destroy();
       reject(err);
     };
-    const onConnect = (): void => settle(null);
+    // Not synchronously: 'session' fires from inside OpenSSL's read path, and writing to
+    // the connection from there (the migration starts at once) corrupts the TLS records.
+    const onSession = (): void => {
+      setImmediate(() => settle(null));
+    };
+    const onClose = (): void =>
+      settle(new AuthError(`TLS: destination ${where} closed the connection after the handshake: it did not accept this source's certificate (not signed by a CA it trusts?)`));
+    const onConnect = (): void => {
+      if (!tls || (socket as TLSSocket).getProtocol() !== 'TLSv1.3') return settle(null);
+      socket.once('session', onSession);
+      socket.once('close', onClose);
+    };
     const onAbort = (): void => settle(signal.reason);
     const onError = (err: NodeJS.ErrnoException): void => {
       if (tls && TLS_AUTH_CODES.test(`${err.code ?? ''} ${err.message}`)) {

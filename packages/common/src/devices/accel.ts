@@ -11,8 +11,9 @@
  * Destination: on the INIT_DATA_SENT mark it starts allocating (real, touched
  * memory plus `alloc-ms` per resource) in the background, while the stream
  * keeps loading; contents that arrive for a resource not yet allocated are
- * staged (bounded: one copy per chunk, overwritten in place) and moved in when
- * it is. When allocation is done the device approves switchover. Without the
+ * staged in that resource's future memory (written in place, chunks tracked),
+ * which its allocation then adopts: it touches only the chunks nothing was
+ * staged in. Staging never copies, so memory stays within the device's size. When allocation is done the device approves switchover. Without the
  * mark (switchover-ack off) the driver cannot know the initial data is final,
  * so allocation happens at the final load, inside the downtime: that is the
  * cost switchover-ack removes.
@@ -76,7 +77,10 @@ export class AccelDevice implements Device {
   private initReceived = 0;
   private initMarkReceived = false;
   private stateReceived = 0;
-  private staging = new Map<number, Buffer>();
+  /** Destination: per resource not allocated yet, the memory its early contents went to. */
+  private staged: Array<{ buf: Buffer; chunks: DirtyBitmap } | undefined> = [];
+  /** Destination: the resources allocated so far (all of them once allocation is done). */
+  private ready: Buffer[] = [];
   private allocation: Allocation = { state: 'none' };
   /** Bumped by loadCleanup so an allocation still running knows it was abandoned. */
   private generation = 0;
@@ -309,22 +313,20 @@ export class AccelDevice implements Device {
     if (resource >= this.spec.resources || !Number.isSafeInteger(offset) || offset < 0 || offset % ACCEL_CHUNK_BYTES !== 0 || offset + len > this.spec.resourceSize) {
       throw new ProtocolError(`${this.id}: resource data ${resource}@${offset}+${len} is outside ${this.spec.resources}×${this.spec.resourceSize}`);
     }
-    const target = this.resources?.[resource];
+    const target = this.resources?.[resource] ?? this.ready[resource];
     const firstChunk = resource * this.chunksPerResource + offset / ACCEL_CHUNK_BYTES;
-    if (target && this.allocation.state === 'done') {
+    if (target) {
       cursor.copyTo(target, offset, len);
       for (let c = firstChunk, o = 0; o < len; c++, o += ACCEL_CHUNK_BYTES) this.digestUnits.markStale(c);
       return;
     }
-    // Not allocated yet: stage per chunk, overwriting an older copy in place.
+    // Not allocated yet: stage in the memory the allocation will adopt, in place.
+    const staged = this.stagingFor(resource);
+    cursor.copyTo(staged.buf, offset, len);
+    const base = resource * this.chunksPerResource;
     for (let c = firstChunk, o = 0; o < len; c++, o += ACCEL_CHUNK_BYTES) {
-      const n = Math.min(ACCEL_CHUNK_BYTES, len - o);
-      let staged = this.staging.get(c);
-      if (!staged || staged.length !== n) {
-        staged = Buffer.allocUnsafe(n);
-        this.staging.set(c, staged);
-      }
-      cursor.copyTo(staged, 0, n);
+      staged.chunks.set(c - base);
+      this.digestUnits.markStale(c);
     }
   }
 
@@ -346,29 +348,24 @@ export class AccelDevice implements Device {
     const t0 = performance.now();
     const promise = (async () => {
       const resources: Buffer[] = [];
+      this.ready = resources;
       for (let r = 0; r < this.spec.resources; r++) {
-        const buf = Buffer.allocUnsafeSlow(this.spec.resourceSize);
+        // Contents arriving while this resource is being allocated must land in this same memory.
+        const buf = this.stagingFor(r).buf;
         for (let off = 0; off < buf.length; off += TOUCH_STEP) {
-          buf.fill(0, off, Math.min(buf.length, off + TOUCH_STEP));
+          // Touch (zero) the step, except chunks that already hold staged contents.
+          this.touch(r, buf, off, Math.min(buf.length, off + TOUCH_STEP));
           await yieldToLoop();
           if (generation !== this.generation) return;
         }
         if (this.spec.allocMs > 0) await sleep(this.spec.allocMs, undefined, { signal: abort.signal });
         if (generation !== this.generation) return;
         resources.push(buf);
+        this.staged[r] = undefined;
         this.allocatedResources = r + 1;
         this.loadCtx?.progress(this.id, r + 1, this.spec.resources);
       }
       this.resources = resources;
-      // Staged contents move in, and are hashed now, as part of the preparation:
-      // otherwise verify would pay for them inside the downtime.
-      for (const [chunk, data] of this.staging) {
-        const res = resources[Math.floor(chunk / this.chunksPerResource)]!;
-        data.copy(res, (chunk % this.chunksPerResource) * ACCEL_CHUNK_BYTES);
-        this.digestUnits.markStale(chunk);
-        this.digestUnits.hashNow(chunk);
-      }
-      this.staging.clear();
       this.allocation = { state: 'done', ms: performance.now() - t0 };
     })().catch((err: unknown) => {
       if (generation !== this.generation) return; // abandoned by loadCleanup: nothing to report
@@ -379,6 +376,27 @@ export class AccelDevice implements Device {
     this.allocation = { state: 'running', promise };
     this.background = promise.catch(() => undefined);
     return promise;
+  }
+
+  private stagingFor(resource: number): { buf: Buffer; chunks: DirtyBitmap } {
+    let staged = this.staged[resource];
+    if (!staged) {
+      staged = { buf: Buffer.allocUnsafeSlow(this.spec.resourceSize), chunks: new DirtyBitmap(this.chunksPerResource) };
+      this.staged[resource] = staged;
+    }
+    return staged;
+  }
+
+  /** Zeroes buf[start, end) chunk by chunk, skipping chunks of resource `r` that hold staged contents. */
+  private touch(r: number, buf: Buffer, start: number, end: number): void {
+    const staged = this.staged[r]!;
+    if (staged.chunks.count === 0) {
+      buf.fill(0, start, end);
+      return;
+    }
+    for (let off = start; off < end; off += ACCEL_CHUNK_BYTES) {
+      if (!staged.chunks.test(off / ACCEL_CHUNK_BYTES)) buf.fill(0, off, Math.min(end, off + ACCEL_CHUNK_BYTES));
+    }
   }
 
   async loadComplete(): Promise<void> {
@@ -402,7 +420,8 @@ export class AccelDevice implements Device {
     this.allocationAbort?.abort();
     this.allocationAbort = null;
     this.resources = null;
-    this.staging.clear();
+    this.ready = [];
+    this.staged = [];
     this.allocation = { state: 'none' };
     this.allocatedResources = 0;
     this.loadCtx = null;

@@ -5,6 +5,9 @@
  * headers are cut first and decoded second, so a protobuf error always means a
  * malformed header, never "need more bytes". Payloads are returned as slices of
  * the pushed chunks (zero-copy); a payload split across chunks is a list of slices.
+ * Tiny chunks (a peer trickling bytes) are copied together into shared 64 KiB
+ * tail buffers, so memory stays proportional to the bytes buffered, not to the
+ * number of chunks, and no list grows long enough to make shifting it costly.
  */
 import { FRAME_PREFIX_BYTES } from '../constants';
 import { FrameTooLargeError, ProtocolError } from '../errors';
@@ -29,6 +32,10 @@ export interface FrameDecoderOptions<T> {
   what: string;
 }
 
+/** Chunks smaller than this are copied into the tail buffer instead of being kept as they are. */
+const SMALL_CHUNK_BYTES = 4096;
+const TAIL_BYTES = 64 * 1024;
+
 type State = { kind: 'prefix' } | { kind: 'header'; length: number } | { kind: 'payload'; message: T0; length: number; headerBytes: number };
 type T0 = unknown;
 
@@ -37,6 +44,8 @@ export class FrameDecoder<T> {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private state: State = { kind: 'prefix' };
+  private tail: Buffer | null = null;
+  private tailUsed = 0;
 
   constructor(opts: FrameDecoderOptions<T>) {
     this.opts = opts;
@@ -54,7 +63,7 @@ export class FrameDecoder<T> {
 
   push(chunk: Buffer): DecodedFrame<T>[] {
     if (chunk.length > 0) {
-      this.chunks.push(chunk);
+      this.append(chunk);
       this.buffered += chunk.length;
     }
     const out: DecodedFrame<T>[] = [];
@@ -92,6 +101,29 @@ export class FrameDecoder<T> {
         this.state = { kind: 'prefix' };
       }
     }
+  }
+
+  private append(chunk: Buffer): void {
+    if (chunk.length >= SMALL_CHUNK_BYTES) {
+      this.chunks.push(chunk);
+      this.tail = null;
+      return;
+    }
+    const tail = this.tail;
+    const lastIndex = this.chunks.length - 1;
+    const last = this.chunks[lastIndex];
+    // Extend the last chunk when it is the view that ends where the tail's free space starts.
+    if (tail && last && last.buffer === tail.buffer && last.byteOffset + last.length === tail.byteOffset + this.tailUsed && this.tailUsed + chunk.length <= tail.length) {
+      chunk.copy(tail, this.tailUsed);
+      this.tailUsed += chunk.length;
+      this.chunks[lastIndex] = tail.subarray(last.byteOffset - tail.byteOffset, this.tailUsed);
+      return;
+    }
+    const fresh = Buffer.allocUnsafeSlow(TAIL_BYTES);
+    chunk.copy(fresh, 0);
+    this.tail = fresh;
+    this.tailUsed = chunk.length;
+    this.chunks.push(fresh.subarray(0, chunk.length));
   }
 
   /** Contiguous copy of the next n bytes (only used for prefixes and headers). */
