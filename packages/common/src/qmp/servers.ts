@@ -117,8 +117,7 @@ export class QmpSocketServer {
       socket.setEncoding('utf8');
       const session = new QmpSession(
         dispatcher,
-        { send: (m) => socket.writable && socket.write(`${JSON.stringify(m)}
-`), close: () => socket.end() },
+        { send: (m) => socket.writable && socket.write(`${JSON.stringify(m)}\r\n`), close: () => socket.end() },
         { token: this.requireToken ? this.token : null },
       );
       const streamer = new JsonStreamer(MAX_QMP_LINE);
