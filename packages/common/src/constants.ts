@@ -17,6 +17,8 @@ export const FRAME_PREFIX_BYTES = 4;
 export const RAM_FRAME_BYTES = 1024 * 1024;
 /** Accel data per frame (QEMU's VFIO reads at most 1 MiB per iteration). */
 export const ACCEL_FRAME_BYTES = 1024 * 1024;
+/** Size of each reused receive buffer (wire/pooled-reader.ts): one read takes up to this much. */
+export const RECEIVE_BUFFER_BYTES = 1024 * 1024;
 /** How much one precopy round writes before yielding to the event loop. */
 export const ROUND_BYTES = 4 * 1024 * 1024;
 

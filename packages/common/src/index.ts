@@ -16,6 +16,7 @@ export * from './wire/frame-encoder';
 export * from './wire/frame-decoder';
 export * from './wire/slice-cursor';
 export * from './wire/codecs';
+export * from './wire/pooled-reader';
 export * from './devices/device';
 export * from './devices/ram';
 export * from './devices/accel';

@@ -12,9 +12,11 @@ import {
   QmpError,
   QmpSocketServer,
   WsControlServer,
+  adoptForPooledReads,
   argString,
   encodeRpMessage,
   parseMigrationUri,
+  processCpuMs,
   registerCommonCommands,
   rejectUnknownArgs,
   type DeviceSpec,
@@ -24,6 +26,7 @@ import {
 } from '@livemig/common';
 import { IncomingMigration } from './incoming-migration';
 import { queryIncoming } from './migration-info';
+import { prefaultInBackground, type Prefault } from './memory-prefault';
 
 export const VERSION = '0.1.0';
 
@@ -43,11 +46,13 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   private current: IncomingMigration | null = null;
   private last: IncomingMigration | null = null;
   private readonly servers: Array<WsControlServer | QmpSocketServer> = [];
+  private readonly prefault: Prefault;
 
   constructor(opts: { devices: readonly DeviceSpec[]; workload: WorkloadSpec; log: Logger }) {
     super();
     this.log = opts.log;
     this.machine = new Machine(opts.devices, opts.workload, 'destination');
+    this.prefault = prefaultInBackground(this.machine.devices, (ms, bytes) => this.log.info({ ms: Math.round(ms), bytes }, 'memory ready'));
     this.settings = new MigrationSettings(() => this.current !== null);
     this.machine.on('STOP', () => this.qmp.emitEvent('STOP'));
     this.machine.on('RESUME', () => this.qmp.emitEvent('RESUME'));
@@ -87,9 +92,12 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     };
     if (this.current) return refuse('another incoming migration is in progress');
     if (this.last?.status === 'completed') return refuse('this destination already completed an incoming migration');
-    const m = new IncomingMigration({ socket, machine: this.machine, caps: this.settings.capabilities, log: this.log.child({ channel: 'incoming', peer }) });
+    const m = new IncomingMigration({ socket, input: adoptForPooledReads(socket), machine: this.machine, caps: this.settings.capabilities, log: this.log.child({ channel: 'incoming', peer }) });
     this.current = m;
-    m.on('status', (status) => this.qmp.emitEvent('MIGRATION', { status }));
+    m.on('status', (status) => {
+      this.log.info({ status, cpuMs: processCpuMs() }, 'incoming migration status');
+      this.qmp.emitEvent('MIGRATION', { status });
+    });
     m.on('switchover-ack', () => this.qmp.emitEvent('MIGRATION_SWITCHOVER_ACK', {}));
     m.on('device-preallocated', (device, ms) => this.qmp.emitEvent('DEVICE_PREALLOCATED', { device, ms: Math.round(ms) }));
     m.on('device-progress', (device, done, total) => this.qmp.emitEvent('DEVICE_PREALLOCATION_PROGRESS', { device, done, total }));
@@ -151,6 +159,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   }
 
   async close(): Promise<void> {
+    this.prefault.stop();
     this.current?.fail(new CancelledError('destination shutting down'));
     await Promise.all(this.servers.map((s) => s.close()));
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));

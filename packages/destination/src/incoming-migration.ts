@@ -28,6 +28,7 @@ import {
   livemig,
   toMigError,
   type Capabilities,
+  type ChunkInput,
   type DecodedFrame,
   type DecodedFrameMessage,
   type Device,
@@ -62,6 +63,7 @@ export interface DeviceLoadTimes {
 
 export class IncomingMigration extends EventEmitter<IncomingEvents> {
   private readonly socket: Socket;
+  private readonly input: ChunkInput | null;
   private readonly machine: Machine;
   private readonly caps: Capabilities;
   private readonly log: Logger;
@@ -90,9 +92,11 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   private lastDataAt = 0;
   private idleDigestTimer: NodeJS.Timeout | null = null;
 
-  constructor(opts: { socket: Socket; machine: Machine; caps: Capabilities; log: Logger }) {
+  /** `input`: where received bytes come from (pooled reads, wire/pooled-reader.ts); default: the socket's 'data' events. */
+  constructor(opts: { socket: Socket; input?: ChunkInput; machine: Machine; caps: Capabilities; log: Logger }) {
     super();
-    this.socket = opts.socket;
+    this.socket = opts.input?.socket ?? opts.socket;
+    this.input = opts.input ?? null;
     this.machine = opts.machine;
     this.caps = opts.caps;
     this.log = opts.log;
@@ -119,7 +123,8 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   start(): void {
     this.idleDigestTimer = setInterval(() => this.idleDigest(), IDLE_DIGEST_INTERVAL_MS);
     this.idleDigestTimer.unref();
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (this.input) this.input.start({ onChunk: (chunk) => this.onData(chunk), retainedBytes: () => this.decoder.pendingBytes });
+    else this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (err) => this.fail(toMigError(err)));
     this.socket.on('close', () => {
       if (!this.finished) this.fail(toMigError(new Error(`connection closed by the source during ${this.phase}`)));

@@ -33,6 +33,7 @@ import {
   TimeoutError,
   deviceConfig,
   livemig,
+  processCpuMs,
   toMigError,
   type Capabilities,
   type DecodedRpMessage,
@@ -146,7 +147,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   private setStatus(next: MigrationStatus): void {
     if (!TRANSITIONS[this.status].includes(next)) throw new StateError(`migration status cannot go from ${this.status} to ${next}`);
     this.status = next;
-    this.log.info({ status: next }, 'migration status');
+    this.log.info({ status: next, cpuMs: processCpuMs() }, 'migration status');
     this.emit('status', next);
   }
 
