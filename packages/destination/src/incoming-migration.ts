@@ -40,6 +40,8 @@ import { checkConfiguration } from './configuration-check';
 import { ReturnPathWriter } from './return-path-writer';
 import { SwitchoverAckCounter } from './switchover-ack';
 
+/** Read size when a header is due after an in-place payload: the payload after it can then go straight into place. */
+const HEADER_READ_BYTES = 16 * 1024;
 /** Digest catch-up on a quiet stream: every 5 ms, 8 MiB (~2 ms of hashing). */
 const IDLE_DIGEST_INTERVAL_MS = 5;
 const IDLE_DIGEST_BYTES = 8 * 1024 * 1024;
@@ -67,7 +69,9 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   private readonly machine: Machine;
   private readonly caps: Capabilities;
   private readonly log: Logger;
-  private readonly decoder = createStreamDecoder();
+  private readonly decoder = createStreamDecoder({ payloadSink: (msg, length) => this.payloadTargets(msg, length) });
+  private readonly onFrame = (frame: DecodedFrame<DecodedFrameMessage>): void => this.handleFrame(frame);
+  private lastFrameInPlace = false;
   private readonly rp: ReturnPathWriter;
   private phase: Phase = 'header';
   private ack: SwitchoverAckCounter | null = null;
@@ -123,7 +127,15 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   start(): void {
     this.idleDigestTimer = setInterval(() => this.idleDigest(), IDLE_DIGEST_INTERVAL_MS);
     this.idleDigestTimer.unref();
-    if (this.input) this.input.start({ onChunk: (chunk) => this.onData(chunk), retainedBytes: () => this.decoder.pendingBytes });
+    if (this.input) {
+      this.input.start({
+        onChunk: (chunk) => this.onData(chunk),
+        retainedBytes: () => this.decoder.pendingBytes,
+        directTarget: () => (this.finished ? null : this.decoder.directTarget()),
+        onDirect: (n) => this.onDirect(n),
+        readLimit: () => (this.lastFrameInPlace && this.decoder.atFrameBoundary ? HEADER_READ_BYTES : Number.POSITIVE_INFINITY),
+      });
+    }
     else this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (err) => this.fail(toMigError(err)));
     this.socket.on('close', () => {
@@ -153,7 +165,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     this.lastDataAt = performance.now();
     this.bytesReceived += chunk.length;
     try {
-      for (const frame of this.decoder.push(chunk)) this.handleFrame(frame);
+      this.decoder.pushEach(chunk, this.onFrame);
       // Keep digest work in step with what was loaded, so little is left for the downtime.
       if (this.sourceVerify && (this.phase === 'precopy' || this.phase === 'switchover')) this.machine.refreshDigests(chunk.length);
     } catch (err) {
@@ -161,8 +173,37 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     }
   }
 
+  /** `n` payload bytes were read straight into the place the decoder's sink named. */
+  private onDirect(n: number): void {
+    if (this.finished) return;
+    this.lastDataAt = performance.now();
+    this.bytesReceived += n;
+    try {
+      this.decoder.pushDirect(n, this.onFrame);
+      if (this.sourceVerify && (this.phase === 'precopy' || this.phase === 'switchover')) this.machine.refreshDigests(n);
+    } catch (err) {
+      this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
+    }
+  }
+
+  /**
+   * The decoder's payload sink: a PART section of a started device that can
+   * take its payload in place (RAM pages) names the memory it goes to. Anything
+   * else (or anything out of order) gets the ordinary path, where handleSection
+   * reports the error.
+   */
+  private payloadTargets(msg: DecodedFrameMessage, length: number): Buffer[] | null {
+    if ((this.phase !== 'precopy' && this.phase !== 'switchover') || msg.body !== 'section' || !msg.section) return null;
+    const s = msg.section;
+    if (s.type !== livemig.SectionType.SECTION_PART) return null;
+    const device = this.sections.get(s.sectionId ?? 0);
+    if (!device?.payloadTargets || this.sectionState.get(device) !== 'started') return null;
+    return device.payloadTargets(s.type, s, length);
+  }
+
   private handleFrame(frame: DecodedFrame<DecodedFrameMessage>): void {
     const msg = frame.message;
+    this.lastFrameInPlace = frame.inPlace;
     const phase = this.phase;
     if (phase === 'loading') throw new ProtocolError(`'${msg.body ?? 'unknown'}' frame after EOF`);
     if (msg.body !== 'section' && frame.payloadLength > 0) throw new ProtocolError(`'${msg.body ?? 'unknown'}' frame with a payload`);
@@ -298,7 +339,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     } else {
       throw new ProtocolError(`section with invalid type ${String(type)}`);
     }
-    device.loadState({ type, data: s, payload: frame.payload, payloadLength: frame.payloadLength });
+    device.loadState({ type, data: s, payload: frame.payload, payloadLength: frame.payloadLength, inPlace: frame.inPlace });
   }
 
   /** After EOF: final loads, verification, resume. */

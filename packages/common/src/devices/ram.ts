@@ -232,7 +232,8 @@ export class RamDevice implements Device {
     }
   }
 
-  private loadPages(normalRuns: readonly number[], zeroRuns: readonly number[], section: IncomingSection): void {
+  /** Checks a PART section's runs against this RAM and its payload length; returns the normal bytes. */
+  private checkRuns(normalRuns: readonly number[], zeroRuns: readonly number[], payloadLength: number): number {
     if (normalRuns.length % 2 !== 0 || zeroRuns.length % 2 !== 0) throw new ProtocolError(`${this.id}: odd page-run list`);
     let normalBytes = 0;
     for (let i = 0; i < normalRuns.length; i += 2) {
@@ -240,17 +241,50 @@ export class RamDevice implements Device {
       normalBytes += normalRuns[i + 1]! * this.pageSize;
     }
     for (let i = 0; i < zeroRuns.length; i += 2) this.checkRun(zeroRuns[i]!, zeroRuns[i + 1]!);
-    this.expectPayload(section, normalBytes);
-    const cursor = new SliceCursor(section.payload, section.payloadLength);
+    if (payloadLength !== normalBytes) {
+      throw new ProtocolError(`${this.id}: section payload is ${payloadLength} bytes, its header describes ${normalBytes}`);
+    }
+    return normalBytes;
+  }
+
+  /** Pages a normal run overwrites may hold data from now on. */
+  private markWritten(first: number, count: number): void {
+    for (let p = first; p < first + count; p++) this.written.set(p);
+  }
+
+  /** Pages a normal run overwrote: their digest must be redone. Only once the bytes are all there. */
+  private markLoaded(first: number, count: number): void {
+    for (let p = first; p < first + count; p++) this.digestUnits.markStale(p);
+    this.stats.normalPages += count;
+  }
+
+  payloadTargets(type: livemig.SectionType, data: livemig.Section.$Properties, payloadLength: number): Buffer[] | null {
+    const ram = data.ram;
+    if (type !== livemig.SectionType.SECTION_PART || !ram) return null;
+    const normalRuns = ram.normalRuns ?? [];
+    this.checkRuns(normalRuns, ram.zeroRuns ?? [], payloadLength);
+    const regions: Buffer[] = [];
     for (let i = 0; i < normalRuns.length; i += 2) {
       const first = normalRuns[i]!;
       const count = normalRuns[i + 1]!;
-      cursor.copyTo(this.mem, first * this.pageSize, count * this.pageSize);
-      for (let p = first; p < first + count; p++) {
-        this.written.set(p);
-        this.digestUnits.markStale(p);
+      this.markWritten(first, count);
+      regions.push(this.mem.subarray(first * this.pageSize, (first + count) * this.pageSize));
+    }
+    return regions;
+  }
+
+  private loadPages(normalRuns: readonly number[], zeroRuns: readonly number[], section: IncomingSection): void {
+    // In place: payloadTargets() checked the runs and the bytes are already there.
+    const cursor = section.inPlace ? null : new SliceCursor(section.payload, section.payloadLength);
+    if (cursor) this.checkRuns(normalRuns, zeroRuns, section.payloadLength);
+    for (let i = 0; i < normalRuns.length; i += 2) {
+      const first = normalRuns[i]!;
+      const count = normalRuns[i + 1]!;
+      if (cursor) {
+        this.markWritten(first, count);
+        cursor.copyTo(this.mem, first * this.pageSize, count * this.pageSize);
       }
-      this.stats.normalPages += count;
+      this.markLoaded(first, count);
     }
     for (let i = 0; i < zeroRuns.length; i += 2) {
       const first = zeroRuns[i]!;

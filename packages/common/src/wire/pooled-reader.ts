@@ -20,6 +20,8 @@
  * Contract for the consumer: a chunk passed to `onChunk` is valid until the
  * consumer returns, except its last `retainedBytes()` bytes, which stay valid
  * until the consumer no longer retains them. Anything kept longer must be copied.
+ * A consumer that knows where the next bytes belong (a frame decoder with a
+ * payload sink) offers `directTarget()`: the next read goes straight there.
  *
  * `onread` is a constructor option, so a socket accepted by a net.Server
  * cannot get it directly: `adoptForPooledReads` moves the accepted socket's
@@ -38,6 +40,14 @@ export interface ChunkConsumer {
   onChunk(chunk: Buffer): void;
   /** Bytes at the tail of what was received that the consumer still references. */
   retainedBytes(): number;
+  /**
+   * Optional: a buffer the next bytes should be read straight into (a payload's
+   * place in guest memory), or null. Bytes read there are reported by onDirect.
+   */
+  directTarget?(): Buffer | null;
+  onDirect?(n: number): void;
+  /** Optional: most bytes the next read into a pool buffer should take (small when a header is due). */
+  readLimit?(): number;
 }
 
 /** A connection whose received bytes go to one consumer. */
@@ -141,6 +151,18 @@ export function adoptForPooledReads(socket: Socket, bufferBytes = RECEIVE_BUFFER
 
   const pool = new ReceiveBufferPool(bufferBytes);
   let consumer: ChunkConsumer | null = null;
+  let direct = false;
+  const nextBuffer = (): Buffer => {
+    const target = consumer?.directTarget?.() ?? null;
+    if (target && target.length > 0) {
+      direct = true;
+      return target;
+    }
+    direct = false;
+    const buf = pool.next(consumer ? consumer.retainedBytes() : 0);
+    const limit = consumer?.readLimit?.() ?? buf.length;
+    return limit < buf.length ? buf.subarray(0, Math.max(limit, 1)) : buf;
+  };
   // Detach the handle from the accepted socket, then destroy that object: with no
   // handle, destroy() only updates the server's bookkeeping and emits 'close' on it.
   (socket as unknown as { _handle: unknown })._handle = null;
@@ -151,10 +173,10 @@ export function adoptForPooledReads(socket: Socket, bufferBytes = RECEIVE_BUFFER
     writable: true,
     pauseOnCreate: true,
     onread: {
-      buffer: () => pool.next(consumer ? consumer.retainedBytes() : 0),
+      buffer: nextBuffer,
       callback: (n: number, buf: Uint8Array) => {
-        const chunk = pool.filled(buf as Buffer, n);
-        consumer?.onChunk(chunk);
+        if (direct) consumer?.onDirect?.(n);
+        else consumer?.onChunk(pool.filled(buf as Buffer, n));
         return true;
       },
     },
