@@ -40,6 +40,8 @@ import { checkConfiguration } from './configuration-check';
 import { ReturnPathWriter } from './return-path-writer';
 import { SwitchoverAckCounter } from './switchover-ack';
 
+/** After a failure, how long the connection may stay half-open waiting for the source to close it. */
+const FAIL_LINGER_MS = 2000;
 /** Read size when a header is due after an in-place payload: the payload after it can then go straight into place. */
 const HEADER_READ_BYTES = 16 * 1024;
 /** Digest catch-up on a quiet stream: every 5 ms, 8 MiB (~2 ms of hashing). */
@@ -403,8 +405,13 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     this.error = err;
     this.endedAt = performance.now();
     this.rp.shut(false, err.code, err.message);
+    // Half-close and keep reading (and discarding) until the source closes: closing
+    // with unread bytes queued makes the kernel send a RST, which can overtake
+    // the SHUT that tells the source why. A peer that never closes is cut off.
     this.socket.end();
-    this.socket.destroySoon();
+    const linger = setTimeout(() => this.socket.destroy(), FAIL_LINGER_MS);
+    linger.unref();
+    this.socket.once('close', () => clearTimeout(linger));
     for (const d of this.machine.devices) d.loadCleanup();
     if (this.machine.runState === 'running') this.machine.stop('inmigrate');
     if (wasMigration) {
