@@ -90,7 +90,11 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       socket.end(encodeRpMessage({ shut: { ok: false, code: 'MIG_ERR_STATE', reason } }));
       socket.destroySoon();
     };
-    if (this.current) return refuse('another incoming migration is in progress');
+    if (this.current) {
+      // With multifd, the migration's extra channels arrive here too; anything else is refused once it shows itself.
+      if (this.current.takesChannels) return this.current.adoptChannel(socket, peer);
+      return refuse('another incoming migration is in progress');
+    }
     if (this.last?.status === 'completed') return refuse('this destination already completed an incoming migration');
     const m = new IncomingMigration({ socket, input: adoptForPooledReads(socket), machine: this.machine, caps: this.settings.capabilities, log: this.log.child({ channel: 'incoming', peer }) });
     this.current = m;

@@ -37,6 +37,7 @@ import {
   type MigError,
 } from '@livemig/common';
 import { checkConfiguration } from './configuration-check';
+import { MultifdChannel, MultifdReceiver, type ChannelHello } from './multifd-receiver';
 import { ReturnPathWriter } from './return-path-writer';
 import { SwitchoverAckCounter } from './switchover-ack';
 
@@ -74,6 +75,9 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   private readonly decoder = createStreamDecoder({ payloadSink: (msg, length) => this.payloadTargets(msg, length) });
   private readonly onFrame = (frame: DecodedFrame<DecodedFrameMessage>): void => this.handleFrame(frame);
   private lastFrameInPlace = false;
+  /** multifd: the channels of this migration (from its configuration on), and connections not attached yet. */
+  private multifd: MultifdReceiver | null = null;
+  private readonly candidates: Array<{ channel: MultifdChannel; hello: ChannelHello | null }> = [];
   private readonly rp: ReturnPathWriter;
   private phase: Phase = 'header';
   private ack: SwitchoverAckCounter | null = null;
@@ -188,6 +192,86 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     }
   }
 
+  // ---- multifd (multifd-receiver.ts) ----
+
+  /** Extra connections are taken as candidate multifd channels while this migration may still get some. */
+  get takesChannels(): boolean {
+    return this.caps.multifd && !this.finished && (this.multifd === null || this.multifd.wantsChannels);
+  }
+
+  /** A new connection while this migration runs: a multifd channel, once its hello says so. */
+  adoptChannel(socket: Socket, peer: string): void {
+    const entry: { channel: MultifdChannel; hello: ChannelHello | null } = { channel: new MultifdChannel(socket, peer), hello: null };
+    this.candidates.push(entry);
+    const ch = entry.channel;
+    ch.once('hello', (hello) => {
+      entry.hello = hello;
+      if (this.multifd) this.offerChannel(entry);
+    });
+    ch.on('error', (err) => {
+      if (ch.index < 0) this.log.warn({ peer, code: err.code, err: err.message }, 'extra connection refused');
+    });
+  }
+
+  private offerChannel(entry: { channel: MultifdChannel; hello: ChannelHello | null }): void {
+    const i = this.candidates.indexOf(entry);
+    if (i >= 0) this.candidates.splice(i, 1);
+    this.multifd!.offer(entry.channel, entry.hello!);
+  }
+
+  private startMultifd(config: livemig.Configuration.$Properties): void {
+    const id = Buffer.from(config.migrationId ?? []);
+    const channels = config.multifdChannels ?? 0;
+    if (id.length === 0 || channels < 1 || channels > 255) throw new ProtocolError(`multifd is on but the configuration announces ${channels} channels and a ${id.length}-byte migration id`);
+    this.multifd = new MultifdReceiver({
+      migrationId: id,
+      channels,
+      pageDevice: (deviceId) => this.pageDevice(deviceId),
+      onError: (err) => this.fail(err),
+      onAttached: (ch) => this.log.info({ channel: ch.index, peer: ch.peer }, 'multifd channel attached'),
+      onBytes: (n) => {
+        this.bytesReceived += n;
+        this.lastDataAt = performance.now();
+        if (this.sourceVerify && (this.phase === 'precopy' || this.phase === 'switchover')) this.machine.refreshDigests(n);
+      },
+    });
+    this.log.info({ channels }, 'expecting multifd channels');
+    for (const entry of [...this.candidates]) if (entry.hello) this.offerChannel(entry);
+  }
+
+  /** The device a multifd page section names: a RAM device, before its END. */
+  private pageDevice(deviceId: string): Device {
+    if (this.phase !== 'precopy' && this.phase !== 'switchover') throw new ProtocolError(`multifd pages for '${deviceId}' in state ${this.phase}`);
+    const device = this.machine.device(deviceId);
+    if (!device || !device.payloadTargets) throw new ProtocolError(`multifd pages for '${deviceId}', which is not a RAM device of this machine`);
+    if (this.sectionState.get(device) === 'ended') throw new ProtocolError(`multifd pages for '${device.id}' after its END`);
+    return device;
+  }
+
+  private pauseReading(paused: boolean): void {
+    if (this.input) {
+      if (paused) this.input.pause();
+      else this.input.resume();
+    } else if (paused) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  /** Every channel reached the main channel's sync point: go on with the main channel. */
+  private resumeMain(): void {
+    if (this.finished) return;
+    try {
+      this.decoder.resume(this.onFrame);
+      if (!this.decoder.isPaused) this.pauseReading(false);
+    } catch (err) {
+      this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
+    }
+  }
+
+  private closeMultifd(): void {
+    this.multifd?.close();
+    for (const c of this.candidates.splice(0)) c.channel.close();
+  }
+
   /**
    * The decoder's payload sink: a PART section of a started device that can
    * take its payload in place (RAM pages) names the memory it goes to. Anything
@@ -221,6 +305,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
         checkConfiguration(msg.configuration, this.machine.devices, this.caps);
         this.sourceVerify = msg.configuration.capabilities?.verify === true;
         this.loadSetup();
+        if (this.caps.multifd) this.startMultifd(msg.configuration);
         this.phase = 'precopy';
         this.setStatus('active');
         return;
@@ -302,6 +387,15 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
         if (!this.rp.isOpen) throw new ProtocolError('PING before OPEN_RETURN_PATH');
         this.rp.send({ pong: { value: cmd.value ?? 0 } });
         return;
+      case livemig.CommandType.CMD_MULTIFD_SYNC: {
+        const multifd = this.multifd;
+        if (!multifd) throw new ProtocolError('MULTIFD_SYNC but multifd is off');
+        // Stop here until every channel has reached the same point (see multifd-receiver.ts).
+        this.decoder.pause();
+        this.pauseReading(true);
+        multifd.mainReached(cmd.value ?? 0, () => this.resumeMain());
+        return;
+      }
       case livemig.CommandType.CMD_SWITCHOVER_START:
         if (this.phase !== 'precopy') throw new ProtocolError('SWITCHOVER_START received twice');
         this.switchoverAt = performance.now();
@@ -372,6 +466,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
       });
       this.rp.shut(true);
       this.phase = 'completed';
+      this.closeMultifd();
       this.endedAt = performance.now();
       this.log.info({ downtimeSideMs: Math.round(this.endedAt - this.switchoverAt) }, 'machine resumed');
       this.setStatus('completed');
@@ -401,6 +496,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     if (this.finished) return;
     const wasMigration = this.becameMigration;
     this.phase = 'failed';
+    this.closeMultifd();
     this.stopIdleDigest();
     this.error = err;
     this.endedAt = performance.now();

@@ -19,6 +19,7 @@
  * is never modified by saving, so nothing is lost.
  */
 import { connect, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
@@ -45,7 +46,9 @@ import {
   type SectionWriter,
 } from '@livemig/common';
 import { BandwidthMeter, RateLimiter, expectedDowntimeMs, thresholdBytes, type ConvergenceInputs } from './convergence';
+import { MigrationChannels } from './migration-channels';
 import { MigrationStream } from './migration-stream';
+import { MultifdSender } from './multifd-sender';
 import { ReturnPathReader } from './return-path-reader';
 import { Wakeup } from './wakeup';
 
@@ -63,6 +66,8 @@ const TRANSITIONS: Readonly<Record<MigrationStatus, readonly MigrationStatus[]>>
   cancelled: [],
 };
 
+/** How long a connection failure waits for the destination's SHUT naming the cause. */
+const PEER_REASON_GRACE_MS = 300;
 /** Least time between two dirty-bitmap syncs while the pending set is small. */
 const MIN_SYNC_INTERVAL_MS = 50;
 /** Longest idle wait when there is nothing to send (waiting for the ack). */
@@ -99,7 +104,11 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   private readonly abort = new AbortController();
   private readonly wakeup = new Wakeup();
   private stream: MigrationStream | null = null;
+  /** The main channel plus, with multifd, the page channels. */
+  private channels: MigrationChannels | null = null;
   private socket: Socket | null = null;
+  /** Named by the multifd channels so the destination attaches them to this migration. */
+  private readonly migrationId = randomBytes(16);
 
   status: MigrationStatus = 'none';
   error: MigError | null = null;
@@ -121,6 +130,8 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   dirtyPagesRate = 0;
   readonly deviceAcks = new Map<string, DeviceAckState>();
   private lastSyncAt = 0;
+  /** The destination answered the first PING: it accepted the configuration. */
+  private ponged = false;
   private eofSent = false;
   private stoppedMachine = false;
   private resumed: NonNullable<DecodedRpMessage['resumed']> | null = null;
@@ -171,11 +182,24 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       this.endedAt = performance.now();
       this.setStatus('completed');
     } catch (err) {
-      this.fail(err);
+      this.fail(await this.preferPeerReason(err));
     } finally {
       this.wakeup.close();
       for (const d of this.machine.devices) d.saveCleanup();
     }
+  }
+
+  /**
+   * A write that failed because the destination closed a connection (with
+   * multifd there are several) usually means it refused the migration, and the
+   * SHUT with its reason is about to be read on the main channel: wait a moment
+   * for it, so the error names the cause rather than the broken pipe.
+   */
+  private async preferPeerReason(err: unknown): Promise<unknown> {
+    const isPeer = (e: unknown): boolean => e instanceof Error && (e as MigError).code === 'MIG_ERR_PEER';
+    if (this.status === 'cancelling' || isPeer(err)) return err;
+    if (toMigError(err).code === 'MIG_ERR_CONNECTION' && !isPeer(this.abort.signal.reason)) await this.wakeup.wait(PEER_REASON_GRACE_MS);
+    return isPeer(this.abort.signal.reason) ? this.abort.signal.reason : err;
   }
 
   private fail(err: unknown): void {
@@ -183,6 +207,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.error = cancelled ? new CancelledError() : toMigError(err);
     this.endedAt = performance.now();
     this.socket?.destroy();
+    this.channels?.destroy();
     if (this.stoppedMachine) {
       this.log.info('resuming the machine after the failed migration');
       this.machine.start();
@@ -193,9 +218,10 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
 
   /** Records a fatal error from outside the loop (return path, socket) and wakes the loop. */
   private fatal(err: MigError): void {
-    if (this.abort.signal.aborted) return;
+    if (this.abort.signal.aborted || this.finished) return;
     this.abort.abort(err);
     this.socket?.destroy();
+    this.channels?.destroy();
     this.wakeup.notify();
   }
 
@@ -210,9 +236,15 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.socket = socket;
     const stream = new MigrationStream(socket);
     this.stream = stream;
+    const channels = new MigrationChannels(stream);
+    this.channels = channels;
     const rp = new ReturnPathReader(
       {
-        pong: (v) => this.log.debug({ value: v }, 'PONG'),
+        pong: (v) => {
+          this.log.debug({ value: v }, 'PONG');
+          this.ponged = true;
+          this.wakeup.notify();
+        },
         switchoverAck: () => this.onSwitchoverAck(),
         deviceApproved: (id, ms) => {
           this.deviceAcks.set(id, { approved: true, 'allocation-ms': ms });
@@ -244,6 +276,8 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
           multifd: this.caps.multifd,
           verify: this.caps.verify,
         },
+        migrationId: this.migrationId,
+        multifdChannels: this.caps.multifd ? this.params()['multifd-channels'] : 0,
       },
     });
     if (this.caps['return-path']) {
@@ -253,10 +287,29 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     if (this.caps['switchover-ack']) {
       for (const d of this.machine.devices) if (d.kind === 'accel') this.deviceAcks.set(d.id, { approved: false });
     }
+    if (this.caps.multifd) {
+      // With a return path, open the extra channels once the destination has accepted
+      // the configuration (it answers the PING only then), so a refusal is reported
+      // with its reason rather than as channels being turned away.
+      while (this.caps['return-path'] && !this.ponged) {
+        this.checkAbort();
+        await this.wakeup.wait(1000);
+      }
+      const sender = await MultifdSender.connect({
+        host: this.host,
+        port: this.port,
+        channels: this.params()['multifd-channels'],
+        migrationId: this.migrationId,
+        signal: this.abort.signal,
+        onError: (err) => this.fatal(err),
+      });
+      channels.attachMultifd(sender);
+      this.log.info({ channels: sender.channels }, 'multifd channels open');
+    }
     const ctx = { switchoverAck: this.caps['switchover-ack'] };
     this.machine.devices.forEach((d, i) => d.saveSetup(this.writerFor(d, i), ctx));
     this.setupTime = performance.now() - this.startedAt;
-    this.meter = new BandwidthMeter(performance.now(), stream.bytesFlushed);
+    this.meter = new BandwidthMeter(performance.now(), channels.bytesFlushed);
   }
 
   private connect(): Promise<Socket> {
@@ -283,7 +336,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   private writerFor(d: Device, index: number): SectionWriter {
     let w = this.writers.get(d);
     if (!w) {
-      w = this.stream!.sectionWriter(d, index + 1);
+      w = this.channels!.sectionWriter(d, index + 1);
       this.writers.set(d, w);
     }
     return w;
@@ -316,7 +369,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   }
 
   private async precopy(): Promise<void> {
-    const stream = this.stream!;
+    const stream = this.channels!;
     const meter = this.meter!;
     const limiter = new RateLimiter(performance.now());
     const devices = this.machine.devices;
@@ -366,6 +419,8 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
 
   /** QEMU's bitmap sync: fold newly dirtied state into the send set; one pass. */
   private syncDirty(now: number): number {
+    // Pages of this pass must all be loaded before any re-sent copy of the next (multifd).
+    this.channels!.syncMultifd();
     let pending = 0;
     let newlyDirty = 0;
     for (const d of this.machine.devices) {
@@ -403,6 +458,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
 
   private async complete(): Promise<void> {
     const stream = this.stream!;
+    const channels = this.channels!;
     const signal = this.abort.signal;
     if (this.machine.running) {
       this.machine.stop('paused');
@@ -410,9 +466,10 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     }
     this.stoppedAt = performance.now();
     this.setStatus('device');
-    const before = stream.bytesQueued;
+    const before = channels.bytesQueued;
     stream.writeFrame({ command: { type: livemig.CommandType.CMD_SWITCHOVER_START } });
     const devices = this.machine.devices;
+    channels.syncMultifd();
     for (const d of devices) d.statePendingExact();
     // The rest, without rate limit (QEMU lifts it at switchover), still honouring backpressure.
     for (;;) {
@@ -420,8 +477,10 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       let written = 0;
       for (const d of this.iterables) written += d.saveLiveIterate(this.writerFor(d, devices.indexOf(d)), ROUND_BYTES, true);
       if (written === 0) break;
-      if (stream.needsDrain) await stream.flush(signal);
+      if (channels.needsDrain) await channels.flush(signal);
     }
+    // Every page is on its way before END and EOF (multifd: the destination waits for all channels here).
+    channels.syncMultifd();
     devices.forEach((d, i) => d.saveLiveCompletePrecopy(this.writerFor(d, i)));
     if (this.caps.verify) {
       const digests = [...this.machine.digests()].map(([deviceId, digest]) => ({ deviceId, digest }));
@@ -429,9 +488,9 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     }
     stream.writeFrame({ eof: {} });
     this.eofSent = true;
-    await stream.flush(signal);
+    await channels.flush(signal);
     const flushedAt = performance.now();
-    this.downtimeBytes = stream.bytesQueued - before;
+    this.downtimeBytes = channels.bytesQueued - before;
     if (this.caps['return-path']) {
       while (this.resumed === null) {
         this.checkAbort();
@@ -455,6 +514,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     }
     this.machine.stop('postmigrate');
     this.stoppedMachine = false;
+    channels.end();
     this.socket?.end();
   }
 }

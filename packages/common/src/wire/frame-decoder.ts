@@ -67,6 +67,7 @@ export class FrameDecoder<T> {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private state: State<T> = { kind: 'prefix' };
+  private paused = false;
 
   constructor(opts: FrameDecoderOptions<T>) {
     this.opts = opts;
@@ -80,6 +81,25 @@ export class FrameDecoder<T> {
   /** True between frames: nothing partial is buffered. */
   get atFrameBoundary(): boolean {
     return this.state.kind === 'prefix' && this.buffered === 0;
+  }
+
+  /**
+   * Hands out no more frames until resume() (called from a frame callback: a
+   * multifd sync point). Pushed bytes are kept meanwhile; the caller should
+   * stop reading from its socket while paused.
+   */
+  pause(): void {
+    this.paused = true;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Hands out the frames buffered while paused (until the next pause). */
+  resume(onFrame: (frame: DecodedFrame<T>) => void): void {
+    this.paused = false;
+    this.drain(onFrame);
   }
 
   /** Decodes what `chunk` completes and returns the whole frames. */
@@ -104,7 +124,7 @@ export class FrameDecoder<T> {
    */
   directTarget(): Buffer | null {
     const s = this.state;
-    if (s.kind !== 'sink' || this.buffered > 0) return null;
+    if (s.kind !== 'sink' || this.buffered > 0 || this.paused) return null;
     const region = s.regions[s.index]!;
     return region.subarray(s.offset);
   }
@@ -121,6 +141,7 @@ export class FrameDecoder<T> {
 
   private drain(onFrame: (frame: DecodedFrame<T>) => void): void {
     for (;;) {
+      if (this.paused) return;
       const state = this.state;
       switch (state.kind) {
         case 'prefix': {

@@ -57,6 +57,9 @@ export interface ChunkInput {
   readonly pooled: boolean;
   /** Starts delivering received bytes (once). */
   start(consumer: ChunkConsumer): void;
+  /** Stops reading from the socket (nothing is delivered until resume()). */
+  pause(): void;
+  resume(): void;
 }
 
 /** Don't continue reading into the rest of a buffer when less than this is left. */
@@ -135,6 +138,8 @@ function dataEventInput(socket: Socket): ChunkInput {
       started = true;
       socket.on('data', (chunk: Buffer) => consumer.onChunk(chunk));
     },
+    pause: () => void socket.pause(),
+    resume: () => void socket.resume(),
   };
 }
 
@@ -192,5 +197,8 @@ export function adoptForPooledReads(socket: Socket, bufferBytes = RECEIVE_BUFFER
       consumer = c;
       adopted.resume();
     },
+    // net.Socket stops and restarts reads on the handle for `onread` sockets too.
+    pause: () => void adopted.pause(),
+    resume: () => void adopted.resume(),
   };
 }
