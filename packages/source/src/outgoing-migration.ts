@@ -45,6 +45,7 @@ import {
   type Parameters,
   type SectionWriter,
 } from '@livemig/common';
+import { AutoConverge } from './auto-converge';
 import { BandwidthMeter, RateLimiter, expectedDowntimeMs, thresholdBytes, type ConvergenceInputs } from './convergence';
 import { MigrationChannels } from './migration-channels';
 import { MigrationStream } from './migration-stream';
@@ -130,6 +131,9 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   dirtyPagesRate = 0;
   readonly deviceAcks = new Map<string, DeviceAckState>();
   private lastSyncAt = 0;
+  /** auto-converge: throttles the workload while the dirty rate outruns the link. */
+  private readonly autoConverge: AutoConverge | null;
+  private precopyBytesAtSync = 0;
   /** The destination answered the first PING: it accepted the configuration. */
   private ponged = false;
   private eofSent = false;
@@ -145,6 +149,17 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.caps = opts.caps;
     this.params = opts.params;
     this.log = opts.log;
+    this.autoConverge = this.caps['auto-converge']
+      ? new AutoConverge(this.params, (percent) => {
+          this.machine.workload.throttlePercent = percent;
+          this.log.info({ percent }, 'auto-converge: cpu throttle');
+        })
+      : null;
+  }
+
+  /** QEMU's cpu-throttle-percentage (auto-converge on), else null. */
+  get cpuThrottlePercentage(): number | null {
+    return this.autoConverge ? this.autoConverge.percentage : null;
   }
 
   get finished(): boolean {
@@ -184,6 +199,8 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     } catch (err) {
       this.fail(await this.preferPeerReason(err));
     } finally {
+      // However it ended, the machine (if it still runs here) runs at full speed again.
+      this.autoConverge?.stop();
       this.wakeup.close();
       for (const d of this.machine.devices) d.saveCleanup();
     }
@@ -423,11 +440,19 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.channels!.syncMultifd();
     let pending = 0;
     let newlyDirty = 0;
+    let newlyDirtyBytes = 0;
     for (const d of this.machine.devices) {
       pending += d.statePendingExact();
-      if (d instanceof RamDevice) newlyDirty += d.stats.lastSyncDirtyPages;
+      if (d instanceof RamDevice) {
+        newlyDirty += d.stats.lastSyncDirtyPages;
+        newlyDirtyBytes += d.stats.lastSyncDirtyPages * d.pageSize;
+      }
     }
-    if (this.lastSyncAt > 0) this.dirtyPagesRate = (newlyDirty * 1000) / (now - this.lastSyncAt);
+    if (this.lastSyncAt > 0) {
+      this.dirtyPagesRate = (newlyDirty * 1000) / (now - this.lastSyncAt);
+      this.autoConverge?.onSync(newlyDirtyBytes, this.precopyBytes - this.precopyBytesAtSync);
+    }
+    this.precopyBytesAtSync = this.precopyBytes;
     this.lastSyncAt = now;
     this.passes++;
     this.log.debug({ pass: this.passes, pending, newlyDirty }, 'dirty sync');

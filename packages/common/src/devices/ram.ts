@@ -178,7 +178,10 @@ export class RamDevice implements Device {
   saveLiveIterate(out: SectionWriter, budget: number, _final: boolean): number {
     let written = 0;
     let effort = 0;
+    const framePages = RAM_FRAME_BYTES / this.pageSize;
     while (effort < budget) {
+      // No more page data than the budget has room for (max-bandwidth is a byte budget).
+      this.scanLimits.maxNormalPages = Math.max(1, Math.min(framePages, Math.ceil((budget - effort) / this.pageSize)));
       const batch = this.scanner.next(this.scanLimits);
       if (!batch) break;
       this.stats.normalPages += batch.normalPages;
