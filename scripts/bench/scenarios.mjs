@@ -167,7 +167,12 @@ export async function convergence(cfg, progress) {
   // The bandwidth the workload is measured against, measured now on an idle machine.
   const cal = [];
   for (let i = 0; i < Math.min(cfg.reps, 2); i++) cal.push(await migrateOnce({ devices, workload: 'dirty-rate=0', caps: 'return-path', params }));
-  const bandwidth = median(cal.map(throughputOf));
+  // The rate-limited precopy (the final transfer at switchover is not rate-limited, as in QEMU).
+  const precopyRate = (r) => {
+    const ms = r.source['total-time'] - (r.source['setup-time'] ?? 0) - (r.source.downtime ?? 0);
+    return ms > 0 ? (r.source.ram['precopy-bytes'] * 1000) / ms : null;
+  };
+  const bandwidth = median(cal.map(precopyRate));
   log(progress, `measured bandwidth at max-bandwidth=${cfg.maxBandwidth / MiB}M: ${(bandwidth / MiB).toFixed(1)} MiB/s`);
   const rows = [];
   for (const pct of cfg.dirtyPercents) {

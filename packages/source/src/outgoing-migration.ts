@@ -400,14 +400,22 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       let sendable = 0;
       for (const d of devices) pending += d.statePendingEstimate();
       for (const d of this.iterables) sendable += d.statePendingEstimate();
+      let synced = false;
       if ((pending < threshold || sendable === 0) && now - this.lastSyncAt >= MIN_SYNC_INTERVAL_MS) {
         pending = this.syncDirty(now);
+        synced = true;
+        sendable = 0;
+        for (const d of this.iterables) sendable += d.statePendingEstimate();
       }
       this.pendingBytes = pending;
       let initialData = 0;
       for (const d of devices) initialData += d.initialDataPending();
       const gateOpen = !this.caps['switchover-ack'] || !this.machine.running || this.acked;
-      if (gateOpen && initialData === 0 && pending <= threshold && meter.bandwidth > 0) return;
+      // Right after a sync, nothing iterable left to send: only what goes at stop remains,
+      // so switch over even before a bandwidth was measured (all-zero RAM sends so few
+      // bytes that no measuring window may ever see enough traffic).
+      const nothingLeft = synced && sendable === 0;
+      if (gateOpen && initialData === 0 && ((pending <= threshold && meter.bandwidth > 0) || nothingLeft)) return;
 
       // One round: every iterable device gets a turn (QEMU 4e1871c450), devices
       // with precopy initial data first so RAM re-sends cannot starve them.
