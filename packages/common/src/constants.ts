@@ -19,6 +19,8 @@ export const RAM_FRAME_BYTES = 1024 * 1024;
 export const ACCEL_FRAME_BYTES = 1024 * 1024;
 /** Size of each reused receive buffer (wire/pooled-reader.ts): one read takes up to this much. */
 export const RECEIVE_BUFFER_BYTES = 1024 * 1024;
+/** Least size of a payload region worth a read of its own straight into place (smaller ones are read in bulk and copied). */
+export const MIN_DIRECT_READ_BYTES = 64 * 1024;
 /** How much one precopy round writes before yielding to the event loop. */
 export const ROUND_BYTES = 4 * 1024 * 1024;
 

@@ -21,6 +21,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import {
   ProtocolError,
+  MIN_DIRECT_READ_BYTES,
   STREAM_MAGIC,
   STREAM_VERSION,
   VerifyError,
@@ -137,7 +138,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
       this.input.start({
         onChunk: (chunk) => this.onData(chunk),
         retainedBytes: () => this.decoder.pendingBytes,
-        directTarget: () => (this.finished ? null : this.decoder.directTarget()),
+        directTarget: () => (this.finished ? null : this.decoder.directTarget(MIN_DIRECT_READ_BYTES)),
         onDirect: (n) => this.onDirect(n),
         readLimit: () => (this.lastFrameInPlace && this.decoder.atFrameBoundary ? HEADER_READ_BYTES : Number.POSITIVE_INFINITY),
       });
@@ -322,6 +323,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   private loadSetup(): void {
     const ctx = {
       switchoverAck: this.caps['switchover-ack'],
+      verify: this.sourceVerify,
       approveSwitchover: (deviceId: string, ms: number) => this.approve(deviceId, ms),
       progress: (deviceId: string, done: number, total: number) => this.emit('device-progress', deviceId, done, total),
     };

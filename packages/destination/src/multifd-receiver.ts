@@ -22,6 +22,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import {
+  MIN_DIRECT_READ_BYTES,
   ProtocolError,
   STREAM_MAGIC,
   encodeRpMessage,
@@ -95,7 +96,7 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> {
     this.input.start({
       onChunk: (chunk) => this.onData(chunk.length, () => this.decoder.pushEach(chunk, this.onFrame)),
       retainedBytes: () => this.decoder.pendingBytes,
-      directTarget: () => (this.phase === 'frames' ? this.decoder.directTarget() : null),
+      directTarget: () => (this.phase === 'frames' ? this.decoder.directTarget(MIN_DIRECT_READ_BYTES) : null),
       onDirect: (n) => this.onData(n, () => this.decoder.pushDirect(n, this.onFrame)),
       readLimit: () => (this.lastInPlace && this.decoder.atFrameBoundary ? HEADER_READ_BYTES : Number.POSITIVE_INFINITY),
     });

@@ -67,6 +67,8 @@ const TRANSITIONS: Readonly<Record<MigrationStatus, readonly MigrationStatus[]>>
   cancelled: [],
 };
 
+/** Bytes the stop-and-copy phase may queue ahead of the socket before waiting for it. */
+const FINAL_QUEUE_BYTES = 64 * 1024 * 1024;
 /** How long a connection failure waits for the destination's SHUT naming the cause. */
 const PEER_REASON_GRACE_MS = 300;
 /** Least time between two dirty-bitmap syncs while the pending set is small. */
@@ -323,7 +325,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       channels.attachMultifd(sender);
       this.log.info({ channels: sender.channels }, 'multifd channels open');
     }
-    const ctx = { switchoverAck: this.caps['switchover-ack'] };
+    const ctx = { switchoverAck: this.caps['switchover-ack'], verify: this.caps.verify };
     this.machine.devices.forEach((d, i) => d.saveSetup(this.writerFor(d, i), ctx));
     this.setupTime = performance.now() - this.startedAt;
     this.meter = new BandwidthMeter(performance.now(), channels.bytesFlushed);
@@ -510,7 +512,9 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       let written = 0;
       for (const d of this.iterables) written += d.saveLiveIterate(this.writerFor(d, devices.indexOf(d)), ROUND_BYTES, true);
       if (written === 0) break;
-      if (channels.needsDrain) await channels.flush(signal);
+      // Machine stopped: keep the socket fed (views of guest memory cost nothing to queue);
+      // only a very large rest waits for the socket, so no drain-to-empty bubble in the downtime.
+      if (channels.bytesQueued - channels.bytesFlushed > FINAL_QUEUE_BYTES) await channels.flush(signal);
     }
     // Every page is on its way before END and EOF (multifd: the destination waits for all channels here).
     channels.syncMultifd();

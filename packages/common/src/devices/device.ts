@@ -26,6 +26,8 @@ export interface SectionWriter {
 export interface SaveContext {
   /** switchover-ack is on: mark the end of precopy initial data. */
   readonly switchoverAck: boolean;
+  /** verify is on: a device may digest state as it sends it (while it is in cache). */
+  readonly verify?: boolean;
 }
 
 /** Source side (QEMU SaveVMHandlers). */
@@ -53,6 +55,8 @@ export interface SaveHandlers {
 
 export interface LoadContext {
   readonly switchoverAck: boolean;
+  /** verify is on: a device may digest state as it lands (while it is in cache). */
+  readonly verify?: boolean;
   /** QEMU qemu_loadvm_approve_switchover(): a device's pre-allocation is done. */
   approveSwitchover(deviceId: string, allocationMs: number): void;
   /** Reports progress of a long device preparation (for the live view). */

@@ -62,6 +62,8 @@ export class RamDevice implements Device {
   private readonly scanner: RamScanner;
   private readonly scanLimits: ScanLimits;
   private readonly digestUnits: UnitDigest;
+  /** verify is on for the current migration: digest pages as they are sent / land. */
+  private digestEagerly = false;
   /** Next page `prefault` touches. */
   private prefaultCursor = 0;
   private workloadCarry = 0;
@@ -153,7 +155,8 @@ export class RamDevice implements Device {
 
   // ---- save side ----
 
-  saveSetup(out: SectionWriter, _ctx: SaveContext): void {
+  saveSetup(out: SectionWriter, ctx: SaveContext): void {
+    this.digestEagerly = ctx.verify === true;
     this.toSend.setAll(); // the bulk stage: every page once
     this.dirtyLog.clearAll();
     this.scanner.cursor = 0;
@@ -187,6 +190,9 @@ export class RamDevice implements Device {
       this.stats.normalPages += batch.normalPages;
       this.stats.zeroPages += batch.zeroPages;
       const n = out.write(livemig.SectionType.SECTION_PART, { ram: { normalRuns: batch.normalRuns, zeroRuns: batch.zeroRuns } }, batch.payload);
+      // verify: digest what was just sent while it is in cache (the machine may still change
+      // it; then it is dirty and stale again, and sent and digested again).
+      if (this.digestEagerly) for (let i = 0; i < batch.normalRuns.length; i += 2) this.digestUnits.refreshRange(batch.normalRuns[i]!, batch.normalRuns[i + 1]!);
       written += n;
       effort += n + batch.zeroPages * ZERO_PAGE_BUDGET_BYTES;
     }
@@ -205,7 +211,8 @@ export class RamDevice implements Device {
 
   // ---- load side ----
 
-  loadSetup(_ctx: LoadContext): void {
+  loadSetup(ctx: LoadContext): void {
+    this.digestEagerly = ctx.verify === true;
     this.stats.normalPages = 0;
     this.stats.zeroPages = 0;
   }
@@ -255,9 +262,10 @@ export class RamDevice implements Device {
     for (let p = first; p < first + count; p++) this.written.set(p);
   }
 
-  /** Pages a normal run overwrote: their digest must be redone. Only once the bytes are all there. */
+  /** Pages a normal run overwrote: their digest must be redone (at once with verify, while in cache). Only once the bytes are all there. */
   private markLoaded(first: number, count: number): void {
     for (let p = first; p < first + count; p++) this.digestUnits.markStale(p);
+    if (this.digestEagerly) this.digestUnits.refreshRange(first, count);
     this.stats.normalPages += count;
   }
 

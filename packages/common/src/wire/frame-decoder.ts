@@ -120,13 +120,15 @@ export class FrameDecoder<T> {
 
   /**
    * Where the next received bytes can go directly: the unfilled part of the
-   * current payload region, when a sink is active and nothing is buffered.
+   * current payload region, when a sink is active, nothing is buffered and at
+   * least `minBytes` of the region are left (a read per small region — say,
+   * scattered 4 KiB pages — costs more than reading them in bulk and copying).
    */
-  directTarget(): Buffer | null {
+  directTarget(minBytes = 1): Buffer | null {
     const s = this.state;
     if (s.kind !== 'sink' || this.buffered > 0 || this.paused) return null;
     const region = s.regions[s.index]!;
-    return region.subarray(s.offset);
+    return region.length - s.offset >= minBytes ? region.subarray(s.offset) : null;
   }
 
   /** `n` bytes were written into the buffer directTarget() returned; completes frames like pushEach. */
