@@ -91,6 +91,31 @@ export class UnitDigest {
     }
   }
 
+  /**
+   * Like refresh(), but only stale units whose bit in `exclude` is clear
+   * (walked a word at a time). Returns bytes hashed.
+   */
+  refreshExcept(exclude: DirtyBitmap, budgetBytes: number): number {
+    const sw = this.stale.words;
+    const ew = exclude.words;
+    const nw = sw.length;
+    let done = 0;
+    let w = (this.cursor >>> 5) % Math.max(1, nw);
+    for (let k = 0; k < nw && done < budgetBytes; k++) {
+      let bits = sw[w]! & ~ew[w]!;
+      while (bits !== 0 && done < budgetBytes) {
+        const u = (w << 5) + (31 - Math.clz32(bits & -bits));
+        bits &= bits - 1;
+        this.stale.clear(u);
+        this.hashUnit(u, this.hashes, u * 2);
+        done += this.unitBytes;
+      }
+      if (bits === 0) w = w + 1 === nw ? 0 : w + 1;
+    }
+    this.cursor = w << 5;
+    return done;
+  }
+
   /** Re-hashes stale units, about `budgetBytes` worth. Returns bytes hashed. */
   refresh(budgetBytes: number): number {
     let done = 0;

@@ -205,6 +205,7 @@ export class RamDevice implements Device {
   }
 
   saveCleanup(): void {
+    this.digestEagerly = false;
     this.toSend.clearAll();
     this.scanner.cursor = 0;
   }
@@ -325,6 +326,7 @@ export class RamDevice implements Device {
   async loadComplete(): Promise<void> {}
 
   loadCleanup(): void {
+    this.digestEagerly = false;
     // Partial pages stay in memory but will be overwritten or zeroed by the next
     // stream (which starts with a bulk pass); the digest must not trust them.
     this.digestUnits.markAllStale();
@@ -337,7 +339,11 @@ export class RamDevice implements Device {
   }
 
   refreshDigest(budgetBytes: number): number {
-    return this.digestUnits.refresh(budgetBytes);
+    // Digesting pages as they are sent / land: a background pass would only read
+    // pages ahead of the stream, out of cache, that get digested when they move
+    // anyway. It still takes the known-zero pages (no read), so few are left for
+    // the final digest in the downtime.
+    return this.digestEagerly ? this.digestUnits.refreshExcept(this.written, budgetBytes) : this.digestUnits.refresh(budgetBytes);
   }
 
   status(): DeviceStatus {
