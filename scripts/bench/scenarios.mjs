@@ -60,6 +60,8 @@ export async function throughput(cfg, progress) {
       completed: runs.migration.filter(completed).length,
     },
     ratio: round(ratio(migBps, pumpBps), 3),
+    // Each migration against the pump run just before it (robust to load that drifts during the bench).
+    pairRatios: runs.migration.map((r, i) => round(ratio(throughputOf(r), runs.pump[i].bytesPerSecond), 3)),
     ratioVsDataEventPump: round(ratio(migBps, pumpDataBps), 3),
     target: 0.8,
     met: ratio(migBps, pumpBps) >= 0.8,
