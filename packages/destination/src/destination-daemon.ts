@@ -88,7 +88,10 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       this.log.warn({ peer, reason }, 'incoming connection refused');
       socket.on('error', () => socket.destroy());
       socket.end(encodeRpMessage({ shut: { ok: false, code: 'MIG_ERR_STATE', reason } }));
-      socket.destroySoon();
+      // Read and drop what the peer sends until it closes: closing with unread bytes
+      // would send a RST that can overtake the SHUT (see IncomingMigration.fail).
+      socket.resume();
+      setTimeout(() => socket.destroy(), 2000).unref();
     };
     if (this.current) {
       // With multifd, the migration's extra channels arrive here too; anything else is refused once it shows itself.
