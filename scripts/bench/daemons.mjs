@@ -126,8 +126,16 @@ export async function migrateOnce(opts) {
       );
     }, 100);
     const end = sq.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed', 'cancelled'].includes(e.data?.status));
-    const limit = new Promise((_, reject) => setTimeout(() => reject(new Error(`migration did not finish within ${opts.timeoutMs ?? 120000} ms`)), opts.timeoutMs ?? 120000).unref());
-    await Promise.race([end, limit]);
+    let timer;
+    const limit = new Promise((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), opts.timeoutMs ?? 120000);
+    });
+    if ((await Promise.race([end, limit])) === 'timeout') {
+      // A run that hangs is a result too (not completed); the bench goes on.
+      await sq.call('migrate_cancel').catch(() => {});
+      await Promise.race([end, new Promise((r) => setTimeout(r, 5000))]);
+    }
+    clearTimeout(timer);
     clearInterval(sampler);
     const wallMs = performance.now() - t0;
     const source = await sq.call('query-migrate');
