@@ -244,7 +244,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   private pageDevice(deviceId: string): Device {
     if (this.phase !== 'precopy' && this.phase !== 'switchover') throw new ProtocolError(`multifd pages for '${deviceId}' in state ${this.phase}`);
     const device = this.machine.device(deviceId);
-    if (!device || !device.payloadTargets) throw new ProtocolError(`multifd pages for '${deviceId}', which is not a RAM device of this machine`);
+    if (!device || device.kind !== 'ram' || !device.payloadTargets) throw new ProtocolError(`multifd pages for '${deviceId}', which is not a RAM device of this machine`);
     if (this.sectionState.get(device) === 'ended') throw new ProtocolError(`multifd pages for '${device.id}' after its END`);
     return device;
   }
