@@ -146,7 +146,7 @@ export async function downtime(cfg, progress) {
     destinationLoadMs: median(list.map((r) => r.source['downtime-breakdown']?.['destination-load'])),
     finalTransferMs: median(list.map((r) => r.source['downtime-breakdown']?.['final-transfer'])),
     downtimeBytes: median(list.map((r) => r.source.ram['downtime-bytes'])),
-    allocationMs: median(list.map(allocMs)),
+    allocationMs: round(median(list.map(allocMs))),
     totalTimeMs: median(list.map((r) => r.source['total-time'])),
     completed: list.filter(completed).length,
   });
