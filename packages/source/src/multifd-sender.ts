@@ -22,7 +22,7 @@ import { ConnectionError, STREAM_MAGIC, STREAM_VERSION, livemig, type Device, ty
 import { MigrationStream } from './migration-stream';
 
 /** How long a channel's loss waits before it is reported (see the constructor). */
-const CHANNEL_ERROR_GRACE_MS = 200;
+const CHANNEL_ERROR_GRACE_MS = 300;
 
 export interface MultifdSenderOptions {
   host: string;

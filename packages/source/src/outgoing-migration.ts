@@ -70,7 +70,7 @@ const TRANSITIONS: Readonly<Record<MigrationStatus, readonly MigrationStatus[]>>
 /** Bytes the stop-and-copy phase may queue ahead of the socket before waiting for it. */
 const FINAL_QUEUE_BYTES = 64 * 1024 * 1024;
 /** How long a connection failure waits for the destination's SHUT naming the cause. */
-const PEER_REASON_GRACE_MS = 300;
+const PEER_REASON_GRACE_MS = 500;
 /** Least time between two dirty-bitmap syncs while the pending set is small. */
 const MIN_SYNC_INTERVAL_MS = 50;
 /** Longest idle wait when there is nothing to send (waiting for the ack). */
