@@ -44,11 +44,17 @@ export namespace livemig {
         /** Frame authResponse. */
         authResponse?: (livemig.AuthResponse.$Properties|null);
 
+        /** Frame multifdHello. */
+        multifdHello?: (livemig.MultifdHello.$Properties|null);
+
+        /** Frame multifdSync. */
+        multifdSync?: (livemig.MultifdSync.$Properties|null);
+
         /** Frame payloadLength. */
         payloadLength: number;
 
         /** Frame body. */
-        body?: ("header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse");
+        body?: ("header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse"|"multifdHello"|"multifdSync");
 
         /**
          * Creates a new Frame instance using the specified properties.
@@ -110,11 +116,17 @@ export namespace livemig {
             /** Frame authResponse */
             authResponse?: (livemig.AuthResponse.$Properties|null);
 
+            /** Frame multifdHello */
+            multifdHello?: (livemig.MultifdHello.$Properties|null);
+
+            /** Frame multifdSync */
+            multifdSync?: (livemig.MultifdSync.$Properties|null);
+
             /** Frame payloadLength */
             payloadLength?: (number|null);
 
             /** Frame body */
-            body?: ("header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse");
+            body?: ("header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse"|"multifdHello"|"multifdSync");
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -129,10 +141,12 @@ export namespace livemig {
           verify?: livemig.Verify.$Shape|null;
           eof?: livemig.Eof.$Shape|null;
           authResponse?: livemig.AuthResponse.$Shape|null;
+          multifdHello?: livemig.MultifdHello.$Shape|null;
+          multifdSync?: livemig.MultifdSync.$Shape|null;
           payloadLength?: number|null;
           $unknowns?: Uint8Array[];
         } & (
-          ({ body?: undefined; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null }|{ body?: "header"; header: livemig.StreamHeader.$Shape; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null }|{ body?: "configuration"; header?: null; configuration: livemig.Configuration.$Shape; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null }|{ body?: "section"; header?: null; configuration?: null; section: livemig.Section.$Shape; command?: null; verify?: null; eof?: null; authResponse?: null }|{ body?: "command"; header?: null; configuration?: null; section?: null; command: livemig.Command.$Shape; verify?: null; eof?: null; authResponse?: null }|{ body?: "verify"; header?: null; configuration?: null; section?: null; command?: null; verify: livemig.Verify.$Shape; eof?: null; authResponse?: null }|{ body?: "eof"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof: livemig.Eof.$Shape; authResponse?: null }|{ body?: "authResponse"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse: livemig.AuthResponse.$Shape })
+          ({ body?: undefined; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "header"; header: livemig.StreamHeader.$Shape; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "configuration"; header?: null; configuration: livemig.Configuration.$Shape; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "section"; header?: null; configuration?: null; section: livemig.Section.$Shape; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "command"; header?: null; configuration?: null; section?: null; command: livemig.Command.$Shape; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "verify"; header?: null; configuration?: null; section?: null; command?: null; verify: livemig.Verify.$Shape; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "eof"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof: livemig.Eof.$Shape; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "authResponse"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse: livemig.AuthResponse.$Shape; multifdHello?: null; multifdSync?: null }|{ body?: "multifdHello"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello: livemig.MultifdHello.$Shape; multifdSync?: null }|{ body?: "multifdSync"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync: livemig.MultifdSync.$Shape })
         );
     }
 
@@ -317,6 +331,12 @@ export namespace livemig {
         /** Configuration capabilities. */
         capabilities?: (livemig.Capabilities.$Properties|null);
 
+        /** Configuration migrationId. */
+        migrationId: Uint8Array;
+
+        /** Configuration multifdChannels. */
+        multifdChannels: number;
+
         /**
          * Creates a new Configuration instance using the specified properties.
          * @param [properties] Properties to set
@@ -361,6 +381,12 @@ export namespace livemig {
 
             /** Configuration capabilities */
             capabilities?: (livemig.Capabilities.$Properties|null);
+
+            /** Configuration migrationId */
+            migrationId?: (Uint8Array|null);
+
+            /** Configuration multifdChannels */
+            multifdChannels?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1007,7 +1033,10 @@ export namespace livemig {
         CMD_SWITCHOVER_START = 3,
 
         /** CMD_RESUME value */
-        CMD_RESUME = 4
+        CMD_RESUME = 4,
+
+        /** CMD_MULTIFD_SYNC value */
+        CMD_MULTIFD_SYNC = 5
     }
 
     /**
@@ -1086,6 +1115,156 @@ export namespace livemig {
 
         /** Shape of a Command. */
         type $Shape = livemig.Command.$Properties;
+    }
+
+    /**
+     * Properties of a MultifdHello.
+     * @deprecated Use livemig.MultifdHello.$Properties instead.
+     */
+    interface IMultifdHello extends livemig.MultifdHello.$Properties {
+    }
+
+    /** Represents a MultifdHello. */
+    class MultifdHello {
+
+        /**
+         * Constructs a new MultifdHello.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.MultifdHello.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** MultifdHello migrationId. */
+        migrationId: Uint8Array;
+
+        /** MultifdHello channel. */
+        channel: number;
+
+        /**
+         * Creates a new MultifdHello instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns MultifdHello instance
+         */
+        static create(properties: livemig.MultifdHello.$Shape): livemig.MultifdHello & livemig.MultifdHello.$Shape;
+        static create(properties?: livemig.MultifdHello.$Properties): livemig.MultifdHello;
+
+        /**
+         * Encodes the specified MultifdHello message. Does not implicitly {@link livemig.MultifdHello.verify|verify} messages.
+         * @param message MultifdHello message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.MultifdHello.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a MultifdHello message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.MultifdHello & livemig.MultifdHello.$Shape} MultifdHello
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.MultifdHello & livemig.MultifdHello.$Shape;
+
+        /**
+         * Gets the type url for MultifdHello
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace MultifdHello {
+
+        /** Properties of a MultifdHello. */
+        interface $Properties {
+
+            /** MultifdHello migrationId */
+            migrationId?: (Uint8Array|null);
+
+            /** MultifdHello channel */
+            channel?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a MultifdHello. */
+        type $Shape = livemig.MultifdHello.$Properties;
+    }
+
+    /**
+     * Properties of a MultifdSync.
+     * @deprecated Use livemig.MultifdSync.$Properties instead.
+     */
+    interface IMultifdSync extends livemig.MultifdSync.$Properties {
+    }
+
+    /** Represents a MultifdSync. */
+    class MultifdSync {
+
+        /**
+         * Constructs a new MultifdSync.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.MultifdSync.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** MultifdSync seq. */
+        seq: number;
+
+        /**
+         * Creates a new MultifdSync instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns MultifdSync instance
+         */
+        static create(properties: livemig.MultifdSync.$Shape): livemig.MultifdSync & livemig.MultifdSync.$Shape;
+        static create(properties?: livemig.MultifdSync.$Properties): livemig.MultifdSync;
+
+        /**
+         * Encodes the specified MultifdSync message. Does not implicitly {@link livemig.MultifdSync.verify|verify} messages.
+         * @param message MultifdSync message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.MultifdSync.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a MultifdSync message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.MultifdSync & livemig.MultifdSync.$Shape} MultifdSync
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.MultifdSync & livemig.MultifdSync.$Shape;
+
+        /**
+         * Gets the type url for MultifdSync
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace MultifdSync {
+
+        /** Properties of a MultifdSync. */
+        interface $Properties {
+
+            /** MultifdSync seq */
+            seq?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a MultifdSync. */
+        type $Shape = livemig.MultifdSync.$Properties;
     }
 
     /**

@@ -31,8 +31,10 @@ $root.livemig = (function() {
          * @property {livemig.Verify.$Properties|null} [verify] Frame verify
          * @property {livemig.Eof.$Properties|null} [eof] Frame eof
          * @property {livemig.AuthResponse.$Properties|null} [authResponse] Frame authResponse
+         * @property {livemig.MultifdHello.$Properties|null} [multifdHello] Frame multifdHello
+         * @property {livemig.MultifdSync.$Properties|null} [multifdSync] Frame multifdSync
          * @property {number|null} [payloadLength] Frame payloadLength
-         * @property {"header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse"} [body] Frame body
+         * @property {"header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse"|"multifdHello"|"multifdSync"} [body] Frame body
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -54,10 +56,12 @@ $root.livemig = (function() {
          *   verify?: livemig.Verify.$Shape|null;
          *   eof?: livemig.Eof.$Shape|null;
          *   authResponse?: livemig.AuthResponse.$Shape|null;
+         *   multifdHello?: livemig.MultifdHello.$Shape|null;
+         *   multifdSync?: livemig.MultifdSync.$Shape|null;
          *   payloadLength?: number|null;
          *   $unknowns?: Array.<Uint8Array>;
          * } & (
-         *   ({ body?: undefined; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null }|{ body?: "header"; header: livemig.StreamHeader.$Shape; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null }|{ body?: "configuration"; header?: null; configuration: livemig.Configuration.$Shape; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null }|{ body?: "section"; header?: null; configuration?: null; section: livemig.Section.$Shape; command?: null; verify?: null; eof?: null; authResponse?: null }|{ body?: "command"; header?: null; configuration?: null; section?: null; command: livemig.Command.$Shape; verify?: null; eof?: null; authResponse?: null }|{ body?: "verify"; header?: null; configuration?: null; section?: null; command?: null; verify: livemig.Verify.$Shape; eof?: null; authResponse?: null }|{ body?: "eof"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof: livemig.Eof.$Shape; authResponse?: null }|{ body?: "authResponse"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse: livemig.AuthResponse.$Shape })
+         *   ({ body?: undefined; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "header"; header: livemig.StreamHeader.$Shape; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "configuration"; header?: null; configuration: livemig.Configuration.$Shape; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "section"; header?: null; configuration?: null; section: livemig.Section.$Shape; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "command"; header?: null; configuration?: null; section?: null; command: livemig.Command.$Shape; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "verify"; header?: null; configuration?: null; section?: null; command?: null; verify: livemig.Verify.$Shape; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "eof"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof: livemig.Eof.$Shape; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "authResponse"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse: livemig.AuthResponse.$Shape; multifdHello?: null; multifdSync?: null }|{ body?: "multifdHello"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello: livemig.MultifdHello.$Shape; multifdSync?: null }|{ body?: "multifdSync"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync: livemig.MultifdSync.$Shape })
          * )} livemig.Frame.$Shape
          */
 
@@ -133,6 +137,22 @@ $root.livemig = (function() {
         Frame.prototype.authResponse = null;
 
         /**
+         * Frame multifdHello.
+         * @member {livemig.MultifdHello.$Properties|null|undefined} multifdHello
+         * @memberof livemig.Frame
+         * @instance
+         */
+        Frame.prototype.multifdHello = null;
+
+        /**
+         * Frame multifdSync.
+         * @member {livemig.MultifdSync.$Properties|null|undefined} multifdSync
+         * @memberof livemig.Frame
+         * @instance
+         */
+        Frame.prototype.multifdSync = null;
+
+        /**
          * Frame payloadLength.
          * @member {number} payloadLength
          * @memberof livemig.Frame
@@ -145,12 +165,12 @@ $root.livemig = (function() {
 
         /**
          * Frame body.
-         * @member {"header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse"|undefined} body
+         * @member {"header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse"|"multifdHello"|"multifdSync"|undefined} body
          * @memberof livemig.Frame
          * @instance
          */
         $Object.defineProperty(Frame.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["header", "configuration", "section", "command", "verify", "eof", "authResponse"]),
+            get: $util.oneOfGetter($oneOfFields = ["header", "configuration", "section", "command", "verify", "eof", "authResponse", "multifdHello", "multifdSync"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -200,6 +220,10 @@ $root.livemig = (function() {
                 $root.livemig.Eof.encode(message.eof, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
             if (message.authResponse != null && $Object.hasOwnProperty.call(message, "authResponse"))
                 $root.livemig.AuthResponse.encode(message.authResponse, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+            if (message.multifdHello != null && $Object.hasOwnProperty.call(message, "multifdHello"))
+                $root.livemig.MultifdHello.encode(message.multifdHello, writer.uint32(/* id 8, wireType 2 =*/66).fork(), _depth + 1).ldelim();
+            if (message.multifdSync != null && $Object.hasOwnProperty.call(message, "multifdSync"))
+                $root.livemig.MultifdSync.encode(message.multifdSync, writer.uint32(/* id 9, wireType 2 =*/74).fork(), _depth + 1).ldelim();
             if (message.payloadLength != null && $Object.hasOwnProperty.call(message, "payloadLength") && message.payloadLength !== 0)
                 writer.uint32(/* id 15, wireType 0 =*/120).uint32(message.payloadLength);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
@@ -293,6 +317,20 @@ $root.livemig = (function() {
                             break;
                         message.authResponse = $root.livemig.AuthResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.authResponse);
                         message.body = "authResponse";
+                        continue;
+                    }
+                case 8: {
+                        if (wireType !== 2)
+                            break;
+                        message.multifdHello = $root.livemig.MultifdHello.decode(reader, reader.size(), $undefined, _depth + 1, message.multifdHello);
+                        message.body = "multifdHello";
+                        continue;
+                    }
+                case 9: {
+                        if (wireType !== 2)
+                            break;
+                        message.multifdSync = $root.livemig.MultifdSync.decode(reader, reader.size(), $undefined, _depth + 1, message.multifdSync);
+                        message.body = "multifdSync";
                         continue;
                     }
                 case 15: {
@@ -717,6 +755,8 @@ $root.livemig = (function() {
          * @typedef {Object} livemig.Configuration.$Properties
          * @property {Array.<livemig.DeviceConfig.$Properties>|null} [devices] Configuration devices
          * @property {livemig.Capabilities.$Properties|null} [capabilities] Configuration capabilities
+         * @property {Uint8Array|null} [migrationId] Configuration migrationId
+         * @property {number|null} [multifdChannels] Configuration multifdChannels
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -766,6 +806,22 @@ $root.livemig = (function() {
         Configuration.prototype.capabilities = null;
 
         /**
+         * Configuration migrationId.
+         * @member {Uint8Array} migrationId
+         * @memberof livemig.Configuration
+         * @instance
+         */
+        Configuration.prototype.migrationId = $util.newBuffer([]);
+
+        /**
+         * Configuration multifdChannels.
+         * @member {number} multifdChannels
+         * @memberof livemig.Configuration
+         * @instance
+         */
+        Configuration.prototype.multifdChannels = 0;
+
+        /**
          * Creates a new Configuration instance using the specified properties.
          * @function create
          * @memberof livemig.Configuration
@@ -802,6 +858,10 @@ $root.livemig = (function() {
                     $root.livemig.DeviceConfig.encode(message.devices[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
             if (message.capabilities != null && $Object.hasOwnProperty.call(message, "capabilities"))
                 $root.livemig.Capabilities.encode(message.capabilities, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.migrationId != null && $Object.hasOwnProperty.call(message, "migrationId") && message.migrationId.length)
+                writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.migrationId);
+            if (message.multifdChannels != null && $Object.hasOwnProperty.call(message, "multifdChannels") && message.multifdChannels !== 0)
+                writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.multifdChannels);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -858,6 +918,24 @@ $root.livemig = (function() {
                         if (wireType !== 2)
                             break;
                         message.capabilities = $root.livemig.Capabilities.decode(reader, reader.size(), $undefined, _depth + 1, message.capabilities);
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.migrationId = value;
+                        else
+                            delete message.migrationId;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.multifdChannels = value;
+                        else
+                            delete message.multifdChannels;
                         continue;
                     }
                 }
@@ -2372,6 +2450,7 @@ $root.livemig = (function() {
      * @property {number} CMD_PING=2 CMD_PING value
      * @property {number} CMD_SWITCHOVER_START=3 CMD_SWITCHOVER_START value
      * @property {number} CMD_RESUME=4 CMD_RESUME value
+     * @property {number} CMD_MULTIFD_SYNC=5 CMD_MULTIFD_SYNC value
      */
     livemig.CommandType = (function() {
         var valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -2380,6 +2459,7 @@ $root.livemig = (function() {
         values[valuesById[2] = "CMD_PING"] = 2;
         values[valuesById[3] = "CMD_SWITCHOVER_START"] = 3;
         values[valuesById[4] = "CMD_RESUME"] = 4;
+        values[valuesById[5] = "CMD_MULTIFD_SYNC"] = 5;
         return values;
     })();
 
@@ -2567,6 +2647,358 @@ $root.livemig = (function() {
         };
 
         return Command;
+    })();
+
+    livemig.MultifdHello = (function() {
+
+        /**
+         * Properties of a MultifdHello.
+         * @typedef {Object} livemig.MultifdHello.$Properties
+         * @property {Uint8Array|null} [migrationId] MultifdHello migrationId
+         * @property {number|null} [channel] MultifdHello channel
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a MultifdHello.
+         * @memberof livemig
+         * @interface IMultifdHello
+         * @augments livemig.MultifdHello.$Properties
+         * @deprecated Use livemig.MultifdHello.$Properties instead.
+         */
+
+        /**
+         * Shape of a MultifdHello.
+         * @typedef {livemig.MultifdHello.$Properties} livemig.MultifdHello.$Shape
+         */
+
+        /**
+         * Constructs a new MultifdHello.
+         * @memberof livemig
+         * @classdesc Represents a MultifdHello.
+         * @constructor
+         * @param {livemig.MultifdHello.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var MultifdHello = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * MultifdHello migrationId.
+         * @member {Uint8Array} migrationId
+         * @memberof livemig.MultifdHello
+         * @instance
+         */
+        MultifdHello.prototype.migrationId = $util.newBuffer([]);
+
+        /**
+         * MultifdHello channel.
+         * @member {number} channel
+         * @memberof livemig.MultifdHello
+         * @instance
+         */
+        MultifdHello.prototype.channel = 0;
+
+        /**
+         * Creates a new MultifdHello instance using the specified properties.
+         * @function create
+         * @memberof livemig.MultifdHello
+         * @static
+         * @param {livemig.MultifdHello.$Properties=} [properties] Properties to set
+         * @returns {livemig.MultifdHello} MultifdHello instance
+         * @type {{
+         *   (properties: livemig.MultifdHello.$Shape): livemig.MultifdHello & livemig.MultifdHello.$Shape;
+         *   (properties?: livemig.MultifdHello.$Properties): livemig.MultifdHello;
+         * }}
+         */
+        MultifdHello.create = function(properties) {
+            return new MultifdHello(properties);
+        };
+
+        /**
+         * Encodes the specified MultifdHello message. Does not implicitly {@link livemig.MultifdHello.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.MultifdHello
+         * @static
+         * @param {livemig.MultifdHello.$Properties} message MultifdHello message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        MultifdHello.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.migrationId != null && $Object.hasOwnProperty.call(message, "migrationId") && message.migrationId.length)
+                writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.migrationId);
+            if (message.channel != null && $Object.hasOwnProperty.call(message, "channel") && message.channel !== 0)
+                writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.channel);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a MultifdHello message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.MultifdHello
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.MultifdHello & livemig.MultifdHello.$Shape} MultifdHello
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        MultifdHello.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.MultifdHello();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.migrationId = value;
+                        else
+                            delete message.migrationId;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.channel = value;
+                        else
+                            delete message.channel;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for MultifdHello
+         * @function getTypeUrl
+         * @memberof livemig.MultifdHello
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        MultifdHello.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.MultifdHello";
+        };
+
+        return MultifdHello;
+    })();
+
+    livemig.MultifdSync = (function() {
+
+        /**
+         * Properties of a MultifdSync.
+         * @typedef {Object} livemig.MultifdSync.$Properties
+         * @property {number|null} [seq] MultifdSync seq
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a MultifdSync.
+         * @memberof livemig
+         * @interface IMultifdSync
+         * @augments livemig.MultifdSync.$Properties
+         * @deprecated Use livemig.MultifdSync.$Properties instead.
+         */
+
+        /**
+         * Shape of a MultifdSync.
+         * @typedef {livemig.MultifdSync.$Properties} livemig.MultifdSync.$Shape
+         */
+
+        /**
+         * Constructs a new MultifdSync.
+         * @memberof livemig
+         * @classdesc Represents a MultifdSync.
+         * @constructor
+         * @param {livemig.MultifdSync.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var MultifdSync = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * MultifdSync seq.
+         * @member {number} seq
+         * @memberof livemig.MultifdSync
+         * @instance
+         */
+        MultifdSync.prototype.seq = 0;
+
+        /**
+         * Creates a new MultifdSync instance using the specified properties.
+         * @function create
+         * @memberof livemig.MultifdSync
+         * @static
+         * @param {livemig.MultifdSync.$Properties=} [properties] Properties to set
+         * @returns {livemig.MultifdSync} MultifdSync instance
+         * @type {{
+         *   (properties: livemig.MultifdSync.$Shape): livemig.MultifdSync & livemig.MultifdSync.$Shape;
+         *   (properties?: livemig.MultifdSync.$Properties): livemig.MultifdSync;
+         * }}
+         */
+        MultifdSync.create = function(properties) {
+            return new MultifdSync(properties);
+        };
+
+        /**
+         * Encodes the specified MultifdSync message. Does not implicitly {@link livemig.MultifdSync.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.MultifdSync
+         * @static
+         * @param {livemig.MultifdSync.$Properties} message MultifdSync message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        MultifdSync.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.seq != null && $Object.hasOwnProperty.call(message, "seq") && message.seq !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.seq);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a MultifdSync message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.MultifdSync
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.MultifdSync & livemig.MultifdSync.$Shape} MultifdSync
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        MultifdSync.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.MultifdSync();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.seq = value;
+                        else
+                            delete message.seq;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for MultifdSync
+         * @function getTypeUrl
+         * @memberof livemig.MultifdSync
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        MultifdSync.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.MultifdSync";
+        };
+
+        return MultifdSync;
     })();
 
     livemig.DeviceDigest = (function() {

@@ -41,6 +41,19 @@ export function digestWhole(buf: Buffer): Buffer {
   return createHash('sha256').update(buf).digest();
 }
 
+/**
+ * Digest of a buffer hashed whole at switchover, at the speed of the unit hash
+ * (~5 GB/s, against ~1.5 GB/s for SHA-256): the 16-byte-aligned part through
+ * hashWords, the tail and the result through SHA-256.
+ */
+export function digestFast(buf: Buffer): Buffer {
+  const aligned = buf.length & ~15;
+  if (aligned === 0 || (buf.byteOffset & 3) !== 0) return digestWhole(buf);
+  const out = new Uint32Array(2);
+  hashWords(new Int32Array(buf.buffer, buf.byteOffset, aligned >>> 2), 0, aligned >>> 2, out, 0);
+  return createHash('sha256').update(new Uint8Array(out.buffer)).update(buf.subarray(aligned)).update(String(buf.length)).digest();
+}
+
 export class UnitDigest {
   private readonly hashes: Uint32Array;
   private readonly stale: DirtyBitmap;
@@ -67,6 +80,40 @@ export class UnitDigest {
 
   get staleBytes(): number {
     return this.stale.count * this.unitBytes;
+  }
+
+  /** Hashes the stale units among [first, first + count) now (e.g. just sent or just loaded, still in cache). */
+  refreshRange(first: number, count: number): void {
+    const end = first + count;
+    for (let u = this.stale.nextSet(first); u >= 0 && u < end; u = this.stale.nextSet(u + 1)) {
+      this.stale.clear(u);
+      this.hashUnit(u, this.hashes, u * 2);
+    }
+  }
+
+  /**
+   * Like refresh(), but only stale units whose bit in `exclude` is clear
+   * (walked a word at a time). Returns bytes hashed.
+   */
+  refreshExcept(exclude: DirtyBitmap, budgetBytes: number): number {
+    const sw = this.stale.words;
+    const ew = exclude.words;
+    const nw = sw.length;
+    let done = 0;
+    let w = (this.cursor >>> 5) % Math.max(1, nw);
+    for (let k = 0; k < nw && done < budgetBytes; k++) {
+      let bits = sw[w]! & ~ew[w]!;
+      while (bits !== 0 && done < budgetBytes) {
+        const u = (w << 5) + (31 - Math.clz32(bits & -bits));
+        bits &= bits - 1;
+        this.stale.clear(u);
+        this.hashUnit(u, this.hashes, u * 2);
+        done += this.unitBytes;
+      }
+      if (bits === 0) w = w + 1 === nw ? 0 : w + 1;
+    }
+    this.cursor = w << 5;
+    return done;
   }
 
   /** Re-hashes stale units, about `budgetBytes` worth. Returns bytes hashed. */

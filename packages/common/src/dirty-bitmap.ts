@@ -41,6 +41,15 @@ export class DirtyBitmap {
     return (this.words[i >>> 5]! & (1 << (i & 31))) !== 0;
   }
 
+  /** Clears the 32 bits of word `w` (bits w*32 … w*32+31). */
+  clearWord(w: number): void {
+    const old = this.words[w]!;
+    if (old !== 0) {
+      this.words[w] = 0;
+      this.setCount -= popcount32(old);
+    }
+  }
+
   setAll(): void {
     this.words.fill(0xffffffff);
     const tail = this.size & 31;

@@ -31,3 +31,9 @@ export function createLogger(opts: LoggerOptions): Logger {
   }
   return pino({ name: opts.name, level }, pino.destination({ fd, sync: true }));
 }
+
+/** CPU time (user + system) this process has used so far, in ms: logged with status changes so figures can be per phase. */
+export function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return Math.round((u.user + u.system) / 1000);
+}

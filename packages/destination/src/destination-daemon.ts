@@ -22,9 +22,11 @@ import {
   QmpError,
   QmpSocketServer,
   WsControlServer,
+  adoptForPooledReads,
   argString,
   encodeRpMessage,
   parseMigrationUri,
+  processCpuMs,
   liveViewHandler,
   registerCommonCommands,
   MIGRATE_INCOMING_SCHEMA,
@@ -39,6 +41,7 @@ import {
 import { IncomingMigration } from './incoming-migration';
 import { lingeringClose } from './lingering-close';
 import { queryIncoming } from './migration-info';
+import { prefaultInBackground, type Prefault } from './memory-prefault';
 import type { FaultHooks } from './test-faults';
 
 export const VERSION = '0.1.0';
@@ -64,6 +67,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   /** Connections still in their handshake. */
   private readonly handshakes = new Set<IncomingMigration>();
   private readonly servers: Array<WsControlServer | QmpSocketServer> = [];
+  private readonly prefault: Prefault;
 
   constructor(opts: {
     devices: readonly DeviceSpec[];
@@ -78,6 +82,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     this.security = opts.security ?? { tls: null, authSecret: null, controlToken: null };
     this.faults = opts.faults ?? null;
     this.machine = new Machine(opts.devices, opts.workload, 'destination');
+    this.prefault = prefaultInBackground(this.machine.devices, (ms, bytes) => this.log.info({ ms: Math.round(ms), bytes }, 'memory ready'));
     this.settings = new MigrationSettings(() => this.current !== null);
     this.machine.on('STOP', () => this.qmp.emitEvent('STOP'));
     this.machine.on('RESUME', () => this.qmp.emitEvent('RESUME'));
@@ -124,11 +129,16 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       this.log.warn({ peer, reason }, 'incoming connection refused');
       lingeringClose(socket, encodeRpMessage({ shut: { ok: false, code: 'MIG_ERR_STATE', reason } }));
     };
+    // With multifd, the migration's extra channels arrive here too, possibly while its
+    // main connection is still in its handshake; anything else is refused once it shows itself.
+    const owner = this.current ?? (this.handshakes.size === 1 ? [...this.handshakes][0]! : null);
+    if (owner?.takesChannels) return owner.adoptChannel(socket, peer);
     const busy = this.busyReason();
     if (busy) return refuse(busy);
     if (this.handshakes.size >= MAX_PENDING_HANDSHAKES) return refuse(`too many connections in their handshake (${MAX_PENDING_HANDSHAKES})`);
     const m: IncomingMigration = new IncomingMigration({
       socket,
+      input: adoptForPooledReads(socket),
       machine: this.machine,
       caps: this.settings.capabilities,
       log: this.log.child({ channel: 'incoming', peer }),
@@ -138,7 +148,10 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       faults: this.faults,
     });
     this.handshakes.add(m);
-    m.on('status', (status) => this.qmp.emitEvent('MIGRATION', { status }));
+    m.on('status', (status) => {
+      this.log.info({ status, cpuMs: processCpuMs() }, 'incoming migration status');
+      this.qmp.emitEvent('MIGRATION', { status });
+    });
     m.on('switchover-ack', () => this.qmp.emitEvent('MIGRATION_SWITCHOVER_ACK', {}));
     m.on('device-preallocated', (device, ms) => this.qmp.emitEvent('DEVICE_PREALLOCATED', { device, ms: Math.round(ms) }));
     m.on('device-progress', (device, done, total) => this.qmp.emitEvent('DEVICE_PREALLOCATION_PROGRESS', { device, done, total }));
@@ -226,6 +239,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   }
 
   async close(): Promise<void> {
+    this.prefault.stop();
     this.current?.fail(new CancelledError('destination shutting down'));
     for (const h of [...this.handshakes]) h.fail(new CancelledError('destination shutting down'));
     await Promise.all(this.servers.map((s) => s.close()));

@@ -40,11 +40,13 @@ import {
   StateError,
   VerifyError,
   createStreamDecoder,
+  MIN_DIRECT_READ_BYTES,
   livemig,
   toMigError,
   wireDeviceType,
   wireTypeName,
   type Capabilities,
+  type ChunkInput,
   type DecodedFrame,
   type DecodedFrameMessage,
   type Device,
@@ -55,10 +57,13 @@ import {
 import { checkConfiguration } from './configuration-check';
 import { challengeFor, checkAnswer, type PendingAuth } from './destination-auth';
 import { lingeringClose } from './lingering-close';
+import { MultifdChannel, MultifdReceiver, type ChannelHello } from './multifd-receiver';
 import { ReturnPathWriter } from './return-path-writer';
 import { SwitchoverAckCounter } from './switchover-ack';
 import type { FaultHooks, FaultPoint } from './test-faults';
 
+/** Read size when a header is due after an in-place payload: the payload after it can then go straight into place. */
+const HEADER_READ_BYTES = 16 * 1024;
 /** Digest catch-up on a quiet stream: every 5 ms, 8 MiB (~2 ms of hashing). */
 const IDLE_DIGEST_INTERVAL_MS = 5;
 const IDLE_DIGEST_BYTES = 8 * 1024 * 1024;
@@ -82,6 +87,8 @@ export interface DeviceLoadTimes {
 
 export interface IncomingOptions {
   socket: Socket;
+  /** Where received bytes come from (pooled reads, wire/pooled-reader.ts); default: the socket's 'data' events. */
+  input?: ChunkInput;
   machine: Machine;
   caps: Capabilities;
   log: Logger;
@@ -97,10 +104,16 @@ export interface IncomingOptions {
 
 export class IncomingMigration extends EventEmitter<IncomingEvents> {
   private readonly socket: Socket;
+  private readonly input: ChunkInput | null;
   private readonly machine: Machine;
   private readonly caps: Capabilities;
   private readonly log: Logger;
-  private readonly decoder = createStreamDecoder();
+  private readonly decoder = createStreamDecoder({ payloadSink: (msg, length) => this.payloadTargets(msg, length) });
+  private readonly onFrame = (frame: DecodedFrame<DecodedFrameMessage>): void => this.handleFrame(frame);
+  private lastFrameInPlace = false;
+  /** multifd: the channels of this migration (from its configuration on), and connections not attached yet. */
+  private multifd: MultifdReceiver | null = null;
+  private readonly candidates: Array<{ channel: MultifdChannel; hello: ChannelHello | null }> = [];
   private readonly rp: ReturnPathWriter;
   private phase: Phase = 'header';
   private ack: SwitchoverAckCounter | null = null;
@@ -135,7 +148,8 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
 
   constructor(opts: IncomingOptions) {
     super();
-    this.socket = opts.socket;
+    this.socket = opts.input?.socket ?? opts.socket;
+    this.input = opts.input ?? null;
     this.machine = opts.machine;
     this.caps = opts.caps;
     this.log = opts.log;
@@ -177,7 +191,15 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     this.watchIntervalMs = stall > 0 ? Math.max(25, Math.min(PING_INTERVAL_MS, Math.floor(stall / 4))) : PING_INTERVAL_MS;
     this.watchTimer = setInterval(() => this.watch(), this.watchIntervalMs);
     this.watchTimer.unref();
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (this.input) {
+      this.input.start({
+        onChunk: (chunk) => this.onData(chunk),
+        retainedBytes: () => this.decoder.pendingBytes,
+        directTarget: () => (this.finished ? null : this.decoder.directTarget(MIN_DIRECT_READ_BYTES)),
+        onDirect: (n) => this.onDirect(n),
+        readLimit: () => (this.lastFrameInPlace && this.decoder.atFrameBoundary ? HEADER_READ_BYTES : Number.POSITIVE_INFINITY),
+      });
+    } else this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (err) => this.fail(toMigError(err)));
     this.socket.on('close', () => {
       if (this.finished) return;
@@ -248,7 +270,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     this.lastDataAt = performance.now();
     this.bytesReceived += chunk.length;
     try {
-      for (const frame of this.decoder.push(chunk)) this.handleFrame(frame);
+      this.decoder.pushEach(chunk, this.onFrame);
       // Keep digest work in step with what was loaded, so little is left for the downtime.
       if (this.sourceVerify && (this.phase === 'precopy' || this.phase === 'switchover')) this.machine.refreshDigests(chunk.length);
     } catch (err) {
@@ -256,8 +278,117 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     }
   }
 
+  /** `n` payload bytes were read straight into the place the decoder's sink named. */
+  private onDirect(n: number): void {
+    if (this.finished) return;
+    this.lastDataAt = performance.now();
+    this.bytesReceived += n;
+    try {
+      this.decoder.pushDirect(n, this.onFrame);
+      if (this.sourceVerify && (this.phase === 'precopy' || this.phase === 'switchover')) this.machine.refreshDigests(n);
+    } catch (err) {
+      this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
+    }
+  }
+
+  // ---- multifd (multifd-receiver.ts) ----
+
+  /** Extra connections are taken as candidate multifd channels while this migration may still get some. */
+  get takesChannels(): boolean {
+    return this.caps.multifd && !this.finished && (this.multifd === null || this.multifd.wantsChannels);
+  }
+
+  /** A new connection while this migration runs: a multifd channel, once its hello says so. */
+  adoptChannel(socket: Socket, peer: string): void {
+    const entry: { channel: MultifdChannel; hello: ChannelHello | null } = { channel: new MultifdChannel(socket, peer), hello: null };
+    this.candidates.push(entry);
+    const ch = entry.channel;
+    ch.once('hello', (hello) => {
+      entry.hello = hello;
+      if (this.multifd) this.offerChannel(entry);
+    });
+    ch.on('error', (err) => {
+      if (ch.index < 0) this.log.warn({ peer, code: err.code, err: err.message }, 'extra connection refused');
+    });
+  }
+
+  private offerChannel(entry: { channel: MultifdChannel; hello: ChannelHello | null }): void {
+    const i = this.candidates.indexOf(entry);
+    if (i >= 0) this.candidates.splice(i, 1);
+    this.multifd!.offer(entry.channel, entry.hello!);
+  }
+
+  private startMultifd(config: livemig.Configuration.$Properties): void {
+    const id = Buffer.from(config.migrationId ?? []);
+    const channels = config.multifdChannels ?? 0;
+    if (id.length === 0 || channels < 1 || channels > 255) throw new ProtocolError(`multifd is on but the configuration announces ${channels} channels and a ${id.length}-byte migration id`);
+    this.multifd = new MultifdReceiver({
+      migrationId: id,
+      channels,
+      pageDevice: (deviceId) => this.pageDevice(deviceId),
+      onError: (err) => this.fail(err),
+      onAttached: (ch) => this.log.info({ channel: ch.index, peer: ch.peer }, 'multifd channel attached'),
+      onBytes: (n) => {
+        this.bytesReceived += n;
+        this.lastDataAt = performance.now();
+        if (this.sourceVerify && (this.phase === 'precopy' || this.phase === 'switchover')) this.machine.refreshDigests(n);
+      },
+    });
+    this.log.info({ channels }, 'expecting multifd channels');
+    for (const entry of [...this.candidates]) if (entry.hello) this.offerChannel(entry);
+  }
+
+  /** The device a multifd page section names: a RAM device, before its END. */
+  private pageDevice(deviceId: string): Device {
+    if (this.phase !== 'precopy' && this.phase !== 'switchover') throw new ProtocolError(`multifd pages for '${deviceId}' in state ${this.phase}`);
+    const device = this.machine.device(deviceId);
+    if (!device || device.kind !== 'ram' || !device.payloadTargets) throw new ProtocolError(`multifd pages for '${deviceId}', which is not a RAM device of this machine`);
+    if (this.sectionState.get(device) === 'ended') throw new ProtocolError(`multifd pages for '${device.id}' after its END`);
+    return device;
+  }
+
+  private pauseReading(paused: boolean): void {
+    if (this.input) {
+      if (paused) this.input.pause();
+      else this.input.resume();
+    } else if (paused) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  /** Every channel reached the main channel's sync point: go on with the main channel. */
+  private resumeMain(): void {
+    if (this.finished) return;
+    try {
+      this.decoder.resume(this.onFrame);
+      if (!this.decoder.isPaused) this.pauseReading(false);
+    } catch (err) {
+      this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
+    }
+  }
+
+  private closeMultifd(): void {
+    this.multifd?.close();
+    for (const c of this.candidates.splice(0)) c.channel.close();
+  }
+
+  /**
+   * The decoder's payload sink: a PART section of a started device that can
+   * take its payload in place (RAM pages) names the memory it goes to. Anything
+   * else (or anything out of order) gets the ordinary path, where handleSection
+   * reports the error.
+   */
+  private payloadTargets(msg: DecodedFrameMessage, length: number): Buffer[] | null {
+    if ((this.phase !== 'precopy' && this.phase !== 'switchover') || msg.body !== 'section' || !msg.section) return null;
+    const s = msg.section;
+    if (s.type !== livemig.SectionType.SECTION_PART) return null;
+    const device = this.sections.get(s.sectionId ?? 0);
+    if (!device?.payloadTargets || this.sectionState.get(device) !== 'started') return null;
+    return device.payloadTargets(s.type, s, length);
+  }
+
   private handleFrame(frame: DecodedFrame<DecodedFrameMessage>): void {
     const msg = frame.message;
+    this.lastFrameInPlace = frame.inPlace;
     const phase = this.phase;
     if (msg.body !== 'section' && frame.payloadLength > 0) throw new ProtocolError(`'${msg.body ?? 'unknown'}' frame with a payload`);
     switch (phase) {
@@ -285,6 +416,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
         if (refused !== null) throw new StateError(refused);
         this.sourceVerify = msg.configuration.capabilities?.verify === true;
         this.loadSetup();
+        if (this.caps.multifd) this.startMultifd(msg.configuration);
         this.phase = 'precopy';
         this.setStatus('active');
         this.fault('config');
@@ -313,6 +445,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   private loadSetup(): void {
     const ctx = {
       switchoverAck: this.caps['switchover-ack'],
+      verify: this.sourceVerify,
       approveSwitchover: (deviceId: string, ms: number) => this.approve(deviceId, ms),
       progress: (deviceId: string, done: number, total: number) => {
         this.emit('device-progress', deviceId, done, total);
@@ -384,6 +517,15 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
         if (!this.rp.isOpen) throw new ProtocolError('PING before OPEN_RETURN_PATH');
         this.rp.send({ pong: { value: cmd.value ?? 0 } });
         return;
+      case livemig.CommandType.CMD_MULTIFD_SYNC: {
+        const multifd = this.multifd;
+        if (!multifd) throw new ProtocolError('MULTIFD_SYNC but multifd is off');
+        // Stop here until every channel has reached the same point (see multifd-receiver.ts).
+        this.decoder.pause();
+        this.pauseReading(true);
+        multifd.mainReached(cmd.value ?? 0, () => this.resumeMain());
+        return;
+      }
       case livemig.CommandType.CMD_SWITCHOVER_START:
         if (this.phase !== 'precopy') throw new ProtocolError(`SWITCHOVER_START in state ${this.phase}`);
         this.switchoverAt = performance.now();
@@ -435,7 +577,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
       if (this.finished) return;
       this.faults.section(frame.payload);
     }
-    device.loadState({ type, data: s, payload: frame.payload, payloadLength: frame.payloadLength });
+    device.loadState({ type, data: s, payload: frame.payload, payloadLength: frame.payloadLength, inPlace: frame.inPlace });
   }
 
   /** After EOF: final loads, verification; then the commit (return path) or resume. */
@@ -489,6 +631,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
       this.log.warn({ err: toMigError(err).message }, 'could not confirm the resume to the source');
     }
     this.phase = 'completed';
+    this.closeMultifd();
     this.stopTimers();
     this.endedAt = performance.now();
     this.log.info({ downtimeSideMs: Math.round(this.endedAt - this.switchoverAt) }, 'machine resumed');
@@ -518,10 +661,14 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     if (this.finished) return;
     const wasMigration = this.becameMigration;
     this.phase = 'failed';
+    this.closeMultifd();
     this.stopTimers();
     this.error = err;
     this.endedAt = performance.now();
     this.rp.shutQuietly(false, err.code, err.message);
+    // Keep reading (and dropping) what the source still sends, even if a multifd
+    // sync had paused the input, so closing does not answer with a reset.
+    if (this.input) this.input.resume();
     lingeringClose(this.socket);
     for (const d of this.machine.devices) d.loadCleanup();
     if (this.machine.runState === 'running') this.machine.stop('inmigrate');

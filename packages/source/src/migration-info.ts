@@ -65,6 +65,8 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
   info['switchover-acked'] = m.acked;
   info['switchover-ack-wait'] = m.ackAt === null ? null : round(m.ackAt - m.startedAt);
   info['dirty-sync-count'] = m.passes;
+  const throttle = m.cpuThrottlePercentage;
+  if (throttle !== null) info['cpu-throttle-percentage'] = throttle;
   info['bandwidth-bytes-per-second'] = round((m.meter?.bandwidth ?? 0) * 1000);
   info['threshold-bytes'] = round(m.thresholdBytes);
   info.remaining = m.status === 'completed' ? 0 : m.pendingBytes;

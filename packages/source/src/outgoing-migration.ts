@@ -25,6 +25,7 @@
  * stall-timeout watchdog (stall-watchdog.ts), so none can hang.
  */
 import type { Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
@@ -41,6 +42,7 @@ import {
   createNonce,
   deviceConfig,
   livemig,
+  processCpuMs,
   toMigError,
   type Capabilities,
   type DecodedRpMessage,
@@ -51,9 +53,12 @@ import {
   type SectionWriter,
   type TlsFiles,
 } from '@livemig/common';
+import { AutoConverge } from './auto-converge';
 import { BandwidthMeter, RateLimiter, expectedDowntimeMs, thresholdBytes, type ConvergenceInputs } from './convergence';
 import { StallWatchdog } from './stall-watchdog';
+import { MigrationChannels } from './migration-channels';
 import { MigrationStream } from './migration-stream';
+import { MultifdSender } from './multifd-sender';
 import { ReturnPathReader, type ReturnPathSink } from './return-path-reader';
 import { answerChallenge, type Challenge } from './source-auth';
 import { openConnection } from './transport';
@@ -73,6 +78,10 @@ const TRANSITIONS: Readonly<Record<MigrationStatus, readonly MigrationStatus[]>>
   cancelled: [],
 };
 
+/** Bytes the stop-and-copy phase may queue ahead of the socket before waiting for it. */
+const FINAL_QUEUE_BYTES = 64 * 1024 * 1024;
+/** How long a connection failure waits for the destination's SHUT naming the cause. */
+const PEER_REASON_GRACE_MS = 500;
 /** Least time between two dirty-bitmap syncs while the pending set is small. */
 const MIN_SYNC_INTERVAL_MS = 50;
 /** Longest idle wait when there is nothing to send (waiting for the ack). */
@@ -116,6 +125,15 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   private readonly abort = new AbortController();
   private readonly wakeup = new Wakeup();
   private stream: MigrationStream | null = null;
+  /** The main channel plus, with multifd, the page channels. */
+  private channels: MigrationChannels | null = null;
+  /** Named by the multifd channels so the destination attaches them to this migration. */
+  private readonly migrationId = randomBytes(16);
+  /** auto-converge: throttles the workload while the dirty rate outruns the link. */
+  private readonly autoConverge: AutoConverge | null;
+  private precopyBytesAtSync = 0;
+  /** The destination answered a PING: it accepted the configuration. */
+  private ponged = false;
   private socket: Socket | null = null;
   private socketError: Error | null = null;
   private watchdog: StallWatchdog | null = null;
@@ -174,6 +192,17 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.params = opts.params;
     this.log = opts.log;
     this.security = opts.security ?? { tls: null, authSecret: null };
+    this.autoConverge = this.caps['auto-converge']
+      ? new AutoConverge(this.params, (percent) => {
+          this.machine.workload.throttlePercent = percent;
+          this.log.info({ percent }, 'auto-converge: cpu throttle');
+        })
+      : null;
+  }
+
+  /** QEMU's cpu-throttle-percentage (auto-converge on), else null. */
+  get cpuThrottlePercentage(): number | null {
+    return this.autoConverge ? this.autoConverge.percentage : null;
   }
 
   get finished(): boolean {
@@ -187,7 +216,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   private setStatus(next: MigrationStatus): void {
     if (!TRANSITIONS[this.status].includes(next)) throw new StateError(`migration status cannot go from ${this.status} to ${next}`);
     this.status = next;
-    this.log.info({ status: next }, 'migration status');
+    this.log.info({ status: next, cpuMs: processCpuMs() }, 'migration status');
     this.emit('status', next);
   }
 
@@ -231,12 +260,27 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       this.endedAt = performance.now();
       this.setStatus('completed');
     } catch (err) {
-      this.fail(err);
+      this.fail(await this.preferPeerReason(err));
     } finally {
       this.watchdog?.stop();
+      // However it ended, the machine (if it still runs here) runs at full speed again.
+      this.autoConverge?.stop();
       this.wakeup.close();
       for (const d of this.machine.devices) d.saveCleanup();
     }
+  }
+
+  /**
+   * A write that failed because the destination closed a connection (with
+   * multifd there are several) usually means it refused the migration, and the
+   * SHUT with its reason is about to be read on the main channel: wait a moment
+   * for it, so the error names the cause rather than the broken pipe.
+   */
+  private async preferPeerReason(err: unknown): Promise<unknown> {
+    const isPeer = (e: unknown): boolean => e instanceof Error && (e as MigError).code === 'MIG_ERR_PEER';
+    if (this.status === 'cancelling' || isPeer(err)) return err;
+    if (toMigError(err).code === 'MIG_ERR_CONNECTION' && !isPeer(this.abort.signal.reason)) await this.wakeup.wait(PEER_REASON_GRACE_MS);
+    return isPeer(this.abort.signal.reason) ? this.abort.signal.reason : err;
   }
 
   private fail(err: unknown): void {
@@ -248,6 +292,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.error = error;
     this.endedAt = performance.now();
     this.socket?.destroy();
+    this.channels?.destroy();
     if (this.stoppedMachine && !this.committed) {
       this.log.info('resuming the machine after the failed migration');
       this.machine.start();
@@ -281,6 +326,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     if (this.abort.signal.aborted || this.finished) return;
     this.abort.abort(err);
     this.socket?.destroy();
+    this.channels?.destroy();
     this.wakeup.notify();
   }
 
@@ -301,6 +347,8 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.socket = socket;
     const stream = new MigrationStream(socket);
     this.stream = stream;
+    const channels = new MigrationChannels(stream);
+    this.channels = channels;
     const secret = this.security.authSecret;
     const rp = new ReturnPathReader(this.returnPathSink(), {
       returnPath: this.caps['return-path'],
@@ -351,6 +399,8 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
           multifd: this.caps.multifd,
           verify: this.caps.verify,
         },
+        migrationId: this.migrationId,
+        multifdChannels: this.caps.multifd ? this.params()['multifd-channels'] : 0,
       },
     });
     if (this.caps['return-path']) {
@@ -361,10 +411,32 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     if (this.caps['switchover-ack']) {
       for (const d of this.machine.devices) if (d.kind === 'accel') this.deviceAcks.set(d.id, { approved: false });
     }
-    const ctx = { switchoverAck: this.caps['switchover-ack'] };
+    if (this.caps.multifd) {
+      // With a return path, open the extra channels once the destination has accepted
+      // the configuration (it answers the PING only then), so a refusal is reported
+      // with its reason rather than as channels being turned away.
+      if (this.caps['return-path']) {
+        this.awaiting = 'the destination to accept the configuration';
+        await this.waitFor(() => this.ponged);
+        this.awaiting = null;
+      }
+      const sender = await MultifdSender.connect({
+        host: this.host,
+        port: this.port,
+        tls: this.security.tls,
+        timeoutMs: this.params()['stall-timeout'],
+        channels: this.params()['multifd-channels'],
+        migrationId: this.migrationId,
+        signal: this.abort.signal,
+        onError: (err) => this.fatal(err),
+      });
+      channels.attachMultifd(sender);
+      this.log.info({ channels: sender.channels }, 'multifd channels open');
+    }
+    const ctx = { switchoverAck: this.caps['switchover-ack'], verify: this.caps.verify };
     this.machine.devices.forEach((d, i) => d.saveSetup(this.writerFor(d, i), ctx));
     this.setupTime = performance.now() - this.startedAt;
-    this.meter = new BandwidthMeter(performance.now(), stream.bytesFlushed);
+    this.meter = new BandwidthMeter(performance.now(), channels.bytesFlushed);
   }
 
   /** What the destination says, checked against where this migration is. */
@@ -375,6 +447,8 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
         this.wakeup.notify();
       },
       pong: (v) => {
+        this.ponged = true;
+        this.wakeup.notify();
         try {
           this.watchdog?.keepalive.pong(v);
         } catch (err) {
@@ -425,7 +499,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   private writerFor(d: Device, index: number): SectionWriter {
     let w = this.writers.get(d);
     if (!w) {
-      w = this.stream!.sectionWriter(d, index + 1);
+      w = this.channels!.sectionWriter(d, index + 1);
       this.writers.set(d, w);
     }
     return w;
@@ -462,7 +536,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   }
 
   private async precopy(): Promise<void> {
-    const stream = this.stream!;
+    const stream = this.channels!;
     const meter = this.meter!;
     const limiter = new RateLimiter(performance.now());
     const devices = this.machine.devices;
@@ -476,16 +550,23 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       let sendable = 0;
       for (const d of devices) pending += d.statePendingEstimate();
       for (const d of this.iterables) sendable += d.statePendingEstimate();
+      let synced = false;
       if ((pending < threshold || sendable === 0) && now - this.lastSyncAt >= MIN_SYNC_INTERVAL_MS) {
         pending = this.syncDirty(now);
+        synced = true;
+        sendable = 0;
+        for (const d of this.iterables) sendable += d.statePendingEstimate();
       }
       this.pendingBytes = pending;
       let initialData = 0;
       for (const d of devices) initialData += d.initialDataPending();
       const gateOpen = !this.caps['switchover-ack'] || !this.machine.running || this.acked;
       this.gated = !gateOpen && initialData === 0 && pending <= threshold;
-      // Nothing pending converges even before the first bandwidth estimate.
-      if (gateOpen && initialData === 0 && pending <= threshold && (meter.bandwidth > 0 || pending === 0)) {
+      // Right after a sync, nothing iterable left to send: only what goes at stop remains,
+      // so switch over even before a bandwidth was measured (all-zero RAM sends so few
+      // bytes that no measuring window may ever see enough traffic).
+      const nothingLeft = synced && sendable === 0;
+      if (gateOpen && initialData === 0 && ((pending <= threshold && meter.bandwidth > 0) || pending === 0 || nothingLeft)) {
         this.expectedDowntimeAtSwitchover = this.expectedDowntime;
         return;
       }
@@ -517,13 +598,23 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
 
   /** QEMU's bitmap sync: fold newly dirtied state into the send set; one pass. */
   private syncDirty(now: number): number {
+    // Pages of this pass must all be loaded before any re-sent copy of the next (multifd).
+    this.channels!.syncMultifd();
     let pending = 0;
     let newlyDirty = 0;
+    let newlyDirtyBytes = 0;
     for (const d of this.machine.devices) {
       pending += d.statePendingExact();
-      if (d instanceof RamDevice) newlyDirty += d.stats.lastSyncDirtyPages;
+      if (d instanceof RamDevice) {
+        newlyDirty += d.stats.lastSyncDirtyPages;
+        newlyDirtyBytes += d.stats.lastSyncDirtyPages * d.pageSize;
+      }
     }
-    if (this.lastSyncAt > 0) this.dirtyPagesRate = (newlyDirty * 1000) / (now - this.lastSyncAt);
+    if (this.lastSyncAt > 0) {
+      this.dirtyPagesRate = (newlyDirty * 1000) / (now - this.lastSyncAt);
+      this.autoConverge?.onSync(newlyDirtyBytes, this.precopyBytes - this.precopyBytesAtSync);
+    }
+    this.precopyBytesAtSync = this.precopyBytes;
     this.lastSyncAt = now;
     this.passes++;
     this.log.debug({ pass: this.passes, pending, newlyDirty }, 'dirty sync');
@@ -554,6 +645,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
 
   private async complete(): Promise<void> {
     const stream = this.stream!;
+    const channels = this.channels!;
     const signal = this.abort.signal;
     if (this.machine.running) {
       this.machine.stop('paused');
@@ -561,9 +653,10 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     }
     this.stoppedAt = performance.now();
     this.setStatus('device');
-    const before = stream.bytesQueued;
+    const before = channels.bytesQueued;
     stream.writeFrame({ command: { type: livemig.CommandType.CMD_SWITCHOVER_START } });
     const devices = this.machine.devices;
+    channels.syncMultifd();
     for (const d of devices) d.statePendingExact();
     // The rest, without rate limit (QEMU lifts it at switchover), still honouring backpressure.
     for (;;) {
@@ -571,8 +664,12 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       let written = 0;
       for (const d of this.iterables) written += d.saveLiveIterate(this.writerFor(d, devices.indexOf(d)), ROUND_BYTES, true);
       if (written === 0) break;
-      if (stream.needsDrain) await stream.flush(signal);
+      // Machine stopped: keep the socket fed (views of guest memory cost nothing to queue);
+      // only a very large rest waits for the socket, so no drain-to-empty bubble in the downtime.
+      if (channels.bytesQueued - channels.bytesFlushed > FINAL_QUEUE_BYTES) await channels.flush(signal);
     }
+    // Every page is on its way before END and EOF (multifd: the destination waits for all channels here).
+    channels.syncMultifd();
     devices.forEach((d, i) => d.saveLiveCompletePrecopy(this.writerFor(d, i)));
     if (this.caps.verify) {
       const t0 = performance.now();
@@ -582,9 +679,9 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     }
     stream.writeFrame({ eof: {} });
     this.streamEnded = true;
-    await stream.flush(signal);
+    await channels.flush(signal);
     const flushedAt = performance.now();
-    this.downtimeBytes = stream.bytesQueued - before;
+    this.downtimeBytes = channels.bytesQueued - before;
     if (this.caps['return-path']) {
       // The commit: only a destination that has loaded (and verified) everything
       // is told to resume, and the source never resumes once it has been told.
@@ -616,6 +713,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     }
     this.machine.stop('postmigrate');
     this.stoppedMachine = false;
+    channels.end();
     this.socket?.end();
   }
 }

@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { ACCEL_FRAME_BYTES, DEVICE_VERSIONS } from '../constants';
 import type { AccelSpec } from '../device-spec';
 import { DirtyBitmap } from '../dirty-bitmap';
-import { digestWhole, hashWords, UnitDigest, wordsOf } from '../digest';
+import { digestFast, digestWhole, hashWords, UnitDigest, wordsOf } from '../digest';
 import { DeviceError, ProtocolError } from '../errors';
 import { fillSeeded, type Rng } from '../prng';
 import { SliceCursor } from '../wire/slice-cursor';
@@ -250,10 +250,57 @@ export class AccelDevice implements Device {
     return true;
   }
 
+  /**
+   * Bulk path: initial data, device state and the contents of allocated
+   * resources are received straight into place (checked here, before any byte
+   * lands; loadState then only does the bookkeeping). Contents for a resource
+   * not allocated yet are staged by loadState as before.
+   */
+  payloadTargets(_type: livemig.SectionType, data: livemig.Section.$Properties, len: number): Buffer[] | null {
+    const accel = data.accel;
+    if (!accel || len === 0) return null;
+    const off = accel.offset ?? 0;
+    switch (accel.kind) {
+      case Kind.ACCEL_INIT_DATA:
+        this.checkInitChunk(off, len);
+        return [this.initData.subarray(off, off + len)];
+      case Kind.ACCEL_DEVICE_STATE:
+        this.checkStateChunk(off, len);
+        return [this.deviceState.subarray(off, off + len)];
+      case Kind.ACCEL_RESOURCE_DATA: {
+        const resource = accel.resource ?? 0;
+        this.checkResourceChunk(resource, off, len);
+        const target = this.resources?.[resource] ?? this.ready[resource];
+        return target ? [target.subarray(off, off + len)] : null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private checkInitChunk(off: number, len: number): void {
+    if (off !== this.initReceived || off + len > this.spec.initialSize) {
+      throw new ProtocolError(`${this.id}: initial data at ${off}+${len} does not follow ${this.initReceived} of ${this.spec.initialSize}`);
+    }
+  }
+
+  private checkStateChunk(off: number, len: number): void {
+    if (off !== this.stateReceived || off + len > this.spec.stateSize) {
+      throw new ProtocolError(`${this.id}: device state at ${off}+${len} does not follow ${this.stateReceived} of ${this.spec.stateSize}`);
+    }
+  }
+
+  private checkResourceChunk(resource: number, offset: number, len: number): void {
+    if (resource >= this.spec.resources || !Number.isSafeInteger(offset) || offset < 0 || offset % ACCEL_CHUNK_BYTES !== 0 || offset + len > this.spec.resourceSize) {
+      throw new ProtocolError(`${this.id}: resource data ${resource}@${offset}+${len} is outside ${this.spec.resources}×${this.spec.resourceSize}`);
+    }
+  }
+
   loadState(section: IncomingSection): void {
     const accel = section.data.accel;
     if (!accel) throw new ProtocolError(`${this.id}: section carries no accel data`);
     const cursor = new SliceCursor(section.payload, section.payloadLength);
+    const inPlace = section.inPlace === true;
     const len = section.payloadLength;
     switch (accel.kind) {
       case Kind.ACCEL_SETUP:
@@ -261,22 +308,18 @@ export class AccelDevice implements Device {
         break;
       case Kind.ACCEL_INIT_DATA: {
         const off = accel.offset ?? 0;
-        if (off !== this.initReceived || off + len > this.spec.initialSize) {
-          throw new ProtocolError(`${this.id}: initial data at ${off}+${len} does not follow ${this.initReceived} of ${this.spec.initialSize}`);
-        }
-        cursor.copyTo(this.initData, off, len);
+        this.checkInitChunk(off, len);
+        if (!inPlace) cursor.copyTo(this.initData, off, len);
         this.initReceived += len;
         break;
       }
       case Kind.ACCEL_RESOURCE_DATA:
-        this.loadResourceData(accel.resource ?? 0, accel.offset ?? 0, len, cursor);
+        this.loadResourceData(accel.resource ?? 0, accel.offset ?? 0, len, inPlace ? null : cursor);
         break;
       case Kind.ACCEL_DEVICE_STATE: {
         const off = accel.offset ?? 0;
-        if (off !== this.stateReceived || off + len > this.spec.stateSize) {
-          throw new ProtocolError(`${this.id}: device state at ${off}+${len} does not follow ${this.stateReceived} of ${this.spec.stateSize}`);
-        }
-        cursor.copyTo(this.deviceState, off, len);
+        this.checkStateChunk(off, len);
+        if (!inPlace) cursor.copyTo(this.deviceState, off, len);
         this.stateReceived += len;
         break;
       }
@@ -309,14 +352,13 @@ export class AccelDevice implements Device {
     );
   }
 
-  private loadResourceData(resource: number, offset: number, len: number, cursor: SliceCursor): void {
-    if (resource >= this.spec.resources || !Number.isSafeInteger(offset) || offset < 0 || offset % ACCEL_CHUNK_BYTES !== 0 || offset + len > this.spec.resourceSize) {
-      throw new ProtocolError(`${this.id}: resource data ${resource}@${offset}+${len} is outside ${this.spec.resources}×${this.spec.resourceSize}`);
-    }
+  /** `cursor` null: the bytes are already in the allocated resource (payloadTargets). */
+  private loadResourceData(resource: number, offset: number, len: number, cursor: SliceCursor | null): void {
+    this.checkResourceChunk(resource, offset, len);
     const target = this.resources?.[resource] ?? this.ready[resource];
     const firstChunk = resource * this.chunksPerResource + offset / ACCEL_CHUNK_BYTES;
-    if (target) {
-      cursor.copyTo(target, offset, len);
+    if (!cursor || target) {
+      if (cursor) cursor.copyTo(target!, offset, len);
       for (let c = firstChunk, o = 0; o < len; c++, o += ACCEL_CHUNK_BYTES) this.digestUnits.markStale(c);
       return;
     }
@@ -367,6 +409,14 @@ export class AccelDevice implements Device {
       }
       this.resources = resources;
       this.allocation = { state: 'done', ms: performance.now() - t0 };
+      // verify: digest the new resources now, before approving switchover, rather
+      // than all of them at the final verify, inside the downtime.
+      if (this.loadCtx?.verify) {
+        while (this.digestUnits.refresh(TOUCH_STEP) > 0) {
+          await yieldToLoop();
+          if (generation !== this.generation) return;
+        }
+      }
     })().catch((err: unknown) => {
       if (generation !== this.generation) return; // abandoned by loadCleanup: nothing to report
       const error = err instanceof Error ? err : new Error(String(err));
@@ -431,7 +481,8 @@ export class AccelDevice implements Device {
   // ---- verify ----
 
   digest(): Buffer {
-    return createHash('sha256').update(this.digestUnits.digest()).update(digestWhole(this.initData)).update(digestWhole(this.deviceState)).digest();
+    // The device state is hashed whole at stop, so with the fast word hash (digestFast), not SHA-256.
+    return createHash('sha256').update(this.digestUnits.digest()).update(digestWhole(this.initData)).update(digestFast(this.deviceState)).digest();
   }
 
   refreshDigest(budgetBytes: number): number {

@@ -26,6 +26,8 @@ export interface SectionWriter {
 export interface SaveContext {
   /** switchover-ack is on: mark the end of precopy initial data. */
   readonly switchoverAck: boolean;
+  /** verify is on: a device may digest state as it sends it (while it is in cache). */
+  readonly verify?: boolean;
 }
 
 /** Source side (QEMU SaveVMHandlers). */
@@ -53,6 +55,8 @@ export interface SaveHandlers {
 
 export interface LoadContext {
   readonly switchoverAck: boolean;
+  /** verify is on: a device may digest state as it lands (while it is in cache). */
+  readonly verify?: boolean;
   /** QEMU qemu_loadvm_approve_switchover(): a device's pre-allocation is done. */
   approveSwitchover(deviceId: string, allocationMs: number): void;
   /** Reports progress of a long device preparation (for the live view). */
@@ -64,6 +68,8 @@ export interface IncomingSection {
   readonly data: livemig.Section.$Properties;
   readonly payload: readonly Buffer[];
   readonly payloadLength: number;
+  /** The payload is already in place: it went into the regions payloadTargets() named. */
+  readonly inPlace?: boolean;
 }
 
 /** Destination side. */
@@ -73,6 +79,14 @@ export interface LoadHandlers {
   switchoverAckNeeded(): boolean;
   /** Loads one section. Throws ProtocolError/DeviceError on bad content. */
   loadState(section: IncomingSection): void;
+  /**
+   * Optional bulk path: where in device memory this section's payload belongs
+   * (regions in payload order), so the stream can receive it straight there;
+   * null to get it as slices in loadState. Called before any payload byte
+   * arrives, so it validates the header fully; the section then reaches
+   * loadState with `inPlace` set.
+   */
+  payloadTargets?(type: SectionKind, data: livemig.Section.$Properties, payloadLength: number): Buffer[] | null;
   /** Resolves once the final state is in place (e.g. waits for allocation). */
   loadComplete(): Promise<void>;
   /** Discards partial state and frees what load_setup and loading took. */

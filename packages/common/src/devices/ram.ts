@@ -1,25 +1,38 @@
 /**
  * `ram`: a page store with dirty tracking (QEMU's RAMBlock + migration bitmap).
  *
+ * Memory is zero-filled lazily by the kernel (calloc), so a 4 GiB zero RAM
+ * costs nothing until touched. A
+ * `written` bitmap records pages that may hold non-zero bytes: pages never
+ * written are known to be zero without reading (and faulting in) them.
+ *
  * Source: the workload marks pages in `dirtyLog`; a pass folds it into `toSend`
- * (QEMU's bitmap sync) and the scan sends set pages in frames of up to 1 MiB.
- * Contiguous non-zero pages go out as one view of guest memory; zero pages go as
- * a run in the header only. Destination: memory is pre-faulted before the
- * stream starts; pages are copied from the received slices straight into it,
- * and a zero page is only written if the page there is not already zero.
+ * (QEMU's bitmap sync) and the scanner (ram-scanner.ts) sends pending pages in
+ * frames of up to RAM_FRAME_BYTES: contiguous non-zero pages as one view of
+ * guest memory, zero pages as runs in the header only.
+ * Destination: pages are copied from the received slices straight into memory;
+ * a zero page is only written if the page there may be non-zero. Memory is
+ * pre-faulted in the background (`prefault`) so the load loop does not pay
+ * the kernel's first-touch cost.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { DEVICE_VERSIONS, RAM_FRAME_BYTES } from '../constants';
 import type { RamSpec } from '../device-spec';
 import { DirtyBitmap } from '../dirty-bitmap';
 import { hashWords, UnitDigest, wordsOf } from '../digest';
-import { ProtocolError } from '../errors';
+import { DeviceError, ProtocolError } from '../errors';
 import { fillSeeded, type Rng } from '../prng';
 import { SliceCursor } from '../wire/slice-cursor';
 import { livemig } from '../wire/messages';
 import type { Device, DeviceStatus, IncomingSection, LoadContext, SaveContext, SectionWriter } from './device';
+import { RamScanner, type ScanLimits } from './ram-scanner';
 
 /** Runs per frame header, so the header stays far below MAX_HEADER_BYTES. */
 const MAX_RUNS_PER_FRAME = 2048;
+/** Zero pages per frame: bounds the scan work behind one (tiny) frame. */
+const MAX_ZERO_PAGES_PER_FRAME = 256 * 1024;
+/** A zero page found by scanning costs this much of a round's byte budget (QEMU counts ~1 byte + header). */
+const ZERO_PAGE_BUDGET_BYTES = 64;
 
 export interface RamMigrationStats {
   transferred: number;
@@ -44,8 +57,15 @@ export class RamDevice implements Device {
   private readonly zeroPage: Buffer;
   private readonly dirtyLog: DirtyBitmap;
   private readonly toSend: DirtyBitmap;
+  /** Pages that may hold non-zero bytes (clear: known zero, never read). */
+  private readonly written: DirtyBitmap;
+  private readonly scanner: RamScanner;
+  private readonly scanLimits: ScanLimits;
   private readonly digestUnits: UnitDigest;
-  private scanCursor = 0;
+  /** verify is on for the current migration: digest pages as they are sent / land. */
+  private digestEagerly = false;
+  /** Next page `prefault` touches. */
+  private prefaultCursor = 0;
   private workloadCarry = 0;
   readonly stats: RamMigrationStats = { transferred: 0, normalPages: 0, zeroPages: 0, dirtySyncCount: 0, lastSyncDirtyPages: 0 };
 
@@ -54,23 +74,39 @@ export class RamDevice implements Device {
     this.id = spec.id;
     this.pageSize = spec.pageSize;
     this.pages = spec.size / spec.pageSize;
-    this.mem = Buffer.allocUnsafeSlow(spec.size);
-    if (role === 'destination' || spec.fill === 'zero') {
-      // Touch every page now: first touch of fresh memory costs microseconds a page
-      // and would otherwise be paid inside the load loop.
-      this.mem.fill(0);
-    } else if (spec.fill === 'random') {
+    if (spec.size > bufferConstants.MAX_LENGTH) throw new DeviceError(`device '${spec.id}': size=${spec.size} exceeds the largest buffer this Node.js can map (${bufferConstants.MAX_LENGTH} bytes)`);
+    // Buffer.alloc of this size is calloc: the kernel hands out zero pages lazily.
+    // (Not a SharedArrayBuffer: V8 copies into those with a word-by-word
+    // relaxed-atomic memmove, which cost 2/3 of the destination's CPU.)
+    this.mem = Buffer.alloc(spec.size);
+    this.written = new DirtyBitmap(this.pages);
+    if (role === 'source' && spec.fill === 'random') {
       fillSeeded(this.mem, spec.seed, `ram:${spec.id}`);
-    } else {
+      this.written.setAll();
+    } else if (role === 'source' && spec.fill === 'pattern') {
       fillPattern(this.mem, spec.pageSize, spec.seed);
+      this.written.setAll();
     }
+    // fill=zero, and the destination: memory is zero and untouched; the
+    // destination pre-faults it in the background (prefault()).
     this.words = wordsOf(this.mem);
     this.wordsPerPage = spec.pageSize >>> 2;
     this.zeroPage = Buffer.alloc(spec.pageSize);
     this.dirtyLog = new DirtyBitmap(this.pages);
     this.toSend = new DirtyBitmap(this.pages);
+    this.scanner = new RamScanner({ mem: this.mem, words: this.words, pageSize: spec.pageSize, toSend: this.toSend, written: this.written });
+    this.scanLimits = { maxNormalPages: RAM_FRAME_BYTES / spec.pageSize, maxRuns: MAX_RUNS_PER_FRAME, maxZeroPages: MAX_ZERO_PAGES_PER_FRAME };
     const wpp = this.wordsPerPage;
-    this.digestUnits = new UnitDigest(this.pages, spec.pageSize, (u, out, o) => hashWords(this.words, u * wpp, (u + 1) * wpp, out, o));
+    const zeroHash = new Uint32Array(2);
+    hashWords(new Int32Array(wpp), 0, wpp, zeroHash, 0);
+    this.digestUnits = new UnitDigest(this.pages, spec.pageSize, (u, out, o) => {
+      if (this.written.test(u)) hashWords(this.words, u * wpp, (u + 1) * wpp, out, o);
+      else {
+        // Known zero: same hash as reading it, without touching the page.
+        out[o] = zeroHash[0]!;
+        out[o + 1] = zeroHash[1]!;
+      }
+    });
   }
 
   get stateBytes(): number {
@@ -78,8 +114,23 @@ export class RamDevice implements Device {
   }
 
   isZeroPage(page: number): boolean {
-    const off = page * this.pageSize;
-    return this.zeroPage.compare(this.mem, off, off + this.pageSize) === 0;
+    return this.scanner.isZeroPage(page);
+  }
+
+  /**
+   * Touches up to `budgetBytes` of pages not touched yet, so that the kernel's
+   * first-touch cost (~1–2 µs a page) is paid before the stream arrives rather
+   * than inside the load loop. Only pages known to be zero are written (with
+   * zero), so contents never change. Returns the bytes covered; 0 when done.
+   */
+  prefault(budgetBytes: number): number {
+    const u8 = this.mem;
+    const ps = this.pageSize;
+    const end = Math.min(this.pages, this.prefaultCursor + Math.max(1, Math.floor(budgetBytes / ps)));
+    const first = this.prefaultCursor;
+    for (let p = first; p < end; p++) if (!this.written.test(p)) u8[p * ps] = 0;
+    this.prefaultCursor = end;
+    return (end - first) * ps;
   }
 
   // ---- the running machine ----
@@ -96,6 +147,7 @@ export class RamDevice implements Device {
       else page = hotPages + rng.below(Math.max(1, this.pages - hotPages));
       if (page >= this.pages) page = this.pages - 1;
       this.words[page * this.wordsPerPage + rng.below(this.wordsPerPage)] = rng.nextU32() | 1;
+      this.written.set(page);
       this.dirtyLog.set(page);
       this.digestUnits.markStale(page);
     }
@@ -103,10 +155,11 @@ export class RamDevice implements Device {
 
   // ---- save side ----
 
-  saveSetup(out: SectionWriter, _ctx: SaveContext): void {
+  saveSetup(out: SectionWriter, ctx: SaveContext): void {
+    this.digestEagerly = ctx.verify === true;
     this.toSend.setAll(); // the bulk stage: every page once
     this.dirtyLog.clearAll();
-    this.scanCursor = 0;
+    this.scanner.cursor = 0;
     Object.assign(this.stats, { transferred: 0, normalPages: 0, zeroPages: 0, dirtySyncCount: 0, lastSyncDirtyPages: 0 });
     this.stats.transferred += out.write(livemig.SectionType.SECTION_START, { ram: { pageSize: this.pageSize, totalBytes: this.spec.size } });
   }
@@ -127,64 +180,24 @@ export class RamDevice implements Device {
 
   saveLiveIterate(out: SectionWriter, budget: number, _final: boolean): number {
     let written = 0;
-    while (written < budget && this.toSend.count > 0) {
-      written += this.writeOneFrame(out);
+    let effort = 0;
+    const framePages = RAM_FRAME_BYTES / this.pageSize;
+    while (effort < budget) {
+      // No more page data than the budget has room for (max-bandwidth is a byte budget).
+      this.scanLimits.maxNormalPages = Math.max(1, Math.min(framePages, Math.ceil((budget - effort) / this.pageSize)));
+      const batch = this.scanner.next(this.scanLimits);
+      if (!batch) break;
+      this.stats.normalPages += batch.normalPages;
+      this.stats.zeroPages += batch.zeroPages;
+      const n = out.write(livemig.SectionType.SECTION_PART, { ram: { normalRuns: batch.normalRuns, zeroRuns: batch.zeroRuns } }, batch.payload);
+      // verify: digest what was just sent while it is in cache (the machine may still change
+      // it; then it is dirty and stale again, and sent and digested again).
+      if (this.digestEagerly) for (let i = 0; i < batch.normalRuns.length; i += 2) this.digestUnits.refreshRange(batch.normalRuns[i]!, batch.normalRuns[i + 1]!);
+      written += n;
+      effort += n + batch.zeroPages * ZERO_PAGE_BUDGET_BYTES;
     }
     this.stats.transferred += written;
     return written;
-  }
-
-  /** Scans from the cursor and writes one PART section of up to RAM_FRAME_BYTES of page data. */
-  private writeOneFrame(out: SectionWriter): number {
-    const normalRuns: number[] = [];
-    const zeroRuns: number[] = [];
-    const payload: Buffer[] = [];
-    const ps = this.pageSize;
-    const maxPages = RAM_FRAME_BYTES / ps;
-    let normalPages = 0;
-    let zeroPages = 0;
-    let runStart = -1;
-    let runLen = 0;
-    let runZero = false;
-    const flush = (): void => {
-      if (runLen === 0) return;
-      if (runZero) zeroRuns.push(runStart, runLen);
-      else {
-        normalRuns.push(runStart, runLen);
-        payload.push(this.mem.subarray(runStart * ps, (runStart + runLen) * ps));
-      }
-      runLen = 0;
-    };
-    let page = this.scanCursor;
-    while (normalPages < maxPages && normalRuns.length + zeroRuns.length < MAX_RUNS_PER_FRAME * 2) {
-      let next = this.toSend.nextSet(page);
-      if (next < 0) {
-        if (page === 0) break;
-        flush();
-        next = this.toSend.nextSet(0);
-        if (next < 0) break;
-      }
-      page = next;
-      this.toSend.clear(page);
-      const zero = this.isZeroPage(page);
-      if (runLen > 0 && (zero !== runZero || page !== runStart + runLen)) flush();
-      if (runLen === 0) {
-        runStart = page;
-        runZero = zero;
-      }
-      runLen++;
-      if (zero) zeroPages++;
-      else normalPages++;
-      page++;
-      if (page >= this.pages) page = 0;
-      if (this.toSend.count === 0) break;
-    }
-    flush();
-    this.scanCursor = page;
-    if (normalRuns.length === 0 && zeroRuns.length === 0) return 0;
-    this.stats.normalPages += normalPages;
-    this.stats.zeroPages += zeroPages;
-    return out.write(livemig.SectionType.SECTION_PART, { ram: { normalRuns, zeroRuns } }, payload);
   }
 
   saveLiveCompletePrecopy(out: SectionWriter): void {
@@ -192,13 +205,15 @@ export class RamDevice implements Device {
   }
 
   saveCleanup(): void {
+    this.digestEagerly = false;
     this.toSend.clearAll();
-    this.scanCursor = 0;
+    this.scanner.cursor = 0;
   }
 
   // ---- load side ----
 
-  loadSetup(_ctx: LoadContext): void {
+  loadSetup(ctx: LoadContext): void {
+    this.digestEagerly = ctx.verify === true;
     this.stats.normalPages = 0;
     this.stats.zeroPages = 0;
   }
@@ -228,7 +243,8 @@ export class RamDevice implements Device {
     }
   }
 
-  private loadPages(normalRuns: readonly number[], zeroRuns: readonly number[], section: IncomingSection): void {
+  /** Checks a PART section's runs against this RAM and its payload length; returns the normal bytes. */
+  private checkRuns(normalRuns: readonly number[], zeroRuns: readonly number[], payloadLength: number): number {
     if (normalRuns.length % 2 !== 0 || zeroRuns.length % 2 !== 0) throw new ProtocolError(`${this.id}: odd page-run list`);
     let normalBytes = 0;
     for (let i = 0; i < normalRuns.length; i += 2) {
@@ -236,23 +252,60 @@ export class RamDevice implements Device {
       normalBytes += normalRuns[i + 1]! * this.pageSize;
     }
     for (let i = 0; i < zeroRuns.length; i += 2) this.checkRun(zeroRuns[i]!, zeroRuns[i + 1]!);
-    this.expectPayload(section, normalBytes);
-    const cursor = new SliceCursor(section.payload, section.payloadLength);
+    if (payloadLength !== normalBytes) {
+      throw new ProtocolError(`${this.id}: section payload is ${payloadLength} bytes, its header describes ${normalBytes}`);
+    }
+    return normalBytes;
+  }
+
+  /** Pages a normal run overwrites may hold data from now on. */
+  private markWritten(first: number, count: number): void {
+    for (let p = first; p < first + count; p++) this.written.set(p);
+  }
+
+  /** Pages a normal run overwrote: their digest must be redone (at once with verify, while in cache). Only once the bytes are all there. */
+  private markLoaded(first: number, count: number): void {
+    for (let p = first; p < first + count; p++) this.digestUnits.markStale(p);
+    if (this.digestEagerly) this.digestUnits.refreshRange(first, count);
+    this.stats.normalPages += count;
+  }
+
+  payloadTargets(type: livemig.SectionType, data: livemig.Section.$Properties, payloadLength: number): Buffer[] | null {
+    const ram = data.ram;
+    if (type !== livemig.SectionType.SECTION_PART || !ram) return null;
+    const normalRuns = ram.normalRuns ?? [];
+    this.checkRuns(normalRuns, ram.zeroRuns ?? [], payloadLength);
+    const regions: Buffer[] = [];
     for (let i = 0; i < normalRuns.length; i += 2) {
       const first = normalRuns[i]!;
       const count = normalRuns[i + 1]!;
-      cursor.copyTo(this.mem, first * this.pageSize, count * this.pageSize);
-      for (let p = first; p < first + count; p++) this.digestUnits.markStale(p);
-      this.stats.normalPages += count;
+      this.markWritten(first, count);
+      regions.push(this.mem.subarray(first * this.pageSize, (first + count) * this.pageSize));
+    }
+    return regions;
+  }
+
+  private loadPages(normalRuns: readonly number[], zeroRuns: readonly number[], section: IncomingSection): void {
+    // In place: payloadTargets() checked the runs and the bytes are already there.
+    const cursor = section.inPlace ? null : new SliceCursor(section.payload, section.payloadLength);
+    if (cursor) this.checkRuns(normalRuns, zeroRuns, section.payloadLength);
+    for (let i = 0; i < normalRuns.length; i += 2) {
+      const first = normalRuns[i]!;
+      const count = normalRuns[i + 1]!;
+      if (cursor) {
+        this.markWritten(first, count);
+        cursor.copyTo(this.mem, first * this.pageSize, count * this.pageSize);
+      }
+      this.markLoaded(first, count);
     }
     for (let i = 0; i < zeroRuns.length; i += 2) {
       const first = zeroRuns[i]!;
       const count = zeroRuns[i + 1]!;
-      for (let p = first; p < first + count; p++) {
-        if (!this.isZeroPage(p)) {
-          this.mem.fill(0, p * this.pageSize, (p + 1) * this.pageSize);
-          this.digestUnits.markStale(p);
-        }
+      // Only pages that may hold data need a look (word-at-a-time over `written`).
+      for (let p = this.written.nextSet(first); p >= 0 && p < first + count; p = this.written.nextSet(p + 1)) {
+        if (!this.scanner.isZeroPage(p)) this.mem.fill(0, p * this.pageSize, (p + 1) * this.pageSize);
+        this.written.clear(p);
+        this.digestUnits.markStale(p);
       }
       this.stats.zeroPages += count;
     }
@@ -273,6 +326,7 @@ export class RamDevice implements Device {
   async loadComplete(): Promise<void> {}
 
   loadCleanup(): void {
+    this.digestEagerly = false;
     // Partial pages stay in memory but will be overwritten or zeroed by the next
     // stream (which starts with a bulk pass); the digest must not trust them.
     this.digestUnits.markAllStale();
@@ -285,7 +339,11 @@ export class RamDevice implements Device {
   }
 
   refreshDigest(budgetBytes: number): number {
-    return this.digestUnits.refresh(budgetBytes);
+    // Digesting pages as they are sent / land: a background pass would only read
+    // pages ahead of the stream, out of cache, that get digested when they move
+    // anyway. It still takes the known-zero pages (no read), so few are left for
+    // the final digest in the downtime.
+    return this.digestEagerly ? this.digestUnits.refreshExcept(this.written, budgetBytes) : this.digestUnits.refresh(budgetBytes);
   }
 
   status(): DeviceStatus {

@@ -6,12 +6,15 @@ import { livemig } from './messages';
 export type DecodedFrameMessage = livemig.Frame & livemig.Frame.$Shape;
 export type DecodedRpMessage = livemig.RpMessage & livemig.RpMessage.$Shape;
 
-export function createStreamDecoder(limits: { maxPayloadBytes?: number } = {}): FrameDecoder<DecodedFrameMessage> {
+export function createStreamDecoder(
+  opts: { maxPayloadBytes?: number; payloadSink?: (message: DecodedFrameMessage, payloadLength: number) => Buffer[] | null } = {},
+): FrameDecoder<DecodedFrameMessage> {
   return new FrameDecoder<DecodedFrameMessage>({
     decodeHeader: (bytes) => livemig.Frame.decode(bytes),
     payloadLengthOf: (m) => m.payloadLength,
+    ...(opts.payloadSink ? { payloadSink: opts.payloadSink } : {}),
     maxHeaderBytes: MAX_HEADER_BYTES,
-    maxPayloadBytes: limits.maxPayloadBytes ?? MAX_PAYLOAD_BYTES,
+    maxPayloadBytes: opts.maxPayloadBytes ?? MAX_PAYLOAD_BYTES,
     what: 'migration stream',
   });
 }

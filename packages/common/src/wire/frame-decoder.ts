@@ -8,15 +8,34 @@
  * Tiny chunks (a peer trickling bytes) are copied together into shared 64 KiB
  * tail buffers, so memory stays proportional to the bytes buffered, not to the
  * number of chunks, and no list grows long enough to make shifting it costly.
+ *
+ * Payload sinks (the bulk path): when a header is decoded, `payloadSink` may
+ * name the memory regions its payload belongs in (e.g. the guest pages of a RAM
+ * frame). The payload then never waits in the decoder: bytes that arrive with
+ * pushed chunks are copied into the regions at once, and between frames'
+ * headers the reader can ask for `directTarget()` — the part of a region still
+ * to fill — read from the socket straight into it and report it with
+ * `pushDirect(n)`, so page data goes from the kernel into guest memory with no
+ * copy in between. Such frames come back with `inPlace: true` and no payload.
+ *
+ * `pushEach` hands each frame to a callback as soon as it is complete, before
+ * the next header is looked at, so a sink decision for frame k+1 sees the
+ * effects of frame k.
+ *
+ *   prefix ──▶ header ──┬──▶ payload (buffered slices) ──┐
+ *      ▲                └──▶ sink (into regions) ────────┤
+ *      └─────────────────────────────────────────────────┘
  */
 import { FRAME_PREFIX_BYTES } from '../constants';
 import { FrameTooLargeError, ProtocolError } from '../errors';
 
 export interface DecodedFrame<T> {
   readonly message: T;
-  /** Raw payload bytes, as slices of the received chunks. */
+  /** Raw payload bytes, as slices of the received chunks (empty when `inPlace`). */
   readonly payload: Buffer[];
   readonly payloadLength: number;
+  /** The payload was written into the regions the payload sink named. */
+  readonly inPlace: boolean;
   /** Bytes this frame occupied on the wire. */
   readonly wireBytes: number;
 }
@@ -26,6 +45,14 @@ export interface FrameDecoderOptions<T> {
   decodeHeader(bytes: Buffer): T;
   /** The payload length the header states (0 for messages without payload). */
   payloadLengthOf(message: T): number;
+  /**
+   * Optional: the regions (in payload order, total length = payloadLength) the
+   * frame's payload should be written to, or null to receive it as slices.
+   * Called once per frame with a payload, after the frames before it were
+   * handled (with pushEach). It must validate everything it relies on: the bytes
+   * land in the regions before the frame is complete.
+   */
+  payloadSink?(message: T, payloadLength: number): Buffer[] | null;
   maxHeaderBytes: number;
   maxPayloadBytes: number;
   /** Names the stream in errors ("migration stream", "return path"). */
@@ -36,22 +63,26 @@ export interface FrameDecoderOptions<T> {
 const SMALL_CHUNK_BYTES = 4096;
 const TAIL_BYTES = 64 * 1024;
 
-type State = { kind: 'prefix' } | { kind: 'header'; length: number } | { kind: 'payload'; message: T0; length: number; headerBytes: number };
-type T0 = unknown;
+type State<T> =
+  | { kind: 'prefix' }
+  | { kind: 'header'; length: number }
+  | { kind: 'payload'; message: T; length: number; headerBytes: number }
+  | { kind: 'sink'; message: T; length: number; headerBytes: number; regions: Buffer[]; index: number; offset: number; left: number };
 
 export class FrameDecoder<T> {
   private readonly opts: FrameDecoderOptions<T>;
   private chunks: Buffer[] = [];
-  private buffered = 0;
-  private state: State = { kind: 'prefix' };
   private tail: Buffer | null = null;
   private tailUsed = 0;
+  private buffered = 0;
+  private state: State<T> = { kind: 'prefix' };
+  private paused = false;
 
   constructor(opts: FrameDecoderOptions<T>) {
     this.opts = opts;
   }
 
-  /** Bytes received but not yet part of a returned frame. */
+  /** Bytes received but not yet part of a returned frame (and still referenced by the decoder). */
   get pendingBytes(): number {
     return this.buffered;
   }
@@ -61,46 +92,39 @@ export class FrameDecoder<T> {
     return this.state.kind === 'prefix' && this.buffered === 0;
   }
 
+  /**
+   * Hands out no more frames until resume() (called from a frame callback: a
+   * multifd sync point). Pushed bytes are kept meanwhile; the caller should
+   * stop reading from its socket while paused.
+   */
+  pause(): void {
+    this.paused = true;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Hands out the frames buffered while paused (until the next pause). */
+  resume(onFrame: (frame: DecodedFrame<T>) => void): void {
+    this.paused = false;
+    this.drain(onFrame);
+  }
+
+  /** Decodes what `chunk` completes and returns the whole frames. */
   push(chunk: Buffer): DecodedFrame<T>[] {
+    const out: DecodedFrame<T>[] = [];
+    this.pushEach(chunk, (f) => out.push(f));
+    return out;
+  }
+
+  /** Like push(), but hands each frame to `onFrame` as soon as it is complete. */
+  pushEach(chunk: Buffer, onFrame: (frame: DecodedFrame<T>) => void): void {
     if (chunk.length > 0) {
       this.append(chunk);
       this.buffered += chunk.length;
     }
-    const out: DecodedFrame<T>[] = [];
-    for (;;) {
-      const state = this.state;
-      if (state.kind === 'prefix') {
-        if (this.buffered < FRAME_PREFIX_BYTES) return out;
-        const length = this.take(FRAME_PREFIX_BYTES).readUInt32BE(0);
-        if (length === 0) throw new ProtocolError(`${this.opts.what}: empty frame header`);
-        if (length > this.opts.maxHeaderBytes) throw new FrameTooLargeError(`${this.opts.what}: frame header`, length, this.opts.maxHeaderBytes);
-        this.state = { kind: 'header', length };
-      } else if (state.kind === 'header') {
-        if (this.buffered < state.length) return out;
-        const bytes = this.take(state.length);
-        let message: T;
-        try {
-          message = this.opts.decodeHeader(bytes);
-        } catch (err) {
-          throw new ProtocolError(`${this.opts.what}: malformed frame header (${err instanceof Error ? err.message : String(err)})`);
-        }
-        const payloadLength = this.opts.payloadLengthOf(message);
-        if (payloadLength > this.opts.maxPayloadBytes) {
-          throw new FrameTooLargeError(`${this.opts.what}: frame payload`, payloadLength, this.opts.maxPayloadBytes);
-        }
-        this.state = { kind: 'payload', message, length: payloadLength, headerBytes: state.length };
-      } else {
-        if (this.buffered < state.length) return out;
-        const payload = this.takeSlices(state.length);
-        out.push({
-          message: state.message as T,
-          payload,
-          payloadLength: state.length,
-          wireBytes: FRAME_PREFIX_BYTES + state.headerBytes + state.length,
-        });
-        this.state = { kind: 'prefix' };
-      }
-    }
+    this.drain(onFrame);
   }
 
   private append(chunk: Buffer): void {
@@ -124,6 +148,101 @@ export class FrameDecoder<T> {
     this.tail = fresh;
     this.tailUsed = chunk.length;
     this.chunks.push(fresh.subarray(0, chunk.length));
+  }
+
+  /**
+   * Where the next received bytes can go directly: the unfilled part of the
+   * current payload region, when a sink is active, nothing is buffered and at
+   * least `minBytes` of the region are left (a read per small region — say,
+   * scattered 4 KiB pages — costs more than reading them in bulk and copying).
+   */
+  directTarget(minBytes = 1): Buffer | null {
+    const s = this.state;
+    if (s.kind !== 'sink' || this.buffered > 0 || this.paused) return null;
+    const region = s.regions[s.index]!;
+    return region.length - s.offset >= minBytes ? region.subarray(s.offset) : null;
+  }
+
+  /** `n` bytes were written into the buffer directTarget() returned; completes frames like pushEach. */
+  pushDirect(n: number, onFrame: (frame: DecodedFrame<T>) => void): void {
+    const s = this.state;
+    if (s.kind !== 'sink' || this.buffered > 0) throw new ProtocolError(`${this.opts.what}: direct bytes without a payload sink`);
+    const region = s.regions[s.index]!;
+    if (n > region.length - s.offset) throw new RangeError(`direct read of ${n} bytes overruns the payload region`);
+    this.advanceSink(s, n);
+    this.drain(onFrame);
+  }
+
+  private drain(onFrame: (frame: DecodedFrame<T>) => void): void {
+    for (;;) {
+      if (this.paused) return;
+      const state = this.state;
+      switch (state.kind) {
+        case 'prefix': {
+          if (this.buffered < FRAME_PREFIX_BYTES) return;
+          const length = this.take(FRAME_PREFIX_BYTES).readUInt32BE(0);
+          if (length === 0) throw new ProtocolError(`${this.opts.what}: empty frame header`);
+          if (length > this.opts.maxHeaderBytes) throw new FrameTooLargeError(`${this.opts.what}: frame header`, length, this.opts.maxHeaderBytes);
+          this.state = { kind: 'header', length };
+          break;
+        }
+        case 'header': {
+          if (this.buffered < state.length) return;
+          const bytes = this.take(state.length);
+          let message: T;
+          try {
+            message = this.opts.decodeHeader(bytes);
+          } catch (err) {
+            throw new ProtocolError(`${this.opts.what}: malformed frame header (${err instanceof Error ? err.message : String(err)})`);
+          }
+          const payloadLength = this.opts.payloadLengthOf(message);
+          if (payloadLength > this.opts.maxPayloadBytes) {
+            throw new FrameTooLargeError(`${this.opts.what}: frame payload`, payloadLength, this.opts.maxPayloadBytes);
+          }
+          const regions = payloadLength > 0 && this.opts.payloadSink ? this.opts.payloadSink(message, payloadLength) : null;
+          if (regions) {
+            let total = 0;
+            for (const r of regions) total += r.length;
+            if (total !== payloadLength || regions.some((r) => r.length === 0)) throw new RangeError(`payload sink regions cover ${total} of ${payloadLength} bytes`);
+            this.state = { kind: 'sink', message, length: payloadLength, headerBytes: state.length, regions, index: 0, offset: 0, left: payloadLength };
+          } else {
+            this.state = { kind: 'payload', message, length: payloadLength, headerBytes: state.length };
+          }
+          break;
+        }
+        case 'payload': {
+          if (this.buffered < state.length) return;
+          const payload = this.takeSlices(state.length);
+          this.state = { kind: 'prefix' };
+          onFrame({ message: state.message, payload, payloadLength: state.length, inPlace: false, wireBytes: FRAME_PREFIX_BYTES + state.headerBytes + state.length });
+          break;
+        }
+        case 'sink': {
+          // Copy what was pushed into the regions (no retention).
+          while (state.left > 0 && this.buffered > 0) {
+            const c = this.chunks[0]!;
+            const region = state.regions[state.index]!;
+            const k = Math.min(c.length, region.length - state.offset);
+            c.copy(region, state.offset, 0, k);
+            this.consume(k);
+            this.advanceSink(state, k);
+          }
+          if (state.left > 0) return;
+          this.state = { kind: 'prefix' };
+          onFrame({ message: state.message, payload: [], payloadLength: state.length, inPlace: true, wireBytes: FRAME_PREFIX_BYTES + state.headerBytes + state.length });
+          break;
+        }
+      }
+    }
+  }
+
+  private advanceSink(s: Extract<State<T>, { kind: 'sink' }>, n: number): void {
+    s.offset += n;
+    s.left -= n;
+    if (s.offset === s.regions[s.index]!.length && s.left > 0) {
+      s.index++;
+      s.offset = 0;
+    }
   }
 
   /** Contiguous copy of the next n bytes (only used for prefixes and headers). */

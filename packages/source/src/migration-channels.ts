@@ -1,0 +1,67 @@
+/**
+ * Every connection of one outgoing migration as one thing: the main channel
+ * and, with multifd, the extra page channels. The migration loop asks it for
+ * section writers, byte counts (for the bandwidth estimate), backpressure,
+ * and the multifd sync point; it does not need to know how many sockets there are.
+ */
+import { RamDevice, livemig, type Device, type SectionWriter } from '@livemig/common';
+import type { MigrationStream } from './migration-stream';
+import type { MultifdSender } from './multifd-sender';
+
+export class MigrationChannels {
+  readonly main: MigrationStream;
+  private multifd: MultifdSender | null = null;
+
+  constructor(main: MigrationStream) {
+    this.main = main;
+  }
+
+  attachMultifd(sender: MultifdSender): void {
+    this.multifd = sender;
+  }
+
+  get multifdChannels(): number {
+    return this.multifd?.channels ?? 0;
+  }
+
+  /** The writer for a device's sections: RAM page batches go over multifd when it is on. */
+  sectionWriter(device: Device, sectionId: number): SectionWriter {
+    const main = this.main.sectionWriter(device, sectionId);
+    return this.multifd && device instanceof RamDevice ? this.multifd.writerFor(device, sectionId, main) : main;
+  }
+
+  /**
+   * The multifd sync point (QEMU multifd_send_sync_main + RAM_SAVE_FLAG_MULTIFD_FLUSH):
+   * a marker on every channel and CMD_MULTIFD_SYNC on the main channel, when
+   * pages went over the channels since the last one. Call it before each
+   * dirty-bitmap sync and before the END sections.
+   */
+  syncMultifd(): void {
+    const seq = this.multifd?.sync() ?? null;
+    if (seq !== null) this.main.writeFrame({ command: { type: livemig.CommandType.CMD_MULTIFD_SYNC, value: seq } });
+  }
+
+  get bytesQueued(): number {
+    return this.main.bytesQueued + (this.multifd?.bytesQueued ?? 0);
+  }
+
+  get bytesFlushed(): number {
+    return this.main.bytesFlushed + (this.multifd?.bytesFlushed ?? 0);
+  }
+
+  get needsDrain(): boolean {
+    return this.main.needsDrain || (this.multifd?.needsDrain ?? false);
+  }
+
+  async flush(signal: AbortSignal): Promise<void> {
+    await Promise.all([this.main.flush(signal), this.multifd?.flush(signal)]);
+  }
+
+  end(): void {
+    this.multifd?.end();
+  }
+
+  destroy(): void {
+    this.multifd?.destroy();
+  }
+}

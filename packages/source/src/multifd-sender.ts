@@ -1,0 +1,158 @@
+/**
+ * multifd, send side (QEMU migration/multifd.c): RAM pages over `channels`
+ * extra TCP connections to the destination's migration port.
+ *
+ * Each channel opens with a StreamHeader and a MultifdHello naming the
+ * migration (the random id sent in the main channel's Configuration) and its
+ * index. RAM devices get a SectionWriter that sends their PART sections (page
+ * batches, with the device id, since a channel has no START of its own) on the
+ * channel with the least data queued; START/END stay on the main channel.
+ *
+ * sync() is QEMU's multifd_send_sync_main: a MultifdSync{seq} marker on every
+ * channel, matched by CMD_MULTIFD_SYNC(seq) on the main channel (the caller
+ * writes that). The destination holds every channel and the main channel at
+ * the marker until all have reached it, so pages of one sync round are all
+ * loaded before any page of the next (a page re-sent in a later pass can never
+ * be overtaken by its older copy) and nothing after the last marker (END, EOF)
+ * is read before every channel has flushed. The outgoing migration calls it
+ * before each dirty-bitmap sync and before the END sections.
+ */
+import type { Socket } from 'node:net';
+import { openConnection } from './transport';
+import { ConnectionError, STREAM_MAGIC, STREAM_VERSION, livemig, type Device, type SectionData, type SectionKind, type SectionWriter, type TlsFiles } from '@livemig/common';
+import { MigrationStream } from './migration-stream';
+
+/** How long a channel's loss waits before it is reported (see the constructor). */
+const CHANNEL_ERROR_GRACE_MS = 300;
+
+export interface MultifdSenderOptions {
+  host: string;
+  port: number;
+  channels: number;
+  migrationId: Buffer;
+  /** The main connection's TLS files: channels are encrypted and authenticated the same way. */
+  tls: TlsFiles | null;
+  /** Connect timeout (stall-timeout; 0 = none). */
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** A channel failed or closed: fatal to the migration. */
+  onError(err: ConnectionError): void;
+}
+
+export class MultifdSender {
+  private readonly streams: MigrationStream[];
+  private readonly sockets: Socket[];
+  private seq = 0;
+  /** Pages went out since the last sync marker. */
+  private pagesSinceSync = false;
+  private closing = false;
+
+  private constructor(sockets: Socket[], onError: (err: ConnectionError) => void) {
+    this.sockets = sockets;
+    this.streams = sockets.map((s) => new MigrationStream(s));
+    sockets.forEach((s, i) => {
+      s.on('close', () => {
+        // A little later: when the destination refused the whole migration, the main
+        // channel's SHUT carries the reason, and that error should be the one reported.
+        if (this.closing) return;
+        setTimeout(() => {
+          if (!this.closing) onError(new ConnectionError(`multifd channel ${i} to the destination closed`));
+        }, CHANNEL_ERROR_GRACE_MS).unref();
+      });
+    });
+  }
+
+  /** Opens every channel and sends its header and hello. */
+  static async connect(opts: MultifdSenderOptions): Promise<MultifdSender> {
+    const settled = await Promise.allSettled(Array.from({ length: opts.channels }, () => connectOne(opts)));
+    const sockets = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      for (const s of sockets) s.destroy();
+      throw failed.reason;
+    }
+    const sender = new MultifdSender(sockets, opts.onError);
+    sender.streams.forEach((stream, channel) => {
+      stream.writeFrame({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
+      stream.writeFrame({ multifdHello: { migrationId: opts.migrationId, channel } });
+    });
+    return sender;
+  }
+
+  get channels(): number {
+    return this.streams.length;
+  }
+
+  /** The writer for a RAM device: page batches (PART) go over the channels, the rest to `main`. */
+  writerFor(device: Device, sectionId: number, main: SectionWriter): SectionWriter {
+    return {
+      write: (type: SectionKind, data: SectionData, payload?: readonly Buffer[]): number => {
+        if (type !== livemig.SectionType.SECTION_PART) return main.write(type, data, payload);
+        this.pagesSinceSync = true;
+        return this.leastQueued().writeFrame({ section: { type, sectionId, deviceId: device.id, ...data } }, payload);
+      },
+    };
+  }
+
+  /** A sync marker on every channel, if pages went out since the last one; returns its seq (or null). */
+  sync(): number | null {
+    if (!this.pagesSinceSync) return null;
+    this.pagesSinceSync = false;
+    this.seq++;
+    for (const s of this.streams) s.writeFrame({ multifdSync: { seq: this.seq } });
+    return this.seq;
+  }
+
+  get bytesQueued(): number {
+    let n = 0;
+    for (const s of this.streams) n += s.bytesQueued;
+    return n;
+  }
+
+  get bytesFlushed(): number {
+    let n = 0;
+    for (const s of this.streams) n += s.bytesFlushed;
+    return n;
+  }
+
+  get needsDrain(): boolean {
+    return this.streams.some((s) => s.needsDrain);
+  }
+
+  flush(signal: AbortSignal): Promise<void> {
+    return Promise.all(this.streams.map((s) => s.flush(signal))).then(() => undefined);
+  }
+
+  /** Graceful end after a completed migration. */
+  end(): void {
+    this.closing = true;
+    for (const s of this.sockets) s.end();
+  }
+
+  destroy(): void {
+    this.closing = true;
+    for (const s of this.sockets) s.destroy();
+  }
+
+  private leastQueued(): MigrationStream {
+    let best = this.streams[0]!;
+    let bestQueued = best.bytesQueued - best.bytesFlushed;
+    for (let i = 1; i < this.streams.length; i++) {
+      const s = this.streams[i]!;
+      const q = s.bytesQueued - s.bytesFlushed;
+      if (q < bestQueued) {
+        best = s;
+        bestQueued = q;
+      }
+    }
+    return best;
+  }
+}
+
+/** One channel, over TLS when the main connection is (same certificates, same checks). */
+function connectOne(opts: MultifdSenderOptions): Promise<Socket> {
+  return openConnection({ host: opts.host, port: opts.port, tls: opts.tls, signal: opts.signal, timeoutMs: opts.timeoutMs }).catch((err: unknown) => {
+    if (opts.signal.aborted) throw err;
+    throw new ConnectionError(`cannot open a multifd channel to ${opts.host}:${opts.port}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  });
+}

@@ -1,0 +1,233 @@
+/**
+ * The bench scenarios (SPEC §8). Each figure comes with the limit it is judged
+ * against, measured in the same run; repetitions are interleaved (limit,
+ * migration, limit, migration…) so that drift in the machine's load hits both
+ * alike, and medians are reported.
+ */
+import { migrateOnce } from './daemons.mjs';
+import { pump } from './tcp-pump.mjs';
+import { GiB, MiB, median, ratio, round } from './stats.mjs';
+
+const throughputOf = (r) => {
+  const t = r.source['total-time'];
+  return t > 0 ? (r.source.ram.transferred * 1000) / t : null;
+};
+
+const completed = (r) => r.source.status === 'completed';
+
+function log(progress, text) {
+  progress(`  ${text}`);
+}
+
+/** Idle random RAM: migration throughput against the raw TCP pump moving the same bytes. */
+export async function throughput(cfg, progress) {
+  const bytes = cfg.ramBytes;
+  const devices = [`ram,id=ram0,size=${bytes / MiB}M`];
+  const runs = { pump: [], pumpDataEvents: [], migration: [], verify: [], multifd: [] };
+  for (let i = 0; i < cfg.reps; i++) {
+    const p = await pump(bytes, 'pooled');
+    runs.pump.push(p);
+    log(progress, `pump (pooled reads) ${(p.bytesPerSecond / 1e9).toFixed(2)} GB/s`);
+    const pd = await pump(bytes, 'data');
+    runs.pumpDataEvents.push(pd);
+    log(progress, `pump ('data' events) ${(pd.bytesPerSecond / 1e9).toFixed(2)} GB/s`);
+    const m = await migrateOnce({ devices, workload: 'dirty-rate=0', caps: 'return-path' });
+    runs.migration.push(m);
+    log(progress, `migration ${(throughputOf(m) / 1e9).toFixed(2)} GB/s (${m.source.status})`);
+    const v = await migrateOnce({ devices, workload: 'dirty-rate=0', caps: 'return-path,verify' });
+    runs.verify.push(v);
+    log(progress, `migration + verify ${(throughputOf(v) / 1e9).toFixed(2)} GB/s (${v.source.status}, verified ${v.source.verified})`);
+    const mf = await migrateOnce({ devices, workload: 'dirty-rate=0', caps: 'return-path,multifd', params: [`multifd-channels=${cfg.multifdChannels}`] });
+    runs.multifd.push(mf);
+    log(progress, `migration, multifd ×${cfg.multifdChannels} ${(throughputOf(mf) / 1e9).toFixed(2)} GB/s (${mf.source.status})`);
+  }
+  const pumpBps = median(runs.pump.map((p) => p.bytesPerSecond));
+  const pumpDataBps = median(runs.pumpDataEvents.map((p) => p.bytesPerSecond));
+  const migBps = median(runs.migration.filter(completed).map(throughputOf));
+  const verifyBps = median(runs.verify.filter(completed).map(throughputOf));
+  const multifdBps = median(runs.multifd.filter(completed).map(throughputOf));
+  const perGiB = (cpu) => (typeof cpu === 'number' ? round((cpu * GiB) / bytes) : null);
+  return {
+    bytes,
+    reps: cfg.reps,
+    pump: { bytesPerSecond: round(pumpBps), senderCpuMsPerGiB: perGiB(median(runs.pump.map((p) => p.senderCpuMs))), receiverCpuMsPerGiB: perGiB(median(runs.pump.map((p) => p.receiverCpuMs))) },
+    pumpDataEvents: { bytesPerSecond: round(pumpDataBps), receiverCpuMsPerGiB: perGiB(median(runs.pumpDataEvents.map((p) => p.receiverCpuMs))) },
+    migration: {
+      bytesPerSecond: round(migBps),
+      totalTimeMs: median(runs.migration.map((r) => r.source['total-time'])),
+      sourceCpuMsPerGiB: perGiB(median(runs.migration.map((r) => r.cpuMs.source))),
+      destinationCpuMsPerGiB: perGiB(median(runs.migration.map((r) => r.cpuMs.destination))),
+      completed: runs.migration.filter(completed).length,
+    },
+    ratio: round(ratio(migBps, pumpBps), 3),
+    // Each migration against the pump run just before it (robust to load that drifts during the bench).
+    pairRatios: runs.migration.map((r, i) => round(ratio(throughputOf(r), runs.pump[i].bytesPerSecond), 3)),
+    ratioVsDataEventPump: round(ratio(migBps, pumpDataBps), 3),
+    target: 0.8,
+    met: ratio(migBps, pumpBps) >= 0.8,
+    verify: {
+      bytesPerSecond: round(verifyBps),
+      ratioVsPlain: round(ratio(verifyBps, migBps), 3),
+      verified: runs.verify.every((r) => r.source.verified === true),
+      downtimeVerifyMs: median(runs.verify.map((r) => r.source['downtime-breakdown']?.verify)),
+    },
+    multifd: {
+      channels: cfg.multifdChannels,
+      bytesPerSecond: round(multifdBps),
+      ratioVsSingle: round(ratio(multifdBps, migBps), 3),
+      ratioVsPump: round(ratio(multifdBps, pumpBps), 3),
+      completed: runs.multifd.filter(completed).length,
+    },
+    // From spawn (node start-up included): the source runs once its RAM is filled; the
+    // destination listens at once and has its memory resident ('memory ready') later.
+    startup: {
+      sourceRunningMs: round(median(runs.migration.map((r) => r.startup.sourceRunningMs))),
+      destinationListeningMs: round(median(runs.migration.map((r) => r.startup.destinationListeningMs))),
+      destinationMemoryReadyMs: round(median(runs.migration.map((r) => r.startup.destinationMemoryReadyMs))),
+    },
+    rss: rssOf(runs.migration, bytes),
+  };
+}
+
+/** Idle zero RAM: wall time, and throughput against the random-RAM figure of the same run. */
+export async function zero(cfg, progress, randomBps) {
+  const bytes = cfg.zeroBytes;
+  const devices = [`ram,id=ram0,size=${bytes / MiB}M,fill=zero`];
+  const runs = [];
+  for (let i = 0; i < cfg.reps; i++) {
+    const r = await migrateOnce({ devices, workload: 'dirty-rate=0', caps: 'return-path' });
+    runs.push(r);
+    log(progress, `zero RAM ${r.source['total-time']} ms (${r.source.status}, duplicate ${r.source.ram.duplicate} pages)`);
+  }
+  const ms = median(runs.map((r) => r.source['total-time']));
+  const bps = ms > 0 ? (bytes * 1000) / ms : null;
+  return {
+    bytes,
+    totalTimeMs: ms,
+    bytesPerSecond: round(bps),
+    randomBytesPerSecond: round(randomBps),
+    ratioVsRandom: round(ratio(bps, randomBps), 2),
+    target: 5,
+    met: ratio(bps, randomBps) >= 5,
+    zeroPagesAllRuns: runs.every((r) => r.source.ram.duplicate === bytes / 4096),
+    wireBytes: median(runs.map((r) => r.source.ram.transferred)),
+    rss: rssOf(runs, bytes),
+  };
+}
+
+/** Downtime with and without switchover-ack for an accel device whose allocation is slow. */
+export async function downtime(cfg, progress) {
+  const devices = [`ram,id=ram0,size=${cfg.downtimeRam / MiB}M`, `accel,id=accel0,resources=4,resource-size=32M,alloc-ms=${cfg.allocMs},initial-size=64K,state-size=8M`, 'cpu,id=cpu0,vcpus=4'];
+  const workload = 'dirty-rate=32M';
+  const limit = 300;
+  const runs = { ack: [], noAck: [] };
+  for (let i = 0; i < cfg.reps; i++) {
+    const a = await migrateOnce({ devices, workload, caps: 'return-path,switchover-ack', params: [`downtime-limit=${limit}`] });
+    runs.ack.push(a);
+    log(progress, `with switchover-ack: downtime ${a.source.downtime} ms (${a.source.status})`);
+    const n = await migrateOnce({ devices, workload, caps: 'return-path', params: [`downtime-limit=${limit}`] });
+    runs.noAck.push(n);
+    log(progress, `without switchover-ack: downtime ${n.source.downtime} ms (${n.source.status})`);
+  }
+  const theoreticalMin = (r) => {
+    const bw = r.source['bandwidth-bytes-per-second'];
+    const load = r.source['downtime-breakdown']?.['destination-load'] ?? 0;
+    return bw > 0 ? (r.source.ram['downtime-bytes'] * 1000) / bw + load : null;
+  };
+  const allocMs = (r) => {
+    const acc = (r.destination?.devices ?? []).find((d) => d.id === 'accel0');
+    return acc?.['allocation-ms'] ?? null;
+  };
+  const summarize = (list) => ({
+    downtimesMs: list.map((r) => r.source.downtime ?? null),
+    downtimeMs: median(list.map((r) => r.source.downtime)),
+    theoreticalMinMs: round(median(list.map(theoreticalMin)), 1),
+    ratioToMin: round(median(list.map((r) => ratio(r.source.downtime, theoreticalMin(r)))), 2),
+    destinationLoadMs: median(list.map((r) => r.source['downtime-breakdown']?.['destination-load'])),
+    finalTransferMs: median(list.map((r) => r.source['downtime-breakdown']?.['final-transfer'])),
+    downtimeBytes: median(list.map((r) => r.source.ram['downtime-bytes'])),
+    allocationMs: round(median(list.map(allocMs))),
+    totalTimeMs: median(list.map((r) => r.source['total-time'])),
+    completed: list.filter(completed).length,
+  });
+  const ack = summarize(runs.ack);
+  const noAck = summarize(runs.noAck);
+  // Another limit for the same bytes: how long the raw TCP pump takes to move a burst that size.
+  const burst = [];
+  for (let i = 0; i < cfg.reps; i++) burst.push((await pump(Math.max(MiB, Math.round(ack.downtimeBytes ?? MiB)), 'pooled')).ms);
+  ack.rawPumpBurstMs = round(median(burst), 1);
+  return {
+    machine: devices,
+    workload,
+    downtimeLimitMs: limit,
+    withAck: { ...ack, allUnderLimit: runs.ack.every((r) => completed(r) && r.source.downtime <= limit), within15xMin: runs.ack.every((r) => r.source.downtime <= 1.5 * theoreticalMin(r)) },
+    withoutAck: { ...noAck, allAtLeastAllocation: runs.noAck.every((r) => completed(r) && r.source.downtime >= (allocMs(r) ?? Infinity)) },
+    contrast: round(ratio(noAck.downtimeMs, ack.downtimeMs), 2),
+    targetContrast: 4.5,
+    qemuSeries: { withoutAckMs: 1900, withAckMs: 420 },
+  };
+}
+
+/** Convergence under a dirtying workload at fractions of the (rate-limited) bandwidth. */
+export async function convergence(cfg, progress) {
+  const devices = [`ram,id=ram0,size=${cfg.convergenceRam / MiB}M`];
+  const params = [`max-bandwidth=${cfg.maxBandwidth / MiB}M`, `timeout=${cfg.convergenceTimeoutMs}`];
+  // The bandwidth the workload is measured against, measured now on an idle machine.
+  const cal = [];
+  for (let i = 0; i < Math.min(cfg.reps, 2); i++) cal.push(await migrateOnce({ devices, workload: 'dirty-rate=0', caps: 'return-path', params }));
+  // The rate-limited precopy (the final transfer at switchover is not rate-limited, as in QEMU).
+  const precopyRate = (r) => {
+    const ms = r.source['total-time'] - (r.source['setup-time'] ?? 0) - (r.source.downtime ?? 0);
+    return ms > 0 ? (r.source.ram['precopy-bytes'] * 1000) / ms : null;
+  };
+  const bandwidth = median(cal.map(precopyRate));
+  log(progress, `measured bandwidth at max-bandwidth=${cfg.maxBandwidth / MiB}M: ${(bandwidth / MiB).toFixed(1)} MiB/s`);
+  const rows = [];
+  for (const pct of cfg.dirtyPercents) {
+    for (const ac of [false, true]) {
+      const rate = Math.round((bandwidth * pct) / 100);
+      const list = [];
+      for (let i = 0; i < cfg.convergenceReps; i++) {
+        const r = await migrateOnce({ devices, workload: `dirty-rate=${rate}`, caps: ac ? 'return-path,auto-converge' : 'return-path', params, timeoutMs: cfg.convergenceTimeoutMs + 30000 });
+        list.push(r);
+        log(progress, `dirty ${pct}%${ac ? ' +auto-converge' : ''}: ${r.source.status} in ${r.source['total-time']} ms, ${r.source['dirty-sync-count']} passes, downtime ${r.source.downtime ?? '-'} ms, throttle max ${r.maxThrottle}%`);
+      }
+      const ok = list.filter(completed);
+      rows.push({
+        dirtyPercent: pct,
+        dirtyRate: rate,
+        autoConverge: ac,
+        converged: `${ok.length}/${list.length}`,
+        passes: median(list.map((r) => r.source['dirty-sync-count'])),
+        totalTimeMs: median(ok.map((r) => r.source['total-time'])),
+        downtimeMs: median(ok.map((r) => r.source.downtime)),
+        maxThrottlePercent: median(list.map((r) => r.maxThrottle)),
+        throttleAfterMs: median(list.map((r) => r.throttleAfter)),
+      });
+    }
+  }
+  const row150 = rows.find((r) => r.dirtyPercent === 150 && r.autoConverge);
+  return {
+    ramBytes: cfg.convergenceRam,
+    maxBandwidth: cfg.maxBandwidth,
+    measuredBandwidth: round(bandwidth),
+    timeoutMs: cfg.convergenceTimeoutMs,
+    rows,
+    target: '150% converges with auto-converge',
+    met: row150 ? row150.converged.startsWith(`${cfg.convergenceReps}/`) : null,
+  };
+}
+
+export function rssOf(runs, machineBytes) {
+  const src = Math.max(...runs.map((r) => r.peakRss.source ?? 0));
+  const dst = Math.max(...runs.map((r) => r.peakRss.destination ?? 0));
+  return {
+    machineBytes,
+    sourcePeak: src,
+    destinationPeak: dst,
+    sourceRatio: round(src / machineBytes, 3),
+    destinationRatio: round(dst / machineBytes, 3),
+    limit: machineBytes + 128 * MiB,
+    met: src <= machineBytes + 128 * MiB && dst <= machineBytes + 128 * MiB,
+  };
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+/**
+ * The raw limit the migration is measured against: a plain Node TCP pump over
+ * loopback between two processes, moving `bytes` from a pre-faulted buffer in
+ * 1 MiB writes with backpressure honoured (wait for 'drain' when write()
+ * returns false); the receiver only counts the bytes.
+ *
+ *   node tcp-pump.mjs [BYTES] [--reads pooled|data]
+ *
+ * prints {"bytes","ms","bytesPerSecond","senderCpuMs","receiverCpuMs","reads"}.
+ *
+ * --reads pooled (default): the receiver reads into one reused 1 MiB buffer
+ * (net.Socket `onread`), the fastest way Node can take bytes off a socket and
+ * the same read path the destination uses, so it is the honest limit.
+ * --reads data: Node's default 'data' events (a fresh 64 KiB buffer per read),
+ * what a naive receiver gets; shown for reference.
+ *
+ * The receiver is this same file run as a child (`--receive`): it listens on
+ * port 0, connects back to nothing, tells the parent its port over IPC and
+ * reports its CPU time when it has every byte. The receiving socket is the
+ * *connecting* side (the child connects to the parent), because `onread` is a
+ * constructor option that accepted sockets cannot get without re-wrapping.
+ */
+import { fork } from 'node:child_process';
+import { connect, createServer } from 'node:net';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const CHUNK = 1024 * 1024;
+
+async function receive(port, total, reads) {
+  let got = 0;
+  let cpu0 = null;
+  const onBytes = (n) => {
+    if (cpu0 === null) cpu0 = process.cpuUsage();
+    const before = got;
+    got += n;
+    if (before < total && got >= total) {
+      const cpu = process.cpuUsage(cpu0);
+      process.send({ done: true, bytes: got, cpuMs: (cpu.user + cpu.system) / 1000 });
+    }
+  };
+  const opts = { host: '127.0.0.1', port, noDelay: true };
+  if (reads === 'pooled') opts.onread = { buffer: Buffer.allocUnsafeSlow(CHUNK), callback: (n) => onBytes(n) };
+  const socket = connect(opts);
+  if (reads !== 'pooled') socket.on('data', (chunk) => onBytes(chunk.length));
+  socket.on('error', () => {});
+  await once(process, 'disconnect');
+  socket.destroy();
+}
+
+/** Runs one pump of `total` bytes; resolves with its figures. */
+export async function pump(total, reads = 'pooled') {
+  // The bytes come from a real, already-touched buffer of the same size, as guest RAM would.
+  const src = Buffer.allocUnsafeSlow(total);
+  for (let off = 0; off < total; off += 4096) src[off] = (off >>> 12) | 1;
+  const server = createServer({ noDelay: true });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const child = fork(fileURLToPath(import.meta.url), ['--receive', String(server.address().port), String(total), reads], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const [[socket]] = await Promise.all([once(server, 'connection')]);
+  socket.setNoDelay(true);
+  const done = once(child, 'message');
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  for (let off = 0; off < total; off += CHUNK) {
+    if (!socket.write(src.subarray(off, Math.min(total, off + CHUNK)))) await once(socket, 'drain');
+  }
+  const [report] = await done;
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  socket.destroy();
+  server.close();
+  child.disconnect();
+  await once(child, 'exit');
+  return { bytes: total, ms, bytesPerSecond: (total * 1000) / ms, senderCpuMs: (cpu.user + cpu.system) / 1000, receiverCpuMs: report.cpuMs, reads };
+}
+
+if (process.argv[2] === '--receive') {
+  await receive(Number(process.argv[3]), Number(process.argv[4]), process.argv[5]);
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { reads: { type: 'string', default: 'pooled' } } });
+  const total = Number(positionals[0] ?? 1024 * 1024 * 1024);
+  process.stdout.write(`${JSON.stringify(await pump(total, values.reads))}\n`);
+}
