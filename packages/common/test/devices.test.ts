@@ -43,7 +43,7 @@ describe('ram', () => {
   it('sends zero pages as a flag only, and does not write them on the destination', () => {
     const zspec = parseDeviceSpec('ram,id=ram0,size=1M,fill=zero') as RamSpec;
     const src = new RamDevice(zspec, 'source');
-    src.mem.fill(0xab, 4096, 8192); // one non-zero page
+    src.write(4096, Buffer.alloc(4096, 0xab)); // one non-zero page
     const out = new MemorySectionWriter(src);
     src.saveSetup(out, { switchoverAck: false });
     src.saveLiveIterate(out, 1 << 30, false);
@@ -61,7 +61,7 @@ describe('ram', () => {
     const zspec = parseDeviceSpec('ram,id=ram0,size=64K,fill=zero') as RamSpec;
     const src = new RamDevice(zspec, 'source');
     const dst = new RamDevice(zspec, 'destination');
-    dst.mem.fill(9, 0, 4096);
+    dst.write(0, Buffer.alloc(4096, 9)); // left over from an earlier, failed load
     dst.loadSetup(recordingLoadContext(false));
     migrate(src, dst, { switchoverAck: false });
     expect(dst.mem.equals(src.mem)).toBe(true);

@@ -153,6 +153,18 @@ export class RamDevice implements Device {
     }
   }
 
+  /** A guest write of `data` at byte `offset`, tracked like any write of the running machine. */
+  write(offset: number, data: Buffer): void {
+    if (offset < 0 || offset + data.length > this.mem.length) throw new RangeError(`${this.id}: write ${offset}+${data.length} outside ${this.mem.length} bytes`);
+    data.copy(this.mem, offset);
+    const last = Math.floor((offset + Math.max(1, data.length) - 1) / this.pageSize);
+    for (let p = Math.floor(offset / this.pageSize); p <= last; p++) {
+      this.written.set(p);
+      this.dirtyLog.set(p);
+      this.digestUnits.markStale(p);
+    }
+  }
+
   // ---- save side ----
 
   saveSetup(out: SectionWriter, ctx: SaveContext): void {
