@@ -68,6 +68,18 @@ describe('mutual TLS on the migration channel', () => {
     expect((await dst.exited).code).toBe(0);
   });
 
+  it('multifd channels go over TLS too, with the shared secret, and the migration verifies', async () => {
+    const secret = file('secret-multifd', 'multifd-shared-secret');
+    const caps = ['--caps', 'return-path,switchover-ack,verify,multifd', '--param', 'multifd-channels=2'];
+    const both = [...tlsArgs(certs.destination, certs.ca), '--auth-secret-file', secret];
+    const { d: dst, uri } = await startDestination([...MACHINE, ...caps, ...both, '--exit-on-complete']);
+    const src = startSource([...MACHINE, ...caps, ...tlsArgs(certs.source, certs.ca), '--auth-secret-file', secret, '--migrate-to', uri]);
+    expect((await src.exited).code, src.stderrText.slice(-2000)).toBe(0);
+    expect(src.summary().verified).toBe(true);
+    expect(dst.logs.filter((l) => l.msg === 'multifd channel attached')).toHaveLength(2);
+    expect((await dst.exited).code).toBe(0);
+  });
+
   it('migrates over TLS from the first byte after the handshake (ram + cpu, dirtying workload)', async () => {
     // The source starts writing right after the server's session ticket: this once corrupted TLS records.
     const machine = ['--device', 'ram,id=ram0,size=16M', '--device', 'cpu,id=cpu0,vcpus=2'];
