@@ -39,6 +39,7 @@ describe('source cancel (migrate_cancel)', () => {
     await dst.waitMsg('test fault: injecting');
     const reply = await q.execute('migrate_cancel');
     expect((reply.error as { desc: string }).desc).toMatch(/the destination was told to resume the machine\); it can no longer be cancelled/);
+    await dst.waitStopped();
     dst.proc.kill('SIGCONT');
     const end = await q.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed', 'cancelled'].includes(e.data?.status as string));
     expect(end.data?.status).toBe('completed');

@@ -97,6 +97,21 @@ export class DaemonProcess {
     return Number(m[1]) * 1024;
   }
 
+  /**
+   * Resolves once the process is stopped (state T in /proc): a test that will
+   * SIGCONT a self-stopping daemon must not send it before the stop happened.
+   */
+  async waitStopped(timeoutMs = 10_000): Promise<void> {
+    const pid = this.proc.pid;
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (/^\d+ \(.*\) T /.test(stat)) return;
+      if (performance.now() > deadline) throw new Error(`process ${pid} did not stop within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill(signal);
   }
