@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -109,5 +109,26 @@ describe('livemig-ctl', () => {
     const again = await ctl(['--connect', tcp, 'watch']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('migration completed in');
+  });
+});
+
+describe('livemig-ctl with a control token', () => {
+  it('presents the token from --token-file on the WebSocket and on a QMP socket; without it, refused', async () => {
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'ctl-test-token\n', { mode: 0o600 });
+    const src = startSource([...SMALL_MACHINE, '--control', '127.0.0.1:0', '--qmp', '127.0.0.1:0', '--control-token-file', tokenFile]);
+    const ws = await controlAddress(src);
+    const qmp = await qmpSocketAddress(src);
+    const withToken = await ctl(['--connect', ws, '--token-file', tokenFile, 'query-status']);
+    expect(withToken.code, withToken.stderr).toBe(0);
+    expect(JSON.parse(withToken.stdout).return.status).toBe('running');
+    const viaSocket = await ctl(['--connect', `tcp:${qmp}`, '--token-file', tokenFile, 'query-status']);
+    expect(viaSocket.code, viaSocket.stderr).toBe(0);
+    const without = await ctl(['--connect', ws, 'query-status']);
+    expect(without.code).not.toBe(0);
+    expect(without.stderr).toMatch(/401|Unexpected server response|Unauthorized/);
+    const missing = await ctl(['--connect', ws, '--token-file', join(dir, 'no-such-file'), 'query-status']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--token-file");
   });
 });

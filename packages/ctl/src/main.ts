@@ -9,7 +9,7 @@
  * migration or lost connection, 2 bad usage.
  */
 import { parseArgs } from 'node:util';
-import { EXIT_MIGRATION_FAILED, EXIT_OK, EXIT_USAGE, MigError, QmpReplyError, UsageError } from '@livemig/common';
+import { EXIT_MIGRATION_FAILED, EXIT_OK, EXIT_USAGE, MigError, QmpReplyError, UsageError, readControlToken } from '@livemig/common';
 import { parseConnectAddress, type ConnectAddress } from './connect-address';
 import { ProgressRenderer } from './progress';
 import { QmpClient } from './qmp-client';
@@ -21,6 +21,7 @@ const USAGE = `usage: livemig-ctl --connect ADDR COMMAND [JSON-ARGS]
         tcp:HOST:PORT      a plain QMP socket (--qmp) over TCP
         unix:PATH          a plain QMP socket (--qmp) on a Unix path
         (default: $LIVEMIG_CONNECT)
+  --token-file FILE        the daemon's control token (needed when its control API is not on loopback)
   examples: livemig-ctl --connect 127.0.0.1:4444 query-migrate
             livemig-ctl --connect unix:/tmp/src.qmp migrate '{"uri":"tcp:127.0.0.1:4445"}'
             livemig-ctl --connect 127.0.0.1:4444 watch`;
@@ -28,6 +29,7 @@ const USAGE = `usage: livemig-ctl --connect ADDR COMMAND [JSON-ARGS]
 const OPTIONS = {
   connect: { type: 'string', short: 'c' },
   interval: { type: 'string' },
+  'token-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -36,6 +38,7 @@ interface Invocation {
   command: string;
   args: Record<string, unknown> | undefined;
   intervalMs: number;
+  token: string | null;
 }
 
 /** Parses argv into what to do; throws UsageError naming the problem. */
@@ -63,7 +66,9 @@ export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv = process
   const intervalText = values.interval as string | undefined;
   const intervalMs = intervalText === undefined ? 200 : Number(intervalText);
   if (!Number.isInteger(intervalMs) || intervalMs < 10 || intervalMs > 60_000) throw new UsageError(`--interval '${intervalText}': expected ms between 10 and 60000`);
-  return { address, command, args, intervalMs };
+  const tokenFile = values['token-file'] as string | undefined;
+  const token = tokenFile === undefined ? null : readControlToken(tokenFile, '--token-file');
+  return { address, command, args, intervalMs, token };
 }
 
 function parseCliWithPositionals(argv: string[]): { values: Record<string, unknown>; positionals: string[] } {
@@ -76,7 +81,7 @@ function parseCliWithPositionals(argv: string[]): { values: Record<string, unkno
 }
 
 async function runCommand(inv: Invocation): Promise<number> {
-  const client = await QmpClient.connect(inv.address);
+  const client = await QmpClient.connect(inv.address, { token: inv.token });
   try {
     const reply = await client.execute(inv.command, inv.args);
     if ('error' in reply) {
@@ -91,7 +96,7 @@ async function runCommand(inv: Invocation): Promise<number> {
 }
 
 async function runWatch(inv: Invocation): Promise<number> {
-  const client = await QmpClient.connect(inv.address);
+  const client = await QmpClient.connect(inv.address, { token: inv.token });
   const renderer = new ProgressRenderer({ stream: process.stdout });
   renderer.log(`watching ${client.product || 'a QMP daemon'} at ${inv.address.text}`);
   const stop = (): void => {

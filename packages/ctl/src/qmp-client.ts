@@ -26,6 +26,8 @@ export interface QmpClientOptions {
   greetingTimeoutMs?: number;
   /** Send qmp_capabilities after the greeting (default true). */
   negotiate?: boolean;
+  /** Control token (--control-token-file of the daemon): a Bearer header on the WebSocket, a qmp_capabilities argument on a socket. */
+  token?: string | null;
 }
 
 export type QmpReplyMessage = { return: unknown; id?: unknown } | { error: { class: string; desc: string }; id?: unknown };
@@ -60,8 +62,10 @@ export class QmpClient extends EventEmitter<QmpClientEvents> {
   static async connect(address: string | ConnectAddress, opts: QmpClientOptions = {}): Promise<QmpClient> {
     const addr = typeof address === 'string' ? parseConnectAddress(address) : address;
     const client = new QmpClient(addr);
-    await client.open(opts.greetingTimeoutMs ?? DEFAULT_GREETING_TIMEOUT_MS);
-    if (opts.negotiate !== false) await client.call('qmp_capabilities');
+    await client.open(opts.greetingTimeoutMs ?? DEFAULT_GREETING_TIMEOUT_MS, opts.token ?? null);
+    const token = opts.token ?? null;
+    // The daemon checks a WebSocket's token at the upgrade; a plain socket's at negotiation.
+    if (opts.negotiate !== false) await client.call('qmp_capabilities', token !== null && addr.kind !== 'ws' ? { token } : undefined);
     return client;
   }
 
@@ -75,7 +79,7 @@ export class QmpClient extends EventEmitter<QmpClientEvents> {
     return typeof qmp?.version?.package === 'string' ? qmp.version.package : '';
   }
 
-  private open(greetingTimeoutMs: number): Promise<void> {
+  private open(greetingTimeoutMs: number, token: string | null): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.fail(new ConnectionError(`no QMP greeting from ${this.address.text} within ${greetingTimeoutMs} ms (a WebSocket control port is HOST:PORT, a plain QMP socket tcp:HOST:PORT or unix:PATH)`));
@@ -90,12 +94,12 @@ export class QmpClient extends EventEmitter<QmpClientEvents> {
           reject(e);
         },
       };
-      this.transport = this.address.kind === 'ws' ? this.openWs(this.address.url) : this.openSocket(this.address);
+      this.transport = this.address.kind === 'ws' ? this.openWs(this.address.url, token) : this.openSocket(this.address);
     });
   }
 
-  private openWs(url: string): Transport {
-    const ws = new WebSocket(url, { maxPayload: MAX_MESSAGE });
+  private openWs(url: string, token: string | null): Transport {
+    const ws = new WebSocket(url, { maxPayload: MAX_MESSAGE, ...(token !== null ? { headers: { authorization: `Bearer ${token}` } } : {}) });
     ws.on('message', (data) => this.onText(data.toString()));
     ws.on('error', (err) => this.fail(new ConnectionError(`${this.address.text}: ${err.message}`, { cause: err })));
     ws.on('close', () => this.fail(this.closing ? null : new ConnectionError(`${this.address.text}: connection closed by the daemon`)));

@@ -42,9 +42,9 @@ function incomingDeviceInfo(d: Device, m: IncomingMigration): Record<string, unk
     info.resources = s.resources;
     info['allocated-resources'] = s['allocated-resources'];
   }
-  if (ms !== undefined) {
-    info.preallocated = true;
-    info['allocation-ms'] = round(ms);
-  }
+  // Allocation time whenever the device allocated (before switchover with the ack, at the final load without).
+  const allocated = ms ?? (typeof s['allocation-ms'] === 'number' ? s['allocation-ms'] : undefined);
+  if (allocated !== undefined) info['allocation-ms'] = round(allocated);
+  if (ms !== undefined) info.preallocated = true;
   return info;
 }

@@ -70,7 +70,7 @@ export class QmpSession {
         return withId(errorReply("Authentication failed: this endpoint needs qmp_capabilities with a valid 'token' argument"));
       }
       try {
-        negotiate(req, this.token !== null);
+        negotiate(req);
       } catch (err) {
         return withId(errorReply(err instanceof Error ? err.message : String(err)));
       }
@@ -91,8 +91,9 @@ export class QmpSession {
  * qmp_capabilities {enable}: this server offers no optional capability (no 'oob').
  * Beyond QEMU: {token} when the endpoint requires one (checked before this).
  */
-function negotiate(req: QmpRequest, tokenRequired: boolean): void {
-  checkArgs(req.args, tokenRequired ? { enable: { type: 'array' }, token: { type: 'string' } } : { enable: { type: 'array' } });
+function negotiate(req: QmpRequest): void {
+  // A client may always send a token (livemig-ctl --token-file); it is checked only where one is required.
+  checkArgs(req.args, { enable: { type: 'array' }, token: { type: 'string' } });
   const enable = (req.args.enable ?? []) as unknown[];
   enable.forEach((cap, i) => {
     if (typeof cap !== 'string') throw new QmpError(`Invalid parameter type for 'enable[${i}]', expected: string`);

@@ -39,6 +39,13 @@ function readSecret(path: string, flag: string): Buffer {
   return raw.subarray(0, end);
 }
 
+/** A control token file (for clients such as livemig-ctl): validated like the daemons' own. */
+export function readControlToken(path: string, flag: string): string {
+  const token = readSecret(path, flag).toString('utf8');
+  if (/[\s]/.test(token)) throw new UsageError(`${flag} '${path}': the token must not contain whitespace`);
+  return token;
+}
+
 export function parseSecurityOptions(v: Readonly<Record<string, unknown>>): SecurityOptions {
   const cert = v['tls-cert'] as string | undefined;
   const key = v['tls-key'] as string | undefined;
@@ -51,8 +58,7 @@ export function parseSecurityOptions(v: Readonly<Record<string, unknown>>): Secu
   }
   const secretPath = v['auth-secret-file'] as string | undefined;
   const tokenPath = v['control-token-file'] as string | undefined;
-  const token = tokenPath === undefined ? null : readSecret(tokenPath, '--control-token-file').toString('utf8');
-  if (token !== null && /[\s]/.test(token)) throw new UsageError(`--control-token-file '${tokenPath}': the token must not contain whitespace`);
+  const token = tokenPath === undefined ? null : readControlToken(tokenPath, '--control-token-file');
   return Object.freeze({
     tls,
     authSecret: secretPath === undefined ? null : readSecret(secretPath, '--auth-secret-file'),
