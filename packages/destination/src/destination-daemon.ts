@@ -66,6 +66,11 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   private last: IncomingMigration | null = null;
   /** Connections still in their handshake. */
   private readonly handshakes = new Set<IncomingMigration>();
+
+  /** Connections still in their handshake (header, auth, configuration). */
+  get handshakesInProgress(): number {
+    return this.handshakes.size;
+  }
   private readonly servers: Array<WsControlServer | QmpSocketServer> = [];
   private readonly prefault: Prefault;
 

@@ -160,6 +160,11 @@ describe('destination daemon: one migration at a time, bounded handshakes', () =
     await Promise.all(daemons.splice(0).map((d) => d.close()));
   });
 
+  /** Waits for a condition on the daemon's state, turn by turn of the event loop. */
+  async function until(cond: () => boolean): Promise<void> {
+    while (!cond()) await new Promise((r) => setImmediate(r));
+  }
+
   async function daemon(stallTimeout = 10_000): Promise<{ d: DestinationDaemon; port: number }> {
     const d = new DestinationDaemon({ devices: parseDeviceList(SPECS), workload: parseWorkloadSpec('dirty-rate=0'), log });
     d.settings.setCapabilities([{ capability: 'return-path', state: true }, { capability: 'switchover-ack', state: true }, { capability: 'verify', state: true }]);
@@ -194,21 +199,21 @@ describe('destination daemon: one migration at a time, bounded handshakes', () =
   });
 
   it('lets handshakes race: the first accepted configuration wins, the other is refused', async () => {
-    const { port } = await daemon();
+    const { d, port } = await daemon();
     const a = client(port, [header]);
     const b = client(port, [header]);
     await Promise.all([once(a.socket, 'connect'), once(b.socket, 'connect')]);
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => d.handshakesInProgress === 2);
     a.socket.write(Buffer.concat(PREFIX.slice(1)));
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => d.queryMigrate().status === 'active');
     b.socket.write(Buffer.concat(PREFIX.slice(1)));
     expect(await b.closed).toBe('another incoming migration is in progress');
   });
 
   it(`holds at most ${MAX_PENDING_HANDSHAKES} connections in their handshake`, async () => {
-    const { port } = await daemon();
+    const { d, port } = await daemon();
     const idle = Array.from({ length: MAX_PENDING_HANDSHAKES }, () => client(port, []));
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => d.handshakesInProgress === MAX_PENDING_HANDSHAKES);
     const extra = client(port, []);
     expect(await extra.closed).toMatch(/too many connections in their handshake/);
     for (const c of idle) c.socket.destroy();
