@@ -5,15 +5,10 @@
 // shows progress from the source's control API, prints a summary table and
 // exits 0 on a verified migration. --compare runs with and without
 // switchover-ack and prints both side by side.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { DaemonProcess, killAll } from './lib/daemon-process.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { QmpClient, ProgressRenderer, watchMigration } = createRequire(import.meta.url)('@livemig/ctl');
-const bin = (name) => join(root, 'node_modules', '.bin', name);
 const args = process.argv.slice(2);
 const compare = args.includes('--compare');
 for (const a of args) {
@@ -23,61 +18,16 @@ for (const a of args) {
   }
 }
 
-const children = new Set();
-function start(name, argv) {
-  const child = spawn(process.execPath, [bin(name), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const proc = { child, stdout: '', stderr: '', logs: [], waiters: [] };
-  child.stdout.setEncoding('utf8').on('data', (t) => (proc.stdout += t));
-  let partial = '';
-  child.stderr.setEncoding('utf8').on('data', (t) => {
-    proc.stderr += t;
-    partial += t;
-    let nl;
-    while ((nl = partial.indexOf('\n')) >= 0) {
-      const line = partial.slice(0, nl);
-      partial = partial.slice(nl + 1);
-      try {
-        const j = JSON.parse(line);
-        proc.logs.push(j);
-        proc.waiters = proc.waiters.filter((w) => (w.pred(j) ? (w.resolve(j), false) : true));
-      } catch {
-        // not a log line
-      }
-    }
-  });
-  proc.exited = once(child, 'exit').then(([code]) => {
-    children.delete(child);
-    return code;
-  });
-  proc.waitMsg = (msg) =>
-    new Promise((resolve, reject) => {
-      const seen = proc.logs.find((l) => l.msg === msg);
-      if (seen) return resolve(seen);
-      proc.waiters.push({ pred: (l) => l.msg === msg, resolve });
-      proc.exited.then((code) => reject(new Error(`${name} exited (${code}) before '${msg}':\n${proc.stderr.slice(-1500)}`)));
-    });
-  proc.summary = () => {
-    const lines = proc.stdout.trim().split('\n');
-    return JSON.parse(lines[lines.length - 1] || '{}');
-  };
-  return proc;
-}
-
-function cleanup() {
-  for (const c of children) c.kill('SIGKILL');
-}
-process.on('SIGINT', () => (cleanup(), process.exit(130)));
-process.on('exit', cleanup);
+process.on('SIGINT', () => void killAll().then(() => process.exit(130)));
 
 const mib = (n) => (n / 1048576).toFixed(1);
 
 async function runOnce(withAck) {
   const caps = withAck ? 'return-path,switchover-ack,verify' : 'return-path,verify';
   const label = withAck ? 'with ack' : 'without ack';
-  const dst = start('livemig-destination', ['--listen', '127.0.0.1:0', '--caps', caps, '--exit-on-complete', '--json']);
+  const dst = new DaemonProcess('destination', ['--listen', '127.0.0.1:0', '--caps', caps, '--exit-on-complete']);
   const listening = await dst.waitMsg('listening for incoming migration');
-  const src = start('livemig-source', ['--caps', caps, '--control', '127.0.0.1:0', '--json']);
+  const src = new DaemonProcess('source', ['--caps', caps, '--control', '127.0.0.1:0']);
   const control = await src.waitMsg('control API (WebSocket) listening');
   // Drive and watch the migration through the control API, as livemig-ctl does
   // (same client, same progress renderer as `livemig-ctl watch`).
@@ -88,6 +38,7 @@ async function runOnce(withAck) {
     await client.call('migrate', { uri: `tcp:127.0.0.1:${listening.port}` });
   } catch (err) {
     client.close();
+    await killAll();
     return { source: { status: 'failed', 'error-desc': err.desc ?? err.message }, destination: {} };
   }
   await ended;
@@ -134,6 +85,7 @@ try {
   }
 } catch (err) {
   console.error(`demo: ${err.message}`);
+  await killAll();
   process.exit(1);
 }
 console.log(`\nlivemig demo: default machine (ram 512M random, accel 4×32M alloc-ms=250, cpu 4 vCPUs), workload dirty-rate=32M\n`);

@@ -5,11 +5,10 @@
 // migrates through QMP, waits for the final figures, writes the PNG.
 //
 //   node scripts/live-view-shot.mjs [OUT.png]   (default docs/live-view.png; needs /usr/bin/chromium)
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { DaemonProcess, killAll } from './lib/daemon-process.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -18,39 +17,21 @@ const { QmpClient } = require(join(ROOT, 'packages/ctl/dist/index.js'));
 
 const out = process.argv[2] ?? join(ROOT, 'docs/live-view.png');
 const CAPS = ['--caps', 'return-path,switchover-ack,verify'];
-const children = [];
 
-function start(bin, args, wanted) {
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/.bin', bin), '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
+/** Starts a daemon and resolves with the addresses named by the log lines in `wanted` ({key: msg}). */
+async function start(which, args, wanted) {
+  const d = new DaemonProcess(which, args);
   const found = {};
-  let partial = '';
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${bin} exited (${code}) before it listened`)));
-    child.stderr.setEncoding('utf8').on('data', (t) => {
-      partial += t;
-      let nl;
-      while ((nl = partial.indexOf('\n')) >= 0) {
-        const line = partial.slice(0, nl);
-        partial = partial.slice(nl + 1);
-        try {
-          const l = JSON.parse(line);
-          for (const [key, msg] of Object.entries(wanted)) if (l.msg === msg) found[key] = l.address;
-          if (Object.keys(found).length === Object.keys(wanted).length) resolve(found);
-        } catch {
-          // not a log line
-        }
-      }
-    });
-  });
+  for (const [key, msg] of Object.entries(wanted)) found[key] = (await d.waitMsg(msg)).address;
+  return found;
 }
 
 try {
-  const dst = await start('livemig-destination', ['--listen', '127.0.0.1:0', '--control', '127.0.0.1:0', ...CAPS], {
+  const dst = await start('destination', ['--listen', '127.0.0.1:0', '--control', '127.0.0.1:0', ...CAPS], {
     migration: 'listening for incoming migration',
     control: 'control API (WebSocket) listening',
   });
-  const src = await start('livemig-source', ['--control', '127.0.0.1:0', ...CAPS], { control: 'control API (WebSocket) listening' });
+  const src = await start('source', ['--control', '127.0.0.1:0', ...CAPS], { control: 'control API (WebSocket) listening' });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -71,6 +52,5 @@ try {
   qmp.close();
   await browser.close();
 } finally {
-  for (const c of children) if (c.exitCode === null) c.kill();
-  await Promise.all(children.map((c) => (c.exitCode === null ? once(c, 'exit') : null)));
+  await killAll();
 }

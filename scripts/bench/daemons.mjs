@@ -9,86 +9,32 @@
  * destination's memory is resident ('memory ready'), as QEMU's
  * -mem-prealloc destination would be; start-up is reported on its own.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { QmpClient } from './qmp.mjs';
+import { createRequire } from 'node:module';
+import { DaemonProcess, killAll } from '../lib/daemon-process.mjs';
 
-const ROOT = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
-const BIN = {
-  source: join(ROOT, 'packages', 'source', 'bin', 'livemig-source.js'),
-  destination: join(ROOT, 'packages', 'destination', 'bin', 'livemig-destination.js'),
-};
+export { killAll };
+const { QmpClient } = createRequire(import.meta.url)('@livemig/ctl');
 
-const live = new Set();
-
-class Daemon {
-  constructor(bin, args) {
-    this.t0 = performance.now();
-    this.proc = spawn(process.execPath, [bin, '--json', '--qmp', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    live.add(this);
-    this.logs = [];
-    this.stderr = '';
-    this.waiters = [];
-    let partial = '';
-    this.proc.stdout.resume();
-    this.proc.stderr.setEncoding('utf8').on('data', (t) => {
-      this.stderr = (this.stderr + t).slice(-20000);
-      partial += t;
-      let nl;
-      while ((nl = partial.indexOf('\n')) >= 0) {
-        const line = partial.slice(0, nl);
-        partial = partial.slice(nl + 1);
-        if (!line.startsWith('{')) continue;
-        let parsed;
-        try {
-          parsed = JSON.parse(line);
-        } catch {
-          continue;
-        }
-        parsed.atMs = performance.now() - this.t0;
-        this.logs.push(parsed);
-        this.waiters = this.waiters.filter((w) => (w.pred(parsed) ? (w.resolve(parsed), false) : true));
-      }
-    });
-    this.exited = once(this.proc, 'exit').then(([code, signal]) => {
-      live.delete(this);
-      for (const w of this.waiters) w.reject(new Error(`daemon exited (${code ?? signal}) before '${w.what}'\n${this.stderr.slice(-3000)}`));
-      this.waiters = [];
-      return { code, signal };
-    });
-  }
-
-  waitMsg(msg) {
-    const pred = (l) => l.msg === msg;
-    const seen = this.logs.find(pred);
+/** A QMP client on a daemon's plain socket that remembers events, so a wait never misses one that came first. */
+async function connectQmp(address) {
+  const client = await QmpClient.connect(`tcp:${address}`);
+  const events = [];
+  let waiters = [];
+  client.on('event', (e) => {
+    events.push(e);
+    waiters = waiters.filter((w) => (w.pred(e) ? (w.resolve(e), false) : true));
+  });
+  client.on('close', () => {
+    for (const w of waiters) w.reject(new Error('QMP connection closed'));
+    waiters = [];
+  });
+  client.waitEvent = (pred) => {
+    const seen = events.find(pred);
     if (seen) return Promise.resolve(seen);
-    if (this.proc.exitCode !== null) return Promise.reject(new Error(`daemon exited before '${msg}'\n${this.stderr.slice(-3000)}`));
-    return new Promise((resolve, reject) => this.waiters.push({ pred, resolve, reject, what: msg }));
-  }
-
-  /** Peak resident set (VmHWM) in bytes. */
-  peakRss() {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.proc.pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : null;
-  }
-
-  /** CPU ms between the first and last status log lines named `msg`. */
-  cpuMs(msg) {
-    const lines = this.logs.filter((l) => l.msg === msg && typeof l.cpuMs === 'number');
-    return lines.length >= 2 ? lines[lines.length - 1].cpuMs - lines[0].cpuMs : null;
-  }
-
-  kill() {
-    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
-  }
-}
-
-export async function killAll() {
-  const all = [...live];
-  for (const d of all) d.kill();
-  await Promise.all(all.map((d) => d.exited));
+    if (client.closed) return Promise.reject(new Error('QMP connection closed'));
+    return new Promise((resolve, reject) => waiters.push({ pred, resolve, reject }));
+  };
+  return client;
 }
 
 /**
@@ -99,15 +45,15 @@ export async function migrateOnce(opts) {
   const devArgs = opts.devices.flatMap((d) => ['--device', d]);
   const caps = opts.caps ? ['--caps', opts.caps] : [];
   const params = (opts.params ?? []).flatMap((p) => ['--param', p]);
-  const dst = new Daemon(BIN.destination, ['--listen', '127.0.0.1:0', ...devArgs, ...caps, ...params]);
-  const src = new Daemon(BIN.source, [...devArgs, '--workload', opts.workload ?? 'dirty-rate=0', ...caps, ...params, ...(opts.srcParams ?? []).flatMap((p) => ['--param', p])]);
+  const dst = new DaemonProcess('destination', ['--qmp', '127.0.0.1:0', '--listen', '127.0.0.1:0', ...devArgs, ...caps, ...params]);
+  const src = new DaemonProcess('source', ['--qmp', '127.0.0.1:0', ...devArgs, '--workload', opts.workload ?? 'dirty-rate=0', ...caps, ...params, ...(opts.srcParams ?? []).flatMap((p) => ['--param', p])]);
   let sq = null;
   let dq = null;
   try {
     const [listening, ready, dqmp] = await Promise.all([dst.waitMsg('listening for incoming migration'), dst.waitMsg('memory ready'), dst.waitMsg('QMP socket listening')]);
     const [running, sqmp] = await Promise.all([src.waitMsg('machine running'), src.waitMsg('QMP socket listening')]);
-    sq = await QmpClient.connect(sqmp.address);
-    dq = await QmpClient.connect(dqmp.address);
+    sq = await connectQmp(sqmp.address);
+    dq = await connectQmp(dqmp.address);
     const t0 = performance.now();
     await sq.call('migrate', { uri: `tcp:127.0.0.1:${listening.port}` });
     // Sample the throttle while it runs (auto-converge), and wait for the end.
