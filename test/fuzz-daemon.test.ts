@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
 import { QmpWsClient } from './helpers/qmp-client';
-import { buildStream, mutate, type Mutation } from './helpers/stream-builder';
+import { buildStream, mutate, mutationArb } from './helpers/stream-builder';
 
 afterEach(killAll);
 
@@ -41,16 +41,6 @@ function exchange(port: number, bytes: Buffer, chunk: number): Promise<void> {
     });
   });
 }
-
-const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.nat(7) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop-frame' as const), index: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('dup-frame' as const), index: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('swap-frames' as const), a: fc.nat(), b: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('garbage' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('length' as const), index: fc.nat(), value: fc.nat() }) },
-);
 
 describe('live destination port fuzz', () => {
   it('survives hundreds of hostile connections and then takes a real migration', async () => {

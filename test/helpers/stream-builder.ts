@@ -5,7 +5,9 @@
  * from the real device save handlers — the seed corpus for the fuzz suites.
  * The commit (CMD_RESUME) is returned separately: it may only follow LOADED.
  */
+import fc from 'fast-check';
 import {
+  MAX_HEADER_BYTES,
   Machine,
   ROUND_BYTES,
   STREAM_MAGIC,
@@ -159,3 +161,21 @@ export function mutate(frames: readonly Buffer[], mutations: readonly Mutation[]
   list = [];
   return bytes;
 }
+
+/** Random mutations of a valid stream: bit flips, truncations, spliced, dropped and duplicated frames, garbage, hostile lengths. */
+export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.nat(7) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop-frame' as const), index: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('dup-frame' as const), index: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('swap-frames' as const), a: fc.nat(), b: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('garbage' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('length' as const),
+      index: fc.nat(),
+      value: fc.oneof(fc.nat(), fc.constant(0), fc.constant(0xffffffff), fc.integer({ min: MAX_HEADER_BYTES, max: MAX_HEADER_BYTES + 8 })),
+    }),
+  },
+);

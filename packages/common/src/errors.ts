@@ -96,12 +96,6 @@ export class ConnectionError extends MigError {
   }
 }
 
-export class ReturnPathError extends MigError {
-  constructor(message: string) {
-    super('MIG_ERR_RETURN_PATH', message);
-  }
-}
-
 /** The other daemon reported a failure (its code and reason are kept). */
 export class PeerError extends MigError {
   readonly peerCode: string;

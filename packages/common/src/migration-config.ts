@@ -10,8 +10,6 @@ export const CAPABILITY_NAMES = ['return-path', 'switchover-ack', 'multifd', 'au
 export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
 export type Capabilities = Readonly<Record<CapabilityName, boolean>>;
 
-/** Capabilities both ends must agree on before any state moves (SPEC §3). */
-export const STREAM_CAPABILITIES: readonly CapabilityName[] = ['return-path', 'switchover-ack', 'multifd'];
 
 export function defaultCapabilities(): Capabilities {
   return Object.freeze({ 'return-path': false, 'switchover-ack': false, multifd: false, 'auto-converge': false, verify: false });

@@ -22,14 +22,6 @@ export function parseCount(text: string, what: string): number {
   return n;
 }
 
-export function formatBytes(n: number): string {
-  const abs = Math.abs(n);
-  if (abs >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)} GiB`;
-  if (abs >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  if (abs >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} B`;
-}
-
 /** Canonical size text for configuration comparison and logs (exact, binary suffix). */
 export function canonicalSize(n: number): string {
   for (const [s, m] of [['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) {

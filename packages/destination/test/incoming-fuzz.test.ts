@@ -27,7 +27,7 @@ import {
 } from '@livemig/common';
 import { IncomingMigration } from '../src/incoming-migration';
 import { FakeSocket } from '../../../test/helpers/fake-socket';
-import { buildStream, mutate, type Mutation, type StreamCaps } from '../../../test/helpers/stream-builder';
+import { buildStream, mutate, mutationArb, type StreamCaps } from '../../../test/helpers/stream-builder';
 
 const SPECS = [
   'ram,id=ram0,size=256K,seed=5',
@@ -102,15 +102,6 @@ async function runCase(machine: Machine, caps: StreamCaps, bytes: Buffer, chunks
   return m;
 }
 
-const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.nat(7) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop-frame' as const), index: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('dup-frame' as const), index: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('swap-frames' as const), a: fc.nat(), b: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('garbage' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('length' as const), index: fc.nat(), value: fc.oneof(fc.nat(), fc.constant(0), fc.constant(0xffffffff), fc.integer({ min: MAX_HEADER_BYTES, max: MAX_HEADER_BYTES + 8 })) }) },
-);
 const chunksArb = fc.array(fc.integer({ min: 1, max: 96 * 1024 }), { minLength: 1, maxLength: 8 });
 
 describe('IncomingMigration fuzz (in process)', () => {

@@ -147,15 +147,4 @@ export function argString(args: QmpArgs, name: string): string {
   return v;
 }
 
-export function argBool(args: QmpArgs, name: string, def: boolean): boolean {
-  const v = args[name];
-  if (v === undefined) return def;
-  if (typeof v !== 'boolean') throw new QmpError(`Invalid parameter type for '${name}', expected: boolean`);
-  return v;
-}
 
-export function rejectUnknownArgs(args: QmpArgs, known: readonly string[]): void {
-  for (const key of Object.keys(args)) {
-    if (!known.includes(key)) throw new QmpError(`Parameter '${key}' is unexpected`);
-  }
-}

@@ -44,10 +44,6 @@ export function parseListenAddress(text: string, what: string): ListenAddress {
   return { kind: 'tcp', host: m[1] === '' ? '127.0.0.1' : m[1]!, port, path: '' };
 }
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
-}
-
 export type StaticHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 export class WsControlServer {

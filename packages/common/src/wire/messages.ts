@@ -4,7 +4,6 @@ import { livemig } from '../../generated/messages';
 export { livemig };
 export type FrameMessage = livemig.Frame.$Properties;
 export type RpMessage = livemig.RpMessage.$Properties;
-export type SectionMessage = livemig.Section.$Properties;
 export type ConfigurationMessage = livemig.Configuration.$Properties;
 export const SectionType = livemig.SectionType;
 export const DeviceType = livemig.DeviceType;

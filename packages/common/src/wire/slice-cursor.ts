@@ -36,21 +36,4 @@ export class SliceCursor {
     }
     this.left -= length;
   }
-
-  /** Skips `length` bytes. */
-  skip(length: number): void {
-    if (length > this.left) throw new RangeError(`payload too short: need ${length} bytes, ${this.left} left`);
-    let n = length;
-    while (n > 0) {
-      const s = this.slices[this.index]!;
-      const k = Math.min(s.length - this.offset, n);
-      n -= k;
-      this.offset += k;
-      if (this.offset === s.length) {
-        this.index++;
-        this.offset = 0;
-      }
-    }
-    this.left -= length;
-  }
 }
