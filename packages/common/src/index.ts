@@ -32,3 +32,4 @@ export * from './qmp/common-commands';
 export * from './qmp/migration-commands';
 export * from './live-view/static-handler';
 export * from './security/index';
+export * from './daemon-args';

@@ -4,46 +4,24 @@
  * verify, verified) migration, 1 on failure (machine state intact), 2 on bad usage.
  */
 import {
+  DAEMON_CLI_OPTIONS,
+  DAEMON_USAGE,
   EXIT_MIGRATION_FAILED,
   EXIT_OK,
-  UsageError,
+  applyDaemonSettings,
   createLogger,
   exitOnStartupError,
-  parseCapsList,
   parseCli,
-  parseDeviceList,
-  parseListenAddress,
+  parseDaemonArgs,
   parseMigrationUri,
-  parseParameterAssignment,
-  parseWorkloadSpec,
-  parseSecurityOptions,
-  checkControlExposure,
-  SECURITY_CLI_OPTIONS,
-  SECURITY_USAGE,
-  LOG_LEVELS,
   type Logger,
 } from '@livemig/common';
 import { SourceDaemon } from './source-daemon';
 
-const USAGE = `usage: livemig-source [--device SPEC]... [--workload SPEC] [--control ADDR] [--qmp ADDR]
-                      [--migrate-to tcp:HOST:PORT] [--caps LIST] [--param K=V]... [--json]
-                      [--log-level LEVEL] [--log-pretty]
-                      ${SECURITY_USAGE}`;
+const USAGE = `usage: livemig-source [--migrate-to tcp:HOST:PORT]
+       ${DAEMON_USAGE}`;
 
-const OPTIONS = {
-  device: { type: 'string', multiple: true },
-  workload: { type: 'string' },
-  control: { type: 'string' },
-  qmp: { type: 'string' },
-  'migrate-to': { type: 'string' },
-  caps: { type: 'string' },
-  param: { type: 'string', multiple: true },
-  json: { type: 'boolean' },
-  'log-level': { type: 'string' },
-  'log-pretty': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  ...SECURITY_CLI_OPTIONS,
-} as const;
+const OPTIONS = { ...DAEMON_CLI_OPTIONS, 'migrate-to': { type: 'string' } } as const;
 
 export async function main(argv: string[]): Promise<void> {
   let daemon: SourceDaemon;
@@ -56,30 +34,16 @@ export async function main(argv: string[]): Promise<void> {
       process.stdout.write(`${USAGE}\n`);
       process.exit(EXIT_OK);
     }
-    json = v.json === true;
-    const level = (v['log-level'] as string | undefined) ?? 'info';
-    if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new UsageError(`--log-level '${level}': expected one of ${LOG_LEVELS.join(', ')}`);
-    const devices = parseDeviceList((v.device as string[] | undefined) ?? []);
-    const workload = parseWorkloadSpec(v.workload as string | undefined);
-    const control = v.control ? parseListenAddress(v.control as string, '--control') : null;
-    const qmpAddr = v.qmp ? parseListenAddress(v.qmp as string, '--qmp') : null;
+    const args = parseDaemonArgs(v);
+    json = args.json;
     migrateTo = v['migrate-to'] as string | undefined;
     if (migrateTo) parseMigrationUri(migrateTo);
-    const security = parseSecurityOptions(v);
-    if (control) checkControlExposure(control, security.controlToken, '--control');
-    if (qmpAddr) checkControlExposure(qmpAddr, security.controlToken, '--qmp');
-    log = createLogger({ name: 'livemig-source', level, pretty: v['log-pretty'] === true ? true : undefined, toStderr: json });
-    daemon = new SourceDaemon({ devices, workload, log, security });
-    if (v.caps) daemon.settings.setCapabilities(parseCapsList(v.caps as string));
-    const params: Record<string, string> = {};
-    for (const p of (v.param as string[] | undefined) ?? []) {
-      const [k, val] = parseParameterAssignment(p);
-      params[k] = val;
-    }
-    daemon.settings.setParameters(params);
+    log = createLogger({ name: 'livemig-source', level: args.logLevel, pretty: args.logPretty, toStderr: json });
+    daemon = new SourceDaemon({ devices: args.devices, workload: args.workload, log, security: args.security });
+    applyDaemonSettings(daemon.settings, args);
     daemon.start();
-    if (control) await daemon.listenControl(control);
-    if (qmpAddr) await daemon.listenQmp(qmpAddr);
+    if (args.control) await daemon.listenControl(args.control);
+    if (args.qmp) await daemon.listenQmp(args.qmp);
   } catch (err) {
     exitOnStartupError(err);
   }
