@@ -11,6 +11,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
+/** Extra node flags for the daemons, e.g. LIVEMIG_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile them. */
+const NODE_FLAGS = (process.env.LIVEMIG_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 export const BIN = {
   source: join(ROOT, 'packages', 'source', 'bin', 'livemig-source.js'),
   destination: join(ROOT, 'packages', 'destination', 'bin', 'livemig-destination.js'),
@@ -22,7 +25,7 @@ export class DaemonProcess {
   /** `which`: 'source' or 'destination'; `args`: after --json. */
   constructor(which, args) {
     this.t0 = performance.now();
-    this.proc = spawn(process.execPath, [BIN[which], '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [...NODE_FLAGS, BIN[which], '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(this);
     this.logs = [];
     this.stdout = '';

@@ -25,6 +25,8 @@ export class Keepalive {
   private lastPending = 0;
   private readonly outstanding: number[] = [];
   private nextValue = FIRST_PING_VALUE;
+  /** The latest PING answered (PONGs come in order, so every earlier one is answered too). */
+  private lastAnswered = FIRST_PING_VALUE - 1;
 
   constructor(now: number) {
     this.lastActivity = now;
@@ -54,6 +56,12 @@ export class Keepalive {
     const expected = this.outstanding.shift();
     if (expected === undefined) throw new ProtocolError(`return path: PONG ${value} but no PING is open`);
     if (value !== expected) throw new ProtocolError(`return path: PONG ${value} out of order (expected ${expected})`);
+    this.lastAnswered = value;
+  }
+
+  /** Whether the PING with this value has been answered. */
+  answered(value: number): boolean {
+    return value <= this.lastAnswered;
   }
 
   /**

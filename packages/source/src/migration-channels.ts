@@ -41,6 +41,12 @@ export class MigrationChannels {
     if (seq !== null) this.main.writeFrame({ command: { type: livemig.CommandType.CMD_MULTIFD_SYNC, value: seq } });
   }
 
+  /** Hands everything queued on every channel to the kernel now (see MigrationStream.push). */
+  push(): void {
+    this.main.push();
+    this.multifd?.push();
+  }
+
   get bytesQueued(): number {
     return this.main.bytesQueued + (this.multifd?.bytesQueued ?? 0);
   }

@@ -15,6 +15,9 @@ export class MigrationStream {
   private readonly socket: Socket;
   private queued = 0;
   private closedError: Error | null = null;
+  /** The socket is corked by writeFrame until the next tick (or push()). */
+  private corked = false;
+  private readonly uncorkOnTick = (): void => this.push();
 
   constructor(socket: Socket) {
     this.socket = socket;
@@ -56,13 +59,28 @@ export class MigrationStream {
     let payloadLength = 0;
     for (const p of payload) payloadLength += p.length;
     const header = encodeFrameHeader(frame, payloadLength);
-    this.socket.cork();
+    if (!this.corked) {
+      // Everything written in this turn of the event loop leaves in one writev
+      // (at the next tick, or earlier on push()).
+      this.socket.cork();
+      this.corked = true;
+      process.nextTick(this.uncorkOnTick);
+    }
     this.socket.write(header);
     for (const p of payload) this.socket.write(p);
-    process.nextTick(uncork, this.socket);
     const n = header.length + payloadLength;
     this.queued += n;
     return n;
+  }
+
+  /**
+   * Hands what this turn has queued to the kernel now instead of at the next
+   * tick, so it travels while the caller prepares more (stop-and-copy).
+   */
+  push(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
   }
 
   /** A SectionWriter for one device; section ids are the device's index + 1. */
@@ -107,8 +125,4 @@ export class MigrationStream {
   destroy(): void {
     this.socket.destroy();
   }
-}
-
-function uncork(socket: Socket): void {
-  socket.uncork();
 }

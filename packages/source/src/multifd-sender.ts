@@ -115,6 +115,11 @@ export class MultifdSender {
     return n;
   }
 
+  /** Every channel hands what it has queued to the kernel now. */
+  push(): void {
+    for (const s of this.streams) s.push();
+  }
+
   get needsDrain(): boolean {
     return this.streams.some((s) => s.needsDrain);
   }

@@ -43,12 +43,17 @@ export class StallWatchdog {
     this.timer = null;
   }
 
-  /** Sends the next PING now (also used right after OPEN_RETURN_PATH). */
-  ping(): void {
+  /**
+   * Sends the next PING now (also used right after OPEN_RETURN_PATH, and to
+   * learn when the destination has taken everything sent before it). Returns
+   * its value, or null if none could go.
+   */
+  ping(): number | null {
     const stream = this.m.stream();
-    if (!stream || stream.closed) return;
+    if (!stream || stream.closed) return null;
     const value = this.keepalive.nextPing();
     if (value !== null) stream.writeFrame({ command: { type: livemig.CommandType.CMD_PING, value } });
+    return value;
   }
 
   private tick(): void {

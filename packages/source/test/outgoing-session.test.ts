@@ -146,6 +146,41 @@ describe('OutgoingMigration against scripted destinations', () => {
     expect(m.runState).toBe('running');
   });
 
+  it('stops the machine only once the destination has taken the precopy data in flight (PING answered)', async () => {
+    // The destination answers every PING late; the source must not stop before the
+    // answer to its last PING, so the stop-and-copy never waits behind precopy data.
+    const events: string[] = [];
+    const port = await fakeDestination((msg, sock) => {
+      if (msg.body !== 'command') return;
+      const type = msg.command?.type;
+      if (type === 2) {
+        const value = msg.command?.value ?? 0;
+        events.push(`ping ${value}`);
+        setTimeout(() => {
+          events.push(`pong ${value}`);
+          if (!sock.destroyed) sock.write(encodeRpMessage({ pong: { value } }));
+        }, 150);
+      } else if (type === 3) {
+        events.push('switchover-start');
+        sock.destroy();
+      }
+    });
+    const m = machine('dirty-rate=0');
+    m.on('STOP', () => events.push('stop'));
+    const mig = migration(port, m, 'return-path');
+    await mig.run();
+    const stop = events.indexOf('stop');
+    expect(stop).toBeGreaterThan(0);
+    const lastPing = events.slice(0, stop).filter((e) => e.startsWith('ping ')).pop();
+    expect(lastPing).toBeDefined();
+    // The answer to the last PING sent before the stop came before the stop.
+    expect(events.indexOf(lastPing!.replace('ping', 'pong'))).toBeLessThan(stop);
+    expect(events.indexOf('switchover-start')).toBeGreaterThan(stop);
+    // The destination then hung up: the migration failed and the machine runs again.
+    expect(mig.status).toBe('failed');
+    expect(m.runState).toBe('running');
+  });
+
   it('cannot connect: fails naming the address', async () => {
     const port = await fakeDestination(() => undefined);
     cleanups.splice(0).forEach((c) => c()); // close the server: the port is now refused

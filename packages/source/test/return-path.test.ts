@@ -67,8 +67,12 @@ describe('Keepalive', () => {
     const k = new Keepalive(0);
     expect(k.nextPing()).toBe(1);
     expect(k.nextPing()).toBe(2);
+    expect(k.answered(1)).toBe(false);
     k.pong(1);
+    expect(k.answered(1)).toBe(true);
+    expect(k.answered(2)).toBe(false);
     expect(() => k.pong(3)).toThrow(/PONG 3 out of order \(expected 2\)/);
+    expect(k.answered(2)).toBe(false);
     expect(() => k.pong(4)).toThrow(/PONG 4 but no PING is open/);
   });
 

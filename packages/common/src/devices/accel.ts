@@ -109,6 +109,10 @@ export class AccelDevice implements Device {
       fillSeeded(this.deviceState, spec.seed, `accel:${spec.id}:state`);
     } else {
       this.resources = null;
+      // Touch the buffers the stream will write into, so their pages are resident before
+      // the state lands (at stop, machine stopped) rather than faulted in then.
+      this.initData.fill(0);
+      this.deviceState.fill(0);
     }
     this.dirtyLog = new DirtyBitmap(this.totalChunks);
     this.toSend = new DirtyBitmap(this.totalChunks);
