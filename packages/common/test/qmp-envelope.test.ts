@@ -91,7 +91,14 @@ describe('QmpSession', () => {
     await s.handleText('{"execute":"qmp_capabilities","arguments":{"enable":[]}}');
     expect(sent.shift()).toEqual({ return: {} });
     d.emitEvent('LATE', { n: 1 });
+    // Stamped now, written on the next turn of the event loop (never inside the emitter's step).
+    expect(sent).toEqual([]);
+    await new Promise((r) => setImmediate(r));
     expect(sent.shift()).toMatchObject({ event: 'LATE', data: { n: 1 }, timestamp: { seconds: expect.any(Number), microseconds: expect.any(Number) } });
+    // An event emitted before a reply is ready reaches the client before that reply.
+    d.emitEvent('BEFORE_REPLY');
+    await s.handleText('{"execute":"echo","arguments":{"text":"b"},"id":"o"}');
+    expect(sent.splice(0, 2).map((m) => m.event ?? m.id)).toEqual(['BEFORE_REPLY', 'o']);
     await s.handleText('{"execute":"echo","arguments":{"text":"a"},"id":"e"}');
     expect(sent.shift()).toEqual({ return: { text: 'a' }, id: 'e' });
     await s.handleText('{"execute":"echo","arguments":{"txt":"a"},"id":"e"}');
@@ -102,6 +109,7 @@ describe('QmpSession', () => {
     expect(sent.shift().return.map((c: { name: string }) => c.name)).toEqual(['boom', 'echo', 'qmp_capabilities', 'query-commands', 'query-version']);
     s.close();
     d.emitEvent('AFTER');
+    d.flushEvents();
     expect(sent).toEqual([]);
   });
 });

@@ -247,6 +247,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     this.prefault.stop();
     this.current?.fail(new CancelledError('destination shutting down'));
     for (const h of [...this.handshakes]) h.fail(new CancelledError('destination shutting down'));
+    this.qmp.flushEvents();
     await Promise.all(this.servers.map((s) => s.close()));
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.machine.close();

@@ -157,6 +157,7 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
         this.log.warn({ err }, 'migration still completing while the daemon closes');
       }
     }
+    this.qmp.flushEvents();
     await Promise.all(this.servers.map((s) => s.close()));
     this.machine.close();
   }

@@ -83,6 +83,8 @@ interface Command {
 
 export class QmpDispatcher extends EventEmitter<QmpDispatcherEvents> {
   private readonly commands = new Map<string, Command>();
+  private queuedEvents: QmpEvent[] = [];
+  private flushScheduled = false;
   readonly greeting: Record<string, unknown>;
   private readonly version: { qemu: { major: number; minor: number; micro: number }; package: string };
 
@@ -109,11 +111,30 @@ export class QmpDispatcher extends EventEmitter<QmpDispatcherEvents> {
     return [...this.commands.keys()].sort();
   }
 
-  /** Publishes an event to every negotiated session. */
+  /**
+   * Publishes an event to every negotiated session. The event is stamped now
+   * but written on the next turn of the event loop (or at flushEvents()): the
+   * migration emits events inside its most time-critical steps (STOP and
+   * status `device` at the stop, RESUME on the destination), where writing to
+   * every client and waking them would add to the downtime.
+   */
   emitEvent(event: string, data?: Record<string, unknown>): void {
     const e: QmpEvent = data === undefined ? { event, timestamp: qmpTimestamp() } : { event, data, timestamp: qmpTimestamp() };
-    this.emit('event', e);
+    this.queuedEvents.push(e);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushEvents);
+    }
   }
+
+  /** Delivers the queued events now: before any reply (so a client sees them in order) and before the daemon closes. */
+  readonly flushEvents = (): void => {
+    this.flushScheduled = false;
+    if (this.queuedEvents.length === 0) return;
+    const events = this.queuedEvents;
+    this.queuedEvents = [];
+    for (const e of events) this.emit('event', e);
+  };
 
   /** Runs one request (envelope unchecked, already past negotiation). Never throws. */
   async execute(request: unknown): Promise<QmpReply> {

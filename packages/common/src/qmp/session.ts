@@ -55,6 +55,8 @@ export class QmpSession {
   }
 
   private reply(r: QmpReply): void {
+    // Events emitted before this reply was ready go first, as they happened.
+    this.dispatcher.flushEvents();
     if (!this.closed) this.sink.send(r);
   }
 
