@@ -2,11 +2,14 @@
  * The live view in a real browser (Debian's chromium driven by playwright-core):
  * served by the source's control port, following the destination as its peer,
  * it fills its charts during a migration, shows the pre-allocation progress and
- * the ack, and its final figures are exactly those of `query-migrate`.
+ * the ack, and its final figures are exactly those of `query-migrate`; a page
+ * of another site can neither open its control WebSocket nor frame it.
  * Skipped (with a message) only when /usr/bin/chromium is absent; .ci/run
  * installs it.
  */
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
@@ -48,6 +51,40 @@ describe.skipIf(!HAVE_CHROMIUM)('live view (chromium)', () => {
     expect((await fetch(`${base}/../package.json`)).status).toBe(404);
     expect((await fetch(`${base}/nothing-here`)).status).toBe(404);
     expect((await fetch(`${base}/`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('a page of another site can neither open the control WebSocket nor frame the live view', async () => {
+    const src = startSource([...MACHINE, '--control', '127.0.0.1:0']);
+    const srcControl = await controlAddress(src);
+    // Another site: a real server, reached by a name that is not this daemon's origin.
+    const site = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><iframe src="http://${srcControl}/"></iframe>`));
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const siteOrigin = `http://elsewhere.localhost:${(site.address() as AddressInfo).port}`;
+    const page = await browser.newPage();
+    try {
+      const messages: string[] = [];
+      page.on('console', (m) => messages.push(m.text()));
+      await page.goto(`${siteOrigin}/`);
+      const attempt = await page.evaluate(
+        (addr) =>
+          new Promise<string>((resolve) => {
+            const ws = new WebSocket(`ws://${addr}/`);
+            ws.onmessage = () => resolve('greeting');
+            ws.onerror = () => resolve('refused');
+          }),
+        srcControl,
+      );
+      expect(attempt).toBe('refused');
+      // The browser did reach the daemon, which turned it away by its Origin.
+      const warned = await src.waitMsg('control client refused: browser origin or Host not allowed');
+      expect(warned).toMatchObject({ origin: siteOrigin, refusal: 'origin-foreign', host: srcControl });
+      // The framed live view is blocked by the browser (X-Frame-Options / frame-ancestors).
+      expect(page.frames().map((f) => f.url())).toEqual([`${siteOrigin}/`, 'chrome-error://chromewebdata/']);
+      await expect.poll(() => messages.some((t) => t.includes(`'http://${srcControl}/'`) && /frame-ancestors 'none'|X-Frame-Options/i.test(t)), { message: messages.join('\n') }).toBe(true);
+    } finally {
+      await page.close();
+      await new Promise<void>((resolve) => site.close(() => resolve()));
+    }
   });
 
   it('plots the convergence live, shows pre-allocation and the ack, and the final figures of query-migrate', async () => {

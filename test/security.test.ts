@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { STREAM_MAGIC, STREAM_VERSION, createNonce, encodeFrame, createReturnPathDecoder } from '@livemig/common';
 import { controlAddress, killAll, startDestination, startSource, type DaemonProcess } from './helpers/daemons';
 import { QmpWsClient } from './helpers/qmp-client';
@@ -241,5 +242,74 @@ describe('control API exposure and token', () => {
     });
     expect(JSON.parse(replies[1]!)).toEqual({ return: {} });
     expect(JSON.parse(replies[2]!).return.status).toBe('running');
+  });
+});
+
+/** A WebSocket upgrade to the control API with these headers: the HTTP status, and the QMP greeting if it was accepted. */
+function upgrade(address: string, headers: Record<string, string>): Promise<{ status: number; greeting: Record<string, unknown> | null }> {
+  const ws = new WebSocket(`ws://${address}/`, { headers });
+  return new Promise((resolve, reject) => {
+    ws.once('unexpected-response', (req, res) => {
+      res.resume();
+      res.once('end', () => {
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, greeting: null });
+      });
+    });
+    ws.once('message', (data) => {
+      ws.close();
+      resolve({ status: 101, greeting: JSON.parse(data.toString()) as Record<string, unknown> });
+    });
+    ws.once('error', reject);
+  });
+}
+
+describe('control API browser origins (cross-site WebSocket hijacking)', () => {
+  const REFUSED = 'control client refused: browser origin or Host not allowed';
+
+  it('refuses a foreign Origin (403, no greeting, logged); its own origin, a local peer page and non-browser clients get in', async () => {
+    const src = startSource([...MACHINE, '--control', '127.0.0.1:0']);
+    const address = await controlAddress(src);
+    const port = address.split(':')[1]!;
+
+    for (const origin of ['https://evil.example', `http://evil.example:${port}`, 'null', 'file://']) {
+      expect(await upgrade(address, { Origin: origin }), origin).toEqual({ status: 403, greeting: null });
+    }
+    const warned = await src.waitMsg(REFUSED);
+    expect(warned).toMatchObject({ level: 40, channel: 'control', origin: 'https://evil.example', refusal: 'origin-foreign', host: address });
+    // Log lines travel on stderr, apart from the HTTP answers: wait for the last one.
+    await src.waitLog((l) => l.msg === REFUSED && l.origin === 'file://');
+    expect(src.logs.filter((l) => l.msg === REFUSED).map((l) => l.origin)).toEqual(['https://evil.example', `http://evil.example:${port}`, 'null', 'file://']);
+
+    // The live view served by this port; the other daemon's live view on loopback (?peer=); ws/livemig-ctl with no Origin.
+    const allowed: Array<Record<string, string>> = [{ Origin: `http://${address}` }, { Origin: `http://localhost:${port}`, Host: `localhost:${port}` }, { Origin: 'http://127.0.0.1:1' }, {}];
+    for (const headers of allowed) {
+      const r = await upgrade(address, headers);
+      expect(r.status, JSON.stringify(headers)).toBe(101);
+      expect(r.greeting).toHaveProperty('QMP');
+    }
+    // DNS rebinding: a hostile name pointed at 127.0.0.1 would look "same origin"; the Host is not an IP or localhost.
+    expect(await upgrade(address, { Origin: `http://evil.example:${port}`, Host: `evil.example:${port}` })).toEqual({ status: 403, greeting: null });
+    expect(await src.waitLog((l) => l.msg === REFUSED && l.refusal === 'host-not-literal')).toMatchObject({ origin: `http://evil.example:${port}`, host: `evil.example:${port}` });
+
+    // None of it touched the machine; the page's files carry anti-framing headers.
+    const q = await QmpWsClient.connect(address);
+    expect((await q.call('query-status')).status).toBe('running');
+    q.close();
+    const page = await fetch(`http://${address}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('with a token, the Origin check applies too: a foreign page with the token gets 403, its own page without it 401', async () => {
+    const token = file('token3', 'origin-token');
+    const src = startSource([...MACHINE, '--control', '127.0.0.1:0', '--control-token-file', token]);
+    const address = await controlAddress(src);
+    expect(await upgrade(address, { Origin: 'https://evil.example', Authorization: 'Bearer origin-token' })).toEqual({ status: 403, greeting: null });
+    expect((await upgrade(address, { Origin: `http://${address}` })).status).toBe(401);
+    const ok = await upgrade(address, { Origin: `http://${address}`, Authorization: 'Bearer origin-token' });
+    expect(ok.greeting).toHaveProperty('QMP');
   });
 });

@@ -11,6 +11,16 @@ import type { StaticHandler } from '../qmp/servers';
 
 const PAGE_DIR = join(__dirname, '..', '..', 'live-view');
 
+/**
+ * On every answer: the files hold no secret (no token needed), but no other
+ * site may frame the page (clickjacking) and no type is sniffed.
+ */
+export const LIVE_VIEW_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "frame-ancestors 'none'",
+});
+
 interface Asset {
   file: string;
   type: string;
@@ -40,17 +50,17 @@ export function liveViewHandler(onError?: (err: unknown, path: string) => void):
     const asset = table.get(path);
     if (!asset) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
+      res.writeHead(405, { ...LIVE_VIEW_HEADERS, allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
       return true;
     }
     readFile(asset.file).then(
       (body) => {
-        res.writeHead(200, { 'content-type': asset.type, 'content-length': body.length, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+        res.writeHead(200, { ...LIVE_VIEW_HEADERS, 'content-type': asset.type, 'content-length': body.length, 'cache-control': 'no-cache' });
         res.end(req.method === 'HEAD' ? undefined : body);
       },
       (err: unknown) => {
         onError?.(err, path);
-        res.writeHead(500, { 'content-type': 'text/plain' }).end('live view asset unavailable\n');
+        res.writeHead(500, { ...LIVE_VIEW_HEADERS, 'content-type': 'text/plain' }).end('live view asset unavailable\n');
       },
     );
     return true;

@@ -14,6 +14,7 @@ import type { QmpDispatcher } from './dispatcher';
 import { JsonStreamer } from './json-streamer';
 import { QmpSession } from './session';
 import { isExposed, requestToken, tokenMatches } from '../security/control-auth';
+import { checkUpgradeOrigin } from '../security/origin-check';
 
 export interface ControlServerOptions {
   /** Token clients must present (control-auth.ts), or null/absent for none. */
@@ -49,6 +50,8 @@ export type StaticHandler = (req: IncomingMessage, res: ServerResponse) => boole
 export class WsControlServer {
   private readonly http: HttpServer;
   private readonly wss: WebSocketServer;
+  /** Set at listen(): loopback TCP binds also get the Host check and accept loopback origins (origin-check.ts). */
+  private loopbackBind = false;
 
   constructor(dispatcher: QmpDispatcher, log: Logger, staticHandler?: StaticHandler, opts: ControlServerOptions = {}) {
     this.http = createHttpServer((req, res) => {
@@ -59,7 +62,14 @@ export class WsControlServer {
     this.wss = new WebSocketServer({
       server: this.http,
       maxPayload: MAX_QMP_LINE,
-      verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string, headers?: Record<string, string>) => void) => {
+      verifyClient: (info: { origin?: string; req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string, headers?: Record<string, string>) => void) => {
+        // Browser origins first (on every address), then the token (exactly as before).
+        const verdict = checkUpgradeOrigin({ origin: info.origin, host: info.req.headers.host }, this.loopbackBind);
+        if (!verdict.ok) {
+          const { refusal, reason } = verdict;
+          log.warn({ origin: info.origin, host: info.req.headers.host, refusal, reason, peer: info.req.socket.remoteAddress }, 'control client refused: browser origin or Host not allowed');
+          return done(false, 403, 'Forbidden');
+        }
         if (token === null || tokenMatches(token, requestToken(info.req))) return done(true);
         log.warn({ peer: info.req.socket.remoteAddress }, 'control client refused: missing or wrong token');
         done(false, 401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer' });
@@ -74,6 +84,7 @@ export class WsControlServer {
   }
 
   async listen(addr: ListenAddress): Promise<string> {
+    this.loopbackBind = addr.kind === 'tcp' && !isExposed(addr);
     await listenOn(this.http, addr);
     return describe(this.http, addr);
   }

@@ -9,7 +9,8 @@
  *    on loopback or a Unix path they need none, so existing QMP clients keep
  *    working locally.
  * Tokens are compared in constant time (over SHA-256 digests, so the length
- * does not leak either).
+ * does not leak either). Before the token, a WebSocket upgrade must come from
+ * no browser or an allowed browser origin (origin-check.ts), on every address.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
