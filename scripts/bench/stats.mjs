@@ -28,5 +28,6 @@ export function gbps(bytesPerSecond) {
 export function size(bytes) {
   if (typeof bytes !== 'number') return 'n/a';
   if (bytes >= GiB) return `${(bytes / GiB).toFixed(2)} GiB`;
-  return `${(bytes / MiB).toFixed(0)} MiB`;
+  if (bytes >= MiB) return `${(bytes / MiB).toFixed(0)} MiB`;
+  return `${(bytes / 1024).toFixed(1)} KiB`;
 }

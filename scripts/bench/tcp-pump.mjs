@@ -5,7 +5,7 @@
  * 1 MiB writes with backpressure honoured (wait for 'drain' when write()
  * returns false); the receiver only counts the bytes.
  *
- *   node tcp-pump.mjs [BYTES] [--reads pooled|data]
+ *   node tcp-pump.mjs [BYTES] [--reads pooled|data|guest]
  *
  * prints {"bytes","ms","bytesPerSecond","senderCpuMs","receiverCpuMs","reads"}.
  *
@@ -14,6 +14,10 @@
  * the same read path the destination uses, so it is the honest limit.
  * --reads data: Node's default 'data' events (a fresh 64 KiB buffer per read),
  * what a naive receiver gets; shown for reference.
+ * --reads guest: reads into one buffer as large as the bytes moved (pre-faulted,
+ * like the destination's guest RAM), each byte at its own place: what any
+ * receiver that keeps the bytes pays (cache misses on cold memory) and the
+ * 'pooled' pump, whose 1 MiB buffer stays in cache, does not.
  *
  * The receiver is this same file run as a child (`--receive`): it listens on
  * port 0, connects back to nothing, tells the parent its port over IPC and
@@ -43,8 +47,14 @@ async function receive(port, total, reads) {
   };
   const opts = { host: '127.0.0.1', port, noDelay: true };
   if (reads === 'pooled') opts.onread = { buffer: Buffer.allocUnsafeSlow(CHUNK), callback: (n) => onBytes(n) };
+  if (reads === 'guest') {
+    const memory = Buffer.alloc(total + CHUNK);
+    memory.fill(0); // resident, as the destination pre-faults its RAM
+    let at = 0;
+    opts.onread = { buffer: () => memory.subarray(at, at + CHUNK), callback: (n) => ((at += n), onBytes(n)) };
+  }
   const socket = connect(opts);
-  if (reads !== 'pooled') socket.on('data', (chunk) => onBytes(chunk.length));
+  if (reads === 'data') socket.on('data', (chunk) => onBytes(chunk.length));
   socket.on('error', () => {});
   await once(process, 'disconnect');
   socket.destroy();

@@ -7,8 +7,13 @@
 import type { Socket } from 'node:net';
 import { encodeFrameHeader, type FrameMessage, type Device, type SectionData, type SectionKind, type SectionWriter, livemig, wireDeviceType, ConnectionError } from '@livemig/common';
 
-/** Queue this much in user space before waiting for the socket to drain. */
-const HIGH_WATER_BYTES = 8 * 1024 * 1024;
+/**
+ * Queue this much in user space before waiting for the socket to drain. The
+ * queue holds views of guest memory (no copies), so depth costs nothing but
+ * bookkeeping; a deep one means the kernel always has the next bytes when it
+ * can take them (a backlog of 8 MiB drained to empty cost ~10% of throughput).
+ */
+const HIGH_WATER_BYTES = 64 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 export class MigrationStream {

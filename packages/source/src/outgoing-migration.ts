@@ -78,8 +78,6 @@ const TRANSITIONS: Readonly<Record<MigrationStatus, readonly MigrationStatus[]>>
   cancelled: [],
 };
 
-/** Bytes the stop-and-copy phase may queue ahead of the socket before waiting for it. */
-const FINAL_QUEUE_BYTES = 64 * 1024 * 1024;
 /** How long a connection failure waits for the destination's SHUT naming the cause. */
 const PEER_REASON_GRACE_MS = 500;
 /** Least time between two dirty-bitmap syncs while the pending set is small. */
@@ -622,10 +620,12 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       } else if (written === 0) {
         // Nothing dirty to send: wait (for the ack, new dirt, or the next sync).
         await this.sleepIdle(IDLE_WAIT_MS, true);
-      } else if (stream.needsDrain) {
-        await stream.flush(this.abort.signal);
       } else {
-        await yieldToLoop();
+        // The round goes to the kernel now, and the loop waits only on a deep backlog,
+        // so the socket never runs dry while the next round is prepared.
+        stream.push();
+        if (stream.needsDrain) await stream.flush(this.abort.signal);
+        else await yieldToLoop();
       }
     }
   }
@@ -728,8 +728,8 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
         if (written === 0) break;
         channels.push();
         // Machine stopped: keep the socket fed (views of guest memory cost nothing to queue);
-        // only a very large rest waits for the socket, so no drain-to-empty bubble in the downtime.
-        if (channels.bytesQueued - channels.bytesFlushed > FINAL_QUEUE_BYTES) await channels.flush(signal);
+        // only a very large rest waits for the socket.
+        if (channels.needsDrain) await channels.flush(signal);
       }
     }
     // Every page is on its way before END and EOF (multifd: the destination waits for all channels here).
