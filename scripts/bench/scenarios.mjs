@@ -156,6 +156,7 @@ export async function downtime(cfg, progress) {
     downtimeMs: median(list.map((r) => r.source.downtime)),
     theoreticalMinMs: round(median(list.map(theoreticalMin)), 1),
     ratioToMin: round(median(list.map((r) => ratio(r.source.downtime, theoreticalMin(r)))), 2),
+    ratiosToMin: list.map((r) => round(ratio(r.source.downtime, theoreticalMin(r)), 2)),
     destinationLoadMs: median(list.map((r) => r.source['downtime-breakdown']?.['destination-load'])),
     finalTransferMs: median(list.map((r) => r.source['downtime-breakdown']?.['final-transfer'])),
     downtimeBytes: median(list.map((r) => r.source.ram['downtime-bytes'])),
