@@ -5,7 +5,8 @@
  * is on; then, with a return path, LOADED and a wait for the source's commit
  * (CMD_RESUME) before resuming; without, resume at once. Resuming sends
  * RESUMED with the destination's side of the downtime (with a return path)
- * and SHUT ok. Also the figures query-migrate and RESUMED report: when
+ * and SHUT ok; with autostart off (`stop` while inmigrate) the machine is left
+ * paused instead. Also the figures query-migrate and RESUMED report: when
  * switchover and EOF arrived, load and verify times, per-device load times.
  */
 import { ProtocolError, VerifyError, livemig, toMigError, type Logger, type Machine, type MigError } from '@livemig/common';
@@ -24,8 +25,8 @@ export interface FinalLoadOwner {
   fault(point: FaultPoint): void;
   /** Loaded (and verified), LOADED sent: wait for the commit. */
   awaitCommit(): void;
-  /** The machine runs here now and the source was told: the migration completed. */
-  completed(): void;
+  /** The machine runs here now (`paused`: is ready to, left paused) and the source was told: the migration completed. */
+  completed(paused: boolean): void;
   fail(err: MigError): void;
 }
 
@@ -83,10 +84,17 @@ export class FinalLoad {
     }
   }
 
-  /** Runs the machine here and tells the source (RESUMED with the figures, SHUT ok). */
+  /**
+   * Runs the machine here (QEMU process_incoming_migration_bh) and tells the
+   * source: RESUMED with the figures, SHUT ok. With autostart off (the user ran
+   * `stop` while the machine waited for the migration) it is left paused, as
+   * QEMU does, until `cont`; RESUMED says so. The commit is the same either way.
+   */
   resume(): void {
+    const paused = !this.machine.autostart;
     try {
-      this.machine.start();
+      if (paused) this.machine.stop('paused');
+      else this.machine.start();
       if (this.rp.isOpen) {
         this.rp.send({
           resumed: {
@@ -95,15 +103,16 @@ export class FinalLoad {
             verifyMs: this.verifyMs,
             verified: this.verified === true,
             devices: Object.entries(this.deviceLoadMs).map(([deviceId, loadMs]) => ({ deviceId, loadMs })),
+            paused,
           },
         });
       }
       this.rp.shut(true);
     } catch (err) {
-      // The machine runs here now: a failing return path no longer undoes that.
+      // The machine runs here now (or is ready to, paused): a failing return path no longer undoes that.
       this.log.warn({ err: toMigError(err).message }, 'could not confirm the resume to the source');
     }
-    this.owner.completed();
+    this.owner.completed(paused);
   }
 
   private verify(): void {

@@ -133,7 +133,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
         this.dispatch.phase = 'loaded';
         this.timers.lastDataAt = performance.now();
       },
-      completed: () => this.completed(),
+      completed: (paused) => this.completed(paused),
       fail: (err) => this.fail(err),
     });
     this.timers = new IncomingTimers({
@@ -274,13 +274,15 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
 
   // ---- the end ----
 
-  /** Resumed here and the source told (final-load.ts): the migration completed. */
-  private completed(): void {
+  /** Resumed here (or left paused) and the source told (final-load.ts): the migration completed. */
+  private completed(paused: boolean): void {
     this.dispatch.phase = 'completed';
     this.channels.close();
     this.timers.stop();
     this.endedAt = performance.now();
-    this.log.info({ downtimeSideMs: Math.round(this.endedAt - this.end.switchoverAt) }, 'machine resumed');
+    const downtimeSideMs = Math.round(this.endedAt - this.end.switchoverAt);
+    if (paused) this.log.info({ downtimeSideMs }, 'machine loaded and left paused (stop during the incoming migration): cont starts it');
+    else this.log.info({ downtimeSideMs }, 'machine resumed');
     this.setStatus('completed');
     this.socket.end();
     this.emit('done');
