@@ -208,6 +208,11 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     return this.stopAndCopy.verified;
   }
 
+  /** The destination reported the machine left paused there (`stop` on the destination during the migration). */
+  get destinationPaused(): boolean {
+    return this.stopAndCopy.destinationPaused;
+  }
+
   /**
    * migrate_cancel. Allowed until the commit; then the destination may already
    * run the machine (without return-path there is no commit: until the stream ended).
@@ -245,6 +250,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       this.statusMachine.set('active');
       await this.precopyPhase.run();
       await this.stopAndCopy.run();
+      if (this.destinationPaused) this.log.info('the destination left the machine paused (stop there during the migration): cont on the destination starts it');
       this.endedAt = performance.now();
       this.statusMachine.set('completed');
     } catch (err) {

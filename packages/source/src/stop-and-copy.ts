@@ -37,6 +37,8 @@ export class StopAndCopy {
   downtimeBreakdown: DowntimeBreakdown | null = null;
   downtimeBytes = 0;
   verified: boolean | null = null;
+  /** The destination left the machine paused (its user ran `stop` there during the migration). */
+  destinationPaused = false;
 
   constructor(ctx: OutgoingContext, owner: StopAndCopyOwner) {
     this.ctx = ctx;
@@ -113,6 +115,11 @@ export class StopAndCopy {
     await link.waitFor(() => replies.resumed !== null);
     const r = replies.resumed!;
     const stoppedAt = this.stoppedAt!;
+    // RESUMED with `paused`: the destination's user ran `stop` while it waited, so it
+    // left the loaded machine paused (QEMU autostart off) until their `cont`. The
+    // downtime then ends when the destination was ready to run the machine, which is
+    // all this migration can answer for; the pause after it is the user's.
+    this.destinationPaused = r.paused === true;
     this.downtime = replies.resumedAt - stoppedAt;
     const destinationLoad = r.loadMs ?? 0;
     const verifyMs = r.verifyMs ?? 0;
