@@ -118,6 +118,7 @@ export class FrameDispatch {
         if (msg.header.magic !== STREAM_MAGIC) throw new ProtocolError(`not a livemig stream: bad magic 0x${(msg.header.magic ?? 0).toString(16)}`);
         if (msg.header.version !== STREAM_VERSION) throw new ProtocolError(`unsupported stream version ${msg.header.version} (this destination speaks ${STREAM_VERSION})`);
         this.owner.fault('header');
+        if (this.finished) return;
         {
           const auth = challengeFor(this.owner.authSecret, msg.header.authNonce ?? null);
           this.pendingAuth = auth?.pending ?? null;
