@@ -2014,6 +2014,9 @@ export namespace livemig {
         /** Resumed verified. */
         verified: boolean;
 
+        /** Resumed paused. */
+        paused: boolean;
+
         /**
          * Creates a new Resumed instance using the specified properties.
          * @param [properties] Properties to set
@@ -2067,6 +2070,9 @@ export namespace livemig {
 
             /** Resumed verified */
             verified?: (boolean|null);
+
+            /** Resumed paused */
+            paused?: (boolean|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -4672,6 +4672,7 @@ $root.livemig = (function() {
          * @property {number|null} [verifyMs] Resumed verifyMs
          * @property {Array.<livemig.DeviceTiming.$Properties>|null} [devices] Resumed devices
          * @property {boolean|null} [verified] Resumed verified
+         * @property {boolean|null} [paused] Resumed paused
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -4745,6 +4746,14 @@ $root.livemig = (function() {
         Resumed.prototype.verified = false;
 
         /**
+         * Resumed paused.
+         * @member {boolean} paused
+         * @memberof livemig.Resumed
+         * @instance
+         */
+        Resumed.prototype.paused = false;
+
+        /**
          * Creates a new Resumed instance using the specified properties.
          * @function create
          * @memberof livemig.Resumed
@@ -4787,6 +4796,8 @@ $root.livemig = (function() {
                     $root.livemig.DeviceTiming.encode(message.devices[i], writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
             if (message.verified != null && $Object.hasOwnProperty.call(message, "verified") && message.verified !== false)
                 writer.uint32(/* id 5, wireType 0 =*/40).bool(message.verified);
+            if (message.paused != null && $Object.hasOwnProperty.call(message, "paused") && message.paused !== false)
+                writer.uint32(/* id 6, wireType 0 =*/48).bool(message.paused);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -4873,6 +4884,15 @@ $root.livemig = (function() {
                             message.verified = value;
                         else
                             delete message.verified;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.paused = value;
+                        else
+                            delete message.paused;
                         continue;
                     }
                 }

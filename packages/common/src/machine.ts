@@ -22,6 +22,13 @@ export class Machine extends EventEmitter<MachineEvents> {
   readonly devices: readonly Device[];
   readonly workload: Workload;
   private state: RunState;
+  /**
+   * QEMU's autostart: whether a completed incoming migration starts the
+   * machine; off, it is left paused until `cont`. `stop` while the machine is
+   * inmigrate turns it off (QEMU qmp_stop). Like QEMU's, it belongs to the
+   * machine, not to one migration: it outlives a failed incoming migration.
+   */
+  autostart = true;
 
   constructor(specs: readonly DeviceSpec[], workload: WorkloadSpec, role: DeviceRole) {
     super();

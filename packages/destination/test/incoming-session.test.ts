@@ -20,6 +20,7 @@ import {
   parseCapsList,
   parseDeviceList,
   parseWorkloadSpec,
+  wireDeviceType,
   type DecodedRpMessage,
   type FrameMessage,
 } from '@livemig/common';
@@ -57,9 +58,9 @@ async function until(pred: () => boolean, what: string, m: IncomingMigration): P
   }
 }
 
-async function setup(devices: string[], caps: string) {
+async function setup(devices: string[], caps: string, dest?: Machine) {
   const specs = parseDeviceList(devices);
-  const destMachine = new Machine(specs, parseWorkloadSpec('dirty-rate=0'), 'destination');
+  const destMachine = dest ?? new Machine(specs, parseWorkloadSpec('dirty-rate=0'), 'destination');
   const srcMachine = new Machine(specs, parseWorkloadSpec('dirty-rate=0'), 'source');
   const c = applyCapabilities(defaultCapabilities(), parseCapsList(caps));
   const { client, server } = await pair();
@@ -72,7 +73,25 @@ async function setup(devices: string[], caps: string) {
   const config: FrameMessage = {
     configuration: { devices: srcMachine.devices.map(deviceConfig), capabilities: { returnPath: c['return-path'], switchoverAck: c['switchover-ack'], multifd: false, verify: false } },
   };
-  return { m, rp, send, config, client, srcMachine };
+  return { m, rp, send, config, client, srcMachine, destMachine };
+}
+
+/** A whole stream, from the header to EOF, for a machine without iterable devices (sent whole at stop). */
+function sendWholeStream({ send, config, srcMachine }: Awaited<ReturnType<typeof setup>>, returnPath: boolean): void {
+  send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
+  send(config);
+  if (returnPath) send({ command: { type: livemig.CommandType.CMD_OPEN_RETURN_PATH } });
+  send({ command: { type: livemig.CommandType.CMD_SWITCHOVER_START } });
+  srcMachine.devices.forEach((d, i) => {
+    d.statePendingExact();
+    d.saveLiveCompletePrecopy({
+      write: (type, data, payload = []) => {
+        send({ section: { type, sectionId: i + 1, deviceId: d.id, deviceType: wireDeviceType(d), version: d.version, ...data } }, [...payload]);
+        return 1;
+      },
+    });
+  });
+  send({ eof: {} });
 }
 
 const ACCEL = (id: string) => `accel,id=${id},resources=1,resource-size=64K,alloc-ms=1,initial-size=4K`;
@@ -131,5 +150,49 @@ describe('IncomingMigration', () => {
     await until(() => m.finished, 'failure', m).catch(() => undefined);
     expect(m.status).toBe('failed');
     expect(m.error?.message).toMatch(/END section for 'ram0' before switchover/);
+  });
+
+  it('autostart off (stop while inmigrate): the commit as usual, then the machine is left paused and RESUMED says so', async () => {
+    const dest = new Machine(parseDeviceList(['cpu,id=cpu0,vcpus=1']), parseWorkloadSpec('dirty-rate=0'), 'destination');
+    cleanups.push(() => dest.close());
+    dest.autostart = false;
+    const events: string[] = [];
+    dest.on('RESUME', () => events.push('RESUME'));
+    dest.on('STOP', () => events.push('STOP'));
+    const s = await setup(['cpu,id=cpu0,vcpus=1'], 'return-path', dest);
+    const closed = once(s.client, 'end');
+    sendWholeStream(s, true);
+    await until(() => s.rp.some((x) => x.body === 'loaded'), 'LOADED', s.m);
+    expect(dest.runState).toBe('inmigrate');
+    s.send({ command: { type: livemig.CommandType.CMD_RESUME } });
+    await until(() => s.m.status === 'completed', 'completion', s.m);
+    await closed;
+    expect(s.rp.map((x) => x.body).slice(-2)).toEqual(['resumed', 'shut']);
+    expect(s.rp.find((x) => x.body === 'resumed')?.resumed?.paused).toBe(true);
+    expect(dest.runState).toBe('paused');
+    expect(events).toEqual([]);
+  });
+
+  it('autostart off outlives a failed incoming migration (it is the machine\'s, as in QEMU); without a return path: paused, SHUT ok', async () => {
+    const dest = new Machine(parseDeviceList(['cpu,id=cpu0,vcpus=1']), parseWorkloadSpec('dirty-rate=0'), 'destination');
+    cleanups.push(() => dest.close());
+    dest.autostart = false;
+    const first = await setup(['cpu,id=cpu0,vcpus=1'], 'return-path', dest);
+    first.send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
+    first.send(first.config);
+    first.send({ section: { type: livemig.SectionType.SECTION_END, sectionId: 1 } });
+    await until(() => first.m.finished, 'failure', first.m).catch(() => undefined);
+    expect(first.m.status).toBe('failed');
+    expect(first.m.error?.message).toMatch(/section id 1 was never started/);
+    expect(dest.runState).toBe('inmigrate');
+
+    const second = await setup(['cpu,id=cpu0,vcpus=1'], '', dest);
+    const closed = once(second.client, 'end');
+    sendWholeStream(second, false);
+    await until(() => second.m.status === 'completed', 'completion', second.m);
+    await closed;
+    expect(second.rp.map((x) => x.body)).toEqual(['shut']);
+    expect(second.rp[0]!.shut?.ok).toBe(true);
+    expect(dest.runState).toBe('paused');
   });
 });

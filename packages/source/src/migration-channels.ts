@@ -11,6 +11,7 @@ import type { MultifdSender } from './multifd-sender';
 export class MigrationChannels {
   readonly main: MigrationStream;
   private multifd: MultifdSender | null = null;
+  private readonly writers = new Map<Device, SectionWriter>();
 
   constructor(main: MigrationStream) {
     this.main = main;
@@ -28,6 +29,19 @@ export class MigrationChannels {
   sectionWriter(device: Device, sectionId: number): SectionWriter {
     const main = this.main.sectionWriter(device, sectionId);
     return this.multifd && device instanceof RamDevice ? this.multifd.writerFor(device, sectionId, main) : main;
+  }
+
+  /**
+   * The device's section writer, made on first use (so after multifd is
+   * attached): its section id is the device's place in the machine + 1.
+   */
+  writerFor(device: Device, index: number): SectionWriter {
+    let w = this.writers.get(device);
+    if (!w) {
+      w = this.sectionWriter(device, index + 1);
+      this.writers.set(device, w);
+    }
+    return w;
   }
 
   /**

@@ -60,7 +60,10 @@ export function registerCommonCommands(qmp: QmpDispatcher, deps: CommonCommandDe
     return Object.fromEntries([...machine.digests()].map(([id, d]) => [id, d.toString('hex')]));
   });
   qmp.register('stop', () => {
-    if (machine.runState === 'running') machine.stop('paused');
+    // QEMU qmp_stop: a machine waiting for (or receiving) an incoming migration
+    // has nothing to stop yet; it stays paused once the migration completes.
+    if (machine.runState === 'inmigrate') machine.autostart = false;
+    else if (machine.runState === 'running') machine.stop('paused');
     return {};
   });
   qmp.register('cont', () => {

@@ -1,0 +1,94 @@
+/**
+ * load_setup for every device once the configuration is accepted (QEMU
+ * qemu_loadvm_state_setup), and what follows from it with switchover-ack: the
+ * devices that must approve, each approval as it comes (its preallocation
+ * time, DEVICE_APPROVED on the return path), and the one SWITCHOVER_ACK once
+ * all did (the counting is switchover-ack.ts). An approval without
+ * switchover-ack, or one too many, fails the migration.
+ */
+import { ProtocolError, toMigError, type Logger, type Machine, type MigError } from '@livemig/common';
+import type { ReturnPathWriter } from './return-path-writer';
+import { SwitchoverAckCounter } from './switchover-ack';
+import type { FaultPoint } from './test-faults';
+
+/** The migration's side: its state, fault points and events. */
+export interface LoadSetupOwner {
+  finished(): boolean;
+  /** TEST ONLY hook (test-faults.ts); a throw fails the migration. */
+  fault(point: FaultPoint): void;
+  fail(err: MigError): void;
+  deviceProgress(deviceId: string, done: number, total: number): void;
+  devicePreallocated(deviceId: string, ms: number): void;
+  switchoverAckSent(): void;
+}
+
+export class LoadSetup {
+  private readonly machine: Machine;
+  private readonly switchoverAck: boolean;
+  private readonly rp: ReturnPathWriter;
+  private readonly log: Logger;
+  private readonly owner: LoadSetupOwner;
+  private ack: SwitchoverAckCounter | null = null;
+  ackAt: number | null = null;
+  /** Devices that allocated ahead of switchover, and how long it took (ms). */
+  readonly preallocated = new Map<string, number>();
+
+  constructor(machine: Machine, switchoverAck: boolean, rp: ReturnPathWriter, log: Logger, owner: LoadSetupOwner) {
+    this.machine = machine;
+    this.switchoverAck = switchoverAck;
+    this.rp = rp;
+    this.log = log;
+    this.owner = owner;
+  }
+
+  /** Devices still to approve (switchover-ack on, from load setup on), else null. */
+  get ackPending(): number | null {
+    return this.ack ? this.ack.pending : null;
+  }
+
+  get acked(): boolean {
+    return this.ack?.acked ?? false;
+  }
+
+  /** load_setup for every device (`verify`: the source sends digests), then count the devices that gate switchover. */
+  run(verify: boolean): void {
+    const ctx = {
+      switchoverAck: this.switchoverAck,
+      verify,
+      approveSwitchover: (deviceId: string, ms: number) => this.approve(deviceId, ms),
+      progress: (deviceId: string, done: number, total: number) => {
+        this.owner.deviceProgress(deviceId, done, total);
+        if (done < total && !this.owner.finished()) this.owner.fault('ack-wait');
+      },
+    };
+    for (const d of this.machine.devices) d.loadSetup(ctx);
+    if (this.switchoverAck) {
+      const needed = this.machine.devices.filter((d) => d.switchoverAckNeeded()).length;
+      this.log.info({ pending: needed }, 'switchover-ack: devices that must approve');
+      this.ack = new SwitchoverAckCounter(needed, () => {
+        this.ackAt = performance.now();
+        this.rp.send({ switchoverAck: {} });
+        this.log.info('SWITCHOVER_ACK sent');
+        this.owner.switchoverAckSent();
+      });
+    }
+  }
+
+  /** OPEN_RETURN_PATH was processed: with nothing pending, the ack goes now. */
+  returnPathOpened(): void {
+    this.ack?.returnPathOpened();
+  }
+
+  private approve(deviceId: string, ms: number): void {
+    if (this.owner.finished()) return;
+    try {
+      this.preallocated.set(deviceId, ms);
+      this.owner.devicePreallocated(deviceId, ms);
+      if (this.rp.isOpen) this.rp.send({ deviceApproved: { deviceId, ms } });
+      if (!this.ack) throw new ProtocolError(`switchover approval from '${deviceId}' but switchover-ack is off`);
+      this.ack.approve(deviceId);
+    } catch (err) {
+      this.owner.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
+    }
+  }
+}

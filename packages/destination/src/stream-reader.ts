@@ -1,0 +1,131 @@
+/**
+ * Reads the main channel of an incoming migration into the frame decoder:
+ * chunks from the socket's 'data' events or from pooled reads
+ * (wire/pooled-reader.ts), payloads read straight into the place the
+ * decoder's payload sink names, a small read after an in-place payload (so
+ * the payload after the next header can go in place too), and the pause while
+ * a multifd sync waits for the other channels. Every complete frame goes to
+ * the owner (the load state machine) synchronously, from one callback made
+ * once: nothing is allocated per frame here.
+ */
+import type { Socket } from 'node:net';
+import {
+  MIN_DIRECT_READ_BYTES,
+  createStreamDecoder,
+  toMigError,
+  type ChunkInput,
+  type DecodedFrame,
+  type DecodedFrameMessage,
+  type MigError,
+} from '@livemig/common';
+
+/** Read size when a header is due after an in-place payload: the payload after it can then go straight into place. */
+const HEADER_READ_BYTES = 16 * 1024;
+
+export interface ReaderOwner {
+  /** Completed or failed: whatever still arrives is dropped. */
+  finished(): boolean;
+  /** The decoder's payload sink: where a frame's payload goes in place, or null. */
+  payloadTargets(msg: DecodedFrameMessage, length: number): Buffer[] | null;
+  handleFrame(frame: DecodedFrame<DecodedFrameMessage>): void;
+  /** `n` bytes arrived (before the frames they complete are handled). */
+  arrived(n: number): void;
+  /** The frames `n` bytes completed were handled. */
+  loaded(n: number): void;
+  fail(err: MigError): void;
+}
+
+export class StreamReader {
+  private readonly socket: Socket;
+  private readonly input: ChunkInput | null;
+  private readonly owner: ReaderOwner;
+  private readonly decoder = createStreamDecoder({ payloadSink: (msg, length) => this.owner.payloadTargets(msg, length) });
+  private readonly onFrame = (frame: DecodedFrame<DecodedFrameMessage>): void => {
+    this.lastFrameInPlace = frame.inPlace;
+    this.owner.handleFrame(frame);
+  };
+  private lastFrameInPlace = false;
+
+  constructor(socket: Socket, input: ChunkInput | null, owner: ReaderOwner) {
+    this.socket = socket;
+    this.input = input;
+    this.owner = owner;
+  }
+
+  /** Bytes received but not yet loaded (a partial frame): bounded by the maximum frame size. */
+  get pendingBytes(): number {
+    return this.decoder.pendingBytes;
+  }
+
+  get atFrameBoundary(): boolean {
+    return this.decoder.atFrameBoundary;
+  }
+
+  start(): void {
+    if (this.input) {
+      this.input.start({
+        onChunk: (chunk) => this.onData(chunk),
+        retainedBytes: () => this.decoder.pendingBytes,
+        directTarget: () => (this.owner.finished() ? null : this.decoder.directTarget(MIN_DIRECT_READ_BYTES)),
+        onDirect: (n) => this.onDirect(n),
+        readLimit: () => (this.lastFrameInPlace && this.decoder.atFrameBoundary ? HEADER_READ_BYTES : Number.POSITIVE_INFINITY),
+      });
+    } else this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+  }
+
+  /** A multifd sync point on the main channel (from a frame callback): no more frames, no more reads, until resumeAfterSync(). */
+  pauseForSync(): void {
+    this.decoder.pause();
+    this.pauseReading(true);
+  }
+
+  /** Every channel reached the main channel's sync point: go on with the main channel. */
+  resumeAfterSync(): void {
+    if (this.owner.finished()) return;
+    try {
+      this.decoder.resume(this.onFrame);
+      if (!this.decoder.isPaused) this.pauseReading(false);
+    } catch (err) {
+      this.owner.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
+    }
+  }
+
+  /**
+   * On failure: keep reading (and dropping) what the source still sends, even
+   * if a multifd sync had paused the input, so closing does not answer with a reset.
+   */
+  drain(): void {
+    if (this.input) this.input.resume();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.owner.finished()) return;
+    this.owner.arrived(chunk.length);
+    try {
+      this.decoder.pushEach(chunk, this.onFrame);
+      this.owner.loaded(chunk.length);
+    } catch (err) {
+      this.owner.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
+    }
+  }
+
+  /** `n` payload bytes were read straight into the place the decoder's sink named. */
+  private onDirect(n: number): void {
+    if (this.owner.finished()) return;
+    this.owner.arrived(n);
+    try {
+      this.decoder.pushDirect(n, this.onFrame);
+      this.owner.loaded(n);
+    } catch (err) {
+      this.owner.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
+    }
+  }
+
+  private pauseReading(paused: boolean): void {
+    if (this.input) {
+      if (paused) this.input.pause();
+      else this.input.resume();
+    } else if (paused) this.socket.pause();
+    else this.socket.resume();
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The outgoing migration's status (QEMU MigrationStatus) and its allowed
+ * transitions, and the announcement of each change (log line, 'status' event),
+ * which may come later than the change itself (see set()).
+ *
+ *   none → setup → active → device → completed
+ *            │        │        │
+ *            └────────┴────────┴──→ failed | cancelling → cancelled
+ */
+import { StateError } from '@livemig/common';
+
+export type MigrationStatus = 'none' | 'setup' | 'active' | 'device' | 'completed' | 'failed' | 'cancelling' | 'cancelled';
+
+/** Allowed transitions (QEMU migrate_set_state is compare-and-swap; this is its table). */
+const TRANSITIONS: Readonly<Record<MigrationStatus, readonly MigrationStatus[]>> = {
+  none: ['setup'],
+  setup: ['active', 'failed', 'cancelling'],
+  active: ['device', 'failed', 'cancelling'],
+  device: ['completed', 'failed', 'cancelling'],
+  cancelling: ['cancelled'],
+  completed: [],
+  failed: [],
+  cancelled: [],
+};
+
+export function isFinalStatus(status: MigrationStatus): boolean {
+  return status === 'completed' || status === 'failed' || status === 'cancelled';
+}
+
+export class StatusMachine {
+  private current: MigrationStatus = 'none';
+  /** The status changed but was not announced yet (set with announce: false). */
+  private unannounced = false;
+  private readonly onAnnounce: (status: MigrationStatus) => void;
+
+  constructor(onAnnounce: (status: MigrationStatus) => void) {
+    this.onAnnounce = onAnnounce;
+  }
+
+  get status(): MigrationStatus {
+    return this.current;
+  }
+
+  /**
+   * Moves to `next` and announces it, or with `announce: false` only moves:
+   * the announcement then waits for announce() (or the next status change,
+   * which announces it first).
+   */
+  set(next: MigrationStatus, opts: { announce: boolean } = { announce: true }): void {
+    if (!TRANSITIONS[this.current].includes(next)) throw new StateError(`migration status cannot go from ${this.current} to ${next}`);
+    this.announce();
+    this.current = next;
+    this.unannounced = true;
+    if (opts.announce) this.announce();
+  }
+
+  announce(): void {
+    if (!this.unannounced) return;
+    this.unannounced = false;
+    this.onAnnounce(this.current);
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * The precopy phase of an outgoing migration (QEMU migration_iteration_run):
+ * rounds over every iterable device (devices with precopy initial data
+ * first), under max-bandwidth, with a dirty-bitmap sync whenever the pending
+ * set is small, until it converges: pending ≤ bandwidth × downtime-limit, all
+ * initial data is out, and the switchover gate is open (!switchover-ack ||
+ * machine not running || SWITCHOVER_ACK received). Then one final pass sends
+ * the converged pending set while the machine still runs, and the precopy data
+ * in flight is drained before the machine stops (drainBeforeStop).
+ * Also the figures query-migrate reports while it runs: passes, bytes, pending,
+ * dirty rate, bandwidth, threshold, expected downtime, cpu throttle.
+ */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { ROUND_BYTES, RamDevice, TimeoutError, type Device } from '@livemig/common';
+import { AutoConverge } from './auto-converge';
+import { BandwidthMeter, RateLimiter, expectedDowntimeMs, thresholdBytes, type ConvergenceInputs } from './convergence';
+import { iterableDevices, type OutgoingContext } from './outgoing-context';
+
+/** Least time between two dirty-bitmap syncs while the pending set is small. */
+const MIN_SYNC_INTERVAL_MS = 50;
+/** Longest idle wait when there is nothing to send (waiting for the ack). */
+const IDLE_WAIT_MS = 20;
+/** Digest work done per idle wait when verify is on (~2 ms at 4 GB/s). */
+const IDLE_DIGEST_BYTES = 8 * 1024 * 1024;
+
+export class Precopy {
+  private readonly ctx: OutgoingContext;
+  private readonly startedAt: number;
+  private readonly onPass: (pass: number) => void;
+  /** auto-converge: throttles the workload while the dirty rate outruns the link. */
+  private readonly autoConverge: AutoConverge | null;
+  private precopyBytesAtSync = 0;
+  private lastSyncAt = 0;
+  meter: BandwidthMeter | null = null;
+  passes = 0;
+  precopyBytes = 0;
+  pendingBytes = 0;
+  dirtyPagesRate = 0;
+  expectedDowntimeAtSwitchover: number | null = null;
+  /** Precopy has converged and only the switchover-ack is missing. */
+  gated = false;
+
+  constructor(ctx: OutgoingContext, startedAt: number, onPass: (pass: number) => void) {
+    this.ctx = ctx;
+    this.startedAt = startedAt;
+    this.onPass = onPass;
+    this.autoConverge = ctx.caps['auto-converge']
+      ? new AutoConverge(ctx.params, (percent) => {
+          ctx.machine.workload.throttlePercent = percent;
+          ctx.log.info({ percent }, 'auto-converge: cpu throttle');
+        })
+      : null;
+  }
+
+  /** QEMU's cpu-throttle-percentage (auto-converge on), else null. */
+  get cpuThrottlePercentage(): number | null {
+    return this.autoConverge ? this.autoConverge.percentage : null;
+  }
+
+  private convergenceInputs(): ConvergenceInputs {
+    const p = this.ctx.params();
+    return { bandwidth: this.meter?.bandwidth ?? 0, availSwitchoverBandwidth: p['avail-switchover-bandwidth'], downtimeLimitMs: p['downtime-limit'] };
+  }
+
+  get downtimeLimit(): number {
+    return this.ctx.params()['downtime-limit'];
+  }
+
+  get thresholdBytes(): number {
+    return thresholdBytes(this.convergenceInputs());
+  }
+
+  get expectedDowntime(): number | null {
+    return expectedDowntimeMs(this.pendingBytes, this.convergenceInputs());
+  }
+
+  private get iterables(): Device[] {
+    return iterableDevices(this.ctx.machine);
+  }
+
+  /** Setup is done: bandwidth is measured from here (bytes flushed so far are setup's). */
+  startMetering(now: number, flushedBytes: number): void {
+    this.meter = new BandwidthMeter(now, flushedBytes);
+  }
+
+  /** The migration ended, however: the machine (if it still runs here) runs at full speed again. */
+  stop(): void {
+    this.autoConverge?.stop();
+  }
+
+  /** Runs precopy until it has converged and the data in flight is taken; throws on cancel, failure or timeout. */
+  async run(): Promise<void> {
+    const { machine, caps, params, link } = this.ctx;
+    const stream = link.channels!;
+    const meter = this.meter!;
+    const limiter = new RateLimiter(performance.now());
+    const devices = machine.devices;
+    // Converged, and sending the pending set while the machine still runs (see below);
+    // passOut once a round of it found nothing more to send.
+    let finalPass = false;
+    let passOut = false;
+    for (;;) {
+      link.checkAbort();
+      const now = performance.now();
+      this.checkTimeouts(now);
+      meter.sample(now, stream.bytesFlushed);
+      const threshold = this.thresholdBytes;
+      let pending = 0;
+      let sendable = 0;
+      for (const d of devices) pending += d.statePendingEstimate();
+      for (const d of this.iterables) sendable += d.statePendingEstimate();
+      let synced = false;
+      // The final pass ends with a sync as soon as it is out; otherwise syncs are spaced.
+      const syncDue = finalPass ? passOut : (pending < threshold || sendable === 0) && now - this.lastSyncAt >= MIN_SYNC_INTERVAL_MS;
+      if (syncDue) {
+        pending = this.syncDirty(now);
+        synced = true;
+        sendable = 0;
+        for (const d of this.iterables) sendable += d.statePendingEstimate();
+      }
+      this.pendingBytes = pending;
+      let initialData = 0;
+      for (const d of devices) initialData += d.initialDataPending();
+      const gateOpen = !caps['switchover-ack'] || !machine.running || this.ctx.replies.ackAt !== null;
+      this.gated = !gateOpen && initialData === 0 && pending <= threshold;
+      // Convergence is judged only right after a sync, on a current pending set. With
+      // nothing iterable left to send only what goes at stop remains, so switch over even
+      // before a bandwidth was measured (all-zero RAM sends so few bytes that no
+      // measuring window may ever see enough traffic).
+      const converged = synced && gateOpen && initialData === 0 && ((pending <= threshold && meter.bandwidth > 0) || sendable === 0);
+      // The machine dirtied more during the final pass than the downtime allows: iterate on.
+      if (finalPass && synced && !converged) finalPass = passOut = false;
+      if (converged) {
+        if (finalPass || sendable === 0 || !machine.running) {
+          this.expectedDowntimeAtSwitchover = this.expectedDowntime;
+          await this.drainBeforeStop();
+          return;
+        }
+        // QEMU would stop here and send the pending set (≤ bandwidth × downtime-limit)
+        // with the machine stopped. Send it while the machine still runs instead (one
+        // final pass, at most downtime-limit long), then sync once more: the downtime
+        // only carries what the machine dirtied during that pass.
+        finalPass = true;
+      }
+
+      // One round: every iterable device gets a turn (QEMU 4e1871c450), devices
+      // with precopy initial data first so RAM re-sends cannot starve them.
+      const allowance = limiter.allowance(now, params()['max-bandwidth']);
+      if (allowance <= 0) {
+        await this.sleepIdle(limiter.msToNextWindow(now), false);
+        continue;
+      }
+      const budget = Math.min(ROUND_BYTES, allowance);
+      const order = [...this.iterables].sort((a, b) => Number(b.initialDataPending() > 0) - Number(a.initialDataPending() > 0));
+      let written = 0;
+      for (const d of order) written += d.saveLiveIterate(stream.writerFor(d, devices.indexOf(d)), budget, false);
+      limiter.record(written);
+      this.precopyBytes += written;
+      if (caps.verify && written > 0) machine.refreshDigests(written);
+      if (written === 0 && finalPass) {
+        passOut = true; // sync at once
+      } else if (written === 0) {
+        // Nothing dirty to send: wait (for the ack, new dirt, or the next sync).
+        await this.sleepIdle(IDLE_WAIT_MS, true);
+      } else {
+        // The round goes to the kernel now, and the loop waits only on a deep backlog,
+        // so the socket never runs dry while the next round is prepared.
+        stream.push();
+        if (stream.needsDrain) await stream.flush(link.signal);
+        else await yieldToLoop();
+      }
+    }
+  }
+
+  /**
+   * Converged: before stopping the machine, wait until the destination has
+   * taken what is already in flight. Precopy keeps the socket full, so at this
+   * point the kernel buffers on both ends hold megabytes of precopy data (up to
+   * ~3 ms of it on loopback) that the stop-and-copy would otherwise have to wait
+   * behind, machine stopped. A PING answered in order marks the point; the
+   * wait costs the running machine nothing but the pages it dirties meanwhile,
+   * which the final sync at stop picks up. Skipped without a return path, when
+   * the machine is not running, or when PINGs go unanswered.
+   */
+  private async drainBeforeStop(): Promise<void> {
+    const { caps, machine, link, log } = this.ctx;
+    if (!caps['return-path'] || !machine.running || !link.watchdog) return;
+    const value = link.watchdog.ping();
+    if (value === null) return;
+    const keepalive = link.watchdog.keepalive;
+    const t0 = performance.now();
+    await link.waitForPeer('the destination to take the precopy data in flight', () => keepalive.answered(value));
+    log.debug({ ms: Math.round((performance.now() - t0) * 10) / 10 }, 'precopy data in flight taken by the destination');
+  }
+
+  /** QEMU's bitmap sync: fold newly dirtied state into the send set; one pass. */
+  private syncDirty(now: number): number {
+    // Pages of this pass must all be loaded before any re-sent copy of the next (multifd).
+    this.ctx.link.channels!.syncMultifd();
+    let pending = 0;
+    let newlyDirty = 0;
+    let newlyDirtyBytes = 0;
+    for (const d of this.ctx.machine.devices) {
+      pending += d.statePendingExact();
+      if (d instanceof RamDevice) {
+        newlyDirty += d.stats.lastSyncDirtyPages;
+        newlyDirtyBytes += d.stats.lastSyncDirtyPages * d.pageSize;
+      }
+    }
+    if (this.lastSyncAt > 0) {
+      this.dirtyPagesRate = (newlyDirty * 1000) / (now - this.lastSyncAt);
+      this.autoConverge?.onSync(newlyDirtyBytes, this.precopyBytes - this.precopyBytesAtSync);
+    }
+    this.precopyBytesAtSync = this.precopyBytes;
+    this.lastSyncAt = now;
+    this.passes++;
+    this.ctx.log.debug({ pass: this.passes, pending, newlyDirty }, 'dirty sync');
+    this.onPass(this.passes);
+    return pending;
+  }
+
+  private async sleepIdle(ms: number, idle: boolean): Promise<void> {
+    const t0 = performance.now();
+    // Idle time is free time for digest work, so little of it is left for the downtime.
+    if (idle && this.ctx.caps.verify) this.ctx.machine.refreshDigests(IDLE_DIGEST_BYTES);
+    await this.ctx.link.wakeup.wait(ms);
+    if (idle) this.meter?.addIdle(performance.now() - t0);
+  }
+
+  private checkTimeouts(now: number): void {
+    const { params, caps, machine, replies } = this.ctx;
+    const p = params();
+    const elapsed = now - this.startedAt;
+    if (p['switchover-ack-timeout'] > 0 && caps['switchover-ack'] && replies.ackAt === null && machine.running && elapsed > p['switchover-ack-timeout']) {
+      throw new TimeoutError(`no SWITCHOVER_ACK from the destination within switchover-ack-timeout (${p['switchover-ack-timeout']} ms)`);
+    }
+    if (p.timeout > 0 && elapsed > p.timeout) {
+      throw new TimeoutError(`migration did not converge within timeout (${p.timeout} ms)`);
+    }
+  }
+}

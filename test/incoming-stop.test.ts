@@ -1,0 +1,53 @@
+/**
+ * QEMU's `stop` on a destination waiting for an incoming migration (qmp_stop
+ * with RUN_STATE_INMIGRATE: autostart off): the migration completes as usual,
+ * commit included, but the machine is left paused there until `cont`. The
+ * source learns it from RESUMED and reports `destination-paused`.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { SMALL_MACHINE, controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
+import { QmpWsClient } from './helpers/qmp-client';
+
+afterEach(killAll);
+
+const ACK = ['--caps', 'return-path,switchover-ack,verify'];
+
+describe('stop on the destination during an incoming migration', () => {
+  it('leaves the migrated machine paused (verified, no RESUME) until cont; the source reports destination-paused', async () => {
+    const { d: dst, uri } = await startDestination([...SMALL_MACHINE, ...ACK, '--control', '127.0.0.1:0']);
+    const dq = await QmpWsClient.connect(await controlAddress(dst));
+    // Nothing to stop yet: the machine stays inmigrate, no STOP event; `cont` is still refused.
+    expect(await dq.call('stop')).toEqual({});
+    expect((await dq.call('query-status')).status).toBe('inmigrate');
+    const cont = await dq.execute('cont');
+    expect(cont.error).toEqual({ class: 'GenericError', desc: 'Guest is waiting for an incoming migration' });
+
+    const src = startSource([...SMALL_MACHINE, ...ACK, '--workload', 'dirty-rate=16M', '--control', '127.0.0.1:0']);
+    const sq = await QmpWsClient.connect(await controlAddress(src));
+    await sq.call('migrate', { uri });
+    const srcDone = await sq.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data?.status as string));
+    expect(srcDone.data?.status).toBe('completed');
+    const dstDone = await dq.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data?.status as string));
+    expect(dstDone.data?.status).toBe('completed');
+
+    // Loaded, verified, and left paused: no RESUME (nor STOP: it never ran).
+    expect(await dq.call('query-status')).toMatchObject({ status: 'paused', running: false });
+    expect(dq.events.filter((e) => e.event === 'RESUME' || e.event === 'STOP')).toEqual([]);
+    expect((await dq.call('query-migrate')).verified).toBe(true);
+
+    const info = await sq.call('query-migrate');
+    expect(info.status).toBe('completed');
+    expect(info['destination-paused']).toBe(true);
+    expect(info.verified).toBe(true);
+    expect(info.downtime).toBeTypeOf('number');
+    expect((await sq.call('query-status')).status).toBe('postmigrate');
+    // Neither side has run since the switchover: both hold the same state.
+    expect(await dq.call('query-digests')).toEqual(await sq.call('query-digests'));
+
+    expect(await dq.call('cont')).toEqual({});
+    await dq.waitEvent((e) => e.event === 'RESUME');
+    expect(await dq.call('query-status')).toMatchObject({ status: 'running', running: true });
+    dq.close();
+    sq.close();
+  });
+});
