@@ -220,7 +220,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
         const ms = m?.preallocated.get(id);
         return ms === undefined ? {} : { preallocated: true, 'allocation-ms': Math.round(ms) };
       },
-      canContinue: () => (this.machine.runState === 'inmigrate' ? 'Guest is waiting for an incoming migration' : null),
+      canContinue: () => null,
       quit: () => {
         this.qmp.emitEvent('SHUTDOWN', { guest: false, reason: 'host-qmp-quit' });
         this.emit('quit');

@@ -69,7 +69,10 @@ export function registerCommonCommands(qmp: QmpDispatcher, deps: CommonCommandDe
   qmp.register('cont', () => {
     const why = deps.canContinue();
     if (why) throw new QmpError(why);
-    machine.start();
+    // QEMU qmp_cont: a machine waiting for an incoming migration is not started,
+    // only set to start once the migration completes (autostart back on).
+    if (machine.runState === 'inmigrate') machine.autostart = true;
+    else machine.start();
     return {};
   });
   qmp.register('quit', () => {
