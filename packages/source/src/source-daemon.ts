@@ -126,7 +126,13 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     registerCommonCommands(qmp, {
       machine: this.machine,
       settings: this.settings,
-      canContinue: () => (this.migration?.status === 'completed' ? 'Migration completed: the machine now runs on the destination' : this.migrating && this.machine.runState !== 'running' && this.migration?.status === 'device' ? 'Migration is completing' : null),
+      canContinue: () => {
+        const m = this.migration;
+        if (m?.status === 'completed') {
+          return m.destinationPaused ? 'Migration completed: the machine now lives on the destination (left paused there; cont on the destination starts it)' : 'Migration completed: the machine now runs on the destination';
+        }
+        return this.migrating && this.machine.runState !== 'running' && m?.status === 'device' ? 'Migration is completing' : null;
+      },
       quit: () => {
         this.qmp.emitEvent('SHUTDOWN', { guest: false, reason: 'host-qmp-quit' });
         this.emit('quit');
