@@ -44,7 +44,7 @@ describe('stop on the destination during an incoming migration', () => {
     expect(info.downtime).toBeTypeOf('number');
     expect((await sq.call('query-status')).status).toBe('postmigrate');
     // The source refuses cont, naming where the machine is and that it waits there.
-    expect((await sq.execute('cont')).error?.desc).toMatch(/lives on the destination \(left paused there; cont on the destination starts it\)/);
+    expect(((await sq.execute('cont')).error as { desc: string }).desc).toMatch(/lives on the destination \(left paused there; cont on the destination starts it\)/);
     // Neither side has run since the switchover: both hold the same state.
     expect(await dq.call('query-digests')).toEqual(await sq.call('query-digests'));
 

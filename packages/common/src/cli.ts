@@ -28,6 +28,17 @@ export function exitOnStartupError(err: unknown): never {
   process.exit(err instanceof UsageError ? EXIT_USAGE : err instanceof MigError ? EXIT_MIGRATION_FAILED : EXIT_MIGRATION_FAILED);
 }
 
+/**
+ * A daemon's way out: with --json the final `query-migrate` object as the
+ * last stdout line, then every endpoint closed, the log flushed, and exit.
+ */
+export async function finishDaemon(daemon: { queryMigrate(): unknown; close(): Promise<void> }, log: { flush(): void }, json: boolean, code: number): Promise<never> {
+  if (json) process.stdout.write(`${JSON.stringify(daemon.queryMigrate())}\n`);
+  await daemon.close();
+  log.flush();
+  process.exit(code);
+}
+
 /** `tcp:HOST:PORT` (the only migration URI scheme). */
 export function parseMigrationUri(uri: string): { host: string; port: number } {
   const m = /^tcp:\[?([^\]]+?)\]?:(\d+)$/.exec(uri);

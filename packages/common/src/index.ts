@@ -28,6 +28,7 @@ export * from './qmp/json-streamer';
 export * from './qmp/dispatcher';
 export * from './qmp/session';
 export * from './qmp/servers';
+export * from './qmp/control-endpoints';
 export * from './qmp/common-commands';
 export * from './qmp/migration-commands';
 export * from './live-view/static-handler';

@@ -20,14 +20,12 @@ import {
   MigrationSettings,
   QmpDispatcher,
   QmpError,
-  QmpSocketServer,
-  WsControlServer,
   adoptForPooledReads,
   argString,
   encodeRpMessage,
   parseMigrationUri,
   processCpuMs,
-  liveViewHandler,
+  ControlEndpoints,
   registerCommonCommands,
   MIGRATE_INCOMING_SCHEMA,
   MIGRATE_SCHEMA,
@@ -56,6 +54,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   readonly machine: Machine;
   readonly settings: MigrationSettings;
   readonly qmp = new QmpDispatcher('livemig-destination', VERSION);
+  private readonly endpoints: ControlEndpoints;
   private readonly log: Logger;
   private readonly security: SecurityOptions;
   private readonly faults: FaultHooks | null;
@@ -71,7 +70,6 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   get handshakesInProgress(): number {
     return this.handshakes.size;
   }
-  private readonly servers: Array<WsControlServer | QmpSocketServer> = [];
   private readonly prefault: Prefault;
 
   constructor(opts: {
@@ -85,6 +83,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     super();
     this.log = opts.log;
     this.security = opts.security ?? { tls: null, authSecret: null, controlToken: null };
+    this.endpoints = new ControlEndpoints(this.qmp, this.log, this.security.controlToken);
     this.faults = opts.faults ?? null;
     this.machine = new Machine(opts.devices, opts.workload, 'destination');
     this.prefault = prefaultInBackground(this.machine.devices, (ms, bytes) => this.log.info({ ms: Math.round(ms), bytes }, 'memory ready'));
@@ -191,23 +190,12 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     return queryIncoming(this.current ?? this.last, this.machine, this.listenAddress);
   }
 
-  async listenControl(addr: ListenAddress): Promise<string> {
-    const log = this.log.child({ channel: 'control' });
-    const server = new WsControlServer(this.qmp, log, liveViewHandler((err, path) => log.warn({ err, path }, 'live view asset unavailable')), {
-      token: this.security.controlToken,
-    });;
-    this.servers.push(server);
-    const where = await server.listen(addr);
-    this.log.info({ address: where, url: addr.kind === 'tcp' ? `http://${where}/` : undefined }, 'control API (WebSocket) listening');
-    return where;
+  listenControl(addr: ListenAddress): Promise<string> {
+    return this.endpoints.listenControl(addr);
   }
 
-  async listenQmp(addr: ListenAddress): Promise<string> {
-    const server = new QmpSocketServer(this.qmp, this.log.child({ channel: 'qmp' }), { token: this.security.controlToken });
-    this.servers.push(server);
-    const where = await server.listen(addr);
-    this.log.info({ address: where }, 'QMP socket listening');
-    return where;
+  listenQmp(addr: ListenAddress): Promise<string> {
+    return this.endpoints.listenQmp(addr);
   }
 
   private registerCommands(): void {
@@ -247,8 +235,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     this.prefault.stop();
     this.current?.fail(new CancelledError('destination shutting down'));
     for (const h of [...this.handshakes]) h.fail(new CancelledError('destination shutting down'));
-    this.qmp.flushEvents();
-    await Promise.all(this.servers.map((s) => s.close()));
+    await this.endpoints.close();
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.machine.close();
   }

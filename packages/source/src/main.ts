@@ -11,6 +11,7 @@ import {
   applyDaemonSettings,
   createLogger,
   exitOnStartupError,
+  finishDaemon,
   parseCli,
   parseDaemonArgs,
   parseMigrationUri,
@@ -48,12 +49,7 @@ export async function main(argv: string[]): Promise<void> {
     exitOnStartupError(err);
   }
 
-  const finish = async (code: number): Promise<void> => {
-    if (json) process.stdout.write(`${JSON.stringify(daemon.queryMigrate())}\n`);
-    await daemon.close();
-    log.flush();
-    process.exit(code);
-  };
+  const finish = (code: number): Promise<never> => finishDaemon(daemon, log, json, code);
   process.on('SIGTERM', () => void finish(daemon.migrating ? EXIT_MIGRATION_FAILED : EXIT_OK));
   process.on('SIGINT', () => void finish(daemon.migrating ? EXIT_MIGRATION_FAILED : EXIT_OK));
   daemon.on('quit', () => void finish(EXIT_OK));

@@ -8,12 +8,10 @@ import {
   MigrationSettings,
   QmpDispatcher,
   QmpError,
-  QmpSocketServer,
   StateError,
-  WsControlServer,
   argString,
   parseMigrationUri,
-  liveViewHandler,
+  ControlEndpoints,
   registerCommonCommands,
   MIGRATE_INCOMING_SCHEMA,
   MIGRATE_SCHEMA,
@@ -47,15 +45,16 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
   readonly machine: Machine;
   readonly settings: MigrationSettings;
   readonly qmp = new QmpDispatcher('livemig-source', VERSION);
+  private readonly endpoints: ControlEndpoints;
   private readonly log: Logger;
   private readonly security: SecurityOptions;
   private migration: OutgoingMigration | null = null;
-  private readonly servers: Array<WsControlServer | QmpSocketServer> = [];
 
   constructor(opts: SourceDaemonOptions) {
     super();
     this.log = opts.log;
     this.security = opts.security ?? { tls: null, authSecret: null, controlToken: null };
+    this.endpoints = new ControlEndpoints(this.qmp, this.log, this.security.controlToken);
     this.machine = new Machine(opts.devices, opts.workload, 'source');
     this.settings = new MigrationSettings(() => this.migrating);
     this.machine.on('STOP', () => this.qmp.emitEvent('STOP'));
@@ -76,23 +75,12 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     this.log.info({ devices: this.machine.devices.map((d) => d.id), bytes: this.machine.stateBytes }, 'machine running');
   }
 
-  async listenControl(addr: ListenAddress): Promise<string> {
-    const log = this.log.child({ channel: 'control' });
-    const server = new WsControlServer(this.qmp, log, liveViewHandler((err, path) => log.warn({ err, path }, 'live view asset unavailable')), {
-      token: this.security.controlToken,
-    });;
-    this.servers.push(server);
-    const where = await server.listen(addr);
-    this.log.info({ address: where, url: addr.kind === 'tcp' ? `http://${where}/` : undefined }, 'control API (WebSocket) listening');
-    return where;
+  listenControl(addr: ListenAddress): Promise<string> {
+    return this.endpoints.listenControl(addr);
   }
 
-  async listenQmp(addr: ListenAddress): Promise<string> {
-    const server = new QmpSocketServer(this.qmp, this.log.child({ channel: 'qmp' }), { token: this.security.controlToken });
-    this.servers.push(server);
-    const where = await server.listen(addr);
-    this.log.info({ address: where }, 'QMP socket listening');
-    return where;
+  listenQmp(addr: ListenAddress): Promise<string> {
+    return this.endpoints.listenQmp(addr);
   }
 
   /** Starts a migration to `uri`; the returned object runs in the background. */
@@ -163,8 +151,7 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
         this.log.warn({ err }, 'migration still completing while the daemon closes');
       }
     }
-    this.qmp.flushEvents();
-    await Promise.all(this.servers.map((s) => s.close()));
+    await this.endpoints.close();
     this.machine.close();
   }
 }
