@@ -10,7 +10,6 @@
 import { ROUND_BYTES, livemig } from '@livemig/common';
 import { iterableDevices, type OutgoingContext } from './outgoing-context';
 
-
 export interface DowntimeBreakdown {
   'final-transfer': number;
   'destination-load': number;
