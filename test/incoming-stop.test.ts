@@ -2,7 +2,10 @@
  * QEMU's `stop` on a destination waiting for an incoming migration (qmp_stop
  * with RUN_STATE_INMIGRATE: autostart off): the migration completes as usual,
  * commit included, but the machine is left paused there until `cont`. The
- * source learns it from RESUMED and reports `destination-paused`.
+ * source learns it from RESUMED and reports `destination-paused`. Likewise a
+ * machine paused on the source stays paused on the destination (QEMU's
+ * global_state run state; here the EOF frame carries it), with a return path
+ * or without.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SMALL_MACHINE, controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
@@ -54,4 +57,28 @@ describe('stop on the destination during an incoming migration', () => {
     dq.close();
     sq.close();
   });
+
+  for (const caps of [['--caps', 'return-path,verify'], ['--caps', 'verify']]) {
+    it(`a machine paused on the source stays paused on the destination (${caps[1]})`, async () => {
+      const { d: dst, uri } = await startDestination([...SMALL_MACHINE, ...caps, '--control', '127.0.0.1:0']);
+      const dq = await QmpWsClient.connect(await controlAddress(dst));
+      const src = startSource([...SMALL_MACHINE, ...caps, '--workload', 'dirty-rate=16M', '--control', '127.0.0.1:0']);
+      const sq = await QmpWsClient.connect(await controlAddress(src));
+      expect(await sq.call('stop')).toEqual({});
+      await sq.call('migrate', { uri });
+      const srcDone = await sq.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data?.status as string));
+      expect(srcDone.data?.status).toBe('completed');
+      await dq.waitEvent((e) => e.event === 'MIGRATION' && e.data?.status === 'completed');
+      expect(await dq.call('query-status')).toMatchObject({ status: 'paused', running: false });
+      expect(dq.events.filter((e) => e.event === 'RESUME')).toEqual([]);
+      expect(await dq.call('query-digests')).toEqual(await sq.call('query-digests'));
+      // With a return path the source learns it; without, it cannot.
+      const info = await sq.call('query-migrate');
+      expect(info['destination-paused'] === true).toBe(caps[1] === 'return-path,verify');
+      expect(await dq.call('cont')).toEqual({});
+      await dq.waitEvent((e) => e.event === 'RESUME');
+      dq.close();
+      sq.close();
+    });
+  }
 });

@@ -1436,6 +1436,9 @@ export namespace livemig {
         /** Unknown fields preserved while decoding when enabled */
         $unknowns?: Uint8Array[];
 
+        /** Eof sourcePaused. */
+        sourcePaused: boolean;
+
         /**
          * Creates a new Eof instance using the specified properties.
          * @param [properties] Properties to set
@@ -1474,6 +1477,9 @@ export namespace livemig {
 
         /** Properties of an Eof. */
         interface $Properties {
+
+            /** Eof sourcePaused */
+            sourcePaused?: (boolean|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -3359,6 +3359,7 @@ $root.livemig = (function() {
         /**
          * Properties of an Eof.
          * @typedef {Object} livemig.Eof.$Properties
+         * @property {boolean|null} [sourcePaused] Eof sourcePaused
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -3389,6 +3390,14 @@ $root.livemig = (function() {
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
                         this[keys[i]] = properties[keys[i]];
         };
+
+        /**
+         * Eof sourcePaused.
+         * @member {boolean} sourcePaused
+         * @memberof livemig.Eof
+         * @instance
+         */
+        Eof.prototype.sourcePaused = false;
 
         /**
          * Creates a new Eof instance using the specified properties.
@@ -3422,6 +3431,8 @@ $root.livemig = (function() {
                 _depth = 0;
             if (_depth > $util.recursionLimit)
                 throw $Error("max depth exceeded");
+            if (message.sourcePaused != null && $Object.hasOwnProperty.call(message, "sourcePaused") && message.sourcePaused !== false)
+                writer.uint32(/* id 1, wireType 0 =*/8).bool(message.sourcePaused);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3446,7 +3457,7 @@ $root.livemig = (function() {
                 _depth = 0;
             if (_depth > $Reader.recursionLimit)
                 throw $Error("max depth exceeded");
-            var end, message;
+            var end, message, value;
             if (length === $undefined)
                 end = reader.len;
             else {
@@ -3464,7 +3475,19 @@ $root.livemig = (function() {
                     _end = $undefined;
                     break;
                 }
-                reader.skipType(tag & 7, _depth, tag);
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.sourcePaused = value;
+                        else
+                            delete message.sourcePaused;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
                     $util.makeProp(message, "$unknowns", false);
                     (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));

@@ -136,7 +136,7 @@ export function formatFinal(info: MigrationInfo): string[] {
   } else if (num(info['destination-load']) !== null) {
     lines.push(`destination load ${formatMs(num(info['destination-load']))}, verify ${formatMs(num(info.verify))}`);
   }
-  if (info['destination-paused'] === true) lines.push('the destination left the machine paused (stop there during the migration): cont on the destination starts it');
+  if (info['destination-paused'] === true) lines.push('the destination left the machine paused (it was paused here, or stopped there during the migration): cont on the destination starts it');
   if (s.role === 'source') lines.push(`sent ${formatBytes(s.transferred)} in ${s.pass ?? 0} passes, ${s.mbps === null ? '-' : s.mbps.toFixed(1)} Mbps`);
   if (s.role === 'destination') lines.push(`received ${formatBytes(s.transferred)}`);
   lines.push(`switchover-ack: ${s.ack}`);

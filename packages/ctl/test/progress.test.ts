@@ -91,7 +91,7 @@ describe('progress formatting', () => {
       'verified: true',
     ]);
     expect(formatFinal({ status: 'failed', 'error-desc': 'connection to the destination lost', ram: {} })[0]).toBe('migration failed: connection to the destination lost');
-    expect(formatFinal({ ...COMPLETED, 'destination-paused': true })[3]).toBe('the destination left the machine paused (stop there during the migration): cont on the destination starts it');
+    expect(formatFinal({ ...COMPLETED, 'destination-paused': true })[3]).toBe('the destination left the machine paused (it was paused here, or stopped there during the migration): cont on the destination starts it');
   });
 
   it('events', () => {

@@ -42,6 +42,8 @@ export class FinalLoad {
   verifyMs = 0;
   verified: boolean | null = null;
   readonly deviceLoadMs: DeviceLoadTimes = {};
+  /** EOF said the machine was paused on the source: it stays paused here. */
+  sourcePaused = false;
 
   constructor(machine: Machine, rp: ReturnPathWriter, log: Logger, owner: FinalLoadOwner) {
     this.machine = machine;
@@ -87,11 +89,13 @@ export class FinalLoad {
   /**
    * Runs the machine here (QEMU process_incoming_migration_bh) and tells the
    * source: RESUMED with the figures, SHUT ok. With autostart off (the user ran
-   * `stop` while the machine waited for the migration) it is left paused, as
-   * QEMU does, until `cont`; RESUMED says so. The commit is the same either way.
+   * `stop` while the machine waited for the migration), or when the machine was
+   * paused on the source (EOF says so, as QEMU's global_state carries the run
+   * state), it is left paused, as QEMU does, until `cont`; RESUMED says so. The
+   * commit is the same either way.
    */
   resume(): void {
-    const paused = !this.machine.autostart;
+    const paused = !this.machine.autostart || this.sourcePaused;
     try {
       if (paused) this.machine.stop('paused');
       else this.machine.start();

@@ -178,6 +178,7 @@ export class FrameDispatch {
       case 'eof':
         if (this.phase !== 'switchover') throw new ProtocolError('EOF before SWITCHOVER_START');
         this.parts.end.eofAt = performance.now();
+        this.parts.end.sourcePaused = msg.eof?.sourcePaused === true;
         this.phase = 'loading';
         this.parts.timers.stopIdleDigest();
         this.owner.fault('eof');

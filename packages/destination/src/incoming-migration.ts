@@ -281,7 +281,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     this.timers.stop();
     this.endedAt = performance.now();
     const downtimeSideMs = Math.round(this.endedAt - this.end.switchoverAt);
-    if (paused) this.log.info({ downtimeSideMs }, 'machine loaded and left paused (stop during the incoming migration): cont starts it');
+    if (paused) this.log.info({ downtimeSideMs }, 'machine loaded and left paused (stop here during the incoming migration, or paused on the source): cont starts it');
     else this.log.info({ downtimeSideMs }, 'machine resumed');
     this.setStatus('completed');
     this.socket.end();

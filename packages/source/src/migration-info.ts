@@ -53,8 +53,8 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
   info['expected-downtime'] = e === null ? (m.status === 'active' ? m.downtimeLimit : null) : round(e);
   info.downtime = m.downtime === null ? null : round(m.downtime);
   if (m.downtimeSourceOnly) info['downtime-source-only'] = true;
-  // Beyond QEMU: the destination's user ran `stop` there during the migration, so the
-  // machine was left paused on the destination (downtime ends when it was ready to run).
+  // Beyond QEMU: the machine was left paused on the destination (its user ran `stop`
+  // there during the migration, or it was paused here); downtime ends when it was ready to run.
   if (m.destinationPaused) info['destination-paused'] = true;
   const b = m.downtimeBreakdown;
   info['downtime-breakdown'] = b

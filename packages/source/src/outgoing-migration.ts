@@ -208,7 +208,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     return this.stopAndCopy.verified;
   }
 
-  /** The destination reported the machine left paused there (`stop` on the destination during the migration). */
+  /** The destination reported the machine left paused there (`stop` there during the migration, or it was paused here). */
   get destinationPaused(): boolean {
     return this.stopAndCopy.destinationPaused;
   }
@@ -250,7 +250,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       this.statusMachine.set('active');
       await this.precopyPhase.run();
       await this.stopAndCopy.run();
-      if (this.destinationPaused) this.log.info('the destination left the machine paused (stop there during the migration): cont on the destination starts it');
+      if (this.destinationPaused) this.log.info('the destination left the machine paused (it was paused here, or stopped there during the migration): cont on the destination starts it');
       this.endedAt = performance.now();
       this.statusMachine.set('completed');
     } catch (err) {

@@ -85,7 +85,8 @@ export class StopAndCopy {
       log.debug({ ms: Math.round(performance.now() - t0) }, 'source digests computed');
       stream.writeFrame({ verify: { digests } });
     }
-    stream.writeFrame({ eof: {} });
+    // Paused before this migration stopped it (user `stop`): the destination keeps it paused.
+    stream.writeFrame({ eof: { sourcePaused: !this.stoppedMachine } });
     this.ctx.replies.streamEnded = true;
     channels.push();
     this.owner.announceStatus();
@@ -112,10 +113,11 @@ export class StopAndCopy {
     await link.waitFor(() => replies.resumed !== null);
     const r = replies.resumed!;
     const stoppedAt = this.stoppedAt!;
-    // RESUMED with `paused`: the destination's user ran `stop` while it waited, so it
-    // left the loaded machine paused (QEMU autostart off) until their `cont`. The
-    // downtime then ends when the destination was ready to run the machine, which is
-    // all this migration can answer for; the pause after it is the user's.
+    // RESUMED with `paused`: the destination's user ran `stop` while it waited (QEMU
+    // autostart off), or the machine was paused here already, so the destination left
+    // the loaded machine paused until a `cont` there. The downtime then ends when the
+    // destination was ready to run the machine, which is all this migration can answer
+    // for; the pause after it is the user's.
     this.destinationPaused = r.paused === true;
     this.downtime = replies.resumedAt - stoppedAt;
     const destinationLoad = r.loadMs ?? 0;
