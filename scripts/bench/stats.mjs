@@ -29,5 +29,6 @@ export function size(bytes) {
   if (typeof bytes !== 'number') return 'n/a';
   if (bytes >= GiB) return `${(bytes / GiB).toFixed(2)} GiB`;
   if (bytes >= MiB) return `${(bytes / MiB).toFixed(0)} MiB`;
-  return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} B`;
 }
