@@ -18,8 +18,9 @@
  * loading:    every device's final load (accel waits for its allocation),
  *             digest check; only PINGs may arrive.
  * loaded:     (return path) LOADED sent; waits for the source's commit,
- *             CMD_RESUME; then resume, RESUMED + SHUT. Without a return path
- *             the machine resumes right after loading, then SHUT ok.
+ *             CMD_RESUME; then resume (or stay paused: autostart off, or the
+ *             machine was paused on the source), RESUMED + SHUT. Without a
+ *             return path the machine resumes right after loading, then SHUT ok.
  * A failure sends SHUT with the reason, drops the connection and discards the
  * partial state (accel pre-allocations freed). The connection is a migration
  * only once its configuration was accepted; before that, a failure is just a
