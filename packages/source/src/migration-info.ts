@@ -14,7 +14,9 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
   const now = performance.now();
   const info: Record<string, unknown> = { status: m.status };
   const totalTime = (m.endedAt ?? now) - m.startedAt;
-  const transferred = m.precopyBytes + m.downtimeBytes;
+  const p = m.precopy;
+  const end = m.stopAndCopy;
+  const transferred = p.precopyBytes + end.downtimeBytes;
   const rams = machine.devices.filter((d): d is RamDevice => d instanceof RamDevice);
   const ram = {
     transferred: 0,
@@ -24,11 +26,11 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
     normal: 0,
     'normal-bytes': 0,
     mbps: 0,
-    'dirty-pages-rate': round(m.dirtyPagesRate),
-    'dirty-sync-count': m.passes,
+    'dirty-pages-rate': round(p.dirtyPagesRate),
+    'dirty-sync-count': p.passes,
     'page-size': rams[0]?.pageSize ?? 4096,
-    'precopy-bytes': m.precopyBytes,
-    'downtime-bytes': m.downtimeBytes,
+    'precopy-bytes': p.precopyBytes,
+    'downtime-bytes': end.downtimeBytes,
   };
   for (const r of rams) {
     ram.transferred += r.stats.transferred;
@@ -42,21 +44,21 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
     const busy = totalTime - (m.setupTime ?? 0);
     ram.mbps = busy > 0 ? round2((transferred * 8) / (busy / 1000) / 1e6) : 0;
   } else {
-    ram.mbps = round2(((m.meter?.lastRate ?? 0) * 8) / 1e6);
+    ram.mbps = round2(((p.meter?.lastRate ?? 0) * 8) / 1e6);
   }
   info['setup-time'] = m.setupTime === null ? null : round(m.setupTime);
   info['total-time'] = round(totalTime);
   info.ram = ram;
   // Live while active (before the first bandwidth window, the limit, as QEMU);
   // afterwards the last estimate made before the switchover decision.
-  const e = m.status === 'active' ? m.expectedDowntime : m.expectedDowntimeAtSwitchover;
-  info['expected-downtime'] = e === null ? (m.status === 'active' ? m.downtimeLimit : null) : round(e);
+  const e = m.status === 'active' ? p.expectedDowntime : p.expectedDowntimeAtSwitchover;
+  info['expected-downtime'] = e === null ? (m.status === 'active' ? p.downtimeLimit : null) : round(e);
   info.downtime = m.downtime === null ? null : round(m.downtime);
-  if (m.downtimeSourceOnly) info['downtime-source-only'] = true;
+  if (end.downtimeSourceOnly) info['downtime-source-only'] = true;
   // Beyond QEMU: the machine was left paused on the destination (its user ran `stop`
   // there during the migration, or it was paused here); downtime ends when it was ready to run.
   if (m.destinationPaused) info['destination-paused'] = true;
-  const b = m.downtimeBreakdown;
+  const b = end.downtimeBreakdown;
   info['downtime-breakdown'] = b
     ? {
         'final-transfer': round(b['final-transfer']),
@@ -67,12 +69,12 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
     : null;
   info['switchover-acked'] = m.acked;
   info['switchover-ack-wait'] = m.ackAt === null ? null : round(m.ackAt - m.startedAt);
-  info['dirty-sync-count'] = m.passes;
-  const throttle = m.cpuThrottlePercentage;
+  info['dirty-sync-count'] = p.passes;
+  const throttle = p.cpuThrottlePercentage;
   if (throttle !== null) info['cpu-throttle-percentage'] = throttle;
-  info['bandwidth-bytes-per-second'] = round((m.meter?.bandwidth ?? 0) * 1000);
-  info['threshold-bytes'] = round(m.thresholdBytes);
-  info.remaining = m.status === 'completed' ? 0 : m.pendingBytes;
+  info['bandwidth-bytes-per-second'] = round((p.meter?.bandwidth ?? 0) * 1000);
+  info['threshold-bytes'] = round(p.thresholdBytes);
+  info.remaining = m.status === 'completed' ? 0 : p.pendingBytes;
   info.devices = machine.devices.map((d) => {
     const ack = m.deviceAcks.get(d.id);
     const s = d.status();

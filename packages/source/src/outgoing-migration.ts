@@ -30,14 +30,13 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { CancelledError, MigError, StateError, processCpuMs, type Capabilities, type Logger, type Machine, type Parameters } from '@livemig/common';
-import type { BandwidthMeter } from './convergence';
 import { DestinationLink } from './destination-link';
 import { DestinationReplies, type DeviceAckState } from './destination-replies';
 import { StatusMachine, isFinalStatus, type MigrationStatus } from './migration-status';
 import type { OutgoingContext } from './outgoing-context';
 import { setupOutgoing, type OutgoingSecurity } from './outgoing-setup';
 import { Precopy } from './precopy';
-import { StopAndCopy, type DowntimeBreakdown } from './stop-and-copy';
+import { StopAndCopy } from './stop-and-copy';
 
 export type { DeviceAckState } from './destination-replies';
 export type { MigrationStatus } from './migration-status';
@@ -70,8 +69,9 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   private readonly statusMachine: StatusMachine;
   private readonly link: DestinationLink;
   private readonly replies: DestinationReplies;
-  private readonly precopyPhase: Precopy;
-  private readonly stopAndCopy: StopAndCopy;
+  /** The phases, whose figures query-migrate reads (migration-info.ts). */
+  readonly precopy: Precopy;
+  readonly stopAndCopy: StopAndCopy;
   private readonly ctx: OutgoingContext;
 
   error: MigError | null = null;
@@ -114,7 +114,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     );
     const ctx: OutgoingContext = { machine: this.machine, caps: this.caps, params: this.params, log: this.log, link: this.link, replies: this.replies };
     this.ctx = ctx;
-    this.precopyPhase = new Precopy(ctx, this.startedAt, (pass) => this.emit('pass', pass));
+    this.precopy = new Precopy(ctx, this.startedAt, (pass) => this.emit('pass', pass));
     this.stopAndCopy = new StopAndCopy(ctx, {
       enterDevice: () => this.statusMachine.set('device', { announce: false }),
       announceStatus: () => this.statusMachine.announce(),
@@ -141,67 +141,8 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     return this.replies.deviceAcks;
   }
 
-  // ---- figures (query-migrate) ----
-
-  get passes(): number {
-    return this.precopyPhase.passes;
-  }
-
-  get precopyBytes(): number {
-    return this.precopyPhase.precopyBytes;
-  }
-
-  get pendingBytes(): number {
-    return this.precopyPhase.pendingBytes;
-  }
-
-  get dirtyPagesRate(): number {
-    return this.precopyPhase.dirtyPagesRate;
-  }
-
-  get meter(): BandwidthMeter | null {
-    return this.precopyPhase.meter;
-  }
-
-  get expectedDowntimeAtSwitchover(): number | null {
-    return this.precopyPhase.expectedDowntimeAtSwitchover;
-  }
-
-  /** QEMU's cpu-throttle-percentage (auto-converge on), else null. */
-  get cpuThrottlePercentage(): number | null {
-    return this.precopyPhase.cpuThrottlePercentage;
-  }
-
-  get downtimeLimit(): number {
-    return this.precopyPhase.downtimeLimit;
-  }
-
-  get thresholdBytes(): number {
-    return this.precopyPhase.thresholdBytes;
-  }
-
-  get expectedDowntime(): number | null {
-    return this.precopyPhase.expectedDowntime;
-  }
-
-  get stoppedAt(): number | null {
-    return this.stopAndCopy.stoppedAt;
-  }
-
   get downtime(): number | null {
     return this.stopAndCopy.downtime;
-  }
-
-  get downtimeSourceOnly(): boolean {
-    return this.stopAndCopy.downtimeSourceOnly;
-  }
-
-  get downtimeBreakdown(): DowntimeBreakdown | null {
-    return this.stopAndCopy.downtimeBreakdown;
-  }
-
-  get downtimeBytes(): number {
-    return this.stopAndCopy.downtimeBytes;
   }
 
   get verified(): boolean | null {
@@ -231,7 +172,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       case 'setup':
         return this.link.awaiting ? `setup (waiting for ${this.link.awaiting})` : 'setup';
       case 'active':
-        return this.precopyPhase.gated ? 'precopy (waiting for switchover-ack)' : 'precopy';
+        return this.precopy.gated ? 'precopy (waiting for switchover-ack)' : 'precopy';
       case 'device':
         if (this.replies.committed) return 'switchover (destination resuming the machine)';
         return this.replies.streamEnded ? 'switchover (final load and verification on the destination)' : 'stop-and-copy';
@@ -246,9 +187,9 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       this.statusMachine.set('setup');
       await setupOutgoing(this.ctx, this, { host: this.host, port: this.port, security: this.security, migrationId: this.migrationId });
       this.setupTime = performance.now() - this.startedAt;
-      this.precopyPhase.startMetering(performance.now(), this.link.channels!.bytesFlushed);
+      this.precopy.startMetering(performance.now(), this.link.channels!.bytesFlushed);
       this.statusMachine.set('active');
-      await this.precopyPhase.run();
+      await this.precopy.run();
       await this.stopAndCopy.run();
       if (this.destinationPaused) this.log.info('the destination left the machine paused (it was paused here, or stopped there during the migration): cont on the destination starts it');
       this.endedAt = performance.now();
@@ -258,7 +199,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     } finally {
       this.link.watchdog?.stop();
       // However it ended, the machine (if it still runs here) runs at full speed again.
-      this.precopyPhase.stop();
+      this.precopy.stop();
       this.link.wakeup.close();
       for (const d of this.machine.devices) d.saveCleanup();
     }
