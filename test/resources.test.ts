@@ -25,7 +25,7 @@ const MACHINE_BYTES = 192 * MiB + 4 * 16 * MiB + 4 * MiB + 64 * 1024 + 2 * 1024;
 describe('peak memory', () => {
   it('each daemon stays within the machine size plus a fixed overhead', async () => {
     const caps = ['--caps', 'return-path,switchover-ack,verify'];
-    const { d: dst, uri } = await startDestination([...MACHINE, ...caps, '--workload', 'dirty-rate=0', '--control', '127.0.0.1:0']);
+    const { d: dst, uri } = await startDestination([...MACHINE, ...caps, '--control', '127.0.0.1:0']);
     const src = startSource([...MACHINE, ...caps, '--workload', 'dirty-rate=64M', '--control', '127.0.0.1:0']);
     const q = await QmpWsClient.connect(await controlAddress(src));
     await q.call('migrate', { uri });

@@ -4,32 +4,83 @@
  * endpoints (with their exposure check), capabilities, parameters, security,
  * logging. Each daemon adds its own options (--migrate-to, --listen, …).
  */
-import type { CliValues } from './cli';
-import { parseDeviceList, parseWorkloadSpec, type DeviceSpec, type WorkloadSpec } from './device-spec';
+import { HELP_OPTIONS, formatTermList, wrap, type CliOption, type CliValues, type HelpSection, type OptionTable } from './cli';
+import { DEFAULT_DEVICE_SPECS, DEFAULT_WORKLOAD_SPEC, DEVICE_TYPES, WORKLOAD_KEYS, parseDeviceList, parseWorkloadSpec, type DeviceKeyInfo, type DeviceSpec, type WorkloadSpec } from './device-spec';
 import { UsageError } from './errors';
 import { LOG_LEVELS } from './logger';
-import { applyCapabilities, applyParameters, defaultCapabilities, defaultParameters, parseCapsList, parseParameterAssignment, type CapabilityChange } from './migration-config';
+import { CAPABILITY_HELP, CAPABILITY_NAMES, PARAMETER_NAMES, PARAMETER_SPECS, PARAMETER_UNITS, applyCapabilities, applyParameters, defaultCapabilities, defaultParameters, parseCapsList, parseParameterAssignment, type CapabilityChange } from './migration-config';
+import { canonicalSize } from './sizes';
 import type { MigrationSettings } from './migration-settings';
 import { parseListenAddress, type ListenAddress } from './qmp/servers';
-import { SECURITY_CLI_OPTIONS, SECURITY_USAGE, checkControlExposure, parseSecurityOptions, type SecurityOptions } from './security/index';
+import { SECURITY_OPTIONS, checkControlExposure, parseSecurityOptions, type SecurityOptions } from './security/index';
 
-export const DAEMON_CLI_OPTIONS = {
-  device: { type: 'string', multiple: true },
-  workload: { type: 'string' },
-  control: { type: 'string' },
-  qmp: { type: 'string' },
-  caps: { type: 'string' },
-  param: { type: 'string', multiple: true },
-  json: { type: 'boolean' },
-  'log-level': { type: 'string' },
-  'log-pretty': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  ...SECURITY_CLI_OPTIONS,
-} as const;
+/** The options both daemons take (one entry each: parser, validation and --help read it). */
+export const DAEMON_OPTIONS: OptionTable = [
+  { name: 'device', type: 'string', arg: 'SPEC', multiple: true, help: 'a device of the machine, TYPE,id=ID,KEY=VALUE,... (repeatable; see Device types). Both daemons need the same list', default: 'the default machine below' },
+  { name: 'caps', type: 'string', arg: 'LIST', help: 'capabilities to turn on, comma-separated (see Capabilities); the stream capabilities must match on both ends', default: 'none' },
+  { name: 'param', type: 'string', arg: 'NAME=VALUE', multiple: true, help: 'set one migration parameter (repeatable; see Parameters)' },
+  { name: 'control', type: 'string', arg: 'ADDR', help: 'serve QMP over WebSocket and the live view (http://ADDR/) on HOST:PORT', default: 'none' },
+  { name: 'qmp', type: 'string', arg: 'ADDR', help: "serve a plain QMP socket (QEMU's framing) on HOST:PORT, tcp:HOST:PORT or unix:PATH", default: 'none' },
+  { name: 'json', type: 'boolean', help: 'on exit print the final query-migrate object as one JSON line on stdout; logs go to stderr' },
+  { name: 'log-level', type: 'string', arg: 'LEVEL', help: `one of ${LOG_LEVELS.join(', ')}`, default: 'info' },
+  { name: 'log-pretty', type: 'boolean', help: 'human-readable logs', default: 'when stdout is a terminal' },
+  ...SECURITY_OPTIONS,
+  ...HELP_OPTIONS,
+];
 
-export const DAEMON_USAGE = `[--device SPEC]... [--workload SPEC] [--control ADDR] [--qmp ADDR] [--caps LIST] [--param K=V]...
-       [--json] [--log-level LEVEL] [--log-pretty]
-       ${SECURITY_USAGE}`;
+/** --workload (the source's: the destination's machine runs the default workload once it resumes). */
+export const WORKLOAD_OPTION: CliOption = {
+  name: 'workload',
+  type: 'string',
+  arg: 'SPEC',
+  help: 'what the running machine does: dirty-rate=RATE[,pattern=uniform|hot:PCT] (see Workload)',
+  default: DEFAULT_WORKLOAD_SPEC,
+};
+
+function keyRows(keys: Readonly<Record<string, DeviceKeyInfo>>): Array<[string, string]> {
+  return Object.entries(keys).map(([k, info]) => [k, info.def === undefined ? `${info.help} (required)` : `${info.help} (default ${info.def})`]);
+}
+
+/** The help sections both daemons print after their options, from the engine's own tables. */
+export function daemonHelpSections(opts: { workload: boolean }): HelpSection[] {
+  const devices: string[] = [];
+  for (const [type, t] of Object.entries(DEVICE_TYPES)) {
+    devices.push(...wrap(`${type}: ${t.help}`, 98, 4).map((l) => `  ${l}`));
+    devices.push(...formatTermList(keyRows(t.keys), 20).map((l) => `  ${l}`));
+  }
+  devices.push('  Default machine (no --device):', ...DEFAULT_DEVICE_SPECS.map((d) => `    --device ${d}`));
+  const sections: HelpSection[] = [{ title: 'Device types (--device TYPE,id=ID,KEY=VALUE,...)', lines: devices }];
+  if (opts.workload) sections.push({ title: `Workload (--workload KEY=VALUE,...; default ${DEFAULT_WORKLOAD_SPEC})`, lines: formatTermList(keyRows(WORKLOAD_KEYS), 20) });
+  sections.push(
+    {
+      title: 'Capabilities (--caps NAME,...; all off by default)',
+      lines: formatTermList(CAPABILITY_NAMES.map((c) => [c, CAPABILITY_HELP[c]]), 20),
+    },
+    {
+      title: 'Parameters (--param NAME=VALUE)',
+      lines: formatTermList(
+        PARAMETER_NAMES.map((n) => {
+          const p = PARAMETER_SPECS[n];
+          return [`${n}`, `${p.help} [${PARAMETER_UNITS[p.kind]}, default ${p.kind === 'bytes' && p.def > 0 ? canonicalSize(p.def) : p.def}]`];
+        }),
+        28,
+      ),
+    },
+    {
+      title: 'Sizes and rates',
+      lines: ['  a number with an optional binary suffix: K (1024), M (1024^2), G (1024^3), T; 512M, 4K, 1.5G.', '  Rates are bytes/s: max-bandwidth=32M is 32 MiB/s. Times are ms.'],
+    },
+    {
+      title: 'Addresses',
+      lines: [
+        '  --control HOST:PORT, e.g. 127.0.0.1:4446; :PORT alone is 127.0.0.1:PORT; port 0 picks a free one (logged)',
+        '  --qmp HOST:PORT, tcp:HOST:PORT, or unix:PATH for a Unix socket (e.g. unix:/tmp/src.qmp)',
+        '  Off loopback, --control and --qmp need --control-token-file. Migration URIs are tcp:HOST:PORT.',
+      ],
+    },
+  );
+  return sections;
+}
 
 export interface DaemonArgs {
   readonly json: boolean;

@@ -52,10 +52,54 @@ export const DEFAULT_DEVICE_SPECS: readonly string[] = [
 ];
 export const DEFAULT_WORKLOAD_SPEC = 'dirty-rate=32M,pattern=uniform';
 
-const KEYS: Record<DeviceKind, readonly string[]> = {
-  ram: ['id', 'size', 'page-size', 'fill', 'seed'],
-  accel: ['id', 'resources', 'resource-size', 'alloc-ms', 'initial-size', 'state-size', 'dirty-rate', 'seed'],
-  cpu: ['id', 'vcpus', 'seed'],
+/** One key of a device spec: its default (as the user would write it; absent = required) and meaning. */
+export interface DeviceKeyInfo {
+  readonly def?: string;
+  readonly help: string;
+}
+
+/**
+ * Every device type's keys, defaults and meaning: the parser accepts exactly
+ * these keys and takes its defaults from here, and --help prints this table.
+ */
+export const DEVICE_TYPES: Readonly<Record<DeviceKind, { readonly help: string; readonly keys: Readonly<Record<string, DeviceKeyInfo>> }>> = {
+  ram: {
+    help: 'guest memory: pages with dirty tracking, migrated iteratively; zero pages travel as a flag',
+    keys: {
+      id: { help: 'device id (a letter, then [A-Za-z0-9_.-])' },
+      size: { help: 'bytes of memory (a multiple of page-size, up to 64G)' },
+      'page-size': { def: '4K', help: 'page size, a power of two from 512 to 64K' },
+      fill: { def: 'random', help: 'initial contents: random (seeded), zero or pattern' },
+      seed: { def: 'from the id', help: 'seed of the random fill and writes' },
+    },
+  },
+  accel: {
+    help: 'VFIO-like accelerator: its precopy initial data tells the destination what to pre-allocate; needs switchover-ack to keep allocation out of the downtime',
+    keys: {
+      id: { help: 'device id' },
+      resources: { def: '1', help: 'resources the destination allocates (1-1024)' },
+      'resource-size': { def: '1M', help: 'bytes per resource' },
+      'alloc-ms': { def: '0', help: 'extra allocation latency per resource, ms' },
+      'initial-size': { def: '64K', help: 'bytes of precopy initial data' },
+      'state-size': { def: '0', help: 'bytes of non-iterable state sent at stop' },
+      'dirty-rate': { def: '0', help: 'bytes/s of resource contents the device dirties' },
+      seed: { def: 'from the id', help: 'seed of its contents' },
+    },
+  },
+  cpu: {
+    help: 'vCPU registers: small state sent whole at stop',
+    keys: {
+      id: { help: 'device id' },
+      vcpus: { def: '1', help: 'number of vCPUs (1-1024)' },
+      seed: { def: 'from the id', help: 'seed of the register contents' },
+    },
+  },
+};
+
+/** The workload's keys (source only), for the parser and --help. */
+export const WORKLOAD_KEYS: Readonly<Record<string, DeviceKeyInfo>> = {
+  'dirty-rate': { def: '32M', help: 'bytes/s of RAM pages the running machine dirties; 0 = an idle machine' },
+  pattern: { def: 'uniform', help: 'uniform, or hot:PCT (90% of the writes land in the first PCT% of RAM)' },
 };
 
 function splitKv(text: string, what: string): Map<string, string> {
@@ -85,30 +129,33 @@ export function parseDeviceSpec(text: string): DeviceSpec {
   if (!/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(id)) throw new DeviceSpecError(`device '${text}': id '${id}' must start with a letter and use [A-Za-z0-9_.-] (max 64)`);
   const what = `device '${id}'`;
   for (const key of kv.keys()) {
-    if (!KEYS[type].includes(key)) throw new DeviceSpecError(`${what}: unknown parameter '${key}' for ${type} (known: ${KEYS[type].join(', ')})`);
+    if (!Object.hasOwn(DEVICE_TYPES[type].keys, key)) throw new DeviceSpecError(`${what}: unknown parameter '${key}' for ${type} (known: ${Object.keys(DEVICE_TYPES[type].keys).join(', ')})`);
   }
-  const size = (key: string, def: number): number => {
-    const v = kv.get(key);
-    return v === undefined ? def : parseSize(v, `${what} ${key}`);
+  // Defaults come from DEVICE_TYPES (the table --help prints); `fallback` only for keys without one there.
+  const given = (key: string): string | undefined => kv.get(key) ?? DEVICE_TYPES[type].keys[key]?.def;
+  const size = (key: string, fallback = 0): number => {
+    const v = given(key);
+    return v === undefined ? fallback : parseSize(v, `${what} ${key}`);
   };
-  const count = (key: string, def: number): number => {
-    const v = kv.get(key);
-    return v === undefined ? def : parseCount(v, `${what} ${key}`);
+  const count = (key: string, fallback = 0): number => {
+    const v = given(key);
+    return v === undefined ? fallback : parseCount(v, `${what} ${key}`);
   };
   const range = (key: string, n: number, min: number, max: number): number => {
     if (n < min || n > max) throw new DeviceSpecError(`${what}: ${key}=${n} is out of range [${min}, ${max}]`);
     return n;
   };
-  const seed = count('seed', hashId(id));
+  const seedText = kv.get('seed');
+  const seed = seedText === undefined ? hashId(id) : parseCount(seedText, `${what} seed`);
   switch (type) {
     case 'ram': {
-      const pageSize = size('page-size', 4096);
+      const pageSize = size('page-size');
       if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) {
         throw new DeviceSpecError(`${what}: page-size=${pageSize} must be a power of two between 512 and 64K`);
       }
-      const ramSize = range('size', size('size', 0), pageSize, 64 * 1024 ** 3);
+      const ramSize = range('size', size('size'), pageSize, 64 * 1024 ** 3);
       if (ramSize % pageSize !== 0) throw new DeviceSpecError(`${what}: size=${ramSize} is not a multiple of page-size=${pageSize}`);
-      const fill = kv.get('fill') ?? 'random';
+      const fill = given('fill');
       if (fill !== 'random' && fill !== 'zero' && fill !== 'pattern') {
         throw new DeviceSpecError(`${what}: fill='${fill}' must be random, zero or pattern`);
       }
@@ -118,16 +165,16 @@ export function parseDeviceSpec(text: string): DeviceSpec {
       return Object.freeze({
         type,
         id,
-        resources: range('resources', count('resources', 1), 1, 1024),
-        resourceSize: range('resource-size', size('resource-size', 1024 * 1024), 4096, 16 * 1024 ** 3),
-        allocMs: range('alloc-ms', count('alloc-ms', 0), 0, 3_600_000),
-        initialSize: range('initial-size', size('initial-size', 64 * 1024), 0, 1024 ** 3),
-        stateSize: range('state-size', size('state-size', 0), 0, 16 * 1024 ** 3),
-        dirtyRate: size('dirty-rate', 0),
+        resources: range('resources', count('resources'), 1, 1024),
+        resourceSize: range('resource-size', size('resource-size'), 4096, 16 * 1024 ** 3),
+        allocMs: range('alloc-ms', count('alloc-ms'), 0, 3_600_000),
+        initialSize: range('initial-size', size('initial-size'), 0, 1024 ** 3),
+        stateSize: range('state-size', size('state-size'), 0, 16 * 1024 ** 3),
+        dirtyRate: size('dirty-rate'),
         seed,
       });
     case 'cpu':
-      return Object.freeze({ type, id, vcpus: range('vcpus', count('vcpus', 1), 1, 1024), seed });
+      return Object.freeze({ type, id, vcpus: range('vcpus', count('vcpus'), 1, 1024), seed });
     default: {
       const never: never = type;
       throw new DeviceSpecError(`unknown device type ${String(never)}`);
@@ -149,11 +196,10 @@ export function parseDeviceList(texts: readonly string[]): DeviceSpec[] {
 export function parseWorkloadSpec(text: string | undefined): WorkloadSpec {
   const kv = splitKv(text ?? DEFAULT_WORKLOAD_SPEC, `workload '${text}'`);
   for (const key of kv.keys()) {
-    if (key !== 'dirty-rate' && key !== 'pattern') throw new DeviceSpecError(`workload: unknown parameter '${key}' (known: dirty-rate, pattern)`);
+    if (!Object.hasOwn(WORKLOAD_KEYS, key)) throw new DeviceSpecError(`workload: unknown parameter '${key}' (known: ${Object.keys(WORKLOAD_KEYS).join(', ')})`);
   }
-  const rateText = kv.get('dirty-rate');
-  const dirtyRate = rateText === undefined ? 32 * 1024 * 1024 : parseSize(rateText, 'workload dirty-rate');
-  const pattern = kv.get('pattern') ?? 'uniform';
+  const dirtyRate = parseSize(kv.get('dirty-rate') ?? WORKLOAD_KEYS['dirty-rate']!.def!, 'workload dirty-rate');
+  const pattern = kv.get('pattern') ?? WORKLOAD_KEYS.pattern!.def!;
   let hotPercent = 100;
   if (pattern !== 'uniform') {
     const m = /^hot:(\d+)$/.exec(pattern);

@@ -10,6 +10,14 @@ export const CAPABILITY_NAMES = ['return-path', 'switchover-ack', 'multifd', 'au
 export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
 export type Capabilities = Readonly<Record<CapabilityName, boolean>>;
 
+/** What each capability does, for --help (a Record, so a new capability cannot lack one). */
+export const CAPABILITY_HELP: Readonly<Record<CapabilityName, string>> = {
+  'return-path': 'destination-to-source messages on the migration connection (acks, the commit, the true downtime)',
+  'switchover-ack': "the source switches over only after the destination said every device finished pre-allocating (QEMU's switchover-ack); needs return-path",
+  multifd: 'RAM pages over multifd-channels extra connections',
+  'auto-converge': 'throttle the workload when it dirties memory faster than the link sends it',
+  verify: 'per-device digests compared before the destination resumes; a mismatch fails the migration and the source resumes',
+};
 
 export function defaultCapabilities(): Capabilities {
   return Object.freeze({ 'return-path': false, 'switchover-ack': false, multifd: false, 'auto-converge': false, verify: false });
@@ -66,19 +74,33 @@ export interface Parameters {
 export type ParameterName = keyof Parameters;
 
 type Kind = 'bytes' | 'ms' | 'count' | 'percent';
-/** `minNonZero`: values in (0, minNonZero) are rejected (0 stays "off"). */
-const PARAMETER_SPECS: Readonly<Record<ParameterName, { kind: Kind; min: number; max: number; def: number; minNonZero?: number }>> = {
-  'downtime-limit': { kind: 'ms', min: 0, max: 2_000_000, def: 300 },
-  'max-bandwidth': { kind: 'bytes', min: 0, max: Number.MAX_SAFE_INTEGER, def: 0 },
-  'multifd-channels': { kind: 'count', min: 1, max: 255, def: 2 },
-  'avail-switchover-bandwidth': { kind: 'bytes', min: 0, max: Number.MAX_SAFE_INTEGER, def: 0 },
-  'switchover-ack-timeout': { kind: 'ms', min: 0, max: 86_400_000, def: 0 },
-  timeout: { kind: 'ms', min: 0, max: 86_400_000, def: 0 },
+/** The unit --help shows for each kind ('bytes' values are sizes or rates with K/M/G suffixes). */
+export const PARAMETER_UNITS: Readonly<Record<Kind, string>> = { bytes: 'bytes/s', ms: 'ms', count: 'count', percent: '%' };
+
+export interface ParameterSpec {
+  readonly kind: Kind;
+  readonly min: number;
+  readonly max: number;
+  readonly def: number;
+  /** Values in (0, minNonZero) are rejected (0 stays "off"). */
+  readonly minNonZero?: number;
+  /** What it does, for --help; say what 0 means where it means off. */
+  readonly help: string;
+}
+
+/** Every parameter, its range, default and meaning: validation and --help both read this table. */
+export const PARAMETER_SPECS: Readonly<Record<ParameterName, ParameterSpec>> = {
+  'downtime-limit': { kind: 'ms', min: 0, max: 2_000_000, def: 300, help: 'switch over once the remaining bytes can be sent in this long (and the ack came, with switchover-ack)' },
+  'max-bandwidth': { kind: 'bytes', min: 0, max: Number.MAX_SAFE_INTEGER, def: 0, help: 'cap on the migration stream; 0 = unlimited' },
+  'multifd-channels': { kind: 'count', min: 1, max: 255, def: 2, help: 'extra connections for RAM pages with multifd' },
+  'avail-switchover-bandwidth': { kind: 'bytes', min: 0, max: Number.MAX_SAFE_INTEGER, def: 0, help: 'bandwidth the convergence test assumes for the final transfer; 0 = the measured one' },
+  'switchover-ack-timeout': { kind: 'ms', min: 0, max: 86_400_000, def: 0, help: 'fail the migration (source keeps running) if the ack has not come by then; 0 = wait forever' },
+  timeout: { kind: 'ms', min: 0, max: 86_400_000, def: 0, help: 'fail a migration not converged after this long (source keeps running); 0 = none' },
   // Beyond QEMU: a peer alive but silent for this long fails the migration (0 = off).
-  'stall-timeout': { kind: 'ms', min: 0, max: 86_400_000, def: 10_000, minNonZero: 100 },
-  'cpu-throttle-initial': { kind: 'percent', min: 1, max: 99, def: 20 },
-  'cpu-throttle-increment': { kind: 'percent', min: 1, max: 99, def: 10 },
-  'max-cpu-throttle': { kind: 'percent', min: 1, max: 99, def: 99 },
+  'stall-timeout': { kind: 'ms', min: 0, max: 86_400_000, def: 10_000, minNonZero: 100, help: 'a peer alive but silent this long fails the migration; 0 = off, else at least 100' },
+  'cpu-throttle-initial': { kind: 'percent', min: 1, max: 99, def: 20, help: 'auto-converge: first throttle step' },
+  'cpu-throttle-increment': { kind: 'percent', min: 1, max: 99, def: 10, help: 'auto-converge: each further step' },
+  'max-cpu-throttle': { kind: 'percent', min: 1, max: 99, def: 99, help: 'auto-converge: the most the workload is held back' },
 };
 export const PARAMETER_NAMES = Object.keys(PARAMETER_SPECS) as ParameterName[];
 

@@ -8,30 +8,75 @@
  * Exit codes: 0 success (watch: migration completed), 1 error reply, failed
  * migration or lost connection, 2 bad usage.
  */
-import { parseArgs } from 'node:util';
-import { EXIT_MIGRATION_FAILED, EXIT_OK, EXIT_USAGE, MigError, QmpReplyError, UsageError, readControlToken } from '@livemig/common';
+import {
+  EXIT_MIGRATION_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  HELP_OPTIONS,
+  LIVEMIG_VERSION,
+  MigError,
+  QmpReplyError,
+  UsageError,
+  formatHelp,
+  formatTermList,
+  parseCliWithPositionals,
+  readControlToken,
+  type OptionTable,
+} from '@livemig/common';
 import { parseConnectAddress, type ConnectAddress } from './connect-address';
 import { ProgressRenderer } from './progress';
 import { QmpClient } from './qmp-client';
 import { watchMigration } from './watch';
 
-const USAGE = `usage: livemig-ctl --connect ADDR COMMAND [JSON-ARGS]
-       livemig-ctl --connect ADDR watch [--interval MS]
-  ADDR: HOST:PORT          the WebSocket control API (--control)
-        tcp:HOST:PORT      a plain QMP socket (--qmp) over TCP
-        unix:PATH          a plain QMP socket (--qmp) on a Unix path
-        (default: $LIVEMIG_CONNECT)
-  --token-file FILE        the daemon's control token (needed when its control API is not on loopback)
-  examples: livemig-ctl --connect 127.0.0.1:4444 query-migrate
-            livemig-ctl --connect unix:/tmp/src.qmp migrate '{"uri":"tcp:127.0.0.1:4445"}'
-            livemig-ctl --connect 127.0.0.1:4444 watch`;
+const COMMAND = 'livemig-ctl';
+const USAGE = `usage: ${COMMAND} --connect ADDR COMMAND [JSON-ARGS]
+       ${COMMAND} --connect ADDR watch [--interval MS]`;
 
-const OPTIONS = {
-  connect: { type: 'string', short: 'c' },
-  interval: { type: 'string' },
-  'token-file': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+/** Every option livemig-ctl accepts: the parser and --help both come from this table. */
+export const CTL_OPTIONS: OptionTable = [
+  { name: 'connect', short: 'c', type: 'string', arg: 'ADDR', help: 'the daemon: HOST:PORT for its --control WebSocket, tcp:HOST:PORT or unix:PATH for its --qmp socket', default: '$LIVEMIG_CONNECT' },
+  { name: 'token-file', type: 'string', arg: 'FILE', help: "the daemon's control token (its --control-token-file); needed when its control API is not on loopback" },
+  { name: 'interval', type: 'string', arg: 'MS', help: 'watch: ms between two query-migrate polls (10-60000)', default: '200' },
+  ...HELP_OPTIONS,
+];
+
+export function ctlHelp(): string {
+  return formatHelp({
+    command: COMMAND,
+    usage: [`${COMMAND} --connect ADDR COMMAND [JSON-ARGS]`, `${COMMAND} --connect ADDR watch [--interval MS]`],
+    summary:
+      'Sends one QMP command to a livemig daemon and prints the reply (exit 1 with the error desc on an error reply), or, with watch, follows a migration with a live progress line until it ends (exit 0 when it completed). Options may come before or after COMMAND.',
+    options: CTL_OPTIONS,
+    sections: [
+      {
+        title: 'Addresses (--connect)',
+        lines: formatTermList([
+          ['HOST:PORT', "the daemon's WebSocket control API (--control); also ws://HOST:PORT/"],
+          ['tcp:HOST:PORT', "the daemon's plain QMP socket (--qmp) over TCP"],
+          ['unix:PATH', "the daemon's plain QMP socket (--qmp) on a Unix path"],
+        ]),
+      },
+      {
+        title: 'Commands',
+        lines: [
+          '  query-migrate, query-status, query-devices, query-migrate-capabilities, query-migrate-parameters,',
+          '  migrate {"uri":"tcp:HOST:PORT"} (source), migrate-incoming {"uri":...} (destination), migrate_cancel,',
+          '  migrate-set-capabilities, migrate-set-parameters, stop, cont, quit; watch (this tool\'s own)',
+        ],
+      },
+    ],
+    exitCodes: [
+      '0  the command succeeded (watch: the migration completed)',
+      '1  an error reply, a failed or cancelled migration, or a connection that failed or was refused',
+      '2  bad usage (the message names the option)',
+    ],
+    examples: [
+      'npx livemig-ctl --connect 127.0.0.1:4446 query-migrate',
+      "npx livemig-ctl --connect unix:/tmp/src.qmp migrate '{\"uri\":\"tcp:127.0.0.1:4444\"}'",
+      'npx livemig-ctl --connect 127.0.0.1:4446 --token-file token watch',
+    ],
+  });
+}
 
 interface Invocation {
   address: ConnectAddress;
@@ -42,9 +87,11 @@ interface Invocation {
 }
 
 /** Parses argv into what to do; throws UsageError naming the problem. */
-export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv = process.env): Invocation | 'help' {
-  const { values, positionals } = parseCliWithPositionals(argv);
+export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv = process.env): Invocation | 'help' | 'version' {
+  // Options may come before or after COMMAND; `--` ends them.
+  const { values, positionals } = parseCliWithPositionals(argv, CTL_OPTIONS, USAGE);
   if (values.help) return 'help';
+  if (values.version) return 'version';
   const connect = (values.connect as string | undefined) ?? env.LIVEMIG_CONNECT;
   if (!connect) throw new UsageError(`--connect ADDR is required\n${USAGE}`);
   const address = parseConnectAddress(connect);
@@ -69,15 +116,6 @@ export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv = process
   const tokenFile = values['token-file'] as string | undefined;
   const token = tokenFile === undefined ? null : readControlToken(tokenFile, '--token-file');
   return { address, command, args, intervalMs, token };
-}
-
-function parseCliWithPositionals(argv: string[]): { values: Record<string, unknown>; positionals: string[] } {
-  try {
-    // Options may come before or after COMMAND; `--` ends them.
-    return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (err) {
-    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-  }
 }
 
 async function runCommand(inv: Invocation): Promise<number> {
@@ -121,15 +159,15 @@ function exitWhenFlushed(code: number): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  let inv: Invocation | 'help';
+  let inv: Invocation | 'help' | 'version';
   try {
     inv = parseInvocation(argv);
   } catch (err) {
     process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     return exitWhenFlushed(EXIT_USAGE);
   }
-  if (inv === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+  if (inv === 'help' || inv === 'version') {
+    process.stdout.write(inv === 'help' ? ctlHelp() : `${COMMAND} ${LIVEMIG_VERSION}\n`);
     return exitWhenFlushed(EXIT_OK);
   }
   try {

@@ -13,6 +13,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import {
+  LIVEMIG_VERSION,
   CancelledError,
   HANDSHAKE_TIMEOUT_MS,
   MAX_PENDING_HANDSHAKES,
@@ -42,7 +43,7 @@ import { queryIncoming } from './migration-info';
 import { prefaultInBackground, type Prefault } from './memory-prefault';
 import type { FaultHooks } from './test-faults';
 
-export const VERSION = '0.1.0';
+export const VERSION = LIVEMIG_VERSION;
 
 export interface DestinationDaemonEvents {
   /** An incoming migration ended (completed or failed after it became a migration). */
@@ -190,12 +191,12 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     return queryIncoming(this.current ?? this.last, this.machine, this.listenAddress);
   }
 
-  listenControl(addr: ListenAddress): Promise<string> {
-    return this.endpoints.listenControl(addr);
+  listenControl(addr: ListenAddress, flag?: string): Promise<string> {
+    return this.endpoints.listenControl(addr, flag);
   }
 
-  listenQmp(addr: ListenAddress): Promise<string> {
-    return this.endpoints.listenQmp(addr);
+  listenQmp(addr: ListenAddress, flag?: string): Promise<string> {
+    return this.endpoints.listenQmp(addr, flag);
   }
 
   private registerCommands(): void {
@@ -231,11 +232,12 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     });
   }
 
-  async close(): Promise<void> {
+  /** `lingerMs`: let control clients fetch the final figures first (ControlEndpoints.close). */
+  async close(lingerMs = 0): Promise<void> {
     this.prefault.stop();
     this.current?.fail(new CancelledError('destination shutting down'));
     for (const h of [...this.handshakes]) h.fail(new CancelledError('destination shutting down'));
-    await this.endpoints.close();
+    await this.endpoints.close(lingerMs);
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.machine.close();
   }

@@ -3,29 +3,63 @@
  * and resumes the machine. With --exit-on-complete it exits 0 after a completed
  * load and 1 after a failed migration; connections that never became a
  * migration (bad header, refused configuration) do not end it.
+ *
+ * Every option is checked before anything listens; TLS material is loaded and
+ * matched, and the control ports and the migration port bound, before
+ * "listening for incoming migration": a bad one exits 2 naming the flag.
  */
 import {
-  DAEMON_CLI_OPTIONS,
-  DAEMON_USAGE,
+  DAEMON_OPTIONS,
   EXIT_MIGRATION_FAILED,
   EXIT_OK,
   UsageError,
   applyDaemonSettings,
+  bindError,
   createLogger,
+  daemonHelpSections,
   exitOnStartupError,
   finishDaemon,
+  formatHelp,
+  handleHelpAndVersion,
   parseCli,
   parseDaemonArgs,
   parseListenAddress,
+  parseWorkloadSpec,
   type Logger,
+  type OptionTable,
 } from '@livemig/common';
 import { DestinationDaemon } from './destination-daemon';
 import { faultHooksFromEnv } from './test-faults';
 
-const USAGE = `usage: livemig-destination --listen HOST:PORT [--exit-on-complete]
-       ${DAEMON_USAGE}`;
+const COMMAND = 'livemig-destination';
+const USAGE = `usage: ${COMMAND} --listen HOST:PORT [--exit-on-complete] [--device SPEC]... [--caps LIST] [OPTIONS]`;
 
-const OPTIONS = { ...DAEMON_CLI_OPTIONS, listen: { type: 'string' }, 'exit-on-complete': { type: 'boolean' } } as const;
+/** Every option livemig-destination accepts: the parser and --help both come from this table. */
+export const DESTINATION_OPTIONS: OptionTable = [
+  { name: 'listen', type: 'string', arg: 'HOST:PORT', help: 'wait for the incoming migration on this TCP address (as qemu -incoming tcp:HOST:PORT); port 0 picks a free one (logged)' },
+  { name: 'exit-on-complete', type: 'boolean', help: 'exit after the incoming migration: 0 completed (and verified with verify), 1 failed; otherwise keep running the machine' },
+  ...DAEMON_OPTIONS,
+];
+
+const FINAL_FIGURES_LINGER_MS = 500;
+
+export function destinationHelp(): string {
+  return formatHelp({
+    command: COMMAND,
+    usage: [`${COMMAND} --listen HOST:PORT [OPTIONS]`],
+    summary:
+      'Waits for one incoming migration from a livemig-source, loads and verifies it, and resumes the machine (it then runs the default workload). Start it with the same --device list and the same stream capabilities (return-path, switchover-ack, multifd) as the source: a difference is refused, naming it, before any state moves.',
+    options: DESTINATION_OPTIONS,
+    sections: daemonHelpSections({ workload: false }),
+    examples: [
+      '# wait for one migration of the default machine with switchover-ack, exit when done:',
+      'npx livemig-destination --listen 127.0.0.1:4444 --caps return-path,switchover-ack,verify --exit-on-complete',
+      '# TLS and a shared secret, with a control port for livemig-ctl and the live view:',
+      'npx livemig-destination --listen 0.0.0.0:4444 --tls-cert dst.crt --tls-key dst.key --tls-ca ca.crt \\',
+      '    --auth-secret-file secret --caps return-path,switchover-ack --control 127.0.0.1:4446',
+    ],
+  });
+}
 
 export async function main(argv: string[]): Promise<void> {
   let daemon: DestinationDaemon;
@@ -33,32 +67,35 @@ export async function main(argv: string[]): Promise<void> {
   let json = false;
   let exitOnComplete = false;
   try {
-    const v = parseCli(argv, OPTIONS, USAGE);
-    if (v.help) {
-      process.stdout.write(`${USAGE}\n`);
-      process.exit(EXIT_OK);
+    if (argv.some((a) => a === '--workload' || a.startsWith('--workload='))) {
+      throw new UsageError('--workload is a livemig-source option: the destination runs the machine it receives (with the default workload once it resumes)');
     }
+    const v = parseCli(argv, DESTINATION_OPTIONS, USAGE);
+    handleHelpAndVersion(v, COMMAND, destinationHelp);
     if (!v.listen) throw new UsageError(`--listen HOST:PORT is required\n${USAGE}`);
     const listen = parseListenAddress(v.listen as string, '--listen');
-    if (listen.kind !== 'tcp') throw new UsageError('--listen: the migration listens on TCP HOST:PORT');
+    if (listen.kind !== 'tcp') throw new UsageError(`--listen '${String(v.listen)}': the migration listens on TCP only: give HOST:PORT (e.g. 127.0.0.1:4444); a Unix path is for --qmp`);
     const args = parseDaemonArgs(v);
     json = args.json;
     exitOnComplete = v['exit-on-complete'] === true;
-    log = createLogger({ name: 'livemig-destination', level: args.logLevel, pretty: args.logPretty, toStderr: json });
-    daemon = new DestinationDaemon({ devices: args.devices, workload: args.workload, log, security: args.security, faults: faultHooksFromEnv(process.env, log) });
+    log = createLogger({ name: COMMAND, level: args.logLevel, pretty: args.logPretty, toStderr: json });
+    // The machine runs the default workload once it resumes here (--workload is the source's).
+    daemon = new DestinationDaemon({ devices: args.devices, workload: parseWorkloadSpec(undefined), log, security: args.security, faults: faultHooksFromEnv(process.env, log) });
     applyDaemonSettings(daemon.settings, args);
-    if (args.control) await daemon.listenControl(args.control);
-    if (args.qmp) await daemon.listenQmp(args.qmp);
-    await daemon.listen(listen.host, listen.port);
+    if (args.control) await daemon.listenControl(args.control, '--control');
+    if (args.qmp) await daemon.listenQmp(args.qmp, '--qmp');
+    await daemon.listen(listen.host, listen.port).catch((err: unknown) => {
+      throw bindError('--listen', `${listen.host}:${listen.port}`, err);
+    });
   } catch (err) {
     exitOnStartupError(err);
   }
 
-  const finish = (code: number): Promise<never> => finishDaemon(daemon, log, json, code);
+  const finish = (code: number, lingerMs = 0): Promise<never> => finishDaemon(daemon, log, json, code, lingerMs);
   process.on('SIGTERM', () => void finish(EXIT_OK));
   process.on('SIGINT', () => void finish(EXIT_OK));
   daemon.on('quit', () => void finish(EXIT_OK));
   daemon.on('finished', (m) => {
-    if (exitOnComplete) void finish(m.status === 'completed' ? EXIT_OK : EXIT_MIGRATION_FAILED);
+    if (exitOnComplete) void finish(m.status === 'completed' ? EXIT_OK : EXIT_MIGRATION_FAILED, FINAL_FIGURES_LINGER_MS);
   });
 }

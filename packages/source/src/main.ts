@@ -2,27 +2,63 @@
  * livemig-source: runs the machine and serves the control API; with
  * --migrate-to it migrates at once and exits 0 on a completed (and, with
  * verify, verified) migration, 1 on failure (machine state intact), 2 on bad usage.
+ *
+ * Start-up order: every option is parsed and every file, address and port
+ * checked (TLS material loaded and matched, control ports bound) before the
+ * machine starts, so a configuration error exits 2 before "machine running".
  */
 import {
-  DAEMON_CLI_OPTIONS,
-  DAEMON_USAGE,
+  DAEMON_OPTIONS,
   EXIT_MIGRATION_FAILED,
   EXIT_OK,
+  UsageError,
+  WORKLOAD_OPTION,
   applyDaemonSettings,
   createLogger,
+  daemonHelpSections,
   exitOnStartupError,
   finishDaemon,
+  formatHelp,
+  handleHelpAndVersion,
   parseCli,
   parseDaemonArgs,
   parseMigrationUri,
   type Logger,
+  type OptionTable,
 } from '@livemig/common';
 import { SourceDaemon } from './source-daemon';
 
-const USAGE = `usage: livemig-source [--migrate-to tcp:HOST:PORT]
-       ${DAEMON_USAGE}`;
+const COMMAND = 'livemig-source';
+const USAGE = `usage: ${COMMAND} [--migrate-to tcp:HOST:PORT] [--control ADDR] [--qmp ADDR] [--device SPEC]... [--workload SPEC] [OPTIONS]`;
 
-const OPTIONS = { ...DAEMON_CLI_OPTIONS, 'migrate-to': { type: 'string' } } as const;
+/** Every option livemig-source accepts: the parser and --help both come from this table. */
+export const SOURCE_OPTIONS: OptionTable = [
+  { name: 'migrate-to', type: 'string', arg: 'tcp:HOST:PORT', help: 'migrate to this destination at once; exit when the migration ends (0 completed, 1 failed)' },
+  WORKLOAD_OPTION,
+  ...DAEMON_OPTIONS,
+];
+
+/** How long, after the migration ended, control clients may still fetch the final figures before the process exits. */
+const FINAL_FIGURES_LINGER_MS = 500;
+
+export function sourceHelp(): string {
+  return formatHelp({
+    command: COMMAND,
+    usage: [`${COMMAND} --migrate-to tcp:HOST:PORT [OPTIONS]`, `${COMMAND} --control HOST:PORT | --qmp ADDR [OPTIONS]`],
+    summary:
+      'Runs the machine (its workload keeps changing device state) and migrates it to a livemig-destination: at once with --migrate-to, or when a control client sends migrate. Give the destination the same --device list and stream capabilities (return-path, switchover-ack, multifd).',
+    options: SOURCE_OPTIONS,
+    sections: daemonHelpSections({ workload: true }),
+    examples: [
+      '# migrate the default machine with switchover-ack and verification, then exit:',
+      'npx livemig-source --migrate-to tcp:127.0.0.1:4444 --caps return-path,switchover-ack,verify',
+      '# TLS and a shared secret, control on a QMP socket, migrate later with livemig-ctl:',
+      'npx livemig-source --qmp unix:/tmp/src.qmp --tls-cert src.crt --tls-key src.key --tls-ca ca.crt \\',
+      '    --auth-secret-file secret --caps return-path,switchover-ack',
+      "npx livemig-ctl --connect unix:/tmp/src.qmp migrate '{\"uri\":\"tcp:127.0.0.1:4444\"}'",
+    ],
+  });
+}
 
 export async function main(argv: string[]): Promise<void> {
   let daemon: SourceDaemon;
@@ -30,26 +66,27 @@ export async function main(argv: string[]): Promise<void> {
   let json = false;
   let migrateTo: string | undefined;
   try {
-    const v = parseCli(argv, OPTIONS, USAGE);
-    if (v.help) {
-      process.stdout.write(`${USAGE}\n`);
-      process.exit(EXIT_OK);
-    }
+    const v = parseCli(argv, SOURCE_OPTIONS, USAGE);
+    handleHelpAndVersion(v, COMMAND, sourceHelp);
     const args = parseDaemonArgs(v);
     json = args.json;
     migrateTo = v['migrate-to'] as string | undefined;
     if (migrateTo) parseMigrationUri(migrateTo);
-    log = createLogger({ name: 'livemig-source', level: args.logLevel, pretty: args.logPretty, toStderr: json });
+    // Without any of these the process would run a machine nobody can reach or migrate.
+    if (!migrateTo && !args.control && !args.qmp) {
+      throw new UsageError(`nothing to do: give --migrate-to tcp:HOST:PORT to migrate at once, or --control HOST:PORT / --qmp ADDR to wait for a migrate command\n${USAGE}`);
+    }
+    log = createLogger({ name: COMMAND, level: args.logLevel, pretty: args.logPretty, toStderr: json });
     daemon = new SourceDaemon({ devices: args.devices, workload: args.workload, log, security: args.security });
     applyDaemonSettings(daemon.settings, args);
+    if (args.control) await daemon.listenControl(args.control, '--control');
+    if (args.qmp) await daemon.listenQmp(args.qmp, '--qmp');
     daemon.start();
-    if (args.control) await daemon.listenControl(args.control);
-    if (args.qmp) await daemon.listenQmp(args.qmp);
   } catch (err) {
     exitOnStartupError(err);
   }
 
-  const finish = (code: number): Promise<never> => finishDaemon(daemon, log, json, code);
+  const finish = (code: number, lingerMs = 0): Promise<never> => finishDaemon(daemon, log, json, code, lingerMs);
   process.on('SIGTERM', () => void finish(daemon.migrating ? EXIT_MIGRATION_FAILED : EXIT_OK));
   process.on('SIGINT', () => void finish(daemon.migrating ? EXIT_MIGRATION_FAILED : EXIT_OK));
   daemon.on('quit', () => void finish(EXIT_OK));
@@ -57,7 +94,7 @@ export async function main(argv: string[]): Promise<void> {
   if (migrateTo) {
     daemon.on('finished', (m) => {
       const ok = m.status === 'completed' && (!m.caps.verify || m.verified !== false);
-      void finish(ok ? EXIT_OK : EXIT_MIGRATION_FAILED);
+      void finish(ok ? EXIT_OK : EXIT_MIGRATION_FAILED, FINAL_FIGURES_LINGER_MS);
     });
     daemon.migrate(migrateTo);
   }

@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import {
+  LIVEMIG_VERSION,
   Machine,
   MigrationSettings,
   QmpDispatcher,
@@ -26,7 +27,7 @@ import {
 import { OutgoingMigration } from './outgoing-migration';
 import { queryMigrate } from './migration-info';
 
-export const VERSION = '0.1.0';
+export const VERSION = LIVEMIG_VERSION;
 
 export interface SourceDaemonOptions {
   devices: readonly DeviceSpec[];
@@ -75,12 +76,12 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     this.log.info({ devices: this.machine.devices.map((d) => d.id), bytes: this.machine.stateBytes }, 'machine running');
   }
 
-  listenControl(addr: ListenAddress): Promise<string> {
-    return this.endpoints.listenControl(addr);
+  listenControl(addr: ListenAddress, flag?: string): Promise<string> {
+    return this.endpoints.listenControl(addr, flag);
   }
 
-  listenQmp(addr: ListenAddress): Promise<string> {
-    return this.endpoints.listenQmp(addr);
+  listenQmp(addr: ListenAddress, flag?: string): Promise<string> {
+    return this.endpoints.listenQmp(addr, flag);
   }
 
   /** Starts a migration to `uri`; the returned object runs in the background. */
@@ -143,7 +144,8 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     qmp.register('query-migrate', () => this.queryMigrate());
   }
 
-  async close(): Promise<void> {
+  /** `lingerMs`: let control clients fetch the final figures first (ControlEndpoints.close). */
+  async close(lingerMs = 0): Promise<void> {
     if (this.migrating) {
       try {
         this.migration?.cancel();
@@ -151,7 +153,7 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
         this.log.warn({ err }, 'migration still completing while the daemon closes');
       }
     }
-    await this.endpoints.close();
+    await this.endpoints.close(lingerMs);
     this.machine.close();
   }
 }

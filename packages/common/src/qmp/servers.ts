@@ -75,6 +75,8 @@ export class WsControlServer {
         done(false, 401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer' });
       },
     });
+    // Listen errors reach listen()'s promise; without a listener ws would re-throw them as an unhandled 'error'.
+    this.wss.on('error', (err) => log.debug({ err }, 'control server error'));
     this.wss.on('connection', (ws: WebSocket) => {
       const session = new QmpSession(dispatcher, { send: (m) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m)) });
       ws.on('message', (data) => void session.handleText(data.toString()));
@@ -87,6 +89,11 @@ export class WsControlServer {
     this.loopbackBind = addr.kind === 'tcp' && !isExposed(addr);
     await listenOn(this.http, addr);
     return describe(this.http, addr);
+  }
+
+  /** Resolves once no client is connected, or after `ms`. */
+  untilClientsLeave(ms: number): Promise<void> {
+    return untilEmpty(() => this.wss.clients.size, (c) => [...this.wss.clients].forEach((ws) => ws.once('close', c)), ms);
   }
 
   /** Closes every client (what was sent still reaches it), then the server. */
@@ -159,6 +166,11 @@ export class QmpSocketServer {
     return describe(this.server, addr);
   }
 
+  /** Resolves once no client is connected, or after `ms`. */
+  untilClientsLeave(ms: number): Promise<void> {
+    return untilEmpty(() => this.sockets.size, (c) => [...this.sockets].forEach((s) => s.once('close', c)), ms);
+  }
+
   /** Ends every connection once what was sent is flushed, then closes the server. */
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroySoon();
@@ -170,6 +182,23 @@ export class QmpSocketServer {
     clearTimeout(forced);
     if (this.unixPath && existsSync(this.unixPath)) rmSync(this.unixPath);
   }
+}
+
+/** Waits until `count()` is 0 (re-checked whenever a client closes) or `ms` passed. */
+function untilEmpty(count: () => number, onEachClose: (check: () => void) => void, ms: number): Promise<void> {
+  if (count() === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    // 'close' listeners run before the client is removed from the set, so check on the next turn.
+    onEachClose(() =>
+      setImmediate(() => {
+        if (count() > 0) return;
+        clearTimeout(timer);
+        resolve();
+      }),
+    );
+  });
 }
 
 function listenOn(server: NetServer | HttpServer, addr: ListenAddress): Promise<void> {

@@ -4,7 +4,9 @@
  * problem is a UsageError naming the flag and the file (exit code 2).
  */
 import { readFileSync } from 'node:fs';
+import type { OptionTable } from '../cli';
 import { UsageError } from '../errors';
+import { checkTlsMaterial } from './tls-material';
 
 export interface TlsFiles {
   readonly cert: Buffer;
@@ -55,6 +57,7 @@ export function parseSecurityOptions(v: Readonly<Record<string, unknown>>): Secu
     const missing = (['tls-cert', 'tls-key', 'tls-ca'] as const).filter((f) => v[f] === undefined).map((f) => `--${f}`);
     if (missing.length > 0) throw new UsageError(`TLS needs --tls-cert, --tls-key and --tls-ca together (mutual authentication); missing ${missing.join(', ')}`);
     tls = Object.freeze({ cert: readFile(cert!, '--tls-cert'), key: readFile(key!, '--tls-key'), ca: readFile(ca!, '--tls-ca') });
+    checkTlsMaterial(tls, { cert: cert!, key: key!, ca: ca! });
   }
   const secretPath = v['auth-secret-file'] as string | undefined;
   const tokenPath = v['control-token-file'] as string | undefined;
@@ -66,13 +69,11 @@ export function parseSecurityOptions(v: Readonly<Record<string, unknown>>): Secu
   });
 }
 
-/** The CLI options both daemons take for the above (node:util parseArgs shape). */
-export const SECURITY_CLI_OPTIONS = {
-  'tls-cert': { type: 'string' },
-  'tls-key': { type: 'string' },
-  'tls-ca': { type: 'string' },
-  'auth-secret-file': { type: 'string' },
-  'control-token-file': { type: 'string' },
-} as const;
-
-export const SECURITY_USAGE = '[--tls-cert FILE --tls-key FILE --tls-ca FILE] [--auth-secret-file FILE] [--control-token-file FILE]';
+/** The CLI options both daemons take for the above (an option table, cli.ts). */
+export const SECURITY_OPTIONS: OptionTable = [
+  { name: 'tls-cert', type: 'string', arg: 'FILE', help: "this daemon's certificate (PEM) for mutual TLS on the migration connection; with --tls-key and --tls-ca" },
+  { name: 'tls-key', type: 'string', arg: 'FILE', help: 'the private key (PEM) of --tls-cert' },
+  { name: 'tls-ca', type: 'string', arg: 'FILE', help: "the CA (PEM) that signed the other daemon's certificate" },
+  { name: 'auth-secret-file', type: 'string', arg: 'FILE', help: 'shared secret: both ends prove it (challenge-response) before any state moves; the same file on both daemons' },
+  { name: 'control-token-file', type: 'string', arg: 'FILE', help: 'token control clients must present (livemig-ctl --token-file); required to bind --control/--qmp off loopback' },
+];
