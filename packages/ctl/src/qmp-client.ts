@@ -65,7 +65,16 @@ export class QmpClient extends EventEmitter<QmpClientEvents> {
     await client.open(opts.greetingTimeoutMs ?? DEFAULT_GREETING_TIMEOUT_MS, opts.token ?? null);
     const token = opts.token ?? null;
     // The daemon checks a WebSocket's token at the upgrade; a plain socket's at negotiation.
-    if (opts.negotiate !== false) await client.call('qmp_capabilities', token !== null && addr.kind !== 'ws' ? { token } : undefined);
+    if (opts.negotiate !== false) {
+      try {
+        await client.call('qmp_capabilities', token !== null && addr.kind !== 'ws' ? { token } : undefined);
+      } catch (err) {
+        client.close();
+        // A QMP socket checks the token here (a WebSocket at the upgrade): the same words for both.
+        if (err instanceof QmpReplyError && err.desc.startsWith('Authentication failed')) throw new ConnectionError(upgradeRefusal(addr.text, 401, token !== null));
+        throw err;
+      }
+    }
     return client;
   }
 
@@ -101,7 +110,13 @@ export class QmpClient extends EventEmitter<QmpClientEvents> {
   private openWs(url: string, token: string | null): Transport {
     const ws = new WebSocket(url, { maxPayload: MAX_MESSAGE, ...(token !== null ? { headers: { authorization: `Bearer ${token}` } } : {}) });
     ws.on('message', (data) => this.onText(data.toString()));
-    ws.on('error', (err) => this.fail(new ConnectionError(`${this.address.text}: ${err.message}`, { cause: err })));
+    // The upgrade refused: say why in the operator's words (ws would say "Unexpected server response: 401").
+    ws.on('unexpected-response', (req, res) => {
+      this.fail(new ConnectionError(upgradeRefusal(this.address.text, res.statusCode ?? 0, token !== null)));
+      req.destroy();
+      res.destroy();
+    });
+    ws.on('error', (err) => this.fail(new ConnectionError(`${this.address.text}: ${wsErrorText(err)}`, { cause: err })));
     ws.on('close', () => this.fail(this.closing ? null : new ConnectionError(`${this.address.text}: connection closed by the daemon`)));
     return {
       send: (text) => ws.send(text),
@@ -191,4 +206,26 @@ export class QmpClient extends EventEmitter<QmpClientEvents> {
     this.transport?.close();
     this.fail(null);
   }
+}
+
+/** A refused WebSocket upgrade (HTTP status instead of 101), in words. */
+export function upgradeRefusal(where: string, status: number, sentToken: boolean): string {
+  if (status === 401) {
+    return sentToken
+      ? `${where}: the daemon refused the token from --token-file (it is not the one in the daemon's --control-token-file)`
+      : `${where}: this control endpoint needs a token: pass --token-file FILE with the daemon's --control-token-file`;
+  }
+  if (status === 403) return `${where}: the daemon refused this client's browser Origin or Host header (403)`;
+  if (status === 404) return `${where}: HTTP 404 instead of a WebSocket: is this a livemig --control port?`;
+  return `${where}: HTTP ${status} instead of a WebSocket upgrade: is this a livemig --control port?`;
+}
+
+/** A WebSocket transport error, with a hint where the cause is a wrong kind of port. */
+function wsErrorText(err: Error & { code?: string }): string {
+  // The peer answered the HTTP upgrade with something that is not HTTP: a plain QMP socket sends its greeting first.
+  if (err.code?.startsWith('HPE_') || /Parse Error/i.test(err.message)) {
+    return 'the port answered with something that is not HTTP (a plain QMP socket, --qmp?): use --connect tcp:HOST:PORT for a --qmp socket, HOST:PORT for --control';
+  }
+  if (err.message.includes('ECONNREFUSED')) return `nothing listens there (${err.message})`;
+  return err.message;
 }

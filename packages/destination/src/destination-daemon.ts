@@ -109,8 +109,13 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
         )
       : createServer((socket) => this.onConnection(socket));
     if (tls) {
-      server.on('tlsClientError', (err: Error, socket: Socket) => {
-        this.log.warn({ peer: `${socket.remoteAddress}:${socket.remotePort}`, err: err.message }, 'incoming connection refused: TLS handshake failed');
+      // The peer's address, taken when it connects: by the time a handshake fails the socket may be gone ("undefined:undefined").
+      const peers = new WeakMap<Socket, string>();
+      server.on('connection', (raw: Socket) => peers.set(raw, `${raw.remoteAddress}:${raw.remotePort}`));
+      server.on('tlsClientError', (err: Error & { code?: string }, socket: Socket) => {
+        const raw = (socket as Socket & { _parent?: Socket })._parent;
+        const peer = (raw && peers.get(raw)) ?? (socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : 'unknown peer');
+        this.log.warn({ peer, code: err.code, err: err.message, reason: tlsFailureReason(err) }, 'incoming connection refused: TLS handshake failed');
       });
     }
     this.server = server;
@@ -243,3 +248,13 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   }
 }
 
+
+/** A failed TLS handshake in words (OpenSSL's text stays in the log's `err`). */
+function tlsFailureReason(err: Error & { code?: string }): string {
+  const what = `${err.code ?? ''} ${err.message}`;
+  if (/WRONG_VERSION_NUMBER|HTTP_REQUEST|UNKNOWN_PROTOCOL|wrong version number|http request/i.test(what)) return 'the client does not speak TLS (a source without --tls-cert/--tls-key/--tls-ca, or not a livemig source)';
+  if (/CERTIFICATE_REQUIRED|PEER_DID_NOT_RETURN_A_CERTIFICATE|did not return a certificate/i.test(what)) return 'the client sent no certificate (mutual TLS needs --tls-cert on the source)';
+  if (/UNKNOWN_CA|unable to get local issuer|self.signed|certificate verify failed|CERTIFICATE_VERIFY_FAILED/i.test(what)) return "the client's certificate is not signed by the CA in --tls-ca";
+  if (/timed? ?out|ETIMEDOUT/i.test(what)) return 'the client did not finish the TLS handshake in time';
+  return 'the TLS handshake failed';
+}

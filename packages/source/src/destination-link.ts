@@ -8,6 +8,7 @@
  * connection loss naming the phase.
  */
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { ConnectionError, MigError, toMigError, type CancelledError } from '@livemig/common';
 import type { MigrationChannels } from './migration-channels';
 import type { MigrationStream } from './migration-stream';
@@ -129,6 +130,13 @@ export class DestinationLink {
   connectionLost(err?: unknown): ConnectionError {
     const cause = this.socketError ?? (err instanceof Error && !(err instanceof MigError) ? err : null);
     const why = cause ? `: ${cause.message}` : ' (closed by the destination)';
+    // A TLS destination hangs up on a plain source without sending a byte (OpenSSL: "wrong version number").
+    if (this.socket && !(this.socket instanceof TLSSocket) && this.socket.bytesRead === 0) {
+      return new ConnectionError(
+        `connection to the destination lost during ${this.owner.phase}, before it answered a single byte${why}: if the destination was started with --tls-cert/--tls-key/--tls-ca, it expects TLS and this source has none (give it --tls-cert, --tls-key and --tls-ca too)`,
+        { cause: cause ?? err },
+      );
+    }
     return new ConnectionError(`connection to the destination lost during ${this.owner.phase}${why}`, { cause: cause ?? err });
   }
 }
