@@ -18,6 +18,8 @@ export interface ProgressSnapshot {
   pass: number | null;
   /** Bytes on the wire so far (source: sent; destination: received). */
   transferred: number;
+  /** Destination: resources pre-allocated so far and in all (devices gated by switchover-ack), or null. */
+  prealloc: { done: number; total: number } | null;
   /** Bytes still to send before switchover (all devices). */
   remaining: number | null;
   /** Bytes of machine state (sum of device sizes). */
@@ -30,8 +32,14 @@ export interface ProgressSnapshot {
   elapsed: number | null;
   /** Switchover-ack state in words: 'off', 'waiting for accel0', 'acked after 633 ms'. */
   ack: string;
-  /** Fraction 0..1 for a bar. */
+  /** Fraction 0..1 for a bar: the source's state sent (total − remaining), the destination's data received. */
   fraction: number;
+}
+
+/** What the caller knows beyond one query-migrate reply. */
+export interface SnapshotContext {
+  /** The daemon's switchover-ack capability (query-migrate-capabilities), when known. */
+  switchoverAck?: boolean;
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -56,11 +64,13 @@ export function formatMs(n: number | null): string {
   return n === null ? '-' : `${Math.round(n)} ms`;
 }
 
-function ackText(info: MigrationInfo, devices: Array<Record<string, unknown>>): string {
+function ackText(info: MigrationInfo, devices: Array<Record<string, unknown>>, ctx: SnapshotContext): string {
   const waitMs = num(info['switchover-ack-wait']);
   if (info['switchover-acked'] === true) return waitMs === null ? 'acked' : `acked after ${Math.round(waitMs)} ms`;
+  if (ctx.switchoverAck === false) return 'off';
   const gated = devices.filter((d) => d['switchover-ack'] === 'pending' || d['switchover-ack'] === 'approved');
-  if (gated.length === 0 && num(info['switchover-ack-pending']) === null) return 'off';
+  // Before the stream says which devices need it, the capability is all there is to go by.
+  if (gated.length === 0 && num(info['switchover-ack-pending']) === null) return ctx.switchoverAck === true ? 'on' : 'off';
   const waiting = devices.filter((d) => d['switchover-ack'] === 'pending').map((d) => {
     const done = num(d['allocated-resources']);
     const total = num(d.resources);
@@ -70,7 +80,7 @@ function ackText(info: MigrationInfo, devices: Array<Record<string, unknown>>): 
 }
 
 /** The figures of one `query-migrate` reply that progress shows. */
-export function progressSnapshot(info: MigrationInfo): ProgressSnapshot {
+export function progressSnapshot(info: MigrationInfo, ctx: SnapshotContext = {}): ProgressSnapshot {
   const status = typeof info.status === 'string' ? info.status : 'none';
   const devices = list(info.devices);
   const sizes = devices.map((d) => num(d.size)).filter((n): n is number => n !== null);
@@ -80,48 +90,115 @@ export function progressSnapshot(info: MigrationInfo): ProgressSnapshot {
   const total = sizes.length > 0 ? sizes.reduce((a, b) => a + b, 0) : num(ram.total);
   const transferred = isSource ? (num(ram['precopy-bytes']) ?? 0) + (num(ram['downtime-bytes']) ?? 0) : (num(info['bytes-received']) ?? 0);
   const remaining = isSource ? (num(info.remaining) ?? num(ram.remaining)) : null;
-  // Source: state sent (total − remaining); destination: resources pre-allocated, else bytes received.
-  const resources = devices.filter((d) => num(d.resources) !== null && d['switchover-ack'] !== 'not-needed');
+  // Pre-allocation (destination) is shown apart from the data: the ack comes long before the data is in.
+  const resources = devices.filter((d) => num(d.resources) !== null && num(d['allocated-resources']) !== null);
   const allocTotal = resources.reduce((n, d) => n + (num(d.resources) ?? 0), 0);
   const allocDone = resources.reduce((n, d) => n + (num(d['allocated-resources']) ?? 0), 0);
+  // Source: state sent (total − remaining); destination: data received against the state's size.
   let fraction = 0;
   if (status === 'completed') fraction = 1;
   else if (isSource && total !== null && total > 0) fraction = (total - (remaining ?? 0)) / total;
-  else if (allocTotal > 0) fraction = allocDone / allocTotal;
   else if (total !== null && total > 0) fraction = transferred / total;
   return {
     role: isSource ? 'source' : isDestination ? 'destination' : 'none',
     status,
     pass: num(info['dirty-sync-count']) ?? num(ram['dirty-sync-count']),
     transferred,
+    prealloc: !isSource && allocTotal > 0 ? { done: allocDone, total: allocTotal } : null,
     remaining,
     total,
     mbps: num(ram.mbps),
     expectedDowntime: num(info['expected-downtime']),
     elapsed: num(info['total-time']),
-    ack: ackText(info, devices),
+    ack: ackText(info, devices, ctx),
     fraction: Math.min(1, Math.max(0, fraction)),
   };
 }
 
-/** One plain line: "active pass 4 | sent 88.2 MiB, 1.0 MiB left of 81.1 MiB | 2188.2 Mbps | expected downtime 1 ms | ack waiting for accel0". */
-export function formatProgressLine(s: ProgressSnapshot): string {
-  const parts = [`${s.status}${s.pass !== null ? ` pass ${s.pass}` : ''}`];
-  if (s.role === 'source') {
-    parts.push(`sent ${formatBytes(s.transferred)}, ${formatBytes(s.remaining)} left${s.total !== null ? ` of ${formatBytes(s.total)}` : ''}`);
-    parts.push(`${s.mbps === null ? '-' : s.mbps.toFixed(1)} Mbps`);
-    if (s.expectedDowntime !== null) parts.push(`expected downtime ${formatMs(s.expectedDowntime)}`);
-  } else if (s.role === 'destination') {
-    parts.push(`received ${formatBytes(s.transferred)}${s.total !== null ? ` (state ${formatBytes(s.total)})` : ''}`);
+/** One field of the progress line: its forms from longest to shortest; a higher priority is kept longer. */
+interface Field {
+  readonly forms: readonly string[];
+  readonly priority: number;
+}
+
+const SEP = ' | ';
+
+function sourceFields(s: ProgressSnapshot): Field[] {
+  const left = formatBytes(s.remaining);
+  const of = s.total !== null ? ` of ${formatBytes(s.total)}` : '';
+  const mbps = s.mbps === null ? '-' : s.mbps.toFixed(1);
+  const fields: Field[] = [
+    { priority: 5, forms: [`sent ${formatBytes(s.transferred)}, ${left} left${of}`, `sent ${formatBytes(s.transferred)}, ${left} left`, `${left} left`] },
+    { priority: 3, forms: [`${mbps} Mbps`] },
+  ];
+  if (s.expectedDowntime !== null) fields.push({ priority: 2, forms: [`expected downtime ${formatMs(s.expectedDowntime)}`, `exp. downtime ${formatMs(s.expectedDowntime)}`] });
+  return fields;
+}
+
+function destinationFields(s: ProgressSnapshot): Field[] {
+  const of = s.total !== null ? ` of ${formatBytes(s.total)}` : '';
+  const fields: Field[] = [{ priority: 5, forms: [`received ${formatBytes(s.transferred)}${of}`, `rcvd ${formatBytes(s.transferred)}`] }];
+  if (s.prealloc) fields.push({ priority: 4, forms: [`pre-allocated ${s.prealloc.done}/${s.prealloc.total}`, `prealloc ${s.prealloc.done}/${s.prealloc.total}`] });
+  return fields;
+}
+
+/** The status field ("active pass 4") and the detail fields, by priority. */
+function progressFields(s: ProgressSnapshot): { head: Field; details: Field[] } {
+  const head: Field = { priority: 9, forms: [`${s.status}${s.pass !== null ? ` pass ${s.pass}` : ''}`] };
+  const details: Field[] = [];
+  if (s.elapsed !== null) details.push({ priority: 6, forms: [`${(s.elapsed / 1000).toFixed(1)} s`] });
+  details.push(...(s.role === 'source' ? sourceFields(s) : s.role === 'destination' ? destinationFields(s) : []));
+  const ack = s.ack.startsWith('waiting') ? ['ack waiting'] : [];
+  details.push({ priority: 1, forms: [`ack ${s.ack}`, ...ack] });
+  return { head, details };
+}
+
+/**
+ * The fields joined with ' | ' in at most `width` columns: the lowest-priority
+ * field is shortened first, then dropped, until the line fits (the head and
+ * the highest-priority field are cut only if nothing else is left).
+ */
+export function fitFields(fields: readonly Field[], width: number): string {
+  const form = fields.map(() => 0);
+  const kept = fields.map(() => true);
+  const render = (): string =>
+    fields
+      .map((f, i) => (kept[i] ? f.forms[form[i]!]! : null))
+      .filter((t): t is string => t !== null)
+      .join(SEP);
+  // Lowest priority first; on a tie the later field goes first.
+  const order = fields.map((f, i) => ({ f, i })).sort((a, b) => a.f.priority - b.f.priority || b.i - a.i);
+  for (const { f, i } of order) {
+    while (render().length > width && form[i]! < f.forms.length - 1) form[i]!++;
+    if (render().length > width && kept.filter(Boolean).length > 1) kept[i] = false;
+    if (render().length <= width) break;
   }
-  parts.push(`ack ${s.ack}`);
-  if (s.elapsed !== null) parts.push(`${(s.elapsed / 1000).toFixed(1)} s`);
-  return parts.join(' | ');
+  const out = render();
+  return out.length <= width ? out : `${out.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/**
+ * One plain line, fitted to `width` columns (default: no limit):
+ * "active pass 4 | 1.5 s | sent 88.2 MiB, 1.0 MiB left of 81.1 MiB | 2188.2 Mbps | expected downtime 1 ms | ack waiting for accel0".
+ */
+export function formatProgressLine(s: ProgressSnapshot, width = Number.POSITIVE_INFINITY): string {
+  const { head, details } = progressFields(s);
+  return fitFields([head, ...details], width);
+}
+
+/** The detail part alone (after the bar), fitted to `width` columns. */
+export function formatProgressDetails(s: ProgressSnapshot, width: number): string {
+  return fitFields(progressFields(s).details, width);
+}
+
+/** The status part alone ("active pass 4"). */
+export function formatProgressHead(s: ProgressSnapshot): string {
+  return progressFields(s).head.forms[0]!;
 }
 
 /** The final figures, a few lines: outcome, downtime and its breakdown, throughput, ack wait, verification. */
-export function formatFinal(info: MigrationInfo): string[] {
-  const s = progressSnapshot(info);
+export function formatFinal(info: MigrationInfo, ctx: SnapshotContext = {}): string[] {
+  const s = progressSnapshot(info, ctx);
   const lines: string[] = [];
   const head = [`migration ${s.status}`];
   if (s.elapsed !== null) head.push(`in ${formatMs(s.elapsed)}`);
@@ -137,8 +214,13 @@ export function formatFinal(info: MigrationInfo): string[] {
     lines.push(`destination load ${formatMs(num(info['destination-load']))}, verify ${formatMs(num(info.verify))}`);
   }
   if (info['destination-paused'] === true) lines.push('the destination left the machine paused (it was paused here, or stopped there during the migration): cont on the destination starts it');
-  if (s.role === 'source') lines.push(`sent ${formatBytes(s.transferred)} in ${s.pass ?? 0} passes, ${s.mbps === null ? '-' : s.mbps.toFixed(1)} Mbps`);
-  if (s.role === 'destination') lines.push(`received ${formatBytes(s.transferred)}`);
+  const syncs = `${s.pass ?? 0} dirty-bitmap sync${s.pass === 1 ? '' : 's'}`;
+  if (s.role === 'source' && s.status === 'completed') lines.push(`sent ${formatBytes(s.transferred)}, ${syncs}, ${s.mbps === null ? '-' : s.mbps.toFixed(1)} Mbps`);
+  else if (s.role === 'source') lines.push(`sent ${formatBytes(s.transferred)} before it ${s.status === 'cancelled' ? 'was cancelled' : 'failed'}, ${formatBytes(s.remaining)} still to send (${syncs})`);
+  if (s.role === 'destination') {
+    lines.push(`received ${formatBytes(s.transferred)}${s.total !== null ? ` (machine state ${formatBytes(s.total)})` : ''}`);
+    if (s.prealloc) lines.push(`pre-allocated ${s.prealloc.done}/${s.prealloc.total} resources`);
+  }
   lines.push(`switchover-ack: ${s.ack}`);
   if (info.verified === true || info.verified === false) lines.push(`verified: ${String(info.verified)}`);
   return lines;

@@ -11,11 +11,13 @@
  */
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { QmpEvent } from '@livemig/common';
-import { formatEvent, formatFinal, formatProgressLine, progressSnapshot, type MigrationInfo, type ProgressSnapshot } from './progress-format';
+import { formatEvent, formatFinal, formatProgressDetails, formatProgressHead, formatProgressLine, progressSnapshot, type MigrationInfo, type ProgressSnapshot, type SnapshotContext } from './progress-format';
 
 export interface ProgressStream {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** Terminal width (process.stdout.columns); the live line is fitted to it. */
+  columns?: number;
 }
 
 export interface ProgressRendererOptions {
@@ -31,6 +33,8 @@ export interface ProgressRendererOptions {
   showEvents?: boolean;
   /** Clock for the plain-mode throttle (default performance.now). */
   now?: () => number;
+  /** Columns of the live line when the stream does not say (default 80). */
+  columns?: number;
 }
 
 const BAR_SCALE = 1000;
@@ -44,10 +48,14 @@ export class ProgressRenderer {
   private readonly now: () => number;
   private multibar: MultiBar | null = null;
   private bar: SingleBar | null = null;
+  private barsize = 0;
   private lastLineAt = Number.NEGATIVE_INFINITY;
   private lastStatus = '';
   private lastLine = '';
   private finished = false;
+  private readonly columnsFallback: number;
+  /** Known beyond each reply (the switchover-ack capability). */
+  context: SnapshotContext = {};
   /** The last snapshot shown, for callers that want the figures. */
   snapshot: ProgressSnapshot | null = null;
 
@@ -58,6 +66,13 @@ export class ProgressRenderer {
     this.prefix = opts.label ? `${opts.label}: ` : '';
     this.showEvents = opts.showEvents ?? true;
     this.now = opts.now ?? (() => performance.now());
+    this.columnsFallback = opts.columns ?? 80;
+  }
+
+  /** The terminal's width now (it may be resized while the bar runs). */
+  get columns(): number {
+    const c = this.stream.columns;
+    return typeof c === 'number' && c > 0 ? c : this.columnsFallback;
   }
 
   get isTTY(): boolean {
@@ -67,7 +82,7 @@ export class ProgressRenderer {
   /** Shows one `query-migrate` reply: redraws the bar, or prints a line when due. */
   update(info: MigrationInfo): void {
     if (this.finished) return;
-    const s = progressSnapshot(info);
+    const s = progressSnapshot(info, this.context);
     this.snapshot = s;
     if (s.status === 'none') return;
     if (this.tty) return this.draw(s);
@@ -96,7 +111,7 @@ export class ProgressRenderer {
   finish(info?: MigrationInfo): void {
     if (this.finished) return;
     if (info) {
-      this.snapshot = progressSnapshot(info);
+      this.snapshot = progressSnapshot(info, this.context);
       if (this.bar) this.draw(this.snapshot);
     }
     this.finished = true;
@@ -107,22 +122,34 @@ export class ProgressRenderer {
     }
     this.multibar = null;
     this.bar = null;
-    if (info) for (const line of formatFinal(info)) this.writeLine(line);
+    if (info) for (const line of formatFinal(info, this.context)) this.writeLine(line);
   }
 
   private writeLine(line: string): void {
     this.stream.write(`${this.prefix}${line}\n`);
   }
 
+  /**
+   * The live line, fitted to the terminal: '{label}{status} [{bar}] {pct}% | {details}'.
+   * The bar narrows on small terminals and the details drop or shorten fields by
+   * priority (progress-format.ts), so the line never wraps (a wrapped line
+   * breaks cli-progress's redraw).
+   */
   private draw(s: ProgressSnapshot): void {
-    const [status = '', ...rest] = formatProgressLine(s).split(' | ');
-    const payload = { label: this.prefix, status: status.padEnd(14), details: rest.join(' | ') };
+    const columns = this.columns;
+    const barsize = columns >= 120 ? 24 : columns >= 80 ? 14 : 8;
+    const status = formatProgressHead(s).padEnd(14);
+    // label + status + ' [' + bar + '] ' + '100%' + ' | ', and one column spare so the cursor never wraps.
+    const fixed = this.prefix.length + status.length + 2 + barsize + 2 + 4 + 3 + 1;
+    const payload = { label: this.prefix, status, details: formatProgressDetails(s, Math.max(0, columns - fixed)) };
     const value = Math.round(s.fraction * BAR_SCALE);
-    if (!this.bar) {
+    if (!this.bar || this.barsize !== barsize) {
+      this.multibar?.stop();
+      this.barsize = barsize;
       this.multibar = new MultiBar({
         stream: this.stream as NodeJS.WritableStream,
         format: '{label}{status} [{bar}] {percentage}% | {details}',
-        barsize: 24,
+        barsize,
         hideCursor: true,
         clearOnComplete: false,
         autopadding: true,

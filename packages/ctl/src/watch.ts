@@ -90,6 +90,7 @@ export function watchMigration(client: QmpClient, renderer: ProgressRenderer, op
       if (e.event === 'MIGRATION_SWITCHOVER_ACK') ackSeen = true;
       if (e.event !== 'MIGRATION') return;
       const status = String(e.data?.status ?? '');
+      if (status === 'setup') void readCapabilities();
       if (RUNNING_STATUSES.includes(status)) sawRunning = true;
       if (FINAL_STATUSES.includes(status) && sawRunning) finalize(status);
       else void poll();
@@ -102,8 +103,17 @@ export function watchMigration(client: QmpClient, renderer: ProgressRenderer, op
       renderer.finish();
       reject(err ?? new ConnectionError(`${client.address.text}: connection closed before the migration ended`));
     };
+    /** The switchover-ack capability, so the ack is not shown "off" before the stream says which devices need it. */
+    const readCapabilities = (): Promise<void> =>
+      client.call('query-migrate-capabilities').then(
+        (caps: Array<{ capability: string; state: boolean }>) => {
+          const ack = Array.isArray(caps) ? caps.find((c) => c.capability === 'switchover-ack') : undefined;
+          if (ack) renderer.context = { ...renderer.context, switchoverAck: ack.state === true };
+        },
+        () => undefined,
+      );
     client.on('event', onEvent);
     client.on('close', onClose);
-    void poll();
+    void readCapabilities().then(() => poll());
   });
 }

@@ -72,7 +72,7 @@ describe('progress formatting', () => {
     const s = progressSnapshot(ACTIVE);
     expect(s).toMatchObject({ role: 'source', status: 'active', pass: 4, transferred: 90 * MiB, remaining: 9 * MiB, total: 80 * MiB, mbps: 2188.16, expectedDowntime: 42, ack: 'waiting for accel0' });
     expect(s.fraction).toBeCloseTo(71 / 80);
-    expect(formatProgressLine(s)).toBe('active pass 4 | sent 90.0 MiB, 9.0 MiB left of 80.0 MiB | 2188.2 Mbps | expected downtime 42 ms | ack waiting for accel0 | 1.5 s');
+    expect(formatProgressLine(s)).toBe('active pass 4 | 1.5 s | sent 90.0 MiB, 9.0 MiB left of 80.0 MiB | 2188.2 Mbps | expected downtime 42 ms | ack waiting for accel0');
   });
 
   it('a destination snapshot shows allocation progress', () => {
@@ -81,12 +81,52 @@ describe('progress formatting', () => {
     expect(formatProgressLine(s)).toContain('ack waiting for accel0 1/4');
   });
 
+  it('the destination bar tracks the data received, pre-allocation is shown apart', () => {
+    const info = {
+      status: 'active',
+      'total-time': 900,
+      'bytes-received': 20 * MiB,
+      'switchover-acked': true,
+      'switchover-ack-wait': 700,
+      devices: [
+        { id: 'ram0', size: 64 * MiB, 'switchover-ack': 'not-needed' },
+        { id: 'accel0', size: 16 * MiB, resources: 4, 'allocated-resources': 4, 'switchover-ack': 'approved' },
+      ],
+    };
+    const s = progressSnapshot(info);
+    expect(s.fraction).toBeCloseTo(20 / 80);
+    expect(s.prealloc).toEqual({ done: 4, total: 4 });
+    expect(formatProgressLine(s)).toBe('active | 0.9 s | received 20.0 MiB of 80.0 MiB | pre-allocated 4/4 | ack acked after 700 ms');
+  });
+
+  it('the ack follows the capability before the stream names the devices', () => {
+    const waiting = { status: 'setup', 'socket-address': '127.0.0.1:1', devices: [{ id: 'accel0', size: MiB, resources: 4, 'allocated-resources': 0, 'switchover-ack': 'not-needed' }] };
+    expect(progressSnapshot(waiting, { switchoverAck: true }).ack).toBe('on');
+    expect(progressSnapshot(waiting, { switchoverAck: false }).ack).toBe('off');
+  });
+
+  it.each([200, 120, 100, 80, 60, 40])('the line fits %i columns, shortening and dropping by priority', (width) => {
+    const line = formatProgressLine(progressSnapshot({ ...ACTIVE, 'total-time': 123_456, remaining: 999.9 * 1024 * MiB }), width);
+    expect(line.length).toBeLessThanOrEqual(width);
+    expect(line.startsWith('active pass 4 | 123.5 s')).toBe(true);
+    if (width >= 60) expect(line).toContain('left');
+    if (width <= 80) expect(line).not.toContain('ack');
+    if (width >= 200) expect(line).toContain('expected downtime 42 ms | ack waiting for accel0');
+  });
+
+  it('a cancelled migration says what was left to send, not "0 passes"', () => {
+    const cancelled = { ...ACTIVE, status: 'cancelled', 'dirty-sync-count': 0, ram: { ...ACTIVE.ram, 'dirty-sync-count': 0, 'precopy-bytes': 440 * MiB }, remaining: 3000 * MiB, 'error-desc': 'migration cancelled by user' };
+    const lines = formatFinal(cancelled);
+    expect(lines[0]).toBe('migration cancelled in 1500 ms: migration cancelled by user');
+    expect(lines).toContain('sent 440.0 MiB before it was cancelled, 2.9 GiB still to send (0 dirty-bitmap syncs)');
+  });
+
   it('final figures', () => {
     expect(formatFinal(COMPLETED)).toEqual([
       'migration completed in 1500 ms',
       'downtime 18 ms = final-transfer 10 ms + destination-load 5 ms + verify 3 ms',
       '  per device (load after switchover): ram0 7 ms, accel0 9 ms',
-      'sent 90.0 MiB in 4 passes, 2188.2 Mbps',
+      'sent 90.0 MiB, 4 dirty-bitmap syncs, 2188.2 Mbps',
       'switchover-ack: acked after 633 ms',
       'verified: true',
     ]);
@@ -132,5 +172,18 @@ describe('ProgressRenderer (plain lines)', () => {
     expect(text).toContain('[');
     expect(text).toContain('ack acked after 633 ms');
     expect(text).toContain('downtime 18 ms');
+  });
+
+  it.each([80, 100, 160])('the live bar line fits a %i-column terminal', (columns) => {
+    let text = '';
+    const stream = { isTTY: true, columns, write: (t: string) => ((text += t), true), cursorTo: () => true, clearLine: () => true, moveCursor: () => true, on: () => stream, removeListener: () => stream };
+    const r = new ProgressRenderer({ stream });
+    r.update({ ...ACTIVE, 'total-time': 61_000 });
+    r.finish();
+    // cli-progress writes the line after cursor moves; every visible line must fit.
+    const lines = text.split(/\r|\n|\u001b\[[0-9;?]*[A-Za-z]/).filter((l) => l.includes('['));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(columns - 1);
+    expect(lines.at(-1)).toContain('61.0 s');
   });
 });

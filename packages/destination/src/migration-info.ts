@@ -20,10 +20,8 @@ export function queryIncoming(m: IncomingMigration | null, machine: Machine, add
   }
   info.devices = machine.devices.map((d) => incomingDeviceInfo(d, m));
   info.verified = m.verified;
-  if (m.error) {
-    info['error-desc'] = m.error.message;
-    info['error-code'] = m.error.code;
-  }
+  info['error-desc'] = m.error ? m.error.message : null;
+  info['error-code'] = m.error ? m.error.code : null;
   return info;
 }
 

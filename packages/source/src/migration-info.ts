@@ -34,7 +34,7 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
   };
   for (const r of rams) {
     ram.transferred += r.stats.transferred;
-    ram.remaining += m.finished && m.status === 'completed' ? 0 : r.statePendingEstimate();
+    ram.remaining += m.finished && m.status === 'completed' ? 0 : (m.ramPendingAtEnd?.get(r.id) ?? r.statePendingEstimate());
     ram.total += r.spec.size;
     ram.duplicate += r.stats.zeroPages;
     ram.normal += r.stats.normalPages;
@@ -74,7 +74,8 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
   if (throttle !== null) info['cpu-throttle-percentage'] = throttle;
   info['bandwidth-bytes-per-second'] = round((p.meter?.bandwidth ?? 0) * 1000);
   info['threshold-bytes'] = round(p.thresholdBytes);
-  info.remaining = m.status === 'completed' ? 0 : p.pendingBytes;
+  // A failed or cancelled migration keeps what was still to send when it ended (its devices' bookkeeping is gone by then).
+  info.remaining = m.status === 'completed' ? 0 : (m.pendingAtEnd ?? p.pendingBytes);
   info.devices = machine.devices.map((d) => {
     const ack = m.deviceAcks.get(d.id);
     const s = d.status();
@@ -83,7 +84,7 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
       type: d.kind,
       size: d.stateBytes,
       ...(typeof s.resources === 'number' ? { resources: s.resources } : {}),
-      pending: m.status === 'completed' ? 0 : s.pending,
+      pending: m.status === 'completed' ? 0 : (m.devicePendingAtEnd?.get(d.id) ?? s.pending),
       transferred: s.transferred,
       'switchover-ack': ack ? (ack.approved ? 'approved' : 'pending') : 'not-needed',
       ...(ack?.['allocation-ms'] !== undefined ? { 'allocation-ms': round(ack['allocation-ms']) } : {}),
@@ -91,6 +92,6 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
   });
   info.verified = m.verified;
   info['error-desc'] = m.error ? m.error.message : null;
-  if (m.error) info['error-code'] = m.error.code;
+  info['error-code'] = m.error ? m.error.code : null;
   return info;
 }

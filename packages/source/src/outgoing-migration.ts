@@ -29,7 +29,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { CancelledError, MigError, StateError, processCpuMs, type Capabilities, type Logger, type Machine, type Parameters } from '@livemig/common';
+import { CancelledError, MigError, StateError, RamDevice, processCpuMs, type Capabilities, type Logger, type Machine, type Parameters } from '@livemig/common';
 import { DestinationLink } from './destination-link';
 import { DestinationReplies, type DeviceAckState } from './destination-replies';
 import { StatusMachine, isFinalStatus, type MigrationStatus } from './migration-status';
@@ -79,6 +79,10 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   readonly startedEpoch = Date.now();
   setupTime: number | null = null;
   endedAt: number | null = null;
+  /** A failed or cancelled migration: what was still to send when it ended (query-migrate; saveCleanup forgets it). */
+  pendingAtEnd: number | null = null;
+  ramPendingAtEnd: ReadonlyMap<string, number> | null = null;
+  devicePendingAtEnd: ReadonlyMap<string, number> | null = null;
 
   constructor(opts: {
     host: string;
@@ -214,6 +218,9 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     }
     this.error = error;
     this.endedAt = performance.now();
+    this.pendingAtEnd = this.precopy.pendingBytes;
+    this.ramPendingAtEnd = new Map(this.machine.devices.filter((d): d is RamDevice => d instanceof RamDevice).map((r) => [r.id, r.statePendingEstimate()]));
+    this.devicePendingAtEnd = new Map(this.machine.devices.flatMap((d) => { const p = d.status().pending; return typeof p === 'number' ? [[d.id, p] as const] : []; }));
     this.link.destroy();
     if (this.stopAndCopy.stoppedMachine && !committed) {
       this.log.info('resuming the machine after the failed migration');
