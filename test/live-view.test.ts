@@ -156,4 +156,67 @@ describe.skipIf(!HAVE_CHROMIUM)('live view (chromium)', () => {
     await page.close();
     qmp.close();
   });
+
+  it('opened after a completed migration, it plots that migration (samples kept by the daemon) and lays out its figures', async () => {
+    const { d: dst, uri } = await startDestination([...MACHINE, ...ACK, '--control', '127.0.0.1:0']);
+    const dstControl = await controlAddress(dst);
+    const src = startSource([...MACHINE, ...ACK, '--workload', 'dirty-rate=64M', '--control', '127.0.0.1:0']);
+    const srcControl = await controlAddress(src);
+    const qmp = await QmpWsClient.connect(srcControl);
+    await qmp.call('migrate', { uri });
+    const ended = await qmp.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data?.status as string));
+    expect(ended.data?.status).toBe('completed');
+    const info = await qmp.call('query-migrate');
+    const history = (await qmp.call('x-query-migrate-history')).samples as Array<Record<string, unknown>>;
+    expect(history.filter((h) => h.status === 'active').length).toBeGreaterThan(1);
+
+    // Only now does the page open.
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const problems: string[] = [];
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    await page.goto(`http://${srcControl}/`);
+    await page.waitForFunction(() => (window as any).liveView?.ready === true);
+    await page.waitForSelector('#final:not(.empty) [data-field="downtime"]');
+    const got = await page.evaluate(() => {
+      const lv = (window as any).liveView;
+      const canvas = document.querySelector<HTMLCanvasElement>('#chart-remaining canvas')!;
+      const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let painted = 0;
+      for (let i = 3; i < px.length; i += 4) if (px[i]! > 0) painted++;
+      // The tiles: nothing cut off (their text fits their box).
+      const clipped = Array.from(document.querySelectorAll<HTMLElement>('.card label, .card span')).filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent);
+      const rows = Array.from(document.querySelectorAll('#final-table th')).map((th) => th.textContent);
+      return { counts: lv.charts.counts(), remaining: lv.charts.data.remaining[1], times: lv.charts.data.remaining[0], markers: lv.charts.markers, painted, clipped, rows, history: lv.state.historySamples };
+    });
+    expect(got.history).toBeGreaterThan(1);
+    expect(got.counts.remaining).toBeGreaterThan(1);
+    expect(got.counts.rates).toBeGreaterThan(1);
+    expect(got.counts.downtime).toBeGreaterThan(1);
+    expect(got.counts.passes).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...got.remaining)).toBeGreaterThan(0);
+    // The x axis spans the migration (not "0.0 0.0").
+    expect(Math.max(...got.times)).toBeGreaterThan(0);
+    expect(got.markers.ack).toBe(info['switchover-ack-wait'] / 1000);
+    expect(got.painted).toBeGreaterThan(1000);
+    expect(got.clipped).toEqual([]);
+    // The breakdown rows sit under a "downtime" row, not under "setup time".
+    const at = (label: string): number => got.rows.findIndex((r) => r?.trim() === label);
+    expect(at('downtime')).toBeGreaterThan(at('setup time'));
+    expect(at('final-transfer')).toBe(at('downtime') + 1);
+    expect(Number(await page.locator('[data-field="final.downtime"]').getAttribute('data-value'))).toBe(info.downtime);
+    expect(problems).toEqual([]);
+    await page.close();
+
+    // The destination's own view (no source): it received, it did not send.
+    const dpage = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    await dpage.goto(`http://${dstControl}/`);
+    await dpage.waitForFunction(() => (window as any).liveView?.ready === true);
+    await dpage.waitForFunction(() => document.querySelector<HTMLElement>('[data-field="live-sent"]')?.dataset.value !== '');
+    expect(await dpage.locator('#label-sent').textContent()).toBe('received');
+    const dinfo = await QmpWsClient.connect(dstControl);
+    expect(Number(await dpage.locator('[data-field="live-sent"]').getAttribute('data-value'))).toBe((await dinfo.call('query-migrate'))['bytes-received']);
+    dinfo.close();
+    await dpage.close();
+    qmp.close();
+  });
 });

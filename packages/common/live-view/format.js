@@ -21,7 +21,9 @@ export function fmtMs(n) {
 }
 
 export function fmtMbps(n) {
-  return typeof n === 'number' && Number.isFinite(n) ? `${n.toFixed(1)} Mbit/s` : '–';
+  if (typeof n !== 'number' || !Number.isFinite(n)) return '–';
+  // Gbit/s from 1000 Mbit/s on, so the tile's figure stays short.
+  return n >= 1000 ? `${(n / 1000).toFixed(2)} Gbit/s` : `${n.toFixed(1)} Mbit/s`;
 }
 
 export const MiB = 1024 * 1024;

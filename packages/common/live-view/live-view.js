@@ -262,6 +262,8 @@ function renderCards(info) {
     const exp = info['expected-downtime'];
     setField(field('live-expected'), exp, `${fmtMs(exp)} / ${fmtMs(state.limit)}`);
   } else {
+    // Destination only: what it received (the source's figures need the source).
+    $('label-sent').textContent = 'received';
     setField(field('live-sent'), info['bytes-received'], fmtBytes(info['bytes-received']));
   }
   const ack = field('live-ack');
@@ -401,8 +403,10 @@ function renderFinal(info) {
   const ram = info.ram || {};
   const rows = [finalRow('final.status', 'status', info.status, info.status), finalRow('total-time', 'total time', info['total-time'], fmtMs(info['total-time']))];
   if (typeof info['setup-time'] === 'number') rows.push(finalRow('setup-time', 'setup time', info['setup-time'], fmtMs(info['setup-time'])));
+  // The breakdown sits indented under its own "downtime" row (not under "setup time").
+  if (parts.length) rows.push(finalRow('final.downtime', 'downtime', info.downtime, typeof info.downtime === 'number' ? fmtMs(info.downtime) : '–'));
   for (const [k] of parts) rows.push(finalRow(`downtime-breakdown.${k}`, `  ${k}`, b[k], fmtMs(b[k])));
-  for (const [id, ms] of Object.entries(b['per-device'] || {})) rows.push(finalRow(`downtime-breakdown.per-device.${id}`, `  load of ${id}`, ms, fmtMs(ms)));
+  for (const [id, ms] of Object.entries(b['per-device'] || {})) rows.push(finalRow(`downtime-breakdown.per-device.${id}`, `    load of ${id}`, ms, fmtMs(ms)));
   if (info['switchover-ack-wait'] !== undefined) rows.push(finalRow('switchover-ack-wait', 'switchover-ack wait', info['switchover-ack-wait'], fmtMs(info['switchover-ack-wait'])));
   if (state.src || info.ram) {
     const sent = (ram['precopy-bytes'] || 0) + (ram['downtime-bytes'] || 0);
@@ -416,6 +420,31 @@ function renderFinal(info) {
   table.replaceChildren(...rows);
 }
 
+// ---------- history ----------
+
+// The source keeps the samples of its last migration (x-query-migrate-history):
+// a page opened during or after a migration plots it from its start.
+async function loadHistory() {
+  if (!state.src) return;
+  let samples = [];
+  try {
+    samples = (await state.src.call('x-query-migrate-history')).samples || [];
+  } catch (err) {
+    state.errors.push(`history: ${err.message || err}`);
+    return;
+  }
+  for (const info of samples) {
+    if (!RUNNING.includes(info.status) || info.status === 'setup') continue;
+    if (typeof info['downtime-limit'] === 'number') state.limit = info['downtime-limit'];
+    const s = sampleOf(info);
+    charts.add(s);
+    state.samples++;
+    if (info.status === 'device' && charts.markers.stop === null) charts.markers.stop = s.t;
+  }
+  state.historySamples = state.samples;
+  charts.redraw();
+}
+
 // ---------- start ----------
 
 async function main() {
@@ -426,6 +455,7 @@ async function main() {
   if (state.dst) state.dst.onEvent(onDestinationEvent);
   if (!state.src) $('charts').classList.add('no-source');
   renderFinal(null);
+  await loadHistory();
   await Promise.all([pollSource(), pollDestination()]);
   window.liveView.ready = true;
   document.body.dataset.ready = 'true';

@@ -136,8 +136,9 @@ function sourceFields(s: ProgressSnapshot): Field[] {
 }
 
 function destinationFields(s: ProgressSnapshot): Field[] {
-  const of = s.total !== null ? ` of ${formatBytes(s.total)}` : '';
-  const fields: Field[] = [{ priority: 5, forms: [`received ${formatBytes(s.transferred)}${of}`, `rcvd ${formatBytes(s.transferred)}`] }];
+  // Not "of": pages dirtied again are received again, so the data may exceed the state.
+  const state = s.total !== null ? ` (state ${formatBytes(s.total)})` : '';
+  const fields: Field[] = [{ priority: 5, forms: [`received ${formatBytes(s.transferred)}${state}`, `received ${formatBytes(s.transferred)}`] }];
   if (s.prealloc) fields.push({ priority: 4, forms: [`pre-allocated ${s.prealloc.done}/${s.prealloc.total}`, `prealloc ${s.prealloc.done}/${s.prealloc.total}`] });
   return fields;
 }

@@ -96,7 +96,7 @@ describe('progress formatting', () => {
     const s = progressSnapshot(info);
     expect(s.fraction).toBeCloseTo(20 / 80);
     expect(s.prealloc).toEqual({ done: 4, total: 4 });
-    expect(formatProgressLine(s)).toBe('active | 0.9 s | received 20.0 MiB of 80.0 MiB | pre-allocated 4/4 | ack acked after 700 ms');
+    expect(formatProgressLine(s)).toBe('active | 0.9 s | received 20.0 MiB (state 80.0 MiB) | pre-allocated 4/4 | ack acked after 700 ms');
   });
 
   it('the ack follows the capability before the stream names the devices', () => {

@@ -26,6 +26,7 @@ import {
 } from '@livemig/common';
 import { OutgoingMigration } from './outgoing-migration';
 import { queryMigrate } from './migration-info';
+import { MigrationHistory } from './migration-history';
 
 export const VERSION = LIVEMIG_VERSION;
 
@@ -50,6 +51,8 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
   private readonly log: Logger;
   private readonly security: SecurityOptions;
   private migration: OutgoingMigration | null = null;
+  /** The last migration's samples, for a live view opened during or after it. */
+  private readonly history = new MigrationHistory(() => ({ info: this.queryMigrate(), downtimeLimit: this.settings.parameters['downtime-limit'] }));
 
   constructor(opts: SourceDaemonOptions) {
     super();
@@ -102,7 +105,11 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     m.on('pass', (pass) => this.qmp.emitEvent('MIGRATION_PASS', { pass }));
     m.on('switchover-ack', () => this.qmp.emitEvent('MIGRATION_SWITCHOVER_ACK', { 'wait-ms': Math.round((m.ackAt ?? 0) - m.startedAt) }));
     m.on('device-approved', (device, ms) => this.qmp.emitEvent('DEVICE_PREALLOCATED', { device, ms: Math.round(ms) }));
-    void m.run().then(() => this.emit('finished', m));
+    this.history.start();
+    void m.run().then(() => {
+      this.history.stop();
+      this.emit('finished', m);
+    });
     return m;
   }
 
@@ -142,6 +149,8 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
       return {};
     });
     qmp.register('query-migrate', () => this.queryMigrate());
+    // Beyond QEMU: the last migration's chart samples, oldest first (the live view plots them on connect).
+    qmp.register('x-query-migrate-history', () => ({ samples: this.history.list() }));
   }
 
   /** `lingerMs`: let control clients fetch the final figures first (ControlEndpoints.close). */
@@ -153,6 +162,7 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
         this.log.warn({ err }, 'migration still completing while the daemon closes');
       }
     }
+    this.history.stop();
     await this.endpoints.close(lingerMs);
     this.machine.close();
   }
