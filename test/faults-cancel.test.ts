@@ -32,7 +32,7 @@ describe('source cancel (migrate_cancel)', () => {
   });
   it('after the commit: refused (the destination may be running the machine); the migration completes', async () => {
     const caps = ['--caps', ALL_CAPS];
-    const { d: dst, uri } = await startDestination([...MACHINE, ...IDLE, ...caps], { LIVEMIG_TEST_FAULT: 'stall@resume' });
+    const { d: dst, uri } = await startDestination([...MACHINE, ...caps], { LIVEMIG_TEST_FAULT: 'stall@resume' });
     const src = startSource([...MACHINE, ...IDLE, ...caps, '--control', '127.0.0.1:0', '--param', 'stall-timeout=60000']);
     const q = await QmpWsClient.connect(await controlAddress(src));
     await q.call('migrate', { uri });

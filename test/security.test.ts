@@ -20,7 +20,9 @@ import { buildStream } from './helpers/stream-builder';
 afterEach(killAll);
 
 const SPECS = ['ram,id=ram0,size=8M,seed=1', 'accel,id=accel0,resources=1,resource-size=1M,alloc-ms=0,initial-size=4K,state-size=64K,seed=2', 'cpu,id=cpu0,vcpus=1,seed=3'];
-const MACHINE = [...SPECS.flatMap((s) => ['--device', s]), '--workload', 'dirty-rate=0'];
+const DEVICES = SPECS.flatMap((s) => ['--device', s]);
+/** The source's machine, idle (the destination takes the devices only: it runs what it receives). */
+const MACHINE = [...DEVICES, '--workload', 'dirty-rate=0'];
 const CAPS = ['--caps', 'return-path,switchover-ack,verify'];
 
 let certs: CertSet;
@@ -63,7 +65,7 @@ async function migrateOk(uri: string, extra: string[]): Promise<Record<string, u
 
 describe('mutual TLS on the migration channel', () => {
   it('migrates over TLS when both ends trust each other', async () => {
-    const { d: dst, uri } = await startDestination([...MACHINE, ...CAPS, ...tlsArgs(certs.destination, certs.ca), '--exit-on-complete']);
+    const { d: dst, uri } = await startDestination([...DEVICES, ...CAPS, ...tlsArgs(certs.destination, certs.ca), '--exit-on-complete']);
     const s = await migrateOk(uri, tlsArgs(certs.source, certs.ca));
     expect(s.verified).toBe(true);
     expect((await dst.exited).code).toBe(0);
@@ -73,7 +75,7 @@ describe('mutual TLS on the migration channel', () => {
     const secret = file('secret-multifd', 'multifd-shared-secret');
     const caps = ['--caps', 'return-path,switchover-ack,verify,multifd', '--param', 'multifd-channels=2'];
     const both = [...tlsArgs(certs.destination, certs.ca), '--auth-secret-file', secret];
-    const { d: dst, uri } = await startDestination([...MACHINE, ...caps, ...both, '--exit-on-complete']);
+    const { d: dst, uri } = await startDestination([...DEVICES, ...caps, ...both, '--exit-on-complete']);
     const src = startSource([...MACHINE, ...caps, ...tlsArgs(certs.source, certs.ca), '--auth-secret-file', secret, '--migrate-to', uri]);
     expect((await src.exited).code, src.stderrText.slice(-2000)).toBe(0);
     expect(src.summary().verified).toBe(true);
@@ -93,7 +95,7 @@ describe('mutual TLS on the migration channel', () => {
   });
 
   it('refuses a source whose certificate another CA signed, a plain-TCP source, and keeps listening', async () => {
-    const { d: dst, uri } = await startDestination([...MACHINE, ...CAPS, ...tlsArgs(certs.destination, certs.ca), '--control', '127.0.0.1:0', '--exit-on-complete']);
+    const { d: dst, uri } = await startDestination([...DEVICES, ...CAPS, ...tlsArgs(certs.destination, certs.ca), '--control', '127.0.0.1:0', '--exit-on-complete']);
     // Rogue client certificate (it trusts the real CA, so the server is fine to it).
     const rogue = startSource([...MACHINE, ...CAPS, ...tlsArgs(certs.rogue, certs.ca), '--migrate-to', uri]);
     expect((await rogue.exited).code).toBe(1);
@@ -113,7 +115,7 @@ describe('mutual TLS on the migration channel', () => {
   });
 
   it('the source refuses a destination it cannot verify: no state is sent', async () => {
-    const { d: dst, uri } = await startDestination([...MACHINE, ...CAPS, ...tlsArgs(certs.rogue, certs.rogueCa), '--control', '127.0.0.1:0']);
+    const { d: dst, uri } = await startDestination([...DEVICES, ...CAPS, ...tlsArgs(certs.rogue, certs.rogueCa), '--control', '127.0.0.1:0']);
     const src = startSource([...MACHINE, ...CAPS, ...tlsArgs(certs.source, certs.ca), '--migrate-to', uri]);
     expect((await src.exited).code).toBe(1);
     const s = src.summary();
@@ -127,7 +129,7 @@ describe('mutual TLS on the migration channel', () => {
 describe('shared-secret challenge-response', () => {
   it('authenticates both ways and migrates', async () => {
     const secret = file('secret', 'correct horse battery staple\n');
-    const { d: dst, uri } = await startDestination([...MACHINE, ...CAPS, '--auth-secret-file', secret, '--exit-on-complete']);
+    const { d: dst, uri } = await startDestination([...DEVICES, ...CAPS, '--auth-secret-file', secret, '--exit-on-complete']);
     const s = await migrateOk(uri, ['--auth-secret-file', secret]);
     expect(s.verified).toBe(true);
     expect((await dst.exited).code).toBe(0);
@@ -137,7 +139,7 @@ describe('shared-secret challenge-response', () => {
   it('a wrong secret or none moves no state; the destination keeps listening (--exit-on-complete)', async () => {
     const secret = file('secret2', 'the right one');
     const wrong = file('wrong', 'the wrong one');
-    const { d: dst, uri } = await startDestination([...MACHINE, ...CAPS, '--auth-secret-file', secret, '--control', '127.0.0.1:0', '--exit-on-complete']);
+    const { d: dst, uri } = await startDestination([...DEVICES, ...CAPS, '--auth-secret-file', secret, '--control', '127.0.0.1:0', '--exit-on-complete']);
     const bad = startSource([...MACHINE, ...CAPS, '--auth-secret-file', wrong, '--migrate-to', uri]);
     expect((await bad.exited).code).toBe(1);
     expect(bad.summary()['error-desc']).toMatch(/authentication failed: the destination could not prove it knows the shared secret/);
@@ -153,7 +155,7 @@ describe('shared-secret challenge-response', () => {
 
   it('a destination without a secret refuses a source that wants to authenticate', async () => {
     const secret = file('secret3', 'only the source has it');
-    const { d: dst, uri } = await startDestination([...MACHINE, ...CAPS, '--control', '127.0.0.1:0']);
+    const { d: dst, uri } = await startDestination([...DEVICES, ...CAPS, '--control', '127.0.0.1:0']);
     const src = startSource([...MACHINE, ...CAPS, '--auth-secret-file', secret, '--migrate-to', uri]);
     expect((await src.exited).code).toBe(1);
     expect(src.summary()['error-desc']).toMatch(/this destination has no --auth-secret-file/);
@@ -162,7 +164,7 @@ describe('shared-secret challenge-response', () => {
 
   it('a raw client that answers the challenge wrongly and pushes sections anyway loads nothing', async () => {
     const secret = file('secret4', 'raw client test');
-    const { d: dst, port } = await startDestination([...MACHINE, ...CAPS, '--auth-secret-file', secret, '--control', '127.0.0.1:0']);
+    const { d: dst, port } = await startDestination([...DEVICES, ...CAPS, '--auth-secret-file', secret, '--control', '127.0.0.1:0']);
     const stream = buildStream(SPECS, { returnPath: true, switchoverAck: true, verify: true });
     const header = Buffer.concat(encodeFrame({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION, authNonce: createNonce() } }));
     const answer = Buffer.concat(encodeFrame({ authResponse: { mac: Buffer.alloc(32, 0xab) } }));

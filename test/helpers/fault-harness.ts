@@ -94,7 +94,7 @@ export async function runFaultCase(c: FaultCase, expected: Record<string, string
   const auth = c.auth ? ['--auth-secret-file', authSecretFile()] : [];
   // A cancel needs the source held in the phase: the destination stalls there and the user cancels.
   const action = c.fault === 'cancel' ? 'stall' : c.fault;
-  const { d: faulty, uri } = await startDestination([...MACHINE, ...IDLE, ...caps, ...auth, '--control', '127.0.0.1:0'], { LIVEMIG_TEST_FAULT: `${action}@${c.point}` });
+  const { d: faulty, uri } = await startDestination([...MACHINE, ...caps, ...auth, '--control', '127.0.0.1:0'], { LIVEMIG_TEST_FAULT: `${action}@${c.point}` });
   const dstQmp = await QmpWsClient.connect(await controlAddress(faulty));
   const stallTimeout = c.fault === 'stall' ? 1500 : 60_000;
   const src = startSource([...MACHINE, ...IDLE, ...caps, ...auth, '--control', '127.0.0.1:0', '--param', `stall-timeout=${stallTimeout}`]);
@@ -126,7 +126,7 @@ export async function runFaultCase(c: FaultCase, expected: Record<string, string
       const exit = await faulty.exited;
       expect(exit.signal).toBe('SIGKILL');
       dstQmp.close();
-      const fresh = await startDestination([...MACHINE, ...IDLE, ...caps, ...auth, '--control', '127.0.0.1:0']);
+      const fresh = await startDestination([...MACHINE, ...caps, ...auth, '--control', '127.0.0.1:0']);
       target = { d: fresh.d, uri: fresh.uri, qmp: await QmpWsClient.connect(await controlAddress(fresh.d)) };
     } else {
       if (action === 'stall') faulty.proc.kill('SIGCONT');
@@ -139,7 +139,7 @@ export async function runFaultCase(c: FaultCase, expected: Record<string, string
         // It was told to resume before it stalled: it runs the machine, the source stays paused.
         expect(outcome.msg).toBe('machine resumed');
         dstQmp.close();
-        const fresh = await startDestination([...MACHINE, ...IDLE, ...caps, ...auth, '--control', '127.0.0.1:0']);
+        const fresh = await startDestination([...MACHINE, ...caps, ...auth, '--control', '127.0.0.1:0']);
         target = { d: fresh.d, uri: fresh.uri, qmp: await QmpWsClient.connect(await controlAddress(fresh.d)) };
       } else {
         expect(outcome.msg).not.toBe('machine resumed');

@@ -42,13 +42,15 @@ export const DESTINATION_OPTIONS: OptionTable = [
 ];
 
 const FINAL_FIGURES_LINGER_MS = 500;
+/** What the resumed machine does here (see main). */
+const DESTINATION_WORKLOAD = 'dirty-rate=0';
 
 export function destinationHelp(): string {
   return formatHelp({
     command: COMMAND,
     usage: [`${COMMAND} --listen HOST:PORT [OPTIONS]`],
     summary:
-      'Waits for one incoming migration from a livemig-source, loads and verifies it, and resumes the machine (it then runs the default workload). Start it with the same --device list and the same stream capabilities (return-path, switchover-ack, multifd) as the source: a difference is refused, naming it, before any state moves.',
+      'Waits for one incoming migration from a livemig-source, loads and verifies it, and resumes the machine (which then runs idle: --workload belongs to the source). Start it with the same --device list and the same stream capabilities (return-path, switchover-ack, multifd) as the source: a difference is refused, naming it, before any state moves.',
     options: DESTINATION_OPTIONS,
     sections: daemonHelpSections({ workload: false }),
     examples: [
@@ -68,7 +70,7 @@ export async function main(argv: string[]): Promise<void> {
   let exitOnComplete = false;
   try {
     if (argv.some((a) => a === '--workload' || a.startsWith('--workload='))) {
-      throw new UsageError('--workload is a livemig-source option: the destination runs the machine it receives (with the default workload once it resumes)');
+      throw new UsageError('--workload is a livemig-source option: the destination runs the machine it receives (idle once it resumes)');
     }
     const v = parseCli(argv, DESTINATION_OPTIONS, USAGE);
     handleHelpAndVersion(v, COMMAND, destinationHelp);
@@ -79,8 +81,9 @@ export async function main(argv: string[]): Promise<void> {
     json = args.json;
     exitOnComplete = v['exit-on-complete'] === true;
     log = createLogger({ name: COMMAND, level: args.logLevel, pretty: args.logPretty, toStderr: json });
-    // The machine runs the default workload once it resumes here (--workload is the source's).
-    daemon = new DestinationDaemon({ devices: args.devices, workload: parseWorkloadSpec(undefined), log, security: args.security, faults: faultHooksFromEnv(process.env, log) });
+    // --workload is the source's. The stream does not carry it (yet), so once resumed here the
+    // machine runs idle: its state is exactly what was migrated until a client changes it.
+    daemon = new DestinationDaemon({ devices: args.devices, workload: parseWorkloadSpec(DESTINATION_WORKLOAD), log, security: args.security, faults: faultHooksFromEnv(process.env, log) });
     applyDaemonSettings(daemon.settings, args);
     if (args.control) await daemon.listenControl(args.control, '--control');
     if (args.qmp) await daemon.listenQmp(args.qmp, '--qmp');
