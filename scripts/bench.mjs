@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
- * npm run bench [-- --quick] [-- --only throughput,zero,downtime,convergence]
+ * npm run bench [-- --quick] [-- --only throughput,zero,downtime,convergence] [-- --out FILE]
  *
- * The livemig benchmark suite (SPEC §8). Every figure is reported beside the
+ * The livemig benchmark suite. Every figure is reported beside the
  * limit it is judged against, measured in the same run; each scenario is
  * repeated and medians are reported. JSON goes to stdout and to
- * bench-results.json; a readable table goes to stderr (progress too), so
- * stdout stays parseable. Needs the built daemons (`npm ci` builds them).
+ * bench-results.json (or --out FILE); a readable table goes to stderr
+ * (progress too), so stdout stays parseable: `npm run -s bench > r.json`
+ * (-s keeps npm's own banner off stdout). Needs the built daemons (`npm ci`
+ * builds them). A bad option or scenario name exits 2 before anything runs
+ * and before any file is written.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -19,9 +22,38 @@ import { micro } from './bench/micro.mjs';
 import { GiB, MiB, gbps, round, size } from './bench/stats.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, reps: { type: 'string' } } });
+const SCENARIOS = ['throughput', 'zero', 'micro', 'downtime', 'convergence'];
+const USAGE = `usage: npm run -s bench [-- --quick] [-- --only ${SCENARIOS.join(',')}] [-- --reps N] [-- --out FILE]
+  --quick        short runs (about 30 s)
+  --only LIST    these scenarios only (comma-separated)
+  --reps N       repetitions per scenario (medians reported)
+  --out FILE     where the JSON results go besides stdout (default bench-results.json)
+  JSON on stdout, the table and progress on stderr; npm -s keeps npm's banner off stdout.`;
+
+function usageError(message) {
+  process.stderr.write(`bench: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+let values;
+try {
+  ({ values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, reps: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
+} catch (err) {
+  usageError(err.message);
+}
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 const quick = values.quick;
-const only = values.only ? new Set(values.only.split(',')) : null;
+const only = values.only !== undefined ? new Set(values.only.split(',').map((s) => s.trim()).filter((s) => s.length > 0)) : null;
+if (only) {
+  const unknown = [...only].filter((s) => !SCENARIOS.includes(s));
+  if (unknown.length > 0 || only.size === 0) usageError(`--only '${values.only}': ${unknown.length > 0 ? `unknown scenario ${unknown.map((u) => `'${u}'`).join(', ')}` : 'no scenario'} (known: ${SCENARIOS.join(', ')})`);
+}
+if (values.reps !== undefined && !/^[1-9]\d*$/.test(values.reps)) usageError(`--reps '${values.reps}': expected a positive integer`);
+if (values.out === '') usageError('--out: expected a file name');
+const outFile = values.out ?? join(ROOT, 'bench-results.json');
 
 const cfg = quick
   ? { reps: 1, throughputReps: 1, microBytes: 256 * MiB, ramBytes: 512 * MiB, zeroBytes: 1 * GiB, multifdChannels: 2, downtimeRam: 128 * MiB, allocMs: 300, convergenceRam: 32 * MiB, maxBandwidth: 32 * MiB, convergenceTimeoutMs: 6000, convergenceReps: 1, dirtyPercents: [50, 150] }
@@ -73,7 +105,7 @@ try {
 }
 results.meta.elapsedMs = Math.round(performance.now() - started);
 
-writeFileSync(join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
 process.stderr.write(`\n${table(results)}\n`);
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 
