@@ -10,12 +10,13 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { argsConfig, type OptionTable } from '../packages/common/src/cli';
+import { formatBytes } from '../packages/ctl/src/progress-format';
 import { SOURCE_OPTIONS } from '../packages/source/src/main';
 import { DESTINATION_OPTIONS } from '../packages/destination/src/main';
 import { CTL_OPTIONS } from '../packages/ctl/src/main';
@@ -190,3 +191,61 @@ describe('--help and --version', () => {
   });
 });
 
+
+describe('npm run bench: usage errors', () => {
+  const BENCH = join(__dirname, '..', 'scripts', 'bench.mjs');
+  it('an unknown scenario or option exits 2 with the usage, runs nothing and leaves the results file alone', async () => {
+    const out = join(dir, 'bench-results.json');
+    writeFileSync(out, '{"previous":true}\n');
+    const [foo, bogus, reps] = await Promise.all([run(BENCH, ['--only', 'foo', '--out', out]), run(BENCH, ['--bogus', '--out', out]), run(BENCH, ['--reps', 'many', '--out', out])]);
+    expect(foo.code).toBe(2);
+    expect(foo.stderr).toMatch(/^bench: --only 'foo': unknown scenario 'foo' \(known: throughput, zero, micro, downtime, convergence\)\nusage: npm run -s bench/);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toMatch(/^bench: Unknown option '--bogus'\nusage:/);
+    expect(reps.code).toBe(2);
+    expect(reps.stderr).toMatch(/--reps 'many': expected a positive integer/);
+    for (const r of [foo, bogus, reps]) {
+      expect(r.stdout).toBe('');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(readFileSync(out, 'utf8')).toBe('{"previous":true}\n');
+  });
+});
+
+describe('watch on a destination that exits on completion', () => {
+  it('shows the ack as on before the migration, and final figures that are the final ones; query-migrate always has error-code', async () => {
+    const caps = ['--caps', 'return-path,switchover-ack,verify'];
+    const { d: dst, uri } = await startDestination([...SMALL_MACHINE, ...caps, '--control', '127.0.0.1:0', '--exit-on-complete']);
+    const dstControl = await controlAddress(dst);
+    const src = startSource([...SMALL_MACHINE, ...caps, '--workload', 'dirty-rate=16M', '--control', '127.0.0.1:0']);
+    const srcControl = await controlAddress(src);
+    let sawSetup!: () => void;
+    const setupShown = new Promise<void>((resolve) => (sawSetup = resolve));
+    const p = spawn(process.execPath, [CTL, '--connect', dstControl, 'watch', '--interval', '100'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.setEncoding('utf8').on('data', (t: string) => {
+      out += t;
+      if (out.includes('progress setup')) sawSetup();
+    });
+    const watched = once(p, 'exit');
+    await setupShown;
+    const migrate = await run(CTL, ['--connect', srcControl, 'migrate', JSON.stringify({ uri })]);
+    expect(migrate.code, migrate.stderr).toBe(0);
+    const [code] = await watched;
+    expect((await dst.exited).code).toBe(0);
+    expect(code, out).toBe(0);
+    const lines = out.trimEnd().split('\n');
+    expect(lines.find((l) => l.startsWith('progress setup'))).toMatch(/ack on$/);
+    const final = dst.summary();
+    expect(final.status).toBe('completed');
+    expect(final['error-code']).toBeNull();
+    expect(final['error-desc']).toBeNull();
+    // The figures printed at the end are the destination's last ones, not a poll from before the end.
+    expect(lines).toContain(`received ${formatBytes(final['bytes-received'] as number)} (machine state ${formatBytes((final.devices as Array<{ size: number }>).reduce((n, d) => n + d.size, 0))})`);
+    expect(lines).toContain('pre-allocated 2/2 resources');
+    const q = await run(CTL, ['--connect', srcControl, 'query-migrate']);
+    const info = JSON.parse(q.stdout).return;
+    expect(info.status).toBe('completed');
+    expect(info).toHaveProperty('error-code', null);
+  });
+});
