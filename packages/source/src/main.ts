@@ -7,6 +7,7 @@
  * checked (TLS material loaded and matched, control ports bound) before the
  * machine starts, so a configuration error exits 2 before "machine running".
  */
+import { lookup } from 'node:dns/promises';
 import {
   DAEMON_OPTIONS,
   EXIT_MIGRATION_FAILED,
@@ -60,6 +61,16 @@ export function sourceHelp(): string {
   });
 }
 
+/** The destination need not be up yet, but its name must resolve: a typo is a configuration error (exit 2). */
+async function checkResolves(uri: string): Promise<void> {
+  const { host } = parseMigrationUri(uri);
+  try {
+    await lookup(host);
+  } catch (err) {
+    throw new UsageError(`--migrate-to ${uri}: the host name '${host}' does not resolve (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'})`);
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
   let daemon: SourceDaemon;
   let log: Logger;
@@ -71,7 +82,7 @@ export async function main(argv: string[]): Promise<void> {
     const args = parseDaemonArgs(v);
     json = args.json;
     migrateTo = v['migrate-to'] as string | undefined;
-    if (migrateTo) parseMigrationUri(migrateTo);
+    if (migrateTo) await checkResolves(migrateTo);
     // Without any of these the process would run a machine nobody can reach or migrate.
     if (!migrateTo && !args.control && !args.qmp) {
       throw new UsageError(`nothing to do: give --migrate-to tcp:HOST:PORT to migrate at once, or --control HOST:PORT / --qmp ADDR to wait for a migrate command\n${USAGE}`);
