@@ -406,7 +406,7 @@ function renderFinal(info) {
   // The breakdown sits indented under its own "downtime" row (not under "setup time").
   if (parts.length) rows.push(finalRow('final.downtime', 'downtime', info.downtime, typeof info.downtime === 'number' ? fmtMs(info.downtime) : '–'));
   for (const [k] of parts) rows.push(finalRow(`downtime-breakdown.${k}`, `  ${k}`, b[k], fmtMs(b[k])));
-  for (const [id, ms] of Object.entries(b['per-device'] || {})) rows.push(finalRow(`downtime-breakdown.per-device.${id}`, `    load of ${id}`, ms, fmtMs(ms)));
+  for (const [id, ms] of Object.entries(b['per-device'] || {})) rows.push(finalRow(`downtime-breakdown.per-device.${id}`, `  ${id} loaded after`, ms, fmtMs(ms)));
   if (info['switchover-ack-wait'] !== undefined) rows.push(finalRow('switchover-ack-wait', 'switchover-ack wait', info['switchover-ack-wait'], fmtMs(info['switchover-ack-wait'])));
   if (state.src || info.ram) {
     const sent = (ram['precopy-bytes'] || 0) + (ram['downtime-bytes'] || 0);
