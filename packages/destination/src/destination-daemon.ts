@@ -113,6 +113,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       const peers = new WeakMap<Socket, string>();
       server.on('connection', (raw: Socket) => peers.set(raw, `${raw.remoteAddress}:${raw.remotePort}`));
       server.on('tlsClientError', (err: Error & { code?: string }, socket: Socket) => {
+        // Node's TLSSocket keeps the TCP socket it wraps as `_parent` (not public API: hence the fallback).
         const raw = (socket as Socket & { _parent?: Socket })._parent;
         const peer = (raw && peers.get(raw)) ?? (socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : 'unknown peer');
         this.log.warn({ peer, code: err.code, err: err.message, reason: tlsFailureReason(err) }, 'incoming connection refused: TLS handshake failed');
@@ -247,7 +248,6 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     this.machine.close();
   }
 }
-
 
 /** A failed TLS handshake in words (OpenSSL's text stays in the log's `err`). */
 function tlsFailureReason(err: Error & { code?: string }): string {

@@ -220,7 +220,12 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.endedAt = performance.now();
     this.pendingAtEnd = this.precopy.pendingBytes;
     this.ramPendingAtEnd = new Map(this.machine.devices.filter((d): d is RamDevice => d instanceof RamDevice).map((r) => [r.id, r.statePendingEstimate()]));
-    this.devicePendingAtEnd = new Map(this.machine.devices.flatMap((d) => { const p = d.status().pending; return typeof p === 'number' ? [[d.id, p] as const] : []; }));
+    const devicePending: Array<[string, number]> = [];
+    for (const d of this.machine.devices) {
+      const pending = d.status().pending;
+      if (typeof pending === 'number') devicePending.push([d.id, pending]);
+    }
+    this.devicePendingAtEnd = new Map(devicePending);
     this.link.destroy();
     if (this.stopAndCopy.stoppedMachine && !committed) {
       this.log.info('resuming the machine after the failed migration');
