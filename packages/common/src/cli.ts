@@ -143,7 +143,7 @@ export function formatTermList(rows: ReadonlyArray<readonly [string, string]>, t
     const [first = '', ...rest] = wrap(meaning, WIDTH - 2 - pad, 0);
     if (term.length + 2 > termWidth) {
       out.push(`  ${term}`);
-      out.push(...wrap(meaning, WIDTH, 2 + termWidth).map((l, i) => (i === 0 ? ' '.repeat(2 + termWidth) + l : l)));
+      out.push(...wrap(meaning, WIDTH - 2 - termWidth, 0).map((l) => ' '.repeat(2 + termWidth) + l));
       continue;
     }
     out.push(`  ${term.padEnd(pad)}${first}`);

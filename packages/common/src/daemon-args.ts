@@ -48,7 +48,7 @@ export function daemonHelpSections(opts: { workload: boolean }): HelpSection[] {
     devices.push(...wrap(`${type}: ${t.help}`, 98, 4).map((l) => `  ${l}`));
     devices.push(...formatTermList(keyRows(t.keys), 20).map((l) => `  ${l}`));
   }
-  devices.push('  Default machine (no --device):', ...DEFAULT_DEVICE_SPECS.map((d) => `    --device ${d}`));
+  devices.push('  Default machine (no --device):', ...DEFAULT_DEVICE_SPECS.map((d) => `  --device ${d}`));
   const sections: HelpSection[] = [{ title: 'Device types (--device TYPE,id=ID,KEY=VALUE,...)', lines: devices }];
   if (opts.workload) sections.push({ title: `Workload (--workload KEY=VALUE,...; default ${DEFAULT_WORKLOAD_SPEC})`, lines: formatTermList(keyRows(WORKLOAD_KEYS), 20) });
   sections.push(
@@ -73,7 +73,7 @@ export function daemonHelpSections(opts: { workload: boolean }): HelpSection[] {
     {
       title: 'Addresses',
       lines: [
-        '  --control HOST:PORT, e.g. 127.0.0.1:4446; :PORT alone is 127.0.0.1:PORT; port 0 picks a free one (logged)',
+        '  --control HOST:PORT, e.g. 127.0.0.1:4446 (:PORT alone is 127.0.0.1:PORT; port 0: any free one)',
         '  --qmp HOST:PORT, tcp:HOST:PORT, or unix:PATH for a Unix socket (e.g. unix:/tmp/src.qmp)',
         '  Off loopback, --control and --qmp need --control-token-file. Migration URIs are tcp:HOST:PORT.',
       ],

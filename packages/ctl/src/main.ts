@@ -60,8 +60,9 @@ export function ctlHelp(): string {
         title: 'Commands',
         lines: [
           '  query-migrate, query-status, query-devices, query-migrate-capabilities, query-migrate-parameters,',
-          '  migrate {"uri":"tcp:HOST:PORT"} (source), migrate-incoming {"uri":...} (destination), migrate_cancel,',
-          '  migrate-set-capabilities, migrate-set-parameters, stop, cont, quit; watch (this tool\'s own)',
+          '  migrate {"uri":"tcp:HOST:PORT"} (source), migrate-incoming {"uri":...} (destination),',
+          '  migrate_cancel, migrate-set-capabilities, migrate-set-parameters, stop, cont, quit;',
+          '  watch (this tool\'s own)',
         ],
       },
     ],

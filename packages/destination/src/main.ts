@@ -55,10 +55,12 @@ export function destinationHelp(): string {
     sections: daemonHelpSections({ workload: false }),
     examples: [
       '# wait for one migration of the default machine with switchover-ack, exit when done:',
-      'npx livemig-destination --listen 127.0.0.1:4444 --caps return-path,switchover-ack,verify --exit-on-complete',
+      'npx livemig-destination --listen 127.0.0.1:4444 --caps return-path,switchover-ack,verify \\',
+      '    --exit-on-complete',
       '# TLS and a shared secret, with a control port for livemig-ctl and the live view:',
-      'npx livemig-destination --listen 0.0.0.0:4444 --tls-cert dst.crt --tls-key dst.key --tls-ca ca.crt \\',
-      '    --auth-secret-file secret --caps return-path,switchover-ack --control 127.0.0.1:4446',
+      'npx livemig-destination --listen 0.0.0.0:4444 --tls-cert dst.crt --tls-key dst.key \\',
+      '    --tls-ca ca.crt --auth-secret-file secret --caps return-path,switchover-ack \\',
+      '    --control 127.0.0.1:4446',
     ],
   });
 }
