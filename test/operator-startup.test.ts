@@ -249,3 +249,35 @@ describe('watch on a destination that exits on completion', () => {
     expect(info).toHaveProperty('error-code', null);
   });
 });
+
+describe('after a cancel', () => {
+  it('query-migrate and the watch say what was still to send, not 0', async () => {
+    const machine = ['--device', 'ram,id=ram0,size=64M', '--device', 'cpu,id=cpu0,vcpus=1'];
+    const { uri } = await startDestination(machine);
+    const src = startSource([...machine, '--control', '127.0.0.1:0', '--param', 'max-bandwidth=8M']);
+    const ws = await controlAddress(src);
+    let sawActive!: () => void;
+    const active = new Promise<void>((resolve) => (sawActive = resolve));
+    const p = spawn(process.execPath, [CTL, '--connect', ws, 'watch', '--interval', '100'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.setEncoding('utf8').on('data', (t: string) => {
+      out += t;
+      if (/progress active .*sent [1-9]/.test(out)) sawActive();
+    });
+    const watched = once(p, 'exit');
+    expect((await run(CTL, ['--connect', ws, 'migrate', JSON.stringify({ uri })])).code).toBe(0);
+    await active;
+    expect((await run(CTL, ['--connect', ws, 'migrate_cancel'])).code).toBe(0);
+    const [code] = await watched;
+    expect(code).toBe(1);
+    const info = JSON.parse((await run(CTL, ['--connect', ws, 'query-migrate'])).stdout).return;
+    expect(info.status).toBe('cancelled');
+    expect(info['error-code']).toBe('MIG_ERR_CANCELLED');
+    // 64 MiB at 8 MiB/s cannot have been sent in the moment before the cancel.
+    expect(info.remaining).toBeGreaterThan(16 * 1024 * 1024);
+    expect(info.ram.remaining).toBeGreaterThan(16 * 1024 * 1024);
+    expect(info.devices.find((d: { id: string }) => d.id === 'ram0').pending).toBeGreaterThan(0);
+    expect(out).toContain(`sent ${formatBytes(info.ram['precopy-bytes'] + info.ram['downtime-bytes'])} before it was cancelled, ${formatBytes(info.remaining)} still to send`);
+    expect(out).not.toMatch(/in 0 passes/);
+  });
+});
