@@ -52,7 +52,10 @@ export async function main(argv: string[]): Promise<void> {
   const finish = (code: number): Promise<never> => finishDaemon(daemon, log, json, code);
   process.on('SIGTERM', () => void finish(daemon.migrating ? EXIT_MIGRATION_FAILED : EXIT_OK));
   process.on('SIGINT', () => void finish(daemon.migrating ? EXIT_MIGRATION_FAILED : EXIT_OK));
-  daemon.on('quit', () => void finish(EXIT_OK));
+  // QMP `quit` is handled as SIGTERM: mid-migration the migration is cancelled
+  // (the machine's state is intact) and the exit code says so (1), as for any
+  // cancelled migration; otherwise 0.
+  daemon.on('quit', () => void finish(daemon.migrating ? EXIT_MIGRATION_FAILED : EXIT_OK));
 
   if (migrateTo) {
     daemon.on('finished', (m) => {
