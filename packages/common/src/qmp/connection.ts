@@ -123,7 +123,11 @@ export class QmpConnection {
   private update(): void {
     if (this.closed) return;
     const unread = this.transport.buffered;
-    if (this.outputBlocked ? unread <= QMP_OUTPUT_LOW_WATER : unread >= QMP_OUTPUT_HIGH_WATER) this.outputBlocked = !this.outputBlocked;
+    if (this.outputBlocked ? unread <= QMP_OUTPUT_LOW_WATER : unread >= QMP_OUTPUT_HIGH_WATER) {
+      this.outputBlocked = !this.outputBlocked;
+      if (this.outputBlocked) this.log.debug({ unread }, 'QMP client not reading its replies: its requests wait');
+      else this.log.debug({ unread }, 'QMP client reading its replies again');
+    }
     const pause = this.outputBlocked || this.queuedChars > QMP_INPUT_QUEUE_CHARS;
     if (pause !== this.readingPaused) {
       this.readingPaused = pause;
