@@ -341,15 +341,16 @@ describe('a RAM frame of 32,000 one-page zero runs', () => {
     const frame = Buffer.concat(encodeFrame({ section: { type: livemig.SectionType.SECTION_PART, sectionId: 1, ram: { zeroRuns } } }));
     expect(frame.length).toBeGreaterThan(60_000);
     const FRAMES = 20;
+    // The probe client is connected before the frames go, so every wait on it is timed.
+    const q = await RawSocketQmp.connect(qmp);
+    await q.reply();
+    await q.request({ execute: 'qmp_capabilities' });
     const s = await rawConnect(`127.0.0.1:${port}`);
     s.on('data', () => undefined);
     const cpu0 = cpuMs(d);
     s.write(Buffer.concat([...prefix, ...Array<Buffer>(FRAMES).fill(frame)]));
     const total = prefix.reduce((n, b) => n + b.length, 0) + FRAMES * frame.length;
     // Wait (on query-migrate replies) until the destination has taken every byte; each reply is a latency probe.
-    const q = await RawSocketQmp.connect(qmp);
-    await q.reply();
-    await q.request({ execute: 'qmp_capabilities' });
     let worst = 0;
     for (;;) {
       const t0 = performance.now();
