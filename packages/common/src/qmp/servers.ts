@@ -1,7 +1,8 @@
 /**
  * QMP transports: a WebSocket endpoint (one JSON message per frame) and a plain
  * QMP socket (newline-delimited JSON over TCP or a Unix path, as QEMU's -qmp).
- * Both hand each connection to a QmpSession over the same dispatcher. The
+ * Both are thin adapters: each connection goes to a QmpConnection (ordering,
+ * error boundary, backpressure) over the same dispatcher. The
  * WebSocket server also serves static files (the live view) on plain HTTP GETs.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
