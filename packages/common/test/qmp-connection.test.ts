@@ -16,6 +16,7 @@ import {
 } from '../src/qmp/connection';
 import { MAX_QMP_JSON_DEPTH, jsonDepth, parseQmpJson, QmpInputError } from '../src/qmp/json-limits';
 import { createLogger } from '../src/logger';
+import { QmpSession } from '../src/qmp/session';
 
 const log = createLogger({ name: 'test', level: 'silent' });
 
@@ -60,6 +61,7 @@ class FakeTransport implements QmpTransport {
 function setup() {
   const d = new QmpDispatcher('livemig-test', '1.0.0');
   d.register('big', () => ({ blob: 'x'.repeat(64 * 1024) }));
+  d.register('bigint', () => ({ n: 1n })); // JSON.stringify throws on a BigInt
   d.register('weird', () => {
     // A handler that throws something that is not an Error and cannot be printed.
     throw Object.create(null) as unknown;
@@ -114,6 +116,31 @@ describe('QmpConnection error boundary', () => {
     expect(t.sent[1]).toMatchObject({ error: { class: 'GenericError' }, id: 1 });
     expect(t.sent[2].error.desc).toMatch(/^JSON parse error/);
     expect(t.sent[3].id).toBe(2);
+  });
+});
+
+describe('QmpSession error boundary', () => {
+  it('a reply that cannot be serialised still gets an answer; a sink that throws costs the connection, not a rejection', async () => {
+    const { t, c } = setup();
+    t.sent.shift();
+    c.receive('{"execute":"qmp_capabilities"}');
+    c.receive('{"execute":"bigint","id":1}');
+    c.receive('{"execute":"query-version","id":2}');
+    await until(() => t.sent.length === 3);
+    expect(t.sent[1].error.desc).toMatch(/^internal error: the reply could not be serialised/);
+    expect(t.sent[2].id).toBe(2);
+
+    const d = new QmpDispatcher('t', '1.0.0');
+    let closes = 0;
+    let calls = 0;
+    const s = new QmpSession(d, {
+      send: () => {
+        if (++calls > 1) throw new RangeError('Maximum call stack size exceeded');
+      },
+      close: () => void closes++,
+    });
+    await expect(s.handleText('{"execute":"qmp_capabilities"}')).resolves.toBeUndefined();
+    expect(closes).toBe(1);
   });
 });
 
