@@ -1,7 +1,8 @@
 /**
  * QMP `quit` on the source ends it like SIGTERM: with no migration running it
  * exits 0; mid-migration the migration is cancelled (the machine's state is
- * intact) and the exit code is 1, the code for a failed or cancelled migration.
+ * intact) and the exit code is 1, the code for a failed or cancelled migration;
+ * the --json line is the cancelled migration.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SMALL_MACHINE, controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
@@ -29,7 +30,19 @@ describe('source quit', () => {
     await q.waitEvent((e) => e.event === 'SHUTDOWN');
     const exit = await src.exited;
     expect(exit.code).toBe(1);
-    // The daemon cancelled the migration on its way out, it did not just drop it.
+    // The daemon cancelled the migration on its way out, it did not just drop it, and says so last.
     expect(src.logs.some((l) => l.msg === 'migration status' && l.status === 'cancelling')).toBe(true);
+    expect(src.summary().status).toBe('cancelled');
+  });
+
+  it('SIGTERM mid-migration: the same', async () => {
+    const { uri } = await startDestination([...SMALL_MACHINE]);
+    const src = startSource([...SMALL_MACHINE, '--control', '127.0.0.1:0', '--param', 'max-bandwidth=4M']);
+    const q = await QmpWsClient.connect(await controlAddress(src));
+    await q.call('migrate', { uri });
+    await q.waitEvent((e) => e.event === 'MIGRATION' && e.data?.status === 'active');
+    src.kill('SIGTERM');
+    expect((await src.exited).code).toBe(1);
+    expect(src.summary().status).toBe('cancelled');
   });
 });
