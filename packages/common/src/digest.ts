@@ -85,7 +85,7 @@ export class UnitDigest {
   /** Hashes the stale units among [first, first + count) now (e.g. just sent or just loaded, still in cache). */
   refreshRange(first: number, count: number): void {
     const end = first + count;
-    for (let u = this.stale.nextSet(first); u >= 0 && u < end; u = this.stale.nextSet(u + 1)) {
+    for (let u = this.stale.nextSet(first, end); u >= 0; u = this.stale.nextSet(u + 1, end)) {
       this.stale.clear(u);
       this.hashUnit(u, this.hashes, u * 2);
     }

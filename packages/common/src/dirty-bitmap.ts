@@ -80,18 +80,24 @@ export class DirtyBitmap {
     return added;
   }
 
-  /** Index of the first set bit at or after `from`, or -1. */
-  nextSet(from: number): number {
-    if (from >= this.size) return -1;
+  /**
+   * Index of the first set bit in [from, end), or -1. Reads only the words of
+   * that range: a caller looking inside a short run passes its end, so the
+   * scan costs the run, not the rest of the bitmap.
+   */
+  nextSet(from: number, end: number = this.size): number {
+    const limit = end < this.size ? end : this.size;
+    if (from >= limit) return -1;
     let w = from >>> 5;
+    const lastWord = (limit - 1) >>> 5;
     let word = this.words[w]! & (0xffffffff << (from & 31));
     for (;;) {
       if (word !== 0) {
         const i = (w << 5) + (31 - Math.clz32(word & -word));
-        return i < this.size ? i : -1;
+        return i < limit ? i : -1;
       }
       w++;
-      if (w >= this.words.length) return -1;
+      if (w > lastWord) return -1;
       word = this.words[w]!;
     }
   }

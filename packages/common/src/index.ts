@@ -27,6 +27,8 @@ export * from './qmp/args';
 export * from './qmp/json-streamer';
 export * from './qmp/dispatcher';
 export * from './qmp/session';
+export * from './qmp/json-limits';
+export * from './qmp/connection';
 export * from './qmp/servers';
 export * from './qmp/control-endpoints';
 export * from './qmp/common-commands';

@@ -17,6 +17,23 @@ describe('DirtyBitmap', () => {
     );
   });
 
+  it('nextSet(from, end) finds the first set bit inside [from, end) only, matching a naive model', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.array(fc.nat(299)), fc.nat(320), fc.nat(320), (size, bits, from, end) => {
+        const bm = new DirtyBitmap(size);
+        for (const b of bits) if (b < size) bm.set(b);
+        let want = -1;
+        for (let i = from; i < Math.min(end, size); i++) {
+          if (bm.test(i)) {
+            want = i;
+            break;
+          }
+        }
+        expect(bm.nextSet(from, end)).toBe(want);
+      }),
+    );
+  });
+
   it('setAll respects the size; absorb moves and counts new bits', () => {
     const a = new DirtyBitmap(70);
     a.setAll();

@@ -97,10 +97,16 @@ export async function main(argv: string[]): Promise<void> {
     exitOnStartupError(err);
   }
 
-  const finish = (code: number, lingerMs = 0): Promise<never> => finishDaemon(daemon, log, json, code, lingerMs);
-  process.on('SIGTERM', () => void finish(daemon.migrating ? EXIT_MIGRATION_FAILED : EXIT_OK));
-  process.on('SIGINT', () => void finish(daemon.migrating ? EXIT_MIGRATION_FAILED : EXIT_OK));
-  daemon.on('quit', () => void finish(EXIT_OK));
+  let finishing: Promise<never> | null = null;
+  const finish = (code: number, lingerMs = 0): Promise<never> =>
+    (finishing ??= finishDaemon(daemon, log, json, code, lingerMs));
+  // SIGTERM, SIGINT and QMP `quit` alike: mid-migration the migration is
+  // cancelled (the machine's state is intact) and the exit code says so (1), as
+  // for any cancelled migration; otherwise 0.
+  const shutdown = (): void => void daemon.cancelForShutdown().then((cut) => finish(cut ? EXIT_MIGRATION_FAILED : EXIT_OK));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  daemon.on('quit', shutdown);
 
   if (migrateTo) {
     daemon.on('finished', (m) => {

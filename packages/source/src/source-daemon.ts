@@ -2,7 +2,7 @@
  * Composition root of the source: the running machine, the migration settings,
  * the current outgoing migration, and the QMP surface over WebSocket/socket.
  */
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import {
   LIVEMIG_VERSION,
   Machine,
@@ -29,6 +29,8 @@ import { queryMigrate } from './migration-info';
 import { MigrationHistory } from './migration-history';
 
 export const VERSION = LIVEMIG_VERSION;
+/** How long shutdown waits for a cancelled migration to wind down (resume the machine, close its connections). */
+const SHUTDOWN_CANCEL_WAIT_MS = 2000;
 
 export interface SourceDaemonOptions {
   devices: readonly DeviceSpec[];
@@ -151,6 +153,26 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     qmp.register('query-migrate', () => this.queryMigrate());
     // Beyond QEMU: the last migration's chart samples, oldest first (the live view plots them on connect).
     qmp.register('x-query-migrate-history', () => ({ samples: this.history.list() }));
+  }
+
+  /**
+   * For shutdown (SIGTERM, SIGINT, QMP quit): cancels a running migration and
+   * waits, at most `waitMs`, for it to end, so that what is reported last (the
+   * --json line) is the cancelled migration, not one still `active`. Resolves
+   * true if a migration was running and did not complete.
+   */
+  async cancelForShutdown(waitMs = SHUTDOWN_CANCEL_WAIT_MS): Promise<boolean> {
+    const m = this.migration;
+    if (!m || m.finished) return false;
+    try {
+      m.cancel();
+    } catch (err) {
+      this.log.warn({ err }, 'migration still completing while the daemon shuts down');
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([once(this, 'finished'), new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
+    return m.status !== 'completed';
   }
 
   /** `lingerMs`: let control clients fetch the final figures first (ControlEndpoints.close). */

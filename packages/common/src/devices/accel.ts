@@ -368,8 +368,18 @@ export class AccelDevice implements Device {
     }
     // Not allocated yet: stage in the memory the allocation will adopt, in place.
     const staged = this.stagingFor(resource);
-    cursor.copyTo(staged.buf, offset, len);
     const base = resource * this.chunksPerResource;
+    // The staging memory is not zeroed (allocation touches only chunks nothing
+    // was staged in), so a chunk staged for the first time by a partial write
+    // gets the rest of it zeroed here: as in an allocated resource, bytes no
+    // write reached read as zero, never as old heap contents. Only the tail
+    // past the write is zeroed; the offset is chunk-aligned, so only the last
+    // chunk can be partial.
+    const end = offset + len;
+    const lastChunk = firstChunk + Math.ceil(len / ACCEL_CHUNK_BYTES) - 1;
+    const lastChunkEnd = Math.min(this.spec.resourceSize, (lastChunk - base + 1) * ACCEL_CHUNK_BYTES);
+    if (len > 0 && end < lastChunkEnd && !staged.chunks.test(lastChunk - base)) staged.buf.fill(0, end, lastChunkEnd);
+    cursor.copyTo(staged.buf, offset, len);
     for (let c = firstChunk, o = 0; o < len; c++, o += ACCEL_CHUNK_BYTES) {
       staged.chunks.set(c - base);
       this.digestUnits.markStale(c);

@@ -31,6 +31,13 @@ import { RamScanner, type ScanLimits } from './ram-scanner';
 const MAX_RUNS_PER_FRAME = 2048;
 /** Zero pages per frame: bounds the scan work behind one (tiny) frame. */
 const MAX_ZERO_PAGES_PER_FRAME = 256 * 1024;
+/**
+ * What a loaded frame may describe as zero pages: the sender's bound plus the
+ * word of 32 pages its scanner may add past it. Zero runs cost no payload, so
+ * without this a 64 KiB header of overlapping whole-RAM runs would make the
+ * destination walk RAM tens of thousands of times for one frame.
+ */
+const MAX_LOAD_ZERO_PAGES_PER_FRAME = MAX_ZERO_PAGES_PER_FRAME + 32;
 /** A zero page found by scanning costs this much of a round's byte budget (QEMU counts ~1 byte + header). */
 const ZERO_PAGE_BUDGET_BYTES = 64;
 
@@ -263,7 +270,14 @@ export class RamDevice implements Device {
       this.checkRun(normalRuns[i]!, normalRuns[i + 1]!);
       normalBytes += normalRuns[i + 1]! * this.pageSize;
     }
-    for (let i = 0; i < zeroRuns.length; i += 2) this.checkRun(zeroRuns[i]!, zeroRuns[i + 1]!);
+    let zeroPages = 0;
+    for (let i = 0; i < zeroRuns.length; i += 2) {
+      this.checkRun(zeroRuns[i]!, zeroRuns[i + 1]!);
+      zeroPages += zeroRuns[i + 1]!;
+    }
+    if (zeroPages > MAX_LOAD_ZERO_PAGES_PER_FRAME) {
+      throw new ProtocolError(`${this.id}: section describes ${zeroPages} zero pages, more than the ${MAX_LOAD_ZERO_PAGES_PER_FRAME} a frame may carry`);
+    }
     if (payloadLength !== normalBytes) {
       throw new ProtocolError(`${this.id}: section payload is ${payloadLength} bytes, its header describes ${normalBytes}`);
     }
@@ -313,8 +327,10 @@ export class RamDevice implements Device {
     for (let i = 0; i < zeroRuns.length; i += 2) {
       const first = zeroRuns[i]!;
       const count = zeroRuns[i + 1]!;
-      // Only pages that may hold data need a look (word-at-a-time over `written`).
-      for (let p = this.written.nextSet(first); p >= 0 && p < first + count; p = this.written.nextSet(p + 1)) {
+      const end = first + count;
+      // Only pages that may hold data need a look (word-at-a-time over `written`,
+      // within the run only: a one-page run costs one word, however large RAM is).
+      for (let p = this.written.nextSet(first, end); p >= 0; p = this.written.nextSet(p + 1, end)) {
         if (!this.scanner.isZeroPage(p)) this.mem.fill(0, p * this.pageSize, (p + 1) * this.pageSize);
         this.written.clear(p);
         this.digestUnits.markStale(p);

@@ -155,8 +155,18 @@ export class QmpDispatcher extends EventEmitter<QmpDispatcherEvents> {
     } catch (err) {
       if (err instanceof QmpError) return withId(errorReply(err.message, err.errorClass));
       if (err instanceof MigError) return withId(errorReply(err.message));
-      return withId(errorReply(err instanceof Error ? err.message : String(err)));
+      return withId(errorReply(describeThrown(err)));
     }
+  }
+}
+
+/** A thrown value as a reply's desc, whatever it is (String() itself may throw). */
+function describeThrown(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  try {
+    return String(err);
+  } catch {
+    return 'the command failed with a value that cannot be printed';
   }
 }
 

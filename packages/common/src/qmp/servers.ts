@@ -1,7 +1,8 @@
 /**
  * QMP transports: a WebSocket endpoint (one JSON message per frame) and a plain
  * QMP socket (newline-delimited JSON over TCP or a Unix path, as QEMU's -qmp).
- * Both hand each connection to a QmpSession over the same dispatcher. The
+ * Both are thin adapters: each connection goes to a QmpConnection (ordering,
+ * error boundary, backpressure) over the same dispatcher. The
  * WebSocket server also serves static files (the live view) on plain HTTP GETs.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
@@ -12,7 +13,8 @@ import { UsageError } from '../errors';
 import type { Logger } from '../logger';
 import type { QmpDispatcher } from './dispatcher';
 import { JsonStreamer } from './json-streamer';
-import { QmpSession } from './session';
+import { MAX_QMP_REQUEST_BYTES } from './json-limits';
+import { QmpConnection, type QmpTransport } from './connection';
 import { isExposed, requestToken, tokenMatches } from '../security/control-auth';
 import { checkUpgradeOrigin } from '../security/origin-check';
 
@@ -21,8 +23,6 @@ export interface ControlServerOptions {
   readonly token?: string | null;
 }
 
-/** Largest QMP request (or WebSocket message) accepted before the connection is dropped. */
-const MAX_QMP_LINE = 1024 * 1024;
 /** How long a closing server lets its clients take what was sent to them. */
 const CLOSE_GRACE_MS = 500;
 
@@ -61,7 +61,8 @@ export class WsControlServer {
     const token = opts.token ?? null;
     this.wss = new WebSocketServer({
       server: this.http,
-      maxPayload: MAX_QMP_LINE,
+      // A longer message closes the WebSocket with 1009 (message too big).
+      maxPayload: MAX_QMP_REQUEST_BYTES,
       verifyClient: (info: { origin?: string; req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string, headers?: Record<string, string>) => void) => {
         // Browser origins first (on every address), then the token (exactly as before).
         const verdict = checkUpgradeOrigin({ origin: info.origin, host: info.req.headers.host }, this.loopbackBind);
@@ -78,9 +79,21 @@ export class WsControlServer {
     // Listen errors reach listen()'s promise; without a listener ws would re-throw them as an unhandled 'error'.
     this.wss.on('error', (err) => log.debug({ err }, 'control server error'));
     this.wss.on('connection', (ws: WebSocket) => {
-      const session = new QmpSession(dispatcher, { send: (m) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m)) });
-      ws.on('message', (data) => void session.handleText(data.toString()));
-      ws.on('close', () => session.close());
+      const transport: QmpTransport = {
+        write: (text, flushed) => {
+          if (ws.readyState === ws.OPEN) ws.send(text, flushed);
+        },
+        get buffered() {
+          return ws.bufferedAmount;
+        },
+        pauseReading: () => ws.pause(),
+        resumeReading: () => ws.resume(),
+        end: () => ws.close(1008, 'closed by the daemon'),
+        destroy: () => ws.terminate(),
+      };
+      const connection = new QmpConnection(dispatcher, transport, log);
+      ws.on('message', (data: Buffer) => connection.receive(data.toString()));
+      ws.on('close', () => connection.close());
       ws.on('error', (err) => log.warn({ err }, 'control websocket error'));
     });
   }
@@ -129,27 +142,39 @@ export class QmpSocketServer {
     this.server = createNetServer((socket) => {
       this.sockets.add(socket);
       socket.setEncoding('utf8');
-      const session = new QmpSession(
-        dispatcher,
-        { send: (m) => socket.writable && socket.write(`${JSON.stringify(m)}\r\n`), close: () => socket.end() },
-        { token: this.requireToken ? this.token : null },
-      );
-      const streamer = new JsonStreamer(MAX_QMP_LINE);
-      let queue = Promise.resolve();
+      const transport: QmpTransport = {
+        write: (text, flushed) => {
+          if (socket.writable) socket.write(`${text}\r\n`, flushed);
+        },
+        get buffered() {
+          return socket.writableLength;
+        },
+        pauseReading: () => socket.pause(),
+        resumeReading: () => socket.resume(),
+        end: () => {
+          socket.end();
+          setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+        },
+        destroy: () => socket.destroy(),
+      };
+      const connection = new QmpConnection(dispatcher, transport, log, { token: this.requireToken ? this.token : null });
+      const streamer = new JsonStreamer(MAX_QMP_REQUEST_BYTES);
+      let refused = false;
       socket.on('data', (text: string) => {
+        if (refused) return;
         let texts: string[];
         try {
           texts = streamer.push(text);
         } catch (err) {
-          log.warn({ err: err instanceof Error ? err.message : String(err) }, 'QMP client sent an over-long request; dropping the connection');
-          socket.destroy();
+          refused = true;
+          log.warn({ err: err instanceof Error ? err.message : String(err) }, 'QMP client sent an over-long request; closing the connection');
+          connection.refuse(`QMP request longer than ${MAX_QMP_REQUEST_BYTES} characters: closing the connection`);
           return;
         }
-        // Replies go out in request order, as on a QEMU monitor.
-        for (const t of texts) queue = queue.then(() => session.handleText(t));
+        for (const t of texts) connection.receive(t);
       });
       socket.on('close', () => {
-        session.close();
+        connection.close();
         this.sockets.delete(socket);
       });
       socket.on('error', (err) => log.debug({ err }, 'QMP socket error'));

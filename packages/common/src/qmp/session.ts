@@ -3,10 +3,15 @@
  * greeting, capabilities negotiation (required before any other command; in
  * that mode every other command is "not found"), then commands; events are
  * delivered only once negotiated. Replies go through the sink.
+ *
+ * Every request is handled inside its own error boundary: whatever it holds
+ * (too deep, not JSON, a handler that throws something odd), it gets an error
+ * reply naming the cause, and `handleText` never rejects.
  */
 import { checkArgs } from './args';
 import { errorReply, parseQmpRequest, type QmpDispatcher, type QmpEvent, type QmpReply, type QmpRequest } from './dispatcher';
 import { QmpError } from './qmp-error';
+import { parseQmpJson } from './json-limits';
 import { tokenMatches } from '../security/control-auth';
 
 export interface QmpSessionSink {
@@ -27,7 +32,13 @@ export class QmpSession {
   private negotiated = false;
   private closed = false;
   private readonly onEvent = (e: QmpEvent): void => {
-    if (this.negotiated && !this.closed) this.sink.send(e);
+    if (!this.negotiated || this.closed) return;
+    // Called from the dispatcher's emit: a throw here would reach every other session's delivery.
+    try {
+      this.sink.send(e);
+    } catch {
+      this.sink.close?.();
+    }
   };
 
   constructor(dispatcher: QmpDispatcher, sink: QmpSessionSink, opts: QmpSessionOptions = {}) {
@@ -42,16 +53,26 @@ export class QmpSession {
     return this.negotiated;
   }
 
-  /** Handles one JSON text; replies through the sink. */
+  /** Handles one JSON text; replies through the sink. Never rejects. */
   async handleText(text: string): Promise<void> {
-    let request: unknown;
     try {
-      request = JSON.parse(text);
+      let request: unknown;
+      try {
+        request = parseQmpJson(text);
+      } catch (err) {
+        this.reply(errorReply(`JSON parse error, ${messageOf(err)}`));
+        return;
+      }
+      this.reply(await this.handle(request));
     } catch (err) {
-      this.reply(errorReply(`JSON parse error, ${err instanceof Error ? err.message : String(err)}`));
-      return;
+      // Not a request error (those are replies already): a fault of ours. The
+      // client still gets an answer; if even that cannot be sent, it loses the connection.
+      try {
+        this.reply(errorReply(`internal error while handling the request: ${messageOf(err)}`));
+      } catch {
+        this.sink.close?.();
+      }
     }
-    this.reply(await this.handle(request));
   }
 
   private reply(r: QmpReply): void {
@@ -101,4 +122,13 @@ function negotiate(req: QmpRequest): void {
     if (typeof cap !== 'string') throw new QmpError(`Invalid parameter type for 'enable[${i}]', expected: string`);
     throw new QmpError(`Capability '${cap}' not available`);
   });
+}
+
+function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  try {
+    return String(err);
+  } catch {
+    return 'unprintable error';
+  }
 }
