@@ -63,7 +63,9 @@ export class DaemonProcess {
         }
       }
     });
-    this.exited = once(this.proc, 'exit').then(([code, signal]) => {
+    // 'close', not 'exit': it comes after stdout/stderr are drained, so a usage
+    // error's message is in stderrText when `exited` resolves.
+    this.exited = once(this.proc, 'close').then(([code, signal]) => {
       live.delete(this);
       return { code: code as number | null, signal: signal as NodeJS.Signals | null };
     });
