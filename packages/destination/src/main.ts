@@ -20,7 +20,7 @@ import {
   type Logger,
 } from '@livemig/common';
 import { DestinationDaemon } from './destination-daemon';
-import { faultHooksFromEnv } from './test-faults';
+import { installFaultsFromEnv } from './test-faults';
 
 const USAGE = `usage: livemig-destination --listen HOST:PORT [--exit-on-complete]
        ${DAEMON_USAGE}`;
@@ -45,7 +45,8 @@ export async function main(argv: string[]): Promise<void> {
     json = args.json;
     exitOnComplete = v['exit-on-complete'] === true;
     log = createLogger({ name: 'livemig-destination', level: args.logLevel, pretty: args.logPretty, toStderr: json });
-    daemon = new DestinationDaemon({ devices: args.devices, workload: args.workload, log, security: args.security, faults: faultHooksFromEnv(process.env, log) });
+    installFaultsFromEnv(process.env, log);
+    daemon = new DestinationDaemon({ devices: args.devices, workload: args.workload, log, security: args.security });
     applyDaemonSettings(daemon.settings, args);
     if (args.control) await daemon.listenControl(args.control);
     if (args.qmp) await daemon.listenQmp(args.qmp);

@@ -38,7 +38,8 @@ export interface ReaderOwner {
 export class StreamReader {
   private readonly socket: Socket;
   private readonly input: ChunkInput | null;
-  private readonly owner: ReaderOwner;
+  /** Who the frames go to: the handshake first, then (handOver) the migration or multifd channel it became. */
+  private owner: ReaderOwner;
   private readonly decoder = createStreamDecoder({ payloadSink: (msg, length) => this.owner.payloadTargets(msg, length) });
   private readonly onFrame = (frame: DecodedFrame<DecodedFrameMessage>): void => {
     this.lastFrameInPlace = frame.inPlace;
@@ -49,6 +50,15 @@ export class StreamReader {
   constructor(socket: Socket, input: ChunkInput | null, owner: ReaderOwner) {
     this.socket = socket;
     this.input = input;
+    this.owner = owner;
+  }
+
+  /**
+   * The connection changes hands (handshake → migration or multifd channel):
+   * every later frame, even one already received in the same chunk, goes to
+   * `owner`. Called from inside a frame callback, synchronously.
+   */
+  handOver(owner: ReaderOwner): void {
     this.owner = owner;
   }
 

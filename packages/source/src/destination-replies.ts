@@ -33,8 +33,8 @@ export class DestinationReplies {
   private readonly link: DestinationLink;
   private readonly returnPath: boolean;
   challenge: Challenge | null = null;
-  /** The destination answered a PING: it accepted the configuration. */
-  ponged = false;
+  /** CONFIG_ACCEPTED: the destination took header, authentication and configuration; state may go. */
+  configAccepted = false;
   ackAt: number | null = null;
   /** Devices that gate switchover (accel, with switchover-ack) and their approvals. */
   readonly deviceAcks = new Map<string, DeviceAckState>();
@@ -66,8 +66,11 @@ export class DestinationReplies {
         this.challenge = { nonce, mac };
         link.wakeup.notify();
       },
+      configAccepted: () => {
+        this.configAccepted = true;
+        link.wakeup.notify();
+      },
       pong: (v) => {
-        this.ponged = true;
         link.wakeup.notify();
         try {
           link.watchdog?.keepalive.pong(v);
