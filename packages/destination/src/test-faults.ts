@@ -14,7 +14,7 @@
  *                  as if corrupted in transit (a verification mismatch, with verify)
  * POINT   one of LOAD_POINTS (probes.ts)
  */
-import { MigError, UsageError, type Logger } from '@livemig/common';
+import { ConnectionError, UsageError, type Logger } from '@livemig/common';
 import { LOAD_POINTS, loadPointChannel, sectionChannel, type LoadPoint, type LoadPointMessage, type SectionMessage } from './probes';
 
 export const FAULT_POINTS = LOAD_POINTS;
@@ -55,7 +55,7 @@ export function installFaultsFromEnv(env: NodeJS.ProcessEnv, log: Logger): (() =
         return;
       case 'reset':
         m.socket.resetAndDestroy();
-        m.fail(new MigError('MIG_ERR_CONNECTION', `test fault: connection reset at ${point}`));
+        m.fail(new ConnectionError(`test fault: connection reset at ${point}`));
         return;
       case 'corrupt':
         corruptArmed = true;
