@@ -1,11 +1,13 @@
 /**
- * Reads the main channel of an incoming migration into the frame decoder:
+ * Reads one incoming connection into the frame decoder — first for its
+ * handshake (handshake.ts), then, handed over, for the migration's main
+ * channel or a multifd channel:
  * chunks from the socket's 'data' events or from pooled reads
  * (wire/pooled-reader.ts), payloads read straight into the place the
  * decoder's payload sink names, a small read after an in-place payload (so
  * the payload after the next header can go in place too), and the pause while
  * a multifd sync waits for the other channels. Every complete frame goes to
- * the owner (the load state machine) synchronously, from one callback made
+ * the current owner synchronously, from one callback made
  * once: nothing is allocated per frame here.
  */
 import type { Socket } from 'node:net';
