@@ -241,6 +241,9 @@ describe('multifd channels: each proves the secret, only for the migration it na
     // Another migration's id, and an index beyond the two announced.
     expect(await refused(new RawPeer(port, (p) => p.send(channelHeader(0, createNonce(), randomBytes(16)))))).toMatch(/names no migration in progress/);
     expect(await refused(new RawPeer(port, (p) => p.send(channelHeader(2, createNonce()))))).toMatch(/channel 2 is beyond the 2 announced/);
+    // A peer that knows the id but not the secret and sits on its challenge for index 0 takes no index.
+    const squatter = new RawPeer(port, (p) => p.send(channelHeader(0, createNonce())));
+    await squatter.next((m) => m.body === 'authChallenge');
     // The right answer, bound to this migration and index: attached. A second channel 0 is then refused.
     const n3 = createNonce();
     const good = new RawPeer(port, (p) => p.send(channelHeader(0, n3)));
@@ -253,6 +256,9 @@ describe('multifd channels: each proves the secret, only for the migration it na
     const q = await qmpOf(dst);
     expect((await q.call('query-migrate')).status).toBe('active');
     q.close();
+    // The squatter, answering late, finds its index taken.
+    squatter.send(frame({ authResponse: { mac: Buffer.alloc(32) } }));
+    expect(await refused(squatter)).toMatch(/does not match|already connected/);
     main.destroy();
     good.destroy();
   });

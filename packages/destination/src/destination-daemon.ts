@@ -184,7 +184,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   private channelFor(h: Handshake, hello: ChannelHello): ChannelSlot | string {
     const m = this.current;
     if (!m || !m.channels.names(hello)) return 'another incoming migration is in progress (this multifd channel names no migration in progress here)';
-    const slot = m.channels.reserve(hello);
+    const slot = m.channels.reserve(hello, () => h.evict('evicted: newer multifd channels for this migration are answering their challenge'));
     // Bounded by the migration's channel count from now on, not by the handshake slots.
     if (typeof slot !== 'string') this.handshakes.delete(h);
     return slot;

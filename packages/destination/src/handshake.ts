@@ -59,11 +59,13 @@ export interface ChannelHello {
   readonly channel: number;
 }
 
-/** A place reserved for one multifd channel in the migration its header named. */
+/** A place for one multifd channel in the migration its header named, while it proves itself. */
 export interface ChannelSlot {
-  /** The channel proved itself (or no secret is configured): it becomes the migration's. */
+  /** The channel proved itself (or no secret is configured): takes its index, or says why not. */
+  claim(): string | null;
+  /** After claim(): the channel becomes the migration's. */
   attach(conn: AcceptedConnection): void;
-  /** The channel failed its handshake: the place is free again. */
+  /** The channel failed its handshake: its place goes. */
   release(): void;
 }
 
@@ -207,7 +209,7 @@ export class Handshake implements ReaderOwner {
         return this.onConfiguration(msg);
       case 'channel-auth':
         checkAnswer(state.pending, msg);
-        return this.handOn('attached', () => state.slot.attach(this.connection()));
+        return this.attachChannel(state.slot);
       default:
         // Handed on or refused: the reader no longer calls here.
         return;
@@ -235,7 +237,7 @@ export class Handshake implements ReaderOwner {
         slot.release();
         throw err;
       }
-      if (!auth) return this.handOn('attached', () => slot.attach(this.connection()));
+      if (!auth) return this.attachChannel(slot);
       this.go({ phase: 'channel-auth', pending: auth.pending, slot });
       this.rp.send({ authChallenge: auth.challenge });
       return;
@@ -254,6 +256,12 @@ export class Handshake implements ReaderOwner {
     const refused = this.owner.claim();
     if (refused !== null) throw new StateError(refused);
     this.handOn('accepted', () => this.owner.accepted(this.connection(), config));
+  }
+
+  private attachChannel(slot: ChannelSlot): void {
+    const taken = slot.claim();
+    if (taken !== null) throw new StateError(taken);
+    this.handOn('attached', () => slot.attach(this.connection()));
   }
 
   private connection(): AcceptedConnection {

@@ -23,8 +23,15 @@ export class IncomingChannels {
   private readonly log: Logger;
   private multifd: MultifdReceiver | null = null;
   private migrationId: Buffer | null = null;
-  /** Indexes taken: attached, or reserved by a channel still answering its challenge. */
+  /** Indexes attached (a channel that proved itself). */
   private readonly taken = new Set<number>();
+  /**
+   * Channels still answering their challenge, oldest first, each with how to
+   * evict it. Bounded (2 × the channel count): a peer that knows the migration
+   * id but not the secret can hold places only until newer ones push it out,
+   * and never an index (taken only once a channel proved itself).
+   */
+  private readonly pending = new Map<object, () => void>();
   private closed = false;
 
   constructor(log: Logger) {
@@ -58,28 +65,30 @@ export class IncomingChannels {
   }
 
   /** A place for the channel `hello` names, or why not (beyond the announced count, already connected, ended). */
-  reserve(hello: ChannelHello): ChannelSlot | string {
+  reserve(hello: ChannelHello, evict: () => void): ChannelSlot | string {
     const multifd = this.multifd;
     if (!multifd || this.closed) return 'the migration it names takes no multifd channels';
-    if (hello.channel >= multifd.channels) return `multifd channel refused: channel ${hello.channel} is beyond the ${multifd.channels} announced`;
-    if (this.taken.has(hello.channel)) return `multifd channel refused: channel ${hello.channel} is already connected`;
-    this.taken.add(hello.channel);
-    let settled = false;
+    const index = hello.channel;
+    if (index >= multifd.channels) return `multifd channel refused: channel ${index} is beyond the ${multifd.channels} announced`;
+    const connected = `multifd channel refused: channel ${index} is already connected`;
+    if (this.taken.has(index)) return connected;
+    if (this.pending.size >= 2 * multifd.channels) {
+      const [oldest, evictOldest] = this.pending.entries().next().value as [object, () => void];
+      this.pending.delete(oldest);
+      evictOldest();
+    }
+    const token = {};
+    this.pending.set(token, evict);
     return {
-      attach: (conn: AcceptedConnection) => {
-        if (settled) return;
-        settled = true;
-        if (this.closed) {
-          conn.socket.destroy();
-          return;
-        }
-        multifd.attach(hello.channel, new MultifdChannel(conn));
+      claim: () => {
+        this.pending.delete(token);
+        if (this.closed) return 'the migration it names has ended';
+        if (this.taken.has(index)) return connected;
+        this.taken.add(index);
+        return null;
       },
-      release: () => {
-        if (settled) return;
-        settled = true;
-        this.taken.delete(hello.channel);
-      },
+      attach: (conn: AcceptedConnection) => multifd.attach(index, new MultifdChannel(conn)),
+      release: () => void this.pending.delete(token),
     };
   }
 
