@@ -107,6 +107,11 @@ const TRANSITIONS: Readonly<Record<HandshakePhase, readonly HandshakePhase[]>> =
   refused: [],
 };
 
+/** One read during the handshake takes at most this much: its frames are small (a header is ≤ MAX_HEADER_BYTES). */
+const HANDSHAKE_READ_BYTES = 64 * 1024;
+/** What a refused connection may still send (read and dropped, so the SHUT is not overtaken by a reset) before reading stops. */
+const REFUSED_DRAIN_BYTES = 64 * 1024;
+
 export class Handshake implements ReaderOwner {
   readonly peer: string;
   readonly acceptedAt = performance.now();
@@ -179,6 +184,10 @@ export class Handshake implements ReaderOwner {
 
   arrived(): void {}
 
+  readLimit(): number {
+    return HANDSHAKE_READ_BYTES;
+  }
+
   loaded(): void {}
 
   fail(err: MigError): void {
@@ -188,8 +197,8 @@ export class Handshake implements ReaderOwner {
     this.stopTimers();
     slot?.release();
     this.rp.shutQuietly(false, err.code, err.message);
-    this.reader.drain();
-    lingeringClose(this.socket);
+    this.reader.drain(REFUSED_DRAIN_BYTES);
+    lingeringClose(this.socket, undefined, { read: false });
     this.log.warn({ code: err.code, err: err.message }, 'connection refused before it became a migration');
     this.owner.ended(this);
   }

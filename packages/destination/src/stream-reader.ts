@@ -35,6 +35,8 @@ export interface ReaderOwner {
   /** The frames `n` bytes completed were handled. */
   loaded(n: number): void;
   fail(err: MigError): void;
+  /** Optional: most bytes one read may take (a handshake reads small, so a refused peer touches little memory). */
+  readLimit?(): number;
 }
 
 export class StreamReader {
@@ -48,6 +50,9 @@ export class StreamReader {
     this.owner.handleFrame(frame);
   };
   private lastFrameInPlace = false;
+  /** After failure: bytes still read (and dropped), and how many may be before reading stops. */
+  private drained = 0;
+  private drainLimit = Number.POSITIVE_INFINITY;
 
   constructor(socket: Socket, input: ChunkInput | null, owner: ReaderOwner) {
     this.socket = socket;
@@ -80,7 +85,7 @@ export class StreamReader {
         retainedBytes: () => this.decoder.pendingBytes,
         directTarget: () => (this.owner.finished() ? null : this.decoder.directTarget(MIN_DIRECT_READ_BYTES)),
         onDirect: (n) => this.onDirect(n),
-        readLimit: () => (this.lastFrameInPlace && this.decoder.atFrameBoundary ? HEADER_READ_BYTES : Number.POSITIVE_INFINITY),
+        readLimit: () => Math.min(this.owner.readLimit?.() ?? Number.POSITIVE_INFINITY, this.lastFrameInPlace && this.decoder.atFrameBoundary ? HEADER_READ_BYTES : Number.POSITIVE_INFINITY),
       });
     } else this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
   }
@@ -104,14 +109,22 @@ export class StreamReader {
 
   /**
    * On failure: keep reading (and dropping) what the source still sends, even
-   * if a multifd sync had paused the input, so closing does not answer with a reset.
+   * if a multifd sync had paused the input, so closing does not answer with a
+   * reset — up to `limitBytes`, then reading stops (a hostile peer that keeps
+   * sending costs kernel buffer, not ours).
    */
-  drain(): void {
+  drain(limitBytes = Number.POSITIVE_INFINITY): void {
+    this.drainLimit = limitBytes;
     if (this.input) this.input.resume();
   }
 
+  private dropped(n: number): void {
+    this.drained += n;
+    if (this.drained > this.drainLimit) this.pauseReading(true);
+  }
+
   private onData(chunk: Buffer): void {
-    if (this.owner.finished()) return;
+    if (this.owner.finished()) return this.dropped(chunk.length);
     this.owner.arrived(chunk.length);
     try {
       this.decoder.pushEach(chunk, this.onFrame);
@@ -123,7 +136,7 @@ export class StreamReader {
 
   /** `n` payload bytes were read straight into the place the decoder's sink named. */
   private onDirect(n: number): void {
-    if (this.owner.finished()) return;
+    if (this.owner.finished()) return this.dropped(n);
     this.owner.arrived(n);
     try {
       this.decoder.pushDirect(n, this.onFrame);
