@@ -44,9 +44,6 @@ export namespace livemig {
         /** Frame authResponse. */
         authResponse?: (livemig.AuthResponse.$Properties|null);
 
-        /** Frame multifdHello. */
-        multifdHello?: (livemig.MultifdHello.$Properties|null);
-
         /** Frame multifdSync. */
         multifdSync?: (livemig.MultifdSync.$Properties|null);
 
@@ -54,7 +51,7 @@ export namespace livemig {
         payloadLength: number;
 
         /** Frame body. */
-        body?: ("header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse"|"multifdHello"|"multifdSync");
+        body?: ("header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse"|"multifdSync");
 
         /**
          * Creates a new Frame instance using the specified properties.
@@ -116,9 +113,6 @@ export namespace livemig {
             /** Frame authResponse */
             authResponse?: (livemig.AuthResponse.$Properties|null);
 
-            /** Frame multifdHello */
-            multifdHello?: (livemig.MultifdHello.$Properties|null);
-
             /** Frame multifdSync */
             multifdSync?: (livemig.MultifdSync.$Properties|null);
 
@@ -126,7 +120,7 @@ export namespace livemig {
             payloadLength?: (number|null);
 
             /** Frame body */
-            body?: ("header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse"|"multifdHello"|"multifdSync");
+            body?: ("header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse"|"multifdSync");
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -141,12 +135,11 @@ export namespace livemig {
           verify?: livemig.Verify.$Shape|null;
           eof?: livemig.Eof.$Shape|null;
           authResponse?: livemig.AuthResponse.$Shape|null;
-          multifdHello?: livemig.MultifdHello.$Shape|null;
           multifdSync?: livemig.MultifdSync.$Shape|null;
           payloadLength?: number|null;
           $unknowns?: Uint8Array[];
         } & (
-          ({ body?: undefined; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "header"; header: livemig.StreamHeader.$Shape; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "configuration"; header?: null; configuration: livemig.Configuration.$Shape; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "section"; header?: null; configuration?: null; section: livemig.Section.$Shape; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "command"; header?: null; configuration?: null; section?: null; command: livemig.Command.$Shape; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "verify"; header?: null; configuration?: null; section?: null; command?: null; verify: livemig.Verify.$Shape; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "eof"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof: livemig.Eof.$Shape; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "authResponse"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse: livemig.AuthResponse.$Shape; multifdHello?: null; multifdSync?: null }|{ body?: "multifdHello"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello: livemig.MultifdHello.$Shape; multifdSync?: null }|{ body?: "multifdSync"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync: livemig.MultifdSync.$Shape })
+          ({ body?: undefined; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdSync?: null }|{ body?: "header"; header: livemig.StreamHeader.$Shape; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdSync?: null }|{ body?: "configuration"; header?: null; configuration: livemig.Configuration.$Shape; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdSync?: null }|{ body?: "section"; header?: null; configuration?: null; section: livemig.Section.$Shape; command?: null; verify?: null; eof?: null; authResponse?: null; multifdSync?: null }|{ body?: "command"; header?: null; configuration?: null; section?: null; command: livemig.Command.$Shape; verify?: null; eof?: null; authResponse?: null; multifdSync?: null }|{ body?: "verify"; header?: null; configuration?: null; section?: null; command?: null; verify: livemig.Verify.$Shape; eof?: null; authResponse?: null; multifdSync?: null }|{ body?: "eof"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof: livemig.Eof.$Shape; authResponse?: null; multifdSync?: null }|{ body?: "authResponse"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse: livemig.AuthResponse.$Shape; multifdSync?: null }|{ body?: "multifdSync"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdSync: livemig.MultifdSync.$Shape })
         );
     }
 
@@ -177,6 +170,9 @@ export namespace livemig {
 
         /** StreamHeader authNonce. */
         authNonce: Uint8Array;
+
+        /** StreamHeader multifd. */
+        multifd?: (livemig.MultifdHello.$Properties|null);
 
         /**
          * Creates a new StreamHeader instance using the specified properties.
@@ -225,6 +221,9 @@ export namespace livemig {
 
             /** StreamHeader authNonce */
             authNonce?: (Uint8Array|null);
+
+            /** StreamHeader multifd */
+            multifd?: (livemig.MultifdHello.$Properties|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1529,8 +1528,11 @@ export namespace livemig {
         /** RpMessage loaded. */
         loaded?: (livemig.Loaded.$Properties|null);
 
+        /** RpMessage configAccepted. */
+        configAccepted?: (livemig.ConfigAccepted.$Properties|null);
+
         /** RpMessage body. */
-        body?: ("shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded");
+        body?: ("shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded"|"configAccepted");
 
         /**
          * Creates a new RpMessage instance using the specified properties.
@@ -1592,8 +1594,11 @@ export namespace livemig {
             /** RpMessage loaded */
             loaded?: (livemig.Loaded.$Properties|null);
 
+            /** RpMessage configAccepted */
+            configAccepted?: (livemig.ConfigAccepted.$Properties|null);
+
             /** RpMessage body */
-            body?: ("shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded");
+            body?: ("shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded"|"configAccepted");
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1608,10 +1613,77 @@ export namespace livemig {
           deviceApproved?: livemig.DeviceApproved.$Shape|null;
           authChallenge?: livemig.AuthChallenge.$Shape|null;
           loaded?: livemig.Loaded.$Shape|null;
+          configAccepted?: livemig.ConfigAccepted.$Shape|null;
           $unknowns?: Uint8Array[];
         } & (
-          ({ body?: undefined; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "shut"; shut: livemig.Shut.$Shape; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "pong"; shut?: null; pong: livemig.Pong.$Shape; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "switchoverAck"; shut?: null; pong?: null; switchoverAck: livemig.SwitchoverAck.$Shape; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "resumed"; shut?: null; pong?: null; switchoverAck?: null; resumed: livemig.Resumed.$Shape; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "deviceApproved"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved: livemig.DeviceApproved.$Shape; authChallenge?: null; loaded?: null }|{ body?: "authChallenge"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge: livemig.AuthChallenge.$Shape; loaded?: null }|{ body?: "loaded"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded: livemig.Loaded.$Shape })
+          ({ body?: undefined; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "shut"; shut: livemig.Shut.$Shape; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "pong"; shut?: null; pong: livemig.Pong.$Shape; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "switchoverAck"; shut?: null; pong?: null; switchoverAck: livemig.SwitchoverAck.$Shape; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "resumed"; shut?: null; pong?: null; switchoverAck?: null; resumed: livemig.Resumed.$Shape; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "deviceApproved"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved: livemig.DeviceApproved.$Shape; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "authChallenge"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge: livemig.AuthChallenge.$Shape; loaded?: null; configAccepted?: null }|{ body?: "loaded"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded: livemig.Loaded.$Shape; configAccepted?: null }|{ body?: "configAccepted"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted: livemig.ConfigAccepted.$Shape })
         );
+    }
+
+    /**
+     * Properties of a ConfigAccepted.
+     * @deprecated Use livemig.ConfigAccepted.$Properties instead.
+     */
+    interface IConfigAccepted extends livemig.ConfigAccepted.$Properties {
+    }
+
+    /** Represents a ConfigAccepted. */
+    class ConfigAccepted {
+
+        /**
+         * Constructs a new ConfigAccepted.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.ConfigAccepted.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /**
+         * Creates a new ConfigAccepted instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns ConfigAccepted instance
+         */
+        static create(properties: livemig.ConfigAccepted.$Shape): livemig.ConfigAccepted & livemig.ConfigAccepted.$Shape;
+        static create(properties?: livemig.ConfigAccepted.$Properties): livemig.ConfigAccepted;
+
+        /**
+         * Encodes the specified ConfigAccepted message. Does not implicitly {@link livemig.ConfigAccepted.verify|verify} messages.
+         * @param message ConfigAccepted message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.ConfigAccepted.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a ConfigAccepted message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.ConfigAccepted & livemig.ConfigAccepted.$Shape} ConfigAccepted
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.ConfigAccepted & livemig.ConfigAccepted.$Shape;
+
+        /**
+         * Gets the type url for ConfigAccepted
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace ConfigAccepted {
+
+        /** Properties of a ConfigAccepted. */
+        interface $Properties {
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a ConfigAccepted. */
+        type $Shape = livemig.ConfigAccepted.$Properties;
     }
 
     /**

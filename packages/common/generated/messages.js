@@ -31,10 +31,9 @@ $root.livemig = (function() {
          * @property {livemig.Verify.$Properties|null} [verify] Frame verify
          * @property {livemig.Eof.$Properties|null} [eof] Frame eof
          * @property {livemig.AuthResponse.$Properties|null} [authResponse] Frame authResponse
-         * @property {livemig.MultifdHello.$Properties|null} [multifdHello] Frame multifdHello
          * @property {livemig.MultifdSync.$Properties|null} [multifdSync] Frame multifdSync
          * @property {number|null} [payloadLength] Frame payloadLength
-         * @property {"header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse"|"multifdHello"|"multifdSync"} [body] Frame body
+         * @property {"header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse"|"multifdSync"} [body] Frame body
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -56,12 +55,11 @@ $root.livemig = (function() {
          *   verify?: livemig.Verify.$Shape|null;
          *   eof?: livemig.Eof.$Shape|null;
          *   authResponse?: livemig.AuthResponse.$Shape|null;
-         *   multifdHello?: livemig.MultifdHello.$Shape|null;
          *   multifdSync?: livemig.MultifdSync.$Shape|null;
          *   payloadLength?: number|null;
          *   $unknowns?: Array.<Uint8Array>;
          * } & (
-         *   ({ body?: undefined; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "header"; header: livemig.StreamHeader.$Shape; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "configuration"; header?: null; configuration: livemig.Configuration.$Shape; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "section"; header?: null; configuration?: null; section: livemig.Section.$Shape; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "command"; header?: null; configuration?: null; section?: null; command: livemig.Command.$Shape; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "verify"; header?: null; configuration?: null; section?: null; command?: null; verify: livemig.Verify.$Shape; eof?: null; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "eof"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof: livemig.Eof.$Shape; authResponse?: null; multifdHello?: null; multifdSync?: null }|{ body?: "authResponse"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse: livemig.AuthResponse.$Shape; multifdHello?: null; multifdSync?: null }|{ body?: "multifdHello"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello: livemig.MultifdHello.$Shape; multifdSync?: null }|{ body?: "multifdSync"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdHello?: null; multifdSync: livemig.MultifdSync.$Shape })
+         *   ({ body?: undefined; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdSync?: null }|{ body?: "header"; header: livemig.StreamHeader.$Shape; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdSync?: null }|{ body?: "configuration"; header?: null; configuration: livemig.Configuration.$Shape; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdSync?: null }|{ body?: "section"; header?: null; configuration?: null; section: livemig.Section.$Shape; command?: null; verify?: null; eof?: null; authResponse?: null; multifdSync?: null }|{ body?: "command"; header?: null; configuration?: null; section?: null; command: livemig.Command.$Shape; verify?: null; eof?: null; authResponse?: null; multifdSync?: null }|{ body?: "verify"; header?: null; configuration?: null; section?: null; command?: null; verify: livemig.Verify.$Shape; eof?: null; authResponse?: null; multifdSync?: null }|{ body?: "eof"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof: livemig.Eof.$Shape; authResponse?: null; multifdSync?: null }|{ body?: "authResponse"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse: livemig.AuthResponse.$Shape; multifdSync?: null }|{ body?: "multifdSync"; header?: null; configuration?: null; section?: null; command?: null; verify?: null; eof?: null; authResponse?: null; multifdSync: livemig.MultifdSync.$Shape })
          * )} livemig.Frame.$Shape
          */
 
@@ -137,14 +135,6 @@ $root.livemig = (function() {
         Frame.prototype.authResponse = null;
 
         /**
-         * Frame multifdHello.
-         * @member {livemig.MultifdHello.$Properties|null|undefined} multifdHello
-         * @memberof livemig.Frame
-         * @instance
-         */
-        Frame.prototype.multifdHello = null;
-
-        /**
          * Frame multifdSync.
          * @member {livemig.MultifdSync.$Properties|null|undefined} multifdSync
          * @memberof livemig.Frame
@@ -165,12 +155,12 @@ $root.livemig = (function() {
 
         /**
          * Frame body.
-         * @member {"header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse"|"multifdHello"|"multifdSync"|undefined} body
+         * @member {"header"|"configuration"|"section"|"command"|"verify"|"eof"|"authResponse"|"multifdSync"|undefined} body
          * @memberof livemig.Frame
          * @instance
          */
         $Object.defineProperty(Frame.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["header", "configuration", "section", "command", "verify", "eof", "authResponse", "multifdHello", "multifdSync"]),
+            get: $util.oneOfGetter($oneOfFields = ["header", "configuration", "section", "command", "verify", "eof", "authResponse", "multifdSync"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -220,8 +210,6 @@ $root.livemig = (function() {
                 $root.livemig.Eof.encode(message.eof, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
             if (message.authResponse != null && $Object.hasOwnProperty.call(message, "authResponse"))
                 $root.livemig.AuthResponse.encode(message.authResponse, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
-            if (message.multifdHello != null && $Object.hasOwnProperty.call(message, "multifdHello"))
-                $root.livemig.MultifdHello.encode(message.multifdHello, writer.uint32(/* id 8, wireType 2 =*/66).fork(), _depth + 1).ldelim();
             if (message.multifdSync != null && $Object.hasOwnProperty.call(message, "multifdSync"))
                 $root.livemig.MultifdSync.encode(message.multifdSync, writer.uint32(/* id 9, wireType 2 =*/74).fork(), _depth + 1).ldelim();
             if (message.payloadLength != null && $Object.hasOwnProperty.call(message, "payloadLength") && message.payloadLength !== 0)
@@ -319,13 +307,6 @@ $root.livemig = (function() {
                         message.body = "authResponse";
                         continue;
                     }
-                case 8: {
-                        if (wireType !== 2)
-                            break;
-                        message.multifdHello = $root.livemig.MultifdHello.decode(reader, reader.size(), $undefined, _depth + 1, message.multifdHello);
-                        message.body = "multifdHello";
-                        continue;
-                    }
                 case 9: {
                         if (wireType !== 2)
                             break;
@@ -384,6 +365,7 @@ $root.livemig = (function() {
          * @property {number|null} [magic] StreamHeader magic
          * @property {number|null} [version] StreamHeader version
          * @property {Uint8Array|null} [authNonce] StreamHeader authNonce
+         * @property {livemig.MultifdHello.$Properties|null} [multifd] StreamHeader multifd
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -440,6 +422,14 @@ $root.livemig = (function() {
         StreamHeader.prototype.authNonce = $util.newBuffer([]);
 
         /**
+         * StreamHeader multifd.
+         * @member {livemig.MultifdHello.$Properties|null|undefined} multifd
+         * @memberof livemig.StreamHeader
+         * @instance
+         */
+        StreamHeader.prototype.multifd = null;
+
+        /**
          * Creates a new StreamHeader instance using the specified properties.
          * @function create
          * @memberof livemig.StreamHeader
@@ -477,6 +467,8 @@ $root.livemig = (function() {
                 writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.version);
             if (message.authNonce != null && $Object.hasOwnProperty.call(message, "authNonce") && message.authNonce.length)
                 writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.authNonce);
+            if (message.multifd != null && $Object.hasOwnProperty.call(message, "multifd"))
+                $root.livemig.MultifdHello.encode(message.multifd, writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -546,6 +538,12 @@ $root.livemig = (function() {
                             message.authNonce = value;
                         else
                             delete message.authNonce;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        message.multifd = $root.livemig.MultifdHello.decode(reader, reader.size(), $undefined, _depth + 1, message.multifd);
                         continue;
                     }
                 }
@@ -3532,7 +3530,8 @@ $root.livemig = (function() {
          * @property {livemig.DeviceApproved.$Properties|null} [deviceApproved] RpMessage deviceApproved
          * @property {livemig.AuthChallenge.$Properties|null} [authChallenge] RpMessage authChallenge
          * @property {livemig.Loaded.$Properties|null} [loaded] RpMessage loaded
-         * @property {"shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded"} [body] RpMessage body
+         * @property {livemig.ConfigAccepted.$Properties|null} [configAccepted] RpMessage configAccepted
+         * @property {"shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded"|"configAccepted"} [body] RpMessage body
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -3554,9 +3553,10 @@ $root.livemig = (function() {
          *   deviceApproved?: livemig.DeviceApproved.$Shape|null;
          *   authChallenge?: livemig.AuthChallenge.$Shape|null;
          *   loaded?: livemig.Loaded.$Shape|null;
+         *   configAccepted?: livemig.ConfigAccepted.$Shape|null;
          *   $unknowns?: Array.<Uint8Array>;
          * } & (
-         *   ({ body?: undefined; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "shut"; shut: livemig.Shut.$Shape; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "pong"; shut?: null; pong: livemig.Pong.$Shape; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "switchoverAck"; shut?: null; pong?: null; switchoverAck: livemig.SwitchoverAck.$Shape; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "resumed"; shut?: null; pong?: null; switchoverAck?: null; resumed: livemig.Resumed.$Shape; deviceApproved?: null; authChallenge?: null; loaded?: null }|{ body?: "deviceApproved"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved: livemig.DeviceApproved.$Shape; authChallenge?: null; loaded?: null }|{ body?: "authChallenge"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge: livemig.AuthChallenge.$Shape; loaded?: null }|{ body?: "loaded"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded: livemig.Loaded.$Shape })
+         *   ({ body?: undefined; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "shut"; shut: livemig.Shut.$Shape; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "pong"; shut?: null; pong: livemig.Pong.$Shape; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "switchoverAck"; shut?: null; pong?: null; switchoverAck: livemig.SwitchoverAck.$Shape; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "resumed"; shut?: null; pong?: null; switchoverAck?: null; resumed: livemig.Resumed.$Shape; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "deviceApproved"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved: livemig.DeviceApproved.$Shape; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "authChallenge"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge: livemig.AuthChallenge.$Shape; loaded?: null; configAccepted?: null }|{ body?: "loaded"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded: livemig.Loaded.$Shape; configAccepted?: null }|{ body?: "configAccepted"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted: livemig.ConfigAccepted.$Shape })
          * )} livemig.RpMessage.$Shape
          */
 
@@ -3631,17 +3631,25 @@ $root.livemig = (function() {
          */
         RpMessage.prototype.loaded = null;
 
+        /**
+         * RpMessage configAccepted.
+         * @member {livemig.ConfigAccepted.$Properties|null|undefined} configAccepted
+         * @memberof livemig.RpMessage
+         * @instance
+         */
+        RpMessage.prototype.configAccepted = null;
+
         // OneOf field names bound to virtual getters and setters
         var $oneOfFields;
 
         /**
          * RpMessage body.
-         * @member {"shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded"|undefined} body
+         * @member {"shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded"|"configAccepted"|undefined} body
          * @memberof livemig.RpMessage
          * @instance
          */
         $Object.defineProperty(RpMessage.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["shut", "pong", "switchoverAck", "resumed", "deviceApproved", "authChallenge", "loaded"]),
+            get: $util.oneOfGetter($oneOfFields = ["shut", "pong", "switchoverAck", "resumed", "deviceApproved", "authChallenge", "loaded", "configAccepted"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -3691,6 +3699,8 @@ $root.livemig = (function() {
                 $root.livemig.AuthChallenge.encode(message.authChallenge, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
             if (message.loaded != null && $Object.hasOwnProperty.call(message, "loaded"))
                 $root.livemig.Loaded.encode(message.loaded, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+            if (message.configAccepted != null && $Object.hasOwnProperty.call(message, "configAccepted"))
+                $root.livemig.ConfigAccepted.encode(message.configAccepted, writer.uint32(/* id 8, wireType 2 =*/66).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3784,6 +3794,13 @@ $root.livemig = (function() {
                         message.body = "loaded";
                         continue;
                     }
+                case 8: {
+                        if (wireType !== 2)
+                            break;
+                        message.configAccepted = $root.livemig.ConfigAccepted.decode(reader, reader.size(), $undefined, _depth + 1, message.configAccepted);
+                        message.body = "configAccepted";
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -3816,6 +3833,149 @@ $root.livemig = (function() {
         };
 
         return RpMessage;
+    })();
+
+    livemig.ConfigAccepted = (function() {
+
+        /**
+         * Properties of a ConfigAccepted.
+         * @typedef {Object} livemig.ConfigAccepted.$Properties
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a ConfigAccepted.
+         * @memberof livemig
+         * @interface IConfigAccepted
+         * @augments livemig.ConfigAccepted.$Properties
+         * @deprecated Use livemig.ConfigAccepted.$Properties instead.
+         */
+
+        /**
+         * Shape of a ConfigAccepted.
+         * @typedef {livemig.ConfigAccepted.$Properties} livemig.ConfigAccepted.$Shape
+         */
+
+        /**
+         * Constructs a new ConfigAccepted.
+         * @memberof livemig
+         * @classdesc Represents a ConfigAccepted.
+         * @constructor
+         * @param {livemig.ConfigAccepted.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var ConfigAccepted = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Creates a new ConfigAccepted instance using the specified properties.
+         * @function create
+         * @memberof livemig.ConfigAccepted
+         * @static
+         * @param {livemig.ConfigAccepted.$Properties=} [properties] Properties to set
+         * @returns {livemig.ConfigAccepted} ConfigAccepted instance
+         * @type {{
+         *   (properties: livemig.ConfigAccepted.$Shape): livemig.ConfigAccepted & livemig.ConfigAccepted.$Shape;
+         *   (properties?: livemig.ConfigAccepted.$Properties): livemig.ConfigAccepted;
+         * }}
+         */
+        ConfigAccepted.create = function(properties) {
+            return new ConfigAccepted(properties);
+        };
+
+        /**
+         * Encodes the specified ConfigAccepted message. Does not implicitly {@link livemig.ConfigAccepted.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.ConfigAccepted
+         * @static
+         * @param {livemig.ConfigAccepted.$Properties} message ConfigAccepted message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ConfigAccepted.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a ConfigAccepted message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.ConfigAccepted
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.ConfigAccepted & livemig.ConfigAccepted.$Shape} ConfigAccepted
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ConfigAccepted.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.ConfigAccepted();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                reader.skipType(tag & 7, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for ConfigAccepted
+         * @function getTypeUrl
+         * @memberof livemig.ConfigAccepted
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        ConfigAccepted.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.ConfigAccepted";
+        };
+
+        return ConfigAccepted;
     })();
 
     livemig.AuthChallenge = (function() {

@@ -2,8 +2,12 @@
 
 /** "LMIG": first field of every stream, as QEMU's "QEVM". */
 export const STREAM_MAGIC = 0x4c4d4947;
-/** 2: authentication (auth_nonce/AuthChallenge/AuthResponse) and the Loaded → RESUME commit. */
-export const STREAM_VERSION = 2;
+/**
+ * 2: authentication (auth_nonce/AuthChallenge/AuthResponse) and the Loaded → RESUME commit.
+ * 3: CONFIG_ACCEPTED (the source sends no state before it), multifd channels
+ *    named in their StreamHeader and authenticated each with its own challenge.
+ */
+export const STREAM_VERSION = 3;
 
 /** A frame header (the protobuf part) is small; anything bigger is hostile. */
 export const MAX_HEADER_BYTES = 64 * 1024;
@@ -41,8 +45,20 @@ export const FIRST_PING_VALUE = 1;
 export const PING_INTERVAL_MS = 1000;
 /** Bound on a connection's handshake (header, auth, configuration) when stall-timeout is 0 (off). */
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
-/** Connections allowed to be in their handshake at once on a destination (one becomes the migration). */
+/** Connections allowed to be in their handshake at once on a destination; when full, the idlest is evicted for a new one. */
 export const MAX_PENDING_HANDSHAKES = 4;
+/**
+ * A connection must have sent its whole StreamHeader this soon after it was
+ * accepted (a real source sends it at once): silent or slow clients are
+ * dropped long before the handshake bound.
+ */
+export const HEADER_TIMEOUT_MS = 2_000;
+/**
+ * After the configuration was accepted, the longest the destination waits for
+ * OPEN_RETURN_PATH (with return-path) and the longest a source may send
+ * nothing at all (with or without return-path) when stall-timeout is 0 (off).
+ */
+export const INCOMING_IDLE_LIMIT_MS = 60_000;
 /** Return-path bytes the destination lets queue up unread before it calls the source stalled. */
 export const MAX_RP_QUEUED_BYTES = 1024 * 1024;
 
@@ -51,3 +67,6 @@ export const AUTH_NONCE_BYTES = 32;
 /** HMAC labels: each proof is bound to its direction (no reflection). */
 export const AUTH_LABEL_DESTINATION = 'livemig-auth destination';
 export const AUTH_LABEL_SOURCE = 'livemig-auth source';
+/** multifd channels: their own labels, and the proof also covers the migration id and channel index. */
+export const AUTH_LABEL_CHANNEL_DESTINATION = 'livemig-auth multifd-channel destination';
+export const AUTH_LABEL_CHANNEL_SOURCE = 'livemig-auth multifd-channel source';

@@ -21,7 +21,9 @@ export type MigErrorCode =
   | 'MIG_ERR_STALLED'
   | 'MIG_ERR_AUTH'
   | 'MIG_ERR_DEVICE'
-  | 'MIG_ERR_QMP';
+  | 'MIG_ERR_QMP'
+  /** A fault in livemig itself (a TypeError, RangeError, …): a bug to report, never the peer's doing. */
+  | 'MIG_ERR_INTERNAL';
 
 export class MigError extends Error {
   readonly code: MigErrorCode;
@@ -71,9 +73,13 @@ export class StateError extends MigError {
   }
 }
 
-/** The peer sent something the protocol does not allow. */
+/**
+ * The peer sent something the protocol does not allow. Its codes are the
+ * protocol's own: a refusal for the daemon's state is a StateError, a lost
+ * connection a ConnectionError (the class and the code always agree).
+ */
 export class ProtocolError extends MigError {
-  constructor(message: string, code: MigErrorCode = 'MIG_ERR_PROTOCOL') {
+  constructor(message: string, code: 'MIG_ERR_PROTOCOL' | 'MIG_ERR_FRAME_TOO_LARGE' = 'MIG_ERR_PROTOCOL') {
     super(code, message);
   }
 }
@@ -154,9 +160,27 @@ export class QmpReplyError extends MigError {
   }
 }
 
-/** Any thrown value as a MigError, keeping the original as `cause`. */
+/** A fault in livemig itself, reported as such (not as a connection or protocol failure). */
+export class InternalError extends MigError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MIG_ERR_INTERNAL', message, options);
+  }
+}
+
+/** JavaScript's own error classes: thrown by a bug (or a check livemig forgot), not by I/O. */
+function isProgrammingError(err: unknown): err is Error {
+  return err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError || err instanceof EvalError || err instanceof URIError;
+}
+
+/**
+ * Any thrown value as a MigError, keeping the original as `cause`. A
+ * programming error (TypeError, RangeError, …) becomes MIG_ERR_INTERNAL
+ * whatever the fallback, so a bug is never reported as the peer's fault;
+ * anything else (an errno error from a socket, a string) takes `fallback`.
+ */
 export function toMigError(err: unknown, fallback: MigErrorCode = 'MIG_ERR_CONNECTION'): MigError {
   if (err instanceof MigError) return err;
+  if (isProgrammingError(err)) return new InternalError(`internal error: ${err.name}: ${err.message}`, { cause: err });
   const message = err instanceof Error ? err.message : String(err);
   return new MigError(fallback, message, { cause: err });
 }

@@ -2,12 +2,18 @@
  * Composition root of the destination: the machine waiting for state, the
  * migration listener (plain TCP or mutual TLS), settings and QMP.
  *
- * Connections: up to MAX_PENDING_HANDSHAKES may be in their handshake (header,
- * auth, configuration) at once, each bounded in time; the first whose
- * configuration is accepted claims the one migration slot, and every other
- * connection is refused with a SHUT naming the reason. A connection that fails
- * before it became a migration is logged and forgotten: the destination keeps
- * listening (even with --exit-on-complete).
+ * Connections: every accepted connection is first a Handshake (handshake.ts),
+ * which holds nothing of the machine. Up to MAX_PENDING_HANDSHAKES may be in
+ * their handshake at once; a new one never waits or is turned away for lack of
+ * room: the idlest handshake is evicted instead (one that has not sent a valid
+ * header first, then the oldest), and each must send its header within
+ * HEADER_TIMEOUT_MS, so silent or slow clients cannot lock a real source out.
+ * The first whose configuration is accepted claims the one migration slot and
+ * only then becomes an IncomingMigration, handed the machine; a multifd
+ * channel's header names the migration it joins, which gives it a place only
+ * up to its channel count. A connection that fails before it became a
+ * migration is logged and forgotten: the destination keeps listening (even
+ * with --exit-on-complete), and nothing it did reaches the machine.
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -16,6 +22,7 @@ import {
   LIVEMIG_VERSION,
   CancelledError,
   HANDSHAKE_TIMEOUT_MS,
+  type ConfigurationMessage,
   MAX_PENDING_HANDSHAKES,
   Machine,
   MigrationSettings,
@@ -37,11 +44,12 @@ import {
   type SecurityOptions,
   type WorkloadSpec,
 } from '@livemig/common';
+import { checkConfiguration } from './configuration-check';
+import { Handshake, type AcceptedConnection, type ChannelHello, type ChannelSlot, type HandshakeOwner } from './handshake';
 import { IncomingMigration } from './incoming-migration';
 import { lingeringClose } from './lingering-close';
 import { queryIncoming } from './migration-info';
 import { prefaultInBackground, type Prefault } from './memory-prefault';
-import type { FaultHooks } from './test-faults';
 
 export const VERSION = LIVEMIG_VERSION;
 
@@ -58,14 +66,15 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   private readonly endpoints: ControlEndpoints;
   private readonly log: Logger;
   private readonly security: SecurityOptions;
-  private readonly faults: FaultHooks | null;
+  /** What every handshake asks of the daemon. */
+  private readonly handshakeOwner: HandshakeOwner;
   private server: Server | null = null;
   private listenAddress = '';
   /** The incoming migration (a connection whose configuration was accepted). */
   private current: IncomingMigration | null = null;
   private last: IncomingMigration | null = null;
-  /** Connections still in their handshake. */
-  private readonly handshakes = new Set<IncomingMigration>();
+  /** Connections still in their handshake, oldest first (a Set keeps insertion order). */
+  private readonly handshakes = new Set<Handshake>();
 
   /** Connections still in their handshake (header, auth, configuration). */
   get handshakesInProgress(): number {
@@ -78,20 +87,29 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     workload: WorkloadSpec;
     log: Logger;
     security?: SecurityOptions;
-    /** TEST ONLY (test-faults.ts). */
-    faults?: FaultHooks | null;
   }) {
     super();
     this.log = opts.log;
     this.security = opts.security ?? { tls: null, authSecret: null, controlToken: null };
     this.endpoints = new ControlEndpoints(this.qmp, this.log, this.security.controlToken);
-    this.faults = opts.faults ?? null;
     this.machine = new Machine(opts.devices, opts.workload, 'destination');
     this.prefault = prefaultInBackground(this.machine.devices, (ms, bytes) => this.log.info({ ms: Math.round(ms), bytes }, 'memory ready'));
     this.settings = new MigrationSettings(() => this.current !== null);
     this.machine.on('STOP', () => this.qmp.emitEvent('STOP'));
     this.machine.on('RESUME', () => this.qmp.emitEvent('RESUME'));
     this.registerCommands();
+    this.handshakeOwner = {
+      authSecret: this.security.authSecret,
+      limitMs: () => {
+        const stall = this.settings.parameters['stall-timeout'];
+        return stall > 0 ? stall : HANDSHAKE_TIMEOUT_MS;
+      },
+      checkConfiguration: (config) => checkConfiguration(config, this.machine.devices, this.settings.capabilities),
+      claim: () => this.busyReason(),
+      accepted: (conn, config) => this.startMigration(conn, config),
+      channel: (h, hello) => this.channelFor(h, hello),
+      ended: (h) => this.handshakes.delete(h),
+    };
   }
 
   get address(): string {
@@ -136,29 +154,60 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   private onConnection(socket: Socket): void {
     socket.setNoDelay(true);
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
-    const refuse = (reason: string): void => {
+    if (this.last?.status === 'completed') {
+      const reason = 'this destination already completed an incoming migration';
       this.log.warn({ peer, reason }, 'incoming connection refused');
       lingeringClose(socket, encodeRpMessage({ shut: { ok: false, code: 'MIG_ERR_STATE', reason } }));
-    };
-    // With multifd, the migration's extra channels arrive here too, possibly while its
-    // main connection is still in its handshake; anything else is refused once it shows itself.
-    const owner = this.current ?? (this.handshakes.size === 1 ? [...this.handshakes][0]! : null);
-    if (owner?.takesChannels) return owner.adoptChannel(socket, peer);
-    const busy = this.busyReason();
-    if (busy) return refuse(busy);
-    if (this.handshakes.size >= MAX_PENDING_HANDSHAKES) return refuse(`too many connections in their handshake (${MAX_PENDING_HANDSHAKES})`);
-    const m: IncomingMigration = new IncomingMigration({
-      socket,
-      input: adoptForPooledReads(socket),
+      return;
+    }
+    if (this.handshakes.size >= MAX_PENDING_HANDSHAKES) this.evictOne();
+    const input = adoptForPooledReads(socket);
+    const h = new Handshake(socket, input, peer, this.handshakeOwner, this.log.child({ channel: 'incoming', peer }));
+    this.handshakes.add(h);
+    this.log.info({ peer }, 'incoming connection');
+    h.start();
+  }
+
+  /**
+   * All handshake slots are taken: the idlest goes, so a newcomer (perhaps the
+   * real source) always gets its chance. A connection that has not sent a
+   * valid header yet goes first, the oldest of them; else the oldest of all.
+   */
+  private evictOne(): void {
+    let victim: Handshake | null = null;
+    for (const h of this.handshakes) {
+      if (!h.identified) {
+        victim = h;
+        break;
+      }
+      victim ??= h;
+    }
+    if (!victim) return;
+    const ms = Math.round(performance.now() - victim.acceptedAt);
+    victim.evict(`evicted after ${ms} ms in its handshake (${victim.phase}): all ${MAX_PENDING_HANDSHAKES} handshake slots were taken and a new connection arrived`);
+  }
+
+  /** A multifd channel's header: the migration it names gives it a place, or why not. */
+  private channelFor(h: Handshake, hello: ChannelHello): ChannelSlot | string {
+    const m = this.current;
+    if (!m || !m.channels.names(hello)) return 'another incoming migration is in progress (this multifd channel names no migration in progress here)';
+    const slot = m.channels.reserve(hello, () => h.evict('evicted: newer multifd channels for this migration are answering their challenge'));
+    // Bounded by the migration's channel count from now on, not by the handshake slots.
+    if (typeof slot !== 'string') this.handshakes.delete(h);
+    return slot;
+  }
+
+  /** A handshake's configuration was accepted and it claimed the slot: it becomes the migration, and only it gets the machine. */
+  private startMigration(conn: AcceptedConnection, config: ConfigurationMessage): void {
+    const m = new IncomingMigration({
+      connection: conn,
+      config,
       machine: this.machine,
       caps: this.settings.capabilities,
-      log: this.log.child({ channel: 'incoming', peer }),
+      log: this.log.child({ channel: 'incoming', peer: conn.peer }),
       stallTimeoutMs: () => this.settings.parameters['stall-timeout'],
-      authSecret: this.security.authSecret,
-      claim: () => this.claim(m),
-      faults: this.faults,
     });
-    this.handshakes.add(m);
+    this.current = m;
     m.on('status', (status) => {
       this.log.info({ status, cpuMs: processCpuMs() }, 'incoming migration status');
       this.qmp.emitEvent('MIGRATION', { status });
@@ -167,29 +216,16 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     m.on('device-preallocated', (device, ms) => this.qmp.emitEvent('DEVICE_PREALLOCATED', { device, ms: Math.round(ms) }));
     m.on('device-progress', (device, done, total) => this.qmp.emitEvent('DEVICE_PREALLOCATION_PROGRESS', { device, done, total }));
     m.on('done', () => {
-      this.handshakes.delete(m);
       if (this.current === m) this.current = null;
-      if (m.becameMigration) {
-        this.last = m;
-        this.emit('finished', m);
-      }
+      this.last = m;
+      this.emit('finished', m);
     });
-    this.log.info({ peer }, 'incoming connection');
     m.start();
   }
 
   private busyReason(): string | null {
     if (this.current) return 'another incoming migration is in progress';
     if (this.last?.status === 'completed') return 'this destination already completed an incoming migration';
-    return null;
-  }
-
-  /** A handshake ended with an accepted configuration: it becomes the migration, unless one already is. */
-  private claim(m: IncomingMigration): string | null {
-    const busy = this.busyReason();
-    if (busy) return busy;
-    this.handshakes.delete(m);
-    this.current = m;
     return null;
   }
 

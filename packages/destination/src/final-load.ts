@@ -12,7 +12,7 @@
 import { ProtocolError, VerifyError, livemig, toMigError, type Logger, type Machine, type MigError } from '@livemig/common';
 import type { ReturnPathWriter } from './return-path-writer';
 import type { SectionTable } from './section-table';
-import type { FaultPoint } from './test-faults';
+import type { LoadPoint } from './probes';
 
 export interface DeviceLoadTimes {
   [id: string]: number;
@@ -21,8 +21,8 @@ export interface DeviceLoadTimes {
 /** The migration's side of the end: its fault points and phase moves. */
 export interface FinalLoadOwner {
   finished(): boolean;
-  /** TEST ONLY hook (test-faults.ts); a throw fails the migration. */
-  fault(point: FaultPoint): void;
+  /** Publishes a point of the migration's life (probes.ts); a subscriber may fail the migration. */
+  reached(point: LoadPoint): void;
   /** Loaded (and verified), LOADED sent: wait for the commit. */
   awaitCommit(): void;
   /** The machine runs here now (`paused`: is ready to, left paused) and the source was told: the migration completed. */
@@ -72,7 +72,7 @@ export class FinalLoad {
       this.loadedAt = performance.now();
       if (verify) this.verify();
       this.verifyMs = performance.now() - this.loadedAt;
-      this.owner.fault('loaded');
+      this.owner.reached('loaded');
       if (this.owner.finished()) return;
       if (this.rp.isOpen) {
         // The machine stays stopped until the source commits (CMD_RESUME).

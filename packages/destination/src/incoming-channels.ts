@@ -1,18 +1,14 @@
 /**
- * The extra connections of one incoming migration with multifd: candidates
- * (connections that arrived while it runs, possibly before its configuration
- * named the channels), then the MultifdReceiver (multifd-receiver.ts) once the
- * configuration is accepted, which attaches the candidates whose hello names
- * this migration. Closing drops all of them.
+ * The multifd channels of one incoming migration. A channel arrives as its own
+ * connection whose StreamHeader names this migration and its index
+ * (handshake.ts routes it here); it may take a place only up to the channel
+ * count the configuration announced, one per index, and, with a shared secret,
+ * only once its own challenge was answered. Then the MultifdReceiver
+ * (multifd-receiver.ts) loads its pages. Closing drops all of them.
  */
-import type { Socket } from 'node:net';
-import { ProtocolError, livemig, type Device, type Logger, type MigError } from '@livemig/common';
-import { MultifdChannel, MultifdReceiver, type ChannelHello } from './multifd-receiver';
-
-interface Candidate {
-  readonly channel: MultifdChannel;
-  hello: ChannelHello | null;
-}
+import { ProtocolError, type Device, type Logger, type MigError, type livemig } from '@livemig/common';
+import type { AcceptedConnection, ChannelHello, ChannelSlot } from './handshake';
+import { MultifdChannel, MultifdReceiver } from './multifd-receiver';
 
 /** What the channels need from their migration. */
 export interface ChannelsOwner {
@@ -26,43 +22,34 @@ export interface ChannelsOwner {
 export class IncomingChannels {
   private readonly log: Logger;
   private multifd: MultifdReceiver | null = null;
-  private readonly candidates: Candidate[] = [];
+  private migrationId: Buffer | null = null;
+  /** Indexes attached (a channel that proved itself). */
+  private readonly taken = new Set<number>();
+  /**
+   * Channels still answering their challenge, oldest first, each with how to
+   * evict it. Bounded (2 × the channel count): a peer that knows the migration
+   * id but not the secret can hold places only until newer ones push it out,
+   * and never an index (taken only once a channel proved itself).
+   */
+  private readonly pending = new Map<object, () => void>();
+  private closed = false;
 
   constructor(log: Logger) {
     this.log = log;
   }
 
-  /** The receiver, from the configuration on (null before, or without multifd). */
+  /** The receiver, from the configuration on (null without multifd). */
   get receiver(): MultifdReceiver | null {
     return this.multifd;
   }
 
-  /** Before the configuration any connection may be a channel; after it, until all are attached. */
-  get wantsChannels(): boolean {
-    return this.multifd === null || this.multifd.wantsChannels;
-  }
-
-  /** A new connection while this migration runs: a multifd channel, once its hello says so. */
-  adopt(socket: Socket, peer: string): void {
-    const entry: Candidate = { channel: new MultifdChannel(socket, peer), hello: null };
-    this.candidates.push(entry);
-    const ch = entry.channel;
-    ch.once('hello', (hello) => {
-      entry.hello = hello;
-      if (this.multifd) this.offer(entry);
-    });
-    ch.on('error', (err) => {
-      if (ch.index < 0) this.log.warn({ peer, code: err.code, err: err.message }, 'extra connection refused');
-    });
-  }
-
-  /** The configuration was accepted with multifd on: expect its channels, and attach those already here. */
+  /** The configuration was accepted with multifd on: expect its channels. */
   start(config: livemig.Configuration.$Properties, owner: ChannelsOwner): void {
     const id = Buffer.from(config.migrationId ?? []);
     const channels = config.multifdChannels ?? 0;
     if (id.length === 0 || channels < 1 || channels > 255) throw new ProtocolError(`multifd is on but the configuration announces ${channels} channels and a ${id.length}-byte migration id`);
+    this.migrationId = id;
     this.multifd = new MultifdReceiver({
-      migrationId: id,
       channels,
       pageDevice: (deviceId) => owner.pageDevice(deviceId),
       onError: (err) => owner.onError(err),
@@ -70,17 +57,43 @@ export class IncomingChannels {
       onBytes: (n) => owner.onBytes(n),
     });
     this.log.info({ channels }, 'expecting multifd channels');
-    for (const entry of [...this.candidates]) if (entry.hello) this.offer(entry);
+  }
+
+  /** True when `hello` names this migration. */
+  names(hello: ChannelHello): boolean {
+    return this.migrationId !== null && hello.migrationId.equals(this.migrationId);
+  }
+
+  /** A place for the channel `hello` names, or why not (beyond the announced count, already connected, ended). */
+  reserve(hello: ChannelHello, evict: () => void): ChannelSlot | string {
+    const multifd = this.multifd;
+    if (!multifd || this.closed) return 'the migration it names takes no multifd channels';
+    const index = hello.channel;
+    if (index >= multifd.channels) return `multifd channel refused: channel ${index} is beyond the ${multifd.channels} announced`;
+    const connected = `multifd channel refused: channel ${index} is already connected`;
+    if (this.taken.has(index)) return connected;
+    if (this.pending.size >= 2 * multifd.channels) {
+      const [oldest, evictOldest] = this.pending.entries().next().value as [object, () => void];
+      this.pending.delete(oldest);
+      evictOldest();
+    }
+    const token = {};
+    this.pending.set(token, evict);
+    return {
+      claim: () => {
+        this.pending.delete(token);
+        if (this.closed) return 'the migration it names has ended';
+        if (this.taken.has(index)) return connected;
+        this.taken.add(index);
+        return null;
+      },
+      attach: (conn: AcceptedConnection) => multifd.attach(index, new MultifdChannel(conn)),
+      release: () => void this.pending.delete(token),
+    };
   }
 
   close(): void {
+    this.closed = true;
     this.multifd?.close();
-    for (const c of this.candidates.splice(0)) c.channel.close();
-  }
-
-  private offer(entry: Candidate): void {
-    const i = this.candidates.indexOf(entry);
-    if (i >= 0) this.candidates.splice(i, 1);
-    this.multifd!.offer(entry.channel, entry.hello!);
   }
 }

@@ -1,18 +1,16 @@
 /**
- * One incoming migration on one connection (QEMU qemu_loadvm_state), as a
- * state machine over the stream (dispatched by phase in frame-dispatch.ts):
+ * One incoming migration (QEMU qemu_loadvm_state), from the moment its
+ * connection's handshake (handshake.ts: header, auth, configuration) was
+ * accepted and it claimed the daemon's one migration slot; only then is it
+ * handed the machine. Its phases (the table is load-phase.ts; frames are
+ * dispatched in frame-dispatch.ts):
  *
- *   header → [auth] → config → precopy → switchover → loading → [loaded] → completed
- *      │        │        │        │          │           │          │
- *      └────────┴────────┴────────┴──────────┴───────────┴──────────┴──→ failed
+ *   precopy → switchover → loading → [loaded] → completed
+ *      └──────────┴───────────┴──────────┴────────────→ failed
  *
- * header:     StreamHeader with the right magic and version; an auth nonce
- *             exactly when this destination has a shared secret (then the
- *             AuthChallenge goes back).
- * auth:       AuthResponse with the source's proof (constant-time check).
- * config:     Configuration equal to ours (devices, stream capabilities); the
- *             daemon grants the one migration slot (claim); then load_setup for
- *             every device and the switchover-ack count.
+ * start:      CONFIG_ACCEPTED back to the source (it sends no state before
+ *             it), load_setup for every device and the switchover-ack count,
+ *             with multifd the channel places.
  * precopy:    commands (OPEN_RETURN_PATH, PING) and START/PART sections.
  * switchover: after SWITCHOVER_START: PART/END/FULL sections, Verify, Eof.
  * loading:    every device's final load (accel waits for its allocation),
@@ -22,30 +20,28 @@
  *             machine was paused on the source), RESUMED + SHUT. Without a
  *             return path the machine resumes right after loading, then SHUT ok.
  * A failure sends SHUT with the reason, drops the connection and discards the
- * partial state (accel pre-allocations freed). The connection is a migration
- * only once its configuration was accepted; before that, a failure is just a
- * refused connection. A handshake must end within stall-timeout (10 s when
- * off); after it, with the return path open (the source then PINGs every
- * second), a source silent for stall-timeout fails the migration, except
- * while this side is busy with the final load.
+ * partial state (accel pre-allocations freed): that is this migration's to
+ * do, as it owns the machine's incoming state. The timers (incoming-timers.ts)
+ * bound OPEN_RETURN_PATH and any silence of the source.
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { toMigError, type Capabilities, type ChunkInput, type Logger, type Machine, type MigError, type livemig } from '@livemig/common';
+import { ConnectionError, toMigError, type Capabilities, type ConfigurationMessage, type Logger, type Machine, type MigError } from '@livemig/common';
 import { FinalLoad, type DeviceLoadTimes } from './final-load';
 import { FrameDispatch } from './frame-dispatch';
 import { IncomingChannels } from './incoming-channels';
 import { IncomingTimers } from './incoming-timers';
+import type { AcceptedConnection } from './handshake';
 import { lingeringClose } from './lingering-close';
 import { LoadSetup } from './load-setup';
-import { ReturnPathWriter } from './return-path-writer';
+import { reached, type LoadPoint } from './probes';
+import type { ReturnPathWriter } from './return-path-writer';
 import { SectionTable } from './section-table';
-import { StreamReader } from './stream-reader';
-import type { FaultHooks, FaultPoint } from './test-faults';
+import type { StreamReader } from './stream-reader';
 
 export type { DeviceLoadTimes } from './final-load';
 
-export type IncomingStatus = 'setup' | 'active' | 'completed' | 'failed';
+export type IncomingStatus = 'active' | 'completed' | 'failed';
 
 export interface IncomingEvents {
   status: [IncomingStatus];
@@ -56,20 +52,15 @@ export interface IncomingEvents {
 }
 
 export interface IncomingOptions {
-  socket: Socket;
-  /** Where received bytes come from (pooled reads, wire/pooled-reader.ts); default: the socket's 'data' events. */
-  input?: ChunkInput;
+  /** The accepted connection (its handshake is over). */
+  connection: AcceptedConnection;
+  /** The configuration the handshake accepted. */
+  config: ConfigurationMessage;
   machine: Machine;
   caps: Capabilities;
   log: Logger;
   /** The destination's stall-timeout (ms, 0 = off), read live. */
   stallTimeoutMs?: () => number;
-  /** Shared secret: the source must authenticate before anything else. */
-  authSecret?: Buffer | null;
-  /** Asks the daemon for the one migration slot once the configuration is accepted; a reason refuses. */
-  claim?: () => string | null;
-  /** TEST ONLY (test-faults.ts). */
-  faults?: FaultHooks | null;
 }
 
 /**
@@ -84,18 +75,19 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   private readonly socket: Socket;
   private readonly machine: Machine;
   private readonly log: Logger;
-  private readonly faults: FaultHooks | null;
+  private readonly config: ConfigurationMessage;
   private readonly rp: ReturnPathWriter;
   private readonly reader: StreamReader;
   private readonly dispatch: FrameDispatch;
   private readonly setup: LoadSetup;
   private readonly end: FinalLoad;
   private readonly timers: IncomingTimers;
-  /** multifd: the channels of this migration (from its configuration on), and connections not attached yet. */
-  private readonly channels: IncomingChannels;
+  /** multifd: the places of this migration's channels. */
+  readonly channels: IncomingChannels;
   private readonly multifdOn: boolean;
+  private readonly failHere = (err: MigError): void => this.fail(err);
 
-  status: IncomingStatus = 'setup';
+  status: IncomingStatus = 'active';
   error: MigError | null = null;
   readonly startedAt = performance.now();
   endedAt: number | null = null;
@@ -103,66 +95,47 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
 
   constructor(opts: IncomingOptions) {
     super();
-    this.socket = opts.input?.socket ?? opts.socket;
+    this.socket = opts.connection.socket;
+    this.reader = opts.connection.reader;
+    this.rp = opts.connection.rp;
     this.machine = opts.machine;
     this.log = opts.log;
-    this.faults = opts.faults ?? null;
+    this.config = opts.config;
     this.multifdOn = opts.caps.multifd;
-    const rp = new ReturnPathWriter(this.socket);
-    this.rp = rp;
-    this.reader = new StreamReader(this.socket, opts.input ?? null, {
-      finished: () => this.finished,
-      payloadTargets: (msg, length) => this.dispatch.payloadTargets(msg, length),
-      handleFrame: (frame) => this.dispatch.handleFrame(frame),
-      arrived: (n) => this.arrived(n),
-      loaded: (n) => this.loaded(n),
-      fail: (err) => this.fail(err),
-    });
+    const rp = this.rp;
     this.channels = new IncomingChannels(this.log);
     this.setup = new LoadSetup(this.machine, opts.caps['switchover-ack'], rp, this.log, {
       finished: () => this.finished,
-      fault: (point) => this.fault(point),
-      fail: (err) => this.fail(err),
+      reached: (point) => this.reached(point),
+      fail: this.failHere,
       deviceProgress: (id, done, total) => this.emit('device-progress', id, done, total),
       devicePreallocated: (id, ms) => this.emit('device-preallocated', id, ms),
       switchoverAckSent: () => this.emit('switchover-ack'),
     });
     this.end = new FinalLoad(this.machine, rp, this.log, {
       finished: () => this.finished,
-      fault: (point) => this.fault(point),
+      reached: (point) => this.reached(point),
       awaitCommit: () => {
-        this.dispatch.phase = 'loaded';
+        this.dispatch.phases.go('loaded');
         this.timers.lastDataAt = performance.now();
       },
       completed: (paused) => this.completed(paused),
-      fail: (err) => this.fail(err),
+      fail: this.failHere,
     });
+    const returnPath = opts.caps['return-path'];
     this.timers = new IncomingTimers({
       startedAt: this.startedAt,
       finished: () => this.finished,
       stallTimeoutMs: opts.stallTimeoutMs ?? (() => 0),
-      handshaking: () => this.status === 'setup',
-      quietAllowed: () => this.dispatch.phase === 'loading' || !rp.isOpen,
+      awaitingReturnPath: () => returnPath && !rp.isOpen,
+      busy: () => this.dispatch.phase === 'loading',
       digestCatchUp: () => this.dispatch.sourceVerify && this.dispatch.phase === 'precopy',
       refreshDigests: (bytes) => this.machine.refreshDigests(bytes),
       phase: () => this.dispatch.phase,
-      stalled: (err) => this.fail(err),
+      stalled: this.failHere,
     });
     const parts = { machine: this.machine, caps: opts.caps, log: this.log, rp, reader: this.reader, sections: new SectionTable(this.machine), setup: this.setup, end: this.end, timers: this.timers, channels: this.channels };
-    const claim = opts.claim ?? (() => null);
-    this.dispatch = new FrameDispatch(parts, {
-      authSecret: opts.authSecret ?? null,
-      faults: this.faults,
-      claim,
-      fault: (point) => this.fault(point),
-      startMultifd: (config) => this.startMultifd(config),
-      becameMigration: () => this.setStatus('active'),
-    });
-  }
-
-  /** True once the configuration was accepted: from then on a failure is a failed migration. */
-  get becameMigration(): boolean {
-    return this.status !== 'setup';
+    this.dispatch = new FrameDispatch(parts, { reached: (point) => this.reached(point) }, opts.config.capabilities?.verify === true);
   }
 
   get finished(): boolean {
@@ -212,26 +185,41 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     return this.end.deviceLoadMs;
   }
 
+  /**
+   * Takes the connection over (from inside the handshake's frame callback):
+   * every later frame is this migration's. Then load_setup, the multifd places,
+   * CONFIG_ACCEPTED: the source may send state from now on.
+   */
   start(): void {
-    this.timers.start();
-    this.reader.start();
+    this.reader.handOver({
+      finished: () => this.finished,
+      payloadTargets: (msg, length) => this.dispatch.payloadTargets(msg, length),
+      handleFrame: (frame) => this.dispatch.handleFrame(frame),
+      arrived: (n) => this.arrived(n),
+      loaded: (n) => this.loaded(n),
+      fail: this.failHere,
+    });
     this.socket.on('error', (err) => this.fail(toMigError(err)));
     this.socket.on('close', () => {
       if (this.finished) return;
       const partial = this.reader.atFrameBoundary ? '' : `, in the middle of a frame (${this.reader.pendingBytes} bytes of it received)`;
-      this.fail(toMigError(new Error(`connection closed by the source during ${this.dispatch.phase}${partial}`)));
+      this.fail(new ConnectionError(`connection closed by the source during ${this.dispatch.phase}${partial}`));
     });
-    this.fault('accept');
+    this.timers.start();
+    try {
+      this.setup.run(this.dispatch.sourceVerify);
+      if (this.multifdOn) this.startMultifd(this.config);
+      this.rp.send({ configAccepted: {} });
+    } catch (err) {
+      return this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
+    }
+    this.emit('status', 'active');
+    this.reached('config');
   }
 
-  /** TEST ONLY hook; a throw fails the migration. */
-  private fault(point: FaultPoint): void {
-    if (!this.faults) return;
-    try {
-      this.faults.at(point, this.socket);
-    } catch (err) {
-      this.fail(toMigError(err));
-    }
+  /** Publishes a point of this migration's life (probes.ts): tracing, and test-only fault injection from outside. */
+  private reached(point: LoadPoint): void {
+    reached(point, this.socket, this.failHere);
   }
 
   private setStatus(s: IncomingStatus): void {
@@ -252,20 +240,10 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
 
   // ---- multifd (incoming-channels.ts, multifd-receiver.ts) ----
 
-  /** Extra connections are taken as candidate multifd channels while this migration may still get some. */
-  get takesChannels(): boolean {
-    return this.multifdOn && !this.finished && this.channels.wantsChannels;
-  }
-
-  /** A new connection while this migration runs: a multifd channel, once its hello says so. */
-  adoptChannel(socket: Socket, peer: string): void {
-    this.channels.adopt(socket, peer);
-  }
-
-  private startMultifd(config: livemig.Configuration.$Properties): void {
+  private startMultifd(config: ConfigurationMessage): void {
     this.channels.start(config, {
       pageDevice: (deviceId) => this.dispatch.pageDevice(deviceId),
-      onError: (err) => this.fail(err),
+      onError: this.failHere,
       onBytes: (n) => {
         this.arrived(n);
         this.loaded(n);
@@ -277,7 +255,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
 
   /** Resumed here (or left paused) and the source told (final-load.ts): the migration completed. */
   private completed(paused: boolean): void {
-    this.dispatch.phase = 'completed';
+    this.dispatch.phases.go('completed');
     this.channels.close();
     this.timers.stop();
     this.endedAt = performance.now();
@@ -289,11 +267,10 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     this.emit('done');
   }
 
-  /** Gives up: tells the source why, drops the connection, discards partial state. */
+  /** Gives up: tells the source why, drops the connection, discards the partial state this migration loaded. */
   fail(err: MigError): void {
     if (this.finished) return;
-    const wasMigration = this.becameMigration;
-    this.dispatch.phase = 'failed';
+    this.dispatch.phases.fail();
     this.channels.close();
     this.timers.stop();
     this.error = err;
@@ -303,12 +280,8 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     lingeringClose(this.socket);
     for (const d of this.machine.devices) d.loadCleanup();
     if (this.machine.runState === 'running') this.machine.stop('inmigrate');
-    if (wasMigration) {
-      this.log.warn({ code: err.code, err: err.message }, 'incoming migration failed; partial state discarded');
-      this.setStatus('failed');
-    } else {
-      this.log.warn({ code: err.code, err: err.message }, 'connection refused before it became a migration');
-    }
+    this.log.warn({ code: err.code, err: err.message }, 'incoming migration failed; partial state discarded');
+    this.setStatus('failed');
     this.emit('done');
   }
 }

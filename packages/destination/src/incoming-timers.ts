@@ -1,11 +1,13 @@
 /**
- * The two timers of an incoming migration, both about a quiet stream:
+ * The two timers of an incoming migration (from the accepted configuration
+ * on; the handshake has its own, handshake.ts), both about a quiet stream:
  *
- * - the watchdog: a handshake must end in time (stall-timeout, or
- *   HANDSHAKE_TIMEOUT_MS when off); after it, a source silent for longer than
- *   stall-timeout is a stalled one, but only while the return path is open
- *   (the source then PINGs every second) and not while this side is busy with
- *   the final load;
+ * - the watchdog: with return-path, OPEN_RETURN_PATH must arrive within
+ *   stall-timeout (HANDSHAKE_TIMEOUT_MS when off) of the acceptance; after it,
+ *   with or without return-path, a source that sends nothing for longer than
+ *   stall-timeout (INCOMING_IDLE_LIMIT_MS when off) is a stalled one — except
+ *   while this side is busy with the final load. So no peer holds the one
+ *   migration slot by saying nothing, mid-frame or between frames;
  * - the idle digest: while the stream is quiet in precopy (e.g. the source
  *   waits for the switchover-ack), catch up on digest work, so little of it is
  *   left for the downtime.
@@ -13,7 +15,7 @@
  * Both read the migration through a narrow view; a stall is reported once, as
  * a StallError naming the phase.
  */
-import { HANDSHAKE_TIMEOUT_MS, PING_INTERVAL_MS, StallError } from '@livemig/common';
+import { HANDSHAKE_TIMEOUT_MS, INCOMING_IDLE_LIMIT_MS, PING_INTERVAL_MS, StallError } from '@livemig/common';
 
 /** Digest catch-up on a quiet stream: every 5 ms, 8 MiB (~2 ms of hashing). */
 const IDLE_DIGEST_INTERVAL_MS = 5;
@@ -24,10 +26,10 @@ export interface TimedMigration {
   finished(): boolean;
   /** The destination's stall-timeout (ms, 0 = off), read live. */
   stallTimeoutMs(): number;
-  /** Still in the handshake (header, auth, configuration). */
-  handshaking(): boolean;
-  /** Silence proves nothing now: no return path (so no keepalive), or this side is busy loading. */
-  quietAllowed(): boolean;
+  /** return-path is on and OPEN_RETURN_PATH has not arrived yet. */
+  awaitingReturnPath(): boolean;
+  /** This side is busy (the final load): the source's silence proves nothing. */
+  busy(): boolean;
   /** Precopy with verify on: quiet time may go to digest work. */
   digestCatchUp(): boolean;
   refreshDigests(bytes: number): void;
@@ -73,9 +75,9 @@ export class IncomingTimers {
   }
 
   /**
-   * The watchdog: a handshake must end in time; after it, a silent source is a
-   * stalled one — except while this side is busy with the final load. A late
-   * tick means this process was the one stalled: the source gets a fresh window.
+   * The watchdog: OPEN_RETURN_PATH in time, then no silence past the idle
+   * limit unless this side is busy. A late tick means this process was the one
+   * stalled: the source gets a fresh window.
    */
   private watch(): void {
     if (this.m.finished()) return;
@@ -83,16 +85,15 @@ export class IncomingTimers {
     const stall = this.m.stallTimeoutMs();
     if (now - this.lastWatchTick > Math.max(2 * this.watchIntervalMs, stall / 2)) this.lastDataAt = now;
     this.lastWatchTick = now;
-    if (this.m.handshaking()) {
+    if (this.m.awaitingReturnPath()) {
       const limit = stall > 0 ? stall : HANDSHAKE_TIMEOUT_MS;
-      if (now - this.m.startedAt > limit) this.m.stalled(new StallError(`handshake not completed within ${limit} ms (stuck in ${this.m.phase()})`));
-      return;
+      if (now - this.m.startedAt > limit) return this.m.stalled(new StallError(`no OPEN_RETURN_PATH within ${limit} ms of accepting the configuration (return-path is on)`));
     }
-    // Only a source that keeps the return path open promises keepalive PINGs; without
-    // one, silence (e.g. a precopy waiting on its own) is not evidence of a stall.
-    if (stall <= 0 || this.m.quietAllowed()) return;
+    if (this.m.busy()) return;
     const silence = now - this.lastDataAt;
-    if (silence > stall) this.m.stalled(new StallError(`source stalled: nothing received for ${Math.round(silence)} ms (stall-timeout ${stall} ms) during ${this.m.phase()}`));
+    const limit = stall > 0 ? stall : INCOMING_IDLE_LIMIT_MS;
+    const named = stall > 0 ? `stall-timeout ${stall} ms` : `idle limit ${limit} ms, stall-timeout off`;
+    if (silence > limit) this.m.stalled(new StallError(`source stalled: nothing received for ${Math.round(silence)} ms (${named}) during ${this.m.phase()}`));
   }
 
   /** While the stream is quiet (e.g. the source waits for the ack), catch up on digest work. */

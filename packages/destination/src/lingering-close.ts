@@ -9,11 +9,12 @@ import type { Socket } from 'node:net';
 
 export const LINGER_MS = 2000;
 
-export function lingeringClose(socket: Socket, last?: Buffer): void {
+/** `read: false`: the caller reads (and drops) the rest itself, within its own bound. */
+export function lingeringClose(socket: Socket, last?: Buffer, opts: { read: boolean } = { read: true }): void {
   socket.on('error', () => socket.destroy());
   if (last) socket.end(last);
   else socket.end();
-  socket.resume();
+  if (opts.read) socket.resume();
   const timer = setTimeout(() => socket.destroy(), LINGER_MS);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));

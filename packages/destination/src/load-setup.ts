@@ -9,13 +9,13 @@
 import { ProtocolError, toMigError, type Logger, type Machine, type MigError } from '@livemig/common';
 import type { ReturnPathWriter } from './return-path-writer';
 import { SwitchoverAckCounter } from './switchover-ack';
-import type { FaultPoint } from './test-faults';
+import type { LoadPoint } from './probes';
 
 /** The migration's side: its state, fault points and events. */
 export interface LoadSetupOwner {
   finished(): boolean;
-  /** TEST ONLY hook (test-faults.ts); a throw fails the migration. */
-  fault(point: FaultPoint): void;
+  /** Publishes a point of the migration's life (probes.ts); a subscriber may fail the migration. */
+  reached(point: LoadPoint): void;
   fail(err: MigError): void;
   deviceProgress(deviceId: string, done: number, total: number): void;
   devicePreallocated(deviceId: string, ms: number): void;
@@ -58,7 +58,7 @@ export class LoadSetup {
       approveSwitchover: (deviceId: string, ms: number) => this.approve(deviceId, ms),
       progress: (deviceId: string, done: number, total: number) => {
         this.owner.deviceProgress(deviceId, done, total);
-        if (done < total && !this.owner.finished()) this.owner.fault('ack-wait');
+        if (done < total && !this.owner.finished()) this.owner.reached('ack-wait');
       },
     };
     for (const d of this.machine.devices) d.loadSetup(ctx);

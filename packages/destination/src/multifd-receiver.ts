@@ -1,15 +1,10 @@
 /**
  * multifd, receive side (QEMU migration/multifd.c, recv side).
  *
- * Extra connections that arrive while an incoming migration with multifd is
- * in progress are candidate channels. Each is read by a MultifdChannel:
- *
- *   header ──▶ hello ──▶ (held until attached) ──▶ frames ──▶ closed
- *
- * The hello names the migration (the id in the main channel's Configuration)
- * and the channel index; the MultifdReceiver, created when the main channel's
- * configuration is accepted, attaches channels whose id matches and refuses
- * the rest. Attached channels load RAM page batches (PART sections naming
+ * A multifd channel is a connection whose handshake (handshake.ts: a
+ * StreamHeader naming the migration and its index, and with a shared secret
+ * its own challenge) succeeded; the migration's IncomingChannels gives it its
+ * place here. Attached channels load RAM page batches (PART sections naming
  * their device) straight into guest memory through the same payload sink as
  * the main channel.
  *
@@ -21,37 +16,12 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import {
-  MIN_DIRECT_READ_BYTES,
-  ProtocolError,
-  STREAM_MAGIC,
-  encodeRpMessage,
-  STREAM_VERSION,
-  adoptForPooledReads,
-  createStreamDecoder,
-  livemig,
-  toMigError,
-  type ChunkInput,
-  type DecodedFrame,
-  type DecodedFrameMessage,
-  type Device,
-  type FrameDecoder,
-  type MigError,
-} from '@livemig/common';
-
-/** A candidate channel that sends no hello within this time is dropped. */
-const HELLO_TIMEOUT_MS = 10_000;
-/** Read size when a header is due after an in-place payload. */
-const HEADER_READ_BYTES = 16 * 1024;
-
-export interface ChannelHello {
-  migrationId: Buffer;
-  channel: number;
-}
+import { ConnectionError, ProtocolError, livemig, toMigError, type DecodedFrame, type DecodedFrameMessage, type Device, type MigError } from '@livemig/common';
+import type { AcceptedConnection } from './handshake';
+import type { ReaderOwner, StreamReader } from './stream-reader';
 
 export interface MultifdChannelEvents {
-  hello: [ChannelHello];
-  /** A protocol or connection error: fatal to the migration once attached. */
+  /** A protocol or connection error: fatal to the migration. */
   error: [MigError];
   /** Bytes received (for the migration's byte count and digest pacing). */
   bytes: [number];
@@ -65,156 +35,87 @@ export interface ChannelSink {
   reached(channel: MultifdChannel, seq: number): void;
 }
 
-type ChannelPhase = 'header' | 'hello' | 'waiting' | 'frames' | 'closed';
-
-/** One extra connection. */
-export class MultifdChannel extends EventEmitter<MultifdChannelEvents> {
-  readonly input: ChunkInput;
+/** One attached channel: its reader (handed on by its handshake) feeds page frames to its sink. */
+export class MultifdChannel extends EventEmitter<MultifdChannelEvents> implements ReaderOwner {
   readonly peer: string;
-  private readonly decoder: FrameDecoder<DecodedFrameMessage>;
-  private readonly onFrame = (frame: DecodedFrame<DecodedFrameMessage>): void => this.handleFrame(frame);
-  private phase: ChannelPhase = 'header';
+  private readonly socket: Socket;
+  private readonly reader: StreamReader;
   private sink: ChannelSink | null = null;
-  private lastInPlace = false;
-  private helloTimer: NodeJS.Timeout | null;
+  private isClosed = false;
   index = -1;
   /** Last sync seq this channel reached. */
   seq = 0;
 
-  constructor(socket: Socket, peer: string) {
+  constructor(conn: AcceptedConnection) {
     super();
-    this.peer = peer;
-    this.input = adoptForPooledReads(socket);
-    this.decoder = createStreamDecoder({ payloadSink: (msg, length) => this.payloadTargets(msg, length) });
-    this.helloTimer = setTimeout(() => this.fail(new ProtocolError(`multifd channel from ${peer}: no hello within ${HELLO_TIMEOUT_MS} ms`)), HELLO_TIMEOUT_MS);
-    this.helloTimer.unref();
-    const s = this.input.socket;
-    s.on('error', (err) => this.fail(toMigError(err)));
-    s.on('close', () => {
-      if (this.phase !== 'closed') this.fail(new ProtocolError(`multifd channel ${this.index >= 0 ? this.index : `from ${peer}`} closed by the source`, 'MIG_ERR_CONNECTION'));
-    });
-    this.input.start({
-      onChunk: (chunk) => this.onData(chunk.length, () => this.decoder.pushEach(chunk, this.onFrame)),
-      retainedBytes: () => this.decoder.pendingBytes,
-      directTarget: () => (this.phase === 'frames' ? this.decoder.directTarget(MIN_DIRECT_READ_BYTES) : null),
-      onDirect: (n) => this.onData(n, () => this.decoder.pushDirect(n, this.onFrame)),
-      readLimit: () => (this.lastInPlace && this.decoder.atFrameBoundary ? HEADER_READ_BYTES : Number.POSITIVE_INFINITY),
-    });
+    this.peer = conn.peer;
+    this.socket = conn.socket;
+    this.reader = conn.reader;
+    this.socket.on('error', (err) => this.fail(toMigError(err)));
+    this.socket.on('close', () => this.fail(new ConnectionError(`multifd channel ${this.index} closed by the source`)));
+    // Nothing is loaded before attach(): the frames wait in the decoder.
+    this.reader.pauseForSync();
+    this.reader.handOver(this);
   }
 
   get closed(): boolean {
-    return this.phase === 'closed';
+    return this.isClosed;
   }
 
-  /** Starts loading page frames into `sink` (after the hello was accepted). */
+  /** Starts loading page frames into `sink`. */
   attach(index: number, sink: ChannelSink): void {
     this.index = index;
     this.sink = sink;
-    this.phase = 'frames';
     this.release();
   }
 
   /** Goes on after a sync point (or after being attached). */
   release(): void {
-    if (this.phase === 'closed') return;
-    try {
-      this.decoder.resume(this.onFrame);
-      if (!this.decoder.isPaused) this.input.resume();
-    } catch (err) {
-      this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
-    }
+    if (!this.isClosed) this.reader.resumeAfterSync();
   }
 
   /** Tears down: no more frames; the source learns from the close. */
   close(): void {
-    if (this.phase === 'closed') return;
-    this.phase = 'closed';
-    if (this.helloTimer) clearTimeout(this.helloTimer);
-    this.input.socket.destroy();
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.socket.destroy();
   }
 
-  /**
-   * Refuses a connection that is not (or not yet accepted as) a channel of the
-   * migration: says why with a SHUT, as a refused main connection would, then closes.
-   */
-  refuse(err: MigError): void {
-    if (this.phase === 'closed') return;
-    this.phase = 'closed';
-    if (this.helloTimer) clearTimeout(this.helloTimer);
-    const s = this.input.socket;
-    s.on('error', () => s.destroy());
-    s.end(encodeRpMessage({ shut: { ok: false, code: err.code, reason: err.message } }));
-    setTimeout(() => s.destroy(), 2000).unref();
+  // ---- ReaderOwner ----
+
+  finished(): boolean {
+    return this.isClosed;
   }
 
-  private onData(n: number, feed: () => void): void {
-    if (this.phase === 'closed') return;
-    try {
-      feed();
-      this.emit('bytes', n);
-    } catch (err) {
-      this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
-    }
-  }
-
-  private fail(err: MigError): void {
-    if (this.phase === 'closed') return;
-    if (this.sink) this.close();
-    else this.refuse(err);
-    this.emit('error', err);
-  }
-
-  /** Stops handing out frames and reading the socket until release(). */
-  private hold(): void {
-    this.decoder.pause();
-    this.input.pause();
-  }
-
-  private payloadTargets(msg: DecodedFrameMessage, length: number): Buffer[] | null {
-    if (this.phase !== 'frames' || msg.body !== 'section' || !msg.section || !this.sink) return null;
+  payloadTargets(msg: DecodedFrameMessage, length: number): Buffer[] | null {
+    if (msg.body !== 'section' || !msg.section || !this.sink) return null;
     const s = msg.section;
     const device = this.sink.pageDevice(s.deviceId ?? '');
     return device.payloadTargets ? device.payloadTargets(s.type ?? livemig.SectionType.SECTION_TYPE_UNSPECIFIED, s, length) : null;
   }
 
-  private handleFrame(frame: DecodedFrame<DecodedFrameMessage>): void {
-    const msg = frame.message;
-    this.lastInPlace = frame.inPlace;
-    if (msg.body !== 'section' && frame.payloadLength > 0) throw new ProtocolError(`multifd channel: '${msg.body ?? 'unknown'}' frame with a payload`);
-    switch (this.phase) {
-      case 'header':
-        if (msg.body !== 'header' || !msg.header) throw new ProtocolError(`not a livemig stream: expected a stream header, got '${msg.body ?? 'unknown'}'`);
-        if (msg.header.magic !== STREAM_MAGIC) throw new ProtocolError(`not a livemig stream: bad magic 0x${(msg.header.magic ?? 0).toString(16)}`);
-        if (msg.header.version !== STREAM_VERSION) throw new ProtocolError(`unsupported stream version ${msg.header.version} (this destination speaks ${STREAM_VERSION})`);
-        this.phase = 'hello';
-        return;
-      case 'hello': {
-        if (msg.body !== 'multifdHello' || !msg.multifdHello) {
-          throw new ProtocolError(`another incoming migration is in progress (this connection is not one of its multifd channels: it sent '${msg.body ?? 'unknown'}')`, 'MIG_ERR_STATE');
-        }
-        if (this.helloTimer) clearTimeout(this.helloTimer);
-        this.helloTimer = null;
-        this.phase = 'waiting';
-        // Hold everything after the hello until the migration attaches this channel.
-        this.hold();
-        this.emit('hello', { migrationId: Buffer.from(msg.multifdHello.migrationId ?? []), channel: msg.multifdHello.channel ?? 0 });
-        return;
-      }
-      case 'frames':
-        return this.handlePageFrame(frame);
-      default:
-        throw new ProtocolError(`multifd channel: '${msg.body ?? 'unknown'}' frame in state ${this.phase}`);
-    }
+  arrived(n: number): void {
+    this.emit('bytes', n);
   }
 
-  private handlePageFrame(frame: DecodedFrame<DecodedFrameMessage>): void {
+  loaded(): void {}
+
+  fail(err: MigError): void {
+    if (this.isClosed) return;
+    this.close();
+    this.emit('error', err);
+  }
+
+  handleFrame(frame: DecodedFrame<DecodedFrameMessage>): void {
     const msg = frame.message;
-    const sink = this.sink!;
+    const sink = this.sink;
+    if (!sink) throw new ProtocolError(`multifd channel from ${this.peer}: frame before it was attached`);
+    if (msg.body !== 'section' && frame.payloadLength > 0) throw new ProtocolError(`multifd channel ${this.index}: '${msg.body ?? 'unknown'}' frame with a payload`);
     if (msg.body === 'multifdSync' && msg.multifdSync) {
       const seq = msg.multifdSync.seq ?? 0;
       if (seq !== this.seq + 1) throw new ProtocolError(`multifd channel ${this.index}: sync ${seq} after ${this.seq}`);
       this.seq = seq;
-      this.hold();
+      this.reader.pauseForSync();
       sink.reached(this, seq);
       return;
     }
@@ -227,7 +128,6 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> {
 }
 
 export interface MultifdReceiverOptions {
-  migrationId: Buffer;
   channels: number;
   /** Devices that may receive pages over multifd (RAM), by id; a device whose section has ended is refused. */
   pageDevice(deviceId: string): Device;
@@ -252,37 +152,26 @@ export class MultifdReceiver {
     this.attached = Array.from({ length: opts.channels }, () => null);
   }
 
-  get wantsChannels(): boolean {
-    return !this.closed && this.attached.some((c) => c === null);
+  get channels(): number {
+    return this.attached.length;
   }
 
-  /** A candidate said hello: attach it if it is one of ours, else refuse it. */
-  offer(ch: MultifdChannel, hello: ChannelHello): void {
-    const why = this.closed
-      ? 'the migration it names has ended'
-      : !hello.migrationId.equals(this.opts.migrationId)
-        ? 'it names another migration'
-        : hello.channel >= this.attached.length
-          ? `channel ${hello.channel} is beyond the ${this.attached.length} announced`
-          : this.attached[hello.channel]
-            ? `channel ${hello.channel} is already connected`
-            : null;
-    if (why) {
-      ch.refuse(new ProtocolError(`multifd channel refused: ${why}`, 'MIG_ERR_STATE'));
-      // A stray or late channel is refused on its own; one that claims our id but is wrong is a protocol error.
-      if (hello.migrationId.equals(this.opts.migrationId) && !this.closed) this.opts.onError(new ProtocolError(`multifd channel refused: ${why}`));
+  /** Channel `index` (its place reserved by IncomingChannels) proved itself: it loads pages from now on. */
+  attach(index: number, ch: MultifdChannel): void {
+    if (this.closed || this.attached[index]) {
+      ch.close();
       return;
     }
-    this.attached[hello.channel] = ch;
+    this.attached[index] = ch;
     ch.on('error', (err) => this.opts.onError(err));
     ch.on('bytes', (n) => this.opts.onBytes(n));
     // attach() releases the channel: not from inside its own frame callback.
-    queueMicrotask(() => this.attachNow(ch, hello));
+    queueMicrotask(() => this.attachNow(ch, index));
   }
 
-  private attachNow(ch: MultifdChannel, hello: ChannelHello): void {
+  private attachNow(ch: MultifdChannel, index: number): void {
     if (this.closed || ch.closed) return;
-    ch.attach(hello.channel, {
+    ch.attach(index, {
       pageDevice: (id) => this.opts.pageDevice(id),
       reached: () => this.check(),
     });

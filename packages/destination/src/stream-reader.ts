@@ -1,11 +1,13 @@
 /**
- * Reads the main channel of an incoming migration into the frame decoder:
+ * Reads one incoming connection into the frame decoder — first for its
+ * handshake (handshake.ts), then, handed over, for the migration's main
+ * channel or a multifd channel:
  * chunks from the socket's 'data' events or from pooled reads
  * (wire/pooled-reader.ts), payloads read straight into the place the
  * decoder's payload sink names, a small read after an in-place payload (so
  * the payload after the next header can go in place too), and the pause while
  * a multifd sync waits for the other channels. Every complete frame goes to
- * the owner (the load state machine) synchronously, from one callback made
+ * the current owner synchronously, from one callback made
  * once: nothing is allocated per frame here.
  */
 import type { Socket } from 'node:net';
@@ -33,22 +35,37 @@ export interface ReaderOwner {
   /** The frames `n` bytes completed were handled. */
   loaded(n: number): void;
   fail(err: MigError): void;
+  /** Optional: most bytes one read may take (a handshake reads small, so a refused peer touches little memory). */
+  readLimit?(): number;
 }
 
 export class StreamReader {
   private readonly socket: Socket;
   private readonly input: ChunkInput | null;
-  private readonly owner: ReaderOwner;
+  /** Who the frames go to: the handshake first, then (handOver) the migration or multifd channel it became. */
+  private owner: ReaderOwner;
   private readonly decoder = createStreamDecoder({ payloadSink: (msg, length) => this.owner.payloadTargets(msg, length) });
   private readonly onFrame = (frame: DecodedFrame<DecodedFrameMessage>): void => {
     this.lastFrameInPlace = frame.inPlace;
     this.owner.handleFrame(frame);
   };
   private lastFrameInPlace = false;
+  /** After failure: bytes still read (and dropped), and how many may be before reading stops. */
+  private drained = 0;
+  private drainLimit = Number.POSITIVE_INFINITY;
 
   constructor(socket: Socket, input: ChunkInput | null, owner: ReaderOwner) {
     this.socket = socket;
     this.input = input;
+    this.owner = owner;
+  }
+
+  /**
+   * The connection changes hands (handshake → migration or multifd channel):
+   * every later frame, even one already received in the same chunk, goes to
+   * `owner`. Called from inside a frame callback, synchronously.
+   */
+  handOver(owner: ReaderOwner): void {
     this.owner = owner;
   }
 
@@ -68,7 +85,7 @@ export class StreamReader {
         retainedBytes: () => this.decoder.pendingBytes,
         directTarget: () => (this.owner.finished() ? null : this.decoder.directTarget(MIN_DIRECT_READ_BYTES)),
         onDirect: (n) => this.onDirect(n),
-        readLimit: () => (this.lastFrameInPlace && this.decoder.atFrameBoundary ? HEADER_READ_BYTES : Number.POSITIVE_INFINITY),
+        readLimit: () => Math.min(this.owner.readLimit?.() ?? Number.POSITIVE_INFINITY, this.lastFrameInPlace && this.decoder.atFrameBoundary ? HEADER_READ_BYTES : Number.POSITIVE_INFINITY),
       });
     } else this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
   }
@@ -92,14 +109,22 @@ export class StreamReader {
 
   /**
    * On failure: keep reading (and dropping) what the source still sends, even
-   * if a multifd sync had paused the input, so closing does not answer with a reset.
+   * if a multifd sync had paused the input, so closing does not answer with a
+   * reset — up to `limitBytes`, then reading stops (a hostile peer that keeps
+   * sending costs kernel buffer, not ours).
    */
-  drain(): void {
+  drain(limitBytes = Number.POSITIVE_INFINITY): void {
+    this.drainLimit = limitBytes;
     if (this.input) this.input.resume();
   }
 
+  private dropped(n: number): void {
+    this.drained += n;
+    if (this.drained > this.drainLimit) this.pauseReading(true);
+  }
+
   private onData(chunk: Buffer): void {
-    if (this.owner.finished()) return;
+    if (this.owner.finished()) return this.dropped(chunk.length);
     this.owner.arrived(chunk.length);
     try {
       this.decoder.pushEach(chunk, this.onFrame);
@@ -111,7 +136,7 @@ export class StreamReader {
 
   /** `n` payload bytes were read straight into the place the decoder's sink named. */
   private onDirect(n: number): void {
-    if (this.owner.finished()) return;
+    if (this.owner.finished()) return this.dropped(n);
     this.owner.arrived(n);
     try {
       this.decoder.pushDirect(n, this.onFrame);

@@ -26,7 +26,7 @@ import {
   parseWorkloadSpec,
   type FrameMessage,
 } from '@livemig/common';
-import { IncomingMigration } from '../src/incoming-migration';
+import { IncomingUnderTest as IncomingMigration } from './incoming-under-test';
 import { DestinationDaemon } from '../src/destination-daemon';
 import { FakeSocket } from '../../../test/helpers/fake-socket';
 import { buildStream } from '../../../test/helpers/stream-builder';
@@ -64,7 +64,7 @@ async function load(chunks: Buffer[], capabilities = ACK): Promise<IncomingMigra
 describe('the destination rejects bad streams with a clear error', () => {
   const cases: Array<{ name: string; chunks: Buffer[]; error: RegExp; code: string; migration: boolean; caps?: ReturnType<typeof caps> }> = [
     { name: 'wrong magic', chunks: [f({ header: { magic: 0x51455649, version: STREAM_VERSION } })], error: /not a livemig stream: bad magic 0x51455649/, code: 'MIG_ERR_PROTOCOL', migration: false },
-    { name: 'wrong version', chunks: [f({ header: { magic: STREAM_MAGIC, version: 99 } })], error: /unsupported stream version 99 \(this destination speaks 2\)/, code: 'MIG_ERR_PROTOCOL', migration: false },
+    { name: 'wrong version', chunks: [f({ header: { magic: STREAM_MAGIC, version: 99 } })], error: new RegExp(`unsupported stream version 99 \\(this destination speaks ${STREAM_VERSION}\\)`), code: 'MIG_ERR_PROTOCOL', migration: false },
     { name: 'not a header first', chunks: [switchover], error: /expected a stream header, got 'command'/, code: 'MIG_ERR_PROTOCOL', migration: false },
     {
       name: 'header length over the maximum',
@@ -147,7 +147,7 @@ describe('the destination rejects bad streams with a clear error', () => {
     sock.feed(f({ header: { magic: STREAM_MAGIC, version: 7 } }));
     const rp = createReturnPathDecoder();
     const shut = sock.written.flatMap((b) => rp.push(b)).map((x) => x.message.shut)[0];
-    expect(shut).toMatchObject({ ok: false, code: 'MIG_ERR_PROTOCOL', reason: 'unsupported stream version 7 (this destination speaks 2)' });
+    expect(shut).toMatchObject({ ok: false, code: 'MIG_ERR_PROTOCOL', reason: `unsupported stream version 7 (this destination speaks ${STREAM_VERSION})` });
     machine.close();
   });
 });
@@ -210,13 +210,16 @@ describe('destination daemon: one migration at a time, bounded handshakes', () =
     expect(await b.closed).toBe('another incoming migration is in progress');
   });
 
-  it(`holds at most ${MAX_PENDING_HANDSHAKES} connections in their handshake`, async () => {
+  it(`holds at most ${MAX_PENDING_HANDSHAKES} connections in their handshake: a newcomer evicts the idlest, never waits`, async () => {
     const { d, port } = await daemon();
     const idle = Array.from({ length: MAX_PENDING_HANDSHAKES }, () => client(port, []));
     await until(() => d.handshakesInProgress === MAX_PENDING_HANDSHAKES);
-    const extra = client(port, []);
-    expect(await extra.closed).toMatch(/too many connections in their handshake/);
-    for (const c of idle) c.socket.destroy();
+    const extra = client(port, PREFIX);
+    // The oldest silent one makes room; the newcomer becomes the migration.
+    expect(await idle[0]!.closed).toMatch(/evicted after \d+ ms in its handshake \(header\): all 4 handshake slots were taken/);
+    await until(() => d.queryMigrate().status === 'active');
+    expect(d.handshakesInProgress).toBe(MAX_PENDING_HANDSHAKES - 1);
+    for (const c of [...idle, extra]) c.socket.destroy();
   });
 
   it('fails a migration whose source goes silent (no keepalive PING) and discards it', async () => {

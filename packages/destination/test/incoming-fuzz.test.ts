@@ -25,7 +25,7 @@ import {
   parseWorkloadSpec,
   type Capabilities,
 } from '@livemig/common';
-import { IncomingMigration } from '../src/incoming-migration';
+import { IncomingUnderTest as IncomingMigration } from './incoming-under-test';
 import { FakeSocket } from '../../../test/helpers/fake-socket';
 import { buildStream, mutate, mutationArb, type StreamCaps } from '../../../test/helpers/stream-builder';
 
@@ -57,7 +57,7 @@ function sawLoaded(sock: FakeSocket): boolean {
 /** Feeds one stream; resolves when the migration ended. Throws on a hang or an escaped error. */
 async function runCase(machine: Machine, caps: StreamCaps, bytes: Buffer, chunks: readonly number[], resume: Buffer): Promise<IncomingMigration> {
   const sock = new FakeSocket();
-  const m = new IncomingMigration({ socket: sock.asSocket(), machine, caps: capsOf(caps), log, stallTimeoutMs: () => 0, claim: () => null });
+  const m = new IncomingMigration({ socket: sock.asSocket(), machine, caps: capsOf(caps), log, stallTimeoutMs: () => 0 });
   const done = once(m, 'done');
   m.start();
   let off = 0;

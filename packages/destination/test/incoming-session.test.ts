@@ -24,7 +24,7 @@ import {
   type DecodedRpMessage,
   type FrameMessage,
 } from '@livemig/common';
-import { IncomingMigration } from '../src/incoming-migration';
+import { IncomingUnderTest as IncomingMigration } from './incoming-under-test';
 
 const log = pino({ level: 'silent' });
 const cleanups: Array<() => void> = [];
@@ -103,9 +103,10 @@ describe('IncomingMigration', () => {
     send(config);
     send({ command: { type: livemig.CommandType.CMD_OPEN_RETURN_PATH } });
     send({ command: { type: livemig.CommandType.CMD_PING, value: 9 } });
-    await until(() => rp.length >= 2, 'ack and pong', m);
-    expect(rp[0]!.body).toBe('switchoverAck');
-    expect(rp[1]!.pong?.value).toBe(9);
+    await until(() => rp.length >= 3, 'acceptance, ack and pong', m);
+    expect(rp[0]!.body).toBe('configAccepted');
+    expect(rp[1]!.body).toBe('switchoverAck');
+    expect(rp[2]!.pong?.value).toBe(9);
   });
 
   it('two accel devices: one ack, after both have approved', async () => {
@@ -191,8 +192,8 @@ describe('IncomingMigration', () => {
     sendWholeStream(second, false);
     await until(() => second.m.status === 'completed', 'completion', second.m);
     await closed;
-    expect(second.rp.map((x) => x.body)).toEqual(['shut']);
-    expect(second.rp[0]!.shut?.ok).toBe(true);
+    expect(second.rp.map((x) => x.body)).toEqual(['configAccepted', 'shut']);
+    expect(second.rp[1]!.shut?.ok).toBe(true);
     expect(dest.runState).toBe('paused');
   });
 });

@@ -1,12 +1,22 @@
 /**
  * What the destination said on the return path (return-path-reader.ts turns
  * its messages into these calls), checked against how far this side got
- * through the end of the migration: LOADED only after the stream ended,
- * RESUMED only after the commit (CMD_RESUME), SHUT ok only once nothing more
- * is expected. An answer out of place fails the migration. The phases wait on
- * these flags; every change wakes them.
+ * through the migration, as one state machine (the source's protocol state):
+ *
+ *   handshake → accepted → stream-ended → loaded → committed → resumed → concluded
+ *                               └────────────── (no return path) ─────────────┘
+ *
+ * handshake:    until CONFIG_ACCEPTED (the auth challenge, if any, is kept as data);
+ * accepted:     state may flow (acks and approvals may come);
+ * stream-ended: EOF is queued, the whole state is on its way (this side moves here);
+ * loaded:       the destination loaded (and verified) everything;
+ * committed:    CMD_RESUME is out (this side): the source must never resume now;
+ * resumed:      RESUMED with the destination's figures;
+ * concluded:    SHUT ok, the last word.
+ * An answer the table does not allow from where this side is fails the
+ * migration. The phases wait on the state; every change wakes them.
  */
-import { ProtocolError, toMigError, type DecodedRpMessage, type MigError } from '@livemig/common';
+import { ProtocolError, StateError, toMigError, type DecodedRpMessage, type MigError } from '@livemig/common';
 import type { DestinationLink } from './destination-link';
 import type { MigrationStatus } from './migration-status';
 import type { ReturnPathSink } from './return-path-reader';
@@ -28,24 +38,34 @@ export interface RepliesOwner {
 
 export type ResumedMessage = NonNullable<DecodedRpMessage['resumed']>;
 
+export type ConversationState = 'handshake' | 'accepted' | 'stream-ended' | 'loaded' | 'committed' | 'resumed' | 'concluded';
+
+const ORDER: readonly ConversationState[] = ['handshake', 'accepted', 'stream-ended', 'loaded', 'committed', 'resumed', 'concluded'];
+
+const NEXT: Readonly<Record<ConversationState, readonly ConversationState[]>> = {
+  handshake: ['accepted'],
+  accepted: ['stream-ended'],
+  // Without a return path the destination's SHUT ok answers EOF directly.
+  'stream-ended': ['loaded', 'concluded'],
+  loaded: ['committed'],
+  committed: ['resumed'],
+  resumed: ['concluded'],
+  concluded: [],
+};
+
 export class DestinationReplies {
   private readonly owner: RepliesOwner;
   private readonly link: DestinationLink;
   private readonly returnPath: boolean;
+  private state: ConversationState = 'handshake';
+  /** The destination's authentication challenge (only with a shared secret; before acceptance). */
   challenge: Challenge | null = null;
-  /** The destination answered a PING: it accepted the configuration. */
-  ponged = false;
   ackAt: number | null = null;
   /** Devices that gate switchover (accel, with switchover-ack) and their approvals. */
   readonly deviceAcks = new Map<string, DeviceAckState>();
-  /** EOF is queued: the whole state is on its way. */
-  streamEnded = false;
-  loaded = false;
-  /** CMD_RESUME is out: the destination may run the machine; the source must never resume now. */
-  committed = false;
+  /** RESUMED's figures, and when it came. */
   resumed: ResumedMessage | null = null;
   resumedAt = 0;
-  shutOk = false;
 
   constructor(owner: RepliesOwner, link: DestinationLink, returnPath: boolean) {
     this.owner = owner;
@@ -53,9 +73,47 @@ export class DestinationReplies {
     this.returnPath = returnPath;
   }
 
+  get conversation(): ConversationState {
+    return this.state;
+  }
+
+  /** CONFIG_ACCEPTED: the destination took header, authentication and configuration; state may go. */
+  get configAccepted(): boolean {
+    return this.at('accepted');
+  }
+
+  /** EOF is queued: the whole state is on its way. */
+  get streamEnded(): boolean {
+    return this.at('stream-ended');
+  }
+
+  /** The destination loaded (and verified) everything (return path). */
+  get loaded(): boolean {
+    return this.returnPath && this.at('loaded');
+  }
+
+  /** CMD_RESUME is out: the destination may run the machine; the source must never resume now. */
+  get committed(): boolean {
+    return this.returnPath && this.at('committed');
+  }
+
+  get shutOk(): boolean {
+    return this.state === 'concluded';
+  }
+
   /** The destination gave its final word (RESUMED or SHUT ok): its closing the connection is no failure. */
   get concluded(): boolean {
-    return this.resumed !== null || this.shutOk;
+    return this.state === 'resumed' || this.state === 'concluded';
+  }
+
+  /** This side queued EOF. */
+  endStream(): void {
+    this.go('stream-ended');
+  }
+
+  /** This side sent CMD_RESUME. */
+  commit(): void {
+    this.go('committed');
   }
 
   /** The calls ReturnPathReader makes, each checked against where this migration is. */
@@ -66,8 +124,10 @@ export class DestinationReplies {
         this.challenge = { nonce, mac };
         link.wakeup.notify();
       },
+      configAccepted: () => {
+        if (!this.advance('accepted')) link.fatal(new ProtocolError(`return path: CONFIG_ACCEPTED in state ${this.state}`));
+      },
       pong: (v) => {
-        this.ponged = true;
         link.wakeup.notify();
         try {
           link.watchdog?.keepalive.pong(v);
@@ -89,25 +149,40 @@ export class DestinationReplies {
         this.owner.onDeviceApproved(id, ms);
       },
       loaded: () => {
-        if (this.owner.status() !== 'device' || !this.streamEnded) return link.fatal(new ProtocolError('return path: LOADED before the stream ended'));
-        this.loaded = true;
-        link.wakeup.notify();
+        if (this.owner.status() !== 'device' || !this.advance('loaded')) link.fatal(new ProtocolError('return path: LOADED before the stream ended'));
       },
       resumed: (m) => {
-        if (!this.committed) return link.fatal(new ProtocolError('return path: RESUMED before the source sent RESUME'));
+        if (this.state !== 'committed') return link.fatal(new ProtocolError('return path: RESUMED before the source sent RESUME'));
         this.resumed = m;
         this.resumedAt = performance.now();
         link.pinging = false;
-        link.wakeup.notify();
+        this.advance('resumed');
       },
       shutOk: () => {
-        const early = !this.streamEnded || (this.returnPath && this.resumed === null);
-        if (early) return link.fatal(new ProtocolError(`return path: the destination ended the migration (SHUT ok) during ${this.owner.phase()}`));
-        this.shutOk = true;
+        // With a return path SHUT ok follows RESUMED; without, it answers EOF.
+        const from: ConversationState = this.returnPath ? 'resumed' : 'stream-ended';
+        if (this.state !== from) return link.fatal(new ProtocolError(`return path: the destination ended the migration (SHUT ok) during ${this.owner.phase()}`));
         link.pinging = false;
-        link.wakeup.notify();
+        this.advance('concluded');
       },
       error: (err: MigError) => link.fatal(err),
     };
+  }
+
+  /** At `s` or past it. */
+  private at(s: ConversationState): boolean {
+    return ORDER.indexOf(this.state) >= ORDER.indexOf(s);
+  }
+
+  /** Moves on and wakes the waits, or says (false) that the table does not allow it from here. */
+  private advance(next: ConversationState): boolean {
+    if (!NEXT[this.state].includes(next)) return false;
+    this.state = next;
+    this.link.wakeup.notify();
+    return true;
+  }
+
+  private go(next: ConversationState): void {
+    if (!this.advance(next)) throw new StateError(`outgoing migration cannot go from ${this.state} to ${next}`);
   }
 }

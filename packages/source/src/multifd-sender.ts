@@ -2,9 +2,12 @@
  * multifd, send side (QEMU migration/multifd.c): RAM pages over `channels`
  * extra TCP connections to the destination's migration port.
  *
- * Each channel opens with a StreamHeader and a MultifdHello naming the
- * migration (the random id sent in the main channel's Configuration) and its
- * index. RAM devices get a SectionWriter that sends their PART sections (page
+ * Each channel opens with a StreamHeader naming the migration (the random id
+ * sent in the main channel's Configuration) and its index, opened only once
+ * the destination accepted that configuration. With a shared secret each
+ * channel then answers its own challenge, whose proofs are bound to the
+ * migration id and index (common/security/auth.ts): knowing the id is not
+ * enough to join a migration. RAM devices get a SectionWriter that sends their PART sections (page
  * batches, with the device id, since a channel has no START of its own) on the
  * channel with the least data queued; START/END stay on the main channel.
  *
@@ -19,7 +22,30 @@
  */
 import type { Socket } from 'node:net';
 import { openConnection } from './transport';
-import { ConnectionError, STREAM_MAGIC, STREAM_VERSION, livemig, type Device, type SectionData, type SectionKind, type SectionWriter, type TlsFiles } from '@livemig/common';
+import {
+  AUTH_NONCE_BYTES,
+  AuthError,
+  ConnectionError,
+  PeerError,
+  ProtocolError,
+  STREAM_MAGIC,
+  STREAM_VERSION,
+  authProof,
+  createNonce,
+  createReturnPathDecoder,
+  encodeFrame,
+  isValidNonce,
+  livemig,
+  proofMatches,
+  type ChannelBinding,
+  type Device,
+  type FrameMessage,
+  type MigError,
+  type SectionData,
+  type SectionKind,
+  type SectionWriter,
+  type TlsFiles,
+} from '@livemig/common';
 import { MigrationStream } from './migration-stream';
 
 /** How long a channel's loss waits before it is reported (see the constructor). */
@@ -30,6 +56,8 @@ export interface MultifdSenderOptions {
   port: number;
   channels: number;
   migrationId: Buffer;
+  /** The shared secret: each channel answers its own challenge with it. */
+  authSecret: Buffer | null;
   /** The main connection's TLS files: channels are encrypted and authenticated the same way. */
   tls: TlsFiles | null;
   /** Connect timeout (stall-timeout; 0 = none). */
@@ -64,19 +92,14 @@ export class MultifdSender {
 
   /** Opens every channel and sends its header and hello. */
   static async connect(opts: MultifdSenderOptions): Promise<MultifdSender> {
-    const settled = await Promise.allSettled(Array.from({ length: opts.channels }, () => connectOne(opts)));
+    const settled = await Promise.allSettled(Array.from({ length: opts.channels }, (_, channel) => connectOne(opts, channel)));
     const sockets = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       for (const s of sockets) s.destroy();
       throw failed.reason;
     }
-    const sender = new MultifdSender(sockets, opts.onError);
-    sender.streams.forEach((stream, channel) => {
-      stream.writeFrame({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
-      stream.writeFrame({ multifdHello: { migrationId: opts.migrationId, channel } });
-    });
-    return sender;
+    return new MultifdSender(sockets, opts.onError);
   }
 
   get channels(): number {
@@ -154,10 +177,71 @@ export class MultifdSender {
   }
 }
 
-/** One channel, over TLS when the main connection is (same certificates, same checks). */
-function connectOne(opts: MultifdSenderOptions): Promise<Socket> {
-  return openConnection({ host: opts.host, port: opts.port, tls: opts.tls, signal: opts.signal, timeoutMs: opts.timeoutMs }).catch((err: unknown) => {
+/** One channel, over TLS when the main connection is (same certificates, same checks), through its handshake. */
+async function connectOne(opts: MultifdSenderOptions, channel: number): Promise<Socket> {
+  let socket: Socket;
+  try {
+    socket = await openConnection({ host: opts.host, port: opts.port, tls: opts.tls, signal: opts.signal, timeoutMs: opts.timeoutMs });
+  } catch (err) {
     if (opts.signal.aborted) throw err;
     throw new ConnectionError(`cannot open a multifd channel to ${opts.host}:${opts.port}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  try {
+    await channelHandshake(socket, opts, channel);
+  } catch (err) {
+    socket.destroy();
+    throw err;
+  }
+  return socket;
+}
+
+/**
+ * The channel's header names the migration and the index; with a secret the
+ * destination answers with a challenge bound to both, which the channel checks
+ * and answers. A SHUT instead names why the destination turned it away.
+ */
+function channelHandshake(socket: Socket, opts: MultifdSenderOptions, channel: number): Promise<void> {
+  const binding: ChannelBinding = { migrationId: opts.migrationId, channel };
+  const secret = opts.authSecret;
+  const nonce = secret ? createNonce() : null;
+  const header = { magic: STREAM_MAGIC, version: STREAM_VERSION, multifd: { migrationId: opts.migrationId, channel }, ...(nonce ? { authNonce: nonce } : {}) };
+  const send = (frame: FrameMessage): void => {
+    for (const b of encodeFrame(frame)) socket.write(b);
+  };
+  send({ header });
+  if (!secret || !nonce) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const decoder = createReturnPathDecoder();
+    const timer = opts.timeoutMs > 0 ? setTimeout(() => done(new ConnectionError(`multifd channel ${channel}: no authentication challenge within ${opts.timeoutMs} ms`)), opts.timeoutMs) : null;
+    const onAbort = (): void => done(opts.signal.reason as MigError);
+    const onClose = (): void => done(new ConnectionError(`multifd channel ${channel} closed by the destination during its handshake`));
+    const onData = (chunk: Buffer): void => {
+      try {
+        for (const { message } of decoder.push(chunk)) {
+          if (message.shut && !message.shut.ok) throw new PeerError(message.shut.code || 'unknown', message.shut.reason || 'no reason given');
+          if (message.body !== 'authChallenge' || !message.authChallenge) throw new ProtocolError(`multifd channel ${channel}: '${message.body ?? 'unknown'}' before the authentication challenge`);
+          const c = message.authChallenge;
+          if (!isValidNonce(c.nonce)) throw new AuthError(`authentication failed: the destination's challenge nonce on multifd channel ${channel} is not ${AUTH_NONCE_BYTES} bytes`);
+          if (!proofMatches(authProof(secret, 'destination', nonce, c.nonce, STREAM_VERSION, binding), c.mac)) {
+            throw new AuthError(`authentication failed: the destination could not prove it knows the shared secret on multifd channel ${channel}`);
+          }
+          send({ authResponse: { mac: authProof(secret, 'source', nonce, c.nonce, STREAM_VERSION, binding) } });
+          return done(null);
+        }
+      } catch (err) {
+        done(err as Error);
+      }
+    };
+    function done(err: Error | null): void {
+      if (timer) clearTimeout(timer);
+      opts.signal.removeEventListener('abort', onAbort);
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    }
+    opts.signal.addEventListener('abort', onAbort, { once: true });
+    socket.on('data', onData);
+    socket.on('close', onClose);
   });
 }

@@ -6,8 +6,9 @@
  *            │        │        │
  *            └────────┴────────┴──→ failed | cancelling → cancelled
  *
- * setup:  connect, stream header, configuration, OPEN_RETURN_PATH + PING,
- *         save_setup (START sections). (outgoing-setup.ts)
+ * setup:  connect, stream header, [auth], configuration, the destination's
+ *         CONFIG_ACCEPTED (no state before it), OPEN_RETURN_PATH + PING,
+ *         multifd channels, save_setup (START sections). (outgoing-setup.ts)
  * active: precopy rounds over every iterable device (devices with precopy
  *         initial data first), until pending ≤ bandwidth × downtime-limit,
  *         all initial data is out, and the switchover gate is open

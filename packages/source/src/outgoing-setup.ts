@@ -1,9 +1,11 @@
 /**
  * The setup phase of an outgoing migration (QEMU migration_thread up to
  * qemu_savevm_state_setup): connect, stream header (and, with a shared
- * secret, answer the destination's challenge), configuration, with
- * return-path OPEN_RETURN_PATH + PING, with multifd the extra channels, and
- * save_setup (START sections) for every device. Fills the link: socket,
+ * secret, answer the destination's challenge), configuration, then wait for
+ * the destination's CONFIG_ACCEPTED (one round trip, with or without
+ * return-path: a refusal arrives instead, and no state has moved); then with
+ * return-path OPEN_RETURN_PATH + PING, with multifd the extra channels (each
+ * authenticated on its own), and save_setup (START sections) for every device. Fills the link: socket,
  * stream, channels, return-path reader, stall watchdog.
  */
 import {
@@ -104,6 +106,8 @@ export async function setupOutgoing(ctx: OutgoingContext, owner: LinkOwner, targ
       multifdChannels: caps.multifd ? params()['multifd-channels'] : 0,
     },
   });
+  // Nothing but the handshake goes before the destination has accepted it.
+  await link.waitForPeer('the destination to accept the configuration', () => replies.configAccepted);
   if (caps['return-path']) {
     stream.writeFrame({ command: { type: livemig.CommandType.CMD_OPEN_RETURN_PATH } });
     link.pinging = true;
@@ -113,10 +117,7 @@ export async function setupOutgoing(ctx: OutgoingContext, owner: LinkOwner, targ
     for (const d of machine.devices) if (d.kind === 'accel') replies.deviceAcks.set(d.id, { approved: false });
   }
   if (caps.multifd) {
-    // With a return path, open the extra channels once the destination has accepted
-    // the configuration (it answers the PING only then), so a refusal is reported
-    // with its reason rather than as channels being turned away.
-    if (caps['return-path']) await link.waitForPeer('the destination to accept the configuration', () => replies.ponged);
+    // The destination has accepted the configuration: the channels name a migration it knows.
     const sender = await MultifdSender.connect({
       host: target.host,
       port: target.port,
@@ -124,6 +125,7 @@ export async function setupOutgoing(ctx: OutgoingContext, owner: LinkOwner, targ
       timeoutMs: params()['stall-timeout'],
       channels: params()['multifd-channels'],
       migrationId: target.migrationId,
+      authSecret: secret,
       signal: link.signal,
       onError: (err) => link.fatal(err),
     });

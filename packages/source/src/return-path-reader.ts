@@ -11,6 +11,8 @@ import { createReturnPathDecoder, ProtocolError, PeerError, toMigError, type Dec
 export interface ReturnPathSink {
   /** Authentication challenge (before the return path opens; only when the source has a secret). */
   authChallenge(nonce: Uint8Array, mac: Uint8Array): void;
+  /** The destination accepted header, authentication and configuration: state may go now. */
+  configAccepted(): void;
   pong(value: number): void;
   switchoverAck(): void;
   deviceApproved(deviceId: string, ms: number): void;
@@ -29,52 +31,90 @@ export interface ReturnPathExpectations {
   auth: boolean;
 }
 
+/**
+ * Where the conversation with the destination is, as the return path shows it
+ * (one table instead of loose flags; acks and approvals may come any time
+ * after acceptance and are checked by the sink):
+ *
+ *   challenge? → accept → open → loaded → resumed → shut
+ *        └─────────┴───────┴───────┴─────────┴──────→ shut | failed
+ */
+type RpPhase = 'challenge' | 'accept' | 'open' | 'loaded' | 'resumed' | 'shut' | 'failed';
+
+/** Which message each phase takes (shut is taken by every live phase). */
+const RP_ACCEPTS: Readonly<Record<RpPhase, readonly string[]>> = {
+  challenge: ['authChallenge'],
+  accept: ['configAccepted'],
+  open: ['pong', 'switchoverAck', 'deviceApproved', 'loaded'],
+  loaded: ['pong', 'resumed'],
+  resumed: ['pong'],
+  shut: [],
+  failed: [],
+};
+
+const RP_KNOWN = { authChallenge: 1, configAccepted: 1, pong: 1, switchoverAck: 1, deviceApproved: 1, loaded: 1, resumed: 1 } as const;
+
+const RP_NEXT: Readonly<Partial<Record<string, RpPhase>>> = {
+  authChallenge: 'accept',
+  configAccepted: 'open',
+  loaded: 'loaded',
+  resumed: 'resumed',
+};
+
 export class ReturnPathReader {
   private readonly decoder: FrameDecoder<DecodedRpMessage> = createReturnPathDecoder();
   private readonly sink: ReturnPathSink;
   private readonly expect: ReturnPathExpectations;
-  private challenged = false;
+  private phase: RpPhase;
   private acked = false;
-  private loaded = false;
-  private resumed = false;
-  private shut = false;
-  private failed = false;
 
   constructor(sink: ReturnPathSink, expect: ReturnPathExpectations) {
     this.sink = sink;
     this.expect = expect;
+    this.phase = expect.auth ? 'challenge' : 'accept';
   }
 
   push(chunk: Buffer): void {
-    if (this.failed) return;
+    if (this.phase === 'failed') return;
     try {
       for (const frame of this.decoder.push(chunk)) this.handle(frame.message);
     } catch (err) {
-      this.failed = true;
+      this.phase = 'failed';
       this.sink.error(toMigError(err, 'MIG_ERR_RETURN_PATH'));
     }
   }
 
   private handle(msg: DecodedRpMessage): void {
     const name = msg.body ?? 'unknown';
-    if (this.shut) throw new ProtocolError(`return path: '${name}' message after SHUT`);
+    if (this.phase === 'shut') throw new ProtocolError(`return path: '${name}' message after SHUT`);
     if (msg.body === 'shut' && msg.shut) {
-      this.shut = true;
+      this.phase = 'shut';
       if (msg.shut.ok) this.sink.shutOk();
       else throw new PeerError(msg.shut.code || 'unknown', msg.shut.reason || 'no reason given');
       return;
     }
-    if (msg.body === 'authChallenge' && msg.authChallenge) {
-      if (!this.expect.auth) throw new ProtocolError('return path: authentication challenge, but this source has no --auth-secret-file');
-      if (this.challenged) throw new ProtocolError('return path: second authentication challenge');
-      this.challenged = true;
-      this.sink.authChallenge(msg.authChallenge.nonce ?? new Uint8Array(0), msg.authChallenge.mac ?? new Uint8Array(0));
-      return;
+    if (!(name in RP_KNOWN)) throw new ProtocolError(`return path: unknown message type '${name}'`);
+    if (msg.body === 'authChallenge' && !this.expect.auth) throw new ProtocolError('return path: authentication challenge, but this source has no --auth-secret-file');
+    if (!RP_ACCEPTS[this.phase].includes(name)) {
+      if (this.phase === 'challenge') throw new ProtocolError(`return path: '${name}' message before the authentication challenge`);
+      if (this.phase === 'accept') throw new ProtocolError(`return path: '${name}' message before the destination accepted the configuration`);
+      if (name === 'authChallenge') throw new ProtocolError('return path: second authentication challenge');
+      if (name === 'configAccepted') throw new ProtocolError('return path: second CONFIG_ACCEPTED');
+      if (name === 'loaded') throw new ProtocolError('return path: second LOADED');
+      if (name === 'resumed') throw new ProtocolError(this.phase === 'open' ? 'return path: RESUMED before LOADED' : 'return path: second RESUMED');
+      throw new ProtocolError(`return path: '${name}' message in state ${this.phase}`);
     }
-    if (this.expect.auth && !this.challenged) throw new ProtocolError(`return path: '${name}' message before the authentication challenge`);
-    // Everything else needs the return path to be in use.
-    if (!this.expect.returnPath) throw new ProtocolError(`return path: '${name}' message but return-path is off`);
+    // Past acceptance, everything needs the return path to be in use.
+    if (this.phase !== 'challenge' && this.phase !== 'accept' && !this.expect.returnPath) throw new ProtocolError(`return path: '${name}' message but return-path is off`);
+    const next = RP_NEXT[name];
+    if (next) this.phase = next;
     switch (msg.body) {
+      case 'authChallenge':
+        this.sink.authChallenge(msg.authChallenge?.nonce ?? new Uint8Array(0), msg.authChallenge?.mac ?? new Uint8Array(0));
+        return;
+      case 'configAccepted':
+        this.sink.configAccepted();
+        return;
       case 'pong':
         this.sink.pong(msg.pong?.value ?? 0);
         return;
@@ -89,14 +129,9 @@ export class ReturnPathReader {
         this.sink.deviceApproved(msg.deviceApproved?.deviceId ?? '', msg.deviceApproved?.ms ?? 0);
         return;
       case 'loaded':
-        if (this.loaded) throw new ProtocolError('return path: second LOADED');
-        this.loaded = true;
         this.sink.loaded(msg.loaded?.verified === true);
         return;
       case 'resumed':
-        if (!this.loaded) throw new ProtocolError('return path: RESUMED before LOADED');
-        if (this.resumed) throw new ProtocolError('return path: second RESUMED');
-        this.resumed = true;
         this.sink.resumed(msg.resumed!);
         return;
       default:

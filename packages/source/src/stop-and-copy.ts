@@ -87,7 +87,7 @@ export class StopAndCopy {
     }
     // Paused before this migration stopped it (user `stop`): the destination keeps it paused.
     stream.writeFrame({ eof: { sourcePaused: !this.stoppedMachine } });
-    this.ctx.replies.streamEnded = true;
+    this.ctx.replies.endStream();
     channels.push();
     this.owner.announceStatus();
     await channels.flush(signal);
@@ -109,7 +109,7 @@ export class StopAndCopy {
     const { caps, link, replies } = this.ctx;
     await link.waitFor(() => replies.loaded);
     link.stream!.writeFrame({ command: { type: livemig.CommandType.CMD_RESUME } });
-    replies.committed = true;
+    replies.commit();
     await link.waitFor(() => replies.resumed !== null);
     const r = replies.resumed!;
     const stoppedAt = this.stoppedAt!;

@@ -27,13 +27,20 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-/** A fake destination: calls `onFrame` for every frame the source sends. */
-async function fakeDestination(onFrame: (m: DecodedFrameMessage, sock: Socket) => void): Promise<number> {
+/**
+ * A fake destination: accepts the configuration (CONFIG_ACCEPTED, as a real one
+ * does before any state may come) unless `accept` is false, and calls `onFrame`
+ * for every frame the source sends.
+ */
+async function fakeDestination(onFrame: (m: DecodedFrameMessage, sock: Socket) => void, accept = true): Promise<number> {
   const srv: Server = createServer((sock) => {
     const dec = createStreamDecoder();
     sock.on('data', (c: Buffer) => {
       try {
-        for (const f of dec.push(c)) onFrame(f.message, sock);
+        for (const f of dec.push(c)) {
+          if (accept && f.message.body === 'configuration') sock.write(encodeRpMessage({ configAccepted: {} }));
+          onFrame(f.message, sock);
+        }
       } catch {
         sock.destroy();
       }
@@ -124,12 +131,26 @@ describe('OutgoingMigration against scripted destinations', () => {
   it('a refusal (SHUT with a reason) is reported with the destination\'s reason', async () => {
     const port = await fakeDestination((msg, sock) => {
       if (msg.body === 'configuration') sock.end(encodeRpMessage({ shut: { ok: false, code: 'MIG_ERR_CONFIG_MISMATCH', reason: 'no such device' } }));
-    });
+    }, false);
     const mig = migration(port, machine(), '');
     await mig.run();
     expect(mig.status).toBe('failed');
     expect(mig.error?.message).toBe('destination failed: no such device');
   });
+
+  for (const caps of ['return-path,switchover-ack', '']) {
+    it(`sends nothing after its configuration until the destination accepts it (${caps || 'no return path'})`, async () => {
+      const seen: string[] = [];
+      const port = await fakeDestination((msg) => void seen.push(msg.body ?? 'unknown'), false);
+      const m = machine('dirty-rate=0');
+      const mig = migration(port, m, caps, { 'stall-timeout': 300 });
+      await mig.run();
+      expect(mig.status).toBe('failed');
+      expect(mig.error?.message).toMatch(/while waiting for the destination to accept the configuration/);
+      expect(seen).toEqual(['header', 'configuration']);
+      expect(m.runState).toBe('running');
+    });
+  }
 
   it('cancel moves to cancelling then cancelled and resumes nothing it did not stop', async () => {
     const port = await fakeDestination(() => undefined);

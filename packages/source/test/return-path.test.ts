@@ -13,6 +13,7 @@ function reader(expect: Partial<ReturnPathExpectations> = {}): { r: ReturnPathRe
   const errors: MigError[] = [];
   const sink: ReturnPathSink = {
     authChallenge: () => calls.push('authChallenge'),
+    configAccepted: () => calls.push('configAccepted'),
     pong: (v) => calls.push(`pong:${v}`),
     switchoverAck: () => calls.push('ack'),
     deviceApproved: (id) => calls.push(`approved:${id}`),
@@ -24,14 +25,16 @@ function reader(expect: Partial<ReturnPathExpectations> = {}): { r: ReturnPathRe
   return { r: new ReturnPathReader(sink, { returnPath: true, switchoverAck: true, auth: false, ...expect }), calls, errors };
 }
 const rp = (m: RpMessage): Buffer => encodeRpMessage(m);
+/** The destination's acceptance of the configuration: first, before anything but a challenge or a refusal. */
+const ACCEPTED = rp({ configAccepted: {} });
 
 describe('ReturnPathReader', () => {
   it('passes valid messages on, split anywhere', () => {
     const { r, calls, errors } = reader();
-    const bytes = Buffer.concat([rp({ pong: { value: 1 } }), rp({ deviceApproved: { deviceId: 'accel0', ms: 3 } }), rp({ switchoverAck: {} }), rp({ loaded: { verified: true } }), rp({ resumed: {} }), rp({ shut: { ok: true } })]);
+    const bytes = Buffer.concat([ACCEPTED, rp({ pong: { value: 1 } }), rp({ deviceApproved: { deviceId: 'accel0', ms: 3 } }), rp({ switchoverAck: {} }), rp({ loaded: { verified: true } }), rp({ resumed: {} }), rp({ shut: { ok: true } })]);
     for (let i = 0; i < bytes.length; i += 3) r.push(bytes.subarray(i, i + 3));
     expect(errors).toEqual([]);
-    expect(calls).toEqual(['pong:1', 'approved:accel0', 'ack', 'loaded', 'resumed', 'shutOk']);
+    expect(calls).toEqual(['configAccepted', 'pong:1', 'approved:accel0', 'ack', 'loaded', 'resumed', 'shutOk']);
   });
 
   const bad: Array<[string, Partial<ReturnPathExpectations>, Buffer[], RegExp, string]> = [
@@ -39,13 +42,15 @@ describe('ReturnPathReader', () => {
     ['length over the maximum', {}, [Buffer.from([0, 0, 0x10, 0x01])], new RegExp(`return path: frame header of 4097 bytes exceeds the maximum of ${MAX_RP_HEADER_BYTES}`), 'MIG_ERR_FRAME_TOO_LARGE'],
     ['empty frame', {}, [Buffer.from([0, 0, 0, 0])], /return path: empty frame header/, 'MIG_ERR_PROTOCOL'],
     ['garbage header', {}, [Buffer.from([0, 0, 0, 2, 0xff, 0xff])], /return path: malformed frame header/, 'MIG_ERR_PROTOCOL'],
-    ['ack with switchover-ack off', { switchoverAck: false }, [rp({ switchoverAck: {} })], /SWITCHOVER_ACK but switchover-ack is off/, 'MIG_ERR_PROTOCOL'],
-    ['second ack', {}, [rp({ switchoverAck: {} }), rp({ switchoverAck: {} })], /second SWITCHOVER_ACK/, 'MIG_ERR_PROTOCOL'],
-    ['anything but SHUT without return path', { returnPath: false, switchoverAck: false }, [rp({ pong: { value: 1 } })], /'pong' message but return-path is off/, 'MIG_ERR_PROTOCOL'],
-    ['RESUMED before LOADED', {}, [rp({ resumed: {} })], /RESUMED before LOADED/, 'MIG_ERR_PROTOCOL'],
+    ['ack with switchover-ack off', { switchoverAck: false }, [ACCEPTED, rp({ switchoverAck: {} })], /SWITCHOVER_ACK but switchover-ack is off/, 'MIG_ERR_PROTOCOL'],
+    ['second ack', {}, [ACCEPTED, rp({ switchoverAck: {} }), rp({ switchoverAck: {} })], /second SWITCHOVER_ACK/, 'MIG_ERR_PROTOCOL'],
+    ['anything but SHUT without return path', { returnPath: false, switchoverAck: false }, [ACCEPTED, rp({ pong: { value: 1 } })], /'pong' message but return-path is off/, 'MIG_ERR_PROTOCOL'],
+    ['RESUMED before LOADED', {}, [ACCEPTED, rp({ resumed: {} })], /RESUMED before LOADED/, 'MIG_ERR_PROTOCOL'],
     ['a message after SHUT', {}, [rp({ shut: { ok: true } }), rp({ pong: { value: 1 } })], /'pong' message after SHUT/, 'MIG_ERR_PROTOCOL'],
     ['a challenge nobody asked for', {}, [rp({ authChallenge: { nonce: Buffer.alloc(32) } })], /authentication challenge, but this source has no --auth-secret-file/, 'MIG_ERR_PROTOCOL'],
     ['anything before the challenge', { auth: true }, [rp({ pong: { value: 1 } })], /'pong' message before the authentication challenge/, 'MIG_ERR_PROTOCOL'],
+    ['anything before the destination accepted the configuration', {}, [rp({ pong: { value: 1 } })], /'pong' message before the destination accepted the configuration/, 'MIG_ERR_PROTOCOL'],
+    ['a second CONFIG_ACCEPTED', {}, [ACCEPTED, ACCEPTED], /second CONFIG_ACCEPTED/, 'MIG_ERR_PROTOCOL'],
     ['the destination refuses', {}, [rp({ shut: { ok: false, code: 'MIG_ERR_CONFIG_MISMATCH', reason: 'configuration mismatch: x' } })], /destination failed: configuration mismatch: x/, 'MIG_ERR_PEER'],
   ];
   for (const [name, caps, chunks, error, code] of bad) {

@@ -11,9 +11,27 @@
  * compared in constant time. Pure: no I/O, no state.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { AUTH_LABEL_DESTINATION, AUTH_LABEL_SOURCE, AUTH_NONCE_BYTES, STREAM_VERSION } from '../constants';
+import {
+  AUTH_LABEL_CHANNEL_DESTINATION,
+  AUTH_LABEL_CHANNEL_SOURCE,
+  AUTH_LABEL_DESTINATION,
+  AUTH_LABEL_SOURCE,
+  AUTH_NONCE_BYTES,
+  STREAM_VERSION,
+} from '../constants';
 
 export type AuthDirection = 'source' | 'destination';
+
+/** A multifd channel's proof is bound to the migration it joins and its index (no replay onto another migration or channel). */
+export interface ChannelBinding {
+  readonly migrationId: Uint8Array;
+  readonly channel: number;
+}
+
+const LABELS: Record<AuthDirection, readonly [string, string]> = {
+  source: [AUTH_LABEL_SOURCE, AUTH_LABEL_CHANNEL_SOURCE],
+  destination: [AUTH_LABEL_DESTINATION, AUTH_LABEL_CHANNEL_DESTINATION],
+};
 
 export function createNonce(): Buffer {
   return randomBytes(AUTH_NONCE_BYTES);
@@ -24,15 +42,31 @@ export function isValidNonce(nonce: Uint8Array | null | undefined): nonce is Uin
   return nonce instanceof Uint8Array && nonce.length === AUTH_NONCE_BYTES;
 }
 
-export function authProof(secret: Buffer, direction: AuthDirection, sourceNonce: Uint8Array, destinationNonce: Uint8Array, version = STREAM_VERSION): Buffer {
+/**
+ * proof(direction) = HMAC-SHA256(secret, label | u32be version | Ns | Nd), and for
+ * a multifd channel (`binding`) a channel label and `| migration id | u32be channel`.
+ */
+export function authProof(
+  secret: Buffer,
+  direction: AuthDirection,
+  sourceNonce: Uint8Array,
+  destinationNonce: Uint8Array,
+  version = STREAM_VERSION,
+  binding: ChannelBinding | null = null,
+): Buffer {
   const v = Buffer.alloc(4);
   v.writeUInt32BE(version, 0);
-  return createHmac('sha256', secret)
-    .update(direction === 'source' ? AUTH_LABEL_SOURCE : AUTH_LABEL_DESTINATION)
+  const hmac = createHmac('sha256', secret)
+    .update(LABELS[direction][binding ? 1 : 0])
     .update(v)
     .update(sourceNonce)
-    .update(destinationNonce)
-    .digest();
+    .update(destinationNonce);
+  if (binding) {
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(binding.channel, 0);
+    hmac.update(binding.migrationId).update(c);
+  }
+  return hmac.digest();
 }
 
 /** Constant-time comparison of an expected proof with a received one (length is not secret). */

@@ -2,6 +2,8 @@
  * Reads a payload delivered as a list of slices, front to back, copying straight
  * into the destination memory (one copy: socket chunk → device memory).
  */
+import { ProtocolError } from '../errors';
+
 export class SliceCursor {
   private readonly slices: readonly Buffer[];
   private index = 0;
@@ -19,7 +21,8 @@ export class SliceCursor {
 
   /** Copies the next `length` bytes into target[targetStart…]. */
   copyTo(target: Buffer, targetStart: number, length: number): void {
-    if (length > this.left) throw new RangeError(`payload too short: need ${length} bytes, ${this.left} left`);
+    // The peer's section named more bytes than its frame carries: its error, not ours.
+    if (length > this.left) throw new ProtocolError(`payload too short: need ${length} bytes, ${this.left} left`);
     let t = targetStart;
     let n = length;
     while (n > 0) {

@@ -1,0 +1,301 @@
+/**
+ * One incoming connection before it is anything (QEMU's incoming channel
+ * before migration_ioc_process_incoming decides what it is): the stream
+ * header, the shared-secret challenge, the configuration. It holds a socket,
+ * its reader and its return direction — no device, no machine, no migration
+ * state — so whatever it does or fails to do (silence, garbage, a timeout, a
+ * disconnect, eviction) ends here: it is refused with a SHUT naming why and
+ * forgotten. Only once it is accepted is the connection handed on, to the
+ * migration (the main channel, after the daemon granted the one migration
+ * slot) or to the migration its header names (a multifd channel).
+ *
+ *   header ─┬─→ [auth] → config ─→ accepted       (main channel)
+ *           └─→ [channel-auth] ──→ attached       (multifd channel)
+ *     every phase ─────────────────→ refused
+ *
+ * header:       StreamHeader, right magic and version, within HEADER_TIMEOUT_MS
+ *               of the accept (a real source sends it at once).
+ * auth:         AuthResponse to our challenge (main channel).
+ * config:       Configuration equal to ours; the daemon grants the slot.
+ * channel-auth: a multifd channel's own challenge, bound to its migration id
+ *               and index.
+ * The whole handshake must end within stall-timeout (HANDSHAKE_TIMEOUT_MS when
+ * off). No frame may carry a payload here: nothing is buffered before a
+ * connection said what it is.
+ */
+import type { Socket } from 'node:net';
+import {
+  ConnectionError,
+  HEADER_TIMEOUT_MS,
+  ProtocolError,
+  STREAM_MAGIC,
+  STREAM_VERSION,
+  StallError,
+  StateError,
+  toMigError,
+  type ChunkInput,
+  type ConfigurationMessage,
+  type DecodedFrame,
+  type DecodedFrameMessage,
+  type Logger,
+  type MigError,
+} from '@livemig/common';
+import { challengeFor, checkAnswer, type PendingAuth } from './destination-auth';
+import { lingeringClose } from './lingering-close';
+import { reached } from './probes';
+import { ReturnPathWriter } from './return-path-writer';
+import { StreamReader, type ReaderOwner } from './stream-reader';
+
+/** A connection whose handshake succeeded, as handed on. */
+export interface AcceptedConnection {
+  readonly socket: Socket;
+  readonly reader: StreamReader;
+  readonly rp: ReturnPathWriter;
+  readonly peer: string;
+}
+
+export interface ChannelHello {
+  readonly migrationId: Buffer;
+  readonly channel: number;
+}
+
+/** A place for one multifd channel in the migration its header named, while it proves itself. */
+export interface ChannelSlot {
+  /** The channel proved itself (or no secret is configured): takes its index, or says why not. */
+  claim(): string | null;
+  /** After claim(): the channel becomes the migration's. */
+  attach(conn: AcceptedConnection): void;
+  /** The channel failed its handshake: its place goes. */
+  release(): void;
+}
+
+/** The daemon's side of a handshake. */
+export interface HandshakeOwner {
+  readonly authSecret: Buffer | null;
+  /** Bound on the whole handshake (ms), read when it starts. */
+  limitMs(): number;
+  /** Compares the source's configuration with this destination's; throws ConfigMismatchError. */
+  checkConfiguration(config: ConfigurationMessage): void;
+  /** Asks for the one migration slot: null grants it, a reason refuses. */
+  claim(): string | null;
+  /** The slot is granted: the migration takes the connection, now (from inside the frame callback). */
+  accepted(conn: AcceptedConnection, config: ConfigurationMessage): void;
+  /** A multifd channel's header: a place in the migration it names, or why not. */
+  channel(h: Handshake, hello: ChannelHello): ChannelSlot | string;
+  /** Handed on or refused: the daemon forgets this handshake. */
+  ended(h: Handshake): void;
+}
+
+type HandshakeState =
+  | { readonly phase: 'header' }
+  | { readonly phase: 'auth'; readonly pending: PendingAuth }
+  | { readonly phase: 'config' }
+  | { readonly phase: 'channel-auth'; readonly pending: PendingAuth; readonly slot: ChannelSlot }
+  | { readonly phase: 'accepted' }
+  | { readonly phase: 'attached' }
+  | { readonly phase: 'refused'; readonly error: MigError };
+
+export type HandshakePhase = HandshakeState['phase'];
+
+const TRANSITIONS: Readonly<Record<HandshakePhase, readonly HandshakePhase[]>> = {
+  header: ['auth', 'config', 'channel-auth', 'attached', 'refused'],
+  auth: ['config', 'refused'],
+  config: ['accepted', 'refused'],
+  'channel-auth': ['attached', 'refused'],
+  accepted: [],
+  attached: [],
+  refused: [],
+};
+
+/** One read during the handshake takes at most this much: its frames are small (a header is ≤ MAX_HEADER_BYTES). */
+const HANDSHAKE_READ_BYTES = 64 * 1024;
+/** What a refused connection may still send (read and dropped, so the SHUT is not overtaken by a reset) before reading stops. */
+const REFUSED_DRAIN_BYTES = 64 * 1024;
+
+export class Handshake implements ReaderOwner {
+  readonly peer: string;
+  readonly acceptedAt = performance.now();
+  private readonly socket: Socket;
+  private readonly owner: HandshakeOwner;
+  private readonly log: Logger;
+  private readonly rp: ReturnPathWriter;
+  private readonly reader: StreamReader;
+  private state: HandshakeState = { phase: 'header' };
+  private readonly limit: number;
+  private headerTimer: NodeJS.Timeout | null = null;
+  private limitTimer: NodeJS.Timeout | null = null;
+  private readonly onError = (err: Error): void => this.fail(toMigError(err));
+  private readonly onClose = (): void => {
+    const partial = this.reader.atFrameBoundary ? '' : `, in the middle of a frame (${this.reader.pendingBytes} bytes of it received)`;
+    this.fail(new ConnectionError(`connection closed by the source during ${this.phase}${partial}`));
+  };
+
+  constructor(socket: Socket, input: ChunkInput | null, peer: string, owner: HandshakeOwner, log: Logger) {
+    this.socket = input?.socket ?? socket;
+    this.peer = peer;
+    this.owner = owner;
+    this.log = log;
+    this.rp = new ReturnPathWriter(this.socket);
+    this.reader = new StreamReader(this.socket, input, this);
+    this.limit = owner.limitMs();
+  }
+
+  get phase(): HandshakePhase {
+    return this.state.phase;
+  }
+
+  /** The reason it was refused (null while in progress or once handed on). */
+  get error(): MigError | null {
+    return this.state.phase === 'refused' ? this.state.error : null;
+  }
+
+  /** Sent a valid header: further along than a connection that has not said what it is (eviction spares it longer). */
+  get identified(): boolean {
+    return this.state.phase !== 'header';
+  }
+
+  start(): void {
+    this.socket.on('error', this.onError);
+    this.socket.on('close', this.onClose);
+    const headerMs = Math.min(HEADER_TIMEOUT_MS, this.limit);
+    this.headerTimer = setTimeout(() => this.fail(new StallError(`handshake not completed within ${headerMs} ms (no stream header yet)`)), headerMs);
+    this.limitTimer = setTimeout(() => this.fail(new StallError(`handshake not completed within ${this.limit} ms (stuck in ${this.phase})`)), this.limit);
+    this.headerTimer.unref();
+    this.limitTimer.unref();
+    this.reader.start();
+    reached('accept', this.socket, (err) => this.fail(err));
+  }
+
+  /** Makes room for a newer connection (all handshake slots taken). */
+  evict(reason: string): void {
+    this.fail(new StateError(reason));
+  }
+
+  // ---- ReaderOwner ----
+
+  finished(): boolean {
+    return this.phase === 'accepted' || this.phase === 'attached' || this.phase === 'refused';
+  }
+
+  /** Nothing in a handshake has a payload: refused when the header states one, before a byte of it is buffered. */
+  payloadTargets(msg: DecodedFrameMessage, length: number): Buffer[] | null {
+    throw new ProtocolError(`'${msg.body ?? 'unknown'}' frame with a ${length}-byte payload during the handshake (${this.phase})`);
+  }
+
+  arrived(): void {}
+
+  readLimit(): number {
+    return HANDSHAKE_READ_BYTES;
+  }
+
+  loaded(): void {}
+
+  fail(err: MigError): void {
+    if (this.finished()) return;
+    const slot = this.state.phase === 'channel-auth' ? this.state.slot : null;
+    this.state = { phase: 'refused', error: err };
+    this.stopTimers();
+    slot?.release();
+    this.rp.shutQuietly(false, err.code, err.message);
+    this.reader.drain(REFUSED_DRAIN_BYTES);
+    lingeringClose(this.socket, undefined, { read: false });
+    this.log.warn({ code: err.code, err: err.message }, 'connection refused before it became a migration');
+    this.owner.ended(this);
+  }
+
+  handleFrame(frame: DecodedFrame<DecodedFrameMessage>): void {
+    const msg = frame.message;
+    const state = this.state;
+    switch (state.phase) {
+      case 'header':
+        return this.onHeader(msg);
+      case 'auth':
+        checkAnswer(state.pending, msg);
+        this.log.info('source authenticated (shared secret)');
+        this.go({ phase: 'config' });
+        return;
+      case 'config':
+        return this.onConfiguration(msg);
+      case 'channel-auth':
+        checkAnswer(state.pending, msg);
+        return this.attachChannel(state.slot);
+      default:
+        // Handed on or refused: the reader no longer calls here.
+        return;
+    }
+  }
+
+  private onHeader(msg: DecodedFrameMessage): void {
+    if (msg.body !== 'header' || !msg.header) throw new ProtocolError(`not a livemig stream: expected a stream header, got '${msg.body ?? 'unknown'}'`);
+    const h = msg.header;
+    if (h.magic !== STREAM_MAGIC) throw new ProtocolError(`not a livemig stream: bad magic 0x${(h.magic ?? 0).toString(16)}`);
+    if (h.version !== STREAM_VERSION) throw new ProtocolError(`unsupported stream version ${h.version} (this destination speaks ${STREAM_VERSION})`);
+    if (this.headerTimer) clearTimeout(this.headerTimer);
+    this.headerTimer = null;
+    reached('header', this.socket, (err) => this.fail(err));
+    if (this.finished()) return;
+    const nonce = h.authNonce ?? null;
+    if (h.multifd) {
+      const hello: ChannelHello = { migrationId: Buffer.from(h.multifd.migrationId ?? []), channel: h.multifd.channel ?? 0 };
+      const slot = this.owner.channel(this, hello);
+      if (typeof slot === 'string') throw new StateError(slot);
+      let auth;
+      try {
+        auth = challengeFor(this.owner.authSecret, nonce, { migrationId: hello.migrationId, channel: hello.channel });
+      } catch (err) {
+        slot.release();
+        throw err;
+      }
+      if (!auth) return this.attachChannel(slot);
+      this.go({ phase: 'channel-auth', pending: auth.pending, slot });
+      this.rp.send({ authChallenge: auth.challenge });
+      return;
+    }
+    const auth = challengeFor(this.owner.authSecret, nonce);
+    if (auth) {
+      this.go({ phase: 'auth', pending: auth.pending });
+      this.rp.send({ authChallenge: auth.challenge });
+    } else this.go({ phase: 'config' });
+  }
+
+  private onConfiguration(msg: DecodedFrameMessage): void {
+    if (msg.body !== 'configuration' || !msg.configuration) throw new ProtocolError(`configuration section missing: got '${msg.body ?? 'unknown'}'`);
+    const config = msg.configuration;
+    this.owner.checkConfiguration(config);
+    const refused = this.owner.claim();
+    if (refused !== null) throw new StateError(refused);
+    this.handOn('accepted', () => this.owner.accepted(this.connection(), config));
+  }
+
+  private attachChannel(slot: ChannelSlot): void {
+    const taken = slot.claim();
+    if (taken !== null) throw new StateError(taken);
+    this.handOn('attached', () => slot.attach(this.connection()));
+  }
+
+  private connection(): AcceptedConnection {
+    return { socket: this.socket, reader: this.reader, rp: this.rp, peer: this.peer };
+  }
+
+  /** Gives the connection away: its timers and listeners are no longer this handshake's. */
+  private handOn(phase: 'accepted' | 'attached', take: () => void): void {
+    this.go({ phase });
+    this.stopTimers();
+    this.socket.off('error', this.onError);
+    this.socket.off('close', this.onClose);
+    this.owner.ended(this);
+    take();
+  }
+
+  private go(next: HandshakeState): void {
+    if (!TRANSITIONS[this.state.phase].includes(next.phase)) throw new StateError(`handshake cannot go from ${this.state.phase} to ${next.phase}`);
+    this.state = next;
+  }
+
+  private stopTimers(): void {
+    if (this.headerTimer) clearTimeout(this.headerTimer);
+    if (this.limitTimer) clearTimeout(this.limitTimer);
+    this.headerTimer = null;
+    this.limitTimer = null;
+  }
+}

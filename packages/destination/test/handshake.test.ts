@@ -1,0 +1,100 @@
+/**
+ * A connection in its handshake owns nothing: whatever it does, the machine's
+ * devices are never called; a frame with a payload is refused as soon as its
+ * header says so (nothing buffered); the source's nonce is copied out of the
+ * receive buffer it arrived in; and a daemon-side probe subscriber sees the
+ * handshake's points without the production path knowing about faults.
+ */
+import { setImmediate as tick } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import {
+  Machine,
+  STREAM_MAGIC,
+  STREAM_VERSION,
+  createNonce,
+  encodeFrame,
+  encodeFrameHeader,
+  parseDeviceList,
+  parseWorkloadSpec,
+  type FrameMessage,
+} from '@livemig/common';
+import { challengeFor } from '../src/destination-auth';
+import { Handshake, type HandshakeOwner } from '../src/handshake';
+import { loadPointChannel, type LoadPointMessage } from '../src/probes';
+import { FakeSocket } from '../../../test/helpers/fake-socket';
+
+const log = pino({ level: 'silent' });
+const f = (frame: FrameMessage): Buffer => Buffer.concat(encodeFrame(frame));
+
+function owner(over: Partial<HandshakeOwner> = {}): HandshakeOwner {
+  return {
+    authSecret: null,
+    limitMs: () => 10_000,
+    checkConfiguration: () => undefined,
+    claim: () => null,
+    accepted: () => undefined,
+    channel: () => 'no channels here',
+    ended: () => undefined,
+    ...over,
+  };
+}
+
+describe('Handshake', () => {
+  it('refuses a frame with a payload before buffering it, and never reaches a device', async () => {
+    const machine = new Machine(parseDeviceList(['ram,id=ram0,size=64K', 'accel,id=accel0,resources=1,resource-size=64K,alloc-ms=0,initial-size=4K']), parseWorkloadSpec('dirty-rate=0'), 'destination');
+    const touched: string[] = [];
+    for (const d of machine.devices) {
+      d.loadCleanup = () => void touched.push(`${d.id}.loadCleanup`);
+      d.loadSetup = () => void touched.push(`${d.id}.loadSetup`);
+    }
+    const sock = new FakeSocket();
+    let endedCalls = 0;
+    const h = new Handshake(sock.asSocket(), null, 'test', owner({ ended: () => void endedCalls++ }), log);
+    h.start();
+    sock.feed(f({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } }));
+    // A 16 MiB "configuration" payload is announced; only its header is sent.
+    sock.feed(encodeFrameHeader({ configuration: {} }, 16 * 1024 * 1024));
+    await tick();
+    expect(h.phase).toBe('refused');
+    expect(h.error?.message).toMatch(/'configuration' frame with a 16777216-byte payload during the handshake \(config\)/);
+    expect(endedCalls).toBe(1);
+    sock.hangUp();
+    expect(touched).toEqual([]);
+    expect(machine.runState).toBe('inmigrate');
+    machine.close();
+  });
+
+  it('a probe subscriber sees accept and header, and can end the handshake from outside', async () => {
+    const seen: string[] = [];
+    const onPoint = (m: unknown): void => {
+      const msg = m as LoadPointMessage;
+      seen.push(msg.point);
+      if (msg.point === 'header') msg.fail(new Error('from outside') as never);
+    };
+    loadPointChannel.subscribe(onPoint);
+    try {
+      const sock = new FakeSocket();
+      const h = new Handshake(sock.asSocket(), null, 'test', owner(), log);
+      h.start();
+      sock.feed(f({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } }));
+      await tick();
+      expect(seen).toEqual(['accept', 'header']);
+      expect(h.phase).toBe('refused');
+    } finally {
+      loadPointChannel.unsubscribe(onPoint);
+    }
+  });
+});
+
+describe('challengeFor', () => {
+  it('copies the source nonce out of the buffer it was decoded from', () => {
+    const pooled = Buffer.alloc(64);
+    const nonce = createNonce();
+    nonce.copy(pooled, 16);
+    const view = pooled.subarray(16, 16 + nonce.length);
+    const auth = challengeFor(Buffer.from('k'), view)!;
+    pooled.fill(0); // the next read reuses the pool buffer
+    expect(auth.pending.sourceNonce.equals(nonce)).toBe(true);
+  });
+});
