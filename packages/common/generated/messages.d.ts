@@ -4,6 +4,296 @@ import Long = require("long");
 /** Namespace livemig. */
 export namespace livemig {
 
+    /** Namespace devices. */
+    namespace devices {
+
+        /**
+         * Properties of a RamData.
+         * @deprecated Use livemig.devices.RamData.$Properties instead.
+         */
+        interface IRamData extends livemig.devices.RamData.$Properties {
+        }
+
+        /** Represents a RamData. */
+        class RamData {
+
+            /**
+             * Constructs a new RamData.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: livemig.devices.RamData.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** RamData normalRuns. */
+            normalRuns: number[];
+
+            /** RamData zeroRuns. */
+            zeroRuns: number[];
+
+            /** RamData pageSize. */
+            pageSize: number;
+
+            /** RamData totalBytes. */
+            totalBytes: number;
+
+            /**
+             * Creates a new RamData instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns RamData instance
+             */
+            static create(properties: livemig.devices.RamData.$Shape): livemig.devices.RamData & livemig.devices.RamData.$Shape;
+            static create(properties?: livemig.devices.RamData.$Properties): livemig.devices.RamData;
+
+            /**
+             * Encodes the specified RamData message. Does not implicitly {@link livemig.devices.RamData.verify|verify} messages.
+             * @param message RamData message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: livemig.devices.RamData.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a RamData message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {livemig.devices.RamData & livemig.devices.RamData.$Shape} RamData
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.devices.RamData & livemig.devices.RamData.$Shape;
+
+            /**
+             * Gets the type url for RamData
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace RamData {
+
+            /** Properties of a RamData. */
+            interface $Properties {
+
+                /** RamData normalRuns */
+                normalRuns?: (number[]|null);
+
+                /** RamData zeroRuns */
+                zeroRuns?: (number[]|null);
+
+                /** RamData pageSize */
+                pageSize?: (number|null);
+
+                /** RamData totalBytes */
+                totalBytes?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a RamData. */
+            type $Shape = livemig.devices.RamData.$Properties;
+        }
+
+        /** AccelChunkKind enum. */
+        enum AccelChunkKind {
+
+            /** ACCEL_CHUNK_UNSPECIFIED value */
+            ACCEL_CHUNK_UNSPECIFIED = 0,
+
+            /** ACCEL_SETUP value */
+            ACCEL_SETUP = 1,
+
+            /** ACCEL_INIT_DATA value */
+            ACCEL_INIT_DATA = 2,
+
+            /** ACCEL_RESOURCE_DATA value */
+            ACCEL_RESOURCE_DATA = 3,
+
+            /** ACCEL_DEVICE_STATE value */
+            ACCEL_DEVICE_STATE = 4,
+
+            /** ACCEL_NO_DATA value */
+            ACCEL_NO_DATA = 5
+        }
+
+        /**
+         * Properties of an AccelData.
+         * @deprecated Use livemig.devices.AccelData.$Properties instead.
+         */
+        interface IAccelData extends livemig.devices.AccelData.$Properties {
+        }
+
+        /** Represents an AccelData. */
+        class AccelData {
+
+            /**
+             * Constructs a new AccelData.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: livemig.devices.AccelData.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** AccelData kind. */
+            kind: livemig.devices.AccelChunkKind;
+
+            /** AccelData resource. */
+            resource: number;
+
+            /** AccelData offset. */
+            offset: number;
+
+            /** AccelData initDataSent. */
+            initDataSent: boolean;
+
+            /** AccelData reinit. */
+            reinit: number;
+
+            /** AccelData resources. */
+            resources: number;
+
+            /**
+             * Creates a new AccelData instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns AccelData instance
+             */
+            static create(properties: livemig.devices.AccelData.$Shape): livemig.devices.AccelData & livemig.devices.AccelData.$Shape;
+            static create(properties?: livemig.devices.AccelData.$Properties): livemig.devices.AccelData;
+
+            /**
+             * Encodes the specified AccelData message. Does not implicitly {@link livemig.devices.AccelData.verify|verify} messages.
+             * @param message AccelData message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: livemig.devices.AccelData.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an AccelData message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {livemig.devices.AccelData & livemig.devices.AccelData.$Shape} AccelData
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.devices.AccelData & livemig.devices.AccelData.$Shape;
+
+            /**
+             * Gets the type url for AccelData
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace AccelData {
+
+            /** Properties of an AccelData. */
+            interface $Properties {
+
+                /** AccelData kind */
+                kind?: (livemig.devices.AccelChunkKind|null);
+
+                /** AccelData resource */
+                resource?: (number|null);
+
+                /** AccelData offset */
+                offset?: (number|null);
+
+                /** AccelData initDataSent */
+                initDataSent?: (boolean|null);
+
+                /** AccelData reinit */
+                reinit?: (number|null);
+
+                /** AccelData resources */
+                resources?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an AccelData. */
+            type $Shape = livemig.devices.AccelData.$Properties;
+        }
+
+        /**
+         * Properties of a CpuData.
+         * @deprecated Use livemig.devices.CpuData.$Properties instead.
+         */
+        interface ICpuData extends livemig.devices.CpuData.$Properties {
+        }
+
+        /** Represents a CpuData. */
+        class CpuData {
+
+            /**
+             * Constructs a new CpuData.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: livemig.devices.CpuData.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** CpuData vcpus. */
+            vcpus: number;
+
+            /**
+             * Creates a new CpuData instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns CpuData instance
+             */
+            static create(properties: livemig.devices.CpuData.$Shape): livemig.devices.CpuData & livemig.devices.CpuData.$Shape;
+            static create(properties?: livemig.devices.CpuData.$Properties): livemig.devices.CpuData;
+
+            /**
+             * Encodes the specified CpuData message. Does not implicitly {@link livemig.devices.CpuData.verify|verify} messages.
+             * @param message CpuData message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: livemig.devices.CpuData.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a CpuData message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {livemig.devices.CpuData & livemig.devices.CpuData.$Shape} CpuData
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.devices.CpuData & livemig.devices.CpuData.$Shape;
+
+            /**
+             * Gets the type url for CpuData
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace CpuData {
+
+            /** Properties of a CpuData. */
+            interface $Properties {
+
+                /** CpuData vcpus */
+                vcpus?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a CpuData. */
+            type $Shape = livemig.devices.CpuData.$Properties;
+        }
+    }
+
     /**
      * Properties of a Frame.
      * @deprecated Use livemig.Frame.$Properties instead.
@@ -485,22 +775,6 @@ export namespace livemig {
         type $Shape = livemig.Capabilities.$Properties;
     }
 
-    /** DeviceType enum. */
-    enum DeviceType {
-
-        /** DEVICE_TYPE_UNSPECIFIED value */
-        DEVICE_TYPE_UNSPECIFIED = 0,
-
-        /** DEVICE_TYPE_RAM value */
-        DEVICE_TYPE_RAM = 1,
-
-        /** DEVICE_TYPE_ACCEL value */
-        DEVICE_TYPE_ACCEL = 2,
-
-        /** DEVICE_TYPE_CPU value */
-        DEVICE_TYPE_CPU = 3
-    }
-
     /**
      * Properties of a DeviceConfig.
      * @deprecated Use livemig.DeviceConfig.$Properties instead.
@@ -524,7 +798,7 @@ export namespace livemig {
         id: string;
 
         /** DeviceConfig type. */
-        type: livemig.DeviceType;
+        type: string;
 
         /** DeviceConfig version. */
         version: number;
@@ -575,7 +849,7 @@ export namespace livemig {
             id?: (string|null);
 
             /** DeviceConfig type */
-            type?: (livemig.DeviceType|null);
+            type?: (string|null);
 
             /** DeviceConfig version */
             version?: (number|null);
@@ -638,23 +912,14 @@ export namespace livemig {
         /** Section deviceId. */
         deviceId: string;
 
-        /** Section deviceType. */
-        deviceType: livemig.DeviceType;
-
         /** Section version. */
         version: number;
 
-        /** Section ram. */
-        ram?: (livemig.RamData.$Properties|null);
+        /** Section deviceType. */
+        deviceType: string;
 
-        /** Section accel. */
-        accel?: (livemig.AccelData.$Properties|null);
-
-        /** Section cpu. */
-        cpu?: (livemig.CpuData.$Properties|null);
-
-        /** Section data. */
-        data?: ("ram"|"accel"|"cpu");
+        /** Section header. */
+        header: Uint8Array;
 
         /**
          * Creates a new Section instance using the specified properties.
@@ -704,316 +969,21 @@ export namespace livemig {
             /** Section deviceId */
             deviceId?: (string|null);
 
-            /** Section deviceType */
-            deviceType?: (livemig.DeviceType|null);
-
             /** Section version */
             version?: (number|null);
 
-            /** Section ram */
-            ram?: (livemig.RamData.$Properties|null);
+            /** Section deviceType */
+            deviceType?: (string|null);
 
-            /** Section accel */
-            accel?: (livemig.AccelData.$Properties|null);
-
-            /** Section cpu */
-            cpu?: (livemig.CpuData.$Properties|null);
-
-            /** Section data */
-            data?: ("ram"|"accel"|"cpu");
+            /** Section header */
+            header?: (Uint8Array|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
 
-        /** Narrowed shape of a Section. */
-        type $Shape = {
-          type?: livemig.SectionType|null;
-          sectionId?: number|null;
-          deviceId?: string|null;
-          deviceType?: livemig.DeviceType|null;
-          version?: number|null;
-          ram?: livemig.RamData.$Shape|null;
-          accel?: livemig.AccelData.$Shape|null;
-          cpu?: livemig.CpuData.$Shape|null;
-          $unknowns?: Uint8Array[];
-        } & (
-          ({ data?: undefined; ram?: null; accel?: null; cpu?: null }|{ data?: "ram"; ram: livemig.RamData.$Shape; accel?: null; cpu?: null }|{ data?: "accel"; ram?: null; accel: livemig.AccelData.$Shape; cpu?: null }|{ data?: "cpu"; ram?: null; accel?: null; cpu: livemig.CpuData.$Shape })
-        );
-    }
-
-    /**
-     * Properties of a RamData.
-     * @deprecated Use livemig.RamData.$Properties instead.
-     */
-    interface IRamData extends livemig.RamData.$Properties {
-    }
-
-    /** Represents a RamData. */
-    class RamData {
-
-        /**
-         * Constructs a new RamData.
-         * @param [properties] Properties to set
-         */
-        constructor(properties?: livemig.RamData.$Properties);
-
-        /** Unknown fields preserved while decoding when enabled */
-        $unknowns?: Uint8Array[];
-
-        /** RamData normalRuns. */
-        normalRuns: number[];
-
-        /** RamData zeroRuns. */
-        zeroRuns: number[];
-
-        /** RamData pageSize. */
-        pageSize: number;
-
-        /** RamData totalBytes. */
-        totalBytes: number;
-
-        /**
-         * Creates a new RamData instance using the specified properties.
-         * @param [properties] Properties to set
-         * @returns RamData instance
-         */
-        static create(properties: livemig.RamData.$Shape): livemig.RamData & livemig.RamData.$Shape;
-        static create(properties?: livemig.RamData.$Properties): livemig.RamData;
-
-        /**
-         * Encodes the specified RamData message. Does not implicitly {@link livemig.RamData.verify|verify} messages.
-         * @param message RamData message or plain object to encode
-         * @param [writer] Writer to encode to
-         * @returns Writer
-         */
-        static encode(message: livemig.RamData.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-
-        /**
-         * Decodes a RamData message from the specified reader or buffer.
-         * @param reader Reader or buffer to decode from
-         * @param [length] Message length if known beforehand
-         * @returns {livemig.RamData & livemig.RamData.$Shape} RamData
-         * @throws {Error} If the payload is not a reader or valid buffer
-         * @throws {$protobuf.util.ProtocolError} If required fields are missing
-         */
-        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.RamData & livemig.RamData.$Shape;
-
-        /**
-         * Gets the type url for RamData
-         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-         * @returns The type url
-         */
-        static getTypeUrl(prefix?: string): string;
-    }
-
-    namespace RamData {
-
-        /** Properties of a RamData. */
-        interface $Properties {
-
-            /** RamData normalRuns */
-            normalRuns?: (number[]|null);
-
-            /** RamData zeroRuns */
-            zeroRuns?: (number[]|null);
-
-            /** RamData pageSize */
-            pageSize?: (number|null);
-
-            /** RamData totalBytes */
-            totalBytes?: (number|null);
-
-            /** Unknown fields preserved while decoding when enabled */
-            $unknowns?: Uint8Array[];
-        }
-
-        /** Shape of a RamData. */
-        type $Shape = livemig.RamData.$Properties;
-    }
-
-    /** AccelChunkKind enum. */
-    enum AccelChunkKind {
-
-        /** ACCEL_CHUNK_UNSPECIFIED value */
-        ACCEL_CHUNK_UNSPECIFIED = 0,
-
-        /** ACCEL_SETUP value */
-        ACCEL_SETUP = 1,
-
-        /** ACCEL_INIT_DATA value */
-        ACCEL_INIT_DATA = 2,
-
-        /** ACCEL_RESOURCE_DATA value */
-        ACCEL_RESOURCE_DATA = 3,
-
-        /** ACCEL_DEVICE_STATE value */
-        ACCEL_DEVICE_STATE = 4,
-
-        /** ACCEL_NO_DATA value */
-        ACCEL_NO_DATA = 5
-    }
-
-    /**
-     * Properties of an AccelData.
-     * @deprecated Use livemig.AccelData.$Properties instead.
-     */
-    interface IAccelData extends livemig.AccelData.$Properties {
-    }
-
-    /** Represents an AccelData. */
-    class AccelData {
-
-        /**
-         * Constructs a new AccelData.
-         * @param [properties] Properties to set
-         */
-        constructor(properties?: livemig.AccelData.$Properties);
-
-        /** Unknown fields preserved while decoding when enabled */
-        $unknowns?: Uint8Array[];
-
-        /** AccelData kind. */
-        kind: livemig.AccelChunkKind;
-
-        /** AccelData resource. */
-        resource: number;
-
-        /** AccelData offset. */
-        offset: number;
-
-        /** AccelData initDataSent. */
-        initDataSent: boolean;
-
-        /**
-         * Creates a new AccelData instance using the specified properties.
-         * @param [properties] Properties to set
-         * @returns AccelData instance
-         */
-        static create(properties: livemig.AccelData.$Shape): livemig.AccelData & livemig.AccelData.$Shape;
-        static create(properties?: livemig.AccelData.$Properties): livemig.AccelData;
-
-        /**
-         * Encodes the specified AccelData message. Does not implicitly {@link livemig.AccelData.verify|verify} messages.
-         * @param message AccelData message or plain object to encode
-         * @param [writer] Writer to encode to
-         * @returns Writer
-         */
-        static encode(message: livemig.AccelData.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-
-        /**
-         * Decodes an AccelData message from the specified reader or buffer.
-         * @param reader Reader or buffer to decode from
-         * @param [length] Message length if known beforehand
-         * @returns {livemig.AccelData & livemig.AccelData.$Shape} AccelData
-         * @throws {Error} If the payload is not a reader or valid buffer
-         * @throws {$protobuf.util.ProtocolError} If required fields are missing
-         */
-        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.AccelData & livemig.AccelData.$Shape;
-
-        /**
-         * Gets the type url for AccelData
-         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-         * @returns The type url
-         */
-        static getTypeUrl(prefix?: string): string;
-    }
-
-    namespace AccelData {
-
-        /** Properties of an AccelData. */
-        interface $Properties {
-
-            /** AccelData kind */
-            kind?: (livemig.AccelChunkKind|null);
-
-            /** AccelData resource */
-            resource?: (number|null);
-
-            /** AccelData offset */
-            offset?: (number|null);
-
-            /** AccelData initDataSent */
-            initDataSent?: (boolean|null);
-
-            /** Unknown fields preserved while decoding when enabled */
-            $unknowns?: Uint8Array[];
-        }
-
-        /** Shape of an AccelData. */
-        type $Shape = livemig.AccelData.$Properties;
-    }
-
-    /**
-     * Properties of a CpuData.
-     * @deprecated Use livemig.CpuData.$Properties instead.
-     */
-    interface ICpuData extends livemig.CpuData.$Properties {
-    }
-
-    /** Represents a CpuData. */
-    class CpuData {
-
-        /**
-         * Constructs a new CpuData.
-         * @param [properties] Properties to set
-         */
-        constructor(properties?: livemig.CpuData.$Properties);
-
-        /** Unknown fields preserved while decoding when enabled */
-        $unknowns?: Uint8Array[];
-
-        /** CpuData vcpus. */
-        vcpus: number;
-
-        /**
-         * Creates a new CpuData instance using the specified properties.
-         * @param [properties] Properties to set
-         * @returns CpuData instance
-         */
-        static create(properties: livemig.CpuData.$Shape): livemig.CpuData & livemig.CpuData.$Shape;
-        static create(properties?: livemig.CpuData.$Properties): livemig.CpuData;
-
-        /**
-         * Encodes the specified CpuData message. Does not implicitly {@link livemig.CpuData.verify|verify} messages.
-         * @param message CpuData message or plain object to encode
-         * @param [writer] Writer to encode to
-         * @returns Writer
-         */
-        static encode(message: livemig.CpuData.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-
-        /**
-         * Decodes a CpuData message from the specified reader or buffer.
-         * @param reader Reader or buffer to decode from
-         * @param [length] Message length if known beforehand
-         * @returns {livemig.CpuData & livemig.CpuData.$Shape} CpuData
-         * @throws {Error} If the payload is not a reader or valid buffer
-         * @throws {$protobuf.util.ProtocolError} If required fields are missing
-         */
-        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.CpuData & livemig.CpuData.$Shape;
-
-        /**
-         * Gets the type url for CpuData
-         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-         * @returns The type url
-         */
-        static getTypeUrl(prefix?: string): string;
-    }
-
-    namespace CpuData {
-
-        /** Properties of a CpuData. */
-        interface $Properties {
-
-            /** CpuData vcpus */
-            vcpus?: (number|null);
-
-            /** Unknown fields preserved while decoding when enabled */
-            $unknowns?: Uint8Array[];
-        }
-
-        /** Shape of a CpuData. */
-        type $Shape = livemig.CpuData.$Properties;
+        /** Shape of a Section. */
+        type $Shape = livemig.Section.$Properties;
     }
 
     /** CommandType enum. */
@@ -1786,6 +1756,9 @@ export namespace livemig {
         /** Loaded verified. */
         verified: boolean;
 
+        /** Loaded deviceMessages. */
+        deviceMessages: livemig.DeviceMessage.$Properties[];
+
         /**
          * Creates a new Loaded instance using the specified properties.
          * @param [properties] Properties to set
@@ -1828,12 +1801,93 @@ export namespace livemig {
             /** Loaded verified */
             verified?: (boolean|null);
 
+            /** Loaded deviceMessages */
+            deviceMessages?: (livemig.DeviceMessage.$Properties[]|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
 
         /** Shape of a Loaded. */
         type $Shape = livemig.Loaded.$Properties;
+    }
+
+    /**
+     * Properties of a DeviceMessage.
+     * @deprecated Use livemig.DeviceMessage.$Properties instead.
+     */
+    interface IDeviceMessage extends livemig.DeviceMessage.$Properties {
+    }
+
+    /** Represents a DeviceMessage. */
+    class DeviceMessage {
+
+        /**
+         * Constructs a new DeviceMessage.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.DeviceMessage.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** DeviceMessage deviceId. */
+        deviceId: string;
+
+        /** DeviceMessage data. */
+        data: Uint8Array;
+
+        /**
+         * Creates a new DeviceMessage instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns DeviceMessage instance
+         */
+        static create(properties: livemig.DeviceMessage.$Shape): livemig.DeviceMessage & livemig.DeviceMessage.$Shape;
+        static create(properties?: livemig.DeviceMessage.$Properties): livemig.DeviceMessage;
+
+        /**
+         * Encodes the specified DeviceMessage message. Does not implicitly {@link livemig.DeviceMessage.verify|verify} messages.
+         * @param message DeviceMessage message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.DeviceMessage.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a DeviceMessage message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.DeviceMessage & livemig.DeviceMessage.$Shape} DeviceMessage
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.DeviceMessage & livemig.DeviceMessage.$Shape;
+
+        /**
+         * Gets the type url for DeviceMessage
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace DeviceMessage {
+
+        /** Properties of a DeviceMessage. */
+        interface $Properties {
+
+            /** DeviceMessage deviceId */
+            deviceId?: (string|null);
+
+            /** DeviceMessage data */
+            data?: (Uint8Array|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a DeviceMessage. */
+        type $Shape = livemig.DeviceMessage.$Properties;
     }
 
     /**
@@ -2011,6 +2065,9 @@ export namespace livemig {
         /** Unknown fields preserved while decoding when enabled */
         $unknowns?: Uint8Array[];
 
+        /** SwitchoverAck rearms. */
+        rearms: number;
+
         /**
          * Creates a new SwitchoverAck instance using the specified properties.
          * @param [properties] Properties to set
@@ -2049,6 +2106,9 @@ export namespace livemig {
 
         /** Properties of a SwitchoverAck. */
         interface $Properties {
+
+            /** SwitchoverAck rearms */
+            rearms?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -2263,6 +2323,9 @@ export namespace livemig {
         /** DeviceApproved ms. */
         ms: number;
 
+        /** DeviceApproved rearms. */
+        rearms: number;
+
         /**
          * Creates a new DeviceApproved instance using the specified properties.
          * @param [properties] Properties to set
@@ -2307,6 +2370,9 @@ export namespace livemig {
 
             /** DeviceApproved ms */
             ms?: (number|null);
+
+            /** DeviceApproved rearms */
+            rearms?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

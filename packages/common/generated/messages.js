@@ -19,6 +19,710 @@ $root.livemig = (function() {
      */
     var livemig = {};
 
+    livemig.devices = (function() {
+
+        /**
+         * Namespace devices.
+         * @memberof livemig
+         * @namespace
+         */
+        var devices = {};
+
+        devices.RamData = (function() {
+
+            /**
+             * Properties of a RamData.
+             * @typedef {Object} livemig.devices.RamData.$Properties
+             * @property {Array.<number>|null} [normalRuns] RamData normalRuns
+             * @property {Array.<number>|null} [zeroRuns] RamData zeroRuns
+             * @property {number|null} [pageSize] RamData pageSize
+             * @property {number|null} [totalBytes] RamData totalBytes
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a RamData.
+             * @memberof livemig.devices
+             * @interface IRamData
+             * @augments livemig.devices.RamData.$Properties
+             * @deprecated Use livemig.devices.RamData.$Properties instead.
+             */
+
+            /**
+             * Shape of a RamData.
+             * @typedef {livemig.devices.RamData.$Properties} livemig.devices.RamData.$Shape
+             */
+
+            /**
+             * Constructs a new RamData.
+             * @memberof livemig.devices
+             * @classdesc Represents a RamData.
+             * @constructor
+             * @param {livemig.devices.RamData.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var RamData = function (properties) {
+                this.normalRuns = [];
+                this.zeroRuns = [];
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * RamData normalRuns.
+             * @member {Array.<number>} normalRuns
+             * @memberof livemig.devices.RamData
+             * @instance
+             */
+            RamData.prototype.normalRuns = $util.emptyArray;
+
+            /**
+             * RamData zeroRuns.
+             * @member {Array.<number>} zeroRuns
+             * @memberof livemig.devices.RamData
+             * @instance
+             */
+            RamData.prototype.zeroRuns = $util.emptyArray;
+
+            /**
+             * RamData pageSize.
+             * @member {number} pageSize
+             * @memberof livemig.devices.RamData
+             * @instance
+             */
+            RamData.prototype.pageSize = 0;
+
+            /**
+             * RamData totalBytes.
+             * @member {number} totalBytes
+             * @memberof livemig.devices.RamData
+             * @instance
+             */
+            RamData.prototype.totalBytes = 0;
+
+            /**
+             * Creates a new RamData instance using the specified properties.
+             * @function create
+             * @memberof livemig.devices.RamData
+             * @static
+             * @param {livemig.devices.RamData.$Properties=} [properties] Properties to set
+             * @returns {livemig.devices.RamData} RamData instance
+             * @type {{
+             *   (properties: livemig.devices.RamData.$Shape): livemig.devices.RamData & livemig.devices.RamData.$Shape;
+             *   (properties?: livemig.devices.RamData.$Properties): livemig.devices.RamData;
+             * }}
+             */
+            RamData.create = function(properties) {
+                return new RamData(properties);
+            };
+
+            /**
+             * Encodes the specified RamData message. Does not implicitly {@link livemig.devices.RamData.verify|verify} messages.
+             * @function encode
+             * @memberof livemig.devices.RamData
+             * @static
+             * @param {livemig.devices.RamData.$Properties} message RamData message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            RamData.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.normalRuns != null && message.normalRuns.length)
+                    writer.uint32(/* id 1, wireType 2 =*/10).uint32s(message.normalRuns);
+                if (message.zeroRuns != null && message.zeroRuns.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).uint32s(message.zeroRuns);
+                if (message.pageSize != null && $Object.hasOwnProperty.call(message, "pageSize") && message.pageSize !== 0)
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.pageSize);
+                if (message.totalBytes != null && $Object.hasOwnProperty.call(message, "totalBytes") && !$Object.is(message.totalBytes, 0))
+                    writer.uint32(/* id 4, wireType 1 =*/33).double(message.totalBytes);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a RamData message from the specified reader or buffer.
+             * @function decode
+             * @memberof livemig.devices.RamData
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {livemig.devices.RamData & livemig.devices.RamData.$Shape} RamData
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            RamData.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.livemig.devices.RamData();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType === 2) {
+                                if (!(message.normalRuns && message.normalRuns.length))
+                                    message.normalRuns = [];
+                                reader.uint32s(message.normalRuns);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.normalRuns && message.normalRuns.length))
+                                message.normalRuns = [];
+                            message.normalRuns.push(reader.uint32());
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType === 2) {
+                                if (!(message.zeroRuns && message.zeroRuns.length))
+                                    message.zeroRuns = [];
+                                reader.uint32s(message.zeroRuns);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.zeroRuns && message.zeroRuns.length))
+                                message.zeroRuns = [];
+                            message.zeroRuns.push(reader.uint32());
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.pageSize = value;
+                            else
+                                delete message.pageSize;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.totalBytes = value;
+                            else
+                                delete message.totalBytes;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for RamData
+             * @function getTypeUrl
+             * @memberof livemig.devices.RamData
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            RamData.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/livemig.devices.RamData";
+            };
+
+            return RamData;
+        })();
+
+        /**
+         * AccelChunkKind enum.
+         * @name livemig.devices.AccelChunkKind
+         * @enum {number}
+         * @property {number} ACCEL_CHUNK_UNSPECIFIED=0 ACCEL_CHUNK_UNSPECIFIED value
+         * @property {number} ACCEL_SETUP=1 ACCEL_SETUP value
+         * @property {number} ACCEL_INIT_DATA=2 ACCEL_INIT_DATA value
+         * @property {number} ACCEL_RESOURCE_DATA=3 ACCEL_RESOURCE_DATA value
+         * @property {number} ACCEL_DEVICE_STATE=4 ACCEL_DEVICE_STATE value
+         * @property {number} ACCEL_NO_DATA=5 ACCEL_NO_DATA value
+         */
+        devices.AccelChunkKind = (function() {
+            var valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "ACCEL_CHUNK_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "ACCEL_SETUP"] = 1;
+            values[valuesById[2] = "ACCEL_INIT_DATA"] = 2;
+            values[valuesById[3] = "ACCEL_RESOURCE_DATA"] = 3;
+            values[valuesById[4] = "ACCEL_DEVICE_STATE"] = 4;
+            values[valuesById[5] = "ACCEL_NO_DATA"] = 5;
+            return values;
+        })();
+
+        devices.AccelData = (function() {
+
+            /**
+             * Properties of an AccelData.
+             * @typedef {Object} livemig.devices.AccelData.$Properties
+             * @property {livemig.devices.AccelChunkKind|null} [kind] AccelData kind
+             * @property {number|null} [resource] AccelData resource
+             * @property {number|null} [offset] AccelData offset
+             * @property {boolean|null} [initDataSent] AccelData initDataSent
+             * @property {number|null} [reinit] AccelData reinit
+             * @property {number|null} [resources] AccelData resources
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of an AccelData.
+             * @memberof livemig.devices
+             * @interface IAccelData
+             * @augments livemig.devices.AccelData.$Properties
+             * @deprecated Use livemig.devices.AccelData.$Properties instead.
+             */
+
+            /**
+             * Shape of an AccelData.
+             * @typedef {livemig.devices.AccelData.$Properties} livemig.devices.AccelData.$Shape
+             */
+
+            /**
+             * Constructs a new AccelData.
+             * @memberof livemig.devices
+             * @classdesc Represents an AccelData.
+             * @constructor
+             * @param {livemig.devices.AccelData.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var AccelData = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * AccelData kind.
+             * @member {livemig.devices.AccelChunkKind} kind
+             * @memberof livemig.devices.AccelData
+             * @instance
+             */
+            AccelData.prototype.kind = 0;
+
+            /**
+             * AccelData resource.
+             * @member {number} resource
+             * @memberof livemig.devices.AccelData
+             * @instance
+             */
+            AccelData.prototype.resource = 0;
+
+            /**
+             * AccelData offset.
+             * @member {number} offset
+             * @memberof livemig.devices.AccelData
+             * @instance
+             */
+            AccelData.prototype.offset = 0;
+
+            /**
+             * AccelData initDataSent.
+             * @member {boolean} initDataSent
+             * @memberof livemig.devices.AccelData
+             * @instance
+             */
+            AccelData.prototype.initDataSent = false;
+
+            /**
+             * AccelData reinit.
+             * @member {number} reinit
+             * @memberof livemig.devices.AccelData
+             * @instance
+             */
+            AccelData.prototype.reinit = 0;
+
+            /**
+             * AccelData resources.
+             * @member {number} resources
+             * @memberof livemig.devices.AccelData
+             * @instance
+             */
+            AccelData.prototype.resources = 0;
+
+            /**
+             * Creates a new AccelData instance using the specified properties.
+             * @function create
+             * @memberof livemig.devices.AccelData
+             * @static
+             * @param {livemig.devices.AccelData.$Properties=} [properties] Properties to set
+             * @returns {livemig.devices.AccelData} AccelData instance
+             * @type {{
+             *   (properties: livemig.devices.AccelData.$Shape): livemig.devices.AccelData & livemig.devices.AccelData.$Shape;
+             *   (properties?: livemig.devices.AccelData.$Properties): livemig.devices.AccelData;
+             * }}
+             */
+            AccelData.create = function(properties) {
+                return new AccelData(properties);
+            };
+
+            /**
+             * Encodes the specified AccelData message. Does not implicitly {@link livemig.devices.AccelData.verify|verify} messages.
+             * @function encode
+             * @memberof livemig.devices.AccelData
+             * @static
+             * @param {livemig.devices.AccelData.$Properties} message AccelData message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            AccelData.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind") && message.kind !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).int32(message.kind);
+                if (message.resource != null && $Object.hasOwnProperty.call(message, "resource") && message.resource !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.resource);
+                if (message.offset != null && $Object.hasOwnProperty.call(message, "offset") && !$Object.is(message.offset, 0))
+                    writer.uint32(/* id 3, wireType 1 =*/25).double(message.offset);
+                if (message.initDataSent != null && $Object.hasOwnProperty.call(message, "initDataSent") && message.initDataSent !== false)
+                    writer.uint32(/* id 4, wireType 0 =*/32).bool(message.initDataSent);
+                if (message.reinit != null && $Object.hasOwnProperty.call(message, "reinit") && message.reinit !== 0)
+                    writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.reinit);
+                if (message.resources != null && $Object.hasOwnProperty.call(message, "resources") && message.resources !== 0)
+                    writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.resources);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes an AccelData message from the specified reader or buffer.
+             * @function decode
+             * @memberof livemig.devices.AccelData
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {livemig.devices.AccelData & livemig.devices.AccelData.$Shape} AccelData
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            AccelData.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.livemig.devices.AccelData();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.kind = value;
+                            else
+                                delete message.kind;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.resource = value;
+                            else
+                                delete message.resource;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.offset = value;
+                            else
+                                delete message.offset;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.initDataSent = value;
+                            else
+                                delete message.initDataSent;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.reinit = value;
+                            else
+                                delete message.reinit;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.resources = value;
+                            else
+                                delete message.resources;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for AccelData
+             * @function getTypeUrl
+             * @memberof livemig.devices.AccelData
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            AccelData.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/livemig.devices.AccelData";
+            };
+
+            return AccelData;
+        })();
+
+        devices.CpuData = (function() {
+
+            /**
+             * Properties of a CpuData.
+             * @typedef {Object} livemig.devices.CpuData.$Properties
+             * @property {number|null} [vcpus] CpuData vcpus
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a CpuData.
+             * @memberof livemig.devices
+             * @interface ICpuData
+             * @augments livemig.devices.CpuData.$Properties
+             * @deprecated Use livemig.devices.CpuData.$Properties instead.
+             */
+
+            /**
+             * Shape of a CpuData.
+             * @typedef {livemig.devices.CpuData.$Properties} livemig.devices.CpuData.$Shape
+             */
+
+            /**
+             * Constructs a new CpuData.
+             * @memberof livemig.devices
+             * @classdesc Represents a CpuData.
+             * @constructor
+             * @param {livemig.devices.CpuData.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var CpuData = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * CpuData vcpus.
+             * @member {number} vcpus
+             * @memberof livemig.devices.CpuData
+             * @instance
+             */
+            CpuData.prototype.vcpus = 0;
+
+            /**
+             * Creates a new CpuData instance using the specified properties.
+             * @function create
+             * @memberof livemig.devices.CpuData
+             * @static
+             * @param {livemig.devices.CpuData.$Properties=} [properties] Properties to set
+             * @returns {livemig.devices.CpuData} CpuData instance
+             * @type {{
+             *   (properties: livemig.devices.CpuData.$Shape): livemig.devices.CpuData & livemig.devices.CpuData.$Shape;
+             *   (properties?: livemig.devices.CpuData.$Properties): livemig.devices.CpuData;
+             * }}
+             */
+            CpuData.create = function(properties) {
+                return new CpuData(properties);
+            };
+
+            /**
+             * Encodes the specified CpuData message. Does not implicitly {@link livemig.devices.CpuData.verify|verify} messages.
+             * @function encode
+             * @memberof livemig.devices.CpuData
+             * @static
+             * @param {livemig.devices.CpuData.$Properties} message CpuData message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            CpuData.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.vcpus != null && $Object.hasOwnProperty.call(message, "vcpus") && message.vcpus !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.vcpus);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a CpuData message from the specified reader or buffer.
+             * @function decode
+             * @memberof livemig.devices.CpuData
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {livemig.devices.CpuData & livemig.devices.CpuData.$Shape} CpuData
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            CpuData.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.livemig.devices.CpuData();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.vcpus = value;
+                            else
+                                delete message.vcpus;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for CpuData
+             * @function getTypeUrl
+             * @memberof livemig.devices.CpuData
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            CpuData.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/livemig.devices.CpuData";
+            };
+
+            return CpuData;
+        })();
+
+        return devices;
+    })();
+
     livemig.Frame = (function() {
 
         /**
@@ -1196,31 +1900,13 @@ $root.livemig = (function() {
         return Capabilities;
     })();
 
-    /**
-     * DeviceType enum.
-     * @name livemig.DeviceType
-     * @enum {number}
-     * @property {number} DEVICE_TYPE_UNSPECIFIED=0 DEVICE_TYPE_UNSPECIFIED value
-     * @property {number} DEVICE_TYPE_RAM=1 DEVICE_TYPE_RAM value
-     * @property {number} DEVICE_TYPE_ACCEL=2 DEVICE_TYPE_ACCEL value
-     * @property {number} DEVICE_TYPE_CPU=3 DEVICE_TYPE_CPU value
-     */
-    livemig.DeviceType = (function() {
-        var valuesById = $Object.create(null), values = $Object.create(valuesById);
-        values[valuesById[0] = "DEVICE_TYPE_UNSPECIFIED"] = 0;
-        values[valuesById[1] = "DEVICE_TYPE_RAM"] = 1;
-        values[valuesById[2] = "DEVICE_TYPE_ACCEL"] = 2;
-        values[valuesById[3] = "DEVICE_TYPE_CPU"] = 3;
-        return values;
-    })();
-
     livemig.DeviceConfig = (function() {
 
         /**
          * Properties of a DeviceConfig.
          * @typedef {Object} livemig.DeviceConfig.$Properties
          * @property {string|null} [id] DeviceConfig id
-         * @property {livemig.DeviceType|null} [type] DeviceConfig type
+         * @property {string|null} [type] DeviceConfig type
          * @property {number|null} [version] DeviceConfig version
          * @property {string|null} [shape] DeviceConfig shape
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
@@ -1264,11 +1950,11 @@ $root.livemig = (function() {
 
         /**
          * DeviceConfig type.
-         * @member {livemig.DeviceType} type
+         * @member {string} type
          * @memberof livemig.DeviceConfig
          * @instance
          */
-        DeviceConfig.prototype.type = 0;
+        DeviceConfig.prototype.type = "";
 
         /**
          * DeviceConfig version.
@@ -1320,12 +2006,12 @@ $root.livemig = (function() {
                 throw $Error("max depth exceeded");
             if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== "")
                 writer.uint32(/* id 1, wireType 2 =*/10).string(message.id);
-            if (message.type != null && $Object.hasOwnProperty.call(message, "type") && message.type !== 0)
-                writer.uint32(/* id 2, wireType 0 =*/16).int32(message.type);
             if (message.version != null && $Object.hasOwnProperty.call(message, "version") && message.version !== 0)
                 writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.version);
             if (message.shape != null && $Object.hasOwnProperty.call(message, "shape") && message.shape !== "")
                 writer.uint32(/* id 4, wireType 2 =*/34).string(message.shape);
+            if (message.type != null && $Object.hasOwnProperty.call(message, "type") && message.type !== "")
+                writer.uint32(/* id 5, wireType 2 =*/42).string(message.type);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1379,10 +2065,10 @@ $root.livemig = (function() {
                             delete message.id;
                         continue;
                     }
-                case 2: {
-                        if (wireType !== 0)
+                case 5: {
+                        if (wireType !== 2)
                             break;
-                        if (value = reader.int32())
+                        if ((value = reader.stringVerify()).length)
                             message.type = value;
                         else
                             delete message.type;
@@ -1468,12 +2154,9 @@ $root.livemig = (function() {
          * @property {livemig.SectionType|null} [type] Section type
          * @property {number|null} [sectionId] Section sectionId
          * @property {string|null} [deviceId] Section deviceId
-         * @property {livemig.DeviceType|null} [deviceType] Section deviceType
          * @property {number|null} [version] Section version
-         * @property {livemig.RamData.$Properties|null} [ram] Section ram
-         * @property {livemig.AccelData.$Properties|null} [accel] Section accel
-         * @property {livemig.CpuData.$Properties|null} [cpu] Section cpu
-         * @property {"ram"|"accel"|"cpu"} [data] Section data
+         * @property {string|null} [deviceType] Section deviceType
+         * @property {Uint8Array|null} [header] Section header
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1486,20 +2169,8 @@ $root.livemig = (function() {
          */
 
         /**
-         * Narrowed shape of a Section.
-         * @typedef {{
-         *   type?: livemig.SectionType|null;
-         *   sectionId?: number|null;
-         *   deviceId?: string|null;
-         *   deviceType?: livemig.DeviceType|null;
-         *   version?: number|null;
-         *   ram?: livemig.RamData.$Shape|null;
-         *   accel?: livemig.AccelData.$Shape|null;
-         *   cpu?: livemig.CpuData.$Shape|null;
-         *   $unknowns?: Array.<Uint8Array>;
-         * } & (
-         *   ({ data?: undefined; ram?: null; accel?: null; cpu?: null }|{ data?: "ram"; ram: livemig.RamData.$Shape; accel?: null; cpu?: null }|{ data?: "accel"; ram?: null; accel: livemig.AccelData.$Shape; cpu?: null }|{ data?: "cpu"; ram?: null; accel?: null; cpu: livemig.CpuData.$Shape })
-         * )} livemig.Section.$Shape
+         * Shape of a Section.
+         * @typedef {livemig.Section.$Properties} livemig.Section.$Shape
          */
 
         /**
@@ -1542,14 +2213,6 @@ $root.livemig = (function() {
         Section.prototype.deviceId = "";
 
         /**
-         * Section deviceType.
-         * @member {livemig.DeviceType} deviceType
-         * @memberof livemig.Section
-         * @instance
-         */
-        Section.prototype.deviceType = 0;
-
-        /**
          * Section version.
          * @member {number} version
          * @memberof livemig.Section
@@ -1558,42 +2221,20 @@ $root.livemig = (function() {
         Section.prototype.version = 0;
 
         /**
-         * Section ram.
-         * @member {livemig.RamData.$Properties|null|undefined} ram
+         * Section deviceType.
+         * @member {string} deviceType
          * @memberof livemig.Section
          * @instance
          */
-        Section.prototype.ram = null;
+        Section.prototype.deviceType = "";
 
         /**
-         * Section accel.
-         * @member {livemig.AccelData.$Properties|null|undefined} accel
+         * Section header.
+         * @member {Uint8Array} header
          * @memberof livemig.Section
          * @instance
          */
-        Section.prototype.accel = null;
-
-        /**
-         * Section cpu.
-         * @member {livemig.CpuData.$Properties|null|undefined} cpu
-         * @memberof livemig.Section
-         * @instance
-         */
-        Section.prototype.cpu = null;
-
-        // OneOf field names bound to virtual getters and setters
-        var $oneOfFields;
-
-        /**
-         * Section data.
-         * @member {"ram"|"accel"|"cpu"|undefined} data
-         * @memberof livemig.Section
-         * @instance
-         */
-        $Object.defineProperty(Section.prototype, "data", {
-            get: $util.oneOfGetter($oneOfFields = ["ram", "accel", "cpu"]),
-            set: $util.oneOfSetter($oneOfFields)
-        });
+        Section.prototype.header = $util.newBuffer([]);
 
         /**
          * Creates a new Section instance using the specified properties.
@@ -1633,16 +2274,12 @@ $root.livemig = (function() {
                 writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.sectionId);
             if (message.deviceId != null && $Object.hasOwnProperty.call(message, "deviceId") && message.deviceId !== "")
                 writer.uint32(/* id 3, wireType 2 =*/26).string(message.deviceId);
-            if (message.deviceType != null && $Object.hasOwnProperty.call(message, "deviceType") && message.deviceType !== 0)
-                writer.uint32(/* id 4, wireType 0 =*/32).int32(message.deviceType);
             if (message.version != null && $Object.hasOwnProperty.call(message, "version") && message.version !== 0)
                 writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.version);
-            if (message.ram != null && $Object.hasOwnProperty.call(message, "ram"))
-                $root.livemig.RamData.encode(message.ram, writer.uint32(/* id 10, wireType 2 =*/82).fork(), _depth + 1).ldelim();
-            if (message.accel != null && $Object.hasOwnProperty.call(message, "accel"))
-                $root.livemig.AccelData.encode(message.accel, writer.uint32(/* id 11, wireType 2 =*/90).fork(), _depth + 1).ldelim();
-            if (message.cpu != null && $Object.hasOwnProperty.call(message, "cpu"))
-                $root.livemig.CpuData.encode(message.cpu, writer.uint32(/* id 12, wireType 2 =*/98).fork(), _depth + 1).ldelim();
+            if (message.deviceType != null && $Object.hasOwnProperty.call(message, "deviceType") && message.deviceType !== "")
+                writer.uint32(/* id 6, wireType 2 =*/50).string(message.deviceType);
+            if (message.header != null && $Object.hasOwnProperty.call(message, "header") && message.header.length)
+                writer.uint32(/* id 7, wireType 2 =*/58).bytes(message.header);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1714,15 +2351,6 @@ $root.livemig = (function() {
                             delete message.deviceId;
                         continue;
                     }
-                case 4: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.int32())
-                            message.deviceType = value;
-                        else
-                            delete message.deviceType;
-                        continue;
-                    }
                 case 5: {
                         if (wireType !== 0)
                             break;
@@ -1732,25 +2360,22 @@ $root.livemig = (function() {
                             delete message.version;
                         continue;
                     }
-                case 10: {
+                case 6: {
                         if (wireType !== 2)
                             break;
-                        message.ram = $root.livemig.RamData.decode(reader, reader.size(), $undefined, _depth + 1, message.ram);
-                        message.data = "ram";
+                        if ((value = reader.stringVerify()).length)
+                            message.deviceType = value;
+                        else
+                            delete message.deviceType;
                         continue;
                     }
-                case 11: {
+                case 7: {
                         if (wireType !== 2)
                             break;
-                        message.accel = $root.livemig.AccelData.decode(reader, reader.size(), $undefined, _depth + 1, message.accel);
-                        message.data = "accel";
-                        continue;
-                    }
-                case 12: {
-                        if (wireType !== 2)
-                            break;
-                        message.cpu = $root.livemig.CpuData.decode(reader, reader.size(), $undefined, _depth + 1, message.cpu);
-                        message.data = "cpu";
+                        if ((value = reader.bytes()).length)
+                            message.header = value;
+                        else
+                            delete message.header;
                         continue;
                     }
                 }
@@ -1785,658 +2410,6 @@ $root.livemig = (function() {
         };
 
         return Section;
-    })();
-
-    livemig.RamData = (function() {
-
-        /**
-         * Properties of a RamData.
-         * @typedef {Object} livemig.RamData.$Properties
-         * @property {Array.<number>|null} [normalRuns] RamData normalRuns
-         * @property {Array.<number>|null} [zeroRuns] RamData zeroRuns
-         * @property {number|null} [pageSize] RamData pageSize
-         * @property {number|null} [totalBytes] RamData totalBytes
-         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-         */
-
-        /**
-         * Properties of a RamData.
-         * @memberof livemig
-         * @interface IRamData
-         * @augments livemig.RamData.$Properties
-         * @deprecated Use livemig.RamData.$Properties instead.
-         */
-
-        /**
-         * Shape of a RamData.
-         * @typedef {livemig.RamData.$Properties} livemig.RamData.$Shape
-         */
-
-        /**
-         * Constructs a new RamData.
-         * @memberof livemig
-         * @classdesc Represents a RamData.
-         * @constructor
-         * @param {livemig.RamData.$Properties=} [properties] Properties to set
-         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-         */
-        var RamData = function (properties) {
-            this.normalRuns = [];
-            this.zeroRuns = [];
-            if (properties)
-                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                        this[keys[i]] = properties[keys[i]];
-        };
-
-        /**
-         * RamData normalRuns.
-         * @member {Array.<number>} normalRuns
-         * @memberof livemig.RamData
-         * @instance
-         */
-        RamData.prototype.normalRuns = $util.emptyArray;
-
-        /**
-         * RamData zeroRuns.
-         * @member {Array.<number>} zeroRuns
-         * @memberof livemig.RamData
-         * @instance
-         */
-        RamData.prototype.zeroRuns = $util.emptyArray;
-
-        /**
-         * RamData pageSize.
-         * @member {number} pageSize
-         * @memberof livemig.RamData
-         * @instance
-         */
-        RamData.prototype.pageSize = 0;
-
-        /**
-         * RamData totalBytes.
-         * @member {number} totalBytes
-         * @memberof livemig.RamData
-         * @instance
-         */
-        RamData.prototype.totalBytes = 0;
-
-        /**
-         * Creates a new RamData instance using the specified properties.
-         * @function create
-         * @memberof livemig.RamData
-         * @static
-         * @param {livemig.RamData.$Properties=} [properties] Properties to set
-         * @returns {livemig.RamData} RamData instance
-         * @type {{
-         *   (properties: livemig.RamData.$Shape): livemig.RamData & livemig.RamData.$Shape;
-         *   (properties?: livemig.RamData.$Properties): livemig.RamData;
-         * }}
-         */
-        RamData.create = function(properties) {
-            return new RamData(properties);
-        };
-
-        /**
-         * Encodes the specified RamData message. Does not implicitly {@link livemig.RamData.verify|verify} messages.
-         * @function encode
-         * @memberof livemig.RamData
-         * @static
-         * @param {livemig.RamData.$Properties} message RamData message or plain object to encode
-         * @param {$protobuf.Writer} [writer] Writer to encode to
-         * @returns {$protobuf.Writer} Writer
-         */
-        RamData.encode = function (message, writer, _depth) {
-            if (!writer)
-                writer = $Writer.create();
-            if (_depth === $undefined)
-                _depth = 0;
-            if (_depth > $util.recursionLimit)
-                throw $Error("max depth exceeded");
-            if (message.normalRuns != null && message.normalRuns.length)
-                writer.uint32(/* id 1, wireType 2 =*/10).uint32s(message.normalRuns);
-            if (message.zeroRuns != null && message.zeroRuns.length)
-                writer.uint32(/* id 2, wireType 2 =*/18).uint32s(message.zeroRuns);
-            if (message.pageSize != null && $Object.hasOwnProperty.call(message, "pageSize") && message.pageSize !== 0)
-                writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.pageSize);
-            if (message.totalBytes != null && $Object.hasOwnProperty.call(message, "totalBytes") && !$Object.is(message.totalBytes, 0))
-                writer.uint32(/* id 4, wireType 1 =*/33).double(message.totalBytes);
-            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                for (var i = 0; i < message.$unknowns.length; ++i)
-                    writer.raw(message.$unknowns[i]);
-            return writer;
-        };
-
-        /**
-         * Decodes a RamData message from the specified reader or buffer.
-         * @function decode
-         * @memberof livemig.RamData
-         * @static
-         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-         * @param {number} [length] Message length if known beforehand
-         * @returns {livemig.RamData & livemig.RamData.$Shape} RamData
-         * @throws {Error} If the payload is not a reader or valid buffer
-         * @throws {$protobuf.util.ProtocolError} If required fields are missing
-         */
-        RamData.decode = function (reader, length, _end, _depth, _target) {
-            if (!(reader instanceof $Reader))
-                reader = $Reader.create(reader);
-            if (_depth === $undefined)
-                _depth = 0;
-            if (_depth > $Reader.recursionLimit)
-                throw $Error("max depth exceeded");
-            var end, message, value;
-            if (length === $undefined)
-                end = reader.len;
-            else {
-                end = reader.pos + length;
-                if (end > reader.len)
-                    throw $RangeError("index out of range");
-                length = reader.len;
-                reader.len = end;
-            }
-            message = _target || new $root.livemig.RamData();
-            while (reader.pos < end) {
-                var start = reader.pos;
-                var tag = reader.tag();
-                if (tag === _end) {
-                    _end = $undefined;
-                    break;
-                }
-                var wireType = tag & 7;
-                switch (tag >>>= 3) {
-                case 1: {
-                        if (wireType === 2) {
-                            if (!(message.normalRuns && message.normalRuns.length))
-                                message.normalRuns = [];
-                            reader.uint32s(message.normalRuns);
-                            continue;
-                        }
-                        if (wireType !== 0)
-                            break;
-                        if (!(message.normalRuns && message.normalRuns.length))
-                            message.normalRuns = [];
-                        message.normalRuns.push(reader.uint32());
-                        continue;
-                    }
-                case 2: {
-                        if (wireType === 2) {
-                            if (!(message.zeroRuns && message.zeroRuns.length))
-                                message.zeroRuns = [];
-                            reader.uint32s(message.zeroRuns);
-                            continue;
-                        }
-                        if (wireType !== 0)
-                            break;
-                        if (!(message.zeroRuns && message.zeroRuns.length))
-                            message.zeroRuns = [];
-                        message.zeroRuns.push(reader.uint32());
-                        continue;
-                    }
-                case 3: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.pageSize = value;
-                        else
-                            delete message.pageSize;
-                        continue;
-                    }
-                case 4: {
-                        if (wireType !== 1)
-                            break;
-                        if (!$Object.is(value = reader.double(), 0))
-                            message.totalBytes = value;
-                        else
-                            delete message.totalBytes;
-                        continue;
-                    }
-                }
-                reader.skipType(wireType, _depth, tag);
-                if (!reader.discardUnknown) {
-                    $util.makeProp(message, "$unknowns", false);
-                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                }
-            }
-            if (length !== $undefined) {
-                if (reader.pos !== end)
-                    throw $RangeError("index out of range");
-                reader.len = length;
-            }
-            if (_end !== $undefined)
-                throw $Error("missing end group");
-            return message;
-        };
-
-        /**
-         * Gets the type url for RamData
-         * @function getTypeUrl
-         * @memberof livemig.RamData
-         * @static
-         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-         * @returns {string} The type url
-         */
-        RamData.getTypeUrl = function(prefix) {
-            if (prefix === $undefined)
-                prefix = "type.googleapis.com";
-            return prefix + "/livemig.RamData";
-        };
-
-        return RamData;
-    })();
-
-    /**
-     * AccelChunkKind enum.
-     * @name livemig.AccelChunkKind
-     * @enum {number}
-     * @property {number} ACCEL_CHUNK_UNSPECIFIED=0 ACCEL_CHUNK_UNSPECIFIED value
-     * @property {number} ACCEL_SETUP=1 ACCEL_SETUP value
-     * @property {number} ACCEL_INIT_DATA=2 ACCEL_INIT_DATA value
-     * @property {number} ACCEL_RESOURCE_DATA=3 ACCEL_RESOURCE_DATA value
-     * @property {number} ACCEL_DEVICE_STATE=4 ACCEL_DEVICE_STATE value
-     * @property {number} ACCEL_NO_DATA=5 ACCEL_NO_DATA value
-     */
-    livemig.AccelChunkKind = (function() {
-        var valuesById = $Object.create(null), values = $Object.create(valuesById);
-        values[valuesById[0] = "ACCEL_CHUNK_UNSPECIFIED"] = 0;
-        values[valuesById[1] = "ACCEL_SETUP"] = 1;
-        values[valuesById[2] = "ACCEL_INIT_DATA"] = 2;
-        values[valuesById[3] = "ACCEL_RESOURCE_DATA"] = 3;
-        values[valuesById[4] = "ACCEL_DEVICE_STATE"] = 4;
-        values[valuesById[5] = "ACCEL_NO_DATA"] = 5;
-        return values;
-    })();
-
-    livemig.AccelData = (function() {
-
-        /**
-         * Properties of an AccelData.
-         * @typedef {Object} livemig.AccelData.$Properties
-         * @property {livemig.AccelChunkKind|null} [kind] AccelData kind
-         * @property {number|null} [resource] AccelData resource
-         * @property {number|null} [offset] AccelData offset
-         * @property {boolean|null} [initDataSent] AccelData initDataSent
-         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-         */
-
-        /**
-         * Properties of an AccelData.
-         * @memberof livemig
-         * @interface IAccelData
-         * @augments livemig.AccelData.$Properties
-         * @deprecated Use livemig.AccelData.$Properties instead.
-         */
-
-        /**
-         * Shape of an AccelData.
-         * @typedef {livemig.AccelData.$Properties} livemig.AccelData.$Shape
-         */
-
-        /**
-         * Constructs a new AccelData.
-         * @memberof livemig
-         * @classdesc Represents an AccelData.
-         * @constructor
-         * @param {livemig.AccelData.$Properties=} [properties] Properties to set
-         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-         */
-        var AccelData = function (properties) {
-            if (properties)
-                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                        this[keys[i]] = properties[keys[i]];
-        };
-
-        /**
-         * AccelData kind.
-         * @member {livemig.AccelChunkKind} kind
-         * @memberof livemig.AccelData
-         * @instance
-         */
-        AccelData.prototype.kind = 0;
-
-        /**
-         * AccelData resource.
-         * @member {number} resource
-         * @memberof livemig.AccelData
-         * @instance
-         */
-        AccelData.prototype.resource = 0;
-
-        /**
-         * AccelData offset.
-         * @member {number} offset
-         * @memberof livemig.AccelData
-         * @instance
-         */
-        AccelData.prototype.offset = 0;
-
-        /**
-         * AccelData initDataSent.
-         * @member {boolean} initDataSent
-         * @memberof livemig.AccelData
-         * @instance
-         */
-        AccelData.prototype.initDataSent = false;
-
-        /**
-         * Creates a new AccelData instance using the specified properties.
-         * @function create
-         * @memberof livemig.AccelData
-         * @static
-         * @param {livemig.AccelData.$Properties=} [properties] Properties to set
-         * @returns {livemig.AccelData} AccelData instance
-         * @type {{
-         *   (properties: livemig.AccelData.$Shape): livemig.AccelData & livemig.AccelData.$Shape;
-         *   (properties?: livemig.AccelData.$Properties): livemig.AccelData;
-         * }}
-         */
-        AccelData.create = function(properties) {
-            return new AccelData(properties);
-        };
-
-        /**
-         * Encodes the specified AccelData message. Does not implicitly {@link livemig.AccelData.verify|verify} messages.
-         * @function encode
-         * @memberof livemig.AccelData
-         * @static
-         * @param {livemig.AccelData.$Properties} message AccelData message or plain object to encode
-         * @param {$protobuf.Writer} [writer] Writer to encode to
-         * @returns {$protobuf.Writer} Writer
-         */
-        AccelData.encode = function (message, writer, _depth) {
-            if (!writer)
-                writer = $Writer.create();
-            if (_depth === $undefined)
-                _depth = 0;
-            if (_depth > $util.recursionLimit)
-                throw $Error("max depth exceeded");
-            if (message.kind != null && $Object.hasOwnProperty.call(message, "kind") && message.kind !== 0)
-                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.kind);
-            if (message.resource != null && $Object.hasOwnProperty.call(message, "resource") && message.resource !== 0)
-                writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.resource);
-            if (message.offset != null && $Object.hasOwnProperty.call(message, "offset") && !$Object.is(message.offset, 0))
-                writer.uint32(/* id 3, wireType 1 =*/25).double(message.offset);
-            if (message.initDataSent != null && $Object.hasOwnProperty.call(message, "initDataSent") && message.initDataSent !== false)
-                writer.uint32(/* id 4, wireType 0 =*/32).bool(message.initDataSent);
-            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                for (var i = 0; i < message.$unknowns.length; ++i)
-                    writer.raw(message.$unknowns[i]);
-            return writer;
-        };
-
-        /**
-         * Decodes an AccelData message from the specified reader or buffer.
-         * @function decode
-         * @memberof livemig.AccelData
-         * @static
-         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-         * @param {number} [length] Message length if known beforehand
-         * @returns {livemig.AccelData & livemig.AccelData.$Shape} AccelData
-         * @throws {Error} If the payload is not a reader or valid buffer
-         * @throws {$protobuf.util.ProtocolError} If required fields are missing
-         */
-        AccelData.decode = function (reader, length, _end, _depth, _target) {
-            if (!(reader instanceof $Reader))
-                reader = $Reader.create(reader);
-            if (_depth === $undefined)
-                _depth = 0;
-            if (_depth > $Reader.recursionLimit)
-                throw $Error("max depth exceeded");
-            var end, message, value;
-            if (length === $undefined)
-                end = reader.len;
-            else {
-                end = reader.pos + length;
-                if (end > reader.len)
-                    throw $RangeError("index out of range");
-                length = reader.len;
-                reader.len = end;
-            }
-            message = _target || new $root.livemig.AccelData();
-            while (reader.pos < end) {
-                var start = reader.pos;
-                var tag = reader.tag();
-                if (tag === _end) {
-                    _end = $undefined;
-                    break;
-                }
-                var wireType = tag & 7;
-                switch (tag >>>= 3) {
-                case 1: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.int32())
-                            message.kind = value;
-                        else
-                            delete message.kind;
-                        continue;
-                    }
-                case 2: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.resource = value;
-                        else
-                            delete message.resource;
-                        continue;
-                    }
-                case 3: {
-                        if (wireType !== 1)
-                            break;
-                        if (!$Object.is(value = reader.double(), 0))
-                            message.offset = value;
-                        else
-                            delete message.offset;
-                        continue;
-                    }
-                case 4: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.bool())
-                            message.initDataSent = value;
-                        else
-                            delete message.initDataSent;
-                        continue;
-                    }
-                }
-                reader.skipType(wireType, _depth, tag);
-                if (!reader.discardUnknown) {
-                    $util.makeProp(message, "$unknowns", false);
-                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                }
-            }
-            if (length !== $undefined) {
-                if (reader.pos !== end)
-                    throw $RangeError("index out of range");
-                reader.len = length;
-            }
-            if (_end !== $undefined)
-                throw $Error("missing end group");
-            return message;
-        };
-
-        /**
-         * Gets the type url for AccelData
-         * @function getTypeUrl
-         * @memberof livemig.AccelData
-         * @static
-         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-         * @returns {string} The type url
-         */
-        AccelData.getTypeUrl = function(prefix) {
-            if (prefix === $undefined)
-                prefix = "type.googleapis.com";
-            return prefix + "/livemig.AccelData";
-        };
-
-        return AccelData;
-    })();
-
-    livemig.CpuData = (function() {
-
-        /**
-         * Properties of a CpuData.
-         * @typedef {Object} livemig.CpuData.$Properties
-         * @property {number|null} [vcpus] CpuData vcpus
-         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-         */
-
-        /**
-         * Properties of a CpuData.
-         * @memberof livemig
-         * @interface ICpuData
-         * @augments livemig.CpuData.$Properties
-         * @deprecated Use livemig.CpuData.$Properties instead.
-         */
-
-        /**
-         * Shape of a CpuData.
-         * @typedef {livemig.CpuData.$Properties} livemig.CpuData.$Shape
-         */
-
-        /**
-         * Constructs a new CpuData.
-         * @memberof livemig
-         * @classdesc Represents a CpuData.
-         * @constructor
-         * @param {livemig.CpuData.$Properties=} [properties] Properties to set
-         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-         */
-        var CpuData = function (properties) {
-            if (properties)
-                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                        this[keys[i]] = properties[keys[i]];
-        };
-
-        /**
-         * CpuData vcpus.
-         * @member {number} vcpus
-         * @memberof livemig.CpuData
-         * @instance
-         */
-        CpuData.prototype.vcpus = 0;
-
-        /**
-         * Creates a new CpuData instance using the specified properties.
-         * @function create
-         * @memberof livemig.CpuData
-         * @static
-         * @param {livemig.CpuData.$Properties=} [properties] Properties to set
-         * @returns {livemig.CpuData} CpuData instance
-         * @type {{
-         *   (properties: livemig.CpuData.$Shape): livemig.CpuData & livemig.CpuData.$Shape;
-         *   (properties?: livemig.CpuData.$Properties): livemig.CpuData;
-         * }}
-         */
-        CpuData.create = function(properties) {
-            return new CpuData(properties);
-        };
-
-        /**
-         * Encodes the specified CpuData message. Does not implicitly {@link livemig.CpuData.verify|verify} messages.
-         * @function encode
-         * @memberof livemig.CpuData
-         * @static
-         * @param {livemig.CpuData.$Properties} message CpuData message or plain object to encode
-         * @param {$protobuf.Writer} [writer] Writer to encode to
-         * @returns {$protobuf.Writer} Writer
-         */
-        CpuData.encode = function (message, writer, _depth) {
-            if (!writer)
-                writer = $Writer.create();
-            if (_depth === $undefined)
-                _depth = 0;
-            if (_depth > $util.recursionLimit)
-                throw $Error("max depth exceeded");
-            if (message.vcpus != null && $Object.hasOwnProperty.call(message, "vcpus") && message.vcpus !== 0)
-                writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.vcpus);
-            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                for (var i = 0; i < message.$unknowns.length; ++i)
-                    writer.raw(message.$unknowns[i]);
-            return writer;
-        };
-
-        /**
-         * Decodes a CpuData message from the specified reader or buffer.
-         * @function decode
-         * @memberof livemig.CpuData
-         * @static
-         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-         * @param {number} [length] Message length if known beforehand
-         * @returns {livemig.CpuData & livemig.CpuData.$Shape} CpuData
-         * @throws {Error} If the payload is not a reader or valid buffer
-         * @throws {$protobuf.util.ProtocolError} If required fields are missing
-         */
-        CpuData.decode = function (reader, length, _end, _depth, _target) {
-            if (!(reader instanceof $Reader))
-                reader = $Reader.create(reader);
-            if (_depth === $undefined)
-                _depth = 0;
-            if (_depth > $Reader.recursionLimit)
-                throw $Error("max depth exceeded");
-            var end, message, value;
-            if (length === $undefined)
-                end = reader.len;
-            else {
-                end = reader.pos + length;
-                if (end > reader.len)
-                    throw $RangeError("index out of range");
-                length = reader.len;
-                reader.len = end;
-            }
-            message = _target || new $root.livemig.CpuData();
-            while (reader.pos < end) {
-                var start = reader.pos;
-                var tag = reader.tag();
-                if (tag === _end) {
-                    _end = $undefined;
-                    break;
-                }
-                var wireType = tag & 7;
-                switch (tag >>>= 3) {
-                case 1: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.vcpus = value;
-                        else
-                            delete message.vcpus;
-                        continue;
-                    }
-                }
-                reader.skipType(wireType, _depth, tag);
-                if (!reader.discardUnknown) {
-                    $util.makeProp(message, "$unknowns", false);
-                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                }
-            }
-            if (length !== $undefined) {
-                if (reader.pos !== end)
-                    throw $RangeError("index out of range");
-                reader.len = length;
-            }
-            if (_end !== $undefined)
-                throw $Error("missing end group");
-            return message;
-        };
-
-        /**
-         * Gets the type url for CpuData
-         * @function getTypeUrl
-         * @memberof livemig.CpuData
-         * @static
-         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-         * @returns {string} The type url
-         */
-        CpuData.getTypeUrl = function(prefix) {
-            if (prefix === $undefined)
-                prefix = "type.googleapis.com";
-            return prefix + "/livemig.CpuData";
-        };
-
-        return CpuData;
     })();
 
     /**
@@ -4170,6 +4143,7 @@ $root.livemig = (function() {
          * Properties of a Loaded.
          * @typedef {Object} livemig.Loaded.$Properties
          * @property {boolean|null} [verified] Loaded verified
+         * @property {Array.<livemig.DeviceMessage.$Properties>|null} [deviceMessages] Loaded deviceMessages
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -4195,6 +4169,7 @@ $root.livemig = (function() {
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
         var Loaded = function (properties) {
+            this.deviceMessages = [];
             if (properties)
                 for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -4208,6 +4183,14 @@ $root.livemig = (function() {
          * @instance
          */
         Loaded.prototype.verified = false;
+
+        /**
+         * Loaded deviceMessages.
+         * @member {Array.<livemig.DeviceMessage.$Properties>} deviceMessages
+         * @memberof livemig.Loaded
+         * @instance
+         */
+        Loaded.prototype.deviceMessages = $util.emptyArray;
 
         /**
          * Creates a new Loaded instance using the specified properties.
@@ -4243,6 +4226,9 @@ $root.livemig = (function() {
                 throw $Error("max depth exceeded");
             if (message.verified != null && $Object.hasOwnProperty.call(message, "verified") && message.verified !== false)
                 writer.uint32(/* id 1, wireType 0 =*/8).bool(message.verified);
+            if (message.deviceMessages != null && message.deviceMessages.length)
+                for (var i = 0; i < message.deviceMessages.length; ++i)
+                    $root.livemig.DeviceMessage.encode(message.deviceMessages[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -4296,6 +4282,14 @@ $root.livemig = (function() {
                             delete message.verified;
                         continue;
                     }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.deviceMessages && message.deviceMessages.length))
+                            message.deviceMessages = [];
+                        message.deviceMessages.push($root.livemig.DeviceMessage.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -4328,6 +4322,192 @@ $root.livemig = (function() {
         };
 
         return Loaded;
+    })();
+
+    livemig.DeviceMessage = (function() {
+
+        /**
+         * Properties of a DeviceMessage.
+         * @typedef {Object} livemig.DeviceMessage.$Properties
+         * @property {string|null} [deviceId] DeviceMessage deviceId
+         * @property {Uint8Array|null} [data] DeviceMessage data
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a DeviceMessage.
+         * @memberof livemig
+         * @interface IDeviceMessage
+         * @augments livemig.DeviceMessage.$Properties
+         * @deprecated Use livemig.DeviceMessage.$Properties instead.
+         */
+
+        /**
+         * Shape of a DeviceMessage.
+         * @typedef {livemig.DeviceMessage.$Properties} livemig.DeviceMessage.$Shape
+         */
+
+        /**
+         * Constructs a new DeviceMessage.
+         * @memberof livemig
+         * @classdesc Represents a DeviceMessage.
+         * @constructor
+         * @param {livemig.DeviceMessage.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var DeviceMessage = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * DeviceMessage deviceId.
+         * @member {string} deviceId
+         * @memberof livemig.DeviceMessage
+         * @instance
+         */
+        DeviceMessage.prototype.deviceId = "";
+
+        /**
+         * DeviceMessage data.
+         * @member {Uint8Array} data
+         * @memberof livemig.DeviceMessage
+         * @instance
+         */
+        DeviceMessage.prototype.data = $util.newBuffer([]);
+
+        /**
+         * Creates a new DeviceMessage instance using the specified properties.
+         * @function create
+         * @memberof livemig.DeviceMessage
+         * @static
+         * @param {livemig.DeviceMessage.$Properties=} [properties] Properties to set
+         * @returns {livemig.DeviceMessage} DeviceMessage instance
+         * @type {{
+         *   (properties: livemig.DeviceMessage.$Shape): livemig.DeviceMessage & livemig.DeviceMessage.$Shape;
+         *   (properties?: livemig.DeviceMessage.$Properties): livemig.DeviceMessage;
+         * }}
+         */
+        DeviceMessage.create = function(properties) {
+            return new DeviceMessage(properties);
+        };
+
+        /**
+         * Encodes the specified DeviceMessage message. Does not implicitly {@link livemig.DeviceMessage.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.DeviceMessage
+         * @static
+         * @param {livemig.DeviceMessage.$Properties} message DeviceMessage message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        DeviceMessage.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.deviceId != null && $Object.hasOwnProperty.call(message, "deviceId") && message.deviceId !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.deviceId);
+            if (message.data != null && $Object.hasOwnProperty.call(message, "data") && message.data.length)
+                writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.data);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a DeviceMessage message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.DeviceMessage
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.DeviceMessage & livemig.DeviceMessage.$Shape} DeviceMessage
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        DeviceMessage.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.DeviceMessage();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.deviceId = value;
+                        else
+                            delete message.deviceId;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.data = value;
+                        else
+                            delete message.data;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for DeviceMessage
+         * @function getTypeUrl
+         * @memberof livemig.DeviceMessage
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        DeviceMessage.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.DeviceMessage";
+        };
+
+        return DeviceMessage;
     })();
 
     livemig.Shut = (function() {
@@ -4707,6 +4887,7 @@ $root.livemig = (function() {
         /**
          * Properties of a SwitchoverAck.
          * @typedef {Object} livemig.SwitchoverAck.$Properties
+         * @property {number|null} [rearms] SwitchoverAck rearms
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -4737,6 +4918,14 @@ $root.livemig = (function() {
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
                         this[keys[i]] = properties[keys[i]];
         };
+
+        /**
+         * SwitchoverAck rearms.
+         * @member {number} rearms
+         * @memberof livemig.SwitchoverAck
+         * @instance
+         */
+        SwitchoverAck.prototype.rearms = 0;
 
         /**
          * Creates a new SwitchoverAck instance using the specified properties.
@@ -4770,6 +4959,8 @@ $root.livemig = (function() {
                 _depth = 0;
             if (_depth > $util.recursionLimit)
                 throw $Error("max depth exceeded");
+            if (message.rearms != null && $Object.hasOwnProperty.call(message, "rearms") && message.rearms !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.rearms);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -4794,7 +4985,7 @@ $root.livemig = (function() {
                 _depth = 0;
             if (_depth > $Reader.recursionLimit)
                 throw $Error("max depth exceeded");
-            var end, message;
+            var end, message, value;
             if (length === $undefined)
                 end = reader.len;
             else {
@@ -4812,7 +5003,19 @@ $root.livemig = (function() {
                     _end = $undefined;
                     break;
                 }
-                reader.skipType(tag & 7, _depth, tag);
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.rearms = value;
+                        else
+                            delete message.rearms;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
                     $util.makeProp(message, "$unknowns", false);
                     (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
@@ -5305,6 +5508,7 @@ $root.livemig = (function() {
          * @typedef {Object} livemig.DeviceApproved.$Properties
          * @property {string|null} [deviceId] DeviceApproved deviceId
          * @property {number|null} [ms] DeviceApproved ms
+         * @property {number|null} [rearms] DeviceApproved rearms
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -5353,6 +5557,14 @@ $root.livemig = (function() {
         DeviceApproved.prototype.ms = 0;
 
         /**
+         * DeviceApproved rearms.
+         * @member {number} rearms
+         * @memberof livemig.DeviceApproved
+         * @instance
+         */
+        DeviceApproved.prototype.rearms = 0;
+
+        /**
          * Creates a new DeviceApproved instance using the specified properties.
          * @function create
          * @memberof livemig.DeviceApproved
@@ -5388,6 +5600,8 @@ $root.livemig = (function() {
                 writer.uint32(/* id 1, wireType 2 =*/10).string(message.deviceId);
             if (message.ms != null && $Object.hasOwnProperty.call(message, "ms") && !$Object.is(message.ms, 0))
                 writer.uint32(/* id 2, wireType 1 =*/17).double(message.ms);
+            if (message.rearms != null && $Object.hasOwnProperty.call(message, "rearms") && message.rearms !== 0)
+                writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.rearms);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -5448,6 +5662,15 @@ $root.livemig = (function() {
                             message.ms = value;
                         else
                             delete message.ms;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.rearms = value;
+                        else
+                            delete message.rearms;
                         continue;
                     }
                 }

@@ -5,7 +5,8 @@
  * logging. Each daemon adds its own options (--migrate-to, --listen, …).
  */
 import { HELP_OPTIONS, formatTermList, wrap, type CliOption, type CliValues, type HelpSection, type OptionTable } from './cli';
-import { DEFAULT_DEVICE_SPECS, DEFAULT_WORKLOAD_SPEC, DEVICE_TYPES, WORKLOAD_KEYS, parseDeviceList, parseWorkloadSpec, type DeviceKeyInfo, type DeviceSpec, type WorkloadSpec } from './device-spec';
+import { deviceTypes } from './devices/registry';
+import { DEFAULT_DEVICE_SPECS, DEFAULT_WORKLOAD_SPEC, WORKLOAD_KEYS, specKeys, parseDeviceList, parseWorkloadSpec, type DeviceKeyInfo, type DeviceSpec, type WorkloadSpec } from './device-spec';
 import { UsageError } from './errors';
 import { LOG_LEVELS } from './logger';
 import { CAPABILITY_HELP, CAPABILITY_NAMES, PARAMETER_NAMES, PARAMETER_SPECS, PARAMETER_UNITS, applyCapabilities, applyParameters, defaultCapabilities, defaultParameters, parseCapsList, parseParameterAssignment, type CapabilityChange } from './migration-config';
@@ -44,9 +45,11 @@ function keyRows(keys: Readonly<Record<string, DeviceKeyInfo>>): Array<[string, 
 /** The help sections both daemons print after their options, from the engine's own tables. */
 export function daemonHelpSections(opts: { workload: boolean }): HelpSection[] {
   const devices: string[] = [];
-  for (const [type, t] of Object.entries(DEVICE_TYPES)) {
-    devices.push(...wrap(`${type}: ${t.help}`, 98, 4).map((l) => `  ${l}`));
-    devices.push(...formatTermList(keyRows(t.keys), 20).map((l) => `  ${l}`));
+  for (const t of deviceTypes()) {
+    devices.push(...wrap(`${t.name}: ${t.help}`, 98, 4).map((l) => `  ${l}`));
+    const keys: Record<string, DeviceKeyInfo> = {};
+    for (const k of specKeys(t.keys)) keys[k] = t.keys[k] ?? (k === 'id' ? { help: 'device id' } : { def: 'from the id', help: 'seed of its contents' });
+    devices.push(...formatTermList(keyRows(keys), 20).map((l) => `  ${l}`));
   }
   devices.push('  Default machine (no --device):', ...DEFAULT_DEVICE_SPECS.map((d) => `  --device ${d}`));
   const sections: HelpSection[] = [{ title: 'Device types (--device TYPE,id=ID,KEY=VALUE,...)', lines: devices }];

@@ -1,15 +1,15 @@
 /**
- * The machine a daemon runs: its devices, its run state and its workload.
+ * The machine a daemon (or an application embedding the engine) runs: its
+ * devices, its run state and, for the simulated machine, its workload.
  * Run states follow QEMU's query-status: running, paused (stopped by the user
  * or for switchover), inmigrate (destination waiting for state), postmigrate
  * (source after a completed migration).
  */
 import { EventEmitter } from 'node:events';
-import type { Device } from './devices/device';
-import type { DeviceRole } from './devices/registry';
+import type { Device, DeviceRole, DeviceSpec } from './devices/device';
 import { createDevice } from './devices/registry';
-import type { DeviceSpec, WorkloadSpec } from './device-spec';
-import { Workload } from './workload';
+import type { WorkloadSpec } from './device-spec';
+import { Workload } from './simulator/workload';
 
 export type RunState = 'running' | 'paused' | 'inmigrate' | 'postmigrate';
 
@@ -18,9 +18,23 @@ export interface MachineEvents {
   RESUME: [];
 }
 
+export interface MachineOptions {
+  /** Which end it is (default source): a destination machine starts `inmigrate`. */
+  readonly role?: DeviceRole;
+  /** The simulated workload (the daemons' built-in devices); none for an application's own devices. */
+  readonly workload?: WorkloadSpec | null;
+}
+
+function isDevice(d: Device | DeviceSpec): d is Device {
+  return typeof (d as Device).saveSetup === 'function';
+}
+
 export class Machine extends EventEmitter<MachineEvents> {
   readonly devices: readonly Device[];
-  readonly workload: Workload;
+  /** The simulator driving the built-in devices' state, or null. */
+  readonly workload: Workload | null;
+  /** auto-converge: percent of time the running machine is held back (the simulator honours it). */
+  throttlePercent = 0;
   private state: RunState;
   /**
    * QEMU's autostart: whether a completed incoming migration starts the
@@ -30,11 +44,23 @@ export class Machine extends EventEmitter<MachineEvents> {
    */
   autostart = true;
 
-  constructor(specs: readonly DeviceSpec[], workload: WorkloadSpec, role: DeviceRole) {
+  /**
+   * `devices`: device instances (an application's, made with its types'
+   * create()) or specs (made with the registered types). Also
+   * `new Machine(specs, workloadSpec, role)`, the daemons' form.
+   */
+  constructor(devices: readonly (Device | DeviceSpec)[], options?: MachineOptions | WorkloadSpec, role?: DeviceRole) {
     super();
-    this.devices = specs.map((s) => createDevice(s, role));
-    this.workload = new Workload(this.devices, workload, 0x5eed);
-    this.state = role === 'source' ? 'paused' : 'inmigrate';
+    const opts: MachineOptions = options && 'dirtyRate' in options ? { workload: options, role } : ((options as MachineOptions | undefined) ?? { role });
+    const r = opts.role ?? role ?? 'source';
+    this.devices = devices.map((d) => (isDevice(d) ? d : createDevice(d, r)));
+    const ids = new Set<string>();
+    for (const d of this.devices) {
+      if (ids.has(d.id)) throw new Error(`device id '${d.id}' is used twice`);
+      ids.add(d.id);
+    }
+    this.workload = opts.workload ? new Workload(this.devices, opts.workload, 0x5eed, this) : null;
+    this.state = r === 'source' ? 'paused' : 'inmigrate';
   }
 
   get runState(): RunState {
@@ -53,16 +79,20 @@ export class Machine extends EventEmitter<MachineEvents> {
   start(): void {
     if (this.state === 'running') return;
     this.state = 'running';
-    this.workload.start();
+    this.workload?.start();
+    for (const d of this.devices) d.vmStateChange?.(true);
     this.emit('RESUME');
   }
 
   /** Stops the vCPUs. `postmigrate` marks a source whose state now lives elsewhere. */
   stop(next: 'paused' | 'postmigrate' | 'inmigrate' = 'paused'): void {
     const wasRunning = this.state === 'running';
-    this.workload.stop();
+    this.workload?.stop();
     this.state = next;
-    if (wasRunning) this.emit('STOP');
+    if (wasRunning) {
+      for (const d of this.devices) d.vmStateChange?.(false);
+      this.emit('STOP');
+    }
   }
 
   /** Per-device digests of the current state (verify). */
@@ -75,7 +105,7 @@ export class Machine extends EventEmitter<MachineEvents> {
     let done = 0;
     for (const d of this.devices) {
       if (done >= budget) break;
-      done += d.refreshDigest(budget - done);
+      done += d.refreshDigest?.(budget - done) ?? 0;
     }
     return done;
   }
@@ -85,6 +115,6 @@ export class Machine extends EventEmitter<MachineEvents> {
   }
 
   close(): void {
-    this.workload.stop();
+    this.workload?.stop();
   }
 }

@@ -3,7 +3,7 @@
  * devices and capabilities, before any state is accepted. Every difference is
  * named; QEMU would instead fail later or, for switchover-ack, wait forever.
  */
-import { ConfigMismatchError, deviceConfig, wireTypeName, type Capabilities, type ConfigurationMessage, type Device } from '@livemig/common';
+import { ConfigMismatchError, deviceConfig, oldestVersion, type Capabilities, type ConfigurationMessage, type Device } from '@livemig/common';
 
 export function checkConfiguration(config: ConfigurationMessage, devices: readonly Device[], caps: Capabilities): void {
   const problems: string[] = [];
@@ -17,19 +17,21 @@ export function checkConfiguration(config: ConfigurationMessage, devices: readon
     if (s !== d) problems.push(`capability '${name}' is ${s ? 'on' : 'off'} at the source but ${d ? 'on' : 'off'} at the destination`);
   }
   const theirs = new Map((config.devices ?? []).map((d) => [d.id ?? '', d]));
-  const ours = new Map(devices.map((d) => [d.id, deviceConfig(d)]));
-  for (const [id, o] of ours) {
+  const ours = new Map(devices.map((d) => [d.id, { config: deviceConfig(d), oldest: oldestVersion(d) }]));
+  for (const [id, { config: o, oldest }] of ours) {
     const t = theirs.get(id);
     if (!t) {
-      problems.push(`device '${id}' (${wireTypeName(o.type)}) exists at the destination but not at the source`);
+      problems.push(`device '${id}' (${o.type}) exists at the destination but not at the source`);
       continue;
     }
-    if (t.type !== o.type) problems.push(`device '${id}' is ${wireTypeName(t.type)} at the source but ${wireTypeName(o.type)} at the destination`);
-    else if ((t.version ?? 0) > (o.version ?? 0)) problems.push(`device '${id}' section version ${t.version} is newer than this destination's ${o.version}`);
-    else if (t.shape !== o.shape) problems.push(`device '${id}' is ${wireTypeName(t.type)} ${t.shape} at the source but ${o.shape} at the destination`);
+    const version = t.version ?? 0;
+    if (t.type !== o.type) problems.push(`device '${id}' is ${t.type || 'untyped'} at the source but ${o.type} at the destination`);
+    else if (version > (o.version ?? 0)) problems.push(`device '${id}' section version ${version} is newer than this destination's ${o.version}`);
+    else if (version < oldest) problems.push(`device '${id}' section version ${version} is older than the oldest this destination loads (${oldest})`);
+    else if (t.shape !== o.shape) problems.push(`device '${id}' is ${o.type} ${t.shape} at the source but ${o.shape} at the destination`);
   }
   for (const [id, t] of theirs) {
-    if (!ours.has(id)) problems.push(`device '${id}' (${wireTypeName(t.type)}) exists at the source but not at the destination`);
+    if (!ours.has(id)) problems.push(`device '${id}' (${t.type || 'untyped'}) exists at the source but not at the destination`);
   }
   if (problems.length > 0) throw new ConfigMismatchError(`configuration mismatch: ${problems.join('; ')}`);
 }

@@ -35,9 +35,11 @@ import {
   processCpuMs,
   ControlEndpoints,
   registerCommonCommands,
+  registerDeviceCommands,
   MIGRATE_INCOMING_SCHEMA,
   MIGRATE_SCHEMA,
   registerOtherSideCommand,
+  type Device,
   type DeviceSpec,
   type ListenAddress,
   type Logger,
@@ -83,8 +85,10 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   private readonly prefault: Prefault;
 
   constructor(opts: {
-    devices: readonly DeviceSpec[];
-    workload: WorkloadSpec;
+    /** Specs (made with the registered types) or device instances (an application's own). */
+    devices: readonly (DeviceSpec | Device)[];
+    /** The simulated workload the machine runs once resumed here (built-in devices); absent: none. */
+    workload?: WorkloadSpec | null;
     log: Logger;
     security?: SecurityOptions;
   }) {
@@ -92,7 +96,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     this.log = opts.log;
     this.security = opts.security ?? { tls: null, authSecret: null, controlToken: null };
     this.endpoints = new ControlEndpoints(this.qmp, this.log, this.security.controlToken);
-    this.machine = new Machine(opts.devices, opts.workload, 'destination');
+    this.machine = new Machine(opts.devices, { role: 'destination', workload: opts.workload ?? null });
     this.prefault = prefaultInBackground(this.machine.devices, (ms, bytes) => this.log.info({ ms: Math.round(ms), bytes }, 'memory ready'));
     this.settings = new MigrationSettings(() => this.current !== null);
     this.machine.on('STOP', () => this.qmp.emitEvent('STOP'));
@@ -243,6 +247,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
 
   private registerCommands(): void {
     const qmp = this.qmp;
+    registerDeviceCommands(qmp, this.machine, 'destination');
     registerCommonCommands(qmp, {
       machine: this.machine,
       settings: this.settings,

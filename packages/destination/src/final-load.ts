@@ -64,6 +64,7 @@ export class FinalLoad {
       sections.checkAllEnded();
       await Promise.all(
         this.machine.devices.map(async (d) => {
+          await sections.settled(d);
           await d.loadComplete();
           this.deviceLoadMs[d.id] = performance.now() - this.switchoverAt;
         }),
@@ -77,7 +78,7 @@ export class FinalLoad {
       if (this.rp.isOpen) {
         // The machine stays stopped until the source commits (CMD_RESUME).
         this.owner.awaitCommit();
-        this.rp.send({ loaded: { verified: this.verified === true } });
+        this.rp.send({ loaded: { verified: this.verified === true, deviceMessages: this.deviceMessages() } });
       } else {
         this.resume();
       }
@@ -117,6 +118,16 @@ export class FinalLoad {
       this.log.warn({ err: toMigError(err).message }, 'could not confirm the resume to the source');
     }
     this.owner.completed(paused);
+  }
+
+  /** The devices' completion messages for their source device (completionMessage()). */
+  private deviceMessages(): livemig.DeviceMessage.$Properties[] {
+    const out: livemig.DeviceMessage.$Properties[] = [];
+    for (const d of this.machine.devices) {
+      const data = d.completionMessage?.();
+      if (data && data.length > 0) out.push({ deviceId: d.id, data });
+    }
+    return out;
   }
 
   private verify(): void {

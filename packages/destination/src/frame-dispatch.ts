@@ -15,7 +15,7 @@ import { commandKind, LoadPhases, type LoadPhase } from './load-phase';
 import type { LoadSetup } from './load-setup';
 import { sectionArrived, type LoadPoint } from './probes';
 import type { ReturnPathWriter } from './return-path-writer';
-import type { SectionTable } from './section-table';
+import type { PageLoader, SectionTable } from './section-table';
 import type { StreamReader } from './stream-reader';
 
 export type { LoadPhase } from './load-phase';
@@ -44,6 +44,7 @@ export class FrameDispatch {
   private readonly parts: DispatchParts;
   private readonly owner: DispatchOwner;
   readonly phases = new LoadPhases();
+  private readonly loaders = new Map<Device, PageLoader>();
   /** The source sends digests (verify is on at the source). */
   readonly sourceVerify: boolean;
 
@@ -77,13 +78,23 @@ export class FrameDispatch {
     return this.parts.sections.payloadTargets(msg.section, length);
   }
 
-  /** The device a multifd page section names: a RAM device, before its END. */
-  pageDevice(deviceId: string): Device {
+  /** The device a multifd section names: one whose type may use multifd, before its END. */
+  pageDevice(deviceId: string): PageLoader {
     if (!this.streaming) throw new ProtocolError(`multifd pages for '${deviceId}' in state ${this.phase}`);
     const device = this.parts.machine.device(deviceId);
-    if (!device || device.kind !== 'ram' || !device.payloadTargets) throw new ProtocolError(`multifd pages for '${deviceId}', which is not a RAM device of this machine`);
+    if (!device || !device.type.multifd) throw new ProtocolError(`multifd pages for '${deviceId}', which is not a device of this machine that may use multifd`);
     if (this.parts.sections.ended(device)) throw new ProtocolError(`multifd pages for '${device.id}' after its END`);
-    return device;
+    let loader = this.loaders.get(device);
+    if (!loader) {
+      const sections = this.parts.sections;
+      loader = {
+        device,
+        header: (s) => sections.header(device, s),
+        load: (s, payload, length, inPlace) => sections.load(device, s, payload, length, inPlace),
+      };
+      this.loaders.set(device, loader);
+    }
+    return loader;
   }
 
   handleFrame(frame: DecodedFrame<DecodedFrameMessage>): void {
@@ -161,6 +172,6 @@ export class FrameDispatch {
       if (this.finished) return;
     }
     sectionArrived(frame.payload);
-    device.loadState({ type, data: s, payload: frame.payload, payloadLength: frame.payloadLength, inPlace: frame.inPlace });
+    this.parts.sections.load(device, s, frame.payload, frame.payloadLength, frame.inPlace);
   }
 }

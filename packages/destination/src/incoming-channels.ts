@@ -8,12 +8,13 @@
  */
 import { ProtocolError, type Device, type Logger, type MigError, type livemig } from '@livemig/common';
 import type { AcceptedConnection, ChannelHello, ChannelSlot } from './handshake';
+import type { PageLoader } from './section-table';
 import { MultifdChannel, MultifdReceiver } from './multifd-receiver';
 
 /** What the channels need from their migration. */
 export interface ChannelsOwner {
   /** The device a multifd page section names, if it may receive pages now; else throws. */
-  pageDevice(deviceId: string): Device;
+  pageDevice(deviceId: string): PageLoader;
   onError(err: MigError): void;
   /** Bytes received on a channel (byte count, last-data time, digest pacing). */
   onBytes(n: number): void;

@@ -134,7 +134,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
       phase: () => this.dispatch.phase,
       stalled: this.failHere,
     });
-    const parts = { machine: this.machine, caps: opts.caps, log: this.log, rp, reader: this.reader, sections: new SectionTable(this.machine), setup: this.setup, end: this.end, timers: this.timers, channels: this.channels };
+    const parts = { machine: this.machine, caps: opts.caps, log: this.log, rp, reader: this.reader, sections: new SectionTable(this.machine, this.failHere), setup: this.setup, end: this.end, timers: this.timers, channels: this.channels };
     this.dispatch = new FrameDispatch(parts, { reached: (point) => this.reached(point) }, opts.config.capabilities?.verify === true);
   }
 
@@ -264,7 +264,19 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     else this.log.info({ downtimeSideMs }, 'machine resumed');
     this.setStatus('completed');
     this.socket.end();
+    this.deviceHooks(true);
     this.emit('done');
+  }
+
+  /** The devices' end-of-migration hooks (a throwing hook is logged, nothing more). */
+  private deviceHooks(completed: boolean): void {
+    for (const d of this.machine.devices) {
+      try {
+        d.migrationEnded?.({ role: 'destination', completed });
+      } catch (err) {
+        this.log.warn({ device: d.id, err: err instanceof Error ? err.message : String(err) }, 'a device end-of-migration hook failed');
+      }
+    }
   }
 
   /** Gives up: tells the source why, drops the connection, discards the partial state this migration loaded. */
@@ -280,6 +292,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     lingeringClose(this.socket);
     for (const d of this.machine.devices) d.loadCleanup();
     if (this.machine.runState === 'running') this.machine.stop('inmigrate');
+    this.deviceHooks(false);
     this.log.warn({ code: err.code, err: err.message }, 'incoming migration failed; partial state discarded');
     this.setStatus('failed');
     this.emit('done');

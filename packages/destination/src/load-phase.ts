@@ -39,12 +39,12 @@ const ACCEPTS: Readonly<Record<LoadPhase, readonly FrameKind[]>> = {
 };
 
 /** Why a frame was refused, named as the protocol's own order says it (logs and tests read these). */
-function refusal(kind: FrameKind, phase: LoadPhase): string {
-  if (kind === 'RESUME') return `RESUME in state ${phase} (only after LOADED)`;
-  if (phase === 'loading' || phase === 'loaded') return `'${kind}' frame after EOF`;
-  if (kind === 'verify') return 'digests before switchover';
-  if (kind === 'eof') return 'EOF before SWITCHOVER_START';
-  return `'${kind}' in state ${phase}`;
+function refusal(frame: FrameKind, phase: LoadPhase): string {
+  if (frame === 'RESUME') return `RESUME in state ${phase} (only after LOADED)`;
+  if (phase === 'loading' || phase === 'loaded') return `'${frame}' frame after EOF`;
+  if (frame === 'verify') return 'digests before switchover';
+  if (frame === 'eof') return 'EOF before SWITCHOVER_START';
+  return `'${frame}' in state ${phase}`;
 }
 
 const COMMAND_KINDS: Partial<Record<number, FrameKind>> = {

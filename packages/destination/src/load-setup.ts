@@ -32,6 +32,8 @@ export class LoadSetup {
   ackAt: number | null = null;
   /** Devices that allocated ahead of switchover, and how long it took (ms). */
   readonly preallocated = new Map<string, number>();
+  /** The last re-arm number each re-armed device's initial data carried. */
+  private readonly rearms = new Map<string, number>();
 
   constructor(machine: Machine, switchoverAck: boolean, rp: ReturnPathWriter, log: Logger, owner: LoadSetupOwner) {
     this.machine = machine;
@@ -56,6 +58,7 @@ export class LoadSetup {
       switchoverAck: this.switchoverAck,
       verify,
       approveSwitchover: (deviceId: string, ms: number) => this.approve(deviceId, ms),
+      rearmSwitchover: (deviceId: string, rearm: number) => this.rearm(deviceId, rearm),
       progress: (deviceId: string, done: number, total: number) => {
         this.owner.deviceProgress(deviceId, done, total);
         if (done < total && !this.owner.finished()) this.owner.reached('ack-wait');
@@ -67,7 +70,7 @@ export class LoadSetup {
       this.log.info({ pending: needed }, 'switchover-ack: devices that must approve');
       this.ack = new SwitchoverAckCounter(needed, () => {
         this.ackAt = performance.now();
-        this.rp.send({ switchoverAck: {} });
+        this.rp.send({ switchoverAck: { rearms: this.totalRearms() } });
         this.log.info('SWITCHOVER_ACK sent');
         this.owner.switchoverAckSent();
       });
@@ -79,12 +82,33 @@ export class LoadSetup {
     this.ack?.returnPathOpened();
   }
 
+  private totalRearms(): number {
+    let n = 0;
+    for (const r of this.rearms.values()) n += r;
+    return n;
+  }
+
+  /** The source re-armed `deviceId` (its new initial data said `rearm`): one more approval is owed. */
+  private rearm(deviceId: string, rearm: number): void {
+    if (this.owner.finished()) return;
+    try {
+      if (!this.ack) throw new ProtocolError(`switchover re-arm from '${deviceId}' but switchover-ack is off`);
+      if (rearm <= (this.rearms.get(deviceId) ?? 0)) throw new ProtocolError(`switchover re-arm ${rearm} from '${deviceId}' after ${this.rearms.get(deviceId) ?? 0}`);
+      this.rearms.set(deviceId, rearm);
+      this.preallocated.delete(deviceId);
+      this.ack.rearm(deviceId);
+      this.log.info({ device: deviceId, rearm, pending: this.ack.pending }, 'switchover-ack re-armed: the device prepares again');
+    } catch (err) {
+      this.owner.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
+    }
+  }
+
   private approve(deviceId: string, ms: number): void {
     if (this.owner.finished()) return;
     try {
       this.preallocated.set(deviceId, ms);
       this.owner.devicePreallocated(deviceId, ms);
-      if (this.rp.isOpen) this.rp.send({ deviceApproved: { deviceId, ms } });
+      if (this.rp.isOpen) this.rp.send({ deviceApproved: { deviceId, ms, rearms: this.rearms.get(deviceId) ?? 0 } });
       if (!this.ack) throw new ProtocolError(`switchover approval from '${deviceId}' but switchover-ack is off`);
       this.ack.approve(deviceId);
     } catch (err) {

@@ -7,7 +7,7 @@
  * turns of the event loop; `onDone` reports when all of it is resident.
  * Touching only ever writes zero into pages known to be zero (RamDevice.prefault).
  */
-import { RamDevice, type Device } from '@livemig/common';
+import type { Device } from '@livemig/common';
 
 /** Memory touched per turn of the event loop (~2–8 ms of page faults). */
 const SLICE_BYTES = 4 * 1024 * 1024;
@@ -18,7 +18,7 @@ export interface Prefault {
 }
 
 export function prefaultInBackground(devices: readonly Device[], onDone: (ms: number, bytes: number) => void): Prefault {
-  const rams = devices.filter((d): d is RamDevice => d instanceof RamDevice);
+  const rams = devices.filter((d) => typeof d.prefault === 'function');
   const t0 = performance.now();
   let index = 0;
   let bytes = 0;
@@ -26,7 +26,7 @@ export function prefaultInBackground(devices: readonly Device[], onDone: (ms: nu
   const step = (): void => {
     timer = null;
     while (index < rams.length) {
-      const n = rams[index]!.prefault(SLICE_BYTES);
+      const n = rams[index]!.prefault!(SLICE_BYTES);
       if (n > 0) {
         bytes += n;
         timer = setImmediate(step);

@@ -31,7 +31,7 @@ function incomingDeviceInfo(d: Device, m: IncomingMigration): Record<string, unk
   const gated = m.ackPending !== null && d.switchoverAckNeeded();
   const info: Record<string, unknown> = {
     id: d.id,
-    type: d.kind,
+    type: d.type.name,
     size: d.stateBytes,
     'switchover-ack': gated ? (ms === undefined ? 'pending' : 'approved') : 'not-needed',
   };

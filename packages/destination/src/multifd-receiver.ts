@@ -19,6 +19,7 @@ import type { Socket } from 'node:net';
 import { ConnectionError, ProtocolError, livemig, toMigError, type DecodedFrame, type DecodedFrameMessage, type Device, type MigError } from '@livemig/common';
 import type { AcceptedConnection } from './handshake';
 import type { ReaderOwner, StreamReader } from './stream-reader';
+import type { PageLoader } from './section-table';
 
 export interface MultifdChannelEvents {
   /** A protocol or connection error: fatal to the migration. */
@@ -30,7 +31,7 @@ export interface MultifdChannelEvents {
 /** What a channel needs from the migration it is attached to. */
 export interface ChannelSink {
   /** The device a page section names, if it may receive pages now; else throws. */
-  pageDevice(deviceId: string): Device;
+  pageDevice(deviceId: string): PageLoader;
   /** The channel reached sync `seq` and has stopped. */
   reached(channel: MultifdChannel, seq: number): void;
 }
@@ -90,8 +91,9 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> implement
   payloadTargets(msg: DecodedFrameMessage, length: number): Buffer[] | null {
     if (msg.body !== 'section' || !msg.section || !this.sink) return null;
     const s = msg.section;
-    const device = this.sink.pageDevice(s.deviceId ?? '');
-    return device.payloadTargets ? device.payloadTargets(s.type ?? livemig.SectionType.SECTION_TYPE_UNSPECIFIED, s, length) : null;
+    const loader = this.sink.pageDevice(s.deviceId ?? '');
+    const device = loader.device;
+    return device.payloadTargets ? device.payloadTargets(s.type ?? livemig.SectionType.SECTION_TYPE_UNSPECIFIED, loader.header(s), length) : null;
   }
 
   arrived(n: number): void {
@@ -122,15 +124,14 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> implement
     if (msg.body !== 'section' || !msg.section) throw new ProtocolError(`multifd channel ${this.index}: unexpected '${msg.body ?? 'unknown'}' frame`);
     const s = msg.section;
     if (s.type !== livemig.SectionType.SECTION_PART) throw new ProtocolError(`multifd channel ${this.index}: only PART sections travel on multifd channels`);
-    const device = sink.pageDevice(s.deviceId ?? '');
-    device.loadState({ type: s.type, data: s, payload: frame.payload, payloadLength: frame.payloadLength, inPlace: frame.inPlace });
+    sink.pageDevice(s.deviceId ?? '').load(s, frame.payload, frame.payloadLength, frame.inPlace);
   }
 }
 
 export interface MultifdReceiverOptions {
   channels: number;
-  /** Devices that may receive pages over multifd (RAM), by id; a device whose section has ended is refused. */
-  pageDevice(deviceId: string): Device;
+  /** Devices that may receive sections over multifd (their type says so), by id; a device whose section has ended is refused. */
+  pageDevice(deviceId: string): PageLoader;
   /** Fatal: the migration fails. */
   onError(err: MigError): void;
   onBytes(n: number): void;

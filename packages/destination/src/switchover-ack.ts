@@ -3,7 +3,10 @@
  * switchover_ack_pending_num, qemu_loadvm_approve_switchover): the count of
  * devices that gate switchover is fixed at load setup; each approval takes one
  * off; the ack goes out exactly once, either when the return path opens with
- * nothing pending or on the approval that reaches zero.
+ * nothing pending or on the approval that reaches zero. Re-usable
+ * switchover-ack (QEMU 2026): a device that approved may be re-armed (new
+ * initial data from the source); it owes one more approval, and the ack goes
+ * out once more when the count is back at zero.
  */
 import { ProtocolError } from '@livemig/common';
 
@@ -12,6 +15,8 @@ export class SwitchoverAckCounter {
   private readonly send: () => void;
   private rpOpen = false;
   private sent = false;
+  /** Devices whose approval counted (and were not re-armed since). */
+  private readonly approved = new Set<string>();
 
   constructor(pendingDevices: number, send: () => void) {
     this.pendingCount = pendingDevices;
@@ -36,8 +41,17 @@ export class SwitchoverAckCounter {
   approve(deviceId: string): void {
     if (this.pendingCount === 0) throw new ProtocolError(`switchover approval from '${deviceId}' but no approval is pending`);
     if (!this.rpOpen) throw new ProtocolError(`switchover approval from '${deviceId}' before the return path is open`);
+    if (this.approved.has(deviceId)) throw new ProtocolError(`second switchover approval from '${deviceId}'`);
+    this.approved.add(deviceId);
     this.pendingCount--;
     if (this.pendingCount === 0) this.sendOnce();
+  }
+
+  /** `deviceId` was re-armed: if its approval had counted, one more is owed and a new ack will follow. */
+  rearm(deviceId: string): void {
+    if (!this.approved.delete(deviceId)) return;
+    this.pendingCount++;
+    this.sent = false;
   }
 
   private sendOnce(): void {

@@ -16,7 +16,7 @@
  * An answer the table does not allow from where this side is fails the
  * migration. The phases wait on the state; every change wakes them.
  */
-import { ProtocolError, StateError, toMigError, type DecodedRpMessage, type MigError } from '@livemig/common';
+import { MigError, ProtocolError, StateError, toMigError, type DecodedRpMessage } from '@livemig/common';
 import type { DestinationLink } from './destination-link';
 import type { MigrationStatus } from './migration-status';
 import type { ReturnPathSink } from './return-path-reader';
@@ -25,6 +25,8 @@ import type { Challenge } from './source-auth';
 export interface DeviceAckState {
   approved: boolean;
   'allocation-ms'?: number;
+  /** This device's re-arms so far (0: its first approval is awaited). */
+  rearms: number;
 }
 
 /** What the replies are checked against, and who hears about approvals. */
@@ -34,6 +36,8 @@ export interface RepliesOwner {
   phase(): string;
   onSwitchoverAck(at: number): void;
   onDeviceApproved(deviceId: string, ms: number): void;
+  /** The source decided to switch over (the final pass began or the machine is stopping): a re-arm now fails the migration. */
+  switchoverDecided(): boolean;
 }
 
 export type ResumedMessage = NonNullable<DecodedRpMessage['resumed']>;
@@ -61,8 +65,12 @@ export class DestinationReplies {
   /** The destination's authentication challenge (only with a shared secret; before acceptance). */
   challenge: Challenge | null = null;
   ackAt: number | null = null;
-  /** Devices that gate switchover (accel, with switchover-ack) and their approvals. */
+  /** Devices that gate switchover (switchoverAckNeeded(), with switchover-ack) and their approvals. */
   readonly deviceAcks = new Map<string, DeviceAckState>();
+  /** Re-arms so far (all devices): only a SWITCHOVER_ACK for this many counts. */
+  rearms = 0;
+  /** LOADED's device messages (completionMessage() of the destination's devices), by device id. */
+  readonly deviceMessages = new Map<string, Uint8Array>();
   /** RESUMED's figures, and when it came. */
   resumed: ResumedMessage | null = null;
   resumedAt = 0;
@@ -116,6 +124,27 @@ export class DestinationReplies {
     this.go('committed');
   }
 
+  /**
+   * A device re-armed its approval (SaveContext.rearmSwitchover): the ack is
+   * void until the destination approved again. After the switchover decision
+   * the migration fails. Returns the device's re-arm number.
+   */
+  rearm(deviceId: string): number {
+    const state = this.deviceAcks.get(deviceId);
+    if (!state) throw new StateError(`'${deviceId}' re-armed switchover-ack, but it does not gate switchover (or switchover-ack is off)`);
+    const n = state.rearms + 1;
+    if (this.owner.switchoverDecided()) {
+      const err = new MigError('MIG_ERR_DEVICE', `'${deviceId}' re-armed switchover-ack (new precopy initial data) after the source decided to switch over`);
+      this.link.fatal(err);
+      return n;
+    }
+    this.deviceAcks.set(deviceId, { approved: false, rearms: n });
+    this.rearms++;
+    this.ackAt = null;
+    this.link.wakeup.notify();
+    return n;
+  }
+
   /** The calls ReturnPathReader makes, each checked against where this migration is. */
   sink(): ReturnPathSink {
     const link = this.link;
@@ -135,20 +164,26 @@ export class DestinationReplies {
           link.fatal(toMigError(err, 'MIG_ERR_RETURN_PATH'));
         }
       },
-      switchoverAck: () => {
+      switchoverAck: (rearms) => {
+        if (rearms > this.rearms) return link.fatal(new ProtocolError(`return path: SWITCHOVER_ACK after ${rearms} re-arms, the source made ${this.rearms}`));
+        // An ack the destination sent before it loaded the latest re-arm: stale, a new one follows.
+        if (rearms < this.rearms) return;
         const at = performance.now();
         this.ackAt = at;
         this.owner.onSwitchoverAck(at);
         link.wakeup.notify();
       },
-      deviceApproved: (id, ms) => {
+      deviceApproved: (id, ms, rearms) => {
         const state = this.deviceAcks.get(id);
         if (!state) return link.fatal(new ProtocolError(`return path: approval from '${id}', which is not a device that gates switchover`));
+        if (rearms > state.rearms) return link.fatal(new ProtocolError(`return path: approval from '${id}' after ${rearms} re-arms, the source made ${state.rearms}`));
+        if (rearms < state.rearms) return; // for initial data since replaced: stale
         if (state.approved) return link.fatal(new ProtocolError(`return path: second approval from '${id}'`));
-        this.deviceAcks.set(id, { approved: true, 'allocation-ms': ms });
+        this.deviceAcks.set(id, { approved: true, 'allocation-ms': ms, rearms });
         this.owner.onDeviceApproved(id, ms);
       },
-      loaded: () => {
+      loaded: (_verified, messages) => {
+        for (const m of messages) this.deviceMessages.set(m.deviceId ?? '', m.data ?? new Uint8Array(0));
         if (this.owner.status() !== 'device' || !this.advance('loaded')) link.fatal(new ProtocolError('return path: LOADED before the stream ended'));
       },
       resumed: (m) => {

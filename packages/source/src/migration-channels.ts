@@ -4,7 +4,7 @@
  * section writers, byte counts (for the bandwidth estimate), backpressure,
  * and the multifd sync point; it does not need to know how many sockets there are.
  */
-import { RamDevice, livemig, type Device, type SectionWriter } from '@livemig/common';
+import { livemig, type Device, type SectionWriter } from '@livemig/common';
 import type { MigrationStream } from './migration-stream';
 import type { MultifdSender } from './multifd-sender';
 
@@ -25,10 +25,10 @@ export class MigrationChannels {
     return this.multifd?.channels ?? 0;
   }
 
-  /** The writer for a device's sections: RAM page batches go over multifd when it is on. */
+  /** The writer for a device's sections: PART sections of a type that may use multifd go over the channels when it is on. */
   sectionWriter(device: Device, sectionId: number): SectionWriter {
     const main = this.main.sectionWriter(device, sectionId);
-    return this.multifd && device instanceof RamDevice ? this.multifd.writerFor(device, sectionId, main) : main;
+    return this.multifd && device.type.multifd ? this.multifd.writerFor(device, sectionId, main) : main;
   }
 
   /**

@@ -3,7 +3,7 @@
  * switchover-ack state, the true downtime and its breakdown, per-device progress
  * and the verification result. Live while the migration runs, final after.
  */
-import { RamDevice, type Machine, type Parameters } from '@livemig/common';
+import type { Device, MemoryCounters, Machine, Parameters } from '@livemig/common';
 import type { OutgoingMigration } from './outgoing-migration';
 
 const round = (n: number): number => Math.round(n);
@@ -17,7 +17,12 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
   const p = m.precopy;
   const end = m.stopAndCopy;
   const transferred = p.precopyBytes + end.downtimeBytes;
-  const rams = machine.devices.filter((d): d is RamDevice => d instanceof RamDevice);
+  // QEMU's `ram` figures: the sum over the guest-memory devices (those with memoryCounters()).
+  const rams: Array<[Device, MemoryCounters]> = [];
+  for (const d of machine.devices) {
+    const c = d.memoryCounters?.();
+    if (c) rams.push([d, c]);
+  }
   const ram = {
     transferred: 0,
     remaining: 0,
@@ -28,17 +33,17 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
     mbps: 0,
     'dirty-pages-rate': round(p.dirtyPagesRate),
     'dirty-sync-count': p.passes,
-    'page-size': rams[0]?.pageSize ?? 4096,
+    'page-size': rams[0]?.[1].pageSize ?? 4096,
     'precopy-bytes': p.precopyBytes,
     'downtime-bytes': end.downtimeBytes,
   };
-  for (const r of rams) {
-    ram.transferred += r.stats.transferred;
+  for (const [r, c] of rams) {
+    ram.transferred += c.transferred;
     ram.remaining += m.finished && m.status === 'completed' ? 0 : (m.ramPendingAtEnd?.get(r.id) ?? r.statePendingEstimate());
-    ram.total += r.spec.size;
-    ram.duplicate += r.stats.zeroPages;
-    ram.normal += r.stats.normalPages;
-    ram['normal-bytes'] += r.stats.normalPages * r.pageSize;
+    ram.total += c.totalBytes;
+    ram.duplicate += c.zeroPages;
+    ram.normal += c.normalPages;
+    ram['normal-bytes'] += c.normalPages * c.pageSize;
   }
   if (m.status === 'completed') {
     const busy = totalTime - (m.setupTime ?? 0);
@@ -81,7 +86,7 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
     const s = d.status();
     return {
       id: d.id,
-      type: d.kind,
+      type: d.type.name,
       size: d.stateBytes,
       ...(typeof s.resources === 'number' ? { resources: s.resources } : {}),
       pending: m.status === 'completed' ? 0 : (m.devicePendingAtEnd?.get(d.id) ?? s.pending),

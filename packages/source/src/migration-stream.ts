@@ -5,7 +5,7 @@
  * SectionWriter that fills in section ids and device identity.
  */
 import type { Socket } from 'node:net';
-import { encodeFrameHeader, type FrameMessage, type Device, type SectionData, type SectionKind, type SectionWriter, livemig, wireDeviceType, ConnectionError } from '@livemig/common';
+import { encodeFrameHeader, type FrameMessage, type Device, type SectionKind, type SectionWriter, livemig, ConnectionError } from '@livemig/common';
 
 /**
  * Queue this much in user space before waiting for the socket to drain. The
@@ -91,11 +91,13 @@ export class MigrationStream {
   /** A SectionWriter for one device; section ids are the device's index + 1. */
   sectionWriter(device: Device, sectionId: number): SectionWriter {
     return {
-      write: (type: SectionKind, data: SectionData, payload?: readonly Buffer[]): number => {
+      write: (type: SectionKind, header?: Uint8Array | null, payload?: readonly Buffer[]): number => {
         const named = type === livemig.SectionType.SECTION_START || type === livemig.SectionType.SECTION_FULL;
+        // The generic header; the device's own bytes ride in `header`, opaque.
         const section: livemig.Section.$Properties = named
-          ? { type, sectionId, deviceId: device.id, deviceType: wireDeviceType(device), version: device.version, ...data }
-          : { type, sectionId, ...data };
+          ? { type, sectionId, deviceId: device.id, deviceType: device.type.name, version: device.version }
+          : { type, sectionId };
+        if (header && header.length > 0) section.header = header;
         return this.writeFrame({ section }, payload);
       },
     };

@@ -41,7 +41,6 @@ import {
   type Device,
   type FrameMessage,
   type MigError,
-  type SectionData,
   type SectionKind,
   type SectionWriter,
   type TlsFiles,
@@ -109,10 +108,12 @@ export class MultifdSender {
   /** The writer for a RAM device: page batches (PART) go over the channels, the rest to `main`. */
   writerFor(device: Device, sectionId: number, main: SectionWriter): SectionWriter {
     return {
-      write: (type: SectionKind, data: SectionData, payload?: readonly Buffer[]): number => {
-        if (type !== livemig.SectionType.SECTION_PART) return main.write(type, data, payload);
+      write: (type: SectionKind, header?: Uint8Array | null, payload?: readonly Buffer[]): number => {
+        if (type !== livemig.SectionType.SECTION_PART) return main.write(type, header, payload);
         this.pagesSinceSync = true;
-        return this.leastQueued().writeFrame({ section: { type, sectionId, deviceId: device.id, ...data } }, payload);
+        const section: livemig.Section.$Properties = { type, sectionId, deviceId: device.id };
+        if (header && header.length > 0) section.header = header;
+        return this.leastQueued().writeFrame({ section }, payload);
       },
     };
   }

@@ -30,7 +30,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { CancelledError, MigError, StateError, RamDevice, processCpuMs, type Capabilities, type Logger, type Machine, type Parameters } from '@livemig/common';
+import { CancelledError, MigError, StateError, processCpuMs, type Capabilities, type Logger, type Machine, type Parameters } from '@livemig/common';
 import { DestinationLink } from './destination-link';
 import { DestinationReplies, type DeviceAckState } from './destination-replies';
 import { StatusMachine, isFinalStatus, type MigrationStatus } from './migration-status';
@@ -113,6 +113,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
         phase: () => this.phase,
         onSwitchoverAck: (at) => this.onSwitchoverAck(at),
         onDeviceApproved: (id, ms) => this.emit('device-approved', id, ms),
+        switchoverDecided: () => this.precopy.switchoverDecided || this.status === 'device' || this.stopAndCopy.stoppedMachine,
       },
       this.link,
       this.caps['return-path'],
@@ -206,7 +207,16 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       // However it ended, the machine (if it still runs here) runs at full speed again.
       this.precopy.stop();
       this.link.wakeup.close();
+      const completed = this.status === 'completed';
       for (const d of this.machine.devices) d.saveCleanup();
+      // End-of-migration hooks, with the destination device's message (LOADED) on completion.
+      for (const d of this.machine.devices) {
+        try {
+          d.migrationEnded?.({ role: 'source', completed, message: completed ? (this.replies.deviceMessages.get(d.id) ?? null) : null });
+        } catch (err) {
+          this.log.warn({ device: d.id, err: err instanceof Error ? err.message : String(err) }, 'a device end-of-migration hook failed');
+        }
+      }
     }
   }
 
@@ -220,7 +230,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.error = error;
     this.endedAt = performance.now();
     this.pendingAtEnd = this.precopy.pendingBytes;
-    this.ramPendingAtEnd = new Map(this.machine.devices.filter((d): d is RamDevice => d instanceof RamDevice).map((r) => [r.id, r.statePendingEstimate()]));
+    this.ramPendingAtEnd = new Map(this.machine.devices.filter((d) => d.memoryCounters).map((r) => [r.id, r.statePendingEstimate()]));
     const devicePending: Array<[string, number]> = [];
     for (const d of this.machine.devices) {
       const pending = d.status().pending;

@@ -114,7 +114,7 @@ export async function setupOutgoing(ctx: OutgoingContext, owner: LinkOwner, targ
     watchdog.ping();
   }
   if (caps['switchover-ack']) {
-    for (const d of machine.devices) if (d.kind === 'accel') replies.deviceAcks.set(d.id, { approved: false });
+    for (const d of machine.devices) if (d.switchoverAckNeeded()) replies.deviceAcks.set(d.id, { approved: false, rearms: 0 });
   }
   if (caps.multifd) {
     // The destination has accepted the configuration: the channels name a migration it knows.
@@ -132,6 +132,10 @@ export async function setupOutgoing(ctx: OutgoingContext, owner: LinkOwner, targ
     channels.attachMultifd(sender);
     log.info({ channels: sender.channels }, 'multifd channels open');
   }
-  const setupCtx = { switchoverAck: caps['switchover-ack'], verify: caps.verify };
+  const setupCtx = {
+    switchoverAck: caps['switchover-ack'],
+    verify: caps.verify,
+    rearmSwitchover: (deviceId: string): number => replies.rearm(deviceId),
+  };
   machine.devices.forEach((d, i) => d.saveSetup(channels.writerFor(d, i), setupCtx));
 }

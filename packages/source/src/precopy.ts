@@ -11,7 +11,7 @@
  * dirty rate, bandwidth, threshold, expected downtime, cpu throttle.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { ROUND_BYTES, RamDevice, TimeoutError, type Device } from '@livemig/common';
+import { ROUND_BYTES, TimeoutError, type Device } from '@livemig/common';
 import { AutoConverge } from './auto-converge';
 import { BandwidthMeter, RateLimiter, expectedDowntimeMs, thresholdBytes, type ConvergenceInputs } from './convergence';
 import { iterableDevices, type OutgoingContext } from './outgoing-context';
@@ -39,6 +39,8 @@ export class Precopy {
   expectedDowntimeAtSwitchover: number | null = null;
   /** Precopy has converged and only the switchover-ack is missing. */
   gated = false;
+  /** Converged and on the way to stop-and-copy (final pass, drain, stop): see DestinationReplies.rearm. */
+  switchoverDecided = false;
 
   constructor(ctx: OutgoingContext, startedAt: number, onPass: (pass: number) => void) {
     this.ctx = ctx;
@@ -46,7 +48,7 @@ export class Precopy {
     this.onPass = onPass;
     this.autoConverge = ctx.caps['auto-converge']
       ? new AutoConverge(ctx.params, (percent) => {
-          ctx.machine.workload.throttlePercent = percent;
+          ctx.machine.throttlePercent = percent;
           ctx.log.info({ percent }, 'auto-converge: cpu throttle');
         })
       : null;
@@ -129,8 +131,10 @@ export class Precopy {
       // measuring window may ever see enough traffic).
       const converged = synced && gateOpen && initialData === 0 && ((pending <= threshold && meter.bandwidth > 0) || sendable === 0);
       // The machine dirtied more during the final pass than the downtime allows: iterate on.
-      if (finalPass && synced && !converged) finalPass = passOut = false;
+      if (finalPass && synced && !converged) finalPass = passOut = this.switchoverDecided = false;
       if (converged) {
+        // The switchover decision (a device re-arming switchover-ack from here on fails the migration).
+        this.switchoverDecided = true;
         if (finalPass || sendable === 0 || !machine.running) {
           this.expectedDowntimeAtSwitchover = this.expectedDowntime;
           await this.drainBeforeStop();
@@ -202,9 +206,10 @@ export class Precopy {
     let newlyDirtyBytes = 0;
     for (const d of this.ctx.machine.devices) {
       pending += d.statePendingExact();
-      if (d instanceof RamDevice) {
-        newlyDirty += d.stats.lastSyncDirtyPages;
-        newlyDirtyBytes += d.stats.lastSyncDirtyPages * d.pageSize;
+      const mem = d.memoryCounters?.();
+      if (mem) {
+        newlyDirty += mem.lastSyncDirtyPages;
+        newlyDirtyBytes += mem.lastSyncDirtyPages * mem.pageSize;
       }
     }
     if (this.lastSyncAt > 0) {

@@ -6,7 +6,7 @@
  * notices a return-path failure only at completion). What the reader cannot
  * know (e.g. whether the stream has ended yet) the sink checks.
  */
-import { createReturnPathDecoder, ProtocolError, PeerError, toMigError, type DecodedRpMessage, type MigError, type FrameDecoder } from '@livemig/common';
+import { createReturnPathDecoder, ProtocolError, PeerError, toMigError, type DecodedRpMessage, type MigError, type FrameDecoder, type livemig } from '@livemig/common';
 
 export interface ReturnPathSink {
   /** Authentication challenge (before the return path opens; only when the source has a secret). */
@@ -14,10 +14,10 @@ export interface ReturnPathSink {
   /** The destination accepted header, authentication and configuration: state may go now. */
   configAccepted(): void;
   pong(value: number): void;
-  switchoverAck(): void;
-  deviceApproved(deviceId: string, ms: number): void;
+  switchoverAck(rearms: number): void;
+  deviceApproved(deviceId: string, ms: number, rearms: number): void;
   /** Every device loaded (and verified): the destination waits for CMD_RESUME. */
-  loaded(verified: boolean): void;
+  loaded(verified: boolean, messages: readonly livemig.DeviceMessage.$Properties[]): void;
   resumed(msg: NonNullable<DecodedRpMessage['resumed']>): void;
   shutOk(): void;
   /** Fatal: the migration must fail with this error. */
@@ -66,7 +66,8 @@ export class ReturnPathReader {
   private readonly sink: ReturnPathSink;
   private readonly expect: ReturnPathExpectations;
   private phase: RpPhase;
-  private acked = false;
+  /** Re-arm count of the last SWITCHOVER_ACK (-1: none yet); each ack must be for more re-arms than the last. */
+  private ackedRearms = -1;
 
   constructor(sink: ReturnPathSink, expect: ReturnPathExpectations) {
     this.sink = sink;
@@ -120,16 +121,16 @@ export class ReturnPathReader {
         return;
       case 'switchoverAck':
         if (!this.expect.switchoverAck) throw new ProtocolError('return path: SWITCHOVER_ACK but switchover-ack is off');
-        if (this.acked) throw new ProtocolError('return path: second SWITCHOVER_ACK');
-        this.acked = true;
-        this.sink.switchoverAck();
+        if ((msg.switchoverAck?.rearms ?? 0) <= this.ackedRearms) throw new ProtocolError('return path: second SWITCHOVER_ACK');
+        this.ackedRearms = msg.switchoverAck?.rearms ?? 0;
+        this.sink.switchoverAck(this.ackedRearms);
         return;
       case 'deviceApproved':
         if (!this.expect.switchoverAck) throw new ProtocolError('return path: device approval but switchover-ack is off');
-        this.sink.deviceApproved(msg.deviceApproved?.deviceId ?? '', msg.deviceApproved?.ms ?? 0);
+        this.sink.deviceApproved(msg.deviceApproved?.deviceId ?? '', msg.deviceApproved?.ms ?? 0, msg.deviceApproved?.rearms ?? 0);
         return;
       case 'loaded':
-        this.sink.loaded(msg.loaded?.verified === true);
+        this.sink.loaded(msg.loaded?.verified === true, msg.loaded?.deviceMessages ?? []);
         return;
       case 'resumed':
         this.sink.resumed(msg.resumed!);

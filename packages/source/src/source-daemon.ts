@@ -18,6 +18,8 @@ import {
   MIGRATE_SCHEMA,
   NO_PAUSED_MIGRATION,
   registerOtherSideCommand,
+  registerDeviceCommands,
+  type Device,
   type DeviceSpec,
   type ListenAddress,
   type Logger,
@@ -33,8 +35,10 @@ export const VERSION = LIVEMIG_VERSION;
 const SHUTDOWN_CANCEL_WAIT_MS = 2000;
 
 export interface SourceDaemonOptions {
-  devices: readonly DeviceSpec[];
-  workload: WorkloadSpec;
+  /** Specs (made with the registered types) or device instances (an application's own). */
+  devices: readonly (DeviceSpec | Device)[];
+  /** The simulated workload of the built-in devices; null or absent: none (an application's state changes by itself). */
+  workload?: WorkloadSpec | null;
   log: Logger;
   /** TLS, shared secret, control token (none by default). */
   security?: SecurityOptions;
@@ -61,7 +65,7 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     this.log = opts.log;
     this.security = opts.security ?? { tls: null, authSecret: null, controlToken: null };
     this.endpoints = new ControlEndpoints(this.qmp, this.log, this.security.controlToken);
-    this.machine = new Machine(opts.devices, opts.workload, 'source');
+    this.machine = new Machine(opts.devices, { role: 'source', workload: opts.workload ?? null });
     this.settings = new MigrationSettings(() => this.migrating);
     this.machine.on('STOP', () => this.qmp.emitEvent('STOP'));
     this.machine.on('RESUME', () => this.qmp.emitEvent('RESUME'));
@@ -145,6 +149,7 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
       },
       MIGRATE_SCHEMA,
     );
+    registerDeviceCommands(qmp, this.machine, 'source');
     registerOtherSideCommand(qmp, 'migrate-incoming', MIGRATE_INCOMING_SCHEMA, 'This is livemig-source: it sends migrations (migrate-incoming is a livemig-destination command)');
     qmp.register('migrate_cancel', () => {
       this.migration?.cancel();

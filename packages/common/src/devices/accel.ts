@@ -22,14 +22,80 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { ACCEL_FRAME_BYTES, DEVICE_VERSIONS } from '../constants';
-import type { AccelSpec } from '../device-spec';
 import { DirtyBitmap } from '../dirty-bitmap';
 import { digestFast, digestWhole, hashWords, UnitDigest, wordsOf } from '../digest';
 import { DeviceError, ProtocolError } from '../errors';
 import { fillSeeded, type Rng } from '../prng';
 import { SliceCursor } from '../wire/slice-cursor';
 import { livemig } from '../wire/messages';
-import type { Device, DeviceStatus, IncomingSection, LoadContext, SaveContext, SectionWriter } from './device';
+import { canonicalSize } from '../sizes';
+import type { Device, DeviceRole, DeviceSpec, DeviceStatus, DeviceType, IncomingSection, LoadContext, SaveContext, SectionKind, SectionWriter } from './device';
+import { decodeWith } from './header-codec';
+
+export interface AccelSpec extends DeviceSpec {
+  readonly type: 'accel';
+  readonly resources: number;
+  readonly resourceSize: number;
+  readonly allocMs: number;
+  readonly initialSize: number;
+  readonly stateSize: number;
+  readonly dirtyRate: number;
+}
+
+/** Most resources one accel may have (spec and x-accel-resize). */
+export const ACCEL_MAX_RESOURCES = 1024;
+
+/** The `accel` device type (registered in builtins.ts). */
+export const accelType: DeviceType<AccelSpec> = {
+  name: 'accel',
+  help: 'VFIO-like accelerator: its precopy initial data tells the destination what to pre-allocate; needs switchover-ack to keep allocation out of the downtime',
+  keys: {
+    id: { help: 'device id' },
+    resources: { def: '1', help: 'resources the destination allocates (1-1024)' },
+    'resource-size': { def: '1M', help: 'bytes per resource' },
+    'alloc-ms': { def: '0', help: 'extra allocation latency per resource, ms' },
+    'initial-size': { def: '64K', help: 'bytes of precopy initial data' },
+    'state-size': { def: '0', help: 'bytes of non-iterable state sent at stop' },
+    'dirty-rate': { def: '0', help: 'bytes/s of resource contents the device dirties' },
+    seed: { def: 'from the id', help: 'seed of its contents' },
+  },
+  version: DEVICE_VERSIONS.accel,
+  iterable: true,
+  multifd: false,
+  parse: (r) => ({
+    ...r.base,
+    type: 'accel',
+    resources: r.count('resources', 1, ACCEL_MAX_RESOURCES),
+    resourceSize: r.size('resource-size', 4096, 16 * 1024 ** 3),
+    allocMs: r.count('alloc-ms', 0, 3_600_000),
+    initialSize: r.size('initial-size', 0, 1024 ** 3),
+    stateSize: r.size('state-size', 0, 16 * 1024 ** 3),
+    dirtyRate: r.size('dirty-rate'),
+  }),
+  // `resources` is the configured count; x-accel-resize changes the running count, which the initial data carries.
+  shape: (spec) =>
+    `resources=${spec.resources},resource-size=${canonicalSize(spec.resourceSize)},initial-size=${canonicalSize(spec.initialSize)},state-size=${canonicalSize(spec.stateSize)}`,
+  create: (spec, role) => new AccelDevice(spec, role),
+  commands: [
+    {
+      // SPEC: x-accel-resize {"id", "resources"} on the source: more resources on the running machine.
+      name: 'x-accel-resize',
+      role: 'source',
+      args: { resources: { type: 'int', required: true } },
+      run(device, args) {
+        const n = args.resources;
+        if (typeof n !== 'number' || !Number.isInteger(n)) throw new DeviceError(`x-accel-resize: 'resources' must be an integer`);
+        (device as AccelDevice).resize(n);
+        return {};
+      },
+    },
+  ],
+};
+
+/** accel's own section header (AccelData in proto/devices.proto). */
+export function encodeAccelHeader(h: livemig.devices.IAccelData): Uint8Array {
+  return livemig.devices.AccelData.encode(h).finish();
+}
 
 /** Granularity of dirty tracking and staging for resource contents. */
 export const ACCEL_CHUNK_BYTES = 64 * 1024;
@@ -38,7 +104,7 @@ const INIT_HEADER_BYTES = 16;
 /** Allocation touches memory in steps this big, yielding in between. */
 const TOUCH_STEP = 4 * 1024 * 1024;
 
-const Kind = livemig.AccelChunkKind;
+const Kind = livemig.devices.AccelChunkKind;
 const Section = livemig.SectionType;
 
 type Allocation =
@@ -48,24 +114,32 @@ type Allocation =
   | { state: 'failed'; error: Error };
 
 export class AccelDevice implements Device {
-  readonly kind = 'accel' as const;
-  readonly version = DEVICE_VERSIONS.accel;
+  readonly type = accelType;
+  readonly version = accelType.version;
   readonly iterable = true;
   readonly spec: AccelSpec;
   readonly id: string;
   private readonly chunksPerResource: number;
-  private readonly totalChunks: number;
+  /** Resources now: the spec's, until x-accel-resize (source) or re-sent initial data (destination) changes it. */
+  private resourceCount: number;
+  private totalChunks: number;
   /** Resource memory: always present on the source; on the destination once allocated. */
   private resources: Buffer[] | null;
   private readonly initData: Buffer;
   private readonly deviceState: Buffer;
-  private readonly dirtyLog: DirtyBitmap;
-  private readonly toSend: DirtyBitmap;
-  private readonly digestUnits: UnitDigest;
+  private dirtyLog: DirtyBitmap;
+  private toSend: DirtyBitmap;
+  private digestUnits!: UnitDigest;
+  private readonly role: DeviceRole;
   private workloadCarry = 0;
 
   // save-side progress
   private switchoverAck = false;
+  private saveCtx: SaveContext | null = null;
+  /** Re-arm number of the initial data being sent (0: the first); put in its first section. */
+  private rearm = 0;
+  /** The next initial-data section starts it over (carries `reinit`). */
+  private restartPending = false;
   private initSent = 0;
   private initMarkSent = false;
   private stateSent = 0;
@@ -76,6 +150,8 @@ export class AccelDevice implements Device {
   private loadCtx: LoadContext | null = null;
   private initReceived = 0;
   private initMarkReceived = false;
+  /** The last re-arm number loaded (initial data started over that often). */
+  private loadedRearm = 0;
   private stateReceived = 0;
   /** Destination: per resource not allocated yet, the memory its early contents went to. */
   private staged: Array<{ buf: Buffer; chunks: DirtyBitmap } | undefined> = [];
@@ -90,10 +166,12 @@ export class AccelDevice implements Device {
   /** The background allocation, settled (resolved) however it ends, even abandoned. */
   private background: Promise<void> = Promise.resolve();
 
-  constructor(spec: AccelSpec, role: 'source' | 'destination') {
+  constructor(spec: AccelSpec, role: DeviceRole) {
     if (spec.resourceSize % 4096 !== 0) throw new DeviceError(`device '${spec.id}': resource-size must be a multiple of 4K`);
     this.spec = spec;
     this.id = spec.id;
+    this.role = role;
+    this.resourceCount = spec.resources;
     this.chunksPerResource = Math.ceil(spec.resourceSize / ACCEL_CHUNK_BYTES);
     this.totalChunks = this.chunksPerResource * spec.resources;
     this.initData = Buffer.alloc(spec.initialSize);
@@ -101,11 +179,9 @@ export class AccelDevice implements Device {
     if (role === 'source') {
       this.resources = [];
       for (let r = 0; r < spec.resources; r++) {
-        const buf = Buffer.allocUnsafeSlow(spec.resourceSize);
-        fillSeeded(buf, spec.seed + r, `accel:${spec.id}:resource`);
-        this.resources.push(buf);
+        this.resources.push(seededResource(spec, r));
       }
-      writeInitData(this.initData, spec);
+      writeInitData(this.initData, spec, spec.resources);
       fillSeeded(this.deviceState, spec.seed, `accel:${spec.id}:state`);
     } else {
       this.resources = null;
@@ -116,6 +192,10 @@ export class AccelDevice implements Device {
     }
     this.dirtyLog = new DirtyBitmap(this.totalChunks);
     this.toSend = new DirtyBitmap(this.totalChunks);
+    this.makeDigestUnits();
+  }
+
+  private makeDigestUnits(): void {
     this.digestUnits = new UnitDigest(this.totalChunks, ACCEL_CHUNK_BYTES, (u, out, o) => {
       const res = this.resources?.[Math.floor(u / this.chunksPerResource)];
       if (!res) throw new DeviceError(`${this.id}: digest of a resource that is not allocated`);
@@ -125,14 +205,58 @@ export class AccelDevice implements Device {
     });
   }
 
+  /** A new resource count: bitmaps and digest units sized for it (dirty bits of the kept chunks kept). */
+  private setResourceCount(n: number): void {
+    const old = this.totalChunks;
+    this.resourceCount = n;
+    this.totalChunks = this.chunksPerResource * n;
+    const dirty = new DirtyBitmap(this.totalChunks);
+    const toSend = new DirtyBitmap(this.totalChunks);
+    for (let c = this.dirtyLog.nextSet(0); c >= 0 && c < Math.min(old, this.totalChunks); c = this.dirtyLog.nextSet(c + 1)) dirty.set(c);
+    for (let c = this.toSend.nextSet(0); c >= 0 && c < Math.min(old, this.totalChunks); c = this.toSend.nextSet(c + 1)) toSend.set(c);
+    this.dirtyLog = dirty;
+    this.toSend = toSend;
+    this.makeDigestUnits();
+  }
+
+  /** Resources the device has now. */
+  get resourcesNow(): number {
+    return this.resourceCount;
+  }
+
+  /**
+   * x-accel-resize on the source: the running device gets more resources
+   * (VFIO PRECOPY_INFO_REINIT). Its initial data now describes them, so a
+   * migration in progress sends it again (first, as always) with all contents,
+   * and with switchover-ack re-arms the approval: the destination prepares
+   * again and the source may not switch over until it approved again.
+   */
+  resize(resources: number): void {
+    if (this.role !== 'source') throw new DeviceError(`${this.id}: x-accel-resize is for the source's device`);
+    if (!Number.isInteger(resources) || resources <= this.resourceCount || resources > ACCEL_MAX_RESOURCES) {
+      throw new DeviceError(`${this.id}: x-accel-resize: resources must grow, from ${this.resourceCount} up to ${ACCEL_MAX_RESOURCES} (got ${resources})`);
+    }
+    for (let r = this.resourceCount; r < resources; r++) this.resources!.push(seededResource(this.spec, r));
+    this.setResourceCount(resources);
+    writeInitData(this.initData, this.spec, resources);
+    if (!this.saveCtx) return;
+    // A migration is running: the initial data starts over, and every chunk goes again (its new home is new memory).
+    this.initSent = 0;
+    this.initMarkSent = false;
+    this.toSend.setAll();
+    this.restartPending = true;
+    this.rearm = this.switchoverAck ? this.saveCtx.rearmSwitchover(this.id) : this.rearm + 1;
+  }
+
   get stateBytes(): number {
-    return this.spec.resources * this.spec.resourceSize + this.spec.stateSize + this.spec.initialSize;
+    return this.resourceCount * this.spec.resourceSize + this.spec.stateSize + this.spec.initialSize;
   }
 
   // ---- the running machine ----
 
-  runWorkload(seconds: number, rng: Rng): void {
-    if (!this.resources || this.resources.length < this.spec.resources) return;
+  /** The workload simulator's writes: resource contents at the spec's dirty-rate for `seconds`. */
+  simulateWrites(seconds: number, rng: Rng): void {
+    if (!this.resources || this.resources.length < this.resourceCount) return;
     const want = (this.spec.dirtyRate * seconds) / 4096 + this.workloadCarry;
     const n = Math.floor(want);
     this.workloadCarry = want - n;
@@ -152,6 +276,9 @@ export class AccelDevice implements Device {
 
   saveSetup(out: SectionWriter, ctx: SaveContext): void {
     this.switchoverAck = ctx.switchoverAck;
+    this.saveCtx = ctx;
+    this.rearm = 0;
+    this.restartPending = false;
     this.initSent = 0;
     this.initMarkSent = false;
     this.stateSent = 0;
@@ -159,7 +286,7 @@ export class AccelDevice implements Device {
     this.transferred = 0;
     this.toSend.setAll();
     this.dirtyLog.clearAll();
-    this.transferred += out.write(Section.SECTION_START, { accel: { kind: Kind.ACCEL_SETUP } });
+    this.transferred += out.write(Section.SECTION_START, encodeAccelHeader({ kind: Kind.ACCEL_SETUP }));
   }
 
   statePendingEstimate(): number {
@@ -184,15 +311,17 @@ export class AccelDevice implements Device {
       const n = Math.min(ACCEL_FRAME_BYTES, this.spec.initialSize - this.initSent);
       const last = this.initSent + n === this.spec.initialSize;
       const mark = last && this.switchoverAck;
-      written += out.write(Section.SECTION_PART, { accel: { kind: Kind.ACCEL_INIT_DATA, offset: this.initSent, initDataSent: mark } }, [
+      const restart = this.takeRestart();
+      written += out.write(Section.SECTION_PART, encodeAccelHeader({ kind: Kind.ACCEL_INIT_DATA, offset: this.initSent, initDataSent: mark, ...restart }), [
         this.initData.subarray(this.initSent, this.initSent + n),
       ]);
       this.initSent += n;
       if (mark) this.initMarkSent = true;
     }
-    if (this.spec.initialSize === 0 && this.switchoverAck && !this.initMarkSent) {
-      written += out.write(Section.SECTION_PART, { accel: { kind: Kind.ACCEL_NO_DATA, initDataSent: true } });
-      this.initMarkSent = true;
+    if (this.spec.initialSize === 0 && ((this.switchoverAck && !this.initMarkSent) || this.restartPending)) {
+      const restart = this.takeRestart();
+      written += out.write(Section.SECTION_PART, encodeAccelHeader({ kind: Kind.ACCEL_NO_DATA, initDataSent: this.switchoverAck, ...restart }));
+      if (this.switchoverAck) this.initMarkSent = true;
     }
     // 2. Dirty resource chunks, contiguous chunks of one resource per frame.
     while (written < budget && this.toSend.count > 0) written += this.writeResourceFrame(out);
@@ -200,7 +329,7 @@ export class AccelDevice implements Device {
     if (final) {
       while (written < budget && this.stateSent < this.spec.stateSize) {
         const n = Math.min(ACCEL_FRAME_BYTES, this.spec.stateSize - this.stateSent);
-        written += out.write(Section.SECTION_PART, { accel: { kind: Kind.ACCEL_DEVICE_STATE, offset: this.stateSent } }, [
+        written += out.write(Section.SECTION_PART, encodeAccelHeader({ kind: Kind.ACCEL_DEVICE_STATE, offset: this.stateSent }), [
           this.deviceState.subarray(this.stateSent, this.stateSent + n),
         ]);
         this.stateSent += n;
@@ -208,6 +337,13 @@ export class AccelDevice implements Device {
     }
     this.transferred += written;
     return written;
+  }
+
+  /** The restart fields for the first initial-data section after a resize (once). */
+  private takeRestart(): { reinit?: number; resources?: number } {
+    if (!this.restartPending) return {};
+    this.restartPending = false;
+    return { reinit: this.rearm, resources: this.resourceCount };
   }
 
   private writeResourceFrame(out: SectionWriter): number {
@@ -227,14 +363,15 @@ export class AccelDevice implements Device {
     this.chunkCursor = c >= this.totalChunks ? 0 : c;
     const start = (firstChunk % this.chunksPerResource) * ACCEL_CHUNK_BYTES;
     const end = Math.min(res.length, start + count * ACCEL_CHUNK_BYTES);
-    return out.write(Section.SECTION_PART, { accel: { kind: Kind.ACCEL_RESOURCE_DATA, resource: resIndex, offset: start } }, [res.subarray(start, end)]);
+    return out.write(Section.SECTION_PART, encodeAccelHeader({ kind: Kind.ACCEL_RESOURCE_DATA, resource: resIndex, offset: start }), [res.subarray(start, end)]);
   }
 
   saveLiveCompletePrecopy(out: SectionWriter): void {
-    this.transferred += out.write(Section.SECTION_END, { accel: { kind: Kind.ACCEL_NO_DATA } });
+    this.transferred += out.write(Section.SECTION_END, encodeAccelHeader({ kind: Kind.ACCEL_NO_DATA }));
   }
 
   saveCleanup(): void {
+    this.saveCtx = null;
     this.toSend.clearAll();
     this.initSent = 0;
     this.initMarkSent = false;
@@ -245,6 +382,7 @@ export class AccelDevice implements Device {
 
   loadSetup(ctx: LoadContext): void {
     this.loadCtx = ctx;
+    this.loadedRearm = 0;
     this.initReceived = 0;
     this.initMarkReceived = false;
     this.stateReceived = 0;
@@ -260,9 +398,15 @@ export class AccelDevice implements Device {
    * lands; loadState then only does the bookkeeping). Contents for a resource
    * not allocated yet are staged by loadState as before.
    */
-  payloadTargets(_type: livemig.SectionType, data: livemig.Section.$Properties, len: number): Buffer[] | null {
-    const accel = data.accel;
-    if (!accel || len === 0) return null;
+  decodeHeader(_type: SectionKind, _version: number, bytes: Uint8Array): livemig.devices.IAccelData {
+    return decodeWith(livemig.devices.AccelData, bytes, this.id);
+  }
+
+  payloadTargets(_type: SectionKind, header: unknown, len: number): Buffer[] | null {
+    const accel = header as livemig.devices.IAccelData;
+    if (len === 0) return null;
+    // A restart re-sizes the device first: loadState handles it (staged, not in place).
+    if (accel.reinit) return null;
     const off = accel.offset ?? 0;
     switch (accel.kind) {
       case Kind.ACCEL_INIT_DATA:
@@ -295,14 +439,14 @@ export class AccelDevice implements Device {
   }
 
   private checkResourceChunk(resource: number, offset: number, len: number): void {
-    if (resource >= this.spec.resources || !Number.isSafeInteger(offset) || offset < 0 || offset % ACCEL_CHUNK_BYTES !== 0 || offset + len > this.spec.resourceSize) {
-      throw new ProtocolError(`${this.id}: resource data ${resource}@${offset}+${len} is outside ${this.spec.resources}×${this.spec.resourceSize}`);
+    if (resource >= this.resourceCount || !Number.isSafeInteger(offset) || offset < 0 || offset % ACCEL_CHUNK_BYTES !== 0 || offset + len > this.spec.resourceSize) {
+      throw new ProtocolError(`${this.id}: resource data ${resource}@${offset}+${len} is outside ${this.resourceCount}×${this.spec.resourceSize}`);
     }
   }
 
   loadState(section: IncomingSection): void {
-    const accel = section.data.accel;
-    if (!accel) throw new ProtocolError(`${this.id}: section carries no accel data`);
+    const accel = section.header as livemig.devices.IAccelData;
+    if (accel.reinit) this.restartInitialData(accel);
     const cursor = new SliceCursor(section.payload, section.payloadLength);
     const inPlace = section.inPlace === true;
     const len = section.payloadLength;
@@ -334,6 +478,39 @@ export class AccelDevice implements Device {
         throw new ProtocolError(`${this.id}: unknown accel chunk kind ${String(accel.kind)}`);
     }
     if (accel.initDataSent) this.onInitDataSent();
+  }
+
+  /**
+   * The source's device was resized (x-accel-resize): its initial data starts
+   * over and describes `resources`. What was prepared is abandoned (contents
+   * come again, all of them); with switchover-ack one more approval is owed.
+   */
+  private restartInitialData(accel: livemig.devices.IAccelData): void {
+    const rearm = accel.reinit ?? 0;
+    const n = accel.resources ?? 0;
+    if (rearm <= this.loadedRearm) throw new ProtocolError(`${this.id}: re-arm ${rearm} after ${this.loadedRearm}`);
+    if (n < this.resourceCount || n > ACCEL_MAX_RESOURCES) throw new ProtocolError(`${this.id}: initial data restarted for ${n} resources (has ${this.resourceCount}, at most ${ACCEL_MAX_RESOURCES})`);
+    if ((accel.offset ?? 0) !== 0) throw new ProtocolError(`${this.id}: initial data restarted at offset ${accel.offset}`);
+    this.loadedRearm = rearm;
+    const ctx = this.loadCtx!;
+    this.abandonPreparation();
+    this.initReceived = 0;
+    this.initMarkReceived = false;
+    this.setResourceCount(n);
+    if (ctx.switchoverAck) ctx.rearmSwitchover(this.id, rearm);
+  }
+
+  /** Drops the allocation (running or done) and what was staged or allocated for it. */
+  private abandonPreparation(): void {
+    this.generation++;
+    this.allocationAbort?.abort();
+    this.allocationAbort = null;
+    this.resources = null;
+    this.ready = [];
+    this.staged = [];
+    this.allocation = { state: 'none' };
+    this.allocatedResources = 0;
+    this.digestUnits.markAllStale();
   }
 
   /** QEMU's VFIO_MIG_FLAG_DEV_INIT_DATA_SENT handling. */
@@ -397,7 +574,7 @@ export class AccelDevice implements Device {
       case 'none':
         break;
     }
-    checkInitData(this.initData, this.spec, this.id);
+    checkInitData(this.initData, this.spec, this.resourceCount, this.id);
     const generation = this.generation;
     const abort = new AbortController();
     this.allocationAbort = abort;
@@ -405,7 +582,7 @@ export class AccelDevice implements Device {
     const promise = (async () => {
       const resources: Buffer[] = [];
       this.ready = resources;
-      for (let r = 0; r < this.spec.resources; r++) {
+      for (let r = 0; r < this.resourceCount; r++) {
         // Contents arriving while this resource is being allocated must land in this same memory.
         const buf = this.stagingFor(r).buf;
         for (let off = 0; off < buf.length; off += TOUCH_STEP) {
@@ -419,7 +596,7 @@ export class AccelDevice implements Device {
         resources.push(buf);
         this.staged[r] = undefined;
         this.allocatedResources = r + 1;
-        this.loadCtx?.progress(this.id, r + 1, this.spec.resources);
+        this.loadCtx?.progress(this.id, r + 1, this.resourceCount);
       }
       this.resources = resources;
       this.allocation = { state: 'done', ms: performance.now() - t0 };
@@ -480,16 +657,10 @@ export class AccelDevice implements Device {
   }
 
   loadCleanup(): void {
-    this.generation++;
-    this.allocationAbort?.abort();
-    this.allocationAbort = null;
-    this.resources = null;
-    this.ready = [];
-    this.staged = [];
-    this.allocation = { state: 'none' };
-    this.allocatedResources = 0;
+    this.abandonPreparation();
     this.loadCtx = null;
-    this.digestUnits.markAllStale();
+    // A failed load forgets a restart's size: the next stream's initial data says it again.
+    if (this.resourceCount !== this.spec.resources) this.setResourceCount(this.spec.resources);
   }
 
   // ---- verify ----
@@ -500,14 +671,14 @@ export class AccelDevice implements Device {
   }
 
   refreshDigest(budgetBytes: number): number {
-    return this.resources && this.resources.length === this.spec.resources ? this.digestUnits.refresh(budgetBytes) : 0;
+    return this.resources && this.resources.length === this.resourceCount ? this.digestUnits.refresh(budgetBytes) : 0;
   }
 
   status(): DeviceStatus {
     return {
       id: this.id,
-      type: this.kind,
-      resources: this.spec.resources,
+      type: this.type.name,
+      resources: this.resourceCount,
       'resource-size': this.spec.resourceSize,
       'initial-data-pending': this.initialDataPending(),
       pending: this.statePendingEstimate(),
@@ -519,20 +690,27 @@ export class AccelDevice implements Device {
 }
 
 /** Initial data: a header saying what to allocate, then device-specific bytes. */
-function writeInitData(buf: Buffer, spec: AccelSpec): void {
+function writeInitData(buf: Buffer, spec: AccelSpec, resources: number): void {
   fillSeeded(buf, spec.seed, `accel:${spec.id}:init`);
   if (buf.length < INIT_HEADER_BYTES) return;
   buf.writeUInt32BE(INIT_MAGIC, 0);
-  buf.writeUInt32BE(spec.resources, 4);
+  buf.writeUInt32BE(resources, 4);
   buf.writeBigUInt64BE(BigInt(spec.resourceSize), 8);
 }
 
-function checkInitData(buf: Buffer, spec: AccelSpec, id: string): void {
+/** One resource's seeded contents (source). */
+function seededResource(spec: AccelSpec, r: number): Buffer {
+  const buf = Buffer.allocUnsafeSlow(spec.resourceSize);
+  fillSeeded(buf, spec.seed + r, `accel:${spec.id}:resource`);
+  return buf;
+}
+
+function checkInitData(buf: Buffer, spec: AccelSpec, count: number, id: string): void {
   if (buf.length < INIT_HEADER_BYTES) return;
   if (buf.readUInt32BE(0) !== INIT_MAGIC) throw new DeviceError(`${id}: initial data does not describe an accel device`);
   const resources = buf.readUInt32BE(4);
   const size = Number(buf.readBigUInt64BE(8));
-  if (resources !== spec.resources || size !== spec.resourceSize) {
-    throw new DeviceError(`${id}: initial data asks for ${resources}×${size} bytes, this device has ${spec.resources}×${spec.resourceSize}`);
+  if (resources !== count || size !== spec.resourceSize) {
+    throw new DeviceError(`${id}: initial data asks for ${resources}×${size} bytes, this device has ${count}×${spec.resourceSize}`);
   }
 }

@@ -3,17 +3,39 @@
  * section once the machine is stopped (QEMU's vmstate devices).
  */
 import { CPU_STATE_BYTES_PER_VCPU, DEVICE_VERSIONS } from '../constants';
-import type { CpuSpec } from '../device-spec';
 import { digestWhole } from '../digest';
 import { ProtocolError } from '../errors';
 import { fillSeeded, type Rng } from '../prng';
 import { SliceCursor } from '../wire/slice-cursor';
 import { livemig } from '../wire/messages';
-import type { Device, DeviceStatus, IncomingSection, LoadContext, SaveContext, SectionWriter } from './device';
+import type { Device, DeviceRole, DeviceSpec, DeviceStatus, DeviceType, IncomingSection, LoadContext, SaveContext, SectionKind, SectionWriter } from './device';
+import { decodeWith } from './header-codec';
+
+export interface CpuSpec extends DeviceSpec {
+  readonly type: 'cpu';
+  readonly vcpus: number;
+}
+
+/** The `cpu` device type (registered in builtins.ts). */
+export const cpuType: DeviceType<CpuSpec> = {
+  name: 'cpu',
+  help: 'vCPU registers: small state sent whole at stop',
+  keys: {
+    id: { help: 'device id' },
+    vcpus: { def: '1', help: 'number of vCPUs (1-1024)' },
+    seed: { def: 'from the id', help: 'seed of the register contents' },
+  },
+  version: DEVICE_VERSIONS.cpu,
+  iterable: false,
+  multifd: false,
+  parse: (r) => ({ ...r.base, type: 'cpu', vcpus: r.count('vcpus', 1, 1024) }),
+  shape: (spec) => `vcpus=${spec.vcpus}`,
+  create: (spec, role) => new CpuDevice(spec, role),
+};
 
 export class CpuDevice implements Device {
-  readonly kind = 'cpu' as const;
-  readonly version = DEVICE_VERSIONS.cpu;
+  readonly type = cpuType;
+  readonly version = cpuType.version;
   readonly iterable = false;
   readonly spec: CpuSpec;
   readonly id: string;
@@ -22,7 +44,7 @@ export class CpuDevice implements Device {
   private loaded = false;
   transferred = 0;
 
-  constructor(spec: CpuSpec, role: 'source' | 'destination') {
+  constructor(spec: CpuSpec, role: DeviceRole) {
     this.spec = spec;
     this.id = spec.id;
     this.regs = Buffer.alloc(spec.vcpus * CPU_STATE_BYTES_PER_VCPU);
@@ -33,7 +55,8 @@ export class CpuDevice implements Device {
     return this.regs.length;
   }
 
-  runWorkload(_seconds: number, rng: Rng): void {
+  /** The workload simulator's tick: program counters and a register move on. */
+  simulateWrites(_seconds: number, rng: Rng): void {
     // Each tick every vCPU's program counter and a general register move on.
     for (let v = 0; v < this.spec.vcpus; v++) {
       const base = v * CPU_STATE_BYTES_PER_VCPU;
@@ -64,7 +87,7 @@ export class CpuDevice implements Device {
   }
 
   saveLiveCompletePrecopy(out: SectionWriter): void {
-    this.transferred += out.write(livemig.SectionType.SECTION_FULL, { cpu: { vcpus: this.spec.vcpus } }, [this.regs]);
+    this.transferred += out.write(livemig.SectionType.SECTION_FULL, livemig.devices.CpuData.encode({ vcpus: this.spec.vcpus }).finish(), [this.regs]);
     this.sent = true;
   }
 
@@ -80,10 +103,15 @@ export class CpuDevice implements Device {
     return false;
   }
 
+  decodeHeader(_type: SectionKind, _version: number, bytes: Uint8Array): livemig.devices.ICpuData {
+    return decodeWith(livemig.devices.CpuData, bytes, this.id);
+  }
+
   loadState(section: IncomingSection): void {
-    if (section.type !== livemig.SectionType.SECTION_FULL || !section.data.cpu) throw new ProtocolError(`${this.id}: cpu state must come as one FULL section`);
-    if (section.data.cpu.vcpus !== this.spec.vcpus || section.payloadLength !== this.regs.length) {
-      throw new ProtocolError(`${this.id}: cpu state for ${section.data.cpu.vcpus} vCPUs (${section.payloadLength} bytes), this machine has ${this.spec.vcpus}`);
+    const cpu = section.header as livemig.devices.ICpuData;
+    if (section.type !== livemig.SectionType.SECTION_FULL) throw new ProtocolError(`${this.id}: cpu state must come as one FULL section`);
+    if (cpu.vcpus !== this.spec.vcpus || section.payloadLength !== this.regs.length) {
+      throw new ProtocolError(`${this.id}: cpu state for ${cpu.vcpus} vCPUs (${section.payloadLength} bytes), this machine has ${this.spec.vcpus}`);
     }
     new SliceCursor(section.payload, section.payloadLength).copyTo(this.regs, 0, this.regs.length);
     this.loaded = true;
@@ -106,6 +134,6 @@ export class CpuDevice implements Device {
   }
 
   status(): DeviceStatus {
-    return { id: this.id, type: this.kind, vcpus: this.spec.vcpus, pending: this.statePendingEstimate(), transferred: this.transferred };
+    return { id: this.id, type: this.type.name, vcpus: this.spec.vcpus, pending: this.statePendingEstimate(), transferred: this.transferred };
   }
 }

@@ -17,14 +17,15 @@
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { DEVICE_VERSIONS, RAM_FRAME_BYTES } from '../constants';
-import type { RamSpec } from '../device-spec';
+import { canonicalSize } from '../sizes';
 import { DirtyBitmap } from '../dirty-bitmap';
 import { hashWords, UnitDigest, wordsOf } from '../digest';
 import { DeviceError, ProtocolError } from '../errors';
 import { fillSeeded, type Rng } from '../prng';
 import { SliceCursor } from '../wire/slice-cursor';
 import { livemig } from '../wire/messages';
-import type { Device, DeviceStatus, IncomingSection, LoadContext, SaveContext, SectionWriter } from './device';
+import type { Device, DeviceRole, DeviceSpec, DeviceStatus, DeviceType, IncomingSection, LoadContext, MemoryCounters, SaveContext, SectionKind, SectionWriter } from './device';
+import { decodeWith } from './header-codec';
 import { RamScanner, type ScanLimits } from './ram-scanner';
 
 /** Runs per frame header, so the header stays far below MAX_HEADER_BYTES. */
@@ -41,6 +42,47 @@ const MAX_LOAD_ZERO_PAGES_PER_FRAME = MAX_ZERO_PAGES_PER_FRAME + 32;
 /** A zero page found by scanning costs this much of a round's byte budget (QEMU counts ~1 byte + header). */
 const ZERO_PAGE_BUDGET_BYTES = 64;
 
+export type RamFill = 'random' | 'zero' | 'pattern';
+
+export interface RamSpec extends DeviceSpec {
+  readonly type: 'ram';
+  readonly size: number;
+  readonly pageSize: number;
+  readonly fill: RamFill;
+}
+
+/** The `ram` device type (registered in builtins.ts). */
+export const ramType: DeviceType<RamSpec> = {
+  name: 'ram',
+  help: 'guest memory: pages with dirty tracking, migrated iteratively; zero pages travel as a flag',
+  keys: {
+    id: { help: 'device id (a letter, then [A-Za-z0-9_.-])' },
+    size: { help: 'bytes of memory (a multiple of page-size, up to 64G)' },
+    'page-size': { def: '4K', help: 'page size, a power of two from 512 to 64K' },
+    fill: { def: 'random', help: 'initial contents: random (seeded), zero or pattern' },
+    seed: { def: 'from the id', help: 'seed of the random fill and writes' },
+  },
+  version: DEVICE_VERSIONS.ram,
+  iterable: true,
+  multifd: true,
+  parse(r) {
+    const pageSize = r.size('page-size');
+    if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) r.fail(`page-size=${pageSize} must be a power of two between 512 and 64K`);
+    const size = r.size('size', pageSize, 64 * 1024 ** 3);
+    if (size % pageSize !== 0) r.fail(`size=${size} is not a multiple of page-size=${pageSize}`);
+    const fill = r.text('fill');
+    if (fill !== 'random' && fill !== 'zero' && fill !== 'pattern') return r.fail(`fill='${fill}' must be random, zero or pattern`);
+    return { ...r.base, type: 'ram', size, pageSize, fill };
+  },
+  shape: (spec) => `size=${canonicalSize(spec.size)},page-size=${canonicalSize(spec.pageSize)}`,
+  create: (spec, role) => new RamDevice(spec, role),
+};
+
+/** RAM's own section header (RamData in proto/devices.proto). */
+export function encodeRamHeader(h: livemig.devices.IRamData): Uint8Array {
+  return livemig.devices.RamData.encode(h).finish();
+}
+
 export interface RamMigrationStats {
   transferred: number;
   normalPages: number;
@@ -51,8 +93,8 @@ export interface RamMigrationStats {
 }
 
 export class RamDevice implements Device {
-  readonly kind = 'ram' as const;
-  readonly version = DEVICE_VERSIONS.ram;
+  readonly type = ramType;
+  readonly version = ramType.version;
   readonly iterable = true;
   readonly spec: RamSpec;
   readonly id: string;
@@ -76,7 +118,7 @@ export class RamDevice implements Device {
   private workloadCarry = 0;
   readonly stats: RamMigrationStats = { transferred: 0, normalPages: 0, zeroPages: 0, dirtySyncCount: 0, lastSyncDirtyPages: 0 };
 
-  constructor(spec: RamSpec, role: 'source' | 'destination') {
+  constructor(spec: RamSpec, role: DeviceRole) {
     this.spec = spec;
     this.id = spec.id;
     this.pageSize = spec.pageSize;
@@ -142,7 +184,8 @@ export class RamDevice implements Device {
 
   // ---- the running machine ----
 
-  runWorkload(seconds: number, rng: Rng, ramBytesPerSecond: number, hotPercent: number): void {
+  /** The workload simulator's writes: `ramBytesPerSecond` of page writes for `seconds`, `hotPercent` of RAM taking 90% of them. */
+  simulateWrites(seconds: number, rng: Rng, ramBytesPerSecond: number, hotPercent: number): void {
     const want = (ramBytesPerSecond * seconds) / this.pageSize + this.workloadCarry;
     const n = Math.floor(want);
     this.workloadCarry = want - n;
@@ -180,7 +223,7 @@ export class RamDevice implements Device {
     this.dirtyLog.clearAll();
     this.scanner.cursor = 0;
     Object.assign(this.stats, { transferred: 0, normalPages: 0, zeroPages: 0, dirtySyncCount: 0, lastSyncDirtyPages: 0 });
-    this.stats.transferred += out.write(livemig.SectionType.SECTION_START, { ram: { pageSize: this.pageSize, totalBytes: this.spec.size } });
+    this.stats.transferred += out.write(livemig.SectionType.SECTION_START, encodeRamHeader({ pageSize: this.pageSize, totalBytes: this.spec.size }));
   }
 
   statePendingEstimate(): number {
@@ -208,7 +251,7 @@ export class RamDevice implements Device {
       if (!batch) break;
       this.stats.normalPages += batch.normalPages;
       this.stats.zeroPages += batch.zeroPages;
-      const n = out.write(livemig.SectionType.SECTION_PART, { ram: { normalRuns: batch.normalRuns, zeroRuns: batch.zeroRuns } }, batch.payload);
+      const n = out.write(livemig.SectionType.SECTION_PART, encodeRamHeader({ normalRuns: batch.normalRuns, zeroRuns: batch.zeroRuns }), batch.payload);
       // verify: digest what was just sent while it is in cache (the machine may still change
       // it; then it is dirty and stale again, and sent and digested again).
       if (this.digestEagerly) for (let i = 0; i < batch.normalRuns.length; i += 2) this.digestUnits.refreshRange(batch.normalRuns[i]!, batch.normalRuns[i + 1]!);
@@ -220,7 +263,7 @@ export class RamDevice implements Device {
   }
 
   saveLiveCompletePrecopy(out: SectionWriter): void {
-    this.stats.transferred += out.write(livemig.SectionType.SECTION_END, { ram: {} });
+    this.stats.transferred += out.write(livemig.SectionType.SECTION_END);
   }
 
   saveCleanup(): void {
@@ -241,9 +284,12 @@ export class RamDevice implements Device {
     return false;
   }
 
+  decodeHeader(_type: SectionKind, _version: number, bytes: Uint8Array): livemig.devices.IRamData {
+    return decodeWith(livemig.devices.RamData, bytes, this.id);
+  }
+
   loadState(section: IncomingSection): void {
-    const ram = section.data.ram;
-    if (!ram) throw new ProtocolError(`${this.id}: section carries no ram data`);
+    const ram = section.header as livemig.devices.IRamData;
     switch (section.type) {
       case livemig.SectionType.SECTION_START:
         if (ram.pageSize !== this.pageSize || ram.totalBytes !== this.spec.size) {
@@ -296,9 +342,9 @@ export class RamDevice implements Device {
     this.stats.normalPages += count;
   }
 
-  payloadTargets(type: livemig.SectionType, data: livemig.Section.$Properties, payloadLength: number): Buffer[] | null {
-    const ram = data.ram;
-    if (type !== livemig.SectionType.SECTION_PART || !ram) return null;
+  payloadTargets(type: SectionKind, header: unknown, payloadLength: number): Buffer[] | null {
+    const ram = header as livemig.devices.IRamData;
+    if (type !== livemig.SectionType.SECTION_PART) return null;
     const normalRuns = ram.normalRuns ?? [];
     this.checkRuns(normalRuns, ram.zeroRuns ?? [], payloadLength);
     const regions: Buffer[] = [];
@@ -374,10 +420,15 @@ export class RamDevice implements Device {
     return this.digestEagerly ? this.digestUnits.refreshExcept(this.written, budgetBytes) : this.digestUnits.refresh(budgetBytes);
   }
 
+  memoryCounters(): MemoryCounters {
+    const s = this.stats;
+    return { pageSize: this.pageSize, totalBytes: this.spec.size, transferred: s.transferred, normalPages: s.normalPages, zeroPages: s.zeroPages, lastSyncDirtyPages: s.lastSyncDirtyPages };
+  }
+
   status(): DeviceStatus {
     return {
       id: this.id,
-      type: this.kind,
+      type: this.type.name,
       size: this.spec.size,
       'page-size': this.pageSize,
       'dirty-pages': this.dirtyLog.count,

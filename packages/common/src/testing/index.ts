@@ -1,12 +1,13 @@
 /**
  * Test helpers (the package's "./testing" entry): an in-memory section writer
  * that produces real frames, and a loader that feeds them back to a device, so
- * a device's save and load sides can be tested against each other without sockets.
+ * a device's save and load sides can be tested against each other without
+ * sockets. The contract suite (contract-suite.ts) runs on any device type.
  */
 import { createStreamDecoder } from '../wire/codecs';
 import { encodeFrame } from '../wire/frame-encoder';
 import { livemig } from '../wire/messages';
-import type { Device, LoadContext, SectionData, SectionKind, SectionWriter } from '../devices/device';
+import type { Device, LoadContext, SectionKind, SectionWriter } from '../devices/device';
 
 /** Collects a device's sections as encoded wire bytes. */
 export class MemorySectionWriter implements SectionWriter {
@@ -20,9 +21,12 @@ export class MemorySectionWriter implements SectionWriter {
     this.sectionId = sectionId;
   }
 
-  write(type: SectionKind, data: SectionData, payload: readonly Buffer[] = []): number {
+  write(type: SectionKind, header?: Uint8Array | null, payload: readonly Buffer[] = []): number {
     const named = type === livemig.SectionType.SECTION_START || type === livemig.SectionType.SECTION_FULL;
-    const section = named ? { type, sectionId: this.sectionId, deviceId: this.device.id, version: this.device.version, ...data } : { type, sectionId: this.sectionId, ...data };
+    const h = header && header.length > 0 ? { header } : {};
+    const section = named
+      ? { type, sectionId: this.sectionId, deviceId: this.device.id, deviceType: this.device.type.name, version: this.device.version, ...h }
+      : { type, sectionId: this.sectionId, ...h };
     // Copy payload views now: the device may change its memory afterwards, as
     // the running machine would; a socket would have taken the bytes.
     const frame = encodeFrame({ section }, payload.map((p) => Buffer.from(p)));
@@ -43,29 +47,42 @@ export class MemorySectionWriter implements SectionWriter {
   }
 }
 
-/** Decodes frames from `bytes` and loads each section into `device`. */
-export function loadSections(device: Device, bytes: Buffer, chunkSize = 65536): number {
+/**
+ * Decodes frames from `bytes` and loads each section into `device` (the
+ * version from the START/FULL section, as the engine does). Returns the
+ * sections loaded; promises an async loadState returned are in `pending`.
+ */
+export function loadSections(device: Device, bytes: Buffer, chunkSize = 65536, pending: Array<Promise<void>> = []): number {
   const dec = createStreamDecoder();
   let n = 0;
+  let version = device.version;
   for (let off = 0; off < bytes.length; off += chunkSize) {
     for (const f of dec.push(bytes.subarray(off, off + chunkSize))) {
       const s = f.message.section;
       if (!s) throw new Error(`expected a section, got ${f.message.body}`);
-      device.loadState({ type: s.type ?? 0, data: s, payload: f.payload, payloadLength: f.payloadLength });
+      const type = s.type ?? 0;
+      if (s.version) version = s.version;
+      const header = device.decodeHeader(type, version, s.header ?? new Uint8Array(0));
+      const r = device.loadState({ type, version, header, payload: f.payload, payloadLength: f.payloadLength });
+      if (r) pending.push(r);
       n++;
     }
   }
   return n;
 }
 
-/** A LoadContext that records approvals and progress. */
-export function recordingLoadContext(switchoverAck: boolean): LoadContext & { approvals: Array<[string, number]>; progressCalls: number } {
+/** A LoadContext that records approvals, re-arms and progress. */
+export function recordingLoadContext(switchoverAck: boolean): LoadContext & { approvals: Array<[string, number]>; rearms: Array<[string, number]>; progressCalls: number } {
   const ctx = {
     switchoverAck,
     approvals: [] as Array<[string, number]>,
+    rearms: [] as Array<[string, number]>,
     progressCalls: 0,
     approveSwitchover(deviceId: string, ms: number) {
       ctx.approvals.push([deviceId, ms]);
+    },
+    rearmSwitchover(deviceId: string, rearm: number) {
+      ctx.rearms.push([deviceId, rearm]);
     },
     progress() {
       ctx.progressCalls++;

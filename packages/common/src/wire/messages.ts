@@ -6,6 +6,6 @@ export type FrameMessage = livemig.Frame.$Properties;
 export type RpMessage = livemig.RpMessage.$Properties;
 export type ConfigurationMessage = livemig.Configuration.$Properties;
 export const SectionType = livemig.SectionType;
-export const DeviceType = livemig.DeviceType;
 export const CommandType = livemig.CommandType;
-export const AccelChunkKind = livemig.AccelChunkKind;
+/** accel's own header kinds (proto/devices.proto). */
+export const AccelChunkKind = livemig.devices.AccelChunkKind;
