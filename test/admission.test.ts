@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
+import { encodeRamHeader,
   MAX_PENDING_HANDSHAKES,
   Machine,
   STREAM_MAGIC,
@@ -215,7 +215,7 @@ describe('nothing is buffered before a connection said what it is', () => {
     await dst.waitMsg('memory ready');
     const before = dst.peakRss();
     // A PART section frame header that states a 16 MiB payload (the payload itself follows separately).
-    const sectionHeader = encodeFrameHeader({ section: { type: 2, sectionId: 1, deviceId: 'ram0', ram: { normalRuns: [0, 4096] } } }, 16 * 1024 * 1024);
+    const sectionHeader = encodeFrameHeader({ section: { type: 2, sectionId: 1, deviceId: 'ram0', header: encodeRamHeader({ normalRuns: [0, 4096] }) } }, 16 * 1024 * 1024);
     const chunk = Buffer.alloc(4 * 1024 * 1024, 0x5a);
     const peers = Array.from({ length: 100 }, (_, i) =>
       new RawPeer(port, (p) => {
@@ -374,7 +374,7 @@ describe('the migration slot is never held by a silent peer', () => {
   it('without return-path, a peer that stops in the middle of a frame frees the slot', async () => {
     const noRp = ['--caps', 'verify'];
     const { port, uri } = await startDestination([...MACHINE, ...noRp, '--param', 'stall-timeout=500']);
-    const start = frame({ section: { type: 1, sectionId: 1, deviceId: 'ram0', deviceType: 1, version: 1, ram: { pageSize: 4096, totalBytes: 16 * 1024 * 1024 } } });
+    const start = frame({ section: { type: 1, sectionId: 1, deviceId: 'ram0', deviceType: 'ram', version: 1, header: encodeRamHeader({ pageSize: 4096, totalBytes: 16 * 1024 * 1024 }) } });
     const peer = new RawPeer(port, (p) => p.send(HEADER, configuration({ returnPath: false, switchoverAck: false, verify: true })));
     await peer.next((m) => m.body === 'configAccepted');
     peer.send(start.subarray(0, start.length - 3));

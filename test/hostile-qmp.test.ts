@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createStreamDecoder, encodeFrame, livemig } from '@livemig/common';
+import { encodeRamHeader, createStreamDecoder, encodeFrame, livemig } from '@livemig/common';
 import { SMALL_MACHINE, controlAddress, killAll, qmpSocketAddress, startDestination, startSource, type DaemonProcess } from './helpers/daemons';
 import { RawSocketQmp, RawWsQmp } from './helpers/raw-qmp';
 import { buildStream } from './helpers/stream-builder';
@@ -338,7 +338,7 @@ describe('a RAM frame of 32,000 one-page zero runs', () => {
     const RUNS = 32_000;
     const zeroRuns: number[] = [];
     for (let i = 0; i < RUNS; i++) zeroRuns.push(i % 128, 1);
-    const frame = Buffer.concat(encodeFrame({ section: { type: livemig.SectionType.SECTION_PART, sectionId: 1, ram: { zeroRuns } } }));
+    const frame = Buffer.concat(encodeFrame({ section: { type: livemig.SectionType.SECTION_PART, sectionId: 1, header: encodeRamHeader({ zeroRuns }) } }));
     expect(frame.length).toBeGreaterThan(60_000);
     const FRAMES = 20;
     // The probe client is connected before the frames go, so every wait on it is timed.

@@ -17,7 +17,6 @@ import {
   livemig,
   parseDeviceList,
   parseWorkloadSpec,
-  wireDeviceType,
   type FrameMessage,
   type SectionWriter,
 } from '@livemig/common';
@@ -45,11 +44,12 @@ export function buildStream(deviceSpecs: readonly string[], caps: StreamCaps): B
   try {
     const frames: Buffer[] = [];
     const writers = machine.devices.map((device, i): SectionWriter => ({
-      write(type, data, payload) {
+      write(type, header, payload) {
         const named = type === livemig.SectionType.SECTION_START || type === livemig.SectionType.SECTION_FULL;
+        const h = header && header.length > 0 ? { header } : {};
         const section: livemig.Section.$Properties = named
-          ? { type, sectionId: i + 1, deviceId: device.id, deviceType: wireDeviceType(device), version: device.version, ...data }
-          : { type, sectionId: i + 1, ...data };
+          ? { type, sectionId: i + 1, deviceId: device.id, deviceType: device.type.name, version: device.version, ...h }
+          : { type, sectionId: i + 1, ...h };
         const bytes = frameBytes({ section }, payload ?? []);
         frames.push(bytes);
         return bytes.length;
@@ -68,7 +68,7 @@ export function buildStream(deviceSpecs: readonly string[], caps: StreamCaps): B
       frames.push(frameBytes({ command: { type: livemig.CommandType.CMD_OPEN_RETURN_PATH } }));
       frames.push(frameBytes({ command: { type: livemig.CommandType.CMD_PING, value: 1 } }));
     }
-    machine.devices.forEach((d, i) => d.saveSetup(writers[i]!, { switchoverAck: caps.switchoverAck }));
+    machine.devices.forEach((d, i) => d.saveSetup(writers[i]!, { switchoverAck: caps.switchoverAck, rearmSwitchover: () => 1 }));
     const iterate = (final: boolean): void => {
       for (;;) {
         let written = 0;

@@ -8,6 +8,10 @@ import './devices/builtins';
 import type { DeviceKeyInfo, DeviceSpec } from './devices/device';
 
 export type { DeviceKeyInfo, DeviceSpec };
+export type { RamSpec, RamFill } from './devices/ram';
+export type { AccelSpec } from './devices/accel';
+export type { CpuSpec } from './devices/cpu';
+export { deviceShape } from './devices/registry';
 import { deviceTypes, findDeviceType, specReader } from './devices/registry';
 
 

@@ -6,12 +6,12 @@
  * (0xAA), as a reused heap would, so the test does not depend on luck.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ACCEL_CHUNK_BYTES, AccelDevice } from '../src/devices/accel';
-import { parseDeviceSpec, type AccelSpec } from '../src/device-spec';
+import { ACCEL_CHUNK_BYTES, AccelDevice, type AccelSpec } from '../src/devices/accel';
+import { parseDeviceSpec } from '../src/device-spec';
 import { livemig } from '../src/wire/messages';
 import { recordingLoadContext } from '../src/testing';
 
-const Kind = livemig.AccelChunkKind;
+const Kind = livemig.devices.AccelChunkKind;
 const Section = livemig.SectionType;
 
 const spec = parseDeviceSpec('accel,id=accel0,resources=2,resource-size=256K,alloc-ms=0,initial-size=4K,state-size=4K') as AccelSpec;
@@ -28,8 +28,8 @@ function initData(): Buffer {
 async function load(writes: Array<{ resource: number; offset: number; data: Buffer }>): Promise<AccelDevice> {
   const dst = new AccelDevice(spec, 'destination');
   dst.loadSetup(recordingLoadContext(false));
-  const section = (type: number, accel: livemig.AccelData.$Properties, payload: Buffer): void =>
-    dst.loadState({ type, data: { accel }, payload: [payload], payloadLength: payload.length });
+  const section = (type: number, accel: livemig.devices.IAccelData, payload: Buffer): void =>
+    void dst.loadState({ type, version: 1, header: accel, payload: [payload], payloadLength: payload.length });
   section(Section.SECTION_START, { kind: Kind.ACCEL_SETUP }, Buffer.alloc(0));
   section(Section.SECTION_PART, { kind: Kind.ACCEL_INIT_DATA, offset: 0 }, initData());
   for (const w of writes) section(Section.SECTION_PART, { kind: Kind.ACCEL_RESOURCE_DATA, resource: w.resource, offset: w.offset }, w.data);

@@ -1,21 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { AccelDevice } from '../src/devices/accel';
-import { CpuDevice } from '../src/devices/cpu';
-import { RamDevice } from '../src/devices/ram';
-import { parseDeviceSpec, type AccelSpec, type CpuSpec, type RamSpec } from '../src/device-spec';
+import { AccelDevice, type AccelSpec } from '../src/devices/accel';
+import { CpuDevice, type CpuSpec } from '../src/devices/cpu';
+import { RamDevice, type RamSpec } from '../src/devices/ram';
+import { parseDeviceSpec } from '../src/device-spec';
 import { Rng } from '../src/prng';
 import { ProtocolError } from '../src/errors';
-import { MemorySectionWriter, loadSections, recordingLoadContext } from '../src/testing';
+import { MemorySectionWriter, loadSections, recordingLoadContext, saveContext } from '../src/testing';
 import type { Device } from '../src/devices/device';
 
 /** Precopy until nothing is pending, while a workload runs between rounds, then stop-and-copy. */
 function migrate(src: Device, dst: Device, opts: { switchoverAck: boolean; dirtySeconds?: number }): MemorySectionWriter {
   const out = new MemorySectionWriter(src);
   const rng = new Rng(7);
-  src.saveSetup(out, { switchoverAck: opts.switchoverAck });
+  src.saveSetup(out, saveContext(opts.switchoverAck));
   for (let round = 0; round < 50; round++) {
     src.saveLiveIterate(out, 1 << 20, false);
-    if (opts.dirtySeconds) src.runWorkload(opts.dirtySeconds, rng, 4 << 20, 100);
+    if (opts.dirtySeconds) (src as RamDevice).simulateWrites(opts.dirtySeconds, rng, 4 << 20, 100);
     loadSections(dst, out.take());
     if (src.statePendingExact() === 0) break;
   }
@@ -45,7 +45,7 @@ describe('ram', () => {
     const src = new RamDevice(zspec, 'source');
     src.write(4096, Buffer.alloc(4096, 0xab)); // one non-zero page
     const out = new MemorySectionWriter(src);
-    src.saveSetup(out, { switchoverAck: false });
+    src.saveSetup(out, saveContext(false));
     src.saveLiveIterate(out, 1 << 30, false);
     const bytes = out.take();
     expect(bytes.length).toBeLessThan(4096 + 1024); // one page of payload plus small headers
@@ -70,7 +70,7 @@ describe('ram', () => {
   it('rejects page runs outside memory and payloads that do not match', () => {
     const dst = new RamDevice(parseDeviceSpec('ram,id=ram0,size=64K') as RamSpec, 'destination');
     dst.loadSetup(recordingLoadContext(false));
-    const part = (runs: number[], payload: Buffer) => dst.loadState({ type: 2, data: { ram: { normalRuns: runs } }, payload: [payload], payloadLength: payload.length });
+    const part = (runs: number[], payload: Buffer) => dst.loadState({ type: 2, version: 1, header: { normalRuns: runs }, payload: [payload], payloadLength: payload.length });
     expect(() => part([15, 2], Buffer.alloc(8192))).toThrow(ProtocolError);
     expect(() => part([0, 1], Buffer.alloc(100))).toThrow(/payload is 100 bytes/);
   });
@@ -86,7 +86,7 @@ describe('accel', () => {
     dst.loadSetup(ctx);
     expect(dst.switchoverAckNeeded()).toBe(true);
     const out = new MemorySectionWriter(src);
-    src.saveSetup(out, { switchoverAck: true });
+    src.saveSetup(out, saveContext(true));
     expect(src.initialDataPending()).toBeGreaterThan(0);
     src.saveLiveIterate(out, 1 << 20, false);
     expect(src.initialDataPending()).toBe(0);
@@ -96,7 +96,7 @@ describe('accel', () => {
     expect(ctx.approvals[0]![0]).toBe('accel0');
     expect(ctx.approvals[0]![1]).toBeGreaterThanOrEqual(3 * 5);
     // contents after allocation go straight into the resources
-    src.runWorkload(0.05, new Rng(3));
+    src.simulateWrites(0.05, new Rng(3));
     src.statePendingExact();
     while (src.saveLiveIterate(out, 1 << 20, true) > 0) loadSections(dst, out.take());
     src.saveLiveCompletePrecopy(out);
@@ -124,7 +124,7 @@ describe('accel', () => {
     const dst = new AccelDevice(spec, 'destination');
     dst.loadSetup(recordingLoadContext(false));
     const out = new MemorySectionWriter(src);
-    src.saveSetup(out, { switchoverAck: true });
+    src.saveSetup(out, saveContext(true));
     src.saveLiveIterate(out, 1 << 20, false);
     expect(() => loadSections(dst, out.take())).toThrow('Received INIT_DATA_SENT but switchover ack is not used');
   });
@@ -136,7 +136,7 @@ describe('accel', () => {
     const ctx = recordingLoadContext(true);
     dst.loadSetup(ctx);
     const out = new MemorySectionWriter(src);
-    src.saveSetup(out, { switchoverAck: true });
+    src.saveSetup(out, saveContext(true));
     src.saveLiveIterate(out, 1 << 20, false);
     loadSections(dst, out.take());
     dst.loadCleanup();
@@ -153,7 +153,7 @@ describe('cpu', () => {
     const dst = new CpuDevice(spec, 'destination');
     dst.loadSetup(recordingLoadContext(false));
     const out = new MemorySectionWriter(src);
-    src.saveSetup(out, { switchoverAck: false });
+    src.saveSetup(out, saveContext(false));
     expect(src.statePendingEstimate()).toBe(3 * 1024);
     src.saveLiveCompletePrecopy(out);
     expect(src.statePendingEstimate()).toBe(0);

@@ -10,9 +10,9 @@ function sampleStream(): { bytes: Buffer; payloads: Buffer[] } {
   const p2 = Buffer.from('hello pages');
   const frames = [
     ...encodeFrame({ header: { magic: 0x4c4d4947, version: 1 } }),
-    ...encodeFrame({ section: { type: livemig.SectionType.SECTION_PART, sectionId: 1, ram: { normalRuns: [0, 2] } } }, [p1]),
+    ...encodeFrame({ section: { type: livemig.SectionType.SECTION_PART, sectionId: 1, header: livemig.devices.RamData.encode({ normalRuns: [0, 2] }).finish() } }, [p1]),
     ...encodeFrame({ command: { type: livemig.CommandType.CMD_PING, value: 42 } }),
-    ...encodeFrame({ section: { type: livemig.SectionType.SECTION_PART, sectionId: 2, accel: { kind: 3, offset: 65536 } } }, [p2.subarray(0, 5), p2.subarray(5)]),
+    ...encodeFrame({ section: { type: livemig.SectionType.SECTION_PART, sectionId: 2, header: livemig.devices.AccelData.encode({ kind: 3, offset: 65536 }).finish() } }, [p2.subarray(0, 5), p2.subarray(5)]),
     ...encodeFrame({ eof: {} }),
   ];
   return { bytes: Buffer.concat(frames), payloads: [p1, p2] };
@@ -31,10 +31,10 @@ describe('FrameDecoder', () => {
     expect(frames.map((f) => f.message.body)).toEqual(['header', 'section', 'command', 'section', 'eof']);
     expect(frames[0]!.message.header!.magic).toBe(0x4c4d4947);
     expect(Buffer.concat(frames[1]!.payload)).toEqual(payloads[0]);
-    expect(frames[1]!.message.section!.ram!.normalRuns).toEqual([0, 2]);
+    expect(livemig.devices.RamData.decode(frames[1]!.message.section!.header!).normalRuns).toEqual([0, 2]);
     expect(frames[2]!.message.command!.value).toBe(42);
     expect(Buffer.concat(frames[3]!.payload).toString()).toBe('hello pages');
-    expect(frames[3]!.message.section!.accel!.offset).toBe(65536);
+    expect(livemig.devices.AccelData.decode(frames[3]!.message.section!.header!).offset).toBe(65536);
     expect(frames.reduce((n, f) => n + f.wireBytes, 0)).toBe(bytes.length);
   });
 

@@ -45,7 +45,7 @@ describe('ram zero-run loading', () => {
     const RUNS = 2000;
     for (let i = 0; i < RUNS; i++) runs.push(i * 2, 1); // 2,000 one-page runs, every other page
     const counter = countWordReads(written(dst));
-    dst.loadState({ type: PART, data: { ram: { zeroRuns: runs } }, payload: [], payloadLength: 0 });
+    dst.loadState({ type: PART, version: 1, header: { zeroRuns: runs }, payload: [], payloadLength: 0 });
     // A bounded scan reads one word per one-page run (plus the bits it clears);
     // the old scan read ~2,048 words per run (4 million for this frame).
     expect(counter.reads).toBeLessThanOrEqual(RUNS * 2);
@@ -60,12 +60,12 @@ describe('ram zero-run loading', () => {
     dst.write(5 * dst.pageSize, Buffer.alloc(dst.pageSize, 7)); // stale data in page 5
     dst.write(40 * dst.pageSize, Buffer.alloc(8, 0)); // page 40 marked written but holds zeros
     const before = Buffer.from(dst.mem.subarray(0, 64 * dst.pageSize));
-    dst.loadState({ type: PART, data: { ram: { zeroRuns: [0, 64] } }, payload: [], payloadLength: 0 });
+    dst.loadState({ type: PART, version: 1, header: { zeroRuns: [0, 64] }, payload: [], payloadLength: 0 });
     expect(dst.mem.subarray(5 * dst.pageSize, 6 * dst.pageSize).every((b) => b === 0)).toBe(true);
     expect(before.subarray(5 * dst.pageSize, 6 * dst.pageSize).some((b) => b !== 0)).toBe(true);
     // Both pages are now known zero: a second run over them reads one word per 32 pages and writes nothing.
     const counter = countWordReads(written(dst));
-    dst.loadState({ type: PART, data: { ram: { zeroRuns: [0, 64] } }, payload: [], payloadLength: 0 });
+    dst.loadState({ type: PART, version: 1, header: { zeroRuns: [0, 64] }, payload: [], payloadLength: 0 });
     expect(counter.reads).toBeLessThanOrEqual(2);
   });
 
@@ -74,7 +74,7 @@ describe('ram zero-run loading', () => {
     dst.loadSetup(recordingLoadContext(false));
     // Overlapping whole-RAM runs: tiny header, 5 × 65,536 zero pages.
     const runs = [0, dst.pages, 0, dst.pages, 0, dst.pages, 0, dst.pages, 0, dst.pages];
-    expect(() => dst.loadState({ type: PART, data: { ram: { zeroRuns: runs } }, payload: [], payloadLength: 0 })).toThrow(ProtocolError);
-    expect(() => dst.loadState({ type: PART, data: { ram: { zeroRuns: runs } }, payload: [], payloadLength: 0 })).toThrow(/zero pages, more than/);
+    expect(() => dst.loadState({ type: PART, version: 1, header: { zeroRuns: runs }, payload: [], payloadLength: 0 })).toThrow(ProtocolError);
+    expect(() => dst.loadState({ type: PART, version: 1, header: { zeroRuns: runs }, payload: [], payloadLength: 0 })).toThrow(/zero pages, more than/);
   });
 });

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { setImmediate as tick } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
+import { encodeRamHeader, encodeAccelHeader,
   MAX_HEADER_BYTES,
   MAX_PAYLOAD_BYTES,
   MAX_PENDING_HANDSHAKES,
@@ -42,9 +42,9 @@ const valid = buildStream(SPECS, { returnPath: true, switchoverAck: true, verify
 /** header, configuration, OPEN_RETURN_PATH, PING: a stream that became a migration. */
 const PREFIX = valid.frames.slice(0, 4);
 const header = valid.frames[0]!;
-const start = (id: string, sectionId: number, type: livemig.DeviceType, data: livemig.Section.$Properties = {}): Buffer =>
+const start = (id: string, sectionId: number, type: string, data: livemig.Section.$Properties = {}): Buffer =>
   f({ section: { type: T.SECTION_START, sectionId, deviceId: id, deviceType: type, version: 1, ...data } });
-const ramStart = start('ram0', 1, livemig.DeviceType.DEVICE_TYPE_RAM, { ram: { pageSize: 4096, totalBytes: 64 * 1024 } });
+const ramStart = start('ram0', 1, 'ram', { header: encodeRamHeader({ pageSize: 4096, totalBytes: 64 * 1024 }) });
 const switchover = f({ command: { type: livemig.CommandType.CMD_SWITCHOVER_START } });
 
 async function load(chunks: Buffer[], capabilities = ACK): Promise<IncomingMigration> {
@@ -75,26 +75,26 @@ describe('the destination rejects bad streams with a clear error', () => {
     },
     {
       name: 'payload over the maximum (rejected before it is buffered)',
-      chunks: [...PREFIX, ramStart, encodeFrameHeader({ section: { type: T.SECTION_PART, sectionId: 1, ram: { normalRuns: [0, 16] } } }, MAX_PAYLOAD_BYTES + 1)],
+      chunks: [...PREFIX, ramStart, encodeFrameHeader({ section: { type: T.SECTION_PART, sectionId: 1, header: encodeRamHeader({ normalRuns: [0, 16] }) } }, MAX_PAYLOAD_BYTES + 1)],
       error: new RegExp(`frame payload of ${MAX_PAYLOAD_BYTES + 1} bytes exceeds the maximum of ${MAX_PAYLOAD_BYTES}`),
       code: 'MIG_ERR_FRAME_TOO_LARGE',
       migration: true,
     },
     { name: 'truncated frame', chunks: [header.subarray(0, header.length - 3)], error: /connection closed by the source during header, in the middle of a frame \(\d+ bytes of it received\)/, code: 'MIG_ERR_CONNECTION', migration: false },
     { name: 'malformed header bytes', chunks: [Buffer.from([0, 0, 0, 3, 0xff, 0xff, 0xff])], error: /malformed frame header/, code: 'MIG_ERR_PROTOCOL', migration: false },
-    { name: 'unknown device', chunks: [...PREFIX, start('nope', 1, livemig.DeviceType.DEVICE_TYPE_RAM)], error: /section for unknown device 'nope'/, code: 'MIG_ERR_PROTOCOL', migration: true },
-    { name: 'device type mismatch', chunks: [...PREFIX, start('ram0', 1, livemig.DeviceType.DEVICE_TYPE_ACCEL)], error: /section for 'ram0' says accel, the device is ram/, code: 'MIG_ERR_PROTOCOL', migration: true },
-    { name: 'unknown section id', chunks: [...PREFIX, f({ section: { type: T.SECTION_PART, sectionId: 42, ram: {} } })], error: /section id 42 was never started/, code: 'MIG_ERR_PROTOCOL', migration: true },
-    { name: 'END before switchover', chunks: [...PREFIX, ramStart, f({ section: { type: T.SECTION_END, sectionId: 1, ram: {} } })], error: /END section for 'ram0' before switchover/, code: 'MIG_ERR_PROTOCOL', migration: true },
+    { name: 'unknown device', chunks: [...PREFIX, start('nope', 1, 'ram')], error: /section for unknown device 'nope'/, code: 'MIG_ERR_PROTOCOL', migration: true },
+    { name: 'device type mismatch', chunks: [...PREFIX, start('ram0', 1, 'accel')], error: /section for 'ram0' says accel, the device is ram/, code: 'MIG_ERR_PROTOCOL', migration: true },
+    { name: 'unknown section id', chunks: [...PREFIX, f({ section: { type: T.SECTION_PART, sectionId: 42, header: encodeRamHeader({}) } })], error: /section id 42 was never started/, code: 'MIG_ERR_PROTOCOL', migration: true },
+    { name: 'END before switchover', chunks: [...PREFIX, ramStart, f({ section: { type: T.SECTION_END, sectionId: 1, header: encodeRamHeader({}) } })], error: /END section for 'ram0' before switchover/, code: 'MIG_ERR_PROTOCOL', migration: true },
     {
       name: 'a second END for a device',
-      chunks: [...PREFIX, ramStart, switchover, f({ section: { type: T.SECTION_END, sectionId: 1, ram: {} } }), f({ section: { type: T.SECTION_END, sectionId: 1, ram: {} } })],
+      chunks: [...PREFIX, ramStart, switchover, f({ section: { type: T.SECTION_END, sectionId: 1, header: encodeRamHeader({}) } }), f({ section: { type: T.SECTION_END, sectionId: 1, header: encodeRamHeader({}) } })],
       error: /section for 'ram0' after its END/,
       code: 'MIG_ERR_PROTOCOL',
       migration: true,
     },
     { name: 'a second START', chunks: [...PREFIX, ramStart, ramStart], error: /second START section for 'ram0'/, code: 'MIG_ERR_PROTOCOL', migration: true },
-    { name: 'page run outside the device', chunks: [...PREFIX, ramStart, f({ section: { type: T.SECTION_PART, sectionId: 1, ram: { zeroRuns: [10, 100] } } })], error: /ram0: page run 10\+100 is outside the 16 pages/, code: 'MIG_ERR_PROTOCOL', migration: true },
+    { name: 'page run outside the device', chunks: [...PREFIX, ramStart, f({ section: { type: T.SECTION_PART, sectionId: 1, header: encodeRamHeader({ zeroRuns: [10, 100] }) } })], error: /ram0: page run 10\+100 is outside the 16 pages/, code: 'MIG_ERR_PROTOCOL', migration: true },
     { name: 'EOF before switchover', chunks: [...PREFIX, f({ eof: {} })], error: /EOF before SWITCHOVER_START/, code: 'MIG_ERR_PROTOCOL', migration: true },
     { name: 'RESUME (commit) before LOADED', chunks: [...PREFIX, valid.resume], error: /RESUME in state precopy \(only after LOADED\)/, code: 'MIG_ERR_PROTOCOL', migration: true },
     {
@@ -102,8 +102,8 @@ describe('the destination rejects bad streams with a clear error', () => {
       caps: caps('return-path', 'verify'),
       chunks: [
         buildStream(SPECS, { returnPath: true, switchoverAck: false, verify: true }).frames.slice(0, 4),
-        start('accel0', 2, livemig.DeviceType.DEVICE_TYPE_ACCEL, { accel: { kind: livemig.AccelChunkKind.ACCEL_SETUP } }),
-        f({ section: { type: T.SECTION_PART, sectionId: 2, accel: { kind: livemig.AccelChunkKind.ACCEL_NO_DATA, initDataSent: true } } }),
+        start('accel0', 2, 'accel', { header: encodeAccelHeader({ kind: livemig.devices.AccelChunkKind.ACCEL_SETUP }) }),
+        f({ section: { type: T.SECTION_PART, sectionId: 2, header: encodeAccelHeader({ kind: livemig.devices.AccelChunkKind.ACCEL_NO_DATA, initDataSent: true }) } }),
       ].flat(),
       error: /accel0: Received INIT_DATA_SENT but switchover ack is not used/,
       code: 'MIG_ERR_PROTOCOL',
@@ -111,7 +111,7 @@ describe('the destination rejects bad streams with a clear error', () => {
     },
     {
       name: 'INIT_DATA_SENT before the initial data is complete',
-      chunks: [...PREFIX, start('accel0', 2, livemig.DeviceType.DEVICE_TYPE_ACCEL, { accel: { kind: livemig.AccelChunkKind.ACCEL_SETUP } }), f({ section: { type: T.SECTION_PART, sectionId: 2, accel: { kind: livemig.AccelChunkKind.ACCEL_NO_DATA, initDataSent: true } } })],
+      chunks: [...PREFIX, start('accel0', 2, 'accel', { header: encodeAccelHeader({ kind: livemig.devices.AccelChunkKind.ACCEL_SETUP }) }), f({ section: { type: T.SECTION_PART, sectionId: 2, header: encodeAccelHeader({ kind: livemig.devices.AccelChunkKind.ACCEL_NO_DATA, initDataSent: true }) } })],
       error: /accel0: INIT_DATA_SENT after 0 of 4096 bytes of initial data/,
       code: 'MIG_ERR_PROTOCOL',
       migration: true,
@@ -119,7 +119,7 @@ describe('the destination rejects bad streams with a clear error', () => {
     { name: 'OPEN_RETURN_PATH twice', chunks: [...PREFIX.slice(0, 3), PREFIX[2]!], error: /OPEN_RETURN_PATH received twice/, code: 'MIG_ERR_PROTOCOL', migration: true },
     {
       name: 'accel resource data at a negative offset',
-      chunks: [...PREFIX, start('accel0', 2, livemig.DeviceType.DEVICE_TYPE_ACCEL, { accel: { kind: livemig.AccelChunkKind.ACCEL_SETUP } }), f({ section: { type: T.SECTION_PART, sectionId: 2, accel: { kind: livemig.AccelChunkKind.ACCEL_RESOURCE_DATA, resource: 0, offset: -65536 } } }, [Buffer.alloc(16)])],
+      chunks: [...PREFIX, start('accel0', 2, 'accel', { header: encodeAccelHeader({ kind: livemig.devices.AccelChunkKind.ACCEL_SETUP }) }), f({ section: { type: T.SECTION_PART, sectionId: 2, header: encodeAccelHeader({ kind: livemig.devices.AccelChunkKind.ACCEL_RESOURCE_DATA, resource: 0, offset: -65536 }) } }, [Buffer.alloc(16)])],
       error: /accel0: resource data 0@-65536\+16 is outside/,
       code: 'MIG_ERR_PROTOCOL',
       migration: true,

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import pino from 'pino';
-import {
+import { encodeRamHeader,
   Machine,
   STREAM_MAGIC,
   STREAM_VERSION,
@@ -20,7 +20,6 @@ import {
   parseCapsList,
   parseDeviceList,
   parseWorkloadSpec,
-  wireDeviceType,
   type DecodedRpMessage,
   type FrameMessage,
 } from '@livemig/common';
@@ -85,8 +84,8 @@ function sendWholeStream({ send, config, srcMachine }: Awaited<ReturnType<typeof
   srcMachine.devices.forEach((d, i) => {
     d.statePendingExact();
     d.saveLiveCompletePrecopy({
-      write: (type, data, payload = []) => {
-        send({ section: { type, sectionId: i + 1, deviceId: d.id, deviceType: wireDeviceType(d), version: d.version, ...data } }, [...payload]);
+      write: (type, header, payload = []) => {
+        send({ section: { type, sectionId: i + 1, deviceId: d.id, deviceType: d.type.name, version: d.version, ...(header ? { header } : {}) } }, [...payload]);
         return 1;
       },
     });
@@ -118,12 +117,12 @@ describe('IncomingMigration', () => {
     expect(m.ackPending).toBe(2);
     // Save side of the real devices, writing through a scripted socket.
     srcMachine.devices.forEach((d, i) => {
-      const w = { write: (type: number, data: object, payload: readonly Buffer[] = []) => {
+      const w = { write: (type: number, header?: Uint8Array | null, payload: readonly Buffer[] = []) => {
         const named = type === livemig.SectionType.SECTION_START;
-        send({ section: { type, sectionId: i + 1, ...(named ? { deviceId: d.id, deviceType: livemig.DeviceType.DEVICE_TYPE_ACCEL, version: 1 } : {}), ...data } }, [...payload]);
+        send({ section: { type, sectionId: i + 1, ...(named ? { deviceId: d.id, deviceType: 'accel', version: 1 } : {}), ...(header ? { header } : {}) } }, [...payload]);
         return 1;
       } };
-      d.saveSetup(w, { switchoverAck: true });
+      d.saveSetup(w, { switchoverAck: true, rearmSwitchover: () => 1 });
       d.saveLiveIterate(w, 1 << 20, false);
     });
     await until(() => rp.some((x) => x.body === 'switchoverAck'), 'the ack', m);
@@ -146,8 +145,8 @@ describe('IncomingMigration', () => {
     const { m, send, config } = await setup(['ram,id=ram0,size=64K'], 'return-path');
     send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
     send(config);
-    send({ section: { type: livemig.SectionType.SECTION_START, sectionId: 1, deviceId: 'ram0', deviceType: livemig.DeviceType.DEVICE_TYPE_RAM, version: 1, ram: { pageSize: 4096, totalBytes: 65536 } } });
-    send({ section: { type: livemig.SectionType.SECTION_END, sectionId: 1, ram: {} } });
+    send({ section: { type: livemig.SectionType.SECTION_START, sectionId: 1, deviceId: 'ram0', deviceType: 'ram', version: 1, header: encodeRamHeader({ pageSize: 4096, totalBytes: 65536 }) } });
+    send({ section: { type: livemig.SectionType.SECTION_END, sectionId: 1, header: encodeRamHeader({}) } });
     await until(() => m.finished, 'failure', m).catch(() => undefined);
     expect(m.status).toBe('failed');
     expect(m.error?.message).toMatch(/END section for 'ram0' before switchover/);

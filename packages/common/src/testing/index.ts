@@ -90,3 +90,17 @@ export function recordingLoadContext(switchoverAck: boolean): LoadContext & { ap
   };
   return ctx;
 }
+
+/** A SaveContext for tests: re-arms are counted (the engine's would gate switchover). */
+export function saveContext(switchoverAck: boolean, verify = false): { switchoverAck: boolean; verify: boolean; rearms: string[]; rearmSwitchover(deviceId: string): number } {
+  const ctx = {
+    switchoverAck,
+    verify,
+    rearms: [] as string[],
+    rearmSwitchover(deviceId: string): number {
+      ctx.rearms.push(deviceId);
+      return ctx.rearms.filter((d) => d === deviceId).length;
+    },
+  };
+  return ctx;
+}
