@@ -337,6 +337,9 @@ export namespace livemig {
         /** Configuration multifdChannels. */
         multifdChannels: number;
 
+        /** Configuration multifdCompression. */
+        multifdCompression: string;
+
         /**
          * Creates a new Configuration instance using the specified properties.
          * @param [properties] Properties to set
@@ -387,6 +390,9 @@ export namespace livemig {
 
             /** Configuration multifdChannels */
             multifdChannels?: (number|null);
+
+            /** Configuration multifdCompression */
+            multifdCompression?: (string|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -774,6 +780,9 @@ export namespace livemig {
         /** RamData totalBytes. */
         totalBytes: number;
 
+        /** RamData compressed. */
+        compressed: boolean;
+
         /**
          * Creates a new RamData instance using the specified properties.
          * @param [properties] Properties to set
@@ -824,6 +833,9 @@ export namespace livemig {
 
             /** RamData totalBytes */
             totalBytes?: (number|null);
+
+            /** RamData compressed */
+            compressed?: (boolean|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

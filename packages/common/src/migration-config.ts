@@ -51,10 +51,18 @@ export function parseCapsList(list: string): CapabilityChange[] {
     .map((capability) => ({ capability, state: true }));
 }
 
+/** QEMU's MultiFDCompression values (`multifd-compression`). */
+export const MULTIFD_COMPRESSION_METHODS = ['none', 'zlib', 'zstd'] as const;
+export type MultifdCompression = (typeof MULTIFD_COMPRESSION_METHODS)[number];
+
 export interface Parameters {
   'downtime-limit': number;
   'max-bandwidth': number;
   'multifd-channels': number;
+  /** RAM pages compressed per packet on the multifd channels (only with the multifd capability, as in QEMU). */
+  'multifd-compression': MultifdCompression;
+  'multifd-zlib-level': number;
+  'multifd-zstd-level': number;
   'avail-switchover-bandwidth': number;
   'switchover-ack-timeout': number;
   timeout: number;
@@ -64,13 +72,19 @@ export interface Parameters {
   'max-cpu-throttle': number;
 }
 export type ParameterName = keyof Parameters;
+/** The parameters whose value is one of a set of names rather than a number. */
+type EnumParameterName = 'multifd-compression';
+type NumericParameterName = Exclude<ParameterName, EnumParameterName>;
 
 type Kind = 'bytes' | 'ms' | 'count' | 'percent';
 /** `minNonZero`: values in (0, minNonZero) are rejected (0 stays "off"). */
-const PARAMETER_SPECS: Readonly<Record<ParameterName, { kind: Kind; min: number; max: number; def: number; minNonZero?: number }>> = {
+const PARAMETER_SPECS: Readonly<Record<NumericParameterName, { kind: Kind; min: number; max: number; def: number; minNonZero?: number }>> = {
   'downtime-limit': { kind: 'ms', min: 0, max: 2_000_000, def: 300 },
   'max-bandwidth': { kind: 'bytes', min: 0, max: Number.MAX_SAFE_INTEGER, def: 0 },
   'multifd-channels': { kind: 'count', min: 1, max: 255, def: 2 },
+  // QEMU's ranges and defaults.
+  'multifd-zlib-level': { kind: 'count', min: 0, max: 9, def: 1 },
+  'multifd-zstd-level': { kind: 'count', min: 0, max: 20, def: 1 },
   'avail-switchover-bandwidth': { kind: 'bytes', min: 0, max: Number.MAX_SAFE_INTEGER, def: 0 },
   'switchover-ack-timeout': { kind: 'ms', min: 0, max: 86_400_000, def: 0 },
   timeout: { kind: 'ms', min: 0, max: 86_400_000, def: 0 },
@@ -80,22 +94,54 @@ const PARAMETER_SPECS: Readonly<Record<ParameterName, { kind: Kind; min: number;
   'cpu-throttle-increment': { kind: 'percent', min: 1, max: 99, def: 10 },
   'max-cpu-throttle': { kind: 'percent', min: 1, max: 99, def: 99 },
 };
-export const PARAMETER_NAMES = Object.keys(PARAMETER_SPECS) as ParameterName[];
+const ENUM_PARAMETER_SPECS: Readonly<Record<EnumParameterName, { values: readonly string[]; def: string }>> = {
+  'multifd-compression': { values: MULTIFD_COMPRESSION_METHODS, def: 'none' },
+};
+export const PARAMETER_NAMES: readonly ParameterName[] = [
+  'downtime-limit',
+  'max-bandwidth',
+  'multifd-channels',
+  'multifd-compression',
+  'multifd-zlib-level',
+  'multifd-zstd-level',
+  'avail-switchover-bandwidth',
+  'switchover-ack-timeout',
+  'timeout',
+  'stall-timeout',
+  'cpu-throttle-initial',
+  'cpu-throttle-increment',
+  'max-cpu-throttle',
+];
+
+/** How QMP takes a parameter: a name (string) or a number/size. */
+export function parameterArgType(name: ParameterName): 'string' | 'size' {
+  return isEnumParameter(name) ? 'string' : 'size';
+}
 
 export function defaultParameters(): Readonly<Parameters> {
-  const out = {} as Parameters;
-  for (const name of PARAMETER_NAMES) out[name] = PARAMETER_SPECS[name].def;
-  return Object.freeze(out);
+  const out: Record<string, number | string> = {};
+  for (const name of PARAMETER_NAMES) out[name] = isEnumParameter(name) ? ENUM_PARAMETER_SPECS[name].def : PARAMETER_SPECS[name].def;
+  return Object.freeze(out as unknown as Parameters);
 }
 
 function isParameterName(name: string): name is ParameterName {
-  return Object.prototype.hasOwnProperty.call(PARAMETER_SPECS, name);
+  return (PARAMETER_NAMES as readonly string[]).includes(name);
 }
 
-/** One parameter value from QMP (number) or the CLI (string with suffix) → validated number. */
-export function parseParameterValue(name: string, value: unknown): number {
+function isEnumParameter(name: ParameterName): name is EnumParameterName {
+  return Object.prototype.hasOwnProperty.call(ENUM_PARAMETER_SPECS, name);
+}
+
+/** One parameter value from QMP (number or name) or the CLI (string with suffix) → validated value. */
+export function parseParameterValue(name: string, value: unknown): number | string {
   if (!isParameterName(name)) {
     throw new ParameterError(`Invalid parameter '${name}' (known: ${PARAMETER_NAMES.join(', ')})`);
+  }
+  if (isEnumParameter(name)) {
+    const values = ENUM_PARAMETER_SPECS[name].values;
+    if (typeof value !== 'string') throw new ParameterError(`Invalid parameter type for '${name}', expected: string (${values.join(', ')})`);
+    if (!values.includes(value)) throw new ParameterError(`Parameter '${name}' expects one of ${values.join(', ')}, got '${value}'`);
+    return value;
   }
   const spec = PARAMETER_SPECS[name];
   let n: number;
@@ -118,11 +164,11 @@ export function parseParameterValue(name: string, value: unknown): number {
 
 /** Applies `migrate-set-parameters` arguments (all validated before any is applied). */
 export function applyParameters(current: Readonly<Parameters>, changes: Readonly<Record<string, unknown>>): Readonly<Parameters> {
-  const next: Parameters = { ...current };
+  const next: Record<string, number | string> = { ...current };
   for (const [name, value] of Object.entries(changes)) {
-    next[name as ParameterName] = parseParameterValue(name, value);
+    next[name] = parseParameterValue(name, value);
   }
-  return Object.freeze(next);
+  return Object.freeze(next as unknown as Parameters);
 }
 
 /** `--param downtime-limit=200` → [name, value text]. */

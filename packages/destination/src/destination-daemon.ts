@@ -145,6 +145,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       input: adoptForPooledReads(socket),
       machine: this.machine,
       caps: this.settings.capabilities,
+      multifdCompression: this.settings.parameters['multifd-compression'],
       log: this.log.child({ channel: 'incoming', peer }),
       stallTimeoutMs: () => this.settings.parameters['stall-timeout'],
       authSecret: this.security.authSecret,

@@ -22,6 +22,7 @@ import {
   type Device,
   type Logger,
   type Machine,
+  type MultifdCompression,
 } from '@livemig/common';
 import { checkConfiguration } from './configuration-check';
 import { challengeFor, checkAnswer, type PendingAuth } from './destination-auth';
@@ -40,6 +41,8 @@ export type LoadPhase = 'header' | 'auth' | 'config' | 'precopy' | 'switchover' 
 export interface DispatchParts {
   readonly machine: Machine;
   readonly caps: Capabilities;
+  /** This destination's multifd-compression, as it was when the connection came. */
+  readonly multifdCompression: MultifdCompression;
   readonly log: Logger;
   readonly rp: ReturnPathWriter;
   readonly reader: StreamReader;
@@ -133,7 +136,7 @@ export class FrameDispatch {
         return;
       case 'config': {
         if (msg.body !== 'configuration' || !msg.configuration) throw new ProtocolError(`configuration section missing: got '${msg.body ?? 'unknown'}'`);
-        checkConfiguration(msg.configuration, this.parts.machine.devices, this.parts.caps);
+        checkConfiguration(msg.configuration, this.parts.machine.devices, this.parts.caps, this.parts.multifdCompression);
         const refused = this.owner.claim();
         if (refused !== null) throw new StateError(refused);
         this.sourceVerify = msg.configuration.capabilities?.verify === true;

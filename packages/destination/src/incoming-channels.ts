@@ -6,7 +6,8 @@
  * this migration. Closing drops all of them.
  */
 import type { Socket } from 'node:net';
-import { ProtocolError, livemig, type Device, type Logger, type MigError } from '@livemig/common';
+import { availableParallelism } from 'node:os';
+import { CompressionPool, ProtocolError, livemig, type Device, type Logger, type MigError, type MultifdCompression } from '@livemig/common';
 import { MultifdChannel, MultifdReceiver, type ChannelHello } from './multifd-receiver';
 
 interface Candidate {
@@ -26,6 +27,8 @@ export interface ChannelsOwner {
 export class IncomingChannels {
   private readonly log: Logger;
   private multifd: MultifdReceiver | null = null;
+  /** multifd-compression's inflating workers (null: none). */
+  private pool: CompressionPool | null = null;
   private readonly candidates: Candidate[] = [];
 
   constructor(log: Logger) {
@@ -56,25 +59,34 @@ export class IncomingChannels {
     });
   }
 
-  /** The configuration was accepted with multifd on: expect its channels, and attach those already here. */
-  start(config: livemig.Configuration.$Properties, owner: ChannelsOwner): void {
+  /**
+   * The configuration was accepted with multifd on: expect its channels, and attach those already here.
+   * `compression` is the method both ends agreed (the configuration check compared them).
+   */
+  start(config: livemig.Configuration.$Properties, compression: MultifdCompression, owner: ChannelsOwner): void {
     const id = Buffer.from(config.migrationId ?? []);
     const channels = config.multifdChannels ?? 0;
     if (id.length === 0 || channels < 1 || channels > 255) throw new ProtocolError(`multifd is on but the configuration announces ${channels} channels and a ${id.length}-byte migration id`);
+    const pool = compression === 'none' ? null : new CompressionPool({ threads: Math.min(channels, availableParallelism()) });
+    this.pool = pool;
     this.multifd = new MultifdReceiver({
       migrationId: id,
       channels,
+      inflate: pool && compression !== 'none' ? (packet, expected) => pool.decompress(compression, packet, expected) : null,
+      packetBuffer: pool ? (n) => pool.packetBuffer(n) : null,
       pageDevice: (deviceId) => owner.pageDevice(deviceId),
       onError: (err) => owner.onError(err),
       onAttached: (ch) => this.log.info({ channel: ch.index, peer: ch.peer }, 'multifd channel attached'),
       onBytes: (n) => owner.onBytes(n),
     });
-    this.log.info({ channels }, 'expecting multifd channels');
+    this.log.info({ channels, compression }, 'expecting multifd channels');
     for (const entry of [...this.candidates]) if (entry.hello) this.offer(entry);
   }
 
   close(): void {
     this.multifd?.close();
+    void this.pool?.close();
+    this.pool = null;
     for (const c of this.candidates.splice(0)) c.channel.close();
   }
 

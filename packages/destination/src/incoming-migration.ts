@@ -31,7 +31,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { toMigError, type Capabilities, type ChunkInput, type Logger, type Machine, type MigError, type livemig } from '@livemig/common';
+import { toMigError, type Capabilities, type ChunkInput, type Logger, type Machine, type MigError, type MultifdCompression, type livemig } from '@livemig/common';
 import { FinalLoad, type DeviceLoadTimes } from './final-load';
 import { FrameDispatch } from './frame-dispatch';
 import { IncomingChannels } from './incoming-channels';
@@ -61,6 +61,8 @@ export interface IncomingOptions {
   input?: ChunkInput;
   machine: Machine;
   caps: Capabilities;
+  /** The destination's multifd-compression when the connection came (default none). */
+  multifdCompression?: MultifdCompression;
   log: Logger;
   /** The destination's stall-timeout (ms, 0 = off), read live. */
   stallTimeoutMs?: () => number;
@@ -94,6 +96,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   /** multifd: the channels of this migration (from its configuration on), and connections not attached yet. */
   private readonly channels: IncomingChannels;
   private readonly multifdOn: boolean;
+  private readonly multifdCompression: MultifdCompression;
 
   status: IncomingStatus = 'setup';
   error: MigError | null = null;
@@ -108,6 +111,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     this.log = opts.log;
     this.faults = opts.faults ?? null;
     this.multifdOn = opts.caps.multifd;
+    this.multifdCompression = opts.multifdCompression ?? 'none';
     const rp = new ReturnPathWriter(this.socket);
     this.rp = rp;
     this.reader = new StreamReader(this.socket, opts.input ?? null, {
@@ -148,7 +152,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
       phase: () => this.dispatch.phase,
       stalled: (err) => this.fail(err),
     });
-    const parts = { machine: this.machine, caps: opts.caps, log: this.log, rp, reader: this.reader, sections: new SectionTable(this.machine), setup: this.setup, end: this.end, timers: this.timers, channels: this.channels };
+    const parts = { machine: this.machine, caps: opts.caps, multifdCompression: opts.multifdCompression ?? 'none', log: this.log, rp, reader: this.reader, sections: new SectionTable(this.machine), setup: this.setup, end: this.end, timers: this.timers, channels: this.channels };
     const claim = opts.claim ?? (() => null);
     this.dispatch = new FrameDispatch(parts, {
       authSecret: opts.authSecret ?? null,
@@ -263,7 +267,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   }
 
   private startMultifd(config: livemig.Configuration.$Properties): void {
-    this.channels.start(config, {
+    this.channels.start(config, this.multifdCompression, {
       pageDevice: (deviceId) => this.dispatch.pageDevice(deviceId),
       onError: (err) => this.fail(err),
       onBytes: (n) => {

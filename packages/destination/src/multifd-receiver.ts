@@ -18,12 +18,20 @@
  * main channel have reached seq, all go on. Pages of one round are thus all in
  * place before any page of the next, and EOF is handled only after every
  * channel has flushed.
+ *
+ * multifd-compression: a compressed packet's bytes are copied out of the
+ * receive buffers (they are reused by the next read) and inflated by the
+ * worker pool; its pages are loaded when the worker is done. A channel reports
+ * a sync point only once every packet before it is loaded, and stops reading
+ * while MAX_PACKETS_INFLATING of its packets are in the workers.
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import {
   MIN_DIRECT_READ_BYTES,
   ProtocolError,
+  RAM_FRAME_BYTES,
+  RamDevice,
   STREAM_MAGIC,
   encodeRpMessage,
   STREAM_VERSION,
@@ -43,6 +51,8 @@ import {
 const HELLO_TIMEOUT_MS = 10_000;
 /** Read size when a header is due after an in-place payload. */
 const HEADER_READ_BYTES = 16 * 1024;
+/** Compressed packets of one channel in the workers before it stops reading. */
+const MAX_PACKETS_INFLATING = 4;
 
 export interface ChannelHello {
   migrationId: Buffer;
@@ -63,6 +73,10 @@ export interface ChannelSink {
   pageDevice(deviceId: string): Device;
   /** The channel reached sync `seq` and has stopped. */
   reached(channel: MultifdChannel, seq: number): void;
+  /** multifd-compression: inflates a packet (a packetBuffer()) to exactly `expected` bytes; null without compression. */
+  inflate: ((packet: Buffer, expected: number) => Promise<Buffer>) | null;
+  /** A buffer the inflating workers can take over. */
+  packetBuffer: ((length: number) => Buffer) | null;
 }
 
 type ChannelPhase = 'header' | 'hello' | 'waiting' | 'frames' | 'closed';
@@ -77,6 +91,10 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> {
   private sink: ChannelSink | null = null;
   private lastInPlace = false;
   private helloTimer: NodeJS.Timeout | null;
+  /** Compressed packets in the workers, a sync marker waiting for them, reading stopped for them. */
+  private inflating = 0;
+  private syncAfterInflate: number | null = null;
+  private throttled = false;
   index = -1;
   /** Last sync seq this channel reached. */
   seq = 0;
@@ -119,7 +137,7 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> {
     if (this.phase === 'closed') return;
     try {
       this.decoder.resume(this.onFrame);
-      if (!this.decoder.isPaused) this.input.resume();
+      if (!this.decoder.isPaused && !this.throttled) this.input.resume();
     } catch (err) {
       this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
     }
@@ -173,6 +191,8 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> {
   private payloadTargets(msg: DecodedFrameMessage, length: number): Buffer[] | null {
     if (this.phase !== 'frames' || msg.body !== 'section' || !msg.section || !this.sink) return null;
     const s = msg.section;
+    // A compressed packet is read into the receive buffers and inflated from there.
+    if (s.ram?.compressed) return null;
     const device = this.sink.pageDevice(s.deviceId ?? '');
     return device.payloadTargets ? device.payloadTargets(s.type ?? livemig.SectionType.SECTION_TYPE_UNSPECIFIED, s, length) : null;
   }
@@ -213,8 +233,13 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> {
     if (msg.body === 'multifdSync' && msg.multifdSync) {
       const seq = msg.multifdSync.seq ?? 0;
       if (seq !== this.seq + 1) throw new ProtocolError(`multifd channel ${this.index}: sync ${seq} after ${this.seq}`);
-      this.seq = seq;
       this.hold();
+      // Every packet of this round must be loaded first.
+      if (this.inflating > 0) {
+        this.syncAfterInflate = seq;
+        return;
+      }
+      this.seq = seq;
       sink.reached(this, seq);
       return;
     }
@@ -222,13 +247,65 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> {
     const s = msg.section;
     if (s.type !== livemig.SectionType.SECTION_PART) throw new ProtocolError(`multifd channel ${this.index}: only PART sections travel on multifd channels`);
     const device = sink.pageDevice(s.deviceId ?? '');
+    if (s.ram?.compressed) return this.inflatePacket(device, s, frame);
     device.loadState({ type: s.type, data: s, payload: frame.payload, payloadLength: frame.payloadLength, inPlace: frame.inPlace });
+  }
+
+  /** A compressed page packet: copied out of the receive buffers, inflated in a worker, then loaded. */
+  private inflatePacket(device: Device, s: livemig.Section.$Properties, frame: DecodedFrame<DecodedFrameMessage>): void {
+    const sink = this.sink!;
+    if (!sink.inflate || !sink.packetBuffer) throw new ProtocolError(`multifd channel ${this.index}: compressed pages, but multifd-compression is none here`);
+    if (!(device instanceof RamDevice)) throw new ProtocolError(`multifd channel ${this.index}: compressed pages for '${device.id}', which is not RAM`);
+    const runs = s.ram!.normalRuns ?? [];
+    let pages = 0;
+    for (let i = 1; i < runs.length; i += 2) pages += runs[i]!;
+    const expected = pages * device.pageSize;
+    // The source never packs more than a frame's worth: nothing larger is ever inflated.
+    if (expected === 0 || expected > RAM_FRAME_BYTES) throw new ProtocolError(`multifd channel ${this.index}: a compressed packet of ${expected} page bytes (at most ${RAM_FRAME_BYTES})`);
+    const packet = sink.packetBuffer(frame.payloadLength);
+    let at = 0;
+    for (const slice of frame.payload) at += slice.copy(packet, at);
+    this.inflating++;
+    if (this.inflating >= MAX_PACKETS_INFLATING && !this.throttled) {
+      this.throttled = true;
+      this.input.pause();
+    }
+    const section: livemig.Section.$Properties = { ...s, ram: { ...s.ram, compressed: false } };
+    sink.inflate(packet, expected).then(
+      (pagesBytes) => {
+        if (this.phase === 'closed') return;
+        this.inflating--;
+        try {
+          device.loadState({ type: livemig.SectionType.SECTION_PART, data: section, payload: [pagesBytes], payloadLength: pagesBytes.length, inPlace: false });
+        } catch (err) {
+          return this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
+        }
+        this.afterInflate();
+      },
+      (err: unknown) => this.fail(new ProtocolError(`multifd channel ${this.index}: ${err instanceof Error ? err.message : String(err)}`)),
+    );
+  }
+
+  private afterInflate(): void {
+    if (this.throttled && this.inflating < MAX_PACKETS_INFLATING) {
+      this.throttled = false;
+      if (this.syncAfterInflate === null && !this.decoder.isPaused) this.input.resume();
+    }
+    if (this.inflating === 0 && this.syncAfterInflate !== null) {
+      const seq = this.syncAfterInflate;
+      this.syncAfterInflate = null;
+      this.seq = seq;
+      this.sink!.reached(this, seq);
+    }
   }
 }
 
 export interface MultifdReceiverOptions {
   migrationId: Buffer;
   channels: number;
+  /** multifd-compression's inflating (null: none). */
+  inflate: ChannelSink['inflate'];
+  packetBuffer: ChannelSink['packetBuffer'];
   /** Devices that may receive pages over multifd (RAM), by id; a device whose section has ended is refused. */
   pageDevice(deviceId: string): Device;
   /** Fatal: the migration fails. */
@@ -285,6 +362,8 @@ export class MultifdReceiver {
     ch.attach(hello.channel, {
       pageDevice: (id) => this.opts.pageDevice(id),
       reached: () => this.check(),
+      inflate: this.opts.inflate,
+      packetBuffer: this.opts.packetBuffer,
     });
     this.opts.onAttached(ch);
   }

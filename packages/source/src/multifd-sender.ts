@@ -16,14 +16,43 @@
  * be overtaken by its older copy) and nothing after the last marker (END, EOF)
  * is read before every channel has flushed. The outgoing migration calls it
  * before each dirty-bitmap sync and before the END sections.
+ *
+ * With multifd-compression each channel's page packets go through a
+ * CompressingChannel (compressed in a worker pool, written in order); sync
+ * markers queue behind them.
  */
+import { availableParallelism } from 'node:os';
 import type { Socket } from 'node:net';
 import { openConnection } from './transport';
-import { ConnectionError, STREAM_MAGIC, STREAM_VERSION, livemig, type Device, type SectionData, type SectionKind, type SectionWriter, type TlsFiles } from '@livemig/common';
+import {
+  CompressionPool,
+  ConnectionError,
+  RAM_FRAME_BYTES,
+  RamDevice,
+  STREAM_MAGIC,
+  STREAM_VERSION,
+  livemig,
+  type CompressionMethod,
+  type Device,
+  type FrameMessage,
+  type SectionData,
+  type SectionKind,
+  type SectionWriter,
+  type TlsFiles,
+} from '@livemig/common';
+import { CompressingChannel, type CompressionTotals } from './compressing-channel';
 import { MigrationStream } from './migration-stream';
 
 /** How long a channel's loss waits before it is reported (see the constructor). */
 const CHANNEL_ERROR_GRACE_MS = 300;
+/** Page packets in the workers per worker before the loop waits (each is a copy of up to 4 MiB). */
+const PACKETS_IN_FLIGHT_PER_THREAD = 2;
+
+export interface MultifdCompressionOptions {
+  method: CompressionMethod;
+  /** multifd-zlib-level or multifd-zstd-level. */
+  level: number;
+}
 
 export interface MultifdSenderOptions {
   host: string;
@@ -35,6 +64,8 @@ export interface MultifdSenderOptions {
   /** Connect timeout (stall-timeout; 0 = none). */
   timeoutMs: number;
   signal: AbortSignal;
+  /** multifd-compression (null: none). */
+  compression?: MultifdCompressionOptions | null;
   /** A channel failed or closed: fatal to the migration. */
   onError(err: ConnectionError): void;
 }
@@ -42,14 +73,34 @@ export interface MultifdSenderOptions {
 export class MultifdSender {
   private readonly streams: MigrationStream[];
   private readonly sockets: Socket[];
+  /** With multifd-compression: each channel's ordered compressed output, and the workers. */
+  private readonly compressors: CompressingChannel[] | null;
+  private readonly pool: CompressionPool | null;
+  private readonly maxPendingBytes: number;
+  readonly compression: (CompressionTotals & { method: CompressionMethod }) | null;
   private seq = 0;
   /** Pages went out since the last sync marker. */
   private pagesSinceSync = false;
   private closing = false;
 
-  private constructor(sockets: Socket[], onError: (err: ConnectionError) => void) {
+  private constructor(sockets: Socket[], onError: (err: ConnectionError) => void, compression: MultifdCompressionOptions | null) {
     this.sockets = sockets;
     this.streams = sockets.map((s) => new MigrationStream(s));
+    if (compression) {
+      const totals = { method: compression.method, packets: 0, rawBytes: 0, compressedBytes: 0 };
+      this.compression = totals;
+      this.pool = new CompressionPool({ threads: Math.min(sockets.length, availableParallelism()) });
+      const failed = (err: Error): void => {
+        if (!this.closing) onError(new ConnectionError(`multifd ${compression.method} compression failed: ${err.message}`, { cause: err }));
+      };
+      this.compressors = this.streams.map((st) => new CompressingChannel(st, this.pool!, compression.method, compression.level, totals, failed));
+      this.maxPendingBytes = this.pool.threads * PACKETS_IN_FLIGHT_PER_THREAD * RAM_FRAME_BYTES;
+    } else {
+      this.compression = null;
+      this.pool = null;
+      this.compressors = null;
+      this.maxPendingBytes = 0;
+    }
     sockets.forEach((s, i) => {
       s.on('close', () => {
         // A little later: when the destination refused the whole migration, the main
@@ -71,7 +122,7 @@ export class MultifdSender {
       for (const s of sockets) s.destroy();
       throw failed.reason;
     }
-    const sender = new MultifdSender(sockets, opts.onError);
+    const sender = new MultifdSender(sockets, opts.onError, opts.compression ?? null);
     sender.streams.forEach((stream, channel) => {
       stream.writeFrame({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
       stream.writeFrame({ multifdHello: { migrationId: opts.migrationId, channel } });
@@ -89,7 +140,14 @@ export class MultifdSender {
       write: (type: SectionKind, data: SectionData, payload?: readonly Buffer[]): number => {
         if (type !== livemig.SectionType.SECTION_PART) return main.write(type, data, payload);
         this.pagesSinceSync = true;
-        return this.leastQueued().writeFrame({ section: { type, sectionId, deviceId: device.id, ...data } }, payload);
+        const frame: FrameMessage = { section: { type, sectionId, deviceId: device.id, ...data } };
+        const i = this.leastQueued();
+        if (!this.compressors) return this.streams[i]!.writeFrame(frame, payload);
+        // Counted as its uncompressed size until the worker is done; then corrected to the wire bytes.
+        const raw = this.compressors[i]!.writePages(frame, payload ?? [], (wire) => {
+          if (device instanceof RamDevice) device.stats.transferred += wire - raw;
+        });
+        return raw;
       },
     };
   }
@@ -99,7 +157,11 @@ export class MultifdSender {
     if (!this.pagesSinceSync) return null;
     this.pagesSinceSync = false;
     this.seq++;
-    for (const s of this.streams) s.writeFrame({ multifdSync: { seq: this.seq } });
+    for (let i = 0; i < this.streams.length; i++) {
+      const marker: FrameMessage = { multifdSync: { seq: this.seq } };
+      if (this.compressors) this.compressors[i]!.writeFrame(marker);
+      else this.streams[i]!.writeFrame(marker);
+    }
     return this.seq;
   }
 
@@ -121,37 +183,73 @@ export class MultifdSender {
   }
 
   get needsDrain(): boolean {
-    return this.streams.some((s) => s.needsDrain);
+    return this.streams.some((s) => s.needsDrain) || (this.compressors !== null && this.compressingBytes() > this.maxPendingBytes);
   }
 
-  flush(signal: AbortSignal): Promise<void> {
-    return Promise.all(this.streams.map((s) => s.flush(signal))).then(() => undefined);
+  /** Resolves once every packet (compressed first, with compression) has been handed to the kernel. */
+  async flush(signal: AbortSignal): Promise<void> {
+    if (this.compressors) await abortable(Promise.all(this.compressors.map((c) => c.idle())), signal);
+    await Promise.all(this.streams.map((s) => s.flush(signal)));
   }
 
   /** Graceful end after a completed migration. */
   end(): void {
     this.closing = true;
+    this.stopCompression();
     for (const s of this.sockets) s.end();
   }
 
   destroy(): void {
     this.closing = true;
+    this.stopCompression();
     for (const s of this.sockets) s.destroy();
   }
 
-  private leastQueued(): MigrationStream {
-    let best = this.streams[0]!;
-    let bestQueued = best.bytesQueued - best.bytesFlushed;
-    for (let i = 1; i < this.streams.length; i++) {
+  private stopCompression(): void {
+    if (!this.compressors) return;
+    for (const c of this.compressors) c.close();
+    void this.pool!.close();
+  }
+
+  private compressingBytes(): number {
+    let n = 0;
+    for (const c of this.compressors!) n += c.pendingBytes;
+    return n;
+  }
+
+  /** The channel with the least data queued (in Node's buffer, and in the workers with compression). */
+  private leastQueued(): number {
+    let best = 0;
+    let bestQueued = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.streams.length; i++) {
       const s = this.streams[i]!;
-      const q = s.bytesQueued - s.bytesFlushed;
+      const q = s.bytesQueued - s.bytesFlushed + (this.compressors ? this.compressors[i]!.pendingBytes : 0);
       if (q < bestQueued) {
-        best = s;
+        best = i;
         bestQueued = q;
       }
     }
     return best;
   }
+}
+
+/** `p`, or a rejection with the signal's reason once it aborts. */
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 /** One channel, over TLS when the main connection is (same certificates, same checks). */

@@ -239,6 +239,7 @@ export class RamDevice implements Device {
         this.expectPayload(section, 0);
         return;
       case livemig.SectionType.SECTION_PART:
+        if (ram.compressed) throw new ProtocolError(`${this.id}: compressed pages outside a multifd channel with multifd-compression`);
         this.loadPages(ram.normalRuns ?? [], ram.zeroRuns ?? [], section);
         return;
       case livemig.SectionType.SECTION_END:
@@ -279,6 +280,7 @@ export class RamDevice implements Device {
   payloadTargets(type: livemig.SectionType, data: livemig.Section.$Properties, payloadLength: number): Buffer[] | null {
     const ram = data.ram;
     if (type !== livemig.SectionType.SECTION_PART || !ram) return null;
+    if (ram.compressed) throw new ProtocolError(`${this.id}: compressed pages outside a multifd channel with multifd-compression`);
     const normalRuns = ram.normalRuns ?? [];
     this.checkRuns(normalRuns, ram.zeroRuns ?? [], payloadLength);
     const regions: Buffer[] = [];
