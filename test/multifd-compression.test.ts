@@ -8,7 +8,8 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { BIN, DaemonProcess, killAll, startDestination, startSource } from './helpers/daemons';
+import { BIN, DaemonProcess, controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
+import { QmpWsClient } from './helpers/qmp-client';
 import { makeCerts, type CertSet } from './helpers/certs';
 
 afterEach(killAll);
@@ -75,6 +76,24 @@ describe('multifd-compression', () => {
     expect((s.ram as Record<string, number>).transferred).toBe(0);
     // The destination refused the stream and keeps waiting.
     expect(dst.proc.exitCode).toBeNull();
+  });
+
+  it('is set with migrate-set-parameters (before the stream starts, as in QEMU) and shown by query-migrate-parameters', async () => {
+    const { d: dst, uri } = await startDestination([...machine, ...caps, '--control', '127.0.0.1:0', '--exit-on-complete']);
+    const q = await QmpWsClient.connect(await controlAddress(dst));
+    expect((await q.call('query-migrate-parameters'))['multifd-compression']).toBe('none');
+    const bad = await q.execute('migrate-set-parameters', { 'multifd-compression': 'brotli' });
+    expect((bad.error as { desc: string }).desc).toBe("Parameter 'multifd-compression' expects one of none, zlib, zstd, got 'brotli'");
+    expect(await q.call('migrate-set-parameters', { 'multifd-compression': 'zlib', 'multifd-zlib-level': 3 })).toEqual({});
+    const params = await q.call('query-migrate-parameters');
+    expect(params['multifd-compression']).toBe('zlib');
+    expect(params['multifd-zlib-level']).toBe(3);
+    q.close();
+    const src = startSource([...machine, ...caps, '--param', 'multifd-compression=zlib', '--workload', 'dirty-rate=4M', '--migrate-to', uri]);
+    const [s, d] = await Promise.all([src.exited, dst.exited]);
+    expect(s.code, src.stderrText.slice(-2000)).toBe(0);
+    expect(d.code).toBe(0);
+    expect((src.summary().compression as Record<string, unknown>).method).toBe('zlib');
   });
 
   it('is ignored without the multifd capability, as in QEMU: pages go uncompressed on the main channel', async () => {

@@ -1,38 +1,36 @@
 /**
  * State digests for the `verify` capability. Hashing a whole machine at
  * switchover would put the whole state's hashing into the downtime, so each
- * device keeps a 64-bit hash per unit (a 64 KiB chunk of RAM, an accel chunk),
+ * device keeps a 64-bit hash per unit (16 KiB of RAM, a 64 KiB accel chunk),
  * re-hashes only units written since, and does most of that work during precopy,
  * right after a unit is sent or loaded, while it is in cache.
  *
- * The unit hash is XXH3-64 (@node-rs/xxhash, a native binding shipped as a
- * prebuilt binary inside its npm package), ~11 GB/s on this machine against
- * ~4.5 GB/s for the JavaScript word hash it replaces. Units are 64 KiB, not a
- * page: a native call costs ~0.5 µs, which at one call per 4 KiB page would
- * bring it back to the JS hash's speed. XXH3 detects corruption, lost writes and
- * misplaced pages; it is not meant to resist an adversary (a peer that can
- * forge bytes can forge the digest too: TLS and the shared secret are for that).
- * The device digest that crosses to the peer is SHA-256 over the unit hashes
- * (a few KB per GiB: free), so two ends agree exactly when every unit does.
+ * The unit hash is XXH64 (@node-rs/xxhash, a native binding shipped as a
+ * prebuilt binary inside its npm package): ~11 GB/s on data in cache, ~7 GB/s
+ * cold, against ~4.5 GB/s for the JavaScript word hash it replaces. A native call
+ * costs ~0.5–1 µs, so a unit is more than a page (docs/PERFORMANCE.md has the
+ * trade-off: a larger unit is re-hashed whole for one dirty page). XXH64 detects
+ * corruption, lost writes and misplaced pages; it does not resist an adversary
+ * (a peer that can forge the bytes can forge their digest: TLS and the shared
+ * secret are for that). The device digest that crosses to the peer is SHA-256
+ * over the unit hashes (a few hundred KB per GiB: well under a millisecond), so
+ * two ends agree exactly when every unit does.
  */
 import { createHash } from 'node:crypto';
-import { xxh3 } from '@node-rs/xxhash';
+import { xxh64 } from '@node-rs/xxhash';
 import { DirtyBitmap } from './dirty-bitmap';
 
-/** One streaming XXH3 state reused for every unit: its one-shot xxh3.xxh64() is ~10× slower in this binding. */
-const unitHasher = xxh3.Xxh3.withSeed(0n);
 const MASK32 = 0xffffffffn;
 
-/** XXH3-64 of `bytes` into out[o] (low word) and out[o + 1] (high word). */
+/** XXH64 of `bytes` into out[o] (low word) and out[o + 1] (high word). */
 export function hashBytes(bytes: Uint8Array, out: Uint32Array, o: number): void {
-  unitHasher.reset();
-  const h = unitHasher.update(bytes).digest();
+  const h = xxh64(bytes);
   out[o] = Number(h & MASK32);
   out[o + 1] = Number(h >> 32n);
 }
 
 /**
- * The JavaScript 4-lane multiply-rotate word hash used before XXH3 (~4.5 GB/s).
+ * The JavaScript 4-lane multiply-rotate word hash used before XXH64 (~4.5 GB/s).
  * Kept for the bench's comparison; nothing in the engine uses it.
  * Hashes words[start, end) (end - start a multiple of 4) into out[o], out[o+1].
  */
@@ -67,7 +65,7 @@ export function digestWhole(buf: Buffer): Buffer {
 
 /**
  * Digest of a buffer hashed whole at switchover, at the speed of the unit hash
- * (~11 GB/s, against ~1.3 GB/s for SHA-256): XXH3-64 of the bytes, then SHA-256
+ * (~7–11 GB/s, against ~1.3 GB/s for SHA-256): XXH64 of the bytes, then SHA-256
  * of that and the length.
  */
 export function digestFast(buf: Buffer): Buffer {

@@ -43,7 +43,7 @@ describe('fill=file:PATH', () => {
     expect(ram.stats.normalPages).toBe(11);
   });
 
-  it('migrates and digests equal on both ends (64 KiB digest units, zero units known without a read)', () => {
+  it('migrates and digests equal on both ends (16 KiB digest units, zero units known without a read)', () => {
     const { path } = sampleFile();
     const spec = parseDeviceSpec(`ram,id=ram0,size=1M,fill=file:${path}`) as RamSpec;
     const src = new RamDevice(spec, 'source');

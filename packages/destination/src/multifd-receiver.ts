@@ -52,7 +52,7 @@ const HELLO_TIMEOUT_MS = 10_000;
 /** Read size when a header is due after an in-place payload. */
 const HEADER_READ_BYTES = 16 * 1024;
 /** Compressed packets of one channel in the workers before it stops reading. */
-const MAX_PACKETS_INFLATING = 4;
+const MAX_PACKETS_INFLATING = 8;
 
 export interface ChannelHello {
   migrationId: Buffer;

@@ -8,8 +8,11 @@
  * marker that follows a round's packets is never written before them. Zero
  * runs never reach a worker: a packet without normal pages goes out as it is.
  */
-import { RAM_FRAME_BYTES, type CompressionMethod, type CompressionPool, type FrameMessage } from '@livemig/common';
+import type { CompressionMethod, CompressionPool, FrameMessage } from '@livemig/common';
 import type { MigrationStream } from './migration-stream';
+
+/** A compressed packet carries at most this many page bytes (QEMU's multifd packet size). */
+export const MULTIFD_PACKET_BYTES = 512 * 1024;
 
 interface Entry {
   frame: FrameMessage | null;
@@ -57,14 +60,12 @@ export class CompressingChannel {
     let raw = 0;
     for (const v of views) raw += v.length;
     if (raw === 0) return this.writeFrame(frame);
-    const packet = this.pool.packetBuffer(raw, RAM_FRAME_BYTES);
+    const packet = this.pool.packetBuffer(raw, MULTIFD_PACKET_BYTES);
     let at = 0;
     for (const v of views) at += v.copy(packet, at);
-    // The runs too: the scanner reuses its arrays for the next packet while this one is in a worker.
+    // (The caller gives the packet run arrays of its own: the scanner's are reused for its next batch.)
     const section = frame.section!;
-    const ram = section.ram!;
-    const pinned: FrameMessage = { section: { ...section, ram: { ...ram, normalRuns: [...(ram.normalRuns ?? [])], zeroRuns: [...(ram.zeroRuns ?? [])], compressed: true } } };
-    const entry: Entry = { frame: pinned, payload: [], rawBytes: raw, onWritten };
+    const entry: Entry = { frame: { section: { ...section, ram: { ...section.ram, compressed: true } } }, payload: [], rawBytes: raw, onWritten };
     this.queue.push(entry);
     this.pending += raw;
     this.pool.compress(this.method, this.level, packet).then(

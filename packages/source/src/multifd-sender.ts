@@ -17,9 +17,12 @@
  * is read before every channel has flushed. The outgoing migration calls it
  * before each dirty-bitmap sync and before the END sections.
  *
- * With multifd-compression each channel's page packets go through a
- * CompressingChannel (compressed in a worker pool, written in order); sync
- * markers queue behind them.
+ * With multifd-compression a batch of pages is cut into packets of at most
+ * MULTIFD_PACKET_BYTES (QEMU's 512 KiB multifd packet), spread over the
+ * channels; each channel's packets go through a CompressingChannel (compressed
+ * in a worker pool, written in order) and sync markers queue behind them. Byte
+ * counts (bandwidth, backpressure) are then in guest bytes: a packet counts as
+ * the pages it carries, which is what the pending set is measured in.
  */
 import { availableParallelism } from 'node:os';
 import type { Socket } from 'node:net';
@@ -40,13 +43,13 @@ import {
   type SectionWriter,
   type TlsFiles,
 } from '@livemig/common';
-import { CompressingChannel, type CompressionTotals } from './compressing-channel';
+import { CompressingChannel, MULTIFD_PACKET_BYTES, type CompressionTotals } from './compressing-channel';
 import { MigrationStream } from './migration-stream';
 
 /** How long a channel's loss waits before it is reported (see the constructor). */
 const CHANNEL_ERROR_GRACE_MS = 300;
-/** Page packets in the workers per worker before the loop waits (each is a copy of up to 4 MiB). */
-const PACKETS_IN_FLIGHT_PER_THREAD = 2;
+/** Packets in the workers per worker before the loop waits (each a copy of its pages). */
+const PACKETS_IN_FLIGHT_PER_THREAD = 8;
 
 export interface MultifdCompressionOptions {
   method: CompressionMethod;
@@ -78,6 +81,8 @@ export class MultifdSender {
   private readonly pool: CompressionPool | null;
   private readonly maxPendingBytes: number;
   readonly compression: (CompressionTotals & { method: CompressionMethod }) | null;
+  /** Page bytes compression kept off the wire, for packets already written (guest-byte counts add it back). */
+  private savedBytes = 0;
   private seq = 0;
   /** Pages went out since the last sync marker. */
   private pagesSinceSync = false;
@@ -94,7 +99,8 @@ export class MultifdSender {
         if (!this.closing) onError(new ConnectionError(`multifd ${compression.method} compression failed: ${err.message}`, { cause: err }));
       };
       this.compressors = this.streams.map((st) => new CompressingChannel(st, this.pool!, compression.method, compression.level, totals, failed));
-      this.maxPendingBytes = this.pool.threads * PACKETS_IN_FLIGHT_PER_THREAD * RAM_FRAME_BYTES;
+      // At least two rounds, so the workers have the next while the loop waits.
+      this.maxPendingBytes = Math.max(2 * RAM_FRAME_BYTES, this.pool.threads * PACKETS_IN_FLIGHT_PER_THREAD * MULTIFD_PACKET_BYTES);
     } else {
       this.compression = null;
       this.pool = null;
@@ -140,16 +146,59 @@ export class MultifdSender {
       write: (type: SectionKind, data: SectionData, payload?: readonly Buffer[]): number => {
         if (type !== livemig.SectionType.SECTION_PART) return main.write(type, data, payload);
         this.pagesSinceSync = true;
+        if (this.compressors && device instanceof RamDevice && 'ram' in data) return this.writeCompressed(device, type, sectionId, data.ram, payload ?? []);
         const frame: FrameMessage = { section: { type, sectionId, deviceId: device.id, ...data } };
-        const i = this.leastQueued();
-        if (!this.compressors) return this.streams[i]!.writeFrame(frame, payload);
-        // Counted as its uncompressed size until the worker is done; then corrected to the wire bytes.
-        const raw = this.compressors[i]!.writePages(frame, payload ?? [], (wire) => {
-          if (device instanceof RamDevice) device.stats.transferred += wire - raw;
-        });
-        return raw;
+        return this.streams[this.leastQueued()]!.writeFrame(frame, payload);
       },
     };
+  }
+
+  /**
+   * One batch of pages, cut into packets of at most MULTIFD_PACKET_BYTES (runs cut
+   * where a packet fills; the zero runs go with the first), each to the channel with
+   * the least queued. Returns the page bytes queued (each packet's count is corrected
+   * to its wire bytes in the device's figures once it is compressed).
+   */
+  private writeCompressed(device: RamDevice, type: SectionKind, sectionId: number, ram: livemig.RamData.$Properties, views: readonly Buffer[]): number {
+    const ps = device.pageSize;
+    const packetPages = Math.max(1, MULTIFD_PACKET_BYTES / ps);
+    const runs = ram.normalRuns ?? [];
+    let zeroRuns: number[] = [...(ram.zeroRuns ?? [])];
+    let packetRuns: number[] = [];
+    let packetViews: Buffer[] = [];
+    let pages = 0;
+    let total = 0;
+    const emit = (): void => {
+      const frame: FrameMessage = { section: { type, sectionId, deviceId: device.id, ram: { normalRuns: packetRuns, zeroRuns } } };
+      const i = this.leastQueued();
+      const raw = this.compressors![i]!.writePages(frame, packetViews, (wire) => {
+        device.stats.transferred += wire - raw;
+        this.savedBytes += raw - wire;
+      });
+      total += raw;
+      zeroRuns = [];
+      packetRuns = [];
+      packetViews = [];
+      pages = 0;
+    };
+    for (let r = 0; r < runs.length; r += 2) {
+      let first = runs[r]!;
+      let count = runs[r + 1]!;
+      const view = views[r >>> 1]!;
+      let off = 0;
+      while (count > 0) {
+        const take = Math.min(count, packetPages - pages);
+        packetRuns.push(first, take);
+        packetViews.push(view.subarray(off, off + take * ps));
+        off += take * ps;
+        first += take;
+        count -= take;
+        pages += take;
+        if (pages === packetPages) emit();
+      }
+    }
+    if (pages > 0 || zeroRuns.length > 0) emit();
+    return total;
   }
 
   /** A sync marker on every channel, if pages went out since the last one; returns its seq (or null). */
@@ -165,14 +214,15 @@ export class MultifdSender {
     return this.seq;
   }
 
+  /** Bytes handed to the channels (with compression: in guest bytes, see the header). */
   get bytesQueued(): number {
-    let n = 0;
+    let n = this.savedBytes;
     for (const s of this.streams) n += s.bytesQueued;
     return n;
   }
 
   get bytesFlushed(): number {
-    let n = 0;
+    let n = this.savedBytes;
     for (const s of this.streams) n += s.bytesFlushed;
     return n;
   }

@@ -23,7 +23,7 @@ export type CompressionJob =
 export type CompressionReply = ({ id: number; ok: true; output: ArrayBuffer; length: number } | { id: number; ok: false; message: string }) & { input: ArrayBuffer };
 
 /** Spare packet buffers kept for reuse. */
-const MAX_SPARE_BUFFERS = 8;
+const MAX_SPARE_BUFFERS = 16;
 
 interface Pending {
   resolve(b: Buffer): void;

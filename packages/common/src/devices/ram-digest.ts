@@ -1,5 +1,5 @@
 /**
- * The `verify` digest of a RAM device: one XXH3-64 hash per 64 KiB unit (16
+ * The `verify` digest of a RAM device: one XXH64 hash per 16 KiB unit (4
  * pages of 4 KiB), kept by a UnitDigest. Pages map to units; a page written,
  * sent or loaded makes its unit stale. A unit none of whose pages is in
  * `written` is known zero: its hash is a constant, and its memory is never read
@@ -9,8 +9,13 @@
 import { hashBytes, UnitDigest } from '../digest';
 import type { DirtyBitmap } from '../dirty-bitmap';
 
-/** Bytes per digest unit (or one page, if pages are larger). */
-export const RAM_DIGEST_UNIT_BYTES = 64 * 1024;
+/**
+ * Bytes per digest unit (or one page, if pages are larger). Larger units hash
+ * the bulk faster (fewer native calls) but re-hash a whole unit for each dirty
+ * page: 16 KiB hashes a bulk pass ~1.3× faster than per-page units, at 4× the work
+ * per re-sent page (64 KiB: a little faster again, at 16×).
+ */
+export const RAM_DIGEST_UNIT_BYTES = 16 * 1024;
 
 export class RamDigest {
   private readonly units: UnitDigest;
