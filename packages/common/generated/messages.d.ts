@@ -626,6 +626,9 @@ export namespace livemig {
         /** Configuration multifdChannels. */
         multifdChannels: number;
 
+        /** Configuration multifdCompression. */
+        multifdCompression: string;
+
         /**
          * Creates a new Configuration instance using the specified properties.
          * @param [properties] Properties to set
@@ -676,6 +679,9 @@ export namespace livemig {
 
             /** Configuration multifdChannels */
             multifdChannels?: (number|null);
+
+            /** Configuration multifdCompression */
+            multifdCompression?: (string|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -921,6 +927,12 @@ export namespace livemig {
         /** Section header. */
         header: Uint8Array;
 
+        /** Section compressed. */
+        compressed: boolean;
+
+        /** Section rawLength. */
+        rawLength: number;
+
         /**
          * Creates a new Section instance using the specified properties.
          * @param [properties] Properties to set
@@ -977,6 +989,12 @@ export namespace livemig {
 
             /** Section header */
             header?: (Uint8Array|null);
+
+            /** Section compressed */
+            compressed?: (boolean|null);
+
+            /** Section rawLength */
+            rawLength?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -1459,6 +1459,7 @@ $root.livemig = (function() {
          * @property {livemig.Capabilities.$Properties|null} [capabilities] Configuration capabilities
          * @property {Uint8Array|null} [migrationId] Configuration migrationId
          * @property {number|null} [multifdChannels] Configuration multifdChannels
+         * @property {string|null} [multifdCompression] Configuration multifdCompression
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1524,6 +1525,14 @@ $root.livemig = (function() {
         Configuration.prototype.multifdChannels = 0;
 
         /**
+         * Configuration multifdCompression.
+         * @member {string} multifdCompression
+         * @memberof livemig.Configuration
+         * @instance
+         */
+        Configuration.prototype.multifdCompression = "";
+
+        /**
          * Creates a new Configuration instance using the specified properties.
          * @function create
          * @memberof livemig.Configuration
@@ -1564,6 +1573,8 @@ $root.livemig = (function() {
                 writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.migrationId);
             if (message.multifdChannels != null && $Object.hasOwnProperty.call(message, "multifdChannels") && message.multifdChannels !== 0)
                 writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.multifdChannels);
+            if (message.multifdCompression != null && $Object.hasOwnProperty.call(message, "multifdCompression") && message.multifdCompression !== "")
+                writer.uint32(/* id 5, wireType 2 =*/42).string(message.multifdCompression);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1638,6 +1649,15 @@ $root.livemig = (function() {
                             message.multifdChannels = value;
                         else
                             delete message.multifdChannels;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.multifdCompression = value;
+                        else
+                            delete message.multifdCompression;
                         continue;
                     }
                 }
@@ -2157,6 +2177,8 @@ $root.livemig = (function() {
          * @property {number|null} [version] Section version
          * @property {string|null} [deviceType] Section deviceType
          * @property {Uint8Array|null} [header] Section header
+         * @property {boolean|null} [compressed] Section compressed
+         * @property {number|null} [rawLength] Section rawLength
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2237,6 +2259,22 @@ $root.livemig = (function() {
         Section.prototype.header = $util.newBuffer([]);
 
         /**
+         * Section compressed.
+         * @member {boolean} compressed
+         * @memberof livemig.Section
+         * @instance
+         */
+        Section.prototype.compressed = false;
+
+        /**
+         * Section rawLength.
+         * @member {number} rawLength
+         * @memberof livemig.Section
+         * @instance
+         */
+        Section.prototype.rawLength = 0;
+
+        /**
          * Creates a new Section instance using the specified properties.
          * @function create
          * @memberof livemig.Section
@@ -2280,6 +2318,10 @@ $root.livemig = (function() {
                 writer.uint32(/* id 6, wireType 2 =*/50).string(message.deviceType);
             if (message.header != null && $Object.hasOwnProperty.call(message, "header") && message.header.length)
                 writer.uint32(/* id 7, wireType 2 =*/58).bytes(message.header);
+            if (message.compressed != null && $Object.hasOwnProperty.call(message, "compressed") && message.compressed !== false)
+                writer.uint32(/* id 8, wireType 0 =*/64).bool(message.compressed);
+            if (message.rawLength != null && $Object.hasOwnProperty.call(message, "rawLength") && message.rawLength !== 0)
+                writer.uint32(/* id 9, wireType 0 =*/72).uint32(message.rawLength);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -2376,6 +2418,24 @@ $root.livemig = (function() {
                             message.header = value;
                         else
                             delete message.header;
+                        continue;
+                    }
+                case 8: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.compressed = value;
+                        else
+                            delete message.compressed;
+                        continue;
+                    }
+                case 9: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.rawLength = value;
+                        else
+                            delete message.rawLength;
                         continue;
                     }
                 }

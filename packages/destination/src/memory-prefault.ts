@@ -5,7 +5,7 @@
  * listening (as `fill(0)` at start-up did) made the daemon slow to start.
  * So the daemon listens at once and touches memory in small slices on idle
  * turns of the event loop; `onDone` reports when all of it is resident.
- * Touching only ever writes zero into pages known to be zero (RamDevice.prefault).
+ * Touching only ever writes zero into pages known to be zero (the RAM device's prefault).
  */
 import type { Device } from '@livemig/common';
 

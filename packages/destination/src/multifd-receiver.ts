@@ -16,10 +16,13 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { ConnectionError, ProtocolError, livemig, toMigError, type DecodedFrame, type DecodedFrameMessage, type Device, type MigError } from '@livemig/common';
+import { ConnectionError, ProtocolError, RAM_FRAME_BYTES, livemig, toMigError, type DecodedFrame, type DecodedFrameMessage, type Device, type MigError } from '@livemig/common';
 import type { AcceptedConnection } from './handshake';
 import type { ReaderOwner, StreamReader } from './stream-reader';
 import type { PageLoader } from './section-table';
+
+/** Compressed packets of one channel in the workers before it stops reading. */
+const MAX_PACKETS_INFLATING = 8;
 
 export interface MultifdChannelEvents {
   /** A protocol or connection error: fatal to the migration. */
@@ -34,6 +37,10 @@ export interface ChannelSink {
   pageDevice(deviceId: string): PageLoader;
   /** The channel reached sync `seq` and has stopped. */
   reached(channel: MultifdChannel, seq: number): void;
+  /** multifd-compression: inflates a packet (a packetBuffer()) to exactly `expected` bytes; null without compression. */
+  inflate: ((packet: Buffer, expected: number) => Promise<Buffer>) | null;
+  /** A buffer the inflating workers can take over. */
+  packetBuffer: ((length: number) => Buffer) | null;
 }
 
 /** One attached channel: its reader (handed on by its handshake) feeds page frames to its sink. */
@@ -43,6 +50,10 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> implement
   private readonly reader: StreamReader;
   private sink: ChannelSink | null = null;
   private isClosed = false;
+  /** Compressed packets in the workers, a sync marker waiting for them, reading stopped for them. */
+  private inflating = 0;
+  private syncAfterInflate: number | null = null;
+  private throttled = false;
   index = -1;
   /** Last sync seq this channel reached. */
   seq = 0;
@@ -91,6 +102,8 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> implement
   payloadTargets(msg: DecodedFrameMessage, length: number): Buffer[] | null {
     if (msg.body !== 'section' || !msg.section || !this.sink) return null;
     const s = msg.section;
+    // A compressed packet is read into the receive buffers and inflated from there.
+    if (s.compressed) return null;
     const loader = this.sink.pageDevice(s.deviceId ?? '');
     const device = loader.device;
     return device.payloadTargets ? device.payloadTargets(s.type ?? livemig.SectionType.SECTION_TYPE_UNSPECIFIED, loader.header(s), length) : null;
@@ -116,20 +129,75 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> implement
     if (msg.body === 'multifdSync' && msg.multifdSync) {
       const seq = msg.multifdSync.seq ?? 0;
       if (seq !== this.seq + 1) throw new ProtocolError(`multifd channel ${this.index}: sync ${seq} after ${this.seq}`);
-      this.seq = seq;
       this.reader.pauseForSync();
+      // Every packet of this round must be loaded first.
+      if (this.inflating > 0) {
+        this.syncAfterInflate = seq;
+        return;
+      }
+      this.seq = seq;
       sink.reached(this, seq);
       return;
     }
     if (msg.body !== 'section' || !msg.section) throw new ProtocolError(`multifd channel ${this.index}: unexpected '${msg.body ?? 'unknown'}' frame`);
     const s = msg.section;
     if (s.type !== livemig.SectionType.SECTION_PART) throw new ProtocolError(`multifd channel ${this.index}: only PART sections travel on multifd channels`);
-    sink.pageDevice(s.deviceId ?? '').load(s, frame.payload, frame.payloadLength, frame.inPlace);
+    const loader = sink.pageDevice(s.deviceId ?? '');
+    if (s.compressed) return this.inflatePacket(loader, s, frame);
+    loader.load(s, frame.payload, frame.payloadLength, frame.inPlace);
+  }
+
+  /** A compressed packet (any multifd device's PART): copied out of the receive buffers, inflated in a worker, then loaded. */
+  private inflatePacket(loader: PageLoader, s: livemig.Section.$Properties, frame: DecodedFrame<DecodedFrameMessage>): void {
+    const sink = this.sink!;
+    if (!sink.inflate || !sink.packetBuffer) throw new ProtocolError(`multifd channel ${this.index}: compressed pages, but multifd-compression is none here`);
+    // The generic header says what it inflates to; the source never packs more than a frame's worth.
+    const expected = s.rawLength ?? 0;
+    if (expected === 0 || expected > RAM_FRAME_BYTES) throw new ProtocolError(`multifd channel ${this.index}: a compressed packet of ${expected} bytes (at most ${RAM_FRAME_BYTES})`);
+    const packet = sink.packetBuffer(frame.payloadLength);
+    let at = 0;
+    for (const slice of frame.payload) at += slice.copy(packet, at);
+    this.inflating++;
+    if (this.inflating >= MAX_PACKETS_INFLATING && !this.throttled) {
+      this.throttled = true;
+      this.reader.holdReading(true);
+    }
+    // Decoded now, in stream order (the device's codec sees the header as sent).
+    loader.header(s);
+    sink.inflate(packet, expected).then(
+      (pagesBytes) => {
+        if (this.isClosed) return;
+        this.inflating--;
+        try {
+          loader.load(s, [pagesBytes], pagesBytes.length, false);
+        } catch (err) {
+          return this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
+        }
+        this.afterInflate();
+      },
+      (err: unknown) => this.fail(new ProtocolError(`multifd channel ${this.index}: ${err instanceof Error ? err.message : String(err)}`)),
+    );
+  }
+
+  private afterInflate(): void {
+    if (this.throttled && this.inflating < MAX_PACKETS_INFLATING) {
+      this.throttled = false;
+      this.reader.holdReading(false);
+    }
+    if (this.inflating === 0 && this.syncAfterInflate !== null) {
+      const seq = this.syncAfterInflate;
+      this.syncAfterInflate = null;
+      this.seq = seq;
+      this.sink!.reached(this, seq);
+    }
   }
 }
 
 export interface MultifdReceiverOptions {
   channels: number;
+  /** multifd-compression's inflating (null: none). */
+  inflate: ChannelSink['inflate'];
+  packetBuffer: ChannelSink['packetBuffer'];
   /** Devices that may receive sections over multifd (their type says so), by id; a device whose section has ended is refused. */
   pageDevice(deviceId: string): PageLoader;
   /** Fatal: the migration fails. */
@@ -175,6 +243,8 @@ export class MultifdReceiver {
     ch.attach(index, {
       pageDevice: (id) => this.opts.pageDevice(id),
       reached: () => this.check(),
+      inflate: this.opts.inflate,
+      packetBuffer: this.opts.packetBuffer,
     });
     this.opts.onAttached(ch);
   }

@@ -37,8 +37,10 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
     'precopy-bytes': p.precopyBytes,
     'downtime-bytes': end.downtimeBytes,
   };
+  // multifd-compression: devices count the guest bytes they handed over; the wire carried fewer.
+  const saved = (id: string): number => m.compression?.savedByDevice.get(id) ?? 0;
   for (const [r, c] of rams) {
-    ram.transferred += c.transferred;
+    ram.transferred += c.transferred - saved(r.id);
     ram.remaining += m.finished && m.status === 'completed' ? 0 : (m.ramPendingAtEnd?.get(r.id) ?? r.statePendingEstimate());
     ram.total += c.totalBytes;
     ram.duplicate += c.zeroPages;
@@ -90,11 +92,23 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
       size: d.stateBytes,
       ...(typeof s.resources === 'number' ? { resources: s.resources } : {}),
       pending: m.status === 'completed' ? 0 : (m.devicePendingAtEnd?.get(d.id) ?? s.pending),
-      transferred: s.transferred,
+      transferred: typeof s.transferred === 'number' ? s.transferred - saved(d.id) : s.transferred,
       'switchover-ack': ack ? (ack.approved ? 'approved' : 'pending') : 'not-needed',
       ...(ack?.['allocation-ms'] !== undefined ? { 'allocation-ms': round(ack['allocation-ms']) } : {}),
     };
   });
+  // multifd-compression (QEMU's old `compression` block names): packets, bytes after
+  // compression, and raw / compressed.
+  const c = m.compression;
+  if (c) {
+    info.compression = {
+      method: c.method,
+      pages: Math.round(c.rawBytes / (rams[0]?.[1].pageSize ?? 4096)),
+      packets: c.packets,
+      'compressed-size': c.compressedBytes,
+      'compression-rate': c.compressedBytes > 0 ? round2(c.rawBytes / c.compressedBytes) : 0,
+    };
+  }
   info.verified = m.verified;
   info['error-desc'] = m.error ? m.error.message : null;
   info['error-code'] = m.error ? m.error.code : null;

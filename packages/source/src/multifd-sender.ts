@@ -19,15 +19,25 @@
  * be overtaken by its older copy) and nothing after the last marker (END, EOF)
  * is read before every channel has flushed. The outgoing migration calls it
  * before each dirty-bitmap sync and before the END sections.
+ *
+ * With multifd-compression a batch of pages is cut into packets of at most
+ * MULTIFD_PACKET_BYTES (QEMU's 512 KiB multifd packet), spread over the
+ * channels; each channel's packets go through a CompressingChannel (compressed
+ * in a worker pool, written in order) and sync markers queue behind them. Byte
+ * counts (bandwidth, backpressure) are then in guest bytes: a packet counts as
+ * the pages it carries, which is what the pending set is measured in.
  */
+import { availableParallelism } from 'node:os';
 import type { Socket } from 'node:net';
 import { openConnection } from './transport';
 import {
   AUTH_NONCE_BYTES,
   AuthError,
+  CompressionPool,
   ConnectionError,
   PeerError,
   ProtocolError,
+  RAM_FRAME_BYTES,
   STREAM_MAGIC,
   STREAM_VERSION,
   authProof,
@@ -38,6 +48,7 @@ import {
   livemig,
   proofMatches,
   type ChannelBinding,
+  type CompressionMethod,
   type Device,
   type FrameMessage,
   type MigError,
@@ -45,10 +56,19 @@ import {
   type SectionWriter,
   type TlsFiles,
 } from '@livemig/common';
+import { CompressingChannel, MULTIFD_PACKET_BYTES, type CompressionTotals } from './compressing-channel';
 import { MigrationStream } from './migration-stream';
 
 /** How long a channel's loss waits before it is reported (see the constructor). */
 const CHANNEL_ERROR_GRACE_MS = 300;
+/** Packets in the workers per worker before the loop waits (each a copy of its pages). */
+const PACKETS_IN_FLIGHT_PER_THREAD = 8;
+
+export interface MultifdCompressionOptions {
+  method: CompressionMethod;
+  /** multifd-zlib-level or multifd-zstd-level. */
+  level: number;
+}
 
 export interface MultifdSenderOptions {
   host: string;
@@ -62,6 +82,8 @@ export interface MultifdSenderOptions {
   /** Connect timeout (stall-timeout; 0 = none). */
   timeoutMs: number;
   signal: AbortSignal;
+  /** multifd-compression (null: none). */
+  compression?: MultifdCompressionOptions | null;
   /** A channel failed or closed: fatal to the migration. */
   onError(err: ConnectionError): void;
 }
@@ -69,14 +91,37 @@ export interface MultifdSenderOptions {
 export class MultifdSender {
   private readonly streams: MigrationStream[];
   private readonly sockets: Socket[];
+  /** With multifd-compression: each channel's ordered compressed output, and the workers. */
+  private readonly compressors: CompressingChannel[] | null;
+  private readonly pool: CompressionPool | null;
+  private readonly maxPendingBytes: number;
+  readonly compression: (CompressionTotals & { method: CompressionMethod }) | null;
+  /** Page bytes compression kept off the wire, for packets already written (guest-byte counts add it back). */
+  private savedBytes = 0;
   private seq = 0;
   /** Pages went out since the last sync marker. */
   private pagesSinceSync = false;
   private closing = false;
 
-  private constructor(sockets: Socket[], onError: (err: ConnectionError) => void) {
+  private constructor(sockets: Socket[], onError: (err: ConnectionError) => void, compression: MultifdCompressionOptions | null) {
     this.sockets = sockets;
     this.streams = sockets.map((s) => new MigrationStream(s));
+    if (compression) {
+      const totals = { method: compression.method, packets: 0, rawBytes: 0, compressedBytes: 0, savedByDevice: new Map<string, number>() };
+      this.compression = totals;
+      this.pool = new CompressionPool({ threads: Math.min(sockets.length, availableParallelism()) });
+      const failed = (err: Error): void => {
+        if (!this.closing) onError(new ConnectionError(`multifd ${compression.method} compression failed: ${err.message}`, { cause: err }));
+      };
+      this.compressors = this.streams.map((st) => new CompressingChannel(st, this.pool!, compression.method, compression.level, totals, failed));
+      // At least two rounds, so the workers have the next while the loop waits.
+      this.maxPendingBytes = Math.max(2 * RAM_FRAME_BYTES, this.pool.threads * PACKETS_IN_FLIGHT_PER_THREAD * MULTIFD_PACKET_BYTES);
+    } else {
+      this.compression = null;
+      this.pool = null;
+      this.compressors = null;
+      this.maxPendingBytes = 0;
+    }
     sockets.forEach((s, i) => {
       s.on('close', () => {
         // A little later: when the destination refused the whole migration, the main
@@ -98,7 +143,7 @@ export class MultifdSender {
       for (const s of sockets) s.destroy();
       throw failed.reason;
     }
-    return new MultifdSender(sockets, opts.onError);
+    return new MultifdSender(sockets, opts.onError, opts.compression ?? null);
   }
 
   get channels(): number {
@@ -113,9 +158,30 @@ export class MultifdSender {
         this.pagesSinceSync = true;
         const section: livemig.Section.$Properties = { type, sectionId, deviceId: device.id };
         if (header && header.length > 0) section.header = header;
-        return this.leastQueued().writeFrame({ section }, payload);
+        if (this.compressors && payload && payload.length > 0) return this.writeCompressed(device, section, payload);
+        return this.streams[this.leastQueued()]!.writeFrame({ section }, payload);
       },
     };
+  }
+
+  /**
+   * One PART section as one compressed packet, to the channel with the least
+   * queued (devices keep PARTs within SaveContext.multifdPacketBytes when the
+   * channels compress, so RAM batches are QEMU's 512 KiB packets). A payload
+   * larger than a frame goes uncompressed. Returns the bytes it stands for
+   * until compressed (its raw size); the device's wire figures are corrected
+   * through savedByDevice once it is written.
+   */
+  private writeCompressed(device: Device, section: livemig.Section.$Properties, views: readonly Buffer[]): number {
+    let raw = 0;
+    for (const v of views) raw += v.length;
+    const i = this.leastQueued();
+    if (raw === 0 || raw > RAM_FRAME_BYTES) return this.streams[i]!.writeFrame({ section }, views);
+    const totals = this.compression!;
+    return this.compressors![i]!.writePages({ section }, views, (wire) => {
+      totals.savedByDevice.set(device.id, (totals.savedByDevice.get(device.id) ?? 0) + raw - wire);
+      this.savedBytes += raw - wire;
+    });
   }
 
   /** A sync marker on every channel, if pages went out since the last one; returns its seq (or null). */
@@ -123,18 +189,23 @@ export class MultifdSender {
     if (!this.pagesSinceSync) return null;
     this.pagesSinceSync = false;
     this.seq++;
-    for (const s of this.streams) s.writeFrame({ multifdSync: { seq: this.seq } });
+    for (let i = 0; i < this.streams.length; i++) {
+      const marker: FrameMessage = { multifdSync: { seq: this.seq } };
+      if (this.compressors) this.compressors[i]!.writeFrame(marker);
+      else this.streams[i]!.writeFrame(marker);
+    }
     return this.seq;
   }
 
+  /** Bytes handed to the channels (with compression: in guest bytes, see the header). */
   get bytesQueued(): number {
-    let n = 0;
+    let n = this.savedBytes;
     for (const s of this.streams) n += s.bytesQueued;
     return n;
   }
 
   get bytesFlushed(): number {
-    let n = 0;
+    let n = this.savedBytes;
     for (const s of this.streams) n += s.bytesFlushed;
     return n;
   }
@@ -145,37 +216,73 @@ export class MultifdSender {
   }
 
   get needsDrain(): boolean {
-    return this.streams.some((s) => s.needsDrain);
+    return this.streams.some((s) => s.needsDrain) || (this.compressors !== null && this.compressingBytes() > this.maxPendingBytes);
   }
 
-  flush(signal: AbortSignal): Promise<void> {
-    return Promise.all(this.streams.map((s) => s.flush(signal))).then(() => undefined);
+  /** Resolves once every packet (compressed first, with compression) has been handed to the kernel. */
+  async flush(signal: AbortSignal): Promise<void> {
+    if (this.compressors) await abortable(Promise.all(this.compressors.map((c) => c.idle())), signal);
+    await Promise.all(this.streams.map((s) => s.flush(signal)));
   }
 
   /** Graceful end after a completed migration. */
   end(): void {
     this.closing = true;
+    this.stopCompression();
     for (const s of this.sockets) s.end();
   }
 
   destroy(): void {
     this.closing = true;
+    this.stopCompression();
     for (const s of this.sockets) s.destroy();
   }
 
-  private leastQueued(): MigrationStream {
-    let best = this.streams[0]!;
-    let bestQueued = best.bytesQueued - best.bytesFlushed;
-    for (let i = 1; i < this.streams.length; i++) {
+  private stopCompression(): void {
+    if (!this.compressors) return;
+    for (const c of this.compressors) c.close();
+    void this.pool!.close();
+  }
+
+  private compressingBytes(): number {
+    let n = 0;
+    for (const c of this.compressors!) n += c.pendingBytes;
+    return n;
+  }
+
+  /** The channel with the least data queued (in Node's buffer, and in the workers with compression). */
+  private leastQueued(): number {
+    let best = 0;
+    let bestQueued = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.streams.length; i++) {
       const s = this.streams[i]!;
-      const q = s.bytesQueued - s.bytesFlushed;
+      const q = s.bytesQueued - s.bytesFlushed + (this.compressors ? this.compressors[i]!.pendingBytes : 0);
       if (q < bestQueued) {
-        best = s;
+        best = i;
         bestQueued = q;
       }
     }
     return best;
   }
+}
+
+/** `p`, or a rejection with the signal's reason once it aborts. */
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 /** One channel, over TLS when the main connection is (same certificates, same checks), through its handshake. */

@@ -109,6 +109,12 @@ export interface SaveContext {
   /** verify is on: a device may digest state as it sends it (while it is in cache). */
   readonly verify?: boolean;
   /**
+   * Set when the multifd channels compress (multifd-compression): a device
+   * whose type uses multifd keeps each PART payload within this many bytes,
+   * one compressed packet (QEMU's multifd packet size).
+   */
+  readonly multifdPacketBytes?: number;
+  /**
    * Re-arms this device's switchover approval (QEMU 2026 re-usable
    * switchover-ack): its precopy initial data changed while the machine runs, new
    * initial data follows, and the source may not switch over until the

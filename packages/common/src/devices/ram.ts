@@ -16,16 +16,19 @@
  * the kernel's first-touch cost.
  */
 import { constants as bufferConstants } from 'node:buffer';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { DEVICE_VERSIONS, RAM_FRAME_BYTES } from '../constants';
 import { canonicalSize } from '../sizes';
 import { DirtyBitmap } from '../dirty-bitmap';
-import { hashWords, UnitDigest, wordsOf } from '../digest';
-import { DeviceError, ProtocolError } from '../errors';
+import { wordsOf } from '../digest';
+import { DeviceError, DeviceSpecError, ProtocolError } from '../errors';
 import { fillSeeded, type Rng } from '../prng';
 import { SliceCursor } from '../wire/slice-cursor';
 import { livemig } from '../wire/messages';
-import type { Device, DeviceRole, DeviceSpec, DeviceStatus, DeviceType, IncomingSection, LoadContext, MemoryCounters, SaveContext, SectionKind, SectionWriter } from './device';
+import type { Device, DeviceRole, DeviceSpec, DeviceStatus, DeviceType, SpecReader, IncomingSection, LoadContext, MemoryCounters, SaveContext, SectionKind, SectionWriter } from './device';
 import { decodeWith } from './header-codec';
+import { RamDigest } from './ram-digest';
+import { fillFromFile } from './ram-file-fill';
 import { RamScanner, type ScanLimits } from './ram-scanner';
 
 /** Runs per frame header, so the header stays far below MAX_HEADER_BYTES. */
@@ -42,7 +45,8 @@ const MAX_LOAD_ZERO_PAGES_PER_FRAME = MAX_ZERO_PAGES_PER_FRAME + 32;
 /** A zero page found by scanning costs this much of a round's byte budget (QEMU counts ~1 byte + header). */
 const ZERO_PAGE_BUDGET_BYTES = 64;
 
-export type RamFill = 'random' | 'zero' | 'pattern';
+/** `file:PATH` is kept whole: `{ kind: 'file', path }`. */
+export type RamFill = 'random' | 'zero' | 'pattern' | { readonly kind: 'file'; readonly path: string };
 
 export interface RamSpec extends DeviceSpec {
   readonly type: 'ram';
@@ -70,13 +74,37 @@ export const ramType: DeviceType<RamSpec> = {
     if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) r.fail(`page-size=${pageSize} must be a power of two between 512 and 64K`);
     const size = r.size('size', pageSize, 64 * 1024 ** 3);
     if (size % pageSize !== 0) r.fail(`size=${size} is not a multiple of page-size=${pageSize}`);
-    const fill = r.text('fill');
-    if (fill !== 'random' && fill !== 'zero' && fill !== 'pattern') return r.fail(`fill='${fill}' must be random, zero or pattern`);
+    const fill = parseRamFill(r.text('fill') ?? 'random', r);
     return { ...r.base, type: 'ram', size, pageSize, fill };
   },
   shape: (spec) => `size=${canonicalSize(spec.size)},page-size=${canonicalSize(spec.pageSize)}`,
   create: (spec, role) => new RamDevice(spec, role),
 };
+
+/**
+ * `fill=random|zero|pattern|file:PATH`. The spec is split at ',' and each part at its
+ * first '=', so PATH may hold ':' and '=' but not ','. The file is checked here, at the
+ * edge (a usage error naming it, exit 2); it is read when the RAM is created.
+ */
+function parseRamFill(text: string, r: SpecReader): RamFill {
+  if (text === 'random' || text === 'zero' || text === 'pattern') return text;
+  if (!text.startsWith('file:')) return r.fail(`fill='${text}' must be random, zero, pattern or file:PATH`);
+  const path = text.slice('file:'.length);
+  if (path.length === 0) return r.fail(`fill=file: needs a path (fill=file:PATH)`);
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return r.fail(`fill=file:${path}: '${path}' is not a regular file`);
+    accessSync(path, fsConstants.R_OK);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof DeviceSpecError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    return r.fail(`fill=file:${path}: cannot read '${path}' (${e.code ?? e.message})`);
+  }
+  if (size === 0) return r.fail(`fill=file:${path}: '${path}' is empty`);
+  return Object.freeze({ kind: 'file' as const, path });
+}
 
 /** RAM's own section header (RamData in proto/devices.proto). */
 export function encodeRamHeader(h: livemig.devices.IRamData): Uint8Array {
@@ -110,12 +138,14 @@ export class RamDevice implements Device {
   private readonly written: DirtyBitmap;
   private readonly scanner: RamScanner;
   private readonly scanLimits: ScanLimits;
-  private readonly digestUnits: UnitDigest;
+  private readonly digestUnits: RamDigest;
   /** verify is on for the current migration: digest pages as they are sent / land. */
   private digestEagerly = false;
   /** Next page `prefault` touches. */
   private prefaultCursor = 0;
   private workloadCarry = 0;
+  /** Pages per PART batch (smaller when the multifd channels compress). */
+  private framePages: number;
   readonly stats: RamMigrationStats = { transferred: 0, normalPages: 0, zeroPages: 0, dirtySyncCount: 0, lastSyncDirtyPages: 0 };
 
   constructor(spec: RamSpec, role: DeviceRole) {
@@ -135,6 +165,8 @@ export class RamDevice implements Device {
     } else if (role === 'source' && spec.fill === 'pattern') {
       fillPattern(this.mem, spec.pageSize, spec.seed);
       this.written.setAll();
+    } else if (role === 'source' && typeof spec.fill === 'object') {
+      fillFromFile(this.mem, spec.pageSize, spec.fill.path, this.written, spec.id);
     }
     // fill=zero, and the destination: memory is zero and untouched; the
     // destination pre-faults it in the background (prefault()).
@@ -144,18 +176,9 @@ export class RamDevice implements Device {
     this.dirtyLog = new DirtyBitmap(this.pages);
     this.toSend = new DirtyBitmap(this.pages);
     this.scanner = new RamScanner({ mem: this.mem, words: this.words, pageSize: spec.pageSize, toSend: this.toSend, written: this.written });
+    this.framePages = RAM_FRAME_BYTES / spec.pageSize;
     this.scanLimits = { maxNormalPages: RAM_FRAME_BYTES / spec.pageSize, maxRuns: MAX_RUNS_PER_FRAME, maxZeroPages: MAX_ZERO_PAGES_PER_FRAME };
-    const wpp = this.wordsPerPage;
-    const zeroHash = new Uint32Array(2);
-    hashWords(new Int32Array(wpp), 0, wpp, zeroHash, 0);
-    this.digestUnits = new UnitDigest(this.pages, spec.pageSize, (u, out, o) => {
-      if (this.written.test(u)) hashWords(this.words, u * wpp, (u + 1) * wpp, out, o);
-      else {
-        // Known zero: same hash as reading it, without touching the page.
-        out[o] = zeroHash[0]!;
-        out[o + 1] = zeroHash[1]!;
-      }
-    });
+    this.digestUnits = new RamDigest(this.mem, spec.pageSize, this.written);
   }
 
   get stateBytes(): number {
@@ -219,6 +242,8 @@ export class RamDevice implements Device {
 
   saveSetup(out: SectionWriter, ctx: SaveContext): void {
     this.digestEagerly = ctx.verify === true;
+    // multifd-compression: one batch is one compressed packet.
+    this.framePages = Math.max(1, Math.floor(Math.min(RAM_FRAME_BYTES, ctx.multifdPacketBytes ?? RAM_FRAME_BYTES) / this.pageSize));
     this.toSend.setAll(); // the bulk stage: every page once
     this.dirtyLog.clearAll();
     this.scanner.cursor = 0;
@@ -243,7 +268,7 @@ export class RamDevice implements Device {
   saveLiveIterate(out: SectionWriter, budget: number, _final: boolean): number {
     let written = 0;
     let effort = 0;
-    const framePages = RAM_FRAME_BYTES / this.pageSize;
+    const framePages = this.framePages;
     while (effort < budget) {
       // No more page data than the budget has room for (max-bandwidth is a byte budget).
       this.scanLimits.maxNormalPages = Math.max(1, Math.min(framePages, Math.ceil((budget - effort) / this.pageSize)));
@@ -254,7 +279,7 @@ export class RamDevice implements Device {
       const n = out.write(livemig.SectionType.SECTION_PART, encodeRamHeader({ normalRuns: batch.normalRuns, zeroRuns: batch.zeroRuns }), batch.payload);
       // verify: digest what was just sent while it is in cache (the machine may still change
       // it; then it is dirty and stale again, and sent and digested again).
-      if (this.digestEagerly) for (let i = 0; i < batch.normalRuns.length; i += 2) this.digestUnits.refreshRange(batch.normalRuns[i]!, batch.normalRuns[i + 1]!);
+      if (this.digestEagerly) for (let i = 0; i < batch.normalRuns.length; i += 2) this.digestUnits.refreshPages(batch.normalRuns[i]!, batch.normalRuns[i + 1]!);
       written += n;
       effort += n + batch.zeroPages * ZERO_PAGE_BUDGET_BYTES;
     }
@@ -338,7 +363,7 @@ export class RamDevice implements Device {
   /** Pages a normal run overwrote: their digest must be redone (at once with verify, while in cache). Only once the bytes are all there. */
   private markLoaded(first: number, count: number): void {
     for (let p = first; p < first + count; p++) this.digestUnits.markStale(p);
-    if (this.digestEagerly) this.digestUnits.refreshRange(first, count);
+    if (this.digestEagerly) this.digestUnits.refreshPages(first, count);
     this.stats.normalPages += count;
   }
 
@@ -417,7 +442,7 @@ export class RamDevice implements Device {
     // pages ahead of the stream, out of cache, that get digested when they move
     // anyway. It still takes the known-zero pages (no read), so few are left for
     // the final digest in the downtime.
-    return this.digestEagerly ? this.digestUnits.refreshExcept(this.written, budgetBytes) : this.digestUnits.refresh(budgetBytes);
+    return this.digestUnits.refresh(budgetBytes, this.digestEagerly);
   }
 
   memoryCounters(): MemoryCounters {
