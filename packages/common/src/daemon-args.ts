@@ -7,6 +7,7 @@
 import { HELP_OPTIONS, formatTermList, wrap, type CliOption, type CliValues, type HelpSection, type OptionTable } from './cli';
 import { deviceTypes } from './devices/registry';
 import { DEFAULT_DEVICE_SPECS, DEFAULT_WORKLOAD_SPEC, WORKLOAD_KEYS, specKeys, parseDeviceList, parseWorkloadSpec, type DeviceKeyInfo, type DeviceSpec, type WorkloadSpec } from './device-spec';
+import { DEVICE_MODULE_OPTION } from './device-modules';
 import { UsageError } from './errors';
 import { LOG_LEVELS } from './logger';
 import { CAPABILITY_HELP, CAPABILITY_NAMES, PARAMETER_NAMES, applyCapabilities, parameterHelp, applyParameters, defaultCapabilities, defaultParameters, parseCapsList, parseParameterAssignment, type CapabilityChange } from './migration-config';
@@ -18,6 +19,7 @@ import { SECURITY_OPTIONS, checkControlExposure, parseSecurityOptions, type Secu
 /** The options both daemons take (one entry each: parser, validation and --help read it). */
 export const DAEMON_OPTIONS: OptionTable = [
   { name: 'device', type: 'string', arg: 'SPEC', multiple: true, help: 'a device of the machine, TYPE,id=ID,KEY=VALUE,... (repeatable; see Device types). Both daemons need the same list', default: 'the default machine below' },
+  DEVICE_MODULE_OPTION,
   { name: 'caps', type: 'string', arg: 'LIST', help: 'capabilities to turn on, comma-separated (see Capabilities); the stream capabilities must match on both ends', default: 'none' },
   { name: 'param', type: 'string', arg: 'NAME=VALUE', multiple: true, help: 'set one migration parameter (repeatable; see Parameters)' },
   { name: 'control', type: 'string', arg: 'ADDR', help: 'serve QMP over WebSocket and the live view (http://ADDR/) on HOST:PORT', default: 'none' },

@@ -21,6 +21,7 @@ import {
   finishDaemon,
   formatHelp,
   handleHelpAndVersion,
+  loadDeviceModules,
   parseCli,
   parseDaemonArgs,
   parseListenAddress,
@@ -75,6 +76,8 @@ export async function main(argv: string[]): Promise<void> {
       throw new UsageError('--workload is a livemig-source option: the destination runs the machine it receives (idle once it resumes)');
     }
     const v = parseCli(argv, DESTINATION_OPTIONS, USAGE);
+    // Device types from --device-module first: --help lists them, --device specs use them.
+    await loadDeviceModules(v['device-module'] as string[] | undefined);
     handleHelpAndVersion(v, COMMAND, destinationHelp);
     if (!v.listen) throw new UsageError(`--listen HOST:PORT is required\n${USAGE}`);
     const listen = parseListenAddress(v.listen as string, '--listen');

@@ -21,6 +21,7 @@ import {
   finishDaemon,
   formatHelp,
   handleHelpAndVersion,
+  loadDeviceModules,
   parseCli,
   parseDaemonArgs,
   parseMigrationUri,
@@ -78,6 +79,8 @@ export async function main(argv: string[]): Promise<void> {
   let migrateTo: string | undefined;
   try {
     const v = parseCli(argv, SOURCE_OPTIONS, USAGE);
+    // Device types from --device-module first: --help lists them, --device specs use them.
+    await loadDeviceModules(v['device-module'] as string[] | undefined);
     handleHelpAndVersion(v, COMMAND, sourceHelp);
     const args = parseDaemonArgs(v);
     json = args.json;

@@ -104,3 +104,5 @@ export function saveContext(switchoverAck: boolean, verify = false): { switchove
   };
   return ctx;
 }
+
+export { checkDeviceContract, ContractViolation, type ContractOptions } from './contract-suite';
