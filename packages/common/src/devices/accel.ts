@@ -277,7 +277,8 @@ export class AccelDevice implements Device {
     this.switchoverAck = ctx.switchoverAck;
     this.saveCtx = ctx;
     this.rearm = 0;
-    this.restartPending = false;
+    // Resized before this migration: the initial data's first section says to how many.
+    this.restartPending = this.resourceCount !== this.spec.resources;
     this.initSent = 0;
     this.initMarkSent = false;
     this.stateSent = 0;
@@ -342,7 +343,7 @@ export class AccelDevice implements Device {
   private takeRestart(): { reinit?: number; resources?: number } {
     if (!this.restartPending) return {};
     this.restartPending = false;
-    return { reinit: this.rearm, resources: this.resourceCount };
+    return this.rearm > 0 ? { reinit: this.rearm, resources: this.resourceCount } : { resources: this.resourceCount };
   }
 
   private writeResourceFrame(out: SectionWriter): number {
@@ -404,8 +405,8 @@ export class AccelDevice implements Device {
   payloadTargets(_type: SectionKind, header: unknown, len: number): Buffer[] | null {
     const accel = header as livemig.devices.IAccelData;
     if (len === 0) return null;
-    // A restart re-sizes the device first: loadState handles it (staged, not in place).
-    if (accel.reinit) return null;
+    // A restart or a resize re-sizes the device first: loadState handles it (staged, not in place).
+    if (accel.reinit || accel.resources) return null;
     const off = accel.offset ?? 0;
     switch (accel.kind) {
       case Kind.ACCEL_INIT_DATA:
@@ -446,6 +447,7 @@ export class AccelDevice implements Device {
   loadState(section: IncomingSection): void {
     const accel = section.header as livemig.devices.IAccelData;
     if (accel.reinit) this.restartInitialData(accel);
+    else if (accel.resources) this.resizeBeforeLoad(accel.resources);
     const cursor = new SliceCursor(section.payload, section.payloadLength);
     const inPlace = section.inPlace === true;
     const len = section.payloadLength;
@@ -497,6 +499,13 @@ export class AccelDevice implements Device {
     this.initMarkReceived = false;
     this.setResourceCount(n);
     if (ctx.switchoverAck) ctx.rearmSwitchover(this.id, rearm);
+  }
+
+  /** The source's device was resized before this migration: its first initial data says to how many resources. */
+  private resizeBeforeLoad(n: number): void {
+    if (this.initReceived !== 0 || this.allocation.state !== 'none') throw new ProtocolError(`${this.id}: a resource count (${n}) after the initial data began`);
+    if (n < 1 || n > ACCEL_MAX_RESOURCES) throw new ProtocolError(`${this.id}: initial data for ${n} resources (at most ${ACCEL_MAX_RESOURCES})`);
+    if (n !== this.resourceCount) this.setResourceCount(n);
   }
 
   /** Drops the allocation (running or done) and what was staged or allocated for it. */
