@@ -4,6 +4,8 @@
  * load (transfers dirtying entries), verified; its completion message reaches
  * the source device's hook; a bad module is a usage error naming the flag.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +14,30 @@ import { BIN, DaemonProcess, controlAddress, killAll, startDestination, startSou
 import { QmpWsClient } from './helpers/qmp-client';
 
 afterEach(killAll);
+const embedded: ChildProcess[] = [];
+afterEach(() => {
+  for (const p of embedded.splice(0)) if (p.exitCode === null) p.kill('SIGKILL');
+});
+
+/** Runs examples/ledger/embed.js; resolves each JSON line it prints, in order. */
+function embed(args: string[]): { proc: ChildProcess; lines: AsyncGenerator<Record<string, unknown>>; stderr: () => string } {
+  const proc = spawn(process.execPath, [resolve('examples/ledger/embed.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  embedded.push(proc);
+  let err = '';
+  proc.stderr!.setEncoding('utf8').on('data', (t: string) => (err += t));
+  async function* lines(): AsyncGenerator<Record<string, unknown>> {
+    let buf = '';
+    for await (const chunk of proc.stdout!.setEncoding('utf8')) {
+      buf += chunk as string;
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        yield JSON.parse(buf.slice(0, nl)) as Record<string, unknown>;
+        buf = buf.slice(nl + 1);
+      }
+    }
+  }
+  return { proc, lines: lines(), stderr: () => err };
+}
 const dir = mkdtempSync(join(tmpdir(), 'livemig-devmod-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -45,6 +71,18 @@ describe('--device-module', () => {
     expect(moved.total).toBe(String(20000 * 100_000));
     expect(moved['moved-to']).toBe(`pid ${dst.proc.pid}`);
     qmp.close();
+  });
+
+  it('an application embeds each side in its own process with its own device type (examples/ledger/embed.js), verified', async () => {
+    const dst = embed(['destination']);
+    const listening = (await dst.lines.next()).value!;
+    const src = embed(['source', `tcp:${String(listening.listening)}`]);
+    const [srcOut, dstOut] = await Promise.all([src.lines.next(), dst.lines.next()]);
+    expect(srcOut.value, src.stderr()).toMatchObject({ status: 'completed', verified: true, total: String(5000 * 100_000) });
+    expect(dstOut.value, dst.stderr()).toMatchObject({ status: 'completed', verified: true, total: String(5000 * 100_000) });
+    expect(srcOut.value!.movedTo).toBe(`pid ${dst.proc.pid}`);
+    await Promise.all([once(src.proc, 'exit'), once(dst.proc, 'exit')]);
+    expect([src.proc.exitCode, dst.proc.exitCode]).toEqual([0, 0]);
   });
 
   it.each([

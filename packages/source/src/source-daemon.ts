@@ -119,6 +119,13 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     return m;
   }
 
+  /** Starts a migration to `uri` and resolves once it ended (completed, failed or cancelled; see its `status`). */
+  async migrateAndWait(uri: string): Promise<OutgoingMigration> {
+    const m = this.migrate(uri);
+    while (!m.finished) await once(this, 'finished');
+    return m;
+  }
+
   queryMigrate(): Record<string, unknown> {
     return queryMigrate(this.migration, this.machine, this.settings.parameters);
   }
