@@ -184,6 +184,9 @@ export class Precopy {
    */
   private async drainBeforeStop(): Promise<void> {
     const { caps, machine, link, log } = this.ctx;
+    // Pages still in the compression workers (multifd-compression) or in Node's
+    // buffers are in flight too: out to the kernel first, machine still running.
+    if (machine.running) await link.channels!.flush(link.signal);
     if (!caps['return-path'] || !machine.running || !link.watchdog) return;
     const value = link.watchdog.ping();
     if (value === null) return;
