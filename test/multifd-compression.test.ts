@@ -128,13 +128,15 @@ describe('hostile compressed packets', () => {
     main.on('error', () => {});
     main.write(frame({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } }));
     main.write(frame({ configuration: { devices: [deviceConfig(ram)], capabilities: { multifd: true }, migrationId: id, multifdChannels: 1, multifdCompression: 'zstd' } }));
+    // As a real source: no state before CONFIG_ACCEPTED.
+    await once(main, 'data');
     main.write(frame({ section: { type: livemig.SectionType.SECTION_START, sectionId: 1, deviceId: 'ram0', deviceType: livemig.DeviceType.DEVICE_TYPE_RAM, version: ram.version, ram: { pageSize: 4096, totalBytes: 16 * 1024 * 1024 } } }));
     await dst.waitLog((l) => l.msg === 'expecting multifd channels');
     const ch = connect(port, '127.0.0.1');
     await once(ch, 'connect');
     ch.on('error', () => {});
-    ch.write(frame({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } }));
-    ch.write(frame({ multifdHello: { migrationId: id, channel: 0 } }));
+    // A channel names its migration and index in its header.
+    ch.write(frame({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION, multifd: { migrationId: id, channel: 0 } } }));
     ch.write(frame({ section: { type: livemig.SectionType.SECTION_PART, sectionId: 1, deviceId: 'ram0', ram: { normalRuns: [0, 1], zeroRuns: [], compressed: true } } }, [payload()]));
     const failed = await dst.waitLog((l) => l.msg === 'incoming migration status' && l.status === 'failed');
     expect(failed).toBeTruthy();
