@@ -129,6 +129,10 @@ export class Precopy {
       let drained = false;
       // The final pass ends with a sync as soon as it is out; otherwise syncs are spaced.
       const syncDue = finalPass ? passOut : (pending < threshold || sendable === 0) && now - this.lastSyncAt >= MIN_SYNC_INTERVAL_MS;
+      // What iterating could still send before this sync: after a complete pass only what
+      // never goes before the stop (accel's final state); what the sync adds is the dirty set.
+      const sendableBefore = sendable;
+      let dirtySet = 0;
       if (syncDue) {
         // A final pass is over once it has crossed the link, not once it is queued (the
         // socket and the kernel hold megabytes, ~0.3 s of a 1 Gbit/s link): only a sync
@@ -138,6 +142,7 @@ export class Precopy {
         synced = true;
         sendable = 0;
         for (const d of this.iterables) sendable += d.statePendingEstimate();
+        dirtySet = Math.max(0, sendable - sendableBefore);
       }
       this.pendingBytes = pending;
       let initialData = 0;
@@ -154,12 +159,12 @@ export class Precopy {
       if (converged) {
         // Another final pass while the last one (drained, so measured on the wire) shrank
         // the dirty set geometrically; at the fixed point, stop.
-        // The dirty set is what iterating can send (`sendable`): state that only goes at
-        // stop (accel's final state, cpu) is the same after every pass.
-        const shrinking = finalPass && drained && sendable > 0 && sendable <= FINAL_PASS_SHRINK * finalPending && finalPasses < MAX_FINAL_PASSES;
+        // The dirty set is what the sync added (state that only goes at the stop, such as
+        // accel's final state, is the same after every pass and is not counted).
+        const shrinking = finalPass && drained && dirtySet > 0 && dirtySet <= FINAL_PASS_SHRINK * finalPending && finalPasses < MAX_FINAL_PASSES;
         if (shrinking && machine.running) {
-          this.ctx.log.debug({ pass: finalPasses, from: finalPending, to: sendable }, 'final pass shrank the dirty set: one more');
-          finalPending = sendable;
+          this.ctx.log.debug({ pass: finalPasses, from: finalPending, to: dirtySet }, 'final pass shrank the dirty set: one more');
+          finalPending = dirtySet;
           finalPasses++;
           passOut = false;
         } else if (finalPass || sendable === 0 || !machine.running) {
