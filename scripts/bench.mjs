@@ -53,7 +53,7 @@ try {
   // not a git checkout
 }
 const results = {
-  meta: { date: new Date().toISOString(), node: process.version, cpus: cpus().length, memoryBytes: totalmem(), quick, reps: cfg.reps, commit, command: benchCommand() },
+  meta: { date: new Date().toISOString(), node: process.version, cpus: cpus().length, memoryBytes: totalmem(), quick, reps: cfg.reps, linkReps: cfg.linkReps, commit, command: benchCommand() },
 };
 
 // The links section runs in the full bench only as root (namespaces); asked for, it says why not.
@@ -166,6 +166,8 @@ function table(r) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
   const line = (row) => row.map((cell, i) => String(cell).padEnd(widths[i])).join(' | ');
   const out = [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.slice(1).map(line)];
-  out.push(`(${r.meta.command}; ${r.meta.cpus} CPUs; node ${r.meta.node}; ${r.meta.reps} rep(s), medians; ${Math.round(r.meta.elapsedMs / 1000)} s)`);
+  const reps = only && only.size === 1 && only.has('links') ? `${cfg.linkReps} rep(s) of the idle and downtime-target runs, 1 of the others` : `${r.meta.reps} rep(s)${r.links ? `, ${cfg.linkReps} on the links` : ''}`;
+  out.push(`(${r.meta.command}; ${r.meta.cpus} CPUs; node ${r.meta.node}; ${reps}, medians; ${Math.round(r.meta.elapsedMs / 1000)} s)`);
+  if (r.links?.noise) out.push(`(links: ${r.links.noise})`);
   return out.join('\n');
 }
