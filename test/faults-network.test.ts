@@ -22,7 +22,7 @@ afterEach(async () => {
   closeLinks();
 });
 
-/** Slow enough that each phase lasts long enough to be hit (precopy ~1.5 s, stop-and-copy ~0.5 s). */
+/** Slow enough that each phase lasts long enough to be hit (precopy ~1.7 s, stop-and-copy ~0.7 s). */
 const FAULT_RATE = '50mbit';
 /** The second migration runs at full speed. */
 const RESTORED_RATE = '1gbit';
@@ -30,12 +30,12 @@ const RESTORED_RATE = '1gbit';
 const STALL_MS = 800;
 const RAM_BYTES = 8 * 1024 * 1024;
 const ACCEL_BYTES = 2 * 1024 * 1024;
-const STATE_BYTES = 3 * 1024 * 1024;
+const STATE_BYTES = 4 * 1024 * 1024;
 
 function machine(allocMs: number): string[] {
   return [
     `ram,id=ram0,size=${RAM_BYTES},seed=11`,
-    `accel,id=accel0,resources=2,resource-size=1M,alloc-ms=${allocMs},initial-size=64K,state-size=3M,seed=22`,
+    `accel,id=accel0,resources=2,resource-size=1M,alloc-ms=${allocMs},initial-size=64K,state-size=${STATE_BYTES},seed=22`,
     'cpu,id=cpu0,vcpus=2,seed=33',
   ];
 }
@@ -98,7 +98,7 @@ async function runNetworkFault(fault: Fault, point: Point): Promise<void> {
       await waitMigrate(dq, (i) => i['bytes-received'] >= RAM_BYTES + ACCEL_BYTES && i['switchover-acked'] === false, 'the switchover-ack wait');
       expect((await sq.call('query-migrate'))['switchover-acked']).toBe(false);
     } else {
-      // The machine stopped: the non-iterable accel state (3 MiB, ~0.5 s on this link) is crossing.
+      // The machine stopped: the non-iterable accel state (4 MiB, ~0.7 s on this link) is crossing.
       await sq.waitEvent((e) => e.event === 'STOP');
     }
     inject(true);
