@@ -13,6 +13,7 @@ export declare function shaperFor(rateBits: number): Shaper;
 export declare function netnsSupport(tools?: string[]): { ok: true } | { ok: false; reason: string };
 export declare function listNamespaces(): string[];
 export declare function sweepStale(): string[];
+export declare function liveOwners(): number[];
 export declare class Link {
   constructor(opts?: { rate?: string | number | null });
   readonly ns: { a: string; b: string };

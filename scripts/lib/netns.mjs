@@ -129,6 +129,16 @@ export function sweepStale() {
   return removed;
 }
 
+/** Owner pids of this prefix's namespaces that still run. */
+export function liveOwners() {
+  const pids = new Set();
+  for (const ns of listNamespaces()) {
+    const m = NAME_RE.exec(ns);
+    if (m && alive(Number(m[1]))) pids.add(Number(m[1]));
+  }
+  return [...pids];
+}
+
 const live = new Set();
 let hooked = false;
 
