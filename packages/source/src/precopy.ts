@@ -167,7 +167,7 @@ export class Precopy {
           finalPending = dirtySet;
           finalPasses++;
           passOut = false;
-        } else if (finalPass || sendable === 0 || !machine.running) {
+        } else if (finalPass || !machine.running || (sendable === 0 && !this.canDrain)) {
           this.expectedDowntimeAtSwitchover = this.expectedDowntime;
           // After a drained final pass nothing is in flight: stop at once.
           if (!drained) await this.drainBeforeStop();
@@ -176,7 +176,10 @@ export class Precopy {
           // QEMU would stop here and send the pending set (≤ bandwidth × downtime-limit)
           // with the machine stopped. Send it while the machine still runs instead (final
           // passes, the first at most downtime-limit long), syncing after each: the
-          // downtime only carries what the machine dirtied during the last one.
+          // downtime only carries what the machine dirtied during the last one. With
+          // nothing iterable pending the first pass is just the drain and its sync: the
+          // backlog still in flight may take long, and what the machine dirties meanwhile
+          // must not all land in the downtime.
           // The pending set judged here was measured at queue time, behind whatever backlog
           // precopy left in flight: no baseline yet, so the first drained pass always counts
           // as shrinking and the rule compares drained passes only.
@@ -225,6 +228,11 @@ export class Precopy {
    * which the final sync at stop picks up. Skipped without a return path, when
    * the machine is not running, or when PINGs go unanswered.
    */
+  /** Whether drainInFlight() can tell when the destination has taken what was sent. */
+  private get canDrain(): boolean {
+    return this.ctx.caps['return-path'] && this.ctx.machine.running && this.ctx.link.watchdog !== null;
+  }
+
   private async drainBeforeStop(): Promise<void> {
     await this.drainInFlight();
   }
