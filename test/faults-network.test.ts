@@ -79,10 +79,11 @@ async function runNetworkFault(fault: Fault, point: Point): Promise<void> {
   // The ack-wait case needs an ack that comes late (slow allocation); the others an early one.
   const specs = machine(point === 'ack-wait' ? 2500 : 50);
   const expected = digestsOf(specs);
-  const args = [...specs.flatMap((d) => ['--device', d]), '--workload', 'dirty-rate=0', '--caps', 'return-path,switchover-ack,verify', '--param', `stall-timeout=${STALL_MS}`, '--param', 'downtime-limit=1000'];
+  const args = [...specs.flatMap((d) => ['--device', d]), '--caps', 'return-path,switchover-ack,verify', '--param', `stall-timeout=${STALL_MS}`, '--param', 'downtime-limit=1000'];
   const link = await openLink(FAULT_RATE);
+  // The workload is the source's (the destination runs what it receives).
   const dst = await startDestinationIn(link, args);
-  const src = await startSourceIn(link, args);
+  const src = await startSourceIn(link, [...args, '--workload', 'dirty-rate=0']);
   const sq = await NsQmp.connect(src.qmpPath);
   const dq = await NsQmp.connect(dst.qmpPath);
   const inject = (on: boolean): void => (fault === 'link-down' ? link.setLink('a', !on) : link.setDrop('b', on));
