@@ -6,6 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { applyParameters, defaultParameters } from '../src/migration-config';
 import { compressPages, decompressPages, zstdInflateBound } from '../src/compression/page-codec';
 import { CompressionPool } from '../src/compression/compression-pool';
+import { RamDevice } from '../src/devices/ram';
+import { parseDeviceSpec, type RamSpec } from '../src/device-spec';
+import { ProtocolError } from '../src/errors';
+import { livemig } from '../src/wire/messages';
 
 /** Pages as real memory has them: text-like runs, repeats, some noise. */
 function pages(n: number): Buffer {

@@ -16,7 +16,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { ConnectionError, ProtocolError, RAM_FRAME_BYTES, livemig, toMigError, type DecodedFrame, type DecodedFrameMessage, type Device, type MigError } from '@livemig/common';
+import { ConnectionError, MAX_PAYLOAD_BYTES, ProtocolError, livemig, toMigError, type DecodedFrame, type DecodedFrameMessage, type Device, type MigError } from '@livemig/common';
 import type { AcceptedConnection } from './handshake';
 import type { ReaderOwner, StreamReader } from './stream-reader';
 import type { PageLoader } from './section-table';
@@ -151,9 +151,9 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> implement
   private inflatePacket(loader: PageLoader, s: livemig.Section.$Properties, frame: DecodedFrame<DecodedFrameMessage>): void {
     const sink = this.sink!;
     if (!sink.inflate || !sink.packetBuffer) throw new ProtocolError(`multifd channel ${this.index}: compressed pages, but multifd-compression is none here`);
-    // The generic header says what it inflates to; the source never packs more than a frame's worth.
+    // The generic header says what it inflates to: never more than a frame's payload may be.
     const expected = s.rawLength ?? 0;
-    if (expected === 0 || expected > RAM_FRAME_BYTES) throw new ProtocolError(`multifd channel ${this.index}: a compressed packet of ${expected} bytes (at most ${RAM_FRAME_BYTES})`);
+    if (expected === 0 || expected > MAX_PAYLOAD_BYTES) throw new ProtocolError(`multifd channel ${this.index}: a compressed packet of ${expected} bytes (at most ${MAX_PAYLOAD_BYTES})`);
     const packet = sink.packetBuffer(frame.payloadLength);
     let at = 0;
     for (const slice of frame.payload) at += slice.copy(packet, at);

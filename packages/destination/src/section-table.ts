@@ -92,6 +92,7 @@ export class SectionTable {
    */
   accept(s: livemig.Section.$Properties, switchover: boolean): Device {
     const T = livemig.SectionType;
+    if (s.compressed) throw new ProtocolError(`section ${s.sectionId ?? 0}: compressed pages outside a multifd channel with multifd-compression`);
     const type = s.type ?? T.SECTION_TYPE_UNSPECIFIED;
     const id = s.sectionId ?? 0;
     let device: Device | undefined;
@@ -133,7 +134,7 @@ export class SectionTable {
    * reports the error.
    */
   payloadTargets(s: livemig.Section.$Properties, length: number): Buffer[] | null {
-    if (s.type !== livemig.SectionType.SECTION_PART) return null;
+    if (s.type !== livemig.SectionType.SECTION_PART || s.compressed) return null;
     const device = this.sections.get(s.sectionId ?? 0);
     if (!device?.payloadTargets || this.state.get(device) !== 'started') return null;
     return device.payloadTargets(s.type, this.header(device, s), length);

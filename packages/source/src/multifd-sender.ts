@@ -20,9 +20,9 @@
  * is read before every channel has flushed. The outgoing migration calls it
  * before each dirty-bitmap sync and before the END sections.
  *
- * With multifd-compression a batch of pages is cut into packets of at most
- * MULTIFD_PACKET_BYTES (QEMU's 512 KiB multifd packet), spread over the
- * channels; each channel's packets go through a CompressingChannel (compressed
+ * With multifd-compression each PART section of a multifd device is one
+ * packet (the device keeps it within SaveContext.multifdPacketBytes, QEMU's
+ * 512 KiB multifd packet), spread over the channels; each channel's packets go through a CompressingChannel (compressed
  * in a worker pool, written in order) and sync markers queue behind them. Byte
  * counts (bandwidth, backpressure) are then in guest bytes: a packet counts as
  * the pages it carries, which is what the pending set is measured in.
@@ -158,7 +158,7 @@ export class MultifdSender {
         this.pagesSinceSync = true;
         const section: livemig.Section.$Properties = { type, sectionId, deviceId: device.id };
         if (header && header.length > 0) section.header = header;
-        if (this.compressors && payload && payload.length > 0) return this.writeCompressed(device, section, payload);
+        if (this.compressors) return this.writeCompressed(device, section, payload ?? []);
         return this.streams[this.leastQueued()]!.writeFrame({ section }, payload);
       },
     };
@@ -173,11 +173,13 @@ export class MultifdSender {
    * through savedByDevice once it is written.
    */
   private writeCompressed(device: Device, section: livemig.Section.$Properties, views: readonly Buffer[]): number {
+    const i = this.leastQueued();
+    const totals = this.compression!;
+    // Corrected once the packet is written: the device's wire figure (query-migrate) and
+    // the guest-byte counts by what compression kept off the wire (a zero-only packet
+    // queued behind others counted 0 and adds its wire bytes here).
     let raw = 0;
     for (const v of views) raw += v.length;
-    const i = this.leastQueued();
-    if (raw === 0 || raw > RAM_FRAME_BYTES) return this.streams[i]!.writeFrame({ section }, views);
-    const totals = this.compression!;
     return this.compressors![i]!.writePages({ section }, views, (wire) => {
       totals.savedByDevice.set(device.id, (totals.savedByDevice.get(device.id) ?? 0) + raw - wire);
       this.savedBytes += raw - wire;
