@@ -302,7 +302,8 @@ function deviceRow(dev) {
   line.textContent = parts.join(' · ');
   row.append(head, line);
   const total = pre.total ?? dev.resources;
-  if (dev.type === 'accel' || typeof total === 'number') {
+  // A device that prepares on the destination (it gates switchover, or reports resources): its progress bar.
+  if (ackState !== 'not-needed' || typeof total === 'number') {
     const approved = ackState === 'approved' || typeof pre.ms === 'number';
     const done = approved && typeof total === 'number' ? total : pre.done;
     const bar = document.createElement('div');
