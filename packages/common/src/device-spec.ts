@@ -14,6 +14,12 @@ export interface RamSpec {
   readonly pageSize: number;
   readonly fill: RamFill;
   readonly seed: number;
+  /**
+   * Bytes per memory block (ram-blocks.ts; 1 GiB when absent). Local storage
+   * only, not part of the shape: no key sets it; tests do (unit tests
+   * directly, the daemons through LIVEMIG_TEST_RAM_BLOCK_SIZE).
+   */
+  readonly blockBytes?: number;
 }
 
 export interface AccelSpec {

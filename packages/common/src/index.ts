@@ -19,6 +19,7 @@ export * from './wire/codecs';
 export * from './wire/pooled-reader';
 export * from './devices/device';
 export * from './devices/ram';
+export * from './devices/ram-blocks';
 export * from './devices/ram-scanner';
 export * from './devices/accel';
 export * from './devices/cpu';
