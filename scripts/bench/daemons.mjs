@@ -39,14 +39,15 @@ async function connectQmp(address) {
 
 /**
  * One migration. opts: { devices: string[], workload: string, caps: string,
- * params: string[] (K=V, both sides), srcParams: string[], timeoutMs }
+ * params: string[] (K=V, both sides), srcParams: string[], srcArgs / dstArgs: string[]
+ * (extra options, e.g. TLS files), timeoutMs }
  */
 export async function migrateOnce(opts) {
   const devArgs = opts.devices.flatMap((d) => ['--device', d]);
   const caps = opts.caps ? ['--caps', opts.caps] : [];
   const params = (opts.params ?? []).flatMap((p) => ['--param', p]);
-  const dst = new DaemonProcess('destination', ['--qmp', '127.0.0.1:0', '--listen', '127.0.0.1:0', ...devArgs, ...caps, ...params]);
-  const src = new DaemonProcess('source', ['--qmp', '127.0.0.1:0', ...devArgs, '--workload', opts.workload ?? 'dirty-rate=0', ...caps, ...params, ...(opts.srcParams ?? []).flatMap((p) => ['--param', p])]);
+  const dst = new DaemonProcess('destination', ['--qmp', '127.0.0.1:0', '--listen', '127.0.0.1:0', ...devArgs, ...caps, ...params, ...(opts.dstArgs ?? [])]);
+  const src = new DaemonProcess('source', ['--qmp', '127.0.0.1:0', ...devArgs, '--workload', opts.workload ?? 'dirty-rate=0', ...caps, ...params, ...(opts.srcParams ?? []).flatMap((p) => ['--param', p]), ...(opts.srcArgs ?? [])]);
   let sq = null;
   let dq = null;
   try {

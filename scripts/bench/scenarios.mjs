@@ -6,6 +6,8 @@
  */
 import { migrateOnce } from './daemons.mjs';
 import { pump } from './tcp-pump.mjs';
+import { tlsPump } from './tls-pump.mjs';
+import { makeBenchCerts } from './certs.mjs';
 import { GiB, MiB, median, ratio, round } from './stats.mjs';
 
 const throughputOf = (r) => {
@@ -81,6 +83,10 @@ export async function throughput(cfg, progress) {
     verify: {
       bytesPerSecond: round(verifyBps),
       ratioVsPlain: round(ratio(verifyBps, migBps), 3),
+      // Each verified run against the plain one just before it (same load).
+      pairRatios: runs.verify.map((r, i) => round(ratio(throughputOf(r), throughputOf(runs.migration[i])), 3)),
+      target: 0.85,
+      met: ratio(verifyBps, migBps) >= 0.85,
       verified: runs.verify.every((r) => r.source.verified === true),
       downtimeVerifyMs: median(runs.verify.map((r) => r.source['downtime-breakdown']?.verify)),
     },
@@ -99,6 +105,48 @@ export async function throughput(cfg, progress) {
       destinationMemoryReadyMs: round(median(runs.migration.map((r) => r.startup.destinationMemoryReadyMs))),
     },
     rss: rssOf(runs.migration, bytes),
+  };
+}
+
+/**
+ * Idle random RAM over mutual TLS: migration throughput against a raw Node TLS
+ * pump between two processes with the same certificates and cipher, interleaved.
+ */
+export async function tls(cfg, progress) {
+  const bytes = cfg.ramBytes;
+  const devices = [`ram,id=ram0,size=${bytes / MiB}M`];
+  const certs = makeBenchCerts();
+  const runs = { pump: [], migration: [] };
+  try {
+    for (let i = 0; i < cfg.throughputReps; i++) {
+      const p = await tlsPump(bytes, certs);
+      runs.pump.push(p);
+      log(progress, `TLS pump ${(p.bytesPerSecond / 1e9).toFixed(2)} GB/s (${p.cipher})`);
+      const m = await migrateOnce({ devices, workload: 'dirty-rate=0', caps: 'return-path', srcArgs: certs.args('source'), dstArgs: certs.args('destination') });
+      runs.migration.push(m);
+      log(progress, `TLS migration ${(throughputOf(m) / 1e9).toFixed(2)} GB/s (${m.source.status})`);
+    }
+  } finally {
+    certs.cleanup();
+  }
+  const pumpBps = median(runs.pump.map((p) => p.bytesPerSecond));
+  const migBps = median(runs.migration.filter(completed).map(throughputOf));
+  const perGiB = (cpu) => (typeof cpu === 'number' ? round((cpu * GiB) / bytes) : null);
+  return {
+    bytes,
+    reps: cfg.throughputReps,
+    cipher: runs.pump[0]?.cipher ?? null,
+    pump: { bytesPerSecond: round(pumpBps), senderCpuMsPerGiB: perGiB(median(runs.pump.map((p) => p.senderCpuMs))), receiverCpuMsPerGiB: perGiB(median(runs.pump.map((p) => p.receiverCpuMs))) },
+    migration: {
+      bytesPerSecond: round(migBps),
+      completed: runs.migration.filter(completed).length,
+      sourceCpuMsPerGiB: perGiB(median(runs.migration.map((r) => r.cpuMs.source))),
+      destinationCpuMsPerGiB: perGiB(median(runs.migration.map((r) => r.cpuMs.destination))),
+    },
+    ratio: round(ratio(migBps, pumpBps), 3),
+    pairRatios: runs.migration.map((r, i) => round(ratio(throughputOf(r), runs.pump[i].bytesPerSecond), 3)),
+    target: 0.8,
+    met: ratio(migBps, pumpBps) >= 0.8,
   };
 }
 

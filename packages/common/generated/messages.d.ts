@@ -336,6 +336,9 @@ export namespace livemig {
         /** Configuration multifdChannels. */
         multifdChannels: number;
 
+        /** Configuration multifdCompression. */
+        multifdCompression: string;
+
         /**
          * Creates a new Configuration instance using the specified properties.
          * @param [properties] Properties to set
@@ -386,6 +389,9 @@ export namespace livemig {
 
             /** Configuration multifdChannels */
             multifdChannels?: (number|null);
+
+            /** Configuration multifdCompression */
+            multifdCompression?: (string|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -773,6 +779,9 @@ export namespace livemig {
         /** RamData totalBytes. */
         totalBytes: number;
 
+        /** RamData compressed. */
+        compressed: boolean;
+
         /**
          * Creates a new RamData instance using the specified properties.
          * @param [properties] Properties to set
@@ -823,6 +832,9 @@ export namespace livemig {
 
             /** RamData totalBytes */
             totalBytes?: (number|null);
+
+            /** RamData compressed */
+            compressed?: (boolean|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

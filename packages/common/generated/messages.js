@@ -755,6 +755,7 @@ $root.livemig = (function() {
          * @property {livemig.Capabilities.$Properties|null} [capabilities] Configuration capabilities
          * @property {Uint8Array|null} [migrationId] Configuration migrationId
          * @property {number|null} [multifdChannels] Configuration multifdChannels
+         * @property {string|null} [multifdCompression] Configuration multifdCompression
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -820,6 +821,14 @@ $root.livemig = (function() {
         Configuration.prototype.multifdChannels = 0;
 
         /**
+         * Configuration multifdCompression.
+         * @member {string} multifdCompression
+         * @memberof livemig.Configuration
+         * @instance
+         */
+        Configuration.prototype.multifdCompression = "";
+
+        /**
          * Creates a new Configuration instance using the specified properties.
          * @function create
          * @memberof livemig.Configuration
@@ -860,6 +869,8 @@ $root.livemig = (function() {
                 writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.migrationId);
             if (message.multifdChannels != null && $Object.hasOwnProperty.call(message, "multifdChannels") && message.multifdChannels !== 0)
                 writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.multifdChannels);
+            if (message.multifdCompression != null && $Object.hasOwnProperty.call(message, "multifdCompression") && message.multifdCompression !== "")
+                writer.uint32(/* id 5, wireType 2 =*/42).string(message.multifdCompression);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -934,6 +945,15 @@ $root.livemig = (function() {
                             message.multifdChannels = value;
                         else
                             delete message.multifdChannels;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.multifdCompression = value;
+                        else
+                            delete message.multifdCompression;
                         continue;
                     }
                 }
@@ -1796,6 +1816,7 @@ $root.livemig = (function() {
          * @property {Array.<number>|null} [zeroRuns] RamData zeroRuns
          * @property {number|null} [pageSize] RamData pageSize
          * @property {number|null} [totalBytes] RamData totalBytes
+         * @property {boolean|null} [compressed] RamData compressed
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1862,6 +1883,14 @@ $root.livemig = (function() {
         RamData.prototype.totalBytes = 0;
 
         /**
+         * RamData compressed.
+         * @member {boolean} compressed
+         * @memberof livemig.RamData
+         * @instance
+         */
+        RamData.prototype.compressed = false;
+
+        /**
          * Creates a new RamData instance using the specified properties.
          * @function create
          * @memberof livemig.RamData
@@ -1901,6 +1930,8 @@ $root.livemig = (function() {
                 writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.pageSize);
             if (message.totalBytes != null && $Object.hasOwnProperty.call(message, "totalBytes") && !$Object.is(message.totalBytes, 0))
                 writer.uint32(/* id 4, wireType 1 =*/33).double(message.totalBytes);
+            if (message.compressed != null && $Object.hasOwnProperty.call(message, "compressed") && message.compressed !== false)
+                writer.uint32(/* id 5, wireType 0 =*/40).bool(message.compressed);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1989,6 +2020,15 @@ $root.livemig = (function() {
                             message.totalBytes = value;
                         else
                             delete message.totalBytes;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.compressed = value;
+                        else
+                            delete message.compressed;
                         continue;
                     }
                 }

@@ -9,7 +9,7 @@ import { DEFAULT_DEVICE_SPECS, DEFAULT_WORKLOAD_SPEC, DEVICE_TYPES, WORKLOAD_KEY
 import { applyTestRamBlockSize, checkRamFitsHost, hostMemoryBytes } from './devices/ram-limits';
 import { UsageError } from './errors';
 import { LOG_LEVELS } from './logger';
-import { CAPABILITY_HELP, CAPABILITY_NAMES, PARAMETER_NAMES, PARAMETER_SPECS, PARAMETER_UNITS, applyCapabilities, applyParameters, defaultCapabilities, defaultParameters, parseCapsList, parseParameterAssignment, type CapabilityChange } from './migration-config';
+import { CAPABILITY_HELP, CAPABILITY_NAMES, PARAMETER_NAMES, applyCapabilities, parameterHelp, applyParameters, defaultCapabilities, defaultParameters, parseCapsList, parseParameterAssignment, type CapabilityChange } from './migration-config';
 import { canonicalSize } from './sizes';
 import type { MigrationSettings } from './migration-settings';
 import { parseListenAddress, type ListenAddress } from './qmp/servers';
@@ -60,10 +60,7 @@ export function daemonHelpSections(opts: { workload: boolean }): HelpSection[] {
     {
       title: 'Parameters (--param NAME=VALUE)',
       lines: formatTermList(
-        PARAMETER_NAMES.map((n) => {
-          const p = PARAMETER_SPECS[n];
-          return [`${n}`, `${p.help} [${PARAMETER_UNITS[p.kind]}, default ${p.kind === 'bytes' && p.def > 0 ? canonicalSize(p.def) : p.def}]`];
-        }),
+        PARAMETER_NAMES.map((n) => [n, parameterHelp(n)]),
         28,
       ),
     },

@@ -2,10 +2,12 @@
  * `--device` and `--workload` specs (SPEC §2): parsed and validated once, at the edge.
  * Errors name the device and the bad field.
  */
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { DeviceSpecError } from './errors';
 import { canonicalSize, parseCount, parseSize } from './sizes';
 
-export type RamFill = 'random' | 'zero' | 'pattern';
+/** `file:PATH` is kept whole: `{ kind: 'file', path }`. */
+export type RamFill = 'random' | 'zero' | 'pattern' | { readonly kind: 'file'; readonly path: string };
 
 export interface RamSpec {
   readonly type: 'ram';
@@ -75,7 +77,7 @@ export const DEVICE_TYPES: Readonly<Record<DeviceKind, { readonly help: string; 
       id: { help: 'device id (a letter, then [A-Za-z0-9_.-])' },
       size: { help: 'bytes of memory (a multiple of page-size, up to 64G)' },
       'page-size': { def: '4K', help: 'page size, a power of two from 512 to 64K' },
-      fill: { def: 'random', help: 'initial contents: random (seeded), zero or pattern' },
+      fill: { def: 'random', help: 'initial contents: random (seeded), zero, pattern, or file:PATH (a file repeated to the size; PATH without commas)' },
       seed: { def: 'from the id', help: 'seed of the random fill and writes' },
     },
   },
@@ -161,10 +163,7 @@ export function parseDeviceSpec(text: string): DeviceSpec {
       }
       const ramSize = range('size', size('size'), pageSize, 64 * 1024 ** 3);
       if (ramSize % pageSize !== 0) throw new DeviceSpecError(`${what}: size=${ramSize} is not a multiple of page-size=${pageSize}`);
-      const fill = given('fill');
-      if (fill !== 'random' && fill !== 'zero' && fill !== 'pattern') {
-        throw new DeviceSpecError(`${what}: fill='${fill}' must be random, zero or pattern`);
-      }
+      const fill = parseRamFill(given('fill') ?? 'random', what);
       return Object.freeze({ type, id, size: ramSize, pageSize, fill, seed });
     }
     case 'accel':
@@ -186,6 +185,31 @@ export function parseDeviceSpec(text: string): DeviceSpec {
       throw new DeviceSpecError(`unknown device type ${String(never)}`);
     }
   }
+}
+
+/**
+ * `fill=random|zero|pattern|file:PATH`. The spec is split at ',' and each part at its
+ * first '=', so PATH may hold ':' and '=' but not ','. The file is checked here, at the
+ * edge (a usage error naming it, exit 2); it is read when the RAM is created.
+ */
+function parseRamFill(text: string, what: string): RamFill {
+  if (text === 'random' || text === 'zero' || text === 'pattern') return text;
+  if (!text.startsWith('file:')) throw new DeviceSpecError(`${what}: fill='${text}' must be random, zero, pattern or file:PATH`);
+  const path = text.slice('file:'.length);
+  if (path.length === 0) throw new DeviceSpecError(`${what}: fill=file: needs a path (fill=file:PATH)`);
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new DeviceSpecError(`${what}: fill=file:${path}: '${path}' is not a regular file`);
+    accessSync(path, fsConstants.R_OK);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof DeviceSpecError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw new DeviceSpecError(`${what}: fill=file:${path}: cannot read '${path}' (${e.code ?? e.message})`);
+  }
+  if (size === 0) throw new DeviceSpecError(`${what}: fill=file:${path}: '${path}' is empty`);
+  return Object.freeze({ kind: 'file' as const, path });
 }
 
 /** Parses a device list; ids must be unique. Empty → the default machine. */

@@ -38,3 +38,5 @@ export * from './qmp/migration-commands';
 export * from './live-view/static-handler';
 export * from './security/index';
 export * from './daemon-args';
+export * from './compression/compression-pool';
+export { compressPages, decompressPages, zstdInflateBound } from './compression/page-codec';

@@ -4,7 +4,7 @@
  * daemons they are trusted.
  */
 import { CapabilityError, ParameterError } from './errors';
-import { parseCount, parseSize } from './sizes';
+import { canonicalSize, parseCount, parseSize } from './sizes';
 
 export const CAPABILITY_NAMES = ['return-path', 'switchover-ack', 'multifd', 'auto-converge', 'verify'] as const;
 export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
@@ -59,10 +59,18 @@ export function parseCapsList(list: string): CapabilityChange[] {
     .map((capability) => ({ capability, state: true }));
 }
 
+/** QEMU's MultiFDCompression values (`multifd-compression`). */
+export const MULTIFD_COMPRESSION_METHODS = ['none', 'zlib', 'zstd'] as const;
+export type MultifdCompression = (typeof MULTIFD_COMPRESSION_METHODS)[number];
+
 export interface Parameters {
   'downtime-limit': number;
   'max-bandwidth': number;
   'multifd-channels': number;
+  /** RAM pages compressed per packet on the multifd channels (only with the multifd capability, as in QEMU). */
+  'multifd-compression': MultifdCompression;
+  'multifd-zlib-level': number;
+  'multifd-zstd-level': number;
   'avail-switchover-bandwidth': number;
   'switchover-ack-timeout': number;
   timeout: number;
@@ -72,6 +80,9 @@ export interface Parameters {
   'max-cpu-throttle': number;
 }
 export type ParameterName = keyof Parameters;
+/** The parameters whose value is one of a set of names rather than a number. */
+type EnumParameterName = 'multifd-compression';
+type NumericParameterName = Exclude<ParameterName, EnumParameterName>;
 
 type Kind = 'bytes' | 'ms' | 'count' | 'percent';
 /** The unit --help shows for each kind ('bytes' values are sizes or rates with K/M/G suffixes). */
@@ -89,10 +100,13 @@ export interface ParameterSpec {
 }
 
 /** Every parameter, its range, default and meaning: validation and --help both read this table. */
-export const PARAMETER_SPECS: Readonly<Record<ParameterName, ParameterSpec>> = {
+export const PARAMETER_SPECS: Readonly<Record<NumericParameterName, ParameterSpec>> = {
   'downtime-limit': { kind: 'ms', min: 0, max: 2_000_000, def: 300, help: 'switch over once the remaining bytes can be sent in this long (and the ack came, with switchover-ack)' },
   'max-bandwidth': { kind: 'bytes', min: 0, max: Number.MAX_SAFE_INTEGER, def: 0, help: 'cap on the migration stream; 0 = unlimited' },
   'multifd-channels': { kind: 'count', min: 1, max: 255, def: 2, help: 'extra connections for RAM pages with multifd' },
+  // QEMU's ranges and defaults.
+  'multifd-zlib-level': { kind: 'count', min: 0, max: 9, def: 1, help: 'zlib level with multifd-compression=zlib (0-9)' },
+  'multifd-zstd-level': { kind: 'count', min: 0, max: 20, def: 1, help: 'zstd level with multifd-compression=zstd (0-20)' },
   'avail-switchover-bandwidth': { kind: 'bytes', min: 0, max: Number.MAX_SAFE_INTEGER, def: 0, help: 'bandwidth the convergence test assumes for the final transfer; 0 = the measured one' },
   'switchover-ack-timeout': { kind: 'ms', min: 0, max: 86_400_000, def: 0, help: 'fail the migration (source keeps running) if the ack has not come by then; 0 = wait forever' },
   timeout: { kind: 'ms', min: 0, max: 86_400_000, def: 0, help: 'fail a migration not converged after this long (source keeps running); 0 = none' },
@@ -102,22 +116,68 @@ export const PARAMETER_SPECS: Readonly<Record<ParameterName, ParameterSpec>> = {
   'cpu-throttle-increment': { kind: 'percent', min: 1, max: 99, def: 10, help: 'auto-converge: each further step' },
   'max-cpu-throttle': { kind: 'percent', min: 1, max: 99, def: 99, help: 'auto-converge: the most the workload is held back' },
 };
-export const PARAMETER_NAMES = Object.keys(PARAMETER_SPECS) as ParameterName[];
+const ENUM_PARAMETER_SPECS: Readonly<Record<EnumParameterName, { values: readonly string[]; def: string; help: string }>> = {
+  'multifd-compression': {
+    values: MULTIFD_COMPRESSION_METHODS,
+    def: 'none',
+    help: 'RAM pages compressed per packet on the multifd channels (needs multifd; both ends must agree)',
+  },
+};
+
+/** One parameter's --help text: meaning, unit (or values) and default. */
+export function parameterHelp(name: ParameterName): string {
+  if (isEnumParameter(name)) {
+    const e = ENUM_PARAMETER_SPECS[name];
+    return `${e.help} [${e.values.join('|')}, default ${e.def}]`;
+  }
+  const p = PARAMETER_SPECS[name];
+  return `${p.help} [${PARAMETER_UNITS[p.kind]}, default ${p.kind === 'bytes' && p.def > 0 ? canonicalSize(p.def) : p.def}]`;
+}
+export const PARAMETER_NAMES: readonly ParameterName[] = [
+  'downtime-limit',
+  'max-bandwidth',
+  'multifd-channels',
+  'multifd-compression',
+  'multifd-zlib-level',
+  'multifd-zstd-level',
+  'avail-switchover-bandwidth',
+  'switchover-ack-timeout',
+  'timeout',
+  'stall-timeout',
+  'cpu-throttle-initial',
+  'cpu-throttle-increment',
+  'max-cpu-throttle',
+];
+
+/** How QMP takes a parameter: a name (string) or a number/size. */
+export function parameterArgType(name: ParameterName): 'string' | 'size' {
+  return isEnumParameter(name) ? 'string' : 'size';
+}
 
 export function defaultParameters(): Readonly<Parameters> {
-  const out = {} as Parameters;
-  for (const name of PARAMETER_NAMES) out[name] = PARAMETER_SPECS[name].def;
-  return Object.freeze(out);
+  const out: Record<string, number | string> = {};
+  for (const name of PARAMETER_NAMES) out[name] = isEnumParameter(name) ? ENUM_PARAMETER_SPECS[name].def : PARAMETER_SPECS[name].def;
+  return Object.freeze(out as unknown as Parameters);
 }
 
 function isParameterName(name: string): name is ParameterName {
-  return Object.prototype.hasOwnProperty.call(PARAMETER_SPECS, name);
+  return (PARAMETER_NAMES as readonly string[]).includes(name);
 }
 
-/** One parameter value from QMP (number) or the CLI (string with suffix) → validated number. */
-export function parseParameterValue(name: string, value: unknown): number {
+function isEnumParameter(name: ParameterName): name is EnumParameterName {
+  return Object.prototype.hasOwnProperty.call(ENUM_PARAMETER_SPECS, name);
+}
+
+/** One parameter value from QMP (number or name) or the CLI (string with suffix) → validated value. */
+export function parseParameterValue(name: string, value: unknown): number | string {
   if (!isParameterName(name)) {
     throw new ParameterError(`Invalid parameter '${name}' (known: ${PARAMETER_NAMES.join(', ')})`);
+  }
+  if (isEnumParameter(name)) {
+    const values = ENUM_PARAMETER_SPECS[name].values;
+    if (typeof value !== 'string') throw new ParameterError(`Invalid parameter type for '${name}', expected: string (${values.join(', ')})`);
+    if (!values.includes(value)) throw new ParameterError(`Parameter '${name}' expects one of ${values.join(', ')}, got '${value}'`);
+    return value;
   }
   const spec = PARAMETER_SPECS[name];
   let n: number;
@@ -140,11 +200,11 @@ export function parseParameterValue(name: string, value: unknown): number {
 
 /** Applies `migrate-set-parameters` arguments (all validated before any is applied). */
 export function applyParameters(current: Readonly<Parameters>, changes: Readonly<Record<string, unknown>>): Readonly<Parameters> {
-  const next: Parameters = { ...current };
+  const next: Record<string, number | string> = { ...current };
   for (const [name, value] of Object.entries(changes)) {
-    next[name as ParameterName] = parseParameterValue(name, value);
+    next[name] = parseParameterValue(name, value);
   }
-  return Object.freeze(next);
+  return Object.freeze(next as unknown as Parameters);
 }
 
 /** `--param downtime-limit=200` → [name, value text]. */

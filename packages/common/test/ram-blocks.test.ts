@@ -6,6 +6,9 @@
  * size; and a device larger than the largest Node Buffer exists.
  */
 import { constants as bufferConstants } from 'node:buffer';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDaemonArgs } from '../src/daemon-args';
 import { parseDeviceSpec, type RamSpec } from '../src/device-spec';
@@ -179,6 +182,28 @@ describe('RamDevice over blocks', () => {
     // fill=random still differs page to page across blocks (no block repeats another).
     const small = new RamDevice(ramSpec(TEXT, BLOCK), 'source');
     expect(small.memory.blocks[0]!.equals(small.memory.blocks[1]!)).toBe(false);
+  });
+
+  it('fill=file: reads the file across blocks and repeats it across them, as with one block', () => {
+    // 25.5 pages: blocks hold 16, so the file itself spans two blocks and its copies fall anywhere.
+    const bytes = Buffer.alloc(25 * PS + PS / 2);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + 7) & 0xff;
+    bytes.fill(0, 3 * PS, 4 * PS); // a zero page: left unwritten in every copy
+    const dir = mkdtempSync(join(tmpdir(), 'livemig-blocks-'));
+    try {
+      const path = join(dir, 'f.bin');
+      writeFileSync(path, bytes);
+      const text = `ram,id=ram0,size=1M,fill=file:${path}`;
+      const small = new RamDevice(ramSpec(text, BLOCK), 'source');
+      const one = new RamDevice(ramSpec(text), 'source');
+      expect(small.memory.equals(one.memory)).toBe(true);
+      expect(small.memory.read(26 * PS, bytes.length).equals(bytes)).toBe(true); // the second copy, across blocks 1 and 2
+      for (let p = 0; p < small.pages; p++) expect(small.isZeroPage(p)).toBe(one.isZeroPage(p));
+      expect(small.isZeroPage(26 + 3)).toBe(true);
+      expect(small.digest()).toEqual(one.digest());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('migrates a multi-block RAM while the workload dirties pages in every block (copy path), digests equal', async () => {

@@ -1,6 +1,5 @@
-/** UnitDigest's targeted refreshes: a range (just sent / just loaded) and all-but-excluded units. */
+/** UnitDigest's targeted refreshes: a range (just sent / just loaded) and the units a test accepts. */
 import { describe, expect, it } from 'vitest';
-import { DirtyBitmap } from '../src/dirty-bitmap';
 import { UnitDigest } from '../src/digest';
 
 function make(units: number) {
@@ -22,13 +21,12 @@ describe('UnitDigest', () => {
     expect(d.staleBytes).toBe((100 - 7) * 4096);
   });
 
-  it('refreshExcept skips excluded units (they stay stale), within the budget, wrapping around', () => {
+  it('refreshWhere hashes only the units the test accepts (the rest stay stale), every unit looked at counting, wrapping around', () => {
     const { d, hashed } = make(70);
-    const exclude = new DirtyBitmap(70);
-    for (let u = 0; u < 70; u++) if (u % 3 !== 0) exclude.set(u);
-    expect(d.refreshExcept(exclude, 5 * 4096)).toBe(5 * 4096);
-    expect(hashed).toEqual([0, 3, 6, 9, 12]);
-    while (d.refreshExcept(exclude, 4096 * 8) > 0);
+    const accept = (u: number) => u % 3 === 0;
+    expect(d.refreshWhere(accept, 5 * 4096)).toBe(5 * 4096);
+    expect(hashed).toEqual([0, 3]);
+    for (let i = 0; i < 20; i++) d.refreshWhere(accept, 4096 * 8);
     expect(hashed.length).toBe(24);
     expect(hashed.every((u) => u % 3 === 0)).toBe(true);
     expect(d.staleBytes).toBe((70 - 24) * 4096);

@@ -3,9 +3,10 @@
  * devices and capabilities, before any state is accepted. Every difference is
  * named; QEMU would instead fail later or, for switchover-ack, wait forever.
  */
-import { ConfigMismatchError, deviceConfig, wireTypeName, type Capabilities, type ConfigurationMessage, type Device } from '@livemig/common';
+import { ConfigMismatchError, deviceConfig, wireTypeName, type Capabilities, type ConfigurationMessage, type Device, type MultifdCompression } from '@livemig/common';
 
-export function checkConfiguration(config: ConfigurationMessage, devices: readonly Device[], caps: Capabilities): void {
+/** `compression`: this destination's multifd-compression (compared only when both ends have multifd on, which is when it is used, as in QEMU). */
+export function checkConfiguration(config: ConfigurationMessage, devices: readonly Device[], caps: Capabilities, compression: MultifdCompression = 'none'): void {
   const problems: string[] = [];
   const src = config.capabilities ?? {};
   const pairs: Array<[string, boolean, boolean]> = [
@@ -15,6 +16,10 @@ export function checkConfiguration(config: ConfigurationMessage, devices: readon
   ];
   for (const [name, s, d] of pairs) {
     if (s !== d) problems.push(`capability '${name}' is ${s ? 'on' : 'off'} at the source but ${d ? 'on' : 'off'} at the destination`);
+  }
+  const theirCompression = config.multifdCompression || 'none';
+  if (src.multifd === true && caps.multifd && theirCompression !== compression) {
+    problems.push(`parameter 'multifd-compression' is ${theirCompression} at the source but ${compression} at the destination`);
   }
   const theirs = new Map((config.devices ?? []).map((d) => [d.id ?? '', d]));
   const ours = new Map(devices.map((d) => [d.id, deviceConfig(d)]));

@@ -104,7 +104,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
         const stall = this.settings.parameters['stall-timeout'];
         return stall > 0 ? stall : HANDSHAKE_TIMEOUT_MS;
       },
-      checkConfiguration: (config) => checkConfiguration(config, this.machine.devices, this.settings.capabilities),
+      checkConfiguration: (config) => checkConfiguration(config, this.machine.devices, this.settings.capabilities, this.settings.parameters['multifd-compression']),
       claim: () => this.busyReason(),
       accepted: (conn, config) => this.startMigration(conn, config),
       channel: (h, hello) => this.channelFor(h, hello),
@@ -204,6 +204,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       config,
       machine: this.machine,
       caps: this.settings.capabilities,
+      multifdCompression: this.settings.parameters['multifd-compression'],
       log: this.log.child({ channel: 'incoming', peer: conn.peer }),
       stallTimeoutMs: () => this.settings.parameters['stall-timeout'],
     });

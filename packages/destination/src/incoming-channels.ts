@@ -6,7 +6,8 @@
  * only once its own challenge was answered. Then the MultifdReceiver
  * (multifd-receiver.ts) loads its pages. Closing drops all of them.
  */
-import { ProtocolError, type Device, type Logger, type MigError, type livemig } from '@livemig/common';
+import { availableParallelism } from 'node:os';
+import { CompressionPool, ProtocolError, type Device, type Logger, type MigError, type MultifdCompression, type livemig } from '@livemig/common';
 import type { AcceptedConnection, ChannelHello, ChannelSlot } from './handshake';
 import { MultifdChannel, MultifdReceiver } from './multifd-receiver';
 
@@ -33,6 +34,8 @@ export class IncomingChannels {
    */
   private readonly pending = new Map<object, () => void>();
   private closed = false;
+  /** multifd-compression's inflating workers (null: none). */
+  private pool: CompressionPool | null = null;
 
   constructor(log: Logger) {
     this.log = log;
@@ -43,20 +46,27 @@ export class IncomingChannels {
     return this.multifd;
   }
 
-  /** The configuration was accepted with multifd on: expect its channels. */
-  start(config: livemig.Configuration.$Properties, owner: ChannelsOwner): void {
+  /**
+   * The configuration was accepted with multifd on: expect its channels.
+   * `compression` is the method both ends agreed (the configuration check compared them).
+   */
+  start(config: livemig.Configuration.$Properties, compression: MultifdCompression, owner: ChannelsOwner): void {
     const id = Buffer.from(config.migrationId ?? []);
     const channels = config.multifdChannels ?? 0;
     if (id.length === 0 || channels < 1 || channels > 255) throw new ProtocolError(`multifd is on but the configuration announces ${channels} channels and a ${id.length}-byte migration id`);
     this.migrationId = id;
+    const pool = compression === 'none' ? null : new CompressionPool({ threads: Math.min(channels, availableParallelism()) });
+    this.pool = pool;
     this.multifd = new MultifdReceiver({
       channels,
+      inflate: pool && compression !== 'none' ? (packet, expected) => pool.decompress(compression, packet, expected) : null,
+      packetBuffer: pool ? (n) => pool.packetBuffer(n) : null,
       pageDevice: (deviceId) => owner.pageDevice(deviceId),
       onError: (err) => owner.onError(err),
       onAttached: (ch) => this.log.info({ channel: ch.index, peer: ch.peer }, 'multifd channel attached'),
       onBytes: (n) => owner.onBytes(n),
     });
-    this.log.info({ channels }, 'expecting multifd channels');
+    this.log.info({ channels, compression }, 'expecting multifd channels');
   }
 
   /** True when `hello` names this migration. */
@@ -95,5 +105,7 @@ export class IncomingChannels {
   close(): void {
     this.closed = true;
     this.multifd?.close();
+    void this.pool?.close();
+    this.pool = null;
   }
 }

@@ -26,7 +26,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { ConnectionError, toMigError, type Capabilities, type ConfigurationMessage, type Logger, type Machine, type MigError } from '@livemig/common';
+import { ConnectionError, toMigError, type Capabilities, type ConfigurationMessage, type Logger, type Machine, type MigError, type MultifdCompression } from '@livemig/common';
 import { FinalLoad, type DeviceLoadTimes } from './final-load';
 import { FrameDispatch } from './frame-dispatch';
 import { IncomingChannels } from './incoming-channels';
@@ -58,6 +58,8 @@ export interface IncomingOptions {
   config: ConfigurationMessage;
   machine: Machine;
   caps: Capabilities;
+  /** The destination's multifd-compression when the connection came (default none). */
+  multifdCompression?: MultifdCompression;
   log: Logger;
   /** The destination's stall-timeout (ms, 0 = off), read live. */
   stallTimeoutMs?: () => number;
@@ -86,6 +88,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   readonly channels: IncomingChannels;
   private readonly multifdOn: boolean;
   private readonly failHere = (err: MigError): void => this.fail(err);
+  private readonly multifdCompression: MultifdCompression;
 
   status: IncomingStatus = 'active';
   error: MigError | null = null;
@@ -103,6 +106,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     this.config = opts.config;
     this.multifdOn = opts.caps.multifd;
     const rp = this.rp;
+    this.multifdCompression = opts.multifdCompression ?? 'none';
     this.channels = new IncomingChannels(this.log);
     this.setup = new LoadSetup(this.machine, opts.caps['switchover-ack'], rp, this.log, {
       finished: () => this.finished,
@@ -241,7 +245,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   // ---- multifd (incoming-channels.ts, multifd-receiver.ts) ----
 
   private startMultifd(config: ConfigurationMessage): void {
-    this.channels.start(config, {
+    this.channels.start(config, this.multifdCompression, {
       pageDevice: (deviceId) => this.dispatch.pageDevice(deviceId),
       onError: this.failHere,
       onBytes: (n) => {

@@ -16,9 +16,12 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { ConnectionError, ProtocolError, livemig, toMigError, type DecodedFrame, type DecodedFrameMessage, type Device, type MigError } from '@livemig/common';
+import { ConnectionError, ProtocolError, RAM_FRAME_BYTES, RamDevice, livemig, toMigError, type DecodedFrame, type DecodedFrameMessage, type Device, type MigError } from '@livemig/common';
 import type { AcceptedConnection } from './handshake';
 import type { ReaderOwner, StreamReader } from './stream-reader';
+
+/** Compressed packets of one channel in the workers before it stops reading. */
+const MAX_PACKETS_INFLATING = 8;
 
 export interface MultifdChannelEvents {
   /** A protocol or connection error: fatal to the migration. */
@@ -33,6 +36,10 @@ export interface ChannelSink {
   pageDevice(deviceId: string): Device;
   /** The channel reached sync `seq` and has stopped. */
   reached(channel: MultifdChannel, seq: number): void;
+  /** multifd-compression: inflates a packet (a packetBuffer()) to exactly `expected` bytes; null without compression. */
+  inflate: ((packet: Buffer, expected: number) => Promise<Buffer>) | null;
+  /** A buffer the inflating workers can take over. */
+  packetBuffer: ((length: number) => Buffer) | null;
 }
 
 /** One attached channel: its reader (handed on by its handshake) feeds page frames to its sink. */
@@ -42,6 +49,10 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> implement
   private readonly reader: StreamReader;
   private sink: ChannelSink | null = null;
   private isClosed = false;
+  /** Compressed packets in the workers, a sync marker waiting for them, reading stopped for them. */
+  private inflating = 0;
+  private syncAfterInflate: number | null = null;
+  private throttled = false;
   index = -1;
   /** Last sync seq this channel reached. */
   seq = 0;
@@ -90,6 +101,8 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> implement
   payloadTargets(msg: DecodedFrameMessage, length: number): Buffer[] | null {
     if (msg.body !== 'section' || !msg.section || !this.sink) return null;
     const s = msg.section;
+    // A compressed packet is read into the receive buffers and inflated from there.
+    if (s.ram?.compressed) return null;
     const device = this.sink.pageDevice(s.deviceId ?? '');
     return device.payloadTargets ? device.payloadTargets(s.type ?? livemig.SectionType.SECTION_TYPE_UNSPECIFIED, s, length) : null;
   }
@@ -114,8 +127,13 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> implement
     if (msg.body === 'multifdSync' && msg.multifdSync) {
       const seq = msg.multifdSync.seq ?? 0;
       if (seq !== this.seq + 1) throw new ProtocolError(`multifd channel ${this.index}: sync ${seq} after ${this.seq}`);
-      this.seq = seq;
       this.reader.pauseForSync();
+      // Every packet of this round must be loaded first.
+      if (this.inflating > 0) {
+        this.syncAfterInflate = seq;
+        return;
+      }
+      this.seq = seq;
       sink.reached(this, seq);
       return;
     }
@@ -123,12 +141,64 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> implement
     const s = msg.section;
     if (s.type !== livemig.SectionType.SECTION_PART) throw new ProtocolError(`multifd channel ${this.index}: only PART sections travel on multifd channels`);
     const device = sink.pageDevice(s.deviceId ?? '');
+    if (s.ram?.compressed) return this.inflatePacket(device, s, frame);
     device.loadState({ type: s.type, data: s, payload: frame.payload, payloadLength: frame.payloadLength, inPlace: frame.inPlace });
+  }
+
+  /** A compressed page packet: copied out of the receive buffers, inflated in a worker, then loaded. */
+  private inflatePacket(device: Device, s: livemig.Section.$Properties, frame: DecodedFrame<DecodedFrameMessage>): void {
+    const sink = this.sink!;
+    if (!sink.inflate || !sink.packetBuffer) throw new ProtocolError(`multifd channel ${this.index}: compressed pages, but multifd-compression is none here`);
+    if (!(device instanceof RamDevice)) throw new ProtocolError(`multifd channel ${this.index}: compressed pages for '${device.id}', which is not RAM`);
+    const runs = s.ram!.normalRuns ?? [];
+    let pages = 0;
+    for (let i = 1; i < runs.length; i += 2) pages += runs[i]!;
+    const expected = pages * device.pageSize;
+    // The source never packs more than a frame's worth: nothing larger is ever inflated.
+    if (expected === 0 || expected > RAM_FRAME_BYTES) throw new ProtocolError(`multifd channel ${this.index}: a compressed packet of ${expected} page bytes (at most ${RAM_FRAME_BYTES})`);
+    const packet = sink.packetBuffer(frame.payloadLength);
+    let at = 0;
+    for (const slice of frame.payload) at += slice.copy(packet, at);
+    this.inflating++;
+    if (this.inflating >= MAX_PACKETS_INFLATING && !this.throttled) {
+      this.throttled = true;
+      this.reader.holdReading(true);
+    }
+    const section: livemig.Section.$Properties = { ...s, ram: { ...s.ram, compressed: false } };
+    sink.inflate(packet, expected).then(
+      (pagesBytes) => {
+        if (this.isClosed) return;
+        this.inflating--;
+        try {
+          device.loadState({ type: livemig.SectionType.SECTION_PART, data: section, payload: [pagesBytes], payloadLength: pagesBytes.length, inPlace: false });
+        } catch (err) {
+          return this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
+        }
+        this.afterInflate();
+      },
+      (err: unknown) => this.fail(new ProtocolError(`multifd channel ${this.index}: ${err instanceof Error ? err.message : String(err)}`)),
+    );
+  }
+
+  private afterInflate(): void {
+    if (this.throttled && this.inflating < MAX_PACKETS_INFLATING) {
+      this.throttled = false;
+      this.reader.holdReading(false);
+    }
+    if (this.inflating === 0 && this.syncAfterInflate !== null) {
+      const seq = this.syncAfterInflate;
+      this.syncAfterInflate = null;
+      this.seq = seq;
+      this.sink!.reached(this, seq);
+    }
   }
 }
 
 export interface MultifdReceiverOptions {
   channels: number;
+  /** multifd-compression's inflating (null: none). */
+  inflate: ChannelSink['inflate'];
+  packetBuffer: ChannelSink['packetBuffer'];
   /** Devices that may receive pages over multifd (RAM), by id; a device whose section has ended is refused. */
   pageDevice(deviceId: string): Device;
   /** Fatal: the migration fails. */
@@ -174,6 +244,8 @@ export class MultifdReceiver {
     ch.attach(index, {
       pageDevice: (id) => this.opts.pageDevice(id),
       reached: () => this.check(),
+      inflate: this.opts.inflate,
+      packetBuffer: this.opts.packetBuffer,
     });
     this.opts.onAttached(ch);
   }

@@ -53,6 +53,8 @@ export class StreamReader {
   /** After failure: bytes still read (and dropped), and how many may be before reading stops. */
   private drained = 0;
   private drainLimit = Number.POSITIVE_INFINITY;
+  /** holdReading(): the owner asked for no reads, whatever the sync points say. */
+  private readHeld = false;
 
   constructor(socket: Socket, input: ChunkInput | null, owner: ReaderOwner) {
     this.socket = socket;
@@ -96,12 +98,22 @@ export class StreamReader {
     this.pauseReading(true);
   }
 
+  /**
+   * Stops reading the socket while `held` (frames already read still decode):
+   * an owner whose loads run behind (multifd packets inflating in workers).
+   */
+  holdReading(held: boolean): void {
+    this.readHeld = held;
+    if (held) this.pauseReading(true);
+    else if (!this.decoder.isPaused && !this.owner.finished()) this.pauseReading(false);
+  }
+
   /** Every channel reached the main channel's sync point: go on with the main channel. */
   resumeAfterSync(): void {
     if (this.owner.finished()) return;
     try {
       this.decoder.resume(this.onFrame);
-      if (!this.decoder.isPaused) this.pauseReading(false);
+      if (!this.decoder.isPaused && !this.readHeld) this.pauseReading(false);
     } catch (err) {
       this.owner.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
     }

@@ -7,6 +7,9 @@
 import { RamDevice, livemig, type Device, type SectionWriter } from '@livemig/common';
 import type { MigrationStream } from './migration-stream';
 import type { MultifdSender } from './multifd-sender';
+import type { CompressionTotals } from './compressing-channel';
+
+export type MultifdCompressionInfo = CompressionTotals & { readonly method: string };
 
 export class MigrationChannels {
   readonly main: MigrationStream;
@@ -19,6 +22,11 @@ export class MigrationChannels {
 
   attachMultifd(sender: MultifdSender): void {
     this.multifd = sender;
+  }
+
+  /** multifd-compression's totals (null without compression). */
+  get compression(): MultifdCompressionInfo | null {
+    return this.multifd?.compression ?? null;
   }
 
   get multifdChannels(): number {

@@ -90,6 +90,18 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
       ...(ack?.['allocation-ms'] !== undefined ? { 'allocation-ms': round(ack['allocation-ms']) } : {}),
     };
   });
+  // multifd-compression (QEMU's old `compression` block names): packets, bytes after
+  // compression, and raw / compressed.
+  const c = m.compression;
+  if (c) {
+    info.compression = {
+      method: c.method,
+      pages: Math.round(c.rawBytes / (rams[0]?.pageSize ?? 4096)),
+      packets: c.packets,
+      'compressed-size': c.compressedBytes,
+      'compression-rate': c.compressedBytes > 0 ? round2(c.rawBytes / c.compressedBytes) : 0,
+    };
+  }
   info.verified = m.verified;
   info['error-desc'] = m.error ? m.error.message : null;
   info['error-code'] = m.error ? m.error.code : null;

@@ -19,15 +19,26 @@
  * be overtaken by its older copy) and nothing after the last marker (END, EOF)
  * is read before every channel has flushed. The outgoing migration calls it
  * before each dirty-bitmap sync and before the END sections.
+ *
+ * With multifd-compression a batch of pages is cut into packets of at most
+ * MULTIFD_PACKET_BYTES (QEMU's 512 KiB multifd packet), spread over the
+ * channels; each channel's packets go through a CompressingChannel (compressed
+ * in a worker pool, written in order) and sync markers queue behind them. Byte
+ * counts (bandwidth, backpressure) are then in guest bytes: a packet counts as
+ * the pages it carries, which is what the pending set is measured in.
  */
+import { availableParallelism } from 'node:os';
 import type { Socket } from 'node:net';
 import { openConnection } from './transport';
 import {
   AUTH_NONCE_BYTES,
   AuthError,
+  CompressionPool,
   ConnectionError,
   PeerError,
   ProtocolError,
+  RAM_FRAME_BYTES,
+  RamDevice,
   STREAM_MAGIC,
   STREAM_VERSION,
   authProof,
@@ -38,6 +49,7 @@ import {
   livemig,
   proofMatches,
   type ChannelBinding,
+  type CompressionMethod,
   type Device,
   type FrameMessage,
   type MigError,
@@ -46,10 +58,19 @@ import {
   type SectionWriter,
   type TlsFiles,
 } from '@livemig/common';
+import { CompressingChannel, MULTIFD_PACKET_BYTES, type CompressionTotals } from './compressing-channel';
 import { MigrationStream } from './migration-stream';
 
 /** How long a channel's loss waits before it is reported (see the constructor). */
 const CHANNEL_ERROR_GRACE_MS = 300;
+/** Packets in the workers per worker before the loop waits (each a copy of its pages). */
+const PACKETS_IN_FLIGHT_PER_THREAD = 8;
+
+export interface MultifdCompressionOptions {
+  method: CompressionMethod;
+  /** multifd-zlib-level or multifd-zstd-level. */
+  level: number;
+}
 
 export interface MultifdSenderOptions {
   host: string;
@@ -63,6 +84,8 @@ export interface MultifdSenderOptions {
   /** Connect timeout (stall-timeout; 0 = none). */
   timeoutMs: number;
   signal: AbortSignal;
+  /** multifd-compression (null: none). */
+  compression?: MultifdCompressionOptions | null;
   /** A channel failed or closed: fatal to the migration. */
   onError(err: ConnectionError): void;
 }
@@ -70,14 +93,37 @@ export interface MultifdSenderOptions {
 export class MultifdSender {
   private readonly streams: MigrationStream[];
   private readonly sockets: Socket[];
+  /** With multifd-compression: each channel's ordered compressed output, and the workers. */
+  private readonly compressors: CompressingChannel[] | null;
+  private readonly pool: CompressionPool | null;
+  private readonly maxPendingBytes: number;
+  readonly compression: (CompressionTotals & { method: CompressionMethod }) | null;
+  /** Page bytes compression kept off the wire, for packets already written (guest-byte counts add it back). */
+  private savedBytes = 0;
   private seq = 0;
   /** Pages went out since the last sync marker. */
   private pagesSinceSync = false;
   private closing = false;
 
-  private constructor(sockets: Socket[], onError: (err: ConnectionError) => void) {
+  private constructor(sockets: Socket[], onError: (err: ConnectionError) => void, compression: MultifdCompressionOptions | null) {
     this.sockets = sockets;
     this.streams = sockets.map((s) => new MigrationStream(s));
+    if (compression) {
+      const totals = { method: compression.method, packets: 0, rawBytes: 0, compressedBytes: 0 };
+      this.compression = totals;
+      this.pool = new CompressionPool({ threads: Math.min(sockets.length, availableParallelism()) });
+      const failed = (err: Error): void => {
+        if (!this.closing) onError(new ConnectionError(`multifd ${compression.method} compression failed: ${err.message}`, { cause: err }));
+      };
+      this.compressors = this.streams.map((st) => new CompressingChannel(st, this.pool!, compression.method, compression.level, totals, failed));
+      // At least two rounds, so the workers have the next while the loop waits.
+      this.maxPendingBytes = Math.max(2 * RAM_FRAME_BYTES, this.pool.threads * PACKETS_IN_FLIGHT_PER_THREAD * MULTIFD_PACKET_BYTES);
+    } else {
+      this.compression = null;
+      this.pool = null;
+      this.compressors = null;
+      this.maxPendingBytes = 0;
+    }
     sockets.forEach((s, i) => {
       s.on('close', () => {
         // A little later: when the destination refused the whole migration, the main
@@ -99,7 +145,7 @@ export class MultifdSender {
       for (const s of sockets) s.destroy();
       throw failed.reason;
     }
-    return new MultifdSender(sockets, opts.onError);
+    return new MultifdSender(sockets, opts.onError, opts.compression ?? null);
   }
 
   get channels(): number {
@@ -112,9 +158,59 @@ export class MultifdSender {
       write: (type: SectionKind, data: SectionData, payload?: readonly Buffer[]): number => {
         if (type !== livemig.SectionType.SECTION_PART) return main.write(type, data, payload);
         this.pagesSinceSync = true;
-        return this.leastQueued().writeFrame({ section: { type, sectionId, deviceId: device.id, ...data } }, payload);
+        if (this.compressors && device instanceof RamDevice && 'ram' in data) return this.writeCompressed(device, type, sectionId, data.ram, payload ?? []);
+        const frame: FrameMessage = { section: { type, sectionId, deviceId: device.id, ...data } };
+        return this.streams[this.leastQueued()]!.writeFrame(frame, payload);
       },
     };
+  }
+
+  /**
+   * One batch of pages, cut into packets of at most MULTIFD_PACKET_BYTES (runs cut
+   * where a packet fills; the zero runs go with the first), each to the channel with
+   * the least queued. Returns the page bytes queued (each packet's count is corrected
+   * to its wire bytes in the device's figures once it is compressed).
+   */
+  private writeCompressed(device: RamDevice, type: SectionKind, sectionId: number, ram: livemig.RamData.$Properties, views: readonly Buffer[]): number {
+    const ps = device.pageSize;
+    const packetPages = Math.max(1, MULTIFD_PACKET_BYTES / ps);
+    const runs = ram.normalRuns ?? [];
+    let zeroRuns: number[] = [...(ram.zeroRuns ?? [])];
+    let packetRuns: number[] = [];
+    let packetViews: Buffer[] = [];
+    let pages = 0;
+    let total = 0;
+    const emit = (): void => {
+      const frame: FrameMessage = { section: { type, sectionId, deviceId: device.id, ram: { normalRuns: packetRuns, zeroRuns } } };
+      const i = this.leastQueued();
+      const raw = this.compressors![i]!.writePages(frame, packetViews, (wire) => {
+        device.stats.transferred += wire - raw;
+        this.savedBytes += raw - wire;
+      });
+      total += raw;
+      zeroRuns = [];
+      packetRuns = [];
+      packetViews = [];
+      pages = 0;
+    };
+    for (let r = 0; r < runs.length; r += 2) {
+      let first = runs[r]!;
+      let count = runs[r + 1]!;
+      const view = views[r >>> 1]!;
+      let off = 0;
+      while (count > 0) {
+        const take = Math.min(count, packetPages - pages);
+        packetRuns.push(first, take);
+        packetViews.push(view.subarray(off, off + take * ps));
+        off += take * ps;
+        first += take;
+        count -= take;
+        pages += take;
+        if (pages === packetPages) emit();
+      }
+    }
+    if (pages > 0 || zeroRuns.length > 0) emit();
+    return total;
   }
 
   /** A sync marker on every channel, if pages went out since the last one; returns its seq (or null). */
@@ -122,18 +218,23 @@ export class MultifdSender {
     if (!this.pagesSinceSync) return null;
     this.pagesSinceSync = false;
     this.seq++;
-    for (const s of this.streams) s.writeFrame({ multifdSync: { seq: this.seq } });
+    for (let i = 0; i < this.streams.length; i++) {
+      const marker: FrameMessage = { multifdSync: { seq: this.seq } };
+      if (this.compressors) this.compressors[i]!.writeFrame(marker);
+      else this.streams[i]!.writeFrame(marker);
+    }
     return this.seq;
   }
 
+  /** Bytes handed to the channels (with compression: in guest bytes, see the header). */
   get bytesQueued(): number {
-    let n = 0;
+    let n = this.savedBytes;
     for (const s of this.streams) n += s.bytesQueued;
     return n;
   }
 
   get bytesFlushed(): number {
-    let n = 0;
+    let n = this.savedBytes;
     for (const s of this.streams) n += s.bytesFlushed;
     return n;
   }
@@ -144,37 +245,73 @@ export class MultifdSender {
   }
 
   get needsDrain(): boolean {
-    return this.streams.some((s) => s.needsDrain);
+    return this.streams.some((s) => s.needsDrain) || (this.compressors !== null && this.compressingBytes() > this.maxPendingBytes);
   }
 
-  flush(signal: AbortSignal): Promise<void> {
-    return Promise.all(this.streams.map((s) => s.flush(signal))).then(() => undefined);
+  /** Resolves once every packet (compressed first, with compression) has been handed to the kernel. */
+  async flush(signal: AbortSignal): Promise<void> {
+    if (this.compressors) await abortable(Promise.all(this.compressors.map((c) => c.idle())), signal);
+    await Promise.all(this.streams.map((s) => s.flush(signal)));
   }
 
   /** Graceful end after a completed migration. */
   end(): void {
     this.closing = true;
+    this.stopCompression();
     for (const s of this.sockets) s.end();
   }
 
   destroy(): void {
     this.closing = true;
+    this.stopCompression();
     for (const s of this.sockets) s.destroy();
   }
 
-  private leastQueued(): MigrationStream {
-    let best = this.streams[0]!;
-    let bestQueued = best.bytesQueued - best.bytesFlushed;
-    for (let i = 1; i < this.streams.length; i++) {
+  private stopCompression(): void {
+    if (!this.compressors) return;
+    for (const c of this.compressors) c.close();
+    void this.pool!.close();
+  }
+
+  private compressingBytes(): number {
+    let n = 0;
+    for (const c of this.compressors!) n += c.pendingBytes;
+    return n;
+  }
+
+  /** The channel with the least data queued (in Node's buffer, and in the workers with compression). */
+  private leastQueued(): number {
+    let best = 0;
+    let bestQueued = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.streams.length; i++) {
       const s = this.streams[i]!;
-      const q = s.bytesQueued - s.bytesFlushed;
+      const q = s.bytesQueued - s.bytesFlushed + (this.compressors ? this.compressors[i]!.pendingBytes : 0);
       if (q < bestQueued) {
-        best = s;
+        best = i;
         bestQueued = q;
       }
     }
     return best;
   }
+}
+
+/** `p`, or a rejection with the signal's reason once it aborts. */
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 /** One channel, over TLS when the main connection is (same certificates, same checks), through its handshake. */

@@ -33,6 +33,7 @@ import { EventEmitter } from 'node:events';
 import { CancelledError, MigError, StateError, RamDevice, processCpuMs, type Capabilities, type Logger, type Machine, type Parameters } from '@livemig/common';
 import { DestinationLink } from './destination-link';
 import { DestinationReplies, type DeviceAckState } from './destination-replies';
+import type { MultifdCompressionInfo } from './migration-channels';
 import { StatusMachine, isFinalStatus, type MigrationStatus } from './migration-status';
 import type { OutgoingContext } from './outgoing-context';
 import { setupOutgoing, type OutgoingSecurity } from './outgoing-setup';
@@ -155,6 +156,11 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   }
 
   /** The destination reported the machine left paused there (`stop` there during the migration, or it was paused here). */
+  /** multifd-compression's totals so far (null: none, or no multifd). */
+  get compression(): MultifdCompressionInfo | null {
+    return this.link.channels?.compression ?? null;
+  }
+
   get destinationPaused(): boolean {
     return this.stopAndCopy.destinationPaused;
   }

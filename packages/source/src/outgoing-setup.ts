@@ -93,6 +93,8 @@ export async function setupOutgoing(ctx: OutgoingContext, owner: LinkOwner, targ
     await link.waitForPeer('the authentication challenge', () => replies.challenge !== null);
     stream.writeFrame({ authResponse: { mac: answerChallenge(secret, nonce, replies.challenge!) } });
   }
+  // Read once: the stream keeps the method it started with (the destination checked it).
+  const compression = caps.multifd ? params()['multifd-compression'] : 'none';
   stream.writeFrame({
     configuration: {
       devices: machine.devices.map(deviceConfig),
@@ -104,6 +106,7 @@ export async function setupOutgoing(ctx: OutgoingContext, owner: LinkOwner, targ
       },
       migrationId: target.migrationId,
       multifdChannels: caps.multifd ? params()['multifd-channels'] : 0,
+      multifdCompression: compression,
     },
   });
   // Nothing but the handshake goes before the destination has accepted it.
@@ -127,10 +130,11 @@ export async function setupOutgoing(ctx: OutgoingContext, owner: LinkOwner, targ
       migrationId: target.migrationId,
       authSecret: secret,
       signal: link.signal,
+      compression: compression === 'none' ? null : { method: compression, level: compression === 'zlib' ? params()['multifd-zlib-level'] : params()['multifd-zstd-level'] },
       onError: (err) => link.fatal(err),
     });
     channels.attachMultifd(sender);
-    log.info({ channels: sender.channels }, 'multifd channels open');
+    log.info({ channels: sender.channels, compression }, 'multifd channels open');
   }
   const setupCtx = { switchoverAck: caps['switchover-ack'], verify: caps.verify };
   machine.devices.forEach((d, i) => d.saveSetup(channels.writerFor(d, i), setupCtx));

@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { ACCEL_FRAME_BYTES, DEVICE_VERSIONS } from '../constants';
 import type { AccelSpec } from '../device-spec';
 import { DirtyBitmap } from '../dirty-bitmap';
-import { digestFast, digestWhole, hashWords, UnitDigest, wordsOf } from '../digest';
+import { digestFast, digestWhole, hashBytes, UnitDigest } from '../digest';
 import { DeviceError, ProtocolError } from '../errors';
 import { fillSeeded, type Rng } from '../prng';
 import { SliceCursor } from '../wire/slice-cursor';
@@ -120,8 +120,7 @@ export class AccelDevice implements Device {
       const res = this.resources?.[Math.floor(u / this.chunksPerResource)];
       if (!res) throw new DeviceError(`${this.id}: digest of a resource that is not allocated`);
       const start = (u % this.chunksPerResource) * ACCEL_CHUNK_BYTES;
-      const words = wordsOf(res);
-      hashWords(words, start >>> 2, Math.min(res.length, start + ACCEL_CHUNK_BYTES) >>> 2, out, o);
+      hashBytes(res.subarray(start, Math.min(res.length, start + ACCEL_CHUNK_BYTES)), out, o);
     });
   }
 

@@ -133,6 +133,17 @@ export class RamBlocks {
     }
   }
 
+  /** Copies pages [from, from + count) over pages [to, to + count) (the ranges must not overlap), block by block on both sides. */
+  copyPages(from: number, to: number, count: number): void {
+    while (count > 0) {
+      const n = Math.min(count, this.pagesLeftInBlock(from), this.pagesLeftInBlock(to));
+      this.view(to, n).set(this.view(from, n));
+      from += n;
+      to += n;
+      count -= n;
+    }
+  }
+
   /** True if the page holds only zero bytes (reads it: the caller knows it was written). */
   isZero(page: number): boolean {
     const b = page >>> this.blockShift;

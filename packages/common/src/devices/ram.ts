@@ -20,13 +20,15 @@
 import { DEVICE_VERSIONS, RAM_FRAME_BYTES } from '../constants';
 import type { RamSpec } from '../device-spec';
 import { DirtyBitmap } from '../dirty-bitmap';
-import { hashWords, UnitDigest, wordsOf } from '../digest';
+import { wordsOf } from '../digest';
 import { ProtocolError } from '../errors';
 import { fillSeeded, type Rng } from '../prng';
 import { SliceCursor } from '../wire/slice-cursor';
 import { livemig } from '../wire/messages';
 import type { Device, DeviceStatus, IncomingSection, LoadContext, SaveContext, SectionWriter } from './device';
 import { RAM_BLOCK_BYTES, RamBlocks } from './ram-blocks';
+import { RamDigest } from './ram-digest';
+import { fillFromFile } from './ram-file-fill';
 import { RamScanner, type ScanLimits } from './ram-scanner';
 
 /** Runs per frame header, so the header stays far below MAX_HEADER_BYTES. */
@@ -69,7 +71,7 @@ export class RamDevice implements Device {
   private readonly written: DirtyBitmap;
   private readonly scanner: RamScanner;
   private readonly scanLimits: ScanLimits;
-  private readonly digestUnits: UnitDigest;
+  private readonly digestUnits: RamDigest;
   /** verify is on for the current migration: digest pages as they are sent / land. */
   private digestEagerly = false;
   /** Next page `prefault` touches. */
@@ -90,6 +92,8 @@ export class RamDevice implements Device {
     } else if (role === 'source' && spec.fill === 'pattern') {
       fillPattern(this.memory, spec.seed);
       this.written.setAll();
+    } else if (role === 'source' && typeof spec.fill === 'object') {
+      fillFromFile(this.memory, spec.fill.path, this.written, spec.id);
     }
     // fill=zero, and the destination: memory is zero and untouched; the
     // destination pre-faults it in the background (prefault()).
@@ -98,22 +102,7 @@ export class RamDevice implements Device {
     this.toSend = new DirtyBitmap(this.pages);
     this.scanner = new RamScanner({ memory: this.memory, toSend: this.toSend, written: this.written });
     this.scanLimits = { maxNormalPages: RAM_FRAME_BYTES / spec.pageSize, maxRuns: MAX_RUNS_PER_FRAME, maxZeroPages: MAX_ZERO_PAGES_PER_FRAME };
-    const wpp = this.wordsPerPage;
-    const zeroHash = new Uint32Array(2);
-    hashWords(new Int32Array(wpp), 0, wpp, zeroHash, 0);
-    const memory = this.memory;
-    const shift = Math.log2(memory.pagesPerBlock);
-    const mask = memory.pagesPerBlock - 1;
-    this.digestUnits = new UnitDigest(this.pages, spec.pageSize, (u, out, o) => {
-      if (this.written.test(u)) {
-        const w = (u & mask) * wpp;
-        hashWords(memory.words[u >>> shift]!, w, w + wpp, out, o);
-      } else {
-        // Known zero: same hash as reading it, without touching the page.
-        out[o] = zeroHash[0]!;
-        out[o + 1] = zeroHash[1]!;
-      }
-    });
+    this.digestUnits = new RamDigest(this.memory, this.written);
   }
 
   get stateBytes(): number {
@@ -210,7 +199,7 @@ export class RamDevice implements Device {
       const n = out.write(livemig.SectionType.SECTION_PART, { ram: { normalRuns: batch.normalRuns, zeroRuns: batch.zeroRuns } }, batch.payload);
       // verify: digest what was just sent while it is in cache (the machine may still change
       // it; then it is dirty and stale again, and sent and digested again).
-      if (this.digestEagerly) for (let i = 0; i < batch.normalRuns.length; i += 2) this.digestUnits.refreshRange(batch.normalRuns[i]!, batch.normalRuns[i + 1]!);
+      if (this.digestEagerly) for (let i = 0; i < batch.normalRuns.length; i += 2) this.digestUnits.refreshPages(batch.normalRuns[i]!, batch.normalRuns[i + 1]!);
       written += n;
       effort += n + batch.zeroPages * ZERO_PAGE_BUDGET_BYTES;
     }
@@ -251,6 +240,7 @@ export class RamDevice implements Device {
         this.expectPayload(section, 0);
         return;
       case livemig.SectionType.SECTION_PART:
+        if (ram.compressed) throw new ProtocolError(`${this.id}: compressed pages outside a multifd channel with multifd-compression`);
         this.loadPages(ram.normalRuns ?? [], ram.zeroRuns ?? [], section);
         return;
       case livemig.SectionType.SECTION_END:
@@ -291,13 +281,14 @@ export class RamDevice implements Device {
   /** Pages a normal run overwrote: their digest must be redone (at once with verify, while in cache). Only once the bytes are all there. */
   private markLoaded(first: number, count: number): void {
     for (let p = first; p < first + count; p++) this.digestUnits.markStale(p);
-    if (this.digestEagerly) this.digestUnits.refreshRange(first, count);
+    if (this.digestEagerly) this.digestUnits.refreshPages(first, count);
     this.stats.normalPages += count;
   }
 
   payloadTargets(type: livemig.SectionType, data: livemig.Section.$Properties, payloadLength: number): Buffer[] | null {
     const ram = data.ram;
     if (type !== livemig.SectionType.SECTION_PART || !ram) return null;
+    if (ram.compressed) throw new ProtocolError(`${this.id}: compressed pages outside a multifd channel with multifd-compression`);
     const normalRuns = ram.normalRuns ?? [];
     this.checkRuns(normalRuns, ram.zeroRuns ?? [], payloadLength);
     const regions: Buffer[] = [];
@@ -371,7 +362,7 @@ export class RamDevice implements Device {
     // pages ahead of the stream, out of cache, that get digested when they move
     // anyway. It still takes the known-zero pages (no read), so few are left for
     // the final digest in the downtime.
-    return this.digestEagerly ? this.digestUnits.refreshExcept(this.written, budgetBytes) : this.digestUnits.refresh(budgetBytes);
+    return this.digestUnits.refresh(budgetBytes, this.digestEagerly);
   }
 
   status(): DeviceStatus {

@@ -4,7 +4,7 @@
  * so a bad or unexpected one gets QEMU's error naming it.
  */
 import type { Machine } from '../machine';
-import { PARAMETER_NAMES } from '../migration-config';
+import { PARAMETER_NAMES, parameterArgType } from '../migration-config';
 import type { MigrationSettings } from '../migration-settings';
 import { checkArgs, type QmpArgsSchema } from './args';
 import { QmpError, type QmpDispatcher } from './dispatcher';
@@ -20,7 +20,7 @@ export interface CommonCommandDeps {
 }
 
 /** migrate-set-parameters takes every parameter as an optional argument. */
-export const PARAMETERS_SCHEMA: QmpArgsSchema = Object.freeze(Object.fromEntries(PARAMETER_NAMES.map((n) => [n, { type: 'size' as const }])));
+export const PARAMETERS_SCHEMA: QmpArgsSchema = Object.freeze(Object.fromEntries(PARAMETER_NAMES.map((n) => [n, { type: parameterArgType(n) }])));
 
 const CAPABILITY_SCHEMA: QmpArgsSchema = { capability: { type: 'string', required: true }, state: { type: 'boolean', required: true } };
 

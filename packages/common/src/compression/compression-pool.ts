@@ -1,0 +1,138 @@
+/**
+ * A small pool of worker threads that compress and inflate multifd packets
+ * (`multifd-compression`), so neither daemon's event loop spends its time in
+ * zlib or zstd (QEMU compresses in its multifd send threads the same way).
+ *
+ * A packet's bytes go to a worker as a transferred ArrayBuffer and the result
+ * comes back the same way: the only copies are the one that takes the pages
+ * out of guest memory on the source (guest RAM is an ordinary Buffer, which a
+ * worker cannot see, see ram.ts) and the one that puts them into guest memory
+ * on the destination. Jobs go to the worker with the fewest in flight; each
+ * resolves in its own time, and callers keep their own order.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CompressionMethod } from './page-codec';
+
+export type { CompressionMethod } from './page-codec';
+
+export type CompressionJob =
+  | { id: number; op: 'compress'; method: CompressionMethod; level: number; input: ArrayBuffer; length: number }
+  | { id: number; op: 'decompress'; method: CompressionMethod; expected: number; input: ArrayBuffer; length: number };
+export type CompressionReply = ({ id: number; ok: true; output: ArrayBuffer; length: number } | { id: number; ok: false; message: string }) & { input: ArrayBuffer };
+
+/** Spare packet buffers kept for reuse. */
+const MAX_SPARE_BUFFERS = 16;
+
+interface Pending {
+  resolve(b: Buffer): void;
+  reject(e: Error): void;
+}
+
+interface PoolWorker {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+}
+
+export interface CompressionPoolOptions {
+  /** Worker threads (default: the cores, at most 4). */
+  threads?: number;
+  /** The worker script (default: compression-worker.js beside this file). */
+  workerFile?: string;
+}
+
+export class CompressionPool {
+  private readonly workers: PoolWorker[];
+  private nextId = 1;
+  private closed = false;
+  /** Packet buffers made here (the only ones ever transferred: a pooled Buffer's slab must never be). */
+  private readonly own = new WeakSet<ArrayBuffer>();
+  private readonly spare: ArrayBuffer[] = [];
+
+  constructor(opts: CompressionPoolOptions = {}) {
+    const threads = Math.max(1, opts.threads ?? Math.min(4, availableParallelism()));
+    const file = opts.workerFile ?? join(__dirname, 'compression-worker.js');
+    this.workers = Array.from({ length: threads }, () => this.spawn(file));
+  }
+
+  get threads(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * A buffer of `length` bytes for a packet, from the spares when one is large
+   * enough (contents undefined: the caller fills it). Only such buffers can be
+   * given to compress()/decompress(), which take them over.
+   */
+  packetBuffer(length: number, minCapacity = 0): Buffer {
+    for (let i = this.spare.length - 1; i >= 0; i--) {
+      const b = this.spare[i]!;
+      if (b.byteLength >= length) {
+        this.spare.splice(i, 1);
+        return Buffer.from(b, 0, length);
+      }
+    }
+    const b = new ArrayBuffer(Math.max(length, minCapacity));
+    this.own.add(b);
+    return Buffer.from(b, 0, length);
+  }
+
+  /** Compresses `input`, a packetBuffer() (taken over: the caller must not touch it again). */
+  compress(method: CompressionMethod, level: number, input: Buffer): Promise<Buffer> {
+    return this.run((id, buffer) => ({ id, op: 'compress', method, level, input: buffer, length: input.length }), input);
+  }
+
+  /** Inflates `input`, a packetBuffer() (taken over), to exactly `expected` bytes. */
+  decompress(method: CompressionMethod, input: Buffer, expected: number): Promise<Buffer> {
+    return this.run((id, buffer) => ({ id, op: 'decompress', method, expected, input: buffer, length: input.length }), input);
+  }
+
+  /** Ends the workers; jobs still in flight reject. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    for (const w of this.workers) this.failAll(w, new Error('compression pool closed'));
+  }
+
+  private run(job: (id: number, buffer: ArrayBuffer) => CompressionJob, input: Buffer): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new Error('compression pool closed'));
+    const buffer = input.buffer;
+    if (input.byteOffset !== 0 || !(buffer instanceof ArrayBuffer) || !this.own.has(buffer)) {
+      return Promise.reject(new Error('compression pool: the input is not one of its packet buffers'));
+    }
+    let best = this.workers[0]!;
+    for (const w of this.workers) if (w.pending.size < best.pending.size) best = w;
+    const id = this.nextId++;
+    return new Promise<Buffer>((resolve, reject) => {
+      best.pending.set(id, { resolve, reject });
+      best.worker.postMessage(job(id, buffer), [buffer]);
+    });
+  }
+
+  private spawn(file: string): PoolWorker {
+    const w: PoolWorker = { worker: new Worker(file), pending: new Map() };
+    // The pool never keeps a daemon alive on its own.
+    w.worker.unref();
+    w.worker.on('message', (reply: CompressionReply) => {
+      if (!this.closed && this.spare.length < MAX_SPARE_BUFFERS) {
+        this.own.add(reply.input);
+        this.spare.push(reply.input);
+      }
+      const p = w.pending.get(reply.id);
+      if (!p) return;
+      w.pending.delete(reply.id);
+      if (reply.ok) p.resolve(Buffer.from(reply.output, 0, reply.length));
+      else p.reject(new Error(reply.message));
+    });
+    w.worker.on('error', (err) => this.failAll(w, err));
+    w.worker.on('exit', (code) => this.failAll(w, new Error(`compression worker exited (code ${code})`)));
+    return w;
+  }
+
+  private failAll(w: PoolWorker, err: Error): void {
+    for (const p of w.pending.values()) p.reject(err);
+    w.pending.clear();
+  }
+}

@@ -1,0 +1,93 @@
+/** multifd-compression: the parameter, the page codecs (and their bounds on hostile input), the worker pool. */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { applyParameters, defaultParameters } from '../src/migration-config';
+import { compressPages, decompressPages, zstdInflateBound } from '../src/compression/page-codec';
+import { CompressionPool } from '../src/compression/compression-pool';
+
+/** Pages as real memory has them: text-like runs, repeats, some noise. */
+function pages(n: number): Buffer {
+  const b = Buffer.alloc(n * 4096);
+  const words = ['mov', 'rax', 'call', 'ret', 'push', 'rbp', 'jmp', '0x0040'];
+  let at = 0;
+  let i = 0;
+  while (at < b.length) {
+    at += b.write(`${words[i % words.length]} ${(i * 2654435761) % 97} `, at);
+    i++;
+  }
+  randomBytes(1024).copy(b, 4096 * 2);
+  return b;
+}
+
+describe('multifd-compression parameter', () => {
+  it('defaults to none and takes QEMU\'s names, from the CLI and from QMP', () => {
+    expect(defaultParameters()['multifd-compression']).toBe('none');
+    expect(defaultParameters()['multifd-zlib-level']).toBe(1);
+    expect(defaultParameters()['multifd-zstd-level']).toBe(1);
+    expect(applyParameters(defaultParameters(), { 'multifd-compression': 'zstd' })['multifd-compression']).toBe('zstd');
+    expect(applyParameters(defaultParameters(), { 'multifd-compression': 'zlib', 'multifd-zlib-level': '6' })['multifd-zlib-level']).toBe(6);
+  });
+  it('refuses anything else, naming the parameter and the values', () => {
+    expect(() => applyParameters(defaultParameters(), { 'multifd-compression': 'lz4' })).toThrow("Parameter 'multifd-compression' expects one of none, zlib, zstd, got 'lz4'");
+    expect(() => applyParameters(defaultParameters(), { 'multifd-compression': 1 })).toThrow("Invalid parameter type for 'multifd-compression', expected: string");
+    expect(() => applyParameters(defaultParameters(), { 'multifd-zstd-level': 21 })).toThrow(/multifd-zstd-level.*between 0 and 20/);
+  });
+});
+
+describe('page codecs', () => {
+  it.each(['zlib', 'zstd'] as const)('%s round-trips a packet and compresses real-ish pages', (method) => {
+    const input = pages(64);
+    const packed = compressPages(method, 1, input);
+    expect(packed.length).toBeLessThan(input.length / 2);
+    expect(decompressPages(method, packed, input.length).equals(input)).toBe(true);
+  });
+
+  it.each(['zlib', 'zstd'] as const)('%s refuses a packet that does not inflate to exactly what its runs describe', (method) => {
+    const input = pages(16);
+    const packed = compressPages(method, 1, input);
+    expect(() => decompressPages(method, packed, input.length - 4096)).toThrow();
+    expect(() => decompressPages(method, packed, input.length + 4096)).toThrow();
+    expect(() => decompressPages(method, randomBytes(200), 4096)).toThrow();
+  });
+
+  it('bounds zstd before inflating: a frame that claims more than 16× its runs, trailing bytes or a second frame are refused', () => {
+    const big = compressPages('zstd', 1, Buffer.alloc(8 * 1024 * 1024, 7)); // RLE blocks: a tiny packet, 8 MiB out
+    expect(zstdInflateBound(big)).toBe(8 * 1024 * 1024);
+    expect(() => decompressPages('zstd', big, 4096)).toThrow(/can regenerate at most 8388608 bytes, its runs describe 4096/);
+    const one = compressPages('zstd', 1, pages(4));
+    expect(zstdInflateBound(Buffer.concat([one, one]))).toBeNull();
+    expect(zstdInflateBound(Buffer.concat([one, Buffer.from([0])]))).toBeNull();
+    expect(zstdInflateBound(one.subarray(0, one.length - 1))).toBeNull();
+    expect(zstdInflateBound(deflateRawSync(pages(1)))).toBeNull();
+  });
+});
+
+describe('CompressionPool', () => {
+  // The worker script is the built one (tests run the TypeScript sources; `npm test` builds dist/ first).
+  const workerFile = join(__dirname, '..', 'dist', 'compression', 'compression-worker.js');
+
+  it('compresses and inflates in worker threads, taking packet buffers over and reusing them', async () => {
+    const pool = new CompressionPool({ threads: 2, workerFile });
+    try {
+      const input = pages(256);
+      const jobs = Array.from({ length: 6 }, () => {
+        const b = pool.packetBuffer(input.length);
+        input.copy(b);
+        return pool.compress('zstd', 1, b).then((packed) => {
+          expect(b.length).toBe(0); // transferred to the worker
+          const p = pool.packetBuffer(packed.length);
+          packed.copy(p);
+          return pool.decompress('zstd', p, input.length);
+        });
+      });
+      for (const out of await Promise.all(jobs)) expect(out.equals(input)).toBe(true);
+      await expect(pool.decompress('zlib', (() => { const p = pool.packetBuffer(64); p.fill(0xff); return p; })(), 4096)).rejects.toThrow(/zlib packet does not inflate/);
+      // Only its own packet buffers may be given away (never a pooled Buffer's slab).
+      await expect(pool.compress('zlib', 1, Buffer.alloc(16))).rejects.toThrow('not one of its packet buffers');
+    } finally {
+      await pool.close();
+    }
+  });
+});

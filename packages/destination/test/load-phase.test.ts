@@ -1,0 +1,37 @@
+/** The load phases' table: what each phase takes, and which phase may follow which. */
+import { describe, expect, it } from 'vitest';
+import { StateError, livemig } from '@livemig/common';
+import { LoadPhases, commandKind } from '../src/load-phase';
+
+describe('LoadPhases', () => {
+  it('takes each frame only in its phases, naming the refusal', () => {
+    const p = new LoadPhases();
+    expect(() => p.check('section')).not.toThrow();
+    expect(() => p.check('eof')).toThrow(/EOF before SWITCHOVER_START/);
+    expect(() => p.check('verify')).toThrow(/digests before switchover/);
+    expect(() => p.check('RESUME')).toThrow(/RESUME in state precopy \(only after LOADED\)/);
+    p.go('switchover');
+    expect(() => p.check('SWITCHOVER_START')).toThrow(/'SWITCHOVER_START' in state switchover/);
+    expect(() => p.check('eof')).not.toThrow();
+    p.go('loading');
+    expect(() => p.check('section')).toThrow(/'section' frame after EOF/);
+    expect(() => p.check('PING')).not.toThrow();
+    p.go('loaded');
+    expect(() => p.check('RESUME')).not.toThrow();
+    p.go('completed');
+    expect(p.finished).toBe(true);
+  });
+
+  it('refuses a move the table does not allow, and fails from anywhere once', () => {
+    const p = new LoadPhases();
+    expect(() => p.go('loaded')).toThrow(StateError);
+    p.fail();
+    expect(p.phase).toBe('failed');
+    expect(() => p.go('precopy')).toThrow(/cannot go from failed to precopy/);
+  });
+
+  it('names commands, refuses unknown ones', () => {
+    expect(commandKind(livemig.CommandType.CMD_PING)).toBe('PING');
+    expect(() => commandKind(99)).toThrow(/unknown command 99/);
+  });
+});
