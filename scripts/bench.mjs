@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run bench [-- --quick] [-- --only throughput,tls,zero,downtime,convergence] [-- --out FILE]
+ *   (ram-8g, one 8 GiB device against 1 GiB, runs only when named: --only ram-8g)
  *
  * The livemig benchmark suite. Every figure is reported beside the
  * limit it is judged against, measured in the same run; each scenario is
@@ -17,15 +18,18 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { killAll } from './bench/daemons.mjs';
-import { convergence, downtime, throughput, tls, zero } from './bench/scenarios.mjs';
+import { convergence, downtime, ram8g, throughput, tls, zero } from './bench/scenarios.mjs';
 import { micro } from './bench/micro.mjs';
 import { GiB, MiB, gbps, round, size } from './bench/stats.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
-const SCENARIOS = ['throughput', 'tls', 'zero', 'micro', 'downtime', 'convergence'];
+const SCENARIOS = ['throughput', 'tls', 'zero', 'micro', 'downtime', 'convergence', 'ram-8g'];
+/** Scenarios run only when --only names them (long, or needing most of the machine's memory). */
+const OPT_IN = new Set(['ram-8g']);
 const USAGE = `usage: npm run -s bench [-- --quick] [-- --only ${SCENARIOS.join(',')}] [-- --reps N] [-- --out FILE]
   --quick        short runs (about 30 s)
-  --only LIST    these scenarios only (comma-separated)
+  --only LIST    these scenarios only (comma-separated); ram-8g (8 GiB of RAM on each
+                 daemon, a few minutes) runs only when named here
   --reps N       repetitions per scenario (medians reported)
   --out FILE     where the JSON results go besides stdout (default bench-results.json)
   JSON on stdout, the table and progress on stderr; npm -s keeps npm's banner off stdout.`;
@@ -56,9 +60,9 @@ if (values.out === '') usageError('--out: expected a file name');
 const outFile = values.out ?? join(ROOT, 'bench-results.json');
 
 const cfg = quick
-  ? { reps: 1, throughputReps: 1, microBytes: 256 * MiB, ramBytes: 512 * MiB, zeroBytes: 1 * GiB, multifdChannels: 2, downtimeRam: 128 * MiB, allocMs: 300, convergenceRam: 32 * MiB, maxBandwidth: 32 * MiB, convergenceTimeoutMs: 6000, convergenceReps: 1, dirtyPercents: [50, 150] }
-  : { reps: 3, throughputReps: 5, microBytes: 1 * GiB, ramBytes: 1 * GiB, zeroBytes: 4 * GiB, multifdChannels: 2, downtimeRam: 256 * MiB, allocMs: 400, convergenceRam: 64 * MiB, maxBandwidth: 64 * MiB, convergenceTimeoutMs: 10000, convergenceReps: 3, dirtyPercents: [25, 50, 90, 150] };
-if (values.reps) cfg.reps = cfg.throughputReps = cfg.convergenceReps = Math.max(1, Number(values.reps));
+  ? { reps: 1, throughputReps: 1, microBytes: 256 * MiB, ramBytes: 512 * MiB, bigRamBytes: 8 * GiB, bigRamReps: 1, zeroBytes: 1 * GiB, multifdChannels: 2, downtimeRam: 128 * MiB, allocMs: 300, convergenceRam: 32 * MiB, maxBandwidth: 32 * MiB, convergenceTimeoutMs: 6000, convergenceReps: 1, dirtyPercents: [50, 150] }
+  : { reps: 3, throughputReps: 5, microBytes: 1 * GiB, ramBytes: 1 * GiB, bigRamBytes: 8 * GiB, bigRamReps: 3, zeroBytes: 4 * GiB, multifdChannels: 2, downtimeRam: 256 * MiB, allocMs: 400, convergenceRam: 64 * MiB, maxBandwidth: 64 * MiB, convergenceTimeoutMs: 10000, convergenceReps: 3, dirtyPercents: [25, 50, 90, 150] };
+if (values.reps) cfg.reps = cfg.throughputReps = cfg.convergenceReps = cfg.bigRamReps = Math.max(1, Number(values.reps));
 
 if (!existsSync(join(ROOT, 'packages', 'source', 'dist', 'main.js'))) {
   process.stderr.write('bench: the daemons are not built; run `npm run build` (or `npm ci`) first\n');
@@ -77,7 +81,7 @@ const results = {
   meta: { date: new Date().toISOString(), node: process.version, cpus: cpus().length, memoryBytes: totalmem(), quick, reps: cfg.reps, commit, command: `npm run bench${quick ? ' -- --quick' : ''}` },
 };
 
-const want = (name) => !only || only.has(name);
+const want = (name) => (only ? only.has(name) : !OPT_IN.has(name));
 process.on('SIGINT', () => void killAll().then(() => process.exit(130)));
 try {
   if (want('throughput') || want('zero')) {
@@ -103,6 +107,10 @@ try {
   if (want('convergence')) {
     progress(`convergence: dirty rate at ${cfg.dirtyPercents.join('/')}% of max-bandwidth=${cfg.maxBandwidth / MiB}M, ± auto-converge (${cfg.convergenceReps}×)`);
     results.convergence = await convergence(cfg, progress);
+  }
+  if (want('ram-8g')) {
+    progress(`ram-8g: idle ${size(cfg.bigRamBytes)} random RAM (8 blocks) vs ${size(cfg.ramBytes)} (one block), interleaved (${cfg.bigRamReps}×)`);
+    results.ram8g = await ram8g(cfg, progress);
   }
 } finally {
   await killAll();
@@ -159,9 +167,18 @@ function table(r) {
       rows.push([`  dirty ${row.dirtyPercent}%${row.autoConverge ? ' +auto-converge' : ''}`, `${row.converged}, ${row.passes} passes, ${row.totalTimeMs ?? '-'} ms, ${row.downtimeMs ?? '-'} ms, ${row.maxThrottlePercent}%`, '', '', row.dirtyPercent === 150 && row.autoConverge ? 'converges' : '', row.dirtyPercent === 150 && row.autoConverge ? yes(c.met) : '']);
     }
   }
+  const g = r.ram8g;
+  if (g?.skipped) rows.push([`idle ${size(g.bytes)} random RAM`, 'skipped', g.skipped, '', '', '']);
+  else if (g) {
+    rows.push([`idle ${size(g.bytes)} random RAM (8 blocks)`, gbps(g.big.bytesPerSecond), `${size(g.smallBytes)} (1 block) ${gbps(g.small.bytesPerSecond)}`, `${g.ratio}×`, '≥ 0.9× (equal)', yes(g.met)]);
+    rows.push(['  per-repetition ratios', g.pairRatios.map((x) => `${x}×`).join(', '), `(each vs the ${size(g.smallBytes)} run before it)`, '', '', '']);
+    rows.push(['  CPU per GiB src/dst', `${g.big.sourceCpuMsPerGiB}/${g.big.destinationCpuMsPerGiB} ms`, `${size(g.smallBytes)}: ${g.small.sourceCpuMsPerGiB}/${g.small.destinationCpuMsPerGiB} ms`, '', '', '']);
+    rows.push(['  total, downtime', `${g.big.totalTimeMs} ms, ${g.big.downtimeMs} ms`, `daemons up: src running ${g.big.sourceRunningMs} ms, dst memory ${g.big.destinationMemoryReadyMs} ms`, '', '', '']);
+  }
   for (const [name, rss] of [
     ['peak RSS, random RAM', t?.rss],
     ['peak RSS, zero RAM', z?.rss],
+    [`peak RSS, ${size(g?.bytes)} random RAM`, g?.rss],
   ]) {
     if (!rss) continue;
     rows.push([name, `src ${size(rss.sourcePeak)} / dst ${size(rss.destinationPeak)}`, `machine ${size(rss.machineBytes)}`, `${rss.sourceRatio}× / ${rss.destinationRatio}×`, '≤ size+128M', yes(rss.met)]);
