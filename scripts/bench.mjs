@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 /**
- * npm run bench [-- --quick] [-- --only throughput,tls,zero,downtime,convergence] [-- --out FILE]
+ * npm run bench [-- --quick] [-- --only throughput,tls,zero,downtime,convergence,links] [-- --links] [-- --out FILE]
  *   (ram-8g, one 8 GiB device against 1 GiB, runs only when named: --only ram-8g)
+ *
+ * --links: only the real-link section (two network namespaces joined by a
+ * tbf-shaped veth pair, 1 and 10 Gbit/s; needs root and iproute2). The full
+ * bench includes it when run as root.
  *
  * The livemig benchmark suite. Every figure is reported beside the
  * limit it is judged against, measured in the same run; each scenario is
@@ -20,16 +24,19 @@ import { parseArgs } from 'node:util';
 import { killAll } from './bench/daemons.mjs';
 import { convergence, downtime, ram8g, throughput, tls, zero } from './bench/scenarios.mjs';
 import { micro } from './bench/micro.mjs';
+import { links } from './bench/links.mjs';
+import { netnsSupport } from './lib/netns.mjs';
 import { GiB, MiB, gbps, round, size } from './bench/stats.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
-const SCENARIOS = ['throughput', 'tls', 'zero', 'micro', 'downtime', 'convergence', 'ram-8g'];
+const SCENARIOS = ['throughput', 'tls', 'zero', 'micro', 'downtime', 'convergence', 'links', 'ram-8g'];
 /** Scenarios run only when --only names them (long, or needing most of the machine's memory). */
 const OPT_IN = new Set(['ram-8g']);
-const USAGE = `usage: npm run -s bench [-- --quick] [-- --only ${SCENARIOS.join(',')}] [-- --reps N] [-- --out FILE]
+const USAGE = `usage: npm run -s bench [-- --quick] [-- --only ${SCENARIOS.join(',')}] [-- --reps N] [-- --out FILE] [-- --links]
   --quick        short runs (about 30 s)
+  --links        the real-link section only (network namespaces; root)
   --only LIST    these scenarios only (comma-separated); ram-8g (8 GiB of RAM on each
-                 daemon, a few minutes) runs only when named here
+                 daemon, a minute or two) runs only when named here
   --reps N       repetitions per scenario (medians reported)
   --out FILE     where the JSON results go besides stdout (default bench-results.json)
   JSON on stdout, the table and progress on stderr; npm -s keeps npm's banner off stdout.`;
@@ -41,7 +48,7 @@ function usageError(message) {
 
 let values;
 try {
-  ({ values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, reps: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
+  ({ values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, reps: { type: 'string' }, out: { type: 'string' }, links: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
 } catch (err) {
   usageError(err.message);
 }
@@ -50,7 +57,8 @@ if (values.help) {
   process.exit(0);
 }
 const quick = values.quick;
-const only = values.only !== undefined ? new Set(values.only.split(',').map((s) => s.trim()).filter((s) => s.length > 0)) : null;
+const onlyList = values.only !== undefined ? new Set(values.only.split(',').map((s) => s.trim()).filter((s) => s.length > 0)) : null;
+const only = values.links ? new Set(['links', ...(onlyList ?? [])]) : onlyList;
 if (only) {
   const unknown = [...only].filter((s) => !SCENARIOS.includes(s));
   if (unknown.length > 0 || only.size === 0) usageError(`--only '${values.only}': ${unknown.length > 0 ? `unknown scenario ${unknown.map((u) => `'${u}'`).join(', ')}` : 'no scenario'} (known: ${SCENARIOS.join(', ')})`);
@@ -62,7 +70,12 @@ const outFile = values.out ?? join(ROOT, 'bench-results.json');
 const cfg = quick
   ? { reps: 1, throughputReps: 1, microBytes: 256 * MiB, ramBytes: 512 * MiB, bigRamBytes: 8 * GiB, bigRamReps: 1, zeroBytes: 1 * GiB, multifdChannels: 2, downtimeRam: 128 * MiB, allocMs: 300, convergenceRam: 32 * MiB, maxBandwidth: 32 * MiB, convergenceTimeoutMs: 6000, convergenceReps: 1, dirtyPercents: [50, 150] }
   : { reps: 3, throughputReps: 5, microBytes: 1 * GiB, ramBytes: 1 * GiB, bigRamBytes: 8 * GiB, bigRamReps: 3, zeroBytes: 4 * GiB, multifdChannels: 2, downtimeRam: 256 * MiB, allocMs: 400, convergenceRam: 64 * MiB, maxBandwidth: 64 * MiB, convergenceTimeoutMs: 10000, convergenceReps: 3, dirtyPercents: [25, 50, 90, 150] };
-if (values.reps) cfg.reps = cfg.throughputReps = cfg.convergenceReps = cfg.bigRamReps = Math.max(1, Number(values.reps));
+// Real links (--links): 1 GiB moves in ~9 s on 1 Gbit/s, so fewer repetitions.
+Object.assign(cfg, quick
+  ? { linkRates: ['1gbit', '10gbit'], linkReps: 1, capSeconds: 2, linkConvergenceRam: 128 * MiB, linkConvergenceTimeoutMs: 8000, linkDirtyPercents: [50, 90, 150], compressionRam: 256 * MiB }
+  : { linkRates: ['1gbit', '10gbit'], linkReps: 2, capSeconds: 4, linkConvergenceRam: 256 * MiB, linkConvergenceTimeoutMs: 15000, linkDirtyPercents: [50, 90, 150], compressionRam: 512 * MiB });
+if (quick && values.links) cfg.ramBytes = 1 * GiB; // the link figures are for 1 GiB even in a quick run
+if (values.reps) cfg.reps = cfg.throughputReps = cfg.convergenceReps = cfg.linkReps = cfg.bigRamReps = Math.max(1, Number(values.reps));
 
 if (!existsSync(join(ROOT, 'packages', 'source', 'dist', 'main.js'))) {
   process.stderr.write('bench: the daemons are not built; run `npm run build` (or `npm ci`) first\n');
@@ -78,10 +91,15 @@ try {
   // not a git checkout
 }
 const results = {
-  meta: { date: new Date().toISOString(), node: process.version, cpus: cpus().length, memoryBytes: totalmem(), quick, reps: cfg.reps, commit, command: `npm run bench${quick ? ' -- --quick' : ''}` },
+  meta: { date: new Date().toISOString(), node: process.version, cpus: cpus().length, memoryBytes: totalmem(), quick, reps: cfg.reps, linkReps: cfg.linkReps, commit, command: benchCommand() },
 };
 
-const want = (name) => (only ? only.has(name) : !OPT_IN.has(name));
+// The links section runs in the full bench only as root (namespaces); asked for, it says why not.
+function benchCommand() {
+  const flags = [quick ? '--quick' : '', values.links ? '--links' : '', values.only ? `--only ${values.only}` : '', values.reps ? `--reps ${values.reps}` : ''].filter(Boolean);
+  return `npm run bench${flags.length ? ` -- ${flags.join(' ')}` : ''}`;
+}
+const want = (name) => (!only ? (name !== 'links' || netnsSupport().ok) && !OPT_IN.has(name) : only.has(name));
 process.on('SIGINT', () => void killAll().then(() => process.exit(130)));
 try {
   if (want('throughput') || want('zero')) {
@@ -107,6 +125,10 @@ try {
   if (want('convergence')) {
     progress(`convergence: dirty rate at ${cfg.dirtyPercents.join('/')}% of max-bandwidth=${cfg.maxBandwidth / MiB}M, ± auto-converge (${cfg.convergenceReps}×)`);
     results.convergence = await convergence(cfg, progress);
+  }
+  if (want('links')) {
+    progress(`links: namespaces joined by a tbf-shaped veth pair at ${cfg.linkRates.join(', ')} (${cfg.linkReps}×); the machine is shared, so figures are same-run ratios`);
+    results.links = await links(cfg, progress);
   }
   if (want('ram-8g')) {
     progress(`ram-8g: idle ${size(cfg.bigRamBytes)} random RAM (8 blocks) vs ${size(cfg.ramBytes)} (one block), interleaved (${cfg.bigRamReps}×)`);
@@ -149,6 +171,7 @@ function table(r) {
   if (m) {
     rows.push(['  zero detection by content', `${gbps(m.zeroScanByContent.bytesPerSecond)}`, `random ${gbps(z?.randomBytesPerSecond ?? t?.migration.bytesPerSecond)}`, z?.randomBytesPerSecond ? `${round(m.zeroScanByContent.bytesPerSecond / z.randomBytesPerSecond, 1)}×` : '', '(written pages)', '']);
     rows.push(['start-up: seeded fill', `${m.fillMsPerGiB.now} ms/GiB`, `before ${m.fillMsPerGiB.before} ms/GiB`, `${round(m.fillMsPerGiB.before / m.fillMsPerGiB.now, 1)}× faster`, '', '']);
+    rows.push(['verify digest, random RAM', `${m.digestMsPerGiB.now} ms/GiB`, `JS hash per page ${m.digestMsPerGiB.before} ms/GiB`, `${round(m.digestMsPerGiB.before / m.digestMsPerGiB.now, 1)}× faster`, '', '']);
     rows.push(['start-up: dst pre-fault', `${m.prefaultMsPerGiB.now} ms/GiB (background)`, `before ${m.prefaultMsPerGiB.before} ms/GiB (blocking)`, `${round(m.prefaultMsPerGiB.before / m.prefaultMsPerGiB.now, 1)}× faster`, '', '']);
   }
   const d = r.downtime;
@@ -176,6 +199,26 @@ function table(r) {
     rows.push(['  CPU per GiB src/dst', `${g.big.sourceCpuMsPerGiB}/${g.big.destinationCpuMsPerGiB} ms`, `${size(g.smallBytes)}: ${g.small.sourceCpuMsPerGiB}/${g.small.destinationCpuMsPerGiB} ms`, '', '', '']);
     rows.push(['  total, downtime', `${g.big.totalTimeMs} ms, ${g.big.downtimeMs} ms`, `daemons up: src running ${g.big.sourceRunningMs} ms, dst memory ${g.big.destinationMemoryReadyMs} ms`, '', '', '']);
   }
+  const l = r.links;
+  if (l?.skipped) rows.push(['real links', l.skipped, '', '', '', '']);
+  for (const lr of l?.rates ?? []) {
+    const mb = (x) => (typeof x === 'number' ? `${(x / 1e6).toFixed(1)} MB/s` : 'n/a');
+    const i = lr.idle;
+    rows.push([`link ${lr.rate}: idle ${size(i.bytes)} random RAM`, mb(i.migrationBytesPerSecond), `line ${mb(lr.lineBytesPerSecond)}`, `${i.ratioVsLine}×`, '≥ 0.9×', yes(i.ratioVsLine >= 0.9)]);
+    rows.push(['  vs raw TCP pump, same link', mb(i.migrationBytesPerSecond), `pump ${mb(i.pumpBytesPerSecond)} (${i.pumpRatioVsLine}× line)`, `${i.ratioVsPump}×`, '≥ 0.97×', yes(i.ratioVsPump >= 0.97)]);
+    rows.push(['  CPU per GiB src/dst', `${i.sourceCpuMsPerGiB}/${i.destinationCpuMsPerGiB} ms`, '', '', '', '']);
+    const c = lr.maxBandwidth;
+    rows.push([`  max-bandwidth = half the link`, `receiver ${mb(c.receiverBytesPerSecond)}`, `cap ${mb(c.cap)}`, `${c.ratio}×`, '±3%', yes(c.met)]);
+    for (const row of lr.convergence.rows) {
+      rows.push([`  dirty ${row.dirtyPercent}% of ${mb(lr.convergence.linkBytesPerSecond)}${row.autoConverge ? ' +auto-converge' : ''}`, `${row.status}, ${row.totalTimeMs} ms, ${row.passes} passes`, `downtime ${row.downtimeMs ?? '-'} ms / limit ${lr.convergence.downtimeLimitMs}`, row.downtimeVsLimit === null ? '-' : `${row.downtimeVsLimit}×`, '≤ 1× if converged', row.status === 'completed' ? yes(row.downtimeVsLimit <= 1) : '']);
+    }
+    const d = lr.downtimeTarget;
+    if (d) rows.push([`  ${size(d.ramBytes)} dirtied at 32 MiB/s: downtime`, `${d.downtimeMs} ms [${d.downtimesMs.join(', ')}]`, `total ${d.totalTimeMs} ms (idle ${d.idleTotalTimeMs} ms), ${d.passes} passes, ${size(d.downtimeBytes)} at stop`, '', '≤ 50 ms', yes(d.met)]);
+    const z = lr.compression;
+    if (z.skipped) rows.push(['  fill=file: + multifd-compression', z.skipped, '', '', '', '']);
+    for (const row of z.rows ?? []) rows.push([`  fill=file: multifd-compression=${row.method}`, `${mb(row.effectiveBytesPerSecond)} of guest memory`, `CPU/GiB src ${row.sourceCpuMsPerGiB} dst ${row.destinationCpuMsPerGiB} ms`, `${row.gainVsNone}× none`, row.method === 'zstd' && lr.rateBits === 1e9 ? '≥ 2×' : '', row.method === 'zstd' && lr.rateBits === 1e9 ? yes(row.gainVsNone >= 2) : '']);
+  }
+  if (l?.qemu) rows.push(['QEMU on the same links', l.qemu.skipped, '', '', '', '']);
   for (const [name, rss] of [
     ['peak RSS, random RAM', t?.rss],
     ['peak RSS, zero RAM', z?.rss],
@@ -187,6 +230,8 @@ function table(r) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
   const line = (row) => row.map((cell, i) => String(cell).padEnd(widths[i])).join(' | ');
   const out = [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.slice(1).map(line)];
-  out.push(`(${r.meta.command}; ${r.meta.cpus} CPUs; node ${r.meta.node}; ${r.meta.reps} rep(s), medians; ${Math.round(r.meta.elapsedMs / 1000)} s)`);
+  const reps = only && only.size === 1 && only.has('links') ? `${cfg.linkReps} rep(s) of the idle and downtime-target runs, 1 of the others` : `${r.meta.reps} rep(s)${r.links ? `, ${cfg.linkReps} on the links` : ''}`;
+  out.push(`(${r.meta.command}; ${r.meta.cpus} CPUs; node ${r.meta.node}; ${reps}, medians; ${Math.round(r.meta.elapsedMs / 1000)} s)`);
+  if (r.links?.noise) out.push(`(links: ${r.links.noise})`);
   return out.join('\n');
 }

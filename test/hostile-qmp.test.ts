@@ -8,6 +8,7 @@
  * amount over its value before the hostile clients. Every wait is on a
  * reply, a close, an event or a log line; no fixed sleeps.
  */
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -327,12 +328,16 @@ describe('a RAM frame of 32,000 one-page zero runs', () => {
     const target: Target = { d, qmp, ws: '', baseline: vmRss(d) };
     // The stream up to the START sections, from the real save handlers.
     const built = buildStream(specs, { returnPath: false, switchoverAck: false, verify: false });
+    // The handshake (header, configuration) goes first and waits for CONFIG_ACCEPTED, as a
+    // real source does; the START sections follow it, and only they and the zero-run frames
+    // are the migration's received bytes.
+    const handshake: Buffer[] = [];
     const prefix: Buffer[] = [];
     const dec = createStreamDecoder();
     for (const f of built.frames) {
       const [frame] = dec.push(f);
       if (frame?.message.section?.type === livemig.SectionType.SECTION_PART) break;
-      prefix.push(f);
+      (frame?.message.section ? prefix : handshake).push(f);
     }
     // 32,000 one-page runs within the first 128 pages (1-byte varints: a ~64 KB header).
     const RUNS = 32_000;
@@ -346,6 +351,9 @@ describe('a RAM frame of 32,000 one-page zero runs', () => {
     await q.reply();
     await q.request({ execute: 'qmp_capabilities' });
     const s = await rawConnect(`127.0.0.1:${port}`);
+    const accepted = once(s, 'data');
+    s.write(Buffer.concat(handshake));
+    await accepted;
     s.on('data', () => undefined);
     const cpu0 = cpuMs(d);
     s.write(Buffer.concat([...prefix, ...Array<Buffer>(FRAMES).fill(frame)]));

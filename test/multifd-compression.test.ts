@@ -6,7 +6,11 @@
  * fill=file: path is a usage error naming the file. Functional only: the
  * figures are in `npm run bench`.
  */
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { RamDevice, STREAM_MAGIC, compressPages, STREAM_VERSION, deviceConfig, encodeFrame, livemig, parseDeviceSpec, type FrameMessage, type RamSpec } from '@livemig/common';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BIN, DaemonProcess, controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
 import { QmpWsClient } from './helpers/qmp-client';
@@ -107,6 +111,51 @@ describe('multifd-compression', () => {
     expect(src.summary().compression).toBeUndefined();
   });
 });
+
+describe('hostile compressed packets', () => {
+  const frame = (f: FrameMessage, payload: Buffer[] = []): Buffer => Buffer.concat(encodeFrame(f, payload));
+
+  it.each([
+    ['garbage that is no zstd frame', () => randomBytes(4096), /zstd packet is not one well-formed zstd frame/],
+    ['a packet that would inflate to far more than its runs describe', () => compressBomb(), /can regenerate at most \d+ bytes, its runs describe 4096/],
+  ])('fail the migration on %s, without a crash; the destination keeps listening', async (_what, payload, reason) => {
+    const spec = 'ram,id=ram0,size=16M';
+    const { d: dst, port } = await startDestination(['--device', spec, '--caps', 'multifd', '--param', 'multifd-compression=zstd']);
+    const ram = new RamDevice(parseDeviceSpec(spec) as RamSpec, 'source');
+    const id = randomBytes(16);
+    const main = connect(port, '127.0.0.1');
+    await once(main, 'connect');
+    main.on('error', () => {});
+    main.write(frame({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } }));
+    main.write(frame({ configuration: { devices: [deviceConfig(ram)], capabilities: { multifd: true }, migrationId: id, multifdChannels: 1, multifdCompression: 'zstd' } }));
+    // As a real source: no state before CONFIG_ACCEPTED.
+    await once(main, 'data');
+    main.write(frame({ section: { type: livemig.SectionType.SECTION_START, sectionId: 1, deviceId: 'ram0', deviceType: livemig.DeviceType.DEVICE_TYPE_RAM, version: ram.version, ram: { pageSize: 4096, totalBytes: 16 * 1024 * 1024 } } }));
+    await dst.waitLog((l) => l.msg === 'expecting multifd channels');
+    const ch = connect(port, '127.0.0.1');
+    await once(ch, 'connect');
+    ch.on('error', () => {});
+    // A channel names its migration and index in its header.
+    ch.write(frame({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION, multifd: { migrationId: id, channel: 0 } } }));
+    ch.write(frame({ section: { type: livemig.SectionType.SECTION_PART, sectionId: 1, deviceId: 'ram0', ram: { normalRuns: [0, 1], zeroRuns: [], compressed: true } } }, [payload()]));
+    const failed = await dst.waitLog((l) => l.msg === 'incoming migration status' && l.status === 'failed');
+    expect(failed).toBeTruthy();
+    expect(dst.stderrText).toMatch(reason);
+    main.destroy();
+    ch.destroy();
+    // No crash, and still listening: a new connection is accepted.
+    expect(dst.proc.exitCode).toBeNull();
+    const again = connect(port, '127.0.0.1');
+    again.on('error', () => {});
+    await once(again, 'connect');
+    again.destroy();
+  });
+});
+
+/** One zstd frame of 8 MiB of one byte value: a few hundred bytes that claim 8 MiB. */
+function compressBomb(): Buffer {
+  return compressPages('zstd', 1, Buffer.alloc(8 * 1024 * 1024, 1));
+}
 
 describe('fill=file:PATH at the command line', () => {
   it('a missing file is a usage error (exit 2) naming it, on both daemons', async () => {

@@ -9,7 +9,10 @@
  * destination's memory is resident ('memory ready'), as QEMU's
  * -mem-prealloc destination would be; start-up is reported on its own.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DaemonProcess, killAll } from '../lib/daemon-process.mjs';
 
 export { killAll };
@@ -17,7 +20,7 @@ const { QmpClient } = createRequire(import.meta.url)('@livemig/ctl');
 
 /** A QMP client on a daemon's plain socket that remembers events, so a wait never misses one that came first. */
 async function connectQmp(address) {
-  const client = await QmpClient.connect(`tcp:${address}`);
+  const client = await QmpClient.connect(address.startsWith('unix:') ? address : `tcp:${address}`);
   const events = [];
   let waiters = [];
   client.on('event', (e) => {
@@ -39,15 +42,23 @@ async function connectQmp(address) {
 
 /**
  * One migration. opts: { devices: string[], workload: string, caps: string,
- * params: string[] (K=V, both sides), srcParams: string[], srcArgs / dstArgs: string[]
- * (extra options, e.g. TLS files), timeoutMs }
+ * params: string[] (K=V, both sides), srcParams: string[], timeoutMs,
+ * link (a scripts/lib/netns.mjs Link: run across it), srcArgs/dstArgs (extra CLI
+ * arguments), sampleDestinationMs (poll the destination's bytes-received),
+ * keepLogs (return both daemons' parsed log lines) }
  */
 export async function migrateOnce(opts) {
   const devArgs = opts.devices.flatMap((d) => ['--device', d]);
   const caps = opts.caps ? ['--caps', opts.caps] : [];
   const params = (opts.params ?? []).flatMap((p) => ['--param', p]);
-  const dst = new DaemonProcess('destination', ['--qmp', '127.0.0.1:0', '--listen', '127.0.0.1:0', ...devArgs, ...caps, ...params, ...(opts.dstArgs ?? [])]);
-  const src = new DaemonProcess('source', ['--qmp', '127.0.0.1:0', ...devArgs, '--workload', opts.workload ?? 'dirty-rate=0', ...caps, ...params, ...(opts.srcParams ?? []).flatMap((p) => ['--param', p]), ...(opts.srcArgs ?? [])]);
+  // opts.link (scripts/lib/netns.mjs): source in namespace a, destination in b, listening on
+  // b's address; QMP over Unix sockets (paths are not namespaced) in a temp dir.
+  const link = opts.link ?? null;
+  const qmpDir = link ? mkdtempSync(join(tmpdir(), 'livemig-bench-')) : null;
+  const qmpAt = (name) => (qmpDir ? `unix:${join(qmpDir, `${name}.qmp`)}` : '127.0.0.1:0');
+  const host = link ? link.addr.b : '127.0.0.1';
+  const dst = new DaemonProcess('destination', ['--qmp', qmpAt('destination'), '--listen', `${host}:0`, ...devArgs, ...caps, ...params, ...(opts.dstArgs ?? [])], link ? link.prefix('b') : []);
+  const src = new DaemonProcess('source', ['--qmp', qmpAt('source'), ...devArgs, '--workload', opts.workload ?? 'dirty-rate=0', ...caps, ...params, ...(opts.srcParams ?? []).flatMap((p) => ['--param', p]), ...(opts.srcArgs ?? [])], link ? link.prefix('a') : []);
   let sq = null;
   let dq = null;
   try {
@@ -56,7 +67,7 @@ export async function migrateOnce(opts) {
     sq = await connectQmp(sqmp.address);
     dq = await connectQmp(dqmp.address);
     const t0 = performance.now();
-    await sq.call('migrate', { uri: `tcp:127.0.0.1:${listening.port}` });
+    await sq.call('migrate', { uri: `tcp:${host}:${listening.port}` });
     // Sample the throttle while it runs (auto-converge only: a poll is work the daemons do,
     // and one landing in a downtime window of a few ms would show in it), and wait for the end.
     let maxThrottle = 0;
@@ -73,6 +84,17 @@ export async function migrateOnce(opts) {
         () => {},
       );
     }, 100);
+    // The receiver's own count over time (max-bandwidth as the destination sees it).
+    const dstSamples = [];
+    const dstSampler = !opts.sampleDestinationMs
+      ? null
+      : setInterval(() => {
+          const at = performance.now();
+          dq.call('query-migrate').then(
+            (info) => typeof info['bytes-received'] === 'number' && dstSamples.push({ atMs: at - t0, bytes: info['bytes-received'], status: info.status }),
+            () => {},
+          );
+        }, opts.sampleDestinationMs);
     const end = sq.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed', 'cancelled'].includes(e.data?.status));
     let timer;
     const limit = new Promise((resolve) => {
@@ -85,6 +107,7 @@ export async function migrateOnce(opts) {
     }
     clearTimeout(timer);
     if (sampler) clearInterval(sampler);
+    if (dstSampler) clearInterval(dstSampler);
     const wallMs = performance.now() - t0;
     const source = await sq.call('query-migrate');
     const destInfo = await dq.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data?.status)).then(
@@ -103,6 +126,8 @@ export async function migrateOnce(opts) {
       startup: { sourceRunningMs: running.atMs, destinationListeningMs: listening.atMs, destinationMemoryReadyMs: ready.atMs },
       cpuMs: { source: src.cpuMs('migration status'), destination: dst.cpuMs('incoming migration status') },
       peakRss: { source: src.peakRss(), destination: dst.peakRss() },
+      ...(opts.keepLogs ? { srcLogs: src.logs, dstLogs: dst.logs } : {}),
+      ...(opts.sampleDestinationMs ? { dstSamples } : {}),
     };
   } finally {
     for (const [q, d] of [
@@ -115,5 +140,6 @@ export async function migrateOnce(opts) {
       await d.exited;
       clearTimeout(timer);
     }
+    if (qmpDir) rmSync(qmpDir, { recursive: true, force: true });
   }
 }

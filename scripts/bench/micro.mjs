@@ -10,7 +10,9 @@
  *   allocUnsafeSlow memory (the old start-up);
  * - zero-scan: zero-page detection *by content* (RamScanner over zero pages
  *   that were written, so every page is read and compared), i.e. what the
- *   zero-RAM figure would cost without the never-written shortcut.
+ *   zero-RAM figure would cost without the never-written shortcut;
+ * - digest: verify's hashing of random RAM, the unit digest in use (XXH64 per
+ *   16 KiB, RamDevice.digest()) against the JS word hash per page it replaced.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -29,7 +31,7 @@ async function child(kind, bytes) {
 
 export async function micro(bytes, reps) {
   const out = {};
-  for (const kind of ['fill-new', 'fill-old', 'prefault-new', 'prefault-old', 'zero-scan']) {
+  for (const kind of ['fill-new', 'fill-old', 'prefault-new', 'prefault-old', 'zero-scan', 'digest-new', 'digest-old']) {
     const runs = [];
     for (let i = 0; i < reps; i++) runs.push(await child(kind, bytes));
     out[kind] = round(median(runs), 1);
@@ -40,6 +42,7 @@ export async function micro(bytes, reps) {
     fillMsPerGiB: { now: perGiB(out['fill-new']), before: perGiB(out['fill-old']) },
     prefaultMsPerGiB: { now: perGiB(out['prefault-new']), before: perGiB(out['prefault-old']) },
     zeroScanByContent: { msPerGiB: perGiB(out['zero-scan']), bytesPerSecond: round((bytes * 1000) / out['zero-scan']) },
+    digestMsPerGiB: { now: perGiB(out['digest-new']), before: perGiB(out['digest-old']) },
   };
 }
 
@@ -89,6 +92,18 @@ async function runChild(kind, bytes) {
       let zero = 0;
       for (let b = scanner.next({ maxNormalPages: 256, maxRuns: 2048, maxZeroPages: 256 * 1024 }); b; b = scanner.next({ maxNormalPages: 256, maxRuns: 2048, maxZeroPages: 256 * 1024 })) zero += b.zeroPages;
       if (zero !== pages) throw new Error(`zero scan found ${zero} of ${pages} zero pages`);
+      break;
+    }
+    case 'digest-new':
+    case 'digest-old': {
+      const ram = new common.RamDevice(common.parseDeviceSpec(`ram,id=ram0,size=${bytes},fill=random`), 'source');
+      t0 = performance.now();
+      if (kind === 'digest-new') ram.digest();
+      else {
+        const words = new Int32Array(ram.mem.buffer, ram.mem.byteOffset, bytes >>> 2);
+        const out = new Uint32Array((bytes / 4096) * 2);
+        for (let p = 0; p < bytes / 4096; p++) common.hashWords(words, p * 1024, (p + 1) * 1024, out, p * 2);
+      }
       break;
     }
     default:

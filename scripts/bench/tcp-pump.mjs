@@ -5,7 +5,14 @@
  * 1 MiB writes with backpressure honoured (wait for 'drain' when write()
  * returns false); the receiver only counts the bytes.
  *
- *   node tcp-pump.mjs [BYTES] [--reads pooled|data|guest]
+ *   node tcp-pump.mjs [BYTES] [--reads pooled|data|guest] [--host ADDR --receiver-netns NS]
+ *
+ * Across a namespace link (scripts/lib/netns.mjs, `npm run bench -- --links`): run
+ * this file inside the sender's namespace (`ip netns exec A node tcp-pump.mjs …`)
+ * with --host its own address there and --receiver-netns the other namespace; the
+ * receiver child is started through `ip netns exec` (it execs node, which finds
+ * its IPC channel in the inherited fd) and connects across the link. pumpOnLink()
+ * does all of that from the root namespace.
  *
  * prints {"bytes","ms","bytesPerSecond","senderCpuMs","receiverCpuMs","reads"}.
  *
@@ -25,7 +32,7 @@
  * *connecting* side (the child connects to the parent), because `onread` is a
  * constructor option that accepted sockets cannot get without re-wrapping.
  */
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +40,7 @@ import { parseArgs } from 'node:util';
 
 const CHUNK = 1024 * 1024;
 
-async function receive(port, total, reads) {
+async function receive(port, total, reads, host = '127.0.0.1') {
   let got = 0;
   let cpu0 = null;
   const onBytes = (n) => {
@@ -45,7 +52,7 @@ async function receive(port, total, reads) {
       process.send({ done: true, bytes: got, cpuMs: (cpu.user + cpu.system) / 1000 });
     }
   };
-  const opts = { host: '127.0.0.1', port, noDelay: true };
+  const opts = { host, port, noDelay: true };
   if (reads === 'pooled') opts.onread = { buffer: Buffer.allocUnsafeSlow(CHUNK), callback: (n) => onBytes(n) };
   if (reads === 'guest') {
     const memory = Buffer.alloc(total + CHUNK);
@@ -60,15 +67,22 @@ async function receive(port, total, reads) {
   socket.destroy();
 }
 
-/** Runs one pump of `total` bytes; resolves with its figures. */
-export async function pump(total, reads = 'pooled') {
+/**
+ * Runs one pump of `total` bytes; resolves with its figures. `host`: the address to
+ * listen on (the receiver connects to it); `receiverNetns`: run the receiver there.
+ */
+export async function pump(total, reads = 'pooled', { host = '127.0.0.1', receiverNetns = null } = {}) {
   // The bytes come from a real, already-touched buffer of the same size, as guest RAM would.
   const src = Buffer.allocUnsafeSlow(total);
   for (let off = 0; off < total; off += 4096) src[off] = (off >>> 12) | 1;
   const server = createServer({ noDelay: true });
-  server.listen(0, '127.0.0.1');
+  server.listen(0, host);
   await once(server, 'listening');
-  const child = fork(fileURLToPath(import.meta.url), ['--receive', String(server.address().port), String(total), reads], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const childArgs = ['--receive', String(server.address().port), String(total), reads, host];
+  const stdio = ['ignore', 'ignore', 'inherit', 'ipc'];
+  const child = receiverNetns
+    ? spawn('ip', ['netns', 'exec', receiverNetns, process.execPath, fileURLToPath(import.meta.url), ...childArgs], { stdio })
+    : fork(fileURLToPath(import.meta.url), childArgs, { stdio });
   const [[socket]] = await Promise.all([once(server, 'connection')]);
   socket.setNoDelay(true);
   const done = once(child, 'message');
@@ -87,10 +101,24 @@ export async function pump(total, reads = 'pooled') {
   return { bytes: total, ms, bytesPerSecond: (total * 1000) / ms, senderCpuMs: (cpu.user + cpu.system) / 1000, receiverCpuMs: report.cpuMs, reads };
 }
 
+/**
+ * The pump across a namespace link (scripts/lib/netns.mjs): sender in side a, receiver
+ * in side b, the same direction and addresses a migration uses. Resolves with pump()'s figures.
+ */
+export async function pumpOnLink(link, total, reads = 'pooled') {
+  const args = [...link.prefix('a'), process.execPath, fileURLToPath(import.meta.url), String(total), '--reads', reads, '--host', link.addr.a, '--receiver-netns', link.ns.b];
+  const child = spawn(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (t) => (out += t));
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`tcp pump across ${link.ns.a} → ${link.ns.b} exited ${code}`);
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
 if (process.argv[2] === '--receive') {
-  await receive(Number(process.argv[3]), Number(process.argv[4]), process.argv[5]);
+  await receive(Number(process.argv[3]), Number(process.argv[4]), process.argv[5], process.argv[6]);
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { reads: { type: 'string', default: 'pooled' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { reads: { type: 'string', default: 'pooled' }, host: { type: 'string', default: '127.0.0.1' }, 'receiver-netns': { type: 'string' } } });
   const total = Number(positionals[0] ?? 1024 * 1024 * 1024);
-  process.stdout.write(`${JSON.stringify(await pump(total, values.reads))}\n`);
+  process.stdout.write(`${JSON.stringify(await pump(total, values.reads, { host: values.host, receiverNetns: values['receiver-netns'] ?? null }))}\n`);
 }

@@ -22,10 +22,14 @@ export const BIN = {
 const live = new Set();
 
 export class DaemonProcess {
-  /** `which`: 'source' or 'destination'; `args`: after --json. */
-  constructor(which, args) {
+  /**
+   * `which`: 'source' or 'destination'; `args`: after --json; `prefix`: a command the
+   * daemon runs under, e.g. `ip netns exec NS` (it execs: the pid stays the daemon's).
+   */
+  constructor(which, args, prefix = []) {
     this.t0 = performance.now();
-    this.proc = spawn(process.execPath, [...NODE_FLAGS, BIN[which], '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv = [...NODE_FLAGS, BIN[which], '--json', ...args];
+    this.proc = prefix.length > 0 ? spawn(prefix[0], [...prefix.slice(1), process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(this);
     this.logs = [];
     this.stdout = '';

@@ -37,8 +37,10 @@ export class DaemonProcess {
   readonly exited: Promise<ExitInfo>;
   private waiters: Array<{ pred: (l: LogLine) => boolean; resolve: (l: LogLine) => void }> = [];
 
-  constructor(bin: string, args: string[], env?: NodeJS.ProcessEnv) {
-    this.proc = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
+  /** `prefix`: a command the daemon runs under, e.g. `ip netns exec NS` (it execs, so the pid stays the daemon's). */
+  constructor(bin: string, args: string[], env?: NodeJS.ProcessEnv, prefix: string[] = []) {
+    const [cmd, ...pre] = prefix.length > 0 ? [...prefix, process.execPath] : [process.execPath];
+    this.proc = spawn(cmd!, [...pre, bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
     live.add(this);
     let partial = '';
     this.proc.stdout!.setEncoding('utf8').on('data', (t: string) => (this.stdout += t));

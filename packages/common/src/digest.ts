@@ -31,7 +31,7 @@ export function hashBytes(bytes: Uint8Array, out: Uint32Array, o: number): void 
 
 /**
  * The JavaScript 4-lane multiply-rotate word hash used before XXH64 (~4.5 GB/s).
- * Kept for the bench's comparison; nothing in the engine uses it.
+ * Kept for the bench's before/after (`scripts/bench/micro.mjs`); the engine does not use it.
  * Hashes words[start, end) (end - start a multiple of 4) into out[o], out[o+1].
  */
 export function hashWords(words: Int32Array, start: number, end: number, out: Uint32Array, o: number): void {

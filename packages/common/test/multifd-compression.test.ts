@@ -6,6 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { applyParameters, defaultParameters } from '../src/migration-config';
 import { compressPages, decompressPages, zstdInflateBound } from '../src/compression/page-codec';
 import { CompressionPool } from '../src/compression/compression-pool';
+import { RamDevice } from '../src/devices/ram';
+import { parseDeviceSpec, type RamSpec } from '../src/device-spec';
+import { ProtocolError } from '../src/errors';
+import { livemig } from '../src/wire/messages';
 
 /** Pages as real memory has them: text-like runs, repeats, some noise. */
 function pages(n: number): Buffer {
@@ -61,6 +65,15 @@ describe('page codecs', () => {
     expect(zstdInflateBound(Buffer.concat([one, Buffer.from([0])]))).toBeNull();
     expect(zstdInflateBound(one.subarray(0, one.length - 1))).toBeNull();
     expect(zstdInflateBound(deflateRawSync(pages(1)))).toBeNull();
+  });
+});
+
+describe('RAM and compressed packets', () => {
+  it('refuses compressed pages outside a multifd channel (the main channel never carries them)', () => {
+    const ram = new RamDevice(parseDeviceSpec('ram,id=ram0,size=64K') as RamSpec, 'destination');
+    const data = { ram: { normalRuns: [0, 1], zeroRuns: [], compressed: true } };
+    expect(() => ram.payloadTargets(livemig.SectionType.SECTION_PART, data, 100)).toThrow(ProtocolError);
+    expect(() => ram.loadState({ type: livemig.SectionType.SECTION_PART, data, payload: [Buffer.alloc(100)], payloadLength: 100, inPlace: false })).toThrow(/compressed pages outside a multifd channel/);
   });
 });
 

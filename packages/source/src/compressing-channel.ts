@@ -59,7 +59,7 @@ export class CompressingChannel {
   writePages(frame: FrameMessage, views: readonly Buffer[], onWritten: (wireBytes: number) => void): number {
     let raw = 0;
     for (const v of views) raw += v.length;
-    if (raw === 0) return this.writeFrame(frame);
+    if (raw === 0) return this.writeFrame(frame, onWritten);
     const packet = this.pool.packetBuffer(raw, MULTIFD_PACKET_BYTES);
     let at = 0;
     for (const v of views) at += v.copy(packet, at);
@@ -83,10 +83,14 @@ export class CompressingChannel {
     return raw;
   }
 
-  /** A frame without pages to compress (a sync marker, a zero-only packet): after everything queued before it. */
-  writeFrame(frame: FrameMessage): number {
+  /**
+   * A frame without pages to compress (a sync marker, a zero-only packet): after
+   * everything queued before it. Returns its wire bytes if it went at once, else 0
+   * and `onWritten` learns them when it goes.
+   */
+  writeFrame(frame: FrameMessage, onWritten: ((wireBytes: number) => void) | null = null): number {
     if (this.queue.length === 0) return this.stream.writeFrame(frame);
-    this.queue.push({ frame, payload: [], rawBytes: 0, onWritten: null });
+    this.queue.push({ frame, payload: [], rawBytes: 0, onWritten });
     return 0;
   }
 

@@ -183,6 +183,9 @@ export class MultifdSender {
     const emit = (): void => {
       const frame: FrameMessage = { section: { type, sectionId, deviceId: device.id, ram: { normalRuns: packetRuns, zeroRuns } } };
       const i = this.leastQueued();
+      // Corrected once the packet is written: the device's figure to wire bytes, and
+      // the guest-byte counts by what compression kept off the wire (a zero-only
+      // packet queued behind others counted 0 and adds its wire bytes here).
       const raw = this.compressors![i]!.writePages(frame, packetViews, (wire) => {
         device.stats.transferred += wire - raw;
         this.savedBytes += raw - wire;

@@ -202,6 +202,45 @@ describe('OutgoingMigration against scripted destinations', () => {
     expect(m.runState).toBe('running');
   });
 
+  it('on a slow link, each final pass is drained before its sync, and they repeat while each halves the dirty set', async () => {
+    // The destination plays a 16 MB/s link: it answers a PING only when everything received
+    // before it would have crossed. The first final pass is measured behind precopy's
+    // backlog (the bulk still crossing); later ones shrink by about dirty rate ÷ link rate.
+    const rate = 16_000; // bytes per ms
+    let linkFreeAt = 0;
+    const events: string[] = [];
+    const port = await fakeDestination((msg, sock) => {
+      linkFreeAt = Math.max(performance.now(), linkFreeAt) + (msg.payloadLength ?? 0) / rate;
+      if (msg.body !== 'command') return;
+      const type = msg.command?.type;
+      if (type === 2) {
+        const value = msg.command?.value ?? 0;
+        setTimeout(() => !sock.destroyed && sock.write(encodeRpMessage({ pong: { value } })), Math.max(0, linkFreeAt - performance.now()));
+      } else if (type === 3) {
+        events.push('switchover-start');
+        sock.destroy();
+      }
+    });
+    const lines: Array<Record<string, unknown>> = [];
+    const debugLog = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const m = new Machine(parseDeviceList(['ram,id=ram0,size=8M']), parseWorkloadSpec('dirty-rate=1M'), 'source');
+    m.start();
+    cleanups.push(() => m.close());
+    m.on('STOP', () => events.push('stop'));
+    const mig = new OutgoingMigration({ host: '127.0.0.1', port, machine: m, caps: applyCapabilities(defaultCapabilities(), parseCapsList('return-path')), params: () => applyParameters(defaultParameters(), {}), log: debugLog });
+    await mig.run();
+    expect(events).toEqual(['stop', 'switchover-start']);
+    const more = lines.filter((l) => l.msg === 'final pass shrank the dirty set: one more');
+    expect(more.length).toBeGreaterThanOrEqual(1);
+    for (const l of more.slice(1)) expect(l.to as number).toBeLessThanOrEqual(0.5 * (l.from as number));
+    // Each final pass was drained before its sync: the sync before the stop came right
+    // after a drain, and at least one drain preceded every "one more".
+    const msgs = lines.map((l) => l.msg);
+    const lastSync = msgs.lastIndexOf('dirty sync');
+    expect(msgs[lastSync - 1]).toBe('precopy data in flight taken by the destination');
+    for (const l of more) expect(msgs[lines.indexOf(l) - 2]).toBe('precopy data in flight taken by the destination');
+  });
+
   it('cannot connect: fails naming the address', async () => {
     const port = await fakeDestination(() => undefined);
     cleanups.splice(0).forEach((c) => c()); // close the server: the port is now refused

@@ -1,0 +1,252 @@
+/**
+ * Test hosts on a real (shaped) link: two network namespaces joined by a veth
+ * pair, each end shaped by a `tbf` qdisc, so the daemons run as two hosts that
+ * talk over TCP/IP through an Ethernet-like device at a chosen line rate.
+ * Used by the CLI (scripts/netns.mjs), the bench (`--links`) and the tests
+ * (test/helpers/netns.ts). Needs root and iproute2 (`ip`, `tc`); the packet
+ * faults need nftables (`nft`).
+ *
+ * Names: `lmig-<pid>-<hex>-a|b`, the pid being the process that created them,
+ * so a crashed run's namespaces are found (and only ours) by sweepStale().
+ * Addresses exist only inside the two namespaces (a private /30), nothing is
+ * added to the host's own network. Every link is torn down by destroy(),
+ * and also at process exit and on SIGINT/SIGTERM/SIGHUP (processes still
+ * running inside the namespaces are killed by pid first, or the namespace,
+ * and its veth end, would outlive `ip netns del`).
+ *
+ * Shaper (tbf, on each end's egress): `burst` is what the bucket holds, the
+ * most that may leave back to back. veth hands tbf GSO packets of up to
+ * ~64 KiB, so the bucket must hold at least a few of those or TCP cannot
+ * reach the rate (tbf would split or delay every packet); and it must be
+ * about a timer tick's worth of the rate so refills never starve the link:
+ * burst = max(128 KiB, rate × 1 ms) (125 KB at 1 Gbit/s, 1.25 MB at 10).
+ * `limit` (the queue behind the bucket) = max(512 KiB, rate × 4 ms): TCP
+ * Small Queues keeps a socket's bytes in the qdisc to a few packets, so a
+ * transfer never fills it (no drops, measured 0), while a short queue keeps
+ * the link's latency low (a full one would add ≤ 4 ms, not the 50 ms of
+ * `tbf latency 50ms`). Measured on this machine with a plain Node TCP
+ * pump: 0.956 Gbit/s of payload on 1 Gbit/s, which is the Ethernet+IP+TCP
+ * header overhead (1448 payload bytes per 1514 on the wire), the real limit.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+export const PREFIX = 'lmig';
+const NAME_RE = new RegExp(`^${PREFIX}-(\\d+)-([0-9a-f]+)-([ab])$`);
+/** The veth end's name inside each namespace (interface names are per namespace). */
+export const DEV = 'veth0';
+/** The /30 used inside every pair (each pair has its own routing tables, so all may share it). */
+export const ADDR = { a: '10.231.0.1', b: '10.231.0.2' };
+const NFT_TABLE = 'lmig_fault';
+
+/** Bits per second from "1gbit", "10gbit", "500mbit", or a number. */
+export function parseRate(rate) {
+  if (typeof rate === 'number') return rate;
+  const m = /^(\d+(?:\.\d+)?)\s*(k|m|g)?bit$/i.exec(String(rate).trim());
+  if (!m) throw new Error(`rate '${rate}': expected e.g. 1gbit, 10gbit, 200mbit`);
+  const mult = { k: 1e3, m: 1e6, g: 1e9 }[(m[2] ?? '').toLowerCase()] ?? 1;
+  return Math.round(Number(m[1]) * mult);
+}
+
+/** The tbf parameters for a rate (bits/s); see the header. */
+export function shaperFor(rateBits) {
+  const bytesPerMs = rateBits / 8 / 1000;
+  return { rateBits, burstBytes: Math.max(128 * 1024, Math.round(bytesPerMs)), limitBytes: Math.max(512 * 1024, Math.round(bytesPerMs * 4)) };
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+  if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}`);
+  if (r.status !== 0 && !opts.allowFail) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout).trim()}`);
+  return r;
+}
+
+function which(tool) {
+  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin'])) {
+    if (dir && spawnSync('test', ['-x', `${dir}/${tool}`]).status === 0) return `${dir}/${tool}`;
+  }
+  return null;
+}
+
+/**
+ * Whether namespaces can be made here: { ok: true } or { ok: false, reason }.
+ * `tools` lists what the caller needs besides `ip` and `tc` (e.g. ['nft']).
+ */
+export function netnsSupport(tools = []) {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) return { ok: false, reason: 'network namespaces need root (run as root, or CI=true, which runs as root)' };
+  for (const t of ['ip', 'tc', ...tools]) if (!which(t)) return { ok: false, reason: `'${t}' is not installed (Debian: ${t === 'nft' ? 'nftables' : 'iproute2'})` };
+  return { ok: true };
+}
+
+export function listNamespaces() {
+  const r = run('ip', ['netns', 'list'], { allowFail: true });
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[0])
+    .filter(Boolean);
+}
+
+/** Whether `pid` still runs (a zombie does not: its namespaces are orphans). */
+function alive(pid) {
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Kills (SIGKILL, by pid) whatever still runs inside a namespace of ours, then deletes it. */
+function removeNamespace(ns) {
+  if (!NAME_RE.test(ns)) throw new Error(`refusing to remove '${ns}': not a ${PREFIX} namespace`);
+  const pids = run('ip', ['netns', 'pids', ns], { allowFail: true })
+    .stdout.split('\n')
+    .map(Number)
+    .filter((p) => p > 0 && p !== process.pid);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  run('ip', ['netns', 'del', ns], { allowFail: true });
+}
+
+/**
+ * Removes namespaces left by an earlier run that crashed (name carries a pid
+ * that no longer runs). Never touches a live run's namespaces, nor any name
+ * without our prefix. Returns the names removed.
+ */
+export function sweepStale() {
+  const removed = [];
+  for (const ns of listNamespaces()) {
+    const m = NAME_RE.exec(ns);
+    if (!m || alive(Number(m[1]))) continue;
+    removeNamespace(ns);
+    removed.push(ns);
+  }
+  return removed;
+}
+
+/** Owner pids of this prefix's namespaces that still run. */
+export function liveOwners() {
+  const pids = new Set();
+  for (const ns of listNamespaces()) {
+    const m = NAME_RE.exec(ns);
+    if (m && alive(Number(m[1]))) pids.add(Number(m[1]));
+  }
+  return [...pids];
+}
+
+const live = new Set();
+let hooked = false;
+
+function destroyAll() {
+  for (const link of [...live]) link.destroy();
+}
+
+/** Teardown at exit and on the usual signals; a signal is re-raised once the namespaces are gone. */
+function hookExit() {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', destroyAll);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    const onSignal = () => {
+      destroyAll();
+      process.off(sig, onSignal);
+      // Someone else handles it (e.g. the bench kills its daemons, then exits): let them.
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    };
+    process.on(sig, onSignal);
+  }
+}
+
+/**
+ * Two namespaces (a, b) joined by a veth pair, addresses inside only, each
+ * end shaped at `rate` (bits/s or "1gbit"; null = unshaped).
+ */
+export class Link {
+  constructor({ rate = null } = {}) {
+    const support = netnsSupport();
+    if (!support.ok) throw new Error(`cannot create a namespace link: ${support.reason}`);
+    sweepStale();
+    const id = `${PREFIX}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.ns = { a: `${id}-a`, b: `${id}-b` };
+    this.addr = { ...ADDR };
+    this.dev = DEV;
+    this.shaper = null;
+    this.destroyed = false;
+    hookExit();
+    live.add(this);
+    try {
+      run('ip', ['netns', 'add', this.ns.a]);
+      run('ip', ['netns', 'add', this.ns.b]);
+      // Created straight inside the namespaces: the host's interface list never sees them.
+      run('ip', ['link', 'add', DEV, 'netns', this.ns.a, 'type', 'veth', 'peer', 'name', DEV, 'netns', this.ns.b]);
+      for (const side of ['a', 'b']) {
+        const ns = this.ns[side];
+        run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+        run('ip', ['-n', ns, 'addr', 'add', `${this.addr[side]}/30`, 'dev', DEV]);
+        run('ip', ['-n', ns, 'link', 'set', DEV, 'up']);
+      }
+      if (rate !== null) this.shape(rate);
+    } catch (err) {
+      this.destroy();
+      throw err;
+    }
+  }
+
+  /** (Re)shapes both ends at `rate` (bits/s or "1gbit"). */
+  shape(rate) {
+    const s = shaperFor(parseRate(rate));
+    for (const side of ['a', 'b']) {
+      run('tc', ['-n', this.ns[side], 'qdisc', 'replace', 'dev', DEV, 'root', 'tbf', 'rate', `${s.rateBits}bit`, 'burst', String(s.burstBytes), 'limit', String(s.limitBytes)]);
+    }
+    this.shaper = s;
+    return s;
+  }
+
+  /** The command prefix that runs a program inside side's namespace (the program keeps its pid). */
+  prefix(side) {
+    return ['ip', 'netns', 'exec', this.ns[side]];
+  }
+
+  /** Runs a command inside side's namespace, synchronously; returns stdout. */
+  exec(side, cmd, args = []) {
+    return run('ip', ['netns', 'exec', this.ns[side], cmd, ...args]).stdout;
+  }
+
+  /** Takes side's veth end down (the peer sees carrier loss) or up again. */
+  setLink(side, up) {
+    run('ip', ['-n', this.ns[side], 'link', 'set', DEV, up ? 'up' : 'down']);
+  }
+
+  /** Silently drops every packet in and out of side's namespace (nftables), or stops dropping. */
+  setDrop(side, drop) {
+    if (drop) {
+      const rules = [`table inet ${NFT_TABLE} {`, '  chain in { type filter hook input priority 0; policy drop; }', '  chain out { type filter hook output priority 0; policy drop; }', '}', ''].join('\n');
+      run('ip', ['netns', 'exec', this.ns[side], 'nft', '-f', '-'], { input: rules, stdio: ['pipe', 'pipe', 'pipe'] });
+    } else {
+      run('ip', ['netns', 'exec', this.ns[side], 'nft', 'delete', 'table', 'inet', NFT_TABLE]);
+    }
+  }
+
+  /** The qdisc's counters on side's end (sent bytes, drops), for reports. */
+  stats(side) {
+    return run('tc', ['-n', this.ns[side], '-s', 'qdisc', 'show', 'dev', DEV]).stdout.trim();
+  }
+
+  /** Kills what still runs inside, deletes both namespaces (the veth pair goes with them). Idempotent. */
+  destroy() {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    live.delete(this);
+    for (const ns of [this.ns.a, this.ns.b]) removeNamespace(ns);
+  }
+}
+
+/** Shorthand for `new Link(opts)`. */
+export function createLink(opts) {
+  return new Link(opts);
+}
