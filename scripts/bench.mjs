@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run bench [-- --quick] [-- --only throughput,tls,zero,downtime,convergence,links] [-- --links] [-- --out FILE]
+ *   (ram-8g, one 8 GiB device against 1 GiB, runs only when named: --only ram-8g)
  *
  * --links: only the real-link section (two network namespaces joined by a
  * tbf-shaped veth pair, 1 and 10 Gbit/s; needs root and iproute2). The full
@@ -21,18 +22,21 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { killAll } from './bench/daemons.mjs';
-import { convergence, downtime, throughput, tls, zero } from './bench/scenarios.mjs';
+import { convergence, downtime, ram8g, throughput, tls, zero } from './bench/scenarios.mjs';
 import { micro } from './bench/micro.mjs';
 import { links } from './bench/links.mjs';
 import { netnsSupport } from './lib/netns.mjs';
 import { GiB, MiB, gbps, round, size } from './bench/stats.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
-const SCENARIOS = ['throughput', 'tls', 'zero', 'micro', 'downtime', 'convergence', 'links'];
+const SCENARIOS = ['throughput', 'tls', 'zero', 'micro', 'downtime', 'convergence', 'links', 'ram-8g'];
+/** Scenarios run only when --only names them (long, or needing most of the machine's memory). */
+const OPT_IN = new Set(['ram-8g']);
 const USAGE = `usage: npm run -s bench [-- --quick] [-- --only ${SCENARIOS.join(',')}] [-- --reps N] [-- --out FILE] [-- --links]
   --quick        short runs (about 30 s)
   --links        the real-link section only (network namespaces; root)
-  --only LIST    these scenarios only (comma-separated)
+  --only LIST    these scenarios only (comma-separated); ram-8g (8 GiB of RAM on each
+                 daemon, a minute or two) runs only when named here
   --reps N       repetitions per scenario (medians reported)
   --out FILE     where the JSON results go besides stdout (default bench-results.json)
   JSON on stdout, the table and progress on stderr; npm -s keeps npm's banner off stdout.`;
@@ -64,14 +68,14 @@ if (values.out === '') usageError('--out: expected a file name');
 const outFile = values.out ?? join(ROOT, 'bench-results.json');
 
 const cfg = quick
-  ? { reps: 1, throughputReps: 1, microBytes: 256 * MiB, ramBytes: 512 * MiB, zeroBytes: 1 * GiB, multifdChannels: 2, downtimeRam: 128 * MiB, allocMs: 300, convergenceRam: 32 * MiB, maxBandwidth: 32 * MiB, convergenceTimeoutMs: 6000, convergenceReps: 1, dirtyPercents: [50, 150] }
-  : { reps: 3, throughputReps: 5, microBytes: 1 * GiB, ramBytes: 1 * GiB, zeroBytes: 4 * GiB, multifdChannels: 2, downtimeRam: 256 * MiB, allocMs: 400, convergenceRam: 64 * MiB, maxBandwidth: 64 * MiB, convergenceTimeoutMs: 10000, convergenceReps: 3, dirtyPercents: [25, 50, 90, 150] };
+  ? { reps: 1, throughputReps: 1, microBytes: 256 * MiB, ramBytes: 512 * MiB, bigRamBytes: 8 * GiB, bigRamReps: 1, zeroBytes: 1 * GiB, multifdChannels: 2, downtimeRam: 128 * MiB, allocMs: 300, convergenceRam: 32 * MiB, maxBandwidth: 32 * MiB, convergenceTimeoutMs: 6000, convergenceReps: 1, dirtyPercents: [50, 150] }
+  : { reps: 3, throughputReps: 5, microBytes: 1 * GiB, ramBytes: 1 * GiB, bigRamBytes: 8 * GiB, bigRamReps: 3, zeroBytes: 4 * GiB, multifdChannels: 2, downtimeRam: 256 * MiB, allocMs: 400, convergenceRam: 64 * MiB, maxBandwidth: 64 * MiB, convergenceTimeoutMs: 10000, convergenceReps: 3, dirtyPercents: [25, 50, 90, 150] };
 // Real links (--links): 1 GiB moves in ~9 s on 1 Gbit/s, so fewer repetitions.
 Object.assign(cfg, quick
   ? { linkRates: ['1gbit', '10gbit'], linkReps: 1, capSeconds: 2, linkConvergenceRam: 128 * MiB, linkConvergenceTimeoutMs: 8000, linkDirtyPercents: [50, 90, 150], compressionRam: 256 * MiB }
   : { linkRates: ['1gbit', '10gbit'], linkReps: 2, capSeconds: 4, linkConvergenceRam: 256 * MiB, linkConvergenceTimeoutMs: 15000, linkDirtyPercents: [50, 90, 150], compressionRam: 512 * MiB });
 if (quick && values.links) cfg.ramBytes = 1 * GiB; // the link figures are for 1 GiB even in a quick run
-if (values.reps) cfg.reps = cfg.throughputReps = cfg.convergenceReps = cfg.linkReps = Math.max(1, Number(values.reps));
+if (values.reps) cfg.reps = cfg.throughputReps = cfg.convergenceReps = cfg.linkReps = cfg.bigRamReps = Math.max(1, Number(values.reps));
 
 if (!existsSync(join(ROOT, 'packages', 'source', 'dist', 'main.js'))) {
   process.stderr.write('bench: the daemons are not built; run `npm run build` (or `npm ci`) first\n');
@@ -95,7 +99,7 @@ function benchCommand() {
   const flags = [quick ? '--quick' : '', values.links ? '--links' : '', values.only ? `--only ${values.only}` : '', values.reps ? `--reps ${values.reps}` : ''].filter(Boolean);
   return `npm run bench${flags.length ? ` -- ${flags.join(' ')}` : ''}`;
 }
-const want = (name) => (!only ? name !== 'links' || netnsSupport().ok : only.has(name));
+const want = (name) => (!only ? (name !== 'links' || netnsSupport().ok) && !OPT_IN.has(name) : only.has(name));
 process.on('SIGINT', () => void killAll().then(() => process.exit(130)));
 try {
   if (want('throughput') || want('zero')) {
@@ -125,6 +129,10 @@ try {
   if (want('links')) {
     progress(`links: namespaces joined by a tbf-shaped veth pair at ${cfg.linkRates.join(', ')} (${cfg.linkReps}×); the machine is shared, so figures are same-run ratios`);
     results.links = await links(cfg, progress);
+  }
+  if (want('ram-8g')) {
+    progress(`ram-8g: idle ${size(cfg.bigRamBytes)} random RAM (8 blocks) vs ${size(cfg.ramBytes)} (one block), interleaved (${cfg.bigRamReps}×)`);
+    results.ram8g = await ram8g(cfg, progress);
   }
 } finally {
   await killAll();
@@ -182,6 +190,15 @@ function table(r) {
       rows.push([`  dirty ${row.dirtyPercent}%${row.autoConverge ? ' +auto-converge' : ''}`, `${row.converged}, ${row.passes} passes, ${row.totalTimeMs ?? '-'} ms, ${row.downtimeMs ?? '-'} ms, ${row.maxThrottlePercent}%`, '', '', row.dirtyPercent === 150 && row.autoConverge ? 'converges' : '', row.dirtyPercent === 150 && row.autoConverge ? yes(c.met) : '']);
     }
   }
+  const g = r.ram8g;
+  if (g?.skipped) rows.push([`idle ${size(g.bytes)} random RAM`, 'skipped', g.skipped, '', '', '']);
+  else if (g) {
+    rows.push([`idle ${size(g.bytes)} random RAM (8 blocks)`, gbps(g.big.bytesPerSecond), `${size(g.smallBytes)} (1 block) ${gbps(g.small.bytesPerSecond)}`, `${g.ratio}×`, '≥ 0.9× (equal)', yes(g.met)]);
+    rows.push(['  per-repetition ratios', g.pairRatios.map((x) => `${x}×`).join(', '), `(each vs the ${size(g.smallBytes)} run before it)`, '', '', '']);
+    rows.push(['  without set-up time', gbps(g.stream.bigBytesPerSecond), `${size(g.smallBytes)} ${gbps(g.stream.smallBytesPerSecond)}`, `${g.stream.ratio}×`, '', '']);
+    rows.push(['  CPU per GiB src/dst', `${g.big.sourceCpuMsPerGiB}/${g.big.destinationCpuMsPerGiB} ms`, `${size(g.smallBytes)}: ${g.small.sourceCpuMsPerGiB}/${g.small.destinationCpuMsPerGiB} ms`, '', '', '']);
+    rows.push(['  total, downtime', `${g.big.totalTimeMs} ms, ${g.big.downtimeMs} ms`, `daemons up: src running ${g.big.sourceRunningMs} ms, dst memory ${g.big.destinationMemoryReadyMs} ms`, '', '', '']);
+  }
   const l = r.links;
   if (l?.skipped) rows.push(['real links', l.skipped, '', '', '', '']);
   for (const lr of l?.rates ?? []) {
@@ -205,6 +222,7 @@ function table(r) {
   for (const [name, rss] of [
     ['peak RSS, random RAM', t?.rss],
     ['peak RSS, zero RAM', z?.rss],
+    [`peak RSS, ${size(g?.bytes)} random RAM`, g?.rss],
   ]) {
     if (!rss) continue;
     rows.push([name, `src ${size(rss.sourcePeak)} / dst ${size(rss.destinationPeak)}`, `machine ${size(rss.machineBytes)}`, `${rss.sourceRatio}× / ${rss.destinationRatio}×`, '≤ size+128M', yes(rss.met)]);

@@ -81,13 +81,13 @@ async function runChild(kind, bytes) {
     }
     case 'zero-scan': {
       const pages = bytes / 4096;
-      const mem = Buffer.alloc(bytes);
-      for (let off = 0; off < bytes; off += 4096) mem[off] = 0; // resident, like written-then-zeroed RAM
+      const memory = new common.RamBlocks(bytes, 4096);
+      for (let p = 0; p < pages; p++) memory.touch(p); // resident, like written-then-zeroed RAM
       const toSend = new common.DirtyBitmap(pages);
       const written = new common.DirtyBitmap(pages);
       toSend.setAll();
       written.setAll(); // every page "may hold data": detection must read it
-      const scanner = new common.RamScanner({ mem, words: new Int32Array(mem.buffer, mem.byteOffset, bytes >>> 2), pageSize: 4096, toSend, written });
+      const scanner = new common.RamScanner({ memory, toSend, written });
       t0 = performance.now();
       let zero = 0;
       for (let b = scanner.next({ maxNormalPages: 256, maxRuns: 2048, maxZeroPages: 256 * 1024 }); b; b = scanner.next({ maxNormalPages: 256, maxRuns: 2048, maxZeroPages: 256 * 1024 })) zero += b.zeroPages;

@@ -4,6 +4,7 @@
  * migration, limit, migration…) so that drift in the machine's load hits both
  * alike, and medians are reported.
  */
+import { readFileSync } from 'node:fs';
 import { migrateOnce } from './daemons.mjs';
 import { pump } from './tcp-pump.mjs';
 import { tlsPump } from './tls-pump.mjs';
@@ -291,5 +292,83 @@ export function rssOf(runs, machineBytes) {
     destinationRatio: round(dst / machineBytes, 3),
     limit: machineBytes + 128 * MiB,
     met: src <= machineBytes + 128 * MiB && dst <= machineBytes + 128 * MiB,
+  };
+}
+
+/** MemAvailable from /proc/meminfo (what can be given to the two daemons without swapping or the OOM killer), or null. */
+function availableMemory() {
+  try {
+    const m = /^MemAvailable:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `ram-8g` (opt-in: --only ram-8g): one idle RAM device of 8 GiB of random bytes
+ * (8 blocks of 1 GiB, more than one Node Buffer can hold) against the 1 GiB
+ * device (one block) of the same run, interleaved, same capabilities. Random,
+ * not zero: every byte crosses. Both daemons hold their whole RAM, so it needs
+ * twice the size free (plus a margin); with less it is skipped, saying so.
+ */
+export async function ram8g(cfg, progress) {
+  const big = cfg.bigRamBytes;
+  const small = cfg.ramBytes;
+  const need = 2 * big + 2 * GiB;
+  const available = availableMemory();
+  if (available !== null && available < need) {
+    const skipped = `needs ${(need / GiB).toFixed(1)} GiB available for both daemons, ${(available / GiB).toFixed(1)} GiB is`;
+    log(progress, `skipped: ${skipped}`);
+    return { bytes: big, skipped };
+  }
+  const runs = { small: [], big: [] };
+  for (let i = 0; i < cfg.bigRamReps; i++) {
+    const s = await migrateOnce({ devices: [`ram,id=ram0,size=${small / MiB}M,fill=random`], workload: 'dirty-rate=0', caps: 'return-path' });
+    runs.small.push(s);
+    log(progress, `${small / GiB} GiB: ${(throughputOf(s) / 1e9).toFixed(2)} GB/s (${s.source.status})`);
+    const b = await migrateOnce({ devices: [`ram,id=ram0,size=${big / GiB}G,fill=random`], workload: 'dirty-rate=0', caps: 'return-path', timeoutMs: 600000 });
+    runs.big.push(b);
+    log(progress, `${big / GiB} GiB: ${(throughputOf(b) / 1e9).toFixed(2)} GB/s (${b.source.status}), total ${b.source['total-time']} ms`);
+  }
+  const smallBps = median(runs.small.filter(completed).map(throughputOf));
+  const bigBps = median(runs.big.filter(completed).map(throughputOf));
+  // total-time includes set-up (connect, handshake, return path: ~0.1-0.3 s here), a larger
+  // share of the 1 GiB run; without it, the rates of the stream itself.
+  const streamOf = (r) => {
+    const t = r.source['total-time'] - (r.source['setup-time'] ?? 0);
+    return t > 0 ? (r.source.ram.transferred * 1000) / t : null;
+  };
+  const smallStreamBps = median(runs.small.filter(completed).map(streamOf));
+  const bigStreamBps = median(runs.big.filter(completed).map(streamOf));
+  const perGiB = (cpu, bytes) => (typeof cpu === 'number' ? round((cpu * GiB) / bytes) : null);
+  return {
+    bytes: big,
+    smallBytes: small,
+    reps: cfg.bigRamReps,
+    big: {
+      bytesPerSecond: round(bigBps),
+      completed: runs.big.filter(completed).length,
+      totalTimeMs: median(runs.big.map((r) => r.source['total-time'])),
+      downtimeMs: median(runs.big.map((r) => r.source.downtime)),
+      sourceCpuMsPerGiB: perGiB(median(runs.big.map((r) => r.cpuMs.source)), big),
+      destinationCpuMsPerGiB: perGiB(median(runs.big.map((r) => r.cpuMs.destination)), big),
+      sourceRunningMs: round(median(runs.big.map((r) => r.startup.sourceRunningMs))),
+      destinationMemoryReadyMs: round(median(runs.big.map((r) => r.startup.destinationMemoryReadyMs))),
+    },
+    small: {
+      bytesPerSecond: round(smallBps),
+      completed: runs.small.filter(completed).length,
+      sourceCpuMsPerGiB: perGiB(median(runs.small.map((r) => r.cpuMs.source)), small),
+      destinationCpuMsPerGiB: perGiB(median(runs.small.map((r) => r.cpuMs.destination)), small),
+    },
+    ratio: round(ratio(bigBps, smallBps), 3),
+    stream: { bigBytesPerSecond: round(bigStreamBps), smallBytesPerSecond: round(smallStreamBps), ratio: round(ratio(bigStreamBps, smallStreamBps), 3) },
+    // Each 8 GiB run against the 1 GiB run just before it (same load).
+    pairRatios: runs.big.map((r, i) => round(ratio(throughputOf(r), throughputOf(runs.small[i])), 3)),
+    // "Equal" on a shared, noisy machine: within 10%.
+    target: 0.9,
+    met: runs.big.every(completed) && ratio(bigBps, smallBps) >= 0.9,
+    rss: rssOf(runs.big, big),
   };
 }

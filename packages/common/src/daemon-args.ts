@@ -8,6 +8,7 @@ import { HELP_OPTIONS, formatTermList, wrap, type CliOption, type CliValues, typ
 import { deviceTypes } from './devices/registry';
 import { DEFAULT_DEVICE_SPECS, DEFAULT_WORKLOAD_SPEC, WORKLOAD_KEYS, specKeys, parseDeviceList, parseWorkloadSpec, type DeviceKeyInfo, type DeviceSpec, type WorkloadSpec } from './device-spec';
 import { DEVICE_MODULE_OPTION } from './device-modules';
+import { applyTestRamBlockSize, checkRamFitsHost, hostMemoryBytes } from './devices/ram-limits';
 import { UsageError } from './errors';
 import { LOG_LEVELS } from './logger';
 import { CAPABILITY_HELP, CAPABILITY_NAMES, PARAMETER_NAMES, applyCapabilities, parameterHelp, applyParameters, defaultCapabilities, defaultParameters, parseCapsList, parseParameterAssignment, type CapabilityChange } from './migration-config';
@@ -98,8 +99,11 @@ export interface DaemonArgs {
   readonly parameters: Readonly<Record<string, string>>;
 }
 
-/** Validates the shared options; every problem is a UsageError naming the option and value (exit 2). */
-export function parseDaemonArgs(v: CliValues): DaemonArgs {
+/**
+ * Validates the shared options; every problem is a UsageError naming the option and value (exit 2).
+ * `env` and `hostBytes` are the environment and memory of this process (tests pass their own).
+ */
+export function parseDaemonArgs(v: CliValues, env: NodeJS.ProcessEnv = process.env, hostBytes: number = hostMemoryBytes()): DaemonArgs {
   const logLevel = (v['log-level'] as string | undefined) ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new UsageError(`--log-level '${logLevel}': expected one of ${LOG_LEVELS.join(', ')}`);
   const control = v.control ? parseListenAddress(v.control as string, '--control') : null;
@@ -116,11 +120,13 @@ export function parseDaemonArgs(v: CliValues): DaemonArgs {
   // Validated here, so a bad value fails before any daemon starts.
   applyCapabilities(defaultCapabilities(), capabilities);
   applyParameters(defaultParameters(), parameters);
+  const devices = applyTestRamBlockSize(parseDeviceList((v.device as string[] | undefined) ?? []), env);
+  checkRamFitsHost(devices, hostBytes);
   return Object.freeze({
     json: v.json === true,
     logLevel,
     logPretty: v['log-pretty'] === true ? true : undefined,
-    devices: parseDeviceList((v.device as string[] | undefined) ?? []),
+    devices,
     workload: parseWorkloadSpec(v.workload as string | undefined),
     control,
     qmp,

@@ -20,6 +20,8 @@ export * from './wire/pooled-reader';
 export * from './devices/device';
 export * from './devices/header-codec';
 export * from './devices/ram';
+export * from './devices/ram-blocks';
+export * from './devices/ram-limits';
 export * from './devices/ram-scanner';
 export * from './devices/accel';
 export * from './devices/cpu';

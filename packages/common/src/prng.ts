@@ -14,37 +14,52 @@ function keystream(seed: number, label: string, n: number): Buffer {
 }
 
 /**
- * Fills `buf` with seeded, repeatable, incompressible-looking bytes.
+ * Fills `target` (one buffer, or several taken end to end, as a RAM device's
+ * blocks) with seeded, repeatable, incompressible-looking bytes. The bytes
+ * depend on the total length only, not on how it is split.
  *
- * Up to 1 MiB: a plain AES-128-CTR keystream. Larger buffers (guest RAM, accel
- * resources): one 1 MiB keystream block is copied into every 1 MiB of the
- * buffer and the first 16 bytes of each 4 KiB unit are replaced by xorshift
- * words seeded from (seed, unit index), so no two pages are equal and none is
- * zero. That is one memcpy per byte instead of a cipher pass plus a copy of a
- * freshly allocated output buffer (1 GiB: ~0.5 s instead of ~3.7 s, most of
- * what is left being the kernel faulting the pages in; docs/PERFORMANCE.md).
+ * Up to 1 MiB: a plain AES-128-CTR keystream. Larger (guest RAM, accel
+ * resources): one 1 MiB keystream block is copied into every 1 MiB and the
+ * first 16 bytes of each 4 KiB unit are replaced by xorshift words seeded from
+ * (seed, unit index), so no two pages are equal and none is zero. That is one
+ * memcpy per byte instead of a cipher pass plus a copy of a freshly allocated
+ * output buffer (1 GiB: ~0.5 s instead of ~3.7 s, most of what is left being
+ * the kernel faulting the pages in; docs/PERFORMANCE.md).
  */
-export function fillSeeded(buf: Buffer, seed: number, label: string): void {
-  if (buf.length <= KEYSTREAM_BLOCK) {
-    keystream(seed, label, buf.length).copy(buf);
+export function fillSeeded(target: Buffer | readonly Buffer[], seed: number, label: string): void {
+  const parts: readonly Buffer[] = Buffer.isBuffer(target) ? [target] : target;
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  if (total <= KEYSTREAM_BLOCK) {
+    const ks = keystream(seed, label, total);
+    let at = 0;
+    for (const part of parts) at += ks.copy(part, 0, at, at + part.length);
     return;
   }
   const block = keystream(seed, label, KEYSTREAM_BLOCK);
-  for (let off = 0; off < buf.length; off += KEYSTREAM_BLOCK) block.copy(buf, off, 0, Math.min(KEYSTREAM_BLOCK, buf.length - off));
-  const aligned = (buf.byteOffset & 3) === 0;
-  const words = aligned ? new Int32Array(buf.buffer, buf.byteOffset, buf.length >>> 2) : null;
   const rng = new Rng((Math.imul(seed, 0x9e3779b1) ^ block.readInt32LE(0)) >>> 0);
-  for (let off = 0, unit = 0; off + 16 <= buf.length; off += MIX_UNIT, unit++) {
-    if (words) {
-      const w = off >>> 2;
-      words[w] = rng.nextU32() | 1;
-      words[w + 1] = rng.nextU32() ^ unit;
-      words[w + 2] = rng.nextU32();
-      words[w + 3] = rng.nextU32();
-    } else {
-      buf.writeUInt32LE(rng.nextU32() | 1, off);
-      buf.writeUInt32LE((rng.nextU32() ^ unit) >>> 0, off + 4);
+  let base = 0; // offset of `part` in the whole
+  for (const part of parts) {
+    for (let off = 0; off < part.length; ) {
+      const ks = (base + off) % KEYSTREAM_BLOCK;
+      off += block.copy(part, off, ks, Math.min(KEYSTREAM_BLOCK, ks + part.length - off));
     }
+    const words = (part.byteOffset & 3) === 0 ? new Int32Array(part.buffer, part.byteOffset, part.length >>> 2) : null;
+    // Units in global order, so the xorshift sequence does not depend on the split.
+    for (let g = Math.ceil(base / MIX_UNIT) * MIX_UNIT; g + 16 <= base + part.length; g += MIX_UNIT) {
+      const off = g - base;
+      const unit = g / MIX_UNIT;
+      if (words) {
+        const w = off >>> 2;
+        words[w] = rng.nextU32() | 1;
+        words[w + 1] = rng.nextU32() ^ unit;
+        words[w + 2] = rng.nextU32();
+        words[w + 3] = rng.nextU32();
+      } else {
+        part.writeUInt32LE(rng.nextU32() | 1, off);
+        part.writeUInt32LE((rng.nextU32() ^ unit) >>> 0, off + 4);
+      }
+    }
+    base += part.length;
   }
 }
 

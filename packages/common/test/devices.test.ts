@@ -35,7 +35,7 @@ describe('ram', () => {
     dst.loadSetup(recordingLoadContext(false));
     migrate(src, dst, { switchoverAck: false, dirtySeconds: 0.01 });
     await dst.loadComplete();
-    expect(dst.mem.equals(src.mem)).toBe(true);
+    expect(dst.memory.equals(src.memory)).toBe(true);
     expect(dst.digest()).toEqual(src.digest());
     expect(src.stats.dirtySyncCount).toBeGreaterThan(1);
   });
@@ -54,7 +54,7 @@ describe('ram', () => {
     const dst = new RamDevice(zspec, 'destination');
     dst.loadSetup(recordingLoadContext(false));
     loadSections(dst, bytes);
-    expect(dst.mem.equals(src.mem)).toBe(true);
+    expect(dst.memory.equals(src.memory)).toBe(true);
   });
 
   it('zeroes a destination page that holds stale data when a zero page arrives', () => {
@@ -64,7 +64,7 @@ describe('ram', () => {
     dst.write(0, Buffer.alloc(4096, 9)); // left over from an earlier, failed load
     dst.loadSetup(recordingLoadContext(false));
     migrate(src, dst, { switchoverAck: false });
-    expect(dst.mem.equals(src.mem)).toBe(true);
+    expect(dst.memory.equals(src.memory)).toBe(true);
   });
 
   it('rejects page runs outside memory and payloads that do not match', () => {

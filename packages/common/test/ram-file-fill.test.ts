@@ -28,12 +28,12 @@ describe('fill=file:PATH', () => {
     expect(spec.fill).toEqual({ kind: 'file', path });
     const ram = new RamDevice(spec, 'source');
     const period = 3 * 4096;
-    for (let base = 0; base + period <= ram.mem.length; base += period) {
-      expect(ram.mem.subarray(base, base + bytes.length).equals(bytes)).toBe(true);
-      expect(ram.mem.subarray(base + bytes.length, base + period).every((b) => b === 0)).toBe(true);
+    for (let base = 0; base + period <= ram.spec.size; base += period) {
+      expect(ram.memory.read(base, bytes.length).equals(bytes)).toBe(true);
+      expect(ram.memory.read(base + bytes.length, period - bytes.length).every((b) => b === 0)).toBe(true);
     }
     // Page 1 of every copy is the file's zero page: known zero (no scan), so 16 pages: 0,2 of each copy + the 16th.
-    const pages = ram.mem.length / 4096;
+    const pages = ram.spec.size / 4096;
     for (let p = 0; p < pages; p++) expect(ram.isZeroPage(p)).toBe(p % 3 === 1);
     // The scanner sends them as zero runs: only the written pages carry bytes.
     const out = new MemorySectionWriter(ram);
@@ -54,11 +54,11 @@ describe('fill=file:PATH', () => {
     while (src.saveLiveIterate(out, 100 * 1024, false) > 0) loadSections(dst, out.take());
     src.saveLiveCompletePrecopy(out);
     loadSections(dst, out.take());
-    expect(dst.mem.equals(src.mem)).toBe(true);
+    expect(dst.memory.equals(src.memory)).toBe(true);
     expect(dst.digest()).toEqual(src.digest());
     // One byte off in one page: the digest sees it.
     const at = 5 * 4096 + 17;
-    dst.write(at, Buffer.from([dst.mem[at]! ^ 1]));
+    dst.write(at, Buffer.from([dst.memory.byteAt(at) ^ 1]));
     expect(dst.digest()).not.toEqual(src.digest());
   });
 

@@ -5,16 +5,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DirtyBitmap } from '../src/dirty-bitmap';
+import { RamBlocks } from '../src/devices/ram-blocks';
 import { RamScanner } from '../src/devices/ram-scanner';
 
 const PS = 4096;
 
 function setup(pages: number) {
-  const mem = Buffer.alloc(pages * PS);
-  const words = new Int32Array(mem.buffer, mem.byteOffset, mem.length >>> 2);
+  const memory = new RamBlocks(pages * PS, PS); // one block: smaller than a block
+  const mem = memory.blocks[0]!;
   const toSend = new DirtyBitmap(pages);
   const written = new DirtyBitmap(pages);
-  const scanner = new RamScanner({ mem, words, pageSize: PS, toSend, written });
+  const scanner = new RamScanner({ memory, toSend, written });
   const dataPage = (p: number, byteAt = 0): void => {
     mem[p * PS + byteAt] = 7;
     written.set(p);

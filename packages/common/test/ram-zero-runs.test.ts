@@ -51,7 +51,7 @@ describe('ram zero-run loading', () => {
     expect(counter.reads).toBeLessThanOrEqual(RUNS * 2);
     expect(dst.stats.zeroPages).toBe(RUNS);
     // The page with data was not in any run and is untouched.
-    expect(dst.mem[(dst.pages - 1) * dst.pageSize]).toBe(0xee);
+    expect(dst.memory.byteAt((dst.pages - 1) * dst.pageSize)).toBe(0xee);
   });
 
   it('still zeroes a written page inside a run and never writes a page already zero', () => {
@@ -59,9 +59,9 @@ describe('ram zero-run loading', () => {
     dst.loadSetup(recordingLoadContext(false));
     dst.write(5 * dst.pageSize, Buffer.alloc(dst.pageSize, 7)); // stale data in page 5
     dst.write(40 * dst.pageSize, Buffer.alloc(8, 0)); // page 40 marked written but holds zeros
-    const before = Buffer.from(dst.mem.subarray(0, 64 * dst.pageSize));
+    const before = dst.memory.read(0, 64 * dst.pageSize);
     dst.loadState({ type: PART, version: 1, header: { zeroRuns: [0, 64] }, payload: [], payloadLength: 0 });
-    expect(dst.mem.subarray(5 * dst.pageSize, 6 * dst.pageSize).every((b) => b === 0)).toBe(true);
+    expect(dst.memory.read(5 * dst.pageSize, dst.pageSize).every((b) => b === 0)).toBe(true);
     expect(before.subarray(5 * dst.pageSize, 6 * dst.pageSize).some((b) => b !== 0)).toBe(true);
     // Both pages are now known zero: a second run over them reads one word per 32 pages and writes nothing.
     const counter = countWordReads(written(dst));

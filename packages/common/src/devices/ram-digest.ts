@@ -8,9 +8,11 @@
  */
 import { hashBytes, UnitDigest } from '../digest';
 import type { DirtyBitmap } from '../dirty-bitmap';
+import type { RamBlocks } from './ram-blocks';
 
 /**
- * Bytes per digest unit (or one page, if pages are larger). Larger units hash
+ * Bytes per digest unit (or one page, if pages are larger). A power of two no
+ * larger than a RAM block (64 KiB at least), so a unit never spans two blocks. Larger units hash
  * the bulk faster (fewer native calls) but re-hash a whole unit for each dirty
  * page: 16 KiB hashes a bulk pass ~1.3× faster than per-page units, at 4× the work
  * per re-sent page (64 KiB: a little faster again, at 16×).
@@ -24,12 +26,15 @@ export class RamDigest {
   private readonly pages: number;
   private readonly zeroHash = new Uint32Array(4); // [full unit lo, hi, last unit lo, hi]
 
+  private readonly pageSize: number;
+
   constructor(
-    private readonly mem: Buffer,
-    private readonly pageSize: number,
+    private readonly memory: RamBlocks,
     private readonly written: DirtyBitmap,
   ) {
-    this.pages = mem.length / pageSize;
+    const pageSize = memory.pageSize;
+    this.pageSize = pageSize;
+    this.pages = memory.pages;
     this.unitPages = Math.max(1, RAM_DIGEST_UNIT_BYTES / pageSize);
     this.shift = Math.log2(this.unitPages);
     const count = Math.ceil(this.pages / this.unitPages);
@@ -71,7 +76,7 @@ export class RamDigest {
     const first = u << this.shift;
     const count = Math.min(this.unitPages, this.pages - first);
     if (anySetIn(this.written, first, count)) {
-      hashBytes(this.mem.subarray(first * this.pageSize, (first + count) * this.pageSize), out, o);
+      hashBytes(this.memory.view(first, count), out, o);
     } else {
       // Known zero: the hash reading it would give, without touching the pages.
       const z = count === this.unitPages ? 0 : 2;

@@ -12,18 +12,17 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { DeviceError } from '../errors';
 import type { DirtyBitmap } from '../dirty-bitmap';
+import type { RamBlocks } from './ram-blocks';
 
-/** Fills `mem` (zeroed, untouched) from the file; sets `written` for every non-zero page. Returns the file's length. */
-export function fillFromFile(mem: Buffer, pageSize: number, path: string, written: DirtyBitmap, deviceId: string): number {
-  const fileBytes = readInto(mem, path, deviceId);
-  const period = Math.ceil(fileBytes / pageSize); // pages per copy
-  const pages = mem.length / pageSize;
-  const zero = Buffer.alloc(pageSize);
+/** Fills `memory` (zeroed, untouched) from the file; sets `written` for every non-zero page. Returns the file's length. */
+export function fillFromFile(memory: RamBlocks, path: string, written: DirtyBitmap, deviceId: string): number {
+  const fileBytes = readInto(memory, path, deviceId);
+  const period = Math.ceil(fileBytes / memory.pageSize); // pages per copy
+  const pages = memory.pages;
   // Non-zero pages of one copy, as runs [first, count, …] (the first copy is in place).
   const runs: number[] = [];
   for (let p = 0; p < Math.min(period, pages); p++) {
-    const off = p * pageSize;
-    if (mem.compare(zero, 0, pageSize, off, off + pageSize) === 0) continue;
+    if (memory.isZero(p)) continue;
     written.set(p);
     const n = runs.length;
     if (n > 0 && runs[n - 2]! + runs[n - 1]! === p) runs[n - 1]!++;
@@ -34,15 +33,15 @@ export function fillFromFile(mem: Buffer, pageSize: number, path: string, writte
       const first = runs[i]!;
       const count = Math.min(runs[i + 1]!, pages - base - first);
       if (count <= 0) break;
-      mem.copy(mem, (base + first) * pageSize, first * pageSize, (first + count) * pageSize);
+      memory.copyPages(first, base + first, count);
       for (let p = base + first; p < base + first + count; p++) written.set(p);
     }
   }
   return fileBytes;
 }
 
-/** Reads up to mem.length bytes of the file into the start of `mem` (no intermediate buffer). */
-function readInto(mem: Buffer, path: string, deviceId: string): number {
+/** Reads up to the memory's size of the file into its start, block by block (no intermediate buffer). */
+function readInto(memory: RamBlocks, path: string, deviceId: string): number {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -50,14 +49,19 @@ function readInto(mem: Buffer, path: string, deviceId: string): number {
     throw new DeviceError(`device '${deviceId}': fill=file:${path}: cannot open '${path}' (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   try {
-    let at = 0;
-    while (at < mem.length) {
-      const n = readSync(fd, mem, at, Math.min(mem.length - at, 64 * 1024 * 1024), null);
-      if (n === 0) break;
-      at += n;
+    let total = 0;
+    for (const block of memory.blocks) {
+      let at = 0;
+      while (at < block.length) {
+        const n = readSync(fd, block, at, Math.min(block.length - at, 64 * 1024 * 1024), null);
+        if (n === 0) break;
+        at += n;
+      }
+      total += at;
+      if (at < block.length) break; // end of file
     }
-    if (at === 0) throw new DeviceError(`device '${deviceId}': fill=file:${path}: '${path}' is empty`);
-    return at;
+    if (total === 0) throw new DeviceError(`device '${deviceId}': fill=file:${path}: '${path}' is empty`);
+    return total;
   } finally {
     closeSync(fd);
   }

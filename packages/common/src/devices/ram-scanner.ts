@@ -4,7 +4,9 @@
  * (QEMU ram_find_and_save_block + save_zero_page, batched).
  *
  * - Contiguous non-zero pages become one normal run and one view of guest
- *   memory in the payload (no copy).
+ *   memory in the payload (no copy). A normal run ends at a block boundary
+ *   (ram-blocks.ts), so each view lies in one block; zero runs carry no
+ *   bytes and may go on across it.
  * - Zero pages become zero runs (a flag, no bytes). A page that was never
  *   written (`written` bit clear) is known to be zero without reading it; a
  *   written page is zero when its first word is 0 and a memcmp against a zero
@@ -16,6 +18,7 @@
  *   consumer must be done with them (not with the payload views) when it returns.
  */
 import type { DirtyBitmap } from '../dirty-bitmap';
+import type { RamBlocks } from './ram-blocks';
 
 export interface PageBatch {
   /** (first page, count) pairs of pages sent with their bytes, in payload order. */
@@ -38,35 +41,24 @@ export interface ScanLimits {
 }
 
 export class RamScanner {
-  private readonly mem: Buffer;
-  private readonly words: Int32Array;
-  private readonly pageSize: number;
-  private readonly wordsPerPage: number;
+  private readonly memory: RamBlocks;
   private readonly pages: number;
   private readonly toSend: DirtyBitmap;
   private readonly written: DirtyBitmap;
-  private readonly zeroPage: Buffer;
   private readonly batch: PageBatch = { normalRuns: [], zeroRuns: [], payload: [], normalPages: 0, zeroPages: 0 };
   /** Where the next scan starts (QEMU's last_seen_block/last_page). */
   cursor = 0;
 
-  constructor(opts: { mem: Buffer; words: Int32Array; pageSize: number; toSend: DirtyBitmap; written: DirtyBitmap }) {
-    this.mem = opts.mem;
-    this.words = opts.words;
-    this.pageSize = opts.pageSize;
-    this.wordsPerPage = opts.pageSize >>> 2;
+  constructor(opts: { memory: RamBlocks; toSend: DirtyBitmap; written: DirtyBitmap }) {
+    this.memory = opts.memory;
     this.pages = opts.toSend.size;
     this.toSend = opts.toSend;
     this.written = opts.written;
-    this.zeroPage = Buffer.alloc(opts.pageSize);
   }
 
   /** True if the page holds only zero bytes. Reads memory only for pages that were written. */
   isZeroPage(page: number): boolean {
-    if (!this.written.test(page)) return true;
-    if (this.words[page * this.wordsPerPage] !== 0) return false;
-    const off = page * this.pageSize;
-    return this.zeroPage.compare(this.mem, off, off + this.pageSize) === 0;
+    return !this.written.test(page) || this.memory.isZero(page);
   }
 
   /** Takes the next batch of pending pages, or null when none are pending. */
@@ -127,7 +119,8 @@ export class RamScanner {
       if (page >= pages) continue;
       toSend.clear(page);
       const zero = this.isZeroPage(page);
-      if (runLen > 0 && (zero !== runZero || runStart + runLen !== page)) {
+      // A normal run (one view of memory) does not go on into the next block.
+      if (runLen > 0 && (zero !== runZero || runStart + runLen !== page || (!zero && this.memory.startsBlock(page)))) {
         runs++;
         this.pushRun(runStart, runLen, runZero);
         runLen = 0;
@@ -154,7 +147,7 @@ export class RamScanner {
     if (zero) b.zeroRuns.push(first, count);
     else {
       b.normalRuns.push(first, count);
-      b.payload.push(this.mem.subarray(first * this.pageSize, (first + count) * this.pageSize));
+      b.payload.push(this.memory.view(first, count));
     }
   }
 }

@@ -1,8 +1,10 @@
 /**
  * `ram`: a page store with dirty tracking (QEMU's RAMBlock + migration bitmap).
  *
- * Memory is zero-filled lazily by the kernel (calloc), so a 4 GiB zero RAM
- * costs nothing until touched. A
+ * Memory is a list of blocks (ram-blocks.ts: QEMU's RAMBlocks, 1 GiB each),
+ * so a device may be larger than the largest Node Buffer; the bitmaps cover
+ * the whole device, page by page. Blocks are zero-filled lazily by the kernel
+ * (calloc), so a 4 GiB zero RAM costs nothing until touched. A
  * `written` bitmap records pages that may hold non-zero bytes: pages never
  * written are known to be zero without reading (and faulting in) them.
  *
@@ -15,18 +17,18 @@
  * pre-faulted in the background (`prefault`) so the load loop does not pay
  * the kernel's first-touch cost.
  */
-import { constants as bufferConstants } from 'node:buffer';
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { DEVICE_VERSIONS, RAM_FRAME_BYTES } from '../constants';
 import { canonicalSize } from '../sizes';
 import { DirtyBitmap } from '../dirty-bitmap';
 import { wordsOf } from '../digest';
-import { DeviceError, DeviceSpecError, ProtocolError } from '../errors';
+import { DeviceSpecError, ProtocolError } from '../errors';
 import { fillSeeded, type Rng } from '../prng';
 import { SliceCursor } from '../wire/slice-cursor';
 import { livemig } from '../wire/messages';
 import type { Device, DeviceRole, DeviceSpec, DeviceStatus, DeviceType, SpecReader, IncomingSection, LoadContext, MemoryCounters, SaveContext, SectionKind, SectionWriter } from './device';
 import { decodeWith } from './header-codec';
+import { RAM_BLOCK_BYTES, RamBlocks } from './ram-blocks';
 import { RamDigest } from './ram-digest';
 import { fillFromFile } from './ram-file-fill';
 import { RamScanner, type ScanLimits } from './ram-scanner';
@@ -53,6 +55,12 @@ export interface RamSpec extends DeviceSpec {
   readonly size: number;
   readonly pageSize: number;
   readonly fill: RamFill;
+  /**
+   * Bytes per memory block (ram-blocks.ts; 1 GiB when absent). Local storage
+   * only, not part of the shape: no key sets it; tests do (unit tests
+   * directly, the daemons through LIVEMIG_TEST_RAM_BLOCK_SIZE).
+   */
+  readonly blockBytes?: number;
 }
 
 /** The `ram` device type (registered in builtins.ts). */
@@ -126,12 +134,11 @@ export class RamDevice implements Device {
   readonly iterable = true;
   readonly spec: RamSpec;
   readonly id: string;
-  readonly mem: Buffer;
+  /** Guest memory, in blocks. */
+  readonly memory: RamBlocks;
   readonly pageSize: number;
   readonly pages: number;
-  private readonly words: Int32Array;
   private readonly wordsPerPage: number;
-  private readonly zeroPage: Buffer;
   private readonly dirtyLog: DirtyBitmap;
   private readonly toSend: DirtyBitmap;
   /** Pages that may hold non-zero bytes (clear: known zero, never read). */
@@ -153,32 +160,26 @@ export class RamDevice implements Device {
     this.id = spec.id;
     this.pageSize = spec.pageSize;
     this.pages = spec.size / spec.pageSize;
-    if (spec.size > bufferConstants.MAX_LENGTH) throw new DeviceError(`device '${spec.id}': size=${spec.size} exceeds the largest buffer this Node.js can map (${bufferConstants.MAX_LENGTH} bytes)`);
-    // Buffer.alloc of this size is calloc: the kernel hands out zero pages lazily.
-    // (Not a SharedArrayBuffer: V8 copies into those with a word-by-word
-    // relaxed-atomic memmove, which cost 2/3 of the destination's CPU.)
-    this.mem = Buffer.alloc(spec.size);
+    this.memory = new RamBlocks(spec.size, spec.pageSize, spec.blockBytes ?? RAM_BLOCK_BYTES, spec.id);
     this.written = new DirtyBitmap(this.pages);
     if (role === 'source' && spec.fill === 'random') {
-      fillSeeded(this.mem, spec.seed, `ram:${spec.id}`);
+      fillSeeded(this.memory.blocks, spec.seed, `ram:${spec.id}`);
       this.written.setAll();
     } else if (role === 'source' && spec.fill === 'pattern') {
-      fillPattern(this.mem, spec.pageSize, spec.seed);
+      fillPattern(this.memory, spec.seed);
       this.written.setAll();
     } else if (role === 'source' && typeof spec.fill === 'object') {
-      fillFromFile(this.mem, spec.pageSize, spec.fill.path, this.written, spec.id);
+      fillFromFile(this.memory, spec.fill.path, this.written, spec.id);
     }
     // fill=zero, and the destination: memory is zero and untouched; the
     // destination pre-faults it in the background (prefault()).
-    this.words = wordsOf(this.mem);
     this.wordsPerPage = spec.pageSize >>> 2;
-    this.zeroPage = Buffer.alloc(spec.pageSize);
     this.dirtyLog = new DirtyBitmap(this.pages);
     this.toSend = new DirtyBitmap(this.pages);
-    this.scanner = new RamScanner({ mem: this.mem, words: this.words, pageSize: spec.pageSize, toSend: this.toSend, written: this.written });
+    this.scanner = new RamScanner({ memory: this.memory, toSend: this.toSend, written: this.written });
     this.framePages = RAM_FRAME_BYTES / spec.pageSize;
     this.scanLimits = { maxNormalPages: RAM_FRAME_BYTES / spec.pageSize, maxRuns: MAX_RUNS_PER_FRAME, maxZeroPages: MAX_ZERO_PAGES_PER_FRAME };
-    this.digestUnits = new RamDigest(this.mem, spec.pageSize, this.written);
+    this.digestUnits = new RamDigest(this.memory, this.written);
   }
 
   get stateBytes(): number {
@@ -196,11 +197,10 @@ export class RamDevice implements Device {
    * zero), so contents never change. Returns the bytes covered; 0 when done.
    */
   prefault(budgetBytes: number): number {
-    const u8 = this.mem;
     const ps = this.pageSize;
     const end = Math.min(this.pages, this.prefaultCursor + Math.max(1, Math.floor(budgetBytes / ps)));
     const first = this.prefaultCursor;
-    for (let p = first; p < end; p++) if (!this.written.test(p)) u8[p * ps] = 0;
+    for (let p = first; p < end; p++) if (!this.written.test(p)) this.memory.touch(p);
     this.prefaultCursor = end;
     return (end - first) * ps;
   }
@@ -219,7 +219,7 @@ export class RamDevice implements Device {
       else if (rng.below(10) < 9) page = rng.below(hotPages);
       else page = hotPages + rng.below(Math.max(1, this.pages - hotPages));
       if (page >= this.pages) page = this.pages - 1;
-      this.words[page * this.wordsPerPage + rng.below(this.wordsPerPage)] = rng.nextU32() | 1;
+      this.memory.setWord(page, rng.below(this.wordsPerPage), rng.nextU32() | 1);
       this.written.set(page);
       this.dirtyLog.set(page);
       this.digestUnits.markStale(page);
@@ -228,8 +228,8 @@ export class RamDevice implements Device {
 
   /** A guest write of `data` at byte `offset`, tracked like any write of the running machine. */
   write(offset: number, data: Buffer): void {
-    if (offset < 0 || offset + data.length > this.mem.length) throw new RangeError(`${this.id}: write ${offset}+${data.length} outside ${this.mem.length} bytes`);
-    data.copy(this.mem, offset);
+    if (offset < 0 || offset + data.length > this.spec.size) throw new RangeError(`${this.id}: write ${offset}+${data.length} outside ${this.spec.size} bytes`);
+    this.memory.write(offset, data);
     const last = Math.floor((offset + Math.max(1, data.length) - 1) / this.pageSize);
     for (let p = Math.floor(offset / this.pageSize); p <= last; p++) {
       this.written.set(p);
@@ -377,7 +377,8 @@ export class RamDevice implements Device {
       const first = normalRuns[i]!;
       const count = normalRuns[i + 1]!;
       this.markWritten(first, count);
-      regions.push(this.mem.subarray(first * this.pageSize, (first + count) * this.pageSize));
+      // One region per block the run touches (the sender's runs need not end where our blocks do).
+      this.memory.viewsOf(first, count, regions);
     }
     return regions;
   }
@@ -391,7 +392,7 @@ export class RamDevice implements Device {
       const count = normalRuns[i + 1]!;
       if (cursor) {
         this.markWritten(first, count);
-        cursor.copyTo(this.mem, first * this.pageSize, count * this.pageSize);
+        this.memory.copyIn(cursor, first, count);
       }
       this.markLoaded(first, count);
     }
@@ -402,7 +403,7 @@ export class RamDevice implements Device {
       // Only pages that may hold data need a look (word-at-a-time over `written`,
       // within the run only: a one-page run costs one word, however large RAM is).
       for (let p = this.written.nextSet(first, end); p >= 0; p = this.written.nextSet(p + 1, end)) {
-        if (!this.scanner.isZeroPage(p)) this.mem.fill(0, p * this.pageSize, (p + 1) * this.pageSize);
+        if (!this.memory.isZero(p)) this.memory.zeroPage(p);
         this.written.clear(p);
         this.digestUnits.markStale(p);
       }
@@ -464,10 +465,13 @@ export class RamDevice implements Device {
 }
 
 /** A recognisable, seed-dependent pattern: the page number and a counter in every word. */
-function fillPattern(mem: Buffer, pageSize: number, seed: number): void {
-  const words = wordsOf(mem);
-  const wpp = pageSize >>> 2;
-  for (let p = 0, i = 0; i < words.length; p++) {
-    for (let w = 0; w < wpp; w++, i++) words[i] = (p * 0x10001 + w + seed) | 0;
+function fillPattern(memory: RamBlocks, seed: number): void {
+  const wpp = memory.pageSize >>> 2;
+  let p = 0; // page number across blocks
+  for (const block of memory.blocks) {
+    const words = wordsOf(block);
+    for (let i = 0; i < words.length; p++) {
+      for (let w = 0; w < wpp; w++, i++) words[i] = (p * 0x10001 + w + seed) | 0;
+    }
   }
 }
