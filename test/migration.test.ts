@@ -76,6 +76,35 @@ describe('migration between two daemons', () => {
     expect((await dst.exited).code).toBe(0);
   });
 
+  it('with two gating devices, the ack comes only after both approved, and the machine stops after the ack', async () => {
+    // accel0 is done in ~50 ms, accel1 takes 3 × 250 ms: an ack counted early would come between them.
+    const machine = [
+      '--device', 'ram,id=ram0,size=16M',
+      '--device', 'accel,id=accel0,resources=1,resource-size=1M,alloc-ms=50,initial-size=64K,state-size=256K',
+      '--device', 'accel,id=accel1,resources=3,resource-size=1M,alloc-ms=250,initial-size=64K,state-size=256K',
+      '--device', 'cpu,id=cpu0,vcpus=2',
+    ];
+    const { d: dst, uri } = await startDestination([...machine, ...ACK, '--exit-on-complete']);
+    const src = startSource([...machine, ...ACK, '--control', '127.0.0.1:0']);
+    const qmp = await QmpWsClient.connect(await controlAddress(src));
+    await qmp.call('migrate', { uri });
+    const completed = await qmp.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data?.status as string));
+    expect(completed.data?.status).toBe('completed');
+    // Events in the order the source saw them (one connection: emission order).
+    const order = qmp.events
+      .filter((e) => ['DEVICE_PREALLOCATED', 'MIGRATION_SWITCHOVER_ACK', 'STOP'].includes(e.event))
+      .map((e) => (e.event === 'DEVICE_PREALLOCATED' ? `approved:${e.data?.device as string}` : e.event));
+    expect(order).toEqual(['approved:accel0', 'approved:accel1', 'MIGRATION_SWITCHOVER_ACK', 'STOP']);
+    const info = await qmp.call('query-migrate');
+    expect(info.verified).toBe(true);
+    expect(info.devices.filter((x: { id: string }) => x.id.startsWith('accel')).map((x: Record<string, unknown>) => [x.id, x['switchover-ack']])).toEqual([
+      ['accel0', 'approved'],
+      ['accel1', 'approved'],
+    ]);
+    qmp.close();
+    expect((await dst.exited).code).toBe(0);
+  });
+
   it('without switchover-ack, switches earlier and its downtime includes the allocation', async () => {
     const machine = ['--device', 'ram,id=ram0,size=64M', '--device', 'accel,id=accel0,resources=4,resource-size=4M,alloc-ms=300,initial-size=64K,state-size=1M', '--device', 'cpu,id=cpu0,vcpus=2'];
     const caps = ['--caps', 'return-path,verify'];
