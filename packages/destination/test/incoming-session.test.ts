@@ -134,10 +134,16 @@ describe('IncomingMigration', () => {
   });
 
   it('refuses a bad magic with a SHUT naming the cause, before any state', async () => {
-    const { m, rp, send } = await setup(['cpu,id=cpu0,vcpus=1'], 'return-path');
+    const { m, rp, send, client } = await setup(['cpu,id=cpu0,vcpus=1'], 'return-path');
+    const ended = once(client, 'end');
     send({ header: { magic: 0x1234, version: STREAM_VERSION } });
-    await until(() => m.finished, 'failure', m).catch(() => undefined);
-    await until(() => rp.length > 0, 'shut', m).catch(() => undefined);
+    await until(() => m.finished, 'failure', m);
+    // Everything the destination sent is in once it ended the connection: exactly one SHUT.
+    await ended;
+    expect(rp.map((x) => x.body)).toEqual(['shut']);
+    expect(rp[0]!.shut?.ok).toBe(false);
+    expect(rp[0]!.shut?.code).toBe('MIG_ERR_PROTOCOL');
+    expect(rp[0]!.shut?.reason).toMatch(/bad magic 0x1234/);
     expect(m.becameMigration).toBe(false);
     expect(m.error?.message).toMatch(/bad magic 0x1234/);
   });
@@ -148,7 +154,7 @@ describe('IncomingMigration', () => {
     send(config);
     send({ section: { type: livemig.SectionType.SECTION_START, sectionId: 1, deviceId: 'ram0', deviceType: livemig.DeviceType.DEVICE_TYPE_RAM, version: 1, ram: { pageSize: 4096, totalBytes: 65536 } } });
     send({ section: { type: livemig.SectionType.SECTION_END, sectionId: 1, ram: {} } });
-    await until(() => m.finished, 'failure', m).catch(() => undefined);
+    await until(() => m.finished, 'failure', m);
     expect(m.status).toBe('failed');
     expect(m.error?.message).toMatch(/END section for 'ram0' before switchover/);
   });
@@ -182,7 +188,7 @@ describe('IncomingMigration', () => {
     first.send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
     first.send(first.config);
     first.send({ section: { type: livemig.SectionType.SECTION_END, sectionId: 1 } });
-    await until(() => first.m.finished, 'failure', first.m).catch(() => undefined);
+    await until(() => first.m.finished, 'failure', first.m);
     expect(first.m.status).toBe('failed');
     expect(first.m.error?.message).toMatch(/section id 1 was never started/);
     expect(dest.runState).toBe('inmigrate');
