@@ -148,6 +148,61 @@ describe('IncomingMigration', () => {
     expect(m.error?.message).toMatch(/bad magic 0x1234/);
   });
 
+  it('refuses a PING before OPEN_RETURN_PATH (it could not answer it), naming it', async () => {
+    const { m, rp, send, config, client } = await setup(['cpu,id=cpu0,vcpus=1'], 'return-path');
+    const ended = once(client, 'end');
+    send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
+    send(config);
+    send({ command: { type: livemig.CommandType.CMD_PING, value: 1 } });
+    await until(() => m.finished, 'failure', m);
+    await ended;
+    expect(m.status).toBe('failed');
+    expect(m.error?.code).toBe('MIG_ERR_PROTOCOL');
+    expect(m.error?.message).toMatch(/PING before OPEN_RETURN_PATH/);
+    expect(rp.map((x) => x.body)).toEqual(['configAccepted', 'shut']);
+    expect(rp[1]!.shut?.ok).toBe(false);
+  });
+
+  describe('digests (verify)', () => {
+    const withVerify = (config: FrameMessage): FrameMessage => ({ configuration: { ...config.configuration, capabilities: { ...config.configuration!.capabilities, verify: true } } });
+    const digestsOf = (srcMachine: Machine) => ({ verify: { digests: [...srcMachine.digests()].map(([deviceId, digest]) => ({ deviceId, digest })) } });
+
+    it('refuses digests before the switchover', async () => {
+      const { m, send, config, srcMachine } = await setup(['cpu,id=cpu0,vcpus=1'], 'verify');
+      send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
+      send(withVerify(config));
+      send(digestsOf(srcMachine));
+      await until(() => m.finished, 'failure', m);
+      expect(m.status).toBe('failed');
+      expect(m.error?.code).toBe('MIG_ERR_PROTOCOL');
+      expect(m.error?.message).toMatch(/digests before switchover/);
+    });
+
+    it('refuses digests when verify is off', async () => {
+      const { m, send, config, srcMachine } = await setup(['cpu,id=cpu0,vcpus=1'], '');
+      send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
+      send(config);
+      send({ command: { type: livemig.CommandType.CMD_SWITCHOVER_START } });
+      send(digestsOf(srcMachine));
+      await until(() => m.finished, 'failure', m);
+      expect(m.status).toBe('failed');
+      expect(m.error?.code).toBe('MIG_ERR_PROTOCOL');
+      expect(m.error?.message).toMatch(/digests sent but verify is off/);
+    });
+
+    it('with verify on, refuses an EOF that came without the digests', async () => {
+      const ctx = await setup(['cpu,id=cpu0,vcpus=1'], 'verify');
+      const { m, destMachine } = ctx;
+      sendWholeStream({ ...ctx, config: withVerify(ctx.config) }, false);
+      await until(() => m.finished, 'failure', m);
+      expect(m.status).toBe('failed');
+      expect(m.error?.code).toBe('MIG_ERR_VERIFY');
+      expect(m.error?.message).toMatch(/verify is on but the source sent no digests/);
+      expect(m.verified).not.toBe(true);
+      expect(destMachine.runState).toBe('inmigrate');
+    });
+  });
+
   it('refuses an END section before switchover and a second START', async () => {
     const { m, send, config } = await setup(['ram,id=ram0,size=64K'], 'return-path');
     send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
