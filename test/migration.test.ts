@@ -72,8 +72,10 @@ describe('migration between two daemons', () => {
     expect(info['switchover-ack-wait']).toBeGreaterThanOrEqual(4 * 300);
     expect(info.verified).toBe(true);
     expect(info.devices.find((x: { id: string }) => x.id === 'accel0')['switchover-ack']).toBe('approved');
-    // The allocation was paid before the stop: the destination's final load did not wait for it.
-    expect(info['downtime-breakdown']['destination-load']).toBeLessThan(300);
+    // The allocation was paid before the stop (STOP came after the ack, which the destination
+    // sends only once allocated): the final load did not contain it, so it took less than the
+    // allocation did. A relation between the run's own figures, not a time budget.
+    expect(info['downtime-breakdown']['destination-load']).toBeLessThan(info['switchover-ack-wait']);
     qmp.close();
     expect((await dst.exited).code).toBe(0);
   });
