@@ -34,7 +34,9 @@ import { QmpWsClient } from './helpers/qmp-client';
 afterEach(killAll);
 
 const SPECS = ['ram,id=ram0,size=16M,seed=1', 'accel,id=accel0,resources=2,resource-size=2M,alloc-ms=20,initial-size=4K,state-size=64K,seed=2', 'cpu,id=cpu0,vcpus=2,seed=3'];
-const MACHINE = [...SPECS.flatMap((s) => ['--device', s]), '--workload', 'dirty-rate=0'];
+/** The devices (both daemons); the source's machine adds its idle workload (--workload is the source's). */
+const MACHINE = SPECS.flatMap((s) => ['--device', s]);
+const IDLE = ['--workload', 'dirty-rate=0'];
 const CAPS = ['--caps', 'return-path,switchover-ack,verify'];
 const REFUSED = 'connection refused before it became a migration';
 
@@ -136,7 +138,7 @@ async function qmpOf(d: DaemonProcess): Promise<QmpWsClient> {
 }
 
 function migrate(uri: string, extra: string[] = []): DaemonProcess {
-  return startSource([...MACHINE, ...CAPS, ...extra, '--migrate-to', uri]);
+  return startSource([...MACHINE, ...IDLE, ...CAPS, ...extra, '--migrate-to', uri]);
 }
 
 async function expectMigrated(src: DaemonProcess): Promise<Record<string, unknown>> {
@@ -199,7 +201,7 @@ describe('stray connections never touch the machine or a migration', () => {
     const { d: dst, port, uri } = await startDestination([...MACHINE, ...caps, '--control', '127.0.0.1:0']);
     const idle = [silent(port), headerOnly(port)];
     await dst.waitLog((l) => l.msg === 'incoming connection' && dst.logs.filter((x) => x.msg === 'incoming connection').length >= 2);
-    const src = startSource([...MACHINE, ...caps, '--param', 'multifd-channels=3', '--migrate-to', uri]);
+    const src = startSource([...MACHINE, ...IDLE, ...caps, '--param', 'multifd-channels=3', '--migrate-to', uri]);
     await expectMigrated(src);
     expect(dst.logs.filter((l) => l.msg === 'multifd channel attached').length).toBe(3);
     for (const p of idle) p.destroy();
@@ -234,7 +236,7 @@ describe('nothing is buffered before a connection said what it is', () => {
     expect(growth).toBeLessThan(64 * 2 ** 20);
     q.close();
     // And it still takes a real multifd migration.
-    await expectMigrated(startSource([...MACHINE, ...caps, '--migrate-to', uri]));
+    await expectMigrated(startSource([...MACHINE, ...IDLE, ...caps, '--migrate-to', uri]));
   });
 });
 
@@ -303,7 +305,7 @@ describe('multifd channels: each proves the secret, only for the migration it na
     const secret = file('mf-secret2', 'both ends');
     const caps = ['--caps', 'return-path,switchover-ack,verify,multifd'];
     const { d: dst, uri } = await startDestination([...MACHINE, ...caps, '--auth-secret-file', secret, '--exit-on-complete']);
-    const src = startSource([...MACHINE, ...caps, '--auth-secret-file', secret, '--migrate-to', uri]);
+    const src = startSource([...MACHINE, ...IDLE, ...caps, '--auth-secret-file', secret, '--migrate-to', uri]);
     await expectMigrated(src);
     expect((await dst.exited).code).toBe(0);
     expect(dst.logs.filter((l) => l.msg === 'multifd channel attached').length).toBe(2);
@@ -329,7 +331,7 @@ describe('no state before acceptance, with or without return-path', () => {
   it('a destination that requires a secret the source lacks, without return-path: zero state bytes, reason reported', async () => {
     const secret = file('norp-secret', 'only here');
     const { uri } = await startDestination([...MACHINE, ...NO_RP, '--auth-secret-file', secret]);
-    const src = startSource([...MACHINE, ...NO_RP, '--migrate-to', uri]);
+    const src = startSource([...MACHINE, ...IDLE, ...NO_RP, '--migrate-to', uri]);
     expect((await src.exited).code).toBe(1);
     const s = src.summary();
     expect(s['error-desc']).toMatch(/destination failed: authentication required: the source sent no challenge/);
@@ -338,7 +340,7 @@ describe('no state before acceptance, with or without return-path', () => {
 
   it('a wrong secret without return-path: zero state bytes, the cause named', async () => {
     const { uri } = await startDestination([...MACHINE, ...NO_RP, '--auth-secret-file', file('norp-a', 'one')]);
-    const src = startSource([...MACHINE, ...NO_RP, '--auth-secret-file', file('norp-b', 'another'), '--migrate-to', uri]);
+    const src = startSource([...MACHINE, ...IDLE, ...NO_RP, '--auth-secret-file', file('norp-b', 'another'), '--migrate-to', uri]);
     expect((await src.exited).code).toBe(1);
     const s = src.summary();
     expect(s['error-desc']).toMatch(/authentication failed/);
@@ -380,6 +382,6 @@ describe('the migration slot is never held by a silent peer', () => {
     peer.send(start.subarray(0, start.length - 3));
     await peer.closed;
     expect(peer.refusal).toMatch(/source stalled: nothing received for \d+ ms \(stall-timeout 500 ms\) during precopy/);
-    await expectMigrated(startSource([...MACHINE, ...noRp, '--migrate-to', uri]));
+    await expectMigrated(startSource([...MACHINE, ...IDLE, ...noRp, '--migrate-to', uri]));
   });
 });
