@@ -34,8 +34,8 @@ import { QmpWsClient } from './helpers/qmp-client';
 afterEach(killAll);
 
 const SPECS = ['ram,id=ram0,size=16M,seed=1', 'accel,id=accel0,resources=2,resource-size=2M,alloc-ms=20,initial-size=4K,state-size=64K,seed=2', 'cpu,id=cpu0,vcpus=2,seed=3'];
+/** The devices (both daemons); the source's machine adds its idle workload (--workload is the source's). */
 const MACHINE = SPECS.flatMap((s) => ['--device', s]);
-/** The source's workload (the destination takes none: it runs what it receives). */
 const IDLE = ['--workload', 'dirty-rate=0'];
 const CAPS = ['--caps', 'return-path,switchover-ack,verify'];
 const REFUSED = 'connection refused before it became a migration';

@@ -46,6 +46,26 @@ describe('source cancel (migrate_cancel)', () => {
     expect((await q.call('query-status')).status).toBe('postmigrate');
     q.close();
   });
+  it('after EOF without a return path: refused (the destination will run the machine once it loaded); the migration completes', async () => {
+    // No return path: no commit, the stream's end hands the machine over. The
+    // destination is held just after it read EOF, so the source has sent it.
+    const caps = ['--caps', 'verify'];
+    const { d: dst, uri } = await startDestination([...MACHINE, ...caps], { LIVEMIG_TEST_FAULT: 'stall@eof' });
+    const src = startSource([...MACHINE, ...IDLE, ...caps, '--control', '127.0.0.1:0', '--param', 'stall-timeout=60000']);
+    const q = await QmpWsClient.connect(await controlAddress(src));
+    await q.call('migrate', { uri });
+    await dst.waitMsg('test fault: injecting');
+    expect((await q.call('query-migrate')).status).toBe('device');
+    const reply = await q.execute('migrate_cancel');
+    expect((reply.error as { desc: string }).desc).toMatch(/all state sent, no return path\); it can no longer be cancelled/);
+    expect((await q.call('query-migrate')).status).toBe('device');
+    await dst.waitStopped();
+    dst.proc.kill('SIGCONT');
+    const end = await q.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed', 'cancelled'].includes(e.data?.status as string));
+    expect(end.data?.status).toBe('completed');
+    expect((await q.call('query-status')).status).toBe('postmigrate');
+    q.close();
+  });
 });
 
 describe('verification mismatch', () => {

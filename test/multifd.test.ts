@@ -30,6 +30,28 @@ describe('multifd', () => {
     expect(attached.sort()).toEqual([0, 1, 2]);
   });
 
+  it('a page re-sent in a later pass never loses to its older copy on another channel (one channel held back until the first sync point)', async () => {
+    // LIVEMIG_TEST_MULTIFD_HOLD=0 (destination test hook): channel 0 loads nothing until the
+    // main channel reached the first sync point; its first pages (copies as they were when
+    // sent) wait in the kernel while channels 1 and 2 load theirs. With the sync points,
+    // nothing of a later pass loads before them; without, a page channel 0 carried and the
+    // workload re-dirtied (re-sent on 1 or 2) would be overwritten by its older copy:
+    // verification fails. Every run, not by chance.
+    const caps = ['--caps', 'return-path,switchover-ack,verify,multifd'];
+    const machine = ['--device', 'ram,id=ram0,size=8M', '--device', 'accel,id=accel0,resources=2,resource-size=1M,alloc-ms=250,initial-size=64K,state-size=256K', '--device', 'cpu,id=cpu0,vcpus=2'];
+    const { d: dst, uri } = await startDestination([...machine, ...caps, '--exit-on-complete'], { LIVEMIG_TEST_MULTIFD_HOLD: '0' });
+    const src = startSource([...machine, ...caps, '--param', 'multifd-channels=3', '--workload', 'dirty-rate=64M', '--migrate-to', uri]);
+    const [s, d] = await Promise.all([src.exited, dst.exited]);
+    expect(s.code, String(src.summary()['error-desc'])).toBe(0);
+    expect(d.code).toBe(0);
+    const summary = src.summary();
+    expect(summary.verified).toBe(true);
+    expect(dst.summary().verified).toBe(true);
+    // The hold happened: channel 0 was attached only at the first sync point, after passes went on.
+    expect(dst.logs.find((l) => l.msg === 'test hook: held multifd channel attached at the sync point')?.seq).toBe(1);
+    expect((summary.ram as Record<string, number>)['dirty-sync-count']).toBeGreaterThanOrEqual(3);
+  });
+
   it('works without a return path', async () => {
     const machine = ['--device', 'ram,id=ram0,size=32M', '--device', 'cpu,id=cpu0,vcpus=2'];
     const caps = ['--caps', 'multifd,verify'];

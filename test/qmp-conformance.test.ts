@@ -115,8 +115,13 @@ describe.each(TRANSPORTS)('QMP over $name', (t) => {
   });
 
   it('streams events with timestamps during a migration, interleaved with replies; query-migrate is live, then final', async () => {
-    const { d: dst, uri } = await startDestination([...SMALL_MACHINE, ...ACK, ...t.flags('dst'), '--exit-on-complete']);
-    const src = startSource([...SMALL_MACHINE, ...ACK, ...t.flags('src')]);
+    // The live checks are deterministic: at 16 MiB/s the 64 MiB take 4 s, so the migration is
+    // still active when queried; the accel allocation (2 × 500 ms) has not been approved yet.
+    // Then max-bandwidth goes back up (a live parameter) and the migration finishes.
+    const machine = SMALL_MACHINE.map((x) => (x.startsWith('accel,') ? x.replace('alloc-ms=50', 'alloc-ms=500') : x));
+    expect(machine.join(' ')).toContain('alloc-ms=500');
+    const { d: dst, uri } = await startDestination([...machine, ...ACK, ...t.flags('dst'), '--exit-on-complete']);
+    const src = startSource([...machine, ...ACK, ...t.flags('src'), '--param', 'max-bandwidth=16M']);
     const [s, d] = await Promise.all([t.open(src), t.open(dst)]);
     for (const c of [s, d]) {
       await c.reply();
@@ -133,12 +138,13 @@ describe.each(TRANSPORTS)('QMP over $name', (t) => {
     await s.waitEvent((e) => e.event === 'MIGRATION' && e.data.status === 'active');
     const live = (await s.request({ execute: 'query-migrate', id: 'live' })) as Msg;
     expect(live.id).toBe('live');
-    if (live.return.status === 'active') {
-      expect(live.return).toMatchObject({ 'setup-time': expect.any(Number), 'total-time': expect.any(Number), 'expected-downtime': expect.any(Number), 'switchover-acked': expect.any(Boolean) });
-      expect(live.return.ram).toMatchObject({ transferred: expect.any(Number), remaining: expect.any(Number), total: 64 * 1024 * 1024, mbps: expect.any(Number), 'dirty-pages-rate': expect.any(Number), 'dirty-sync-count': expect.any(Number) });
-      expect(live.return.devices.map((x: Msg) => x.id)).toEqual(['ram0', 'accel0', 'cpu0']);
-      expect(live.return.devices.find((x: Msg) => x.id === 'accel0')['switchover-ack']).toMatch(/^(pending|approved)$/);
-    }
+    expect(live.return.status).toBe('active');
+    expect(live.return).toMatchObject({ 'setup-time': expect.any(Number), 'total-time': expect.any(Number), 'expected-downtime': expect.any(Number), 'switchover-acked': false });
+    expect(live.return.ram).toMatchObject({ transferred: expect.any(Number), remaining: expect.any(Number), total: 64 * 1024 * 1024, mbps: expect.any(Number), 'dirty-pages-rate': expect.any(Number), 'dirty-sync-count': expect.any(Number) });
+    expect(live.return.ram.remaining).toBeGreaterThan(0);
+    expect(live.return.devices.map((x: Msg) => x.id)).toEqual(['ram0', 'accel0', 'cpu0']);
+    expect(live.return.devices.find((x: Msg) => x.id === 'accel0')['switchover-ack']).toBe('pending');
+    expect(await s.request({ execute: 'migrate-set-parameters', arguments: { 'max-bandwidth': 1024 ** 3 }, id: 'fast' })).toEqual({ return: {}, id: 'fast' });
 
     const done = await s.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data.status));
     expect(done.data.status).toBe('completed');
@@ -153,6 +159,7 @@ describe.each(TRANSPORTS)('QMP over $name', (t) => {
 
     const final = (await s.request({ execute: 'query-migrate', id: 'final' })).return;
     expect(final).toMatchObject({ status: 'completed', 'switchover-acked': true, verified: true, downtime: expect.any(Number), 'total-time': expect.any(Number) });
+    expect(final.devices.find((x: Msg) => x.id === 'accel0')['switchover-ack']).toBe('approved');
     expect(final['dirty-sync-count']).toBe(passes[passes.length - 1]);
     expect(final['downtime-breakdown']).toMatchObject({ 'final-transfer': expect.any(Number), 'destination-load': expect.any(Number), verify: expect.any(Number) });
     expect((await s.request({ execute: 'query-status', id: 'st' })).return.status).toBe('postmigrate');

@@ -6,7 +6,8 @@
  * afterwards (even with --exit-on-complete).
  */
 import { connect } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +124,62 @@ describe('mutual TLS on the migration channel', () => {
     expect(s['error-desc']).toMatch(/TLS handshake with destination .* failed/);
     expect((s.ram as Record<string, number>).transferred).toBe(0);
     await expectNoStateMoved(dst);
+  });
+});
+
+describe('TLS: server identity, client certificate, protocol version', () => {
+  it('the source refuses a destination whose certificate (from the trusted CA) names another host: no state is sent', async () => {
+    const { d: dst, uri } = await startDestination([...DEVICES, ...CAPS, ...tlsArgs(certs.wrongName, certs.ca), '--control', '127.0.0.1:0']);
+    const src = startSource([...MACHINE, ...CAPS, ...tlsArgs(certs.source, certs.ca), '--migrate-to', uri]);
+    expect((await src.exited).code).toBe(1);
+    const s = src.summary();
+    expect(s['error-code']).toBe('MIG_ERR_AUTH');
+    expect(s['error-desc']).toMatch(/TLS handshake with destination .* failed.*(altnames|IP: 127\.0\.0\.1 is not in the cert's list)/);
+    expect((s.ram as Record<string, number>).transferred).toBe(0);
+    await expectNoStateMoved(dst);
+  });
+
+  /** A raw TLS client against `port`: how its handshake ended (`secure`, or the error code). */
+  function rawTls(port: number, opts: Omit<TlsConnectionOptions, 'host' | 'port'>): Promise<string> {
+    return new Promise((resolve) => {
+      const s = tlsConnect({ host: '127.0.0.1', port, ca: readFileSync(certs.ca), ...opts });
+      s.once('secureConnect', () => {
+        // TLS 1.3: the client finishes first; a server that refuses its certificate then hangs up.
+        s.once('close', () => resolve('secure, then closed by the server'));
+        s.resume();
+        // A failure bound only (a server that keeps the client fails the test in 5 s, not 60).
+        setTimeout(() => {
+          resolve('secure, and still open after 5 s');
+          s.destroy();
+        }, 5000).unref();
+      });
+      s.once('error', (err: NodeJS.ErrnoException) => {
+        s.destroy();
+        resolve(err.code ?? err.message);
+      });
+    });
+  }
+
+  it('refuses a client without a certificate and one offering only TLS 1.1; no state moves, it keeps listening', async () => {
+    const { d: dst, port, uri } = await startDestination([...DEVICES, ...CAPS, ...tlsArgs(certs.destination, certs.ca), '--control', '127.0.0.1:0', '--exit-on-complete']);
+    const refusals = (): number => dst.logs.filter((l) => l.msg === 'incoming connection refused: TLS handshake failed').length;
+    const noCert = await rawTls(port, {});
+    expect(noCert).toMatch(/CERTIFICATE_REQUIRED|secure, then closed by the server/);
+    await dst.waitLog(() => refusals() >= 1);
+    // SECLEVEL=0 lets this client's OpenSSL offer TLS 1.0/1.1 at all: the refusal is the destination's.
+    const tls11 = await rawTls(port, {
+      cert: readFileSync(certs.source.cert),
+      key: readFileSync(certs.source.key),
+      minVersion: 'TLSv1',
+      maxVersion: 'TLSv1.1',
+      ciphers: 'DEFAULT@SECLEVEL=0',
+    });
+    expect(tls11).toMatch(/ALERT_PROTOCOL_VERSION/);
+    expect(tls11).not.toMatch(/NO_PROTOCOLS_AVAILABLE/);
+    await dst.waitLog(() => refusals() >= 2);
+    await expectNoStateMoved(dst);
+    expect((await migrateOk(uri, tlsArgs(certs.source, certs.ca))).verified).toBe(true);
+    expect((await dst.exited).code).toBe(0);
   });
 });
 

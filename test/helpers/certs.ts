@@ -2,7 +2,8 @@
  * Test certificates, generated at test time with the openssl CLI into a temp
  * dir (never committed): a CA, a destination and a source certificate it
  * signed (SAN 127.0.0.1/localhost, both usages), and a rogue CA with a client
- * certificate of its own for the negative tests.
+ * certificate of its own, and a leaf the real CA signed for another name, for
+ * the negative tests.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ export interface CertSet {
   source: { cert: string; key: string };
   rogueCa: string;
   rogue: { cert: string; key: string };
+  /** Signed by the real CA, but for another name (SAN DNS:elsewhere.invalid only). */
+  wrongName: { cert: string; key: string };
 }
 
 function openssl(dir: string, args: string[]): void {
@@ -28,9 +31,9 @@ function makeCa(dir: string, name: string): void {
   openssl(dir, ['req', '-x509', ...EC, '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '2', '-subj', `/CN=${name}`]);
 }
 
-function makeLeaf(dir: string, name: string, ca: string): { cert: string; key: string } {
+function makeLeaf(dir: string, name: string, ca: string, san = 'IP:127.0.0.1,DNS:localhost'): { cert: string; key: string } {
   openssl(dir, ['req', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
-  writeFileSync(join(dir, `${name}.ext`), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n');
+  writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\nextendedKeyUsage=serverAuth,clientAuth\n`);
   openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`]);
   return { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
 }
@@ -46,5 +49,6 @@ export function makeCerts(): CertSet {
     source: makeLeaf(dir, 'source', 'ca'),
     rogueCa: join(dir, 'rogue-ca.crt'),
     rogue: makeLeaf(dir, 'rogue', 'rogue-ca'),
+    wrongName: makeLeaf(dir, 'wrong-name', 'ca', 'DNS:elsewhere.invalid'),
   };
 }

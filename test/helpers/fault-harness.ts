@@ -118,6 +118,13 @@ export async function runFaultCase(c: FaultCase, expected: Record<string, string
     expect(runState).toBe(c.afterCommit ? 'paused' : 'running');
     if (c.afterCommit) expect(errorDesc).toMatch(/may be running there: the source stays paused/);
     expect(await qmp.call('query-digests')).toEqual(expected);
+    if (c.afterCommit) {
+      // Which copy runs is the operator's call: `cont` starts the paused source (QEMU's
+      // qmp_cont after a failed migration), with the state it had.
+      expect(await qmp.call('cont')).toEqual({});
+      expect((await qmp.call('query-status')).status).toBe('running');
+      expect(await qmp.call('query-digests')).toEqual(expected);
+    }
 
     // The destination: discards the partial state and is ready again (a killed one is replaced).
     let target: { d: DaemonProcess; uri: string; qmp: QmpWsClient } = { d: faulty, uri, qmp: dstQmp };

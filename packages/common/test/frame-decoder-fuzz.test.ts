@@ -36,18 +36,51 @@ function splitAt(bytes: Buffer, cuts: readonly number[]): Buffer[] {
   return out;
 }
 
-/** Feeds chunks; returns the number of frames, or the MigError that stopped it. Any other throw fails the test. */
-function feed<T>(decoder: FrameDecoder<T>, chunks: readonly Buffer[], maxBuffered: number): { frames: number; error: MigError | null } {
+/**
+ * Feeds chunks; returns the number of frames, or the MigError that stopped it.
+ * Any other throw fails the test. Checks what came out against what went in:
+ * each frame is exactly the next bytes of the input (its prefix names its
+ * header's length, its payload is the bytes after the header), and after every
+ * push the decoder holds at most the bytes past the last whole frame — never a
+ * byte of a frame it returned (the buffering bound that means something for a
+ * stream far smaller than one maximal frame) and never more than `maxFrame`.
+ */
+function feed<T>(decoder: FrameDecoder<T>, chunks: readonly Buffer[], maxFrame: number): { frames: number; consumed: number; error: MigError | null } {
+  const input = Buffer.concat(chunks);
   let frames = 0;
+  let pushed = 0;
+  let consumed = 0;
   try {
     for (const c of chunks) {
-      frames += decoder.push(c).length;
-      if (decoder.pendingBytes > maxBuffered + c.length) expect(decoder.pendingBytes).toBeLessThanOrEqual(maxBuffered + c.length);
+      pushed += c.length;
+      const out = decoder.push(c);
+      for (const f of out) {
+        // Plain checks in the loop (expect() per frame would dominate the run time).
+        const headerLength = input.readUInt32BE(consumed);
+        const end = consumed + f.wireBytes;
+        let payloadBytes = 0;
+        for (const p of f.payload) payloadBytes += p.length;
+        if (f.wireBytes !== FRAME_PREFIX_BYTES + headerLength + f.payloadLength || f.inPlace || payloadBytes !== f.payloadLength || end > pushed) {
+          expect.fail(`frame ${frames}: ${f.wireBytes} wire bytes, prefix says header ${headerLength}, payload ${f.payloadLength} (${payloadBytes} in slices), ends at ${end} of ${pushed} pushed`);
+        }
+        let at = end - f.payloadLength;
+        for (const p of f.payload) {
+          if (!p.equals(input.subarray(at, at + p.length))) expect.fail(`frame ${frames}: payload differs from the input bytes it came from`);
+          at += p.length;
+        }
+        consumed = end;
+        frames++;
+      }
+      // At most the bytes past the last whole frame (less, once it has read a
+      // prefix or header: it keeps the decoded length or message).
+      if (decoder.pendingBytes > pushed - consumed || decoder.pendingBytes > maxFrame) {
+        expect.fail(`decoder holds ${decoder.pendingBytes} bytes; ${pushed - consumed} are past the last whole frame (max frame ${maxFrame})`);
+      }
     }
-    return { frames, error: null };
+    return { frames, consumed, error: null };
   } catch (err) {
     if (!(err instanceof MigError)) throw err;
-    return { frames, error: err };
+    return { frames, consumed, error: err };
   }
 }
 
@@ -60,6 +93,7 @@ describe('frame decoder fuzz', () => {
         const r = feed(createStreamDecoder(), splitAt(validBytes, cuts), STREAM_MAX);
         expect(r.error).toBeNull();
         expect(r.frames).toBe(valid.frames.length);
+        expect(r.consumed).toBe(validBytes.length);
       }),
       { numRuns: 500, seed: 101 },
     );
@@ -119,6 +153,6 @@ describe('frame decoder fuzz', () => {
     prefix.writeUInt32BE(MAX_RP_HEADER_BYTES + 1, 0);
     expect(() => createReturnPathDecoder().push(prefix)).toThrow(/return path: frame header of \d+ bytes exceeds/);
     const rp = encodeRpMessage({ pong: { value: 7 } });
-    expect(feed(createReturnPathDecoder(), [rp, rp], FRAME_PREFIX_BYTES + MAX_RP_HEADER_BYTES)).toEqual({ frames: 2, error: null });
+    expect(feed(createReturnPathDecoder(), [rp, rp], FRAME_PREFIX_BYTES + MAX_RP_HEADER_BYTES)).toEqual({ frames: 2, consumed: 2 * rp.length, error: null });
   });
 });

@@ -39,6 +39,8 @@ describe('JsonStreamer', () => {
         }
         expect(got).toEqual(TEXTS);
       }),
+      // Pinned: a failure replays with the same inputs (fast-check prints the seed and path).
+      { seed: 0x9e7e1, numRuns: 300 },
     );
   });
 

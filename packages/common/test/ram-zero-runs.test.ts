@@ -4,7 +4,8 @@
  * `written` bitmap to the end of RAM once per run). Work is counted as reads
  * of the bitmap's words, not timed.
  */
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
 import { RamDevice } from '../src/devices/ram';
 import { parseDeviceSpec, type RamSpec } from '../src/device-spec';
 import type { DirtyBitmap } from '../src/dirty-bitmap';
@@ -60,7 +61,11 @@ describe('ram zero-run loading', () => {
     dst.write(5 * dst.pageSize, Buffer.alloc(dst.pageSize, 7)); // stale data in page 5
     dst.write(40 * dst.pageSize, Buffer.alloc(8, 0)); // page 40 marked written but holds zeros
     const before = dst.memory.read(0, 64 * dst.pageSize);
+    const zeroed = vi.spyOn(dst.memory, 'zeroPage');
     dst.loadState({ type: PART, version: 1, header: { zeroRuns: [0, 64] }, payload: [], payloadLength: 0 });
+    // Only page 5 (stale data) was written; page 40 (marked written, but zero) was only read.
+    expect(zeroed.mock.calls).toEqual([[5]]);
+    zeroed.mockRestore();
     expect(dst.memory.read(5 * dst.pageSize, dst.pageSize).every((b) => b === 0)).toBe(true);
     expect(before.subarray(5 * dst.pageSize, 6 * dst.pageSize).some((b) => b !== 0)).toBe(true);
     // Both pages are now known zero: a second run over them reads one word per 32 pages and writes nothing.
@@ -76,5 +81,28 @@ describe('ram zero-run loading', () => {
     const runs = [0, dst.pages, 0, dst.pages, 0, dst.pages, 0, dst.pages, 0, dst.pages];
     expect(() => dst.loadState({ type: PART, version: 1, header: { zeroRuns: runs }, payload: [], payloadLength: 0 })).toThrow(ProtocolError);
     expect(() => dst.loadState({ type: PART, version: 1, header: { zeroRuns: runs }, payload: [], payloadLength: 0 })).toThrow(/zero pages, more than/);
+  });
+});
+
+/** Resident memory of this process, from /proc (counts pages actually touched). */
+function rssBytes(): number {
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  if (!m) throw new Error('no VmRSS in /proc/self/status');
+  return Number(m[1]) * 1024;
+}
+
+describe('ram zero pages are never written on the destination', () => {
+  it('a zero run over pages never written touches none of them (resident memory does not grow)', () => {
+    // 256 MiB of fresh (calloc) memory, nothing resident. A zero run over 128 MiB of
+    // it must not write a byte: writing zeros there would fault in 128 MiB.
+    const big = parseDeviceSpec('ram,id=ram0,size=256M,fill=zero') as RamSpec;
+    const dst = new RamDevice(big, 'destination');
+    dst.loadSetup(recordingLoadContext(false));
+    const pages = (128 << 20) / dst.pageSize;
+    const before = rssBytes();
+    dst.loadState({ type: PART, version: 1, header: { zeroRuns: [0, pages / 2, pages / 2, pages / 2] }, payload: [], payloadLength: 0 });
+    const grown = rssBytes() - before;
+    expect(dst.stats.zeroPages).toBe(pages);
+    expect(grown).toBeLessThan(16 << 20);
   });
 });

@@ -30,7 +30,7 @@ import {
   type OptionTable,
 } from '@livemig/common';
 import { DestinationDaemon } from './destination-daemon';
-import { installFaultsFromEnv } from './test-faults';
+import { installFaultsFromEnv, installMultifdHoldFromEnv } from './test-faults';
 
 const COMMAND = 'livemig-destination';
 const USAGE = `usage: ${COMMAND} --listen HOST:PORT [--exit-on-complete] [--device SPEC]... [--caps LIST] [OPTIONS]`;
@@ -89,6 +89,7 @@ export async function main(argv: string[]): Promise<void> {
     // --workload is the source's. The stream does not carry it (yet), so once resumed here the
     // machine runs idle: its state is exactly what was migrated until a client changes it.
     installFaultsFromEnv(process.env, log);
+    installMultifdHoldFromEnv(process.env, log);
     daemon = new DestinationDaemon({ devices: args.devices, workload: parseWorkloadSpec(DESTINATION_WORKLOAD), log, security: args.security });
     applyDaemonSettings(daemon.settings, args);
     if (args.control) await daemon.listenControl(args.control, '--control');

@@ -18,6 +18,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { ConnectionError, MAX_PAYLOAD_BYTES, ProtocolError, livemig, toMigError, type DecodedFrame, type DecodedFrameMessage, type Device, type MigError } from '@livemig/common';
 import type { AcceptedConnection } from './handshake';
+import { multifdAttaching, multifdMainSync } from './probes';
 import type { ReaderOwner, StreamReader } from './stream-reader';
 import type { PageLoader } from './section-table';
 
@@ -235,7 +236,9 @@ export class MultifdReceiver {
     ch.on('error', (err) => this.opts.onError(err));
     ch.on('bytes', (n) => this.opts.onBytes(n));
     // attach() releases the channel: not from inside its own frame callback.
-    queueMicrotask(() => this.attachNow(ch, index));
+    queueMicrotask(() => {
+      if (multifdAttaching(index, () => this.attachNow(ch, index))) this.attachNow(ch, index);
+    });
   }
 
   private attachNow(ch: MultifdChannel, index: number): void {
@@ -254,6 +257,7 @@ export class MultifdReceiver {
     if (seq !== this.mainSeq + 1) throw new ProtocolError(`multifd sync ${seq} on the main channel after ${this.mainSeq}`);
     this.mainSeq = seq;
     this.mainRelease = release;
+    multifdMainSync(seq);
     this.check();
   }
 

@@ -49,3 +49,35 @@ export function reached(point: LoadPoint, socket: Socket, fail: (err: MigError) 
 export function sectionArrived(payload: readonly Buffer[]): void {
   if (sectionChannel.hasSubscribers) sectionChannel.publish({ payload } satisfies SectionMessage);
 }
+
+/**
+ * multifd (the test-only ordering hook subscribes here):
+ * attach     channel `channel` proved itself and is about to load pages; a
+ *            subscriber may `defer()` that, getting the function that attaches
+ *            it later (until then its frames wait in the kernel and its decoder)
+ * main-sync  the main channel reached CMD_MULTIFD_SYNC `seq`
+ */
+export type MultifdProbeMessage =
+  | { readonly point: 'attach'; readonly channel: number; defer(): () => void }
+  | { readonly point: 'main-sync'; readonly seq: number };
+
+export const multifdProbeChannel = diagnostics_channel.channel('livemig:destination:multifd');
+
+/** Channel `channel` is about to be attached; returns false if a subscriber deferred it (it then calls `attach` itself). */
+export function multifdAttaching(channel: number, attach: () => void): boolean {
+  if (!multifdProbeChannel.hasSubscribers) return true;
+  let deferred = false;
+  multifdProbeChannel.publish({
+    point: 'attach',
+    channel,
+    defer: () => {
+      deferred = true;
+      return attach;
+    },
+  } satisfies MultifdProbeMessage);
+  return !deferred;
+}
+
+export function multifdMainSync(seq: number): void {
+  if (multifdProbeChannel.hasSubscribers) multifdProbeChannel.publish({ point: 'main-sync', seq } satisfies MultifdProbeMessage);
+}

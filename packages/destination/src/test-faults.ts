@@ -13,9 +13,16 @@
  *         corrupt  flip one bit in the payload of the next section with data,
  *                  as if corrupted in transit (a verification mismatch, with verify)
  * POINT   one of LOAD_POINTS (probes.ts)
+ *
+ * LIVEMIG_TEST_MULTIFD_HOLD=N (the multifd ordering test): multifd channel N
+ * is attached only once the main channel reached its first sync point, so
+ * until then its pages wait in the kernel — copies of pages as they were when
+ * sent — while the other channels load theirs. With the sync points nothing
+ * of a later pass loads before them; without, a page re-sent on another
+ * channel would be overwritten by that older copy. Every run, not by chance.
  */
 import { ConnectionError, UsageError, type Logger } from '@livemig/common';
-import { LOAD_POINTS, loadPointChannel, sectionChannel, type LoadPoint, type LoadPointMessage, type SectionMessage } from './probes';
+import { LOAD_POINTS, loadPointChannel, multifdProbeChannel, sectionChannel, type LoadPoint, type LoadPointMessage, type MultifdProbeMessage, type SectionMessage } from './probes';
 
 export const FAULT_POINTS = LOAD_POINTS;
 export type FaultPoint = LoadPoint;
@@ -23,6 +30,7 @@ const ACTIONS = ['kill', 'stall', 'reset', 'corrupt'] as const;
 type FaultAction = (typeof ACTIONS)[number];
 
 export const TEST_FAULT_ENV = 'LIVEMIG_TEST_FAULT';
+export const TEST_MULTIFD_HOLD_ENV = 'LIVEMIG_TEST_MULTIFD_HOLD';
 
 export function parseTestFault(text: string): { action: FaultAction; point: FaultPoint } {
   const [action, point] = text.split('@');
@@ -80,4 +88,28 @@ export function installFaultsFromEnv(env: NodeJS.ProcessEnv, log: Logger): (() =
     loadPointChannel.unsubscribe(onPoint);
     sectionChannel.unsubscribe(onSection);
   };
+}
+
+/** Subscribes the multifd hold LIVEMIG_TEST_MULTIFD_HOLD names (if set); returns the unsubscribe, or null (production). */
+export function installMultifdHoldFromEnv(env: NodeJS.ProcessEnv, log: Logger): (() => void) | null {
+  const text = env[TEST_MULTIFD_HOLD_ENV];
+  if (!text) return null;
+  if (!/^\d+$/.test(text)) throw new UsageError(`${TEST_MULTIFD_HOLD_ENV}='${text}': expected a multifd channel index`);
+  const held = Number(text);
+  log.warn({ channel: held }, `${TEST_MULTIFD_HOLD_ENV} is set: this destination holds one multifd channel until the first sync point (test only)`);
+  let attach: (() => void) | null = null;
+  const onProbe = (message: unknown): void => {
+    const m = message as MultifdProbeMessage;
+    if (m.point === 'attach' && m.channel === held && !attach) {
+      attach = m.defer();
+      log.warn({ channel: held }, 'test hook: multifd channel held');
+    } else if (m.point === 'main-sync' && attach) {
+      const go = attach;
+      attach = () => undefined; // once
+      log.warn({ channel: held, seq: m.seq }, 'test hook: held multifd channel attached at the sync point');
+      go();
+    }
+  };
+  multifdProbeChannel.subscribe(onProbe);
+  return () => multifdProbeChannel.unsubscribe(onProbe);
 }

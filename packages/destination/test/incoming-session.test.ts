@@ -133,12 +133,73 @@ describe('IncomingMigration', () => {
   });
 
   it('refuses a bad magic with a SHUT naming the cause, before any state', async () => {
-    const { m, rp, send } = await setup(['cpu,id=cpu0,vcpus=1'], 'return-path');
+    const { m, rp, send, client } = await setup(['cpu,id=cpu0,vcpus=1'], 'return-path');
+    const ended = once(client, 'end');
     send({ header: { magic: 0x1234, version: STREAM_VERSION } });
-    await until(() => m.finished, 'failure', m).catch(() => undefined);
-    await until(() => rp.length > 0, 'shut', m).catch(() => undefined);
+    await until(() => m.finished, 'failure', m);
+    // Everything the destination sent is in once it ended the connection: exactly one SHUT.
+    await ended;
+    expect(rp.map((x) => x.body)).toEqual(['shut']);
+    expect(rp[0]!.shut?.ok).toBe(false);
+    expect(rp[0]!.shut?.code).toBe('MIG_ERR_PROTOCOL');
+    expect(rp[0]!.shut?.reason).toMatch(/bad magic 0x1234/);
     expect(m.becameMigration).toBe(false);
     expect(m.error?.message).toMatch(/bad magic 0x1234/);
+  });
+
+  it('refuses a PING before OPEN_RETURN_PATH (it could not answer it), naming it', async () => {
+    const { m, rp, send, config, client } = await setup(['cpu,id=cpu0,vcpus=1'], 'return-path');
+    const ended = once(client, 'end');
+    send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
+    send(config);
+    send({ command: { type: livemig.CommandType.CMD_PING, value: 1 } });
+    await until(() => m.finished, 'failure', m);
+    await ended;
+    expect(m.status).toBe('failed');
+    expect(m.error?.code).toBe('MIG_ERR_PROTOCOL');
+    expect(m.error?.message).toMatch(/PING before OPEN_RETURN_PATH/);
+    expect(rp.map((x) => x.body)).toEqual(['configAccepted', 'shut']);
+    expect(rp[1]!.shut?.ok).toBe(false);
+  });
+
+  describe('digests (verify)', () => {
+    const withVerify = (config: FrameMessage): FrameMessage => ({ configuration: { ...config.configuration, capabilities: { ...config.configuration!.capabilities, verify: true } } });
+    const digestsOf = (srcMachine: Machine) => ({ verify: { digests: [...srcMachine.digests()].map(([deviceId, digest]) => ({ deviceId, digest })) } });
+
+    it('refuses digests before the switchover', async () => {
+      const { m, send, config, srcMachine } = await setup(['cpu,id=cpu0,vcpus=1'], 'verify');
+      send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
+      send(withVerify(config));
+      send(digestsOf(srcMachine));
+      await until(() => m.finished, 'failure', m);
+      expect(m.status).toBe('failed');
+      expect(m.error?.code).toBe('MIG_ERR_PROTOCOL');
+      expect(m.error?.message).toMatch(/digests before switchover/);
+    });
+
+    it('refuses digests when verify is off', async () => {
+      const { m, send, config, srcMachine } = await setup(['cpu,id=cpu0,vcpus=1'], '');
+      send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
+      send(config);
+      send({ command: { type: livemig.CommandType.CMD_SWITCHOVER_START } });
+      send(digestsOf(srcMachine));
+      await until(() => m.finished, 'failure', m);
+      expect(m.status).toBe('failed');
+      expect(m.error?.code).toBe('MIG_ERR_PROTOCOL');
+      expect(m.error?.message).toMatch(/digests sent but verify is off/);
+    });
+
+    it('with verify on, refuses an EOF that came without the digests', async () => {
+      const ctx = await setup(['cpu,id=cpu0,vcpus=1'], 'verify');
+      const { m, destMachine } = ctx;
+      sendWholeStream({ ...ctx, config: withVerify(ctx.config) }, false);
+      await until(() => m.finished, 'failure', m);
+      expect(m.status).toBe('failed');
+      expect(m.error?.code).toBe('MIG_ERR_VERIFY');
+      expect(m.error?.message).toMatch(/verify is on but the source sent no digests/);
+      expect(m.verified).not.toBe(true);
+      expect(destMachine.runState).toBe('inmigrate');
+    });
   });
 
   it('refuses an END section before switchover and a second START', async () => {
@@ -147,7 +208,7 @@ describe('IncomingMigration', () => {
     send(config);
     send({ section: { type: livemig.SectionType.SECTION_START, sectionId: 1, deviceId: 'ram0', deviceType: 'ram', version: 1, header: encodeRamHeader({ pageSize: 4096, totalBytes: 65536 }) } });
     send({ section: { type: livemig.SectionType.SECTION_END, sectionId: 1, header: encodeRamHeader({}) } });
-    await until(() => m.finished, 'failure', m).catch(() => undefined);
+    await until(() => m.finished, 'failure', m);
     expect(m.status).toBe('failed');
     expect(m.error?.message).toMatch(/END section for 'ram0' before switchover/);
   });
@@ -181,7 +242,7 @@ describe('IncomingMigration', () => {
     first.send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION } });
     first.send(first.config);
     first.send({ section: { type: livemig.SectionType.SECTION_END, sectionId: 1 } });
-    await until(() => first.m.finished, 'failure', first.m).catch(() => undefined);
+    await until(() => first.m.finished, 'failure', first.m);
     expect(first.m.status).toBe('failed');
     expect(first.m.error?.message).toMatch(/section id 1 was never started/);
     expect(dest.runState).toBe('inmigrate');

@@ -241,6 +241,93 @@ describe('OutgoingMigration against scripted destinations', () => {
     for (const l of more) expect(msgs[lines.indexOf(l) - 2]).toBe('precopy data in flight taken by the destination');
   });
 
+  /**
+   * A destination that plays the commit handshake by the book (PONG for each
+   * PING, the ack and approval, LOADED after EOF, RESUMED after RESUME) except
+   * for what `misbehave` does: given each frame, it may write out of turn; it
+   * returns true to skip the by-the-book answer to that frame.
+   */
+  async function commitDestination(misbehave: (msg: DecodedFrameMessage, sock: Socket) => boolean): Promise<number> {
+    return fakeDestination((msg, sock) => {
+      if (misbehave(msg, sock) || sock.destroyed) return;
+      if (msg.body === 'command') {
+        const type = msg.command?.type;
+        if (type === 1) {
+          sock.write(encodeRpMessage({ deviceApproved: { deviceId: 'accel0', ms: 1 } }));
+          sock.write(encodeRpMessage({ switchoverAck: {} }));
+        } else if (type === 2) sock.write(encodeRpMessage({ pong: { value: msg.command?.value ?? 0 } }));
+        else if (type === 4) sock.write(encodeRpMessage({ resumed: {} }));
+      } else if (msg.body === 'eof') sock.write(encodeRpMessage({ loaded: { verified: false } }));
+    });
+  }
+
+  it('the by-the-book destination: LOADED after EOF, then RESUME, then RESUMED: completed', async () => {
+    const order: string[] = [];
+    const port = await commitDestination((msg) => {
+      if (msg.body === 'eof' || (msg.body === 'command' && msg.command?.type === 4)) order.push(msg.body === 'eof' ? 'eof' : 'resume');
+      return false;
+    });
+    const m = machine('dirty-rate=0');
+    const mig = migration(port, m, 'return-path,switchover-ack');
+    await mig.run();
+    expect(mig.error?.message ?? null).toBeNull();
+    expect(mig.status).toBe('completed');
+    expect(order).toEqual(['eof', 'resume']);
+    expect(m.runState).toBe('postmigrate');
+  });
+
+  // Out of turn, each before the source sent its EOF: the destination cannot have loaded,
+  // resumed, or finished; the source must not believe it, fail, and keep the machine.
+  for (const [what, reply, message] of [
+    ['LOADED before the stream ended', { loaded: { verified: true } }, /^return path: LOADED before the stream ended$/],
+    ['RESUMED before RESUME', { resumed: {} }, /^return path: RESUMED before LOADED$/],
+    ['SHUT ok before the stream ended', { shut: { ok: true } }, /^return path: the destination ended the migration \(SHUT ok\) during precopy/],
+  ] as const) {
+    it(`${what}: the migration fails, the machine keeps running, no commit is sent`, async () => {
+      const sent: string[] = [];
+      let once = false;
+      const port = await commitDestination((msg, sock) => {
+        if (msg.body === 'command' && msg.command?.type === 4) sent.push('resume');
+        if (msg.body === 'section' && !once) {
+          once = true;
+          sock.write(encodeRpMessage(reply));
+        }
+        return false;
+      });
+      const m = machine('dirty-rate=0');
+      let stops = 0;
+      m.on('STOP', () => stops++);
+      const mig = migration(port, m, 'return-path,switchover-ack');
+      await mig.run();
+      expect(mig.status).toBe('failed');
+      expect(mig.error?.code).toBe('MIG_ERR_PROTOCOL');
+      expect(mig.error?.message).toMatch(message);
+      expect(m.runState).toBe('running');
+      expect(sent).toEqual([]);
+      expect(stops).toBe(0);
+    });
+  }
+
+  it('a second DEVICE_APPROVED for the same device: the migration fails, the machine keeps running', async () => {
+    const port = await commitDestination((msg, sock) => {
+      if (msg.body === 'command' && msg.command?.type === 1) {
+        sock.write(encodeRpMessage({ deviceApproved: { deviceId: 'accel0', ms: 1 } }));
+        sock.write(encodeRpMessage({ deviceApproved: { deviceId: 'accel0', ms: 1 } }));
+        // The ack too: a source that let the second approval pass would go on and complete.
+        sock.write(encodeRpMessage({ switchoverAck: {} }));
+        return true;
+      }
+      return false;
+    });
+    const m = machine('dirty-rate=0');
+    const mig = migration(port, m, 'return-path,switchover-ack');
+    await mig.run();
+    expect(mig.status).toBe('failed');
+    expect(mig.error?.code).toBe('MIG_ERR_PROTOCOL');
+    expect(mig.error?.message).toBe("return path: second approval from 'accel0'");
+    expect(m.runState).toBe('running');
+  });
+
   it('cannot connect: fails naming the address', async () => {
     const port = await fakeDestination(() => undefined);
     cleanups.splice(0).forEach((c) => c()); // close the server: the port is now refused

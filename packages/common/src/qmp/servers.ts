@@ -21,6 +21,12 @@ import { checkUpgradeOrigin } from '../security/origin-check';
 export interface ControlServerOptions {
   /** Token clients must present (control-auth.ts), or null/absent for none. */
   readonly token?: string | null;
+  /**
+   * Whether an address is reachable from other hosts (default: isExposed, i.e.
+   * not loopback). Injectable so a test can check the non-loopback rules on a
+   * loopback bind: nothing here binds a public address to find out.
+   */
+  readonly exposed?: (addr: ListenAddress) => boolean;
 }
 
 /** How long a closing server lets its clients take what was sent to them. */
@@ -134,11 +140,13 @@ export class QmpSocketServer {
   private readonly sockets = new Set<Socket>();
   private unixPath = '';
   private readonly token: string | null;
+  private readonly exposed: (addr: ListenAddress) => boolean;
   /** Set at listen(): a token is required only on a non-loopback TCP address. */
   private requireToken = false;
 
   constructor(dispatcher: QmpDispatcher, log: Logger, opts: ControlServerOptions = {}) {
     this.token = opts.token ?? null;
+    this.exposed = opts.exposed ?? isExposed;
     this.server = createNetServer((socket) => {
       this.sockets.add(socket);
       socket.setEncoding('utf8');
@@ -182,7 +190,7 @@ export class QmpSocketServer {
   }
 
   async listen(addr: ListenAddress): Promise<string> {
-    this.requireToken = this.token !== null && isExposed(addr);
+    this.requireToken = this.token !== null && this.exposed(addr);
     if (addr.kind === 'unix') {
       if (existsSync(addr.path)) rmSync(addr.path);
       this.unixPath = addr.path;
