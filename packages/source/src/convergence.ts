@@ -4,18 +4,25 @@
  * waiting for an ack with nothing to send is not link time, or an idle link
  * would look slow and the threshold would collapse); the switchover threshold
  * is bandwidth × downtime-limit, with the slowest of the last three windows
- * as the bandwidth; expected downtime is pending ÷ bandwidth.
+ * as the bandwidth; expected downtime is pending ÷ bandwidth. A window ages
+ * out after RECENT_WINDOW_MAX_AGE_MS: once the pending set is small most
+ * windows are too idle to measure, and one bad window (30 bytes in 110 ms
+ * while the compression workers started) otherwise held the estimate at
+ * 300 B/s for good; with no recent window the average over all busy time is used.
  */
 import { BANDWIDTH_WINDOW_MS } from '@livemig/common';
 
 /** Windows the bandwidth estimate looks back over. */
 const RECENT_WINDOWS = 3;
+/** A measured window counts this long (ten windows' time), busy windows or not after it. */
+const RECENT_WINDOW_MAX_AGE_MS = 10 * BANDWIDTH_WINDOW_MS;
 
 export class BandwidthMeter {
   private windowStart: number;
   private windowBytes: number;
   private idleMs = 0;
-  private readonly recent: number[] = [];
+  /** Measured windows: bytes per busy ms, and when each closed. */
+  private readonly recent: Array<{ rate: number; at: number }> = [];
   private readonly startBytes: number;
   private totalBusyMs = 0;
   /** Bytes per millisecond; 0 until the first window closes. */
@@ -42,17 +49,24 @@ export class BandwidthMeter {
     const busy = elapsed - this.idleMs;
     this.lastRate = (bytes * 1000) / elapsed;
     this.totalBusyMs += Math.max(0, busy);
-    // A window that was mostly idle says nothing about the link: keep the estimate.
-    if (busy >= BANDWIDTH_WINDOW_MS / 4 && bytes > 0) {
-      this.recent.push(bytes / busy);
+    // A window that was mostly idle says nothing about the link on its own.
+    const measured = busy >= BANDWIDTH_WINDOW_MS / 4 && bytes > 0;
+    if (measured) {
+      this.recent.push({ rate: bytes / busy, at: now });
       if (this.recent.length > RECENT_WINDOWS) this.recent.shift();
+    }
+    while (this.recent.length > 0 && now - this.recent[0]!.at > RECENT_WINDOW_MAX_AGE_MS) this.recent.shift();
+    if (this.recent.length > 0) {
       // Conservative: the slowest recent window. A noisy fast window must not
       // let the machine stop with more than the link can move in the limit.
-      this.bandwidth = Math.min(...this.recent);
+      if (measured) this.bandwidth = Math.min(...this.recent.map((w) => w.rate));
+    } else if (flushedBytes > this.startBytes && this.totalBusyMs > 0) {
+      // No recent window was busy enough: none yet (e.g. the whole bulk pass fit in a
+      // few ms, then idle; the estimate would stay 0 and never converge), or every one
+      // aged out (a mostly idle link for a while; the last busy window, however wrong,
+      // must not hold the estimate for good). Use everything so far.
+      this.bandwidth = (flushedBytes - this.startBytes) / this.totalBusyMs;
     }
-    // No window was busy enough yet (e.g. the whole bulk pass fit in a few ms, then
-    // idle): use everything so far, or the estimate would stay 0 and never converge.
-    else if (this.bandwidth === 0 && flushedBytes > this.startBytes && this.totalBusyMs > 0) this.bandwidth = (flushedBytes - this.startBytes) / this.totalBusyMs;
     this.windowStart = now;
     this.windowBytes = flushedBytes;
     this.idleMs = 0;

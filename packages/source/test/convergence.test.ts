@@ -33,6 +33,45 @@ describe('convergence', () => {
     expect(m.bandwidth).toBe(3000);
   });
 
+  it('one bad window cannot hold the estimate once the link goes mostly idle (multifd-compression start-up)', () => {
+    // The windows of a failed 8 MiB zstd migration under dirty-rate=4M: the first
+    // round waited 112 ms for the compression workers to start with 34 bytes out,
+    // the bulk pass then went at ~22 B/ms, and from there every window was mostly
+    // idle (a few ms of sending, ~100 ms waiting for new dirt).
+    const m = new BandwidthMeter(0, 0);
+    let t = 112;
+    let flushed = 34;
+    m.sample(t, flushed);
+    t += 415;
+    flushed += 9_162_778;
+    m.sample(t, flushed);
+    expect(m.bandwidth).toBeCloseTo(34 / 112); // the slowest recent window: 0.3 B/ms
+    for (let i = 0; i < 12; i++) {
+      m.addIdle(100);
+      t += 110;
+      flushed += 500_000;
+      m.sample(t, flushed);
+    }
+    // Before: still 0.3 B/ms (300 B/s), a threshold of 90 bytes against 260 KB pending,
+    // for as long as the migration ran. Now the old windows have aged out.
+    expect(m.bandwidth).toBeGreaterThan(10);
+    expect(m.bandwidth).toBeCloseTo((flushed - 0) / (112 + 415 + 12 * 10));
+  });
+
+  it('a measured window ages out after a second', () => {
+    const m = new BandwidthMeter(0, 0);
+    m.sample(100, 100_000); // 1000 B/ms
+    for (let t = 200; t <= 1000; t += 100) {
+      m.addIdle(95);
+      m.sample(t, 100_000 + t); // idle windows: not measured
+    }
+    expect(m.bandwidth).toBe(1000); // the window is 900 ms old: still recent
+    m.addIdle(195);
+    m.sample(1200, 101_200);
+    // Aged out: everything so far, 101 200 bytes over 100 + 10 × 5 busy ms.
+    expect(m.bandwidth).toBeCloseTo(101_200 / 150);
+  });
+
   it('rate limit: a budget per 100 ms window', () => {
     const r = new RateLimiter(0);
     expect(r.allowance(0, 0)).toBe(Number.POSITIVE_INFINITY);
