@@ -6,7 +6,7 @@
  * is bandwidth × downtime-limit, with the slowest of the last three windows
  * as the bandwidth; expected downtime is pending ÷ bandwidth.
  */
-import { BANDWIDTH_WINDOW_MS } from '@livemig/common';
+import { BANDWIDTH_WINDOW_MS } from '@livemig/common/wire';
 
 /** Windows the bandwidth estimate looks back over. */
 const RECENT_WINDOWS = 3;
