@@ -12,22 +12,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { encodeRamHeader,
+import {
   MAX_PENDING_HANDSHAKES,
-  Machine,
   STREAM_MAGIC,
   STREAM_VERSION,
-  authProof,
-  createNonce,
   createReturnPathDecoder,
-  deviceConfig,
   encodeFrame,
   encodeFrameHeader,
-  parseDeviceList,
-  parseWorkloadSpec,
   type DecodedRpMessage,
   type FrameMessage,
-} from '@livemig/common';
+} from '@livemig/common/wire';
+import { authProof, createNonce } from '@livemig/common/control';
+import { encodeRamHeader, Machine, deviceConfig, parseDeviceList, parseWorkloadSpec } from '@livemig/common/devices';
 import { controlAddress, killAll, startDestination, startSource, type DaemonProcess } from './helpers/daemons';
 import { QmpWsClient } from './helpers/qmp-client';
 

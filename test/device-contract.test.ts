@@ -6,7 +6,16 @@
  * accounting, and cleanup that leaves nothing (a new migration after it).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AccelDevice, CpuDevice, RamDevice, Rng, deviceTypes, findDeviceType, loadDeviceModules, type Device } from '@livemig/common';
+import {
+  AccelDevice,
+  CpuDevice,
+  RamDevice,
+  Rng,
+  deviceTypes,
+  findDeviceType,
+  loadDeviceModules,
+  type Device,
+} from '@livemig/common/devices';
 import { checkDeviceContract, type ContractOptions } from '@livemig/common/testing';
 
 const rng = new Rng(11);

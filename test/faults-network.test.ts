@@ -11,7 +11,7 @@
  * restored, a second migration over it that completes and verifies.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { Machine, parseDeviceList, parseWorkloadSpec } from '@livemig/common';
+import { Machine, parseDeviceList, parseWorkloadSpec } from '@livemig/common/devices';
 import { killAll, type DaemonProcess } from './helpers/daemons';
 import { NsQmp, closeLinks, netnsGate, openLink, startDestinationIn, startSourceIn } from './helpers/netns';
 

@@ -12,7 +12,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
 import { QmpWsClient } from './helpers/qmp-client';
 import { buildStream, mutate, mutationArb } from './helpers/stream-builder';
-import { createReturnPathDecoder, type DecodedRpMessage } from '@livemig/common';
+import { createReturnPathDecoder, type DecodedRpMessage } from '@livemig/common/wire';
 
 afterEach(killAll);
 

@@ -9,13 +9,13 @@
  *
  *   livemig-source --device-module examples/ledger/ledger.js --device ledger,id=bank,accounts=10000,tps=5000 ...
  */
-const { ProtocolError, SectionType } = require('@livemig/common');
+const { ProtocolError, SectionType } = require('@livemig/common/devices');
 
 /** An entry on the wire: u32 account, i64 balance (cents). */
 const ENTRY_BYTES = 12;
 const START_BALANCE = 100_000n;
 
-/** @type {import('@livemig/common').DeviceType<any>} */
+/** @type {import('@livemig/common/devices').DeviceType<any>} */
 const ledgerType = {
   name: 'ledger',
   help: 'example: a ledger of accounts whose transfers dirty entries (examples/ledger)',

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
-import { Machine, parseDeviceList, parseWorkloadSpec } from '@livemig/common';
+import { Machine, parseDeviceList, parseWorkloadSpec } from '@livemig/common/devices';
 import { controlAddress, startDestination, startSource, type DaemonProcess } from './daemons';
 import { QmpWsClient } from './qmp-client';
 

@@ -6,20 +6,8 @@
  * The commit (CMD_RESUME) is returned separately: it may only follow LOADED.
  */
 import fc from 'fast-check';
-import {
-  MAX_HEADER_BYTES,
-  Machine,
-  ROUND_BYTES,
-  STREAM_MAGIC,
-  STREAM_VERSION,
-  deviceConfig,
-  encodeFrame,
-  livemig,
-  parseDeviceList,
-  parseWorkloadSpec,
-  type FrameMessage,
-  type SectionWriter,
-} from '@livemig/common';
+import { MAX_HEADER_BYTES, ROUND_BYTES, STREAM_MAGIC, STREAM_VERSION, encodeFrame, livemig, type FrameMessage } from '@livemig/common/wire';
+import { Machine, deviceConfig, parseDeviceList, parseWorkloadSpec, type SectionWriter } from '@livemig/common/devices';
 
 export interface StreamCaps {
   returnPath: boolean;

@@ -1,46 +1,11 @@
-export * from './constants';
-export * from './errors';
-export * from './sizes';
-export * from './migration-config';
-export * from './migration-settings';
-export * from './device-spec';
-export * from './dirty-bitmap';
-export * from './digest';
-export * from './prng';
-export * from './simulator/workload';
-export * from './machine';
-export * from './logger';
-export * from './cli';
-export * from './wire/messages';
-export * from './wire/frame-encoder';
-export * from './wire/frame-decoder';
-export * from './wire/slice-cursor';
-export * from './wire/codecs';
-export * from './wire/pooled-reader';
-export * from './devices/device';
-export * from './devices/header-codec';
-export * from './devices/ram';
-export * from './devices/ram-blocks';
-export * from './devices/ram-limits';
-export * from './devices/ram-scanner';
-export * from './devices/accel';
-export * from './devices/cpu';
-export * from './devices/registry';
-import './devices/builtins';
-export * from './qmp/args';
-export * from './qmp/json-streamer';
-export * from './qmp/dispatcher';
-export * from './qmp/session';
-export * from './qmp/json-limits';
-export * from './qmp/connection';
-export * from './qmp/servers';
-export * from './qmp/control-endpoints';
-export * from './qmp/common-commands';
-export * from './qmp/device-commands';
-export * from './qmp/migration-commands';
-export * from './live-view/static-handler';
-export * from './security/index';
-export * from './daemon-args';
-export * from './device-modules';
-export * from './compression/compression-pool';
-export { compressPages, decompressPages, zstdInflateBound } from './compression/page-codec';
+/**
+ * The package root, `@livemig/common`: the device layer (layers/devices.ts,
+ * the public device contract, registry, built-ins and Machine) plus the two
+ * helpers the embedding recipe in docs/DEVICES.md needs (a logger, a
+ * capability list parser). Everything else lives behind a layer entry:
+ * `@livemig/common/errors`, `/wire`, `/devices`, `/control`, `/cli`,
+ * `/daemon`, `/testing` (docs/ARCHITECTURE.md, "Packages").
+ */
+export * from './layers/devices';
+export { createLogger, type Logger } from './logger';
+export { parseCapsList } from './migration-config';

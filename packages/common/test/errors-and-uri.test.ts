@@ -1,6 +1,7 @@
 /** Small edges of the engine: migration URIs, and errors whose class and code agree. */
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, InternalError, MigError, ProtocolError, UsageError, parseMigrationUri, toMigError } from '@livemig/common';
+import { ConnectionError, InternalError, MigError, ProtocolError, UsageError, toMigError } from '../src/errors';
+import { parseMigrationUri } from '../src/cli';
 
 describe('parseMigrationUri', () => {
   it('takes names, IPv4 and bracketed IPv6 hosts', () => {

@@ -7,17 +7,17 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MigError } from '@livemig/common/errors';
 import {
   FRAME_PREFIX_BYTES,
   MAX_HEADER_BYTES,
   MAX_PAYLOAD_BYTES,
   MAX_RP_HEADER_BYTES,
-  MigError,
   createReturnPathDecoder,
   createStreamDecoder,
   encodeRpMessage,
   type FrameDecoder,
-} from '@livemig/common';
+} from '@livemig/common/wire';
 import { buildStream, mutate, type Mutation } from '../../../test/helpers/stream-builder';
 
 const SPECS = ['ram,id=ram0,size=64K,fill=pattern', 'accel,id=accel0,resources=1,resource-size=64K,initial-size=4K,state-size=4K', 'cpu,id=cpu0,vcpus=1'];

@@ -1,6 +1,6 @@
 /** Which browser origins and Host headers may open the WebSocket control API (origin-check.ts), as a table. */
 import { describe, expect, it } from 'vitest';
-import { checkUpgradeOrigin, isLiteralHost, type UpgradeRefusal } from '@livemig/common';
+import { checkUpgradeOrigin, isLiteralHost, type UpgradeRefusal } from '../src/security/origin-check';
 
 const HOST = '127.0.0.1:4444';
 

@@ -3,21 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  AUTH_NONCE_BYTES,
-  QmpDispatcher,
-  QmpSession,
-  authProof,
-  checkControlExposure,
-  createNonce,
-  isExposed,
-  isValidNonce,
-  parseParameterValue,
-  parseSecurityOptions,
-  proofMatches,
-  requestToken,
-  tokenMatches,
-} from '@livemig/common';
+import { AUTH_NONCE_BYTES } from '../src/constants';
+import { parseParameterValue } from '../src/migration-config';
+import { QmpDispatcher } from '../src/qmp/dispatcher';
+import { QmpSession } from '../src/qmp/session';
+import { authProof, createNonce, isValidNonce, proofMatches } from '../src/security/auth';
+import { checkControlExposure, isExposed, requestToken, tokenMatches } from '../src/security/control-auth';
+import { parseSecurityOptions } from '../src/security/secret-files';
 
 describe('auth proofs', () => {
   const secret = Buffer.from('k');

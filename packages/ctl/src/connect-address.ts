@@ -5,7 +5,7 @@
  *   unix:PATH                              a plain QMP socket on a Unix path (--qmp)
  * Pure: no I/O.
  */
-import { UsageError } from '@livemig/common';
+import { UsageError } from '@livemig/common/errors';
 
 export type ConnectAddress =
   | { kind: 'ws'; url: string; text: string }

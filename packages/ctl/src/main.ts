@@ -8,21 +8,19 @@
  * Exit codes: 0 success (watch: migration completed), 1 error reply, failed
  * migration or lost connection, 2 bad usage.
  */
+import { MigError, QmpReplyError, UsageError } from '@livemig/common/errors';
 import {
   EXIT_MIGRATION_FAILED,
   EXIT_OK,
   EXIT_USAGE,
   HELP_OPTIONS,
   LIVEMIG_VERSION,
-  MigError,
-  QmpReplyError,
-  UsageError,
   formatHelp,
   formatTermList,
   parseCliWithPositionals,
-  readControlToken,
   type OptionTable,
-} from '@livemig/common';
+} from '@livemig/common/cli';
+import { readControlToken } from '@livemig/common/control';
 import { parseConnectAddress, type ConnectAddress } from './connect-address';
 import { ProgressRenderer } from './progress';
 import { QmpClient } from './qmp-client';

@@ -3,7 +3,7 @@
  * or destination, SPEC §4) and of QMP events: the text behind livemig-ctl
  * watch's progress bar and its plain lines. No I/O, no clock.
  */
-import type { QmpEvent } from '@livemig/common';
+import type { QmpEvent } from '@livemig/common/control';
 
 export type MigrationInfo = Readonly<Record<string, unknown>>;
 

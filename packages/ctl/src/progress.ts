@@ -10,7 +10,7 @@
  *   r.finish(finalInfo);                             // stops the bar, prints the final figures
  */
 import { MultiBar, type SingleBar } from 'cli-progress';
-import type { QmpEvent } from '@livemig/common';
+import type { QmpEvent } from '@livemig/common/control';
 import { formatEvent, formatFinal, formatProgressDetails, formatProgressHead, formatProgressLine, progressSnapshot, type MigrationInfo, type ProgressSnapshot, type SnapshotContext } from './progress-format';
 
 export interface ProgressStream {

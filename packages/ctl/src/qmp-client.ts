@@ -8,7 +8,8 @@
 import { EventEmitter } from 'node:events';
 import { connect as netConnect, type Socket } from 'node:net';
 import WebSocket from 'ws';
-import { ConnectionError, JsonStreamer, QmpReplyError, type QmpEvent } from '@livemig/common';
+import { ConnectionError, QmpReplyError } from '@livemig/common/errors';
+import { JsonStreamer, type QmpEvent } from '@livemig/common/control';
 import { parseConnectAddress, type ConnectAddress } from './connect-address';
 
 /** Largest message accepted from a daemon (query replies are a few KiB). */

@@ -4,7 +4,8 @@
  * migration failed or was cancelled is watched until the next one ends; one
  * whose migration completed shows the final figures at once.
  */
-import { ConnectionError, type QmpEvent } from '@livemig/common';
+import { ConnectionError } from '@livemig/common/errors';
+import { type QmpEvent } from '@livemig/common/control';
 import type { QmpClient } from './qmp-client';
 import type { ProgressRenderer } from './progress';
 import { FINAL_STATUSES, RUNNING_STATUSES, type MigrationInfo } from './progress-format';

@@ -3,7 +3,10 @@
  * devices and capabilities, before any state is accepted. Every difference is
  * named; QEMU would instead fail later or, for switchover-ack, wait forever.
  */
-import { ConfigMismatchError, deviceConfig, oldestVersion, type Capabilities, type ConfigurationMessage, type Device, type MultifdCompression } from '@livemig/common';
+import { ConfigMismatchError } from '@livemig/common/errors';
+import { type ConfigurationMessage } from '@livemig/common/wire';
+import { type Capabilities, type MultifdCompression } from '@livemig/common/control';
+import { deviceConfig, oldestVersion, type Device } from '@livemig/common/devices';
 
 /** `compression`: this destination's multifd-compression (compared only when both ends have multifd on, which is when it is used, as in QEMU). */
 export function checkConfiguration(config: ConfigurationMessage, devices: readonly Device[], caps: Capabilities, compression: MultifdCompression = 'none'): void {

@@ -6,7 +6,9 @@
  * multifd channel runs its own challenge, bound to the migration it names and
  * its index (`binding`).
  */
-import { AuthError, authProof, createNonce, isValidNonce, proofMatches, STREAM_VERSION, type ChannelBinding, type DecodedFrameMessage } from '@livemig/common';
+import { AuthError } from '@livemig/common/errors';
+import { STREAM_VERSION, type DecodedFrameMessage } from '@livemig/common/wire';
+import { authProof, createNonce, isValidNonce, proofMatches, type ChannelBinding } from '@livemig/common/control';
 
 export interface PendingAuth {
   readonly secret: Buffer;

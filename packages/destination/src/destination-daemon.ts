@@ -18,34 +18,31 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
+import { CancelledError } from '@livemig/common/errors';
 import {
-  LIVEMIG_VERSION,
-  CancelledError,
   HANDSHAKE_TIMEOUT_MS,
   type ConfigurationMessage,
   MAX_PENDING_HANDSHAKES,
-  Machine,
+  adoptForPooledReads,
+  encodeRpMessage,
+} from '@livemig/common/wire';
+import { LIVEMIG_VERSION, parseMigrationUri } from '@livemig/common/cli';
+import {
   MigrationSettings,
   QmpDispatcher,
   QmpError,
-  adoptForPooledReads,
   argString,
-  encodeRpMessage,
-  parseMigrationUri,
-  processCpuMs,
   ControlEndpoints,
   registerCommonCommands,
   registerDeviceCommands,
   MIGRATE_INCOMING_SCHEMA,
   MIGRATE_SCHEMA,
   registerOtherSideCommand,
-  type Device,
-  type DeviceSpec,
   type ListenAddress,
-  type Logger,
   type SecurityOptions,
-  type WorkloadSpec,
-} from '@livemig/common';
+} from '@livemig/common/control';
+import { Machine, deviceTypes, type Device, type DeviceSpec, type WorkloadSpec } from '@livemig/common/devices';
+import { processCpuMs, type Logger } from '@livemig/common/daemon';
 import { checkConfiguration } from './configuration-check';
 import { Handshake, type AcceptedConnection, type ChannelHello, type ChannelSlot, type HandshakeOwner } from './handshake';
 import { IncomingMigration } from './incoming-migration';
@@ -248,7 +245,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
 
   private registerCommands(): void {
     const qmp = this.qmp;
-    registerDeviceCommands(qmp, this.machine, 'destination');
+    registerDeviceCommands(qmp, this.machine, 'destination', deviceTypes());
     registerCommonCommands(qmp, {
       machine: this.machine,
       settings: this.settings,

@@ -9,7 +9,10 @@
  * paused instead. Also the figures query-migrate and RESUMED report: when
  * switchover and EOF arrived, load and verify times, per-device load times.
  */
-import { ProtocolError, VerifyError, livemig, toMigError, type Logger, type Machine, type MigError } from '@livemig/common';
+import { ProtocolError, VerifyError, toMigError, type MigError } from '@livemig/common/errors';
+import { livemig } from '@livemig/common/wire';
+import { type Machine } from '@livemig/common/devices';
+import { type Logger } from '@livemig/common/daemon';
 import type { ReturnPathWriter } from './return-path-writer';
 import type { SectionTable } from './section-table';
 import type { LoadPoint } from './probes';

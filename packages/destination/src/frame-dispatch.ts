@@ -7,7 +7,11 @@
  * final-load.ts, multifd syncs by the stream reader and incoming-channels.ts.
  * Points of interest are published (probes.ts), never acted on here.
  */
-import { ProtocolError, livemig, type Capabilities, type DecodedFrame, type DecodedFrameMessage, type Device, type Logger, type Machine } from '@livemig/common';
+import { ProtocolError } from '@livemig/common/errors';
+import { livemig, type DecodedFrame, type DecodedFrameMessage } from '@livemig/common/wire';
+import { type Capabilities } from '@livemig/common/control';
+import { type Device, type Machine } from '@livemig/common/devices';
+import { type Logger } from '@livemig/common/daemon';
 import type { FinalLoad } from './final-load';
 import type { IncomingChannels } from './incoming-channels';
 import type { IncomingTimers } from './incoming-timers';

@@ -24,22 +24,17 @@
  * connection said what it is.
  */
 import type { Socket } from 'node:net';
+import { ConnectionError, ProtocolError, StallError, StateError, toMigError, type MigError } from '@livemig/common/errors';
 import {
-  ConnectionError,
   HEADER_TIMEOUT_MS,
-  ProtocolError,
   STREAM_MAGIC,
   STREAM_VERSION,
-  StallError,
-  StateError,
-  toMigError,
   type ChunkInput,
   type ConfigurationMessage,
   type DecodedFrame,
   type DecodedFrameMessage,
-  type Logger,
-  type MigError,
-} from '@livemig/common';
+} from '@livemig/common/wire';
+import { type Logger } from '@livemig/common/daemon';
 import { challengeFor, checkAnswer, type PendingAuth } from './destination-auth';
 import { lingeringClose } from './lingering-close';
 import { reached } from './probes';

@@ -7,7 +7,11 @@
  * (multifd-receiver.ts) loads its pages. Closing drops all of them.
  */
 import { availableParallelism } from 'node:os';
-import { CompressionPool, ProtocolError, type Device, type Logger, type MigError, type MultifdCompression, type livemig } from '@livemig/common';
+import { ProtocolError, type MigError } from '@livemig/common/errors';
+import { CompressionPool, type livemig } from '@livemig/common/wire';
+import { type MultifdCompression } from '@livemig/common/control';
+import { type Device } from '@livemig/common/devices';
+import { type Logger } from '@livemig/common/daemon';
 import type { AcceptedConnection, ChannelHello, ChannelSlot } from './handshake';
 import type { PageLoader } from './section-table';
 import { MultifdChannel, MultifdReceiver } from './multifd-receiver';

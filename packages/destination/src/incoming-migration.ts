@@ -26,7 +26,11 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { ConnectionError, toMigError, type Capabilities, type ConfigurationMessage, type Logger, type Machine, type MigError, type MultifdCompression } from '@livemig/common';
+import { ConnectionError, toMigError, type MigError } from '@livemig/common/errors';
+import { type ConfigurationMessage } from '@livemig/common/wire';
+import { type Capabilities, type MultifdCompression } from '@livemig/common/control';
+import { type Machine } from '@livemig/common/devices';
+import { type Logger } from '@livemig/common/daemon';
 import { FinalLoad, type DeviceLoadTimes } from './final-load';
 import { FrameDispatch } from './frame-dispatch';
 import { IncomingChannels } from './incoming-channels';

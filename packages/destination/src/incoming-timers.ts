@@ -15,7 +15,8 @@
  * Both read the migration through a narrow view; a stall is reported once, as
  * a StallError naming the phase.
  */
-import { HANDSHAKE_TIMEOUT_MS, INCOMING_IDLE_LIMIT_MS, PING_INTERVAL_MS, StallError } from '@livemig/common';
+import { StallError } from '@livemig/common/errors';
+import { HANDSHAKE_TIMEOUT_MS, INCOMING_IDLE_LIMIT_MS, PING_INTERVAL_MS } from '@livemig/common/wire';
 
 /** Digest catch-up on a quiet stream: every 5 ms, 8 MiB (~2 ms of hashing). */
 const IDLE_DIGEST_INTERVAL_MS = 5;

@@ -13,7 +13,8 @@
  * loaded:     (return path) LOADED sent, waiting for the commit: PING, RESUME.
  * The handshake before it (header, auth, configuration) is handshake.ts.
  */
-import { ProtocolError, StateError, livemig } from '@livemig/common';
+import { ProtocolError, StateError } from '@livemig/common/errors';
+import { livemig } from '@livemig/common/wire';
 
 export type LoadPhase = 'precopy' | 'switchover' | 'loading' | 'loaded' | 'completed' | 'failed';
 

@@ -6,7 +6,9 @@
  * all did (the counting is switchover-ack.ts). An approval without
  * switchover-ack, or one too many, fails the migration.
  */
-import { ProtocolError, toMigError, type Logger, type Machine, type MigError } from '@livemig/common';
+import { ProtocolError, toMigError, type MigError } from '@livemig/common/errors';
+import { type Machine } from '@livemig/common/devices';
+import { type Logger } from '@livemig/common/daemon';
 import type { ReturnPathWriter } from './return-path-writer';
 import { SwitchoverAckCounter } from './switchover-ack';
 import type { LoadPoint } from './probes';

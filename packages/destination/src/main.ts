@@ -8,27 +8,27 @@
  * matched, and the control ports and the migration port bound, before
  * "listening for incoming migration": a bad one exits 2 naming the flag.
  */
+import { UsageError } from '@livemig/common/errors';
 import {
-  DAEMON_OPTIONS,
   EXIT_MIGRATION_FAILED,
   EXIT_OK,
-  UsageError,
-  applyDaemonSettings,
-  bindError,
-  createLogger,
-  daemonHelpSections,
   exitOnStartupError,
   finishDaemon,
   formatHelp,
   handleHelpAndVersion,
-  loadDeviceModules,
   parseCli,
-  parseDaemonArgs,
-  parseListenAddress,
-  parseWorkloadSpec,
-  type Logger,
   type OptionTable,
-} from '@livemig/common';
+} from '@livemig/common/cli';
+import { bindError, parseListenAddress } from '@livemig/common/control';
+import { loadDeviceModules, parseWorkloadSpec } from '@livemig/common/devices';
+import {
+  DAEMON_OPTIONS,
+  applyDaemonSettings,
+  createLogger,
+  daemonHelpSections,
+  parseDaemonArgs,
+  type Logger,
+} from '@livemig/common/daemon';
 import { DestinationDaemon } from './destination-daemon';
 import { installFaultsFromEnv, installMultifdHoldFromEnv } from './test-faults';
 

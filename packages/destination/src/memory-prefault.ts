@@ -7,7 +7,7 @@
  * turns of the event loop; `onDone` reports when all of it is resident.
  * Touching only ever writes zero into pages known to be zero (the RAM device's prefault).
  */
-import type { Device } from '@livemig/common';
+import type { Device } from '@livemig/common/devices';
 
 /** Memory touched per turn of the event loop (~2–8 ms of page faults). */
 const SLICE_BYTES = 4 * 1024 * 1024;

@@ -1,5 +1,5 @@
 /** The destination's `query-migrate`: status, error, timings, ack and preallocation state. */
-import type { Device, Machine } from '@livemig/common';
+import type { Device, Machine } from '@livemig/common/devices';
 import type { IncomingMigration } from './incoming-migration';
 
 const round = (n: number): number => Math.round(n);

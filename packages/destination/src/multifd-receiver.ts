@@ -16,7 +16,9 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { ConnectionError, MAX_PAYLOAD_BYTES, ProtocolError, livemig, toMigError, type DecodedFrame, type DecodedFrameMessage, type Device, type MigError } from '@livemig/common';
+import { ConnectionError, ProtocolError, toMigError, type MigError } from '@livemig/common/errors';
+import { MAX_PAYLOAD_BYTES, livemig, type DecodedFrame, type DecodedFrameMessage } from '@livemig/common/wire';
+import { type Device } from '@livemig/common/devices';
 import type { AcceptedConnection } from './handshake';
 import { multifdAttaching, multifdMainSync } from './probes';
 import type { ReaderOwner, StreamReader } from './stream-reader';

@@ -9,7 +9,7 @@
  */
 import diagnostics_channel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
-import type { MigError } from '@livemig/common';
+import type { MigError } from '@livemig/common/errors';
 
 /**
  * accept     connection accepted, nothing read yet

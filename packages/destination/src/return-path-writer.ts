@@ -4,7 +4,8 @@
  * answers is a stalled source, not a reason to grow without limit.
  */
 import type { Socket } from 'node:net';
-import { MAX_RP_QUEUED_BYTES, StallError, encodeRpMessage, type RpMessage } from '@livemig/common';
+import { StallError } from '@livemig/common/errors';
+import { MAX_RP_QUEUED_BYTES, encodeRpMessage, type RpMessage } from '@livemig/common/wire';
 
 export class ReturnPathWriter {
   private readonly socket: Socket;

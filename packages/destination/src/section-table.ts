@@ -10,7 +10,9 @@
  * and the load both need it), the version its START/FULL named, and a load
  * that returns a promise tracked until the device's final load. No I/O.
  */
-import { ProtocolError, livemig, oldestVersion, toMigError, type Device, type IncomingSection, type Machine, type MigError } from '@livemig/common';
+import { ProtocolError, toMigError, type MigError } from '@livemig/common/errors';
+import { livemig } from '@livemig/common/wire';
+import { oldestVersion, type Device, type IncomingSection, type Machine } from '@livemig/common/devices';
 
 type SectionState = 'started' | 'ended';
 

@@ -11,15 +11,14 @@
  * once: nothing is allocated per frame here.
  */
 import type { Socket } from 'node:net';
+import { toMigError, type MigError } from '@livemig/common/errors';
 import {
   MIN_DIRECT_READ_BYTES,
   createStreamDecoder,
-  toMigError,
   type ChunkInput,
   type DecodedFrame,
   type DecodedFrameMessage,
-  type MigError,
-} from '@livemig/common';
+} from '@livemig/common/wire';
 
 /** Read size when a header is due after an in-place payload: the payload after it can then go straight into place. */
 const HEADER_READ_BYTES = 16 * 1024;

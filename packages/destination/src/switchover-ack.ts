@@ -8,7 +8,7 @@
  * initial data from the source); it owes one more approval, and the ack goes
  * out once more when the count is back at zero.
  */
-import { ProtocolError } from '@livemig/common';
+import { ProtocolError } from '@livemig/common/errors';
 
 export class SwitchoverAckCounter {
   private pendingCount: number;

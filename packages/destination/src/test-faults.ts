@@ -21,7 +21,8 @@
  * of a later pass loads before them; without, a page re-sent on another
  * channel would be overwritten by that older copy. Every run, not by chance.
  */
-import { ConnectionError, UsageError, type Logger } from '@livemig/common';
+import { ConnectionError, UsageError } from '@livemig/common/errors';
+import { type Logger } from '@livemig/common/daemon';
 import { LOAD_POINTS, loadPointChannel, multifdProbeChannel, sectionChannel, type LoadPoint, type LoadPointMessage, type MultifdProbeMessage, type SectionMessage } from './probes';
 
 export const FAULT_POINTS = LOAD_POINTS;

@@ -8,24 +8,21 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { setImmediate as tick } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeRamHeader, encodeAccelHeader,
+import {
   MAX_HEADER_BYTES,
   MAX_PAYLOAD_BYTES,
   MAX_PENDING_HANDSHAKES,
-  Machine,
   STREAM_MAGIC,
   STREAM_VERSION,
-  applyCapabilities,
-  createLogger,
   createReturnPathDecoder,
-  defaultCapabilities,
   encodeFrame,
   encodeFrameHeader,
   livemig,
-  parseDeviceList,
-  parseWorkloadSpec,
   type FrameMessage,
-} from '@livemig/common';
+} from '@livemig/common/wire';
+import { applyCapabilities, defaultCapabilities } from '@livemig/common/control';
+import { encodeRamHeader, encodeAccelHeader, Machine, parseDeviceList, parseWorkloadSpec } from '@livemig/common/devices';
+import { createLogger } from '@livemig/common/daemon';
 import { IncomingUnderTest as IncomingMigration } from './incoming-under-test';
 import { DestinationDaemon } from '../src/destination-daemon';
 import { FakeSocket } from '../../../test/helpers/fake-socket';

@@ -5,7 +5,9 @@
  * the section (it was RAM's own check before the device contract).
  */
 import { describe, expect, it } from 'vitest';
-import { Machine, ProtocolError, RamDevice, livemig, parseDeviceSpec, type RamSpec } from '@livemig/common';
+import { ProtocolError } from '@livemig/common/errors';
+import { livemig } from '@livemig/common/wire';
+import { Machine, RamDevice, parseDeviceSpec, type RamSpec } from '@livemig/common/devices';
 import { SectionTable } from '../src/section-table';
 
 describe('RAM and compressed packets', () => {

@@ -6,7 +6,17 @@
  * u32; v2 as a u64 with a unit byte in its own header, and still loads v1.
  */
 import { describe, expect, it } from 'vitest';
-import { DeviceError, Machine, ProtocolError, SectionType, deviceConfig, type Device, type DeviceSpec, type DeviceType, type IncomingSection, type SectionWriter } from '@livemig/common';
+import { DeviceError, ProtocolError } from '@livemig/common/errors';
+import { SectionType } from '@livemig/common/wire';
+import {
+  Machine,
+  deviceConfig,
+  type Device,
+  type DeviceSpec,
+  type DeviceType,
+  type IncomingSection,
+  type SectionWriter,
+} from '@livemig/common/devices';
 import { MemorySectionWriter, loadSections, recordingLoadContext } from '@livemig/common/testing';
 import { checkConfiguration } from '../src/configuration-check';
 import { SectionTable } from '../src/section-table';

@@ -8,17 +8,9 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
-import {
-  Machine,
-  STREAM_MAGIC,
-  STREAM_VERSION,
-  createNonce,
-  encodeFrame,
-  encodeFrameHeader,
-  parseDeviceList,
-  parseWorkloadSpec,
-  type FrameMessage,
-} from '@livemig/common';
+import { STREAM_MAGIC, STREAM_VERSION, encodeFrame, encodeFrameHeader, type FrameMessage } from '@livemig/common/wire';
+import { createNonce } from '@livemig/common/control';
+import { Machine, parseDeviceList, parseWorkloadSpec } from '@livemig/common/devices';
 import { challengeFor } from '../src/destination-auth';
 import { Handshake, type HandshakeOwner } from '../src/handshake';
 import { loadPointChannel, type LoadPointMessage } from '../src/probes';

@@ -11,20 +11,11 @@ import { once } from 'node:events';
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  FRAME_PREFIX_BYTES,
-  MAX_HEADER_BYTES,
-  MAX_PAYLOAD_BYTES,
-  Machine,
-  MigError,
-  applyCapabilities,
-  createLogger,
-  createReturnPathDecoder,
-  defaultCapabilities,
-  parseDeviceList,
-  parseWorkloadSpec,
-  type Capabilities,
-} from '@livemig/common';
+import { MigError } from '@livemig/common/errors';
+import { FRAME_PREFIX_BYTES, MAX_HEADER_BYTES, MAX_PAYLOAD_BYTES, createReturnPathDecoder } from '@livemig/common/wire';
+import { applyCapabilities, defaultCapabilities, type Capabilities } from '@livemig/common/control';
+import { Machine, parseDeviceList, parseWorkloadSpec } from '@livemig/common/devices';
+import { createLogger } from '@livemig/common/daemon';
 import { IncomingUnderTest as IncomingMigration } from './incoming-under-test';
 import { FakeSocket } from '../../../test/helpers/fake-socket';
 import { buildStream, mutate, mutationArb, type StreamCaps } from '../../../test/helpers/stream-builder';

@@ -7,22 +7,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import pino from 'pino';
-import { encodeRamHeader,
-  Machine,
+import {
   STREAM_MAGIC,
   STREAM_VERSION,
-  applyCapabilities,
   createReturnPathDecoder,
-  defaultCapabilities,
-  deviceConfig,
   encodeFrame,
   livemig,
-  parseCapsList,
-  parseDeviceList,
-  parseWorkloadSpec,
   type DecodedRpMessage,
   type FrameMessage,
-} from '@livemig/common';
+} from '@livemig/common/wire';
+import { applyCapabilities, defaultCapabilities, parseCapsList } from '@livemig/common/control';
+import { encodeRamHeader, Machine, deviceConfig, parseDeviceList, parseWorkloadSpec } from '@livemig/common/devices';
 import { IncomingUnderTest as IncomingMigration } from './incoming-under-test';
 
 const log = pino({ level: 'silent' });

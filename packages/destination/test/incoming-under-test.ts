@@ -9,7 +9,10 @@ import type { Socket } from 'node:net';
 import { checkConfiguration } from '../src/configuration-check';
 import { Handshake } from '../src/handshake';
 import { IncomingMigration } from '../src/incoming-migration';
-import type { Capabilities, Logger, Machine, MigError } from '@livemig/common';
+import type { MigError } from '@livemig/common/errors';
+import type { Capabilities } from '@livemig/common/control';
+import type { Machine } from '@livemig/common/devices';
+import type { Logger } from '@livemig/common/daemon';
 
 export interface UnderTestOptions {
   socket: Socket;

@@ -1,6 +1,7 @@
 /** The load phases' table: what each phase takes, and which phase may follow which. */
 import { describe, expect, it } from 'vitest';
-import { StateError, livemig } from '@livemig/common';
+import { StateError } from '@livemig/common/errors';
+import { livemig } from '@livemig/common/wire';
 import { LoadPhases, commandKind } from '../src/load-phase';
 
 describe('LoadPhases', () => {

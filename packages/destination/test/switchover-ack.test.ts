@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SwitchoverAckCounter } from '../src/switchover-ack';
-import { ProtocolError } from '@livemig/common';
+import { ProtocolError } from '@livemig/common/errors';
 
 describe('SwitchoverAckCounter (SPEC §5)', () => {
   it('zero devices: acks as soon as the return path opens', () => {

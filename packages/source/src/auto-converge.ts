@@ -14,7 +14,7 @@
  *
  * Pure logic: the caller feeds the counts and applies the percentage.
  */
-import type { Parameters } from '@livemig/common';
+import type { Parameters } from '@livemig/common/control';
 
 /** QEMU's throttle-trigger-threshold default: dirtied bytes as a percentage of sent bytes. */
 export const THROTTLE_TRIGGER_PERCENT = 50;

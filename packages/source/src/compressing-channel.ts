@@ -8,7 +8,7 @@
  * marker that follows a round's packets is never written before them. Zero
  * runs never reach a worker: a packet without normal pages goes out as it is.
  */
-import type { CompressionMethod, CompressionPool, FrameMessage } from '@livemig/common';
+import type { CompressionMethod, CompressionPool, FrameMessage } from '@livemig/common/wire';
 import type { MigrationStream } from './migration-stream';
 
 /** A compressed packet carries at most this many page bytes (QEMU's multifd packet size). */

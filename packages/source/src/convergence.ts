@@ -10,7 +10,7 @@
  * while the compression workers started) otherwise held the estimate at
  * 300 B/s for good; with no recent window the average over all busy time is used.
  */
-import { BANDWIDTH_WINDOW_MS } from '@livemig/common';
+import { BANDWIDTH_WINDOW_MS } from '@livemig/common/wire';
 
 /** Windows the bandwidth estimate looks back over. */
 const RECENT_WINDOWS = 3;

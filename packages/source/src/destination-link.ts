@@ -9,7 +9,7 @@
  */
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { ConnectionError, MigError, toMigError, type CancelledError } from '@livemig/common';
+import { ConnectionError, MigError, toMigError, type CancelledError } from '@livemig/common/errors';
 import type { MigrationChannels } from './migration-channels';
 import type { MigrationStream } from './migration-stream';
 import type { StallWatchdog } from './stall-watchdog';

@@ -16,7 +16,8 @@
  * An answer the table does not allow from where this side is fails the
  * migration. The phases wait on the state; every change wakes them.
  */
-import { MigError, ProtocolError, StateError, toMigError, type DecodedRpMessage } from '@livemig/common';
+import { MigError, ProtocolError, StateError, toMigError } from '@livemig/common/errors';
+import { type DecodedRpMessage } from '@livemig/common/wire';
 import type { DestinationLink } from './destination-link';
 import type { MigrationStatus } from './migration-status';
 import type { ReturnPathSink } from './return-path-reader';

@@ -13,7 +13,8 @@
  * A tick that comes late means this process was the one stalled (event loop
  * blocked): the peer then gets a fresh window instead of the blame.
  */
-import { FIRST_PING_VALUE, PING_INTERVAL_MS, ProtocolError } from '@livemig/common';
+import { ProtocolError } from '@livemig/common/errors';
+import { FIRST_PING_VALUE, PING_INTERVAL_MS } from '@livemig/common/wire';
 
 /** Most PINGs left unanswered before the destination is plainly not listening. */
 const MAX_OUTSTANDING_PINGS = 1024;

@@ -8,26 +8,28 @@
  * machine starts, so a configuration error exits 2 before "machine running".
  */
 import { lookup } from 'node:dns/promises';
+import { UsageError } from '@livemig/common/errors';
 import {
-  DAEMON_OPTIONS,
   EXIT_MIGRATION_FAILED,
   EXIT_OK,
-  UsageError,
-  WORKLOAD_OPTION,
-  applyDaemonSettings,
-  createLogger,
-  daemonHelpSections,
   exitOnStartupError,
   finishDaemon,
   formatHelp,
   handleHelpAndVersion,
-  loadDeviceModules,
   parseCli,
-  parseDaemonArgs,
   parseMigrationUri,
-  type Logger,
   type OptionTable,
-} from '@livemig/common';
+} from '@livemig/common/cli';
+import { loadDeviceModules } from '@livemig/common/devices';
+import {
+  DAEMON_OPTIONS,
+  WORKLOAD_OPTION,
+  applyDaemonSettings,
+  createLogger,
+  daemonHelpSections,
+  parseDaemonArgs,
+  type Logger,
+} from '@livemig/common/daemon';
 import { SourceDaemon } from './source-daemon';
 
 const COMMAND = 'livemig-source';

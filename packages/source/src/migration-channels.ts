@@ -4,7 +4,8 @@
  * section writers, byte counts (for the bandwidth estimate), backpressure,
  * and the multifd sync point; it does not need to know how many sockets there are.
  */
-import { livemig, type Device, type SectionWriter } from '@livemig/common';
+import { livemig } from '@livemig/common/wire';
+import { type Device, type SectionWriter } from '@livemig/common/devices';
 import type { MigrationStream } from './migration-stream';
 import type { MultifdSender } from './multifd-sender';
 import type { CompressionTotals } from './compressing-channel';

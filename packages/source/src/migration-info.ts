@@ -3,7 +3,8 @@
  * switchover-ack state, the true downtime and its breakdown, per-device progress
  * and the verification result. Live while the migration runs, final after.
  */
-import type { Device, MemoryCounters, Machine, Parameters } from '@livemig/common';
+import type { Parameters } from '@livemig/common/control';
+import type { Device, MemoryCounters, Machine } from '@livemig/common/devices';
 import type { OutgoingMigration } from './outgoing-migration';
 
 const round = (n: number): number => Math.round(n);

@@ -7,7 +7,7 @@
  *            │        │        │
  *            └────────┴────────┴──→ failed | cancelling → cancelled
  */
-import { StateError } from '@livemig/common';
+import { StateError } from '@livemig/common/errors';
 
 export type MigrationStatus = 'none' | 'setup' | 'active' | 'device' | 'completed' | 'failed' | 'cancelling' | 'cancelled';
 

@@ -6,7 +6,9 @@
  */
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { encodeFrameHeader, type FrameMessage, type Device, type SectionKind, type SectionWriter, livemig, ConnectionError } from '@livemig/common';
+import { ConnectionError } from '@livemig/common/errors';
+import { encodeFrameHeader, type FrameMessage, livemig } from '@livemig/common/wire';
+import { type Device, type SectionKind, type SectionWriter } from '@livemig/common/devices';
 
 /**
  * Queue this much in user space before waiting for the socket to drain. The

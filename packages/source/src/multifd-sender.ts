@@ -30,32 +30,21 @@
 import { availableParallelism } from 'node:os';
 import type { Socket } from 'node:net';
 import { openConnection } from './transport';
+import { AuthError, ConnectionError, PeerError, ProtocolError, type MigError } from '@livemig/common/errors';
 import {
   AUTH_NONCE_BYTES,
-  AuthError,
   CompressionPool,
-  ConnectionError,
-  PeerError,
-  ProtocolError,
   RAM_FRAME_BYTES,
   STREAM_MAGIC,
   STREAM_VERSION,
-  authProof,
-  createNonce,
   createReturnPathDecoder,
   encodeFrame,
-  isValidNonce,
   livemig,
-  proofMatches,
-  type ChannelBinding,
   type CompressionMethod,
-  type Device,
   type FrameMessage,
-  type MigError,
-  type SectionKind,
-  type SectionWriter,
-  type TlsFiles,
-} from '@livemig/common';
+} from '@livemig/common/wire';
+import { authProof, createNonce, isValidNonce, proofMatches, type ChannelBinding, type TlsFiles } from '@livemig/common/control';
+import { type Device, type SectionKind, type SectionWriter } from '@livemig/common/devices';
 import { CompressingChannel, MULTIFD_PACKET_BYTES, type CompressionTotals } from './compressing-channel';
 import { MigrationStream } from './migration-stream';
 

@@ -3,7 +3,9 @@
  * stop-and-copy.ts) works with: the machine, the settings, the link to the
  * destination and what the destination said.
  */
-import type { Capabilities, Device, Logger, Machine, Parameters } from '@livemig/common';
+import type { Capabilities, Parameters } from '@livemig/common/control';
+import type { Device, Machine } from '@livemig/common/devices';
+import type { Logger } from '@livemig/common/daemon';
 import type { DestinationLink } from './destination-link';
 import type { DestinationReplies } from './destination-replies';
 

@@ -30,7 +30,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { CancelledError, MigError, StateError, processCpuMs, type Capabilities, type Logger, type Machine, type Parameters } from '@livemig/common';
+import { CancelledError, MigError, StateError } from '@livemig/common/errors';
+import { type Capabilities, type Parameters } from '@livemig/common/control';
+import { type Machine } from '@livemig/common/devices';
+import { processCpuMs, type Logger } from '@livemig/common/daemon';
 import { DestinationLink } from './destination-link';
 import { DestinationReplies, type DeviceAckState } from './destination-replies';
 import type { MultifdCompressionInfo } from './migration-channels';

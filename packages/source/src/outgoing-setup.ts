@@ -8,14 +8,9 @@
  * authenticated on its own), and save_setup (START sections) for every device. Fills the link: socket,
  * stream, channels, return-path reader, stall watchdog.
  */
-import {
-  STREAM_MAGIC,
-  STREAM_VERSION,
-  createNonce,
-  deviceConfig,
-  livemig,
-  type TlsFiles,
-} from '@livemig/common';
+import { STREAM_MAGIC, STREAM_VERSION, livemig } from '@livemig/common/wire';
+import { createNonce, type TlsFiles } from '@livemig/common/control';
+import { deviceConfig } from '@livemig/common/devices';
 import type { LinkOwner } from './destination-link';
 import { MigrationChannels } from './migration-channels';
 import { MigrationStream } from './migration-stream';

@@ -13,7 +13,9 @@
  * dirty rate, bandwidth, threshold, expected downtime, cpu throttle.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { ROUND_BYTES, TimeoutError, type Device } from '@livemig/common';
+import { TimeoutError } from '@livemig/common/errors';
+import { ROUND_BYTES } from '@livemig/common/wire';
+import { type Device } from '@livemig/common/devices';
 import { AutoConverge } from './auto-converge';
 import { BandwidthMeter, RateLimiter, expectedDowntimeMs, thresholdBytes, type ConvergenceInputs } from './convergence';
 import { iterableDevices, type OutgoingContext } from './outgoing-context';

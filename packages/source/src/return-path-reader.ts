@@ -6,7 +6,8 @@
  * notices a return-path failure only at completion). What the reader cannot
  * know (e.g. whether the stream has ended yet) the sink checks.
  */
-import { createReturnPathDecoder, ProtocolError, PeerError, toMigError, type DecodedRpMessage, type MigError, type FrameDecoder, type livemig } from '@livemig/common';
+import { ProtocolError, PeerError, toMigError, type MigError } from '@livemig/common/errors';
+import { createReturnPathDecoder, type DecodedRpMessage, type FrameDecoder, type livemig } from '@livemig/common/wire';
 
 export interface ReturnPathSink {
   /** Authentication challenge (before the return path opens; only when the source has a secret). */

@@ -3,7 +3,8 @@
  * common/security/auth.ts): check the destination's proof before any state is
  * sent, then answer with the source's own proof.
  */
-import { AuthError, authProof, isValidNonce, proofMatches } from '@livemig/common';
+import { AuthError } from '@livemig/common/errors';
+import { authProof, isValidNonce, proofMatches } from '@livemig/common/control';
 
 export interface Challenge {
   readonly nonce: Uint8Array;

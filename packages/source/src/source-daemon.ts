@@ -3,15 +3,13 @@
  * the current outgoing migration, and the QMP surface over WebSocket/socket.
  */
 import { EventEmitter, once } from 'node:events';
+import { StateError } from '@livemig/common/errors';
+import { LIVEMIG_VERSION, parseMigrationUri } from '@livemig/common/cli';
 import {
-  LIVEMIG_VERSION,
-  Machine,
   MigrationSettings,
   QmpDispatcher,
   QmpError,
-  StateError,
   argString,
-  parseMigrationUri,
   ControlEndpoints,
   registerCommonCommands,
   MIGRATE_INCOMING_SCHEMA,
@@ -19,13 +17,11 @@ import {
   NO_PAUSED_MIGRATION,
   registerOtherSideCommand,
   registerDeviceCommands,
-  type Device,
-  type DeviceSpec,
   type ListenAddress,
-  type Logger,
   type SecurityOptions,
-  type WorkloadSpec,
-} from '@livemig/common';
+} from '@livemig/common/control';
+import { Machine, deviceTypes, type Device, type DeviceSpec, type WorkloadSpec } from '@livemig/common/devices';
+import { type Logger } from '@livemig/common/daemon';
 import { OutgoingMigration } from './outgoing-migration';
 import { queryMigrate } from './migration-info';
 import { MigrationHistory } from './migration-history';
@@ -156,7 +152,7 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
       },
       MIGRATE_SCHEMA,
     );
-    registerDeviceCommands(qmp, this.machine, 'source');
+    registerDeviceCommands(qmp, this.machine, 'source', deviceTypes());
     registerOtherSideCommand(qmp, 'migrate-incoming', MIGRATE_INCOMING_SCHEMA, 'This is livemig-source: it sends migrations (migrate-incoming is a livemig-destination command)');
     qmp.register('migrate_cancel', () => {
       this.migration?.cancel();

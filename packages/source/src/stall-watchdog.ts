@@ -5,7 +5,8 @@
  * narrow view and reports a stall once, as a StallError naming what was
  * missing and the phase.
  */
-import { StallError, livemig } from '@livemig/common';
+import { StallError } from '@livemig/common/errors';
+import { livemig } from '@livemig/common/wire';
 import { Keepalive } from './keepalive';
 import type { MigrationStream } from './migration-stream';
 

@@ -7,7 +7,7 @@
  * breakdown. Until the commit a failure lets the source resume the machine
  * (stoppedMachine); after it, never.
  */
-import { ROUND_BYTES, livemig } from '@livemig/common';
+import { ROUND_BYTES, livemig } from '@livemig/common/wire';
 import { iterableDevices, type OutgoingContext } from './outgoing-context';
 
 export interface DowntimeBreakdown {

@@ -11,7 +11,8 @@
  */
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { AuthError, ConnectionError, StallError, type TlsFiles } from '@livemig/common';
+import { AuthError, ConnectionError, StallError } from '@livemig/common/errors';
+import { type TlsFiles } from '@livemig/common/control';
 
 export interface ConnectOptions {
   host: string;

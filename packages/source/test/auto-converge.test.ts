@@ -1,6 +1,6 @@
 /** AutoConverge: QEMU's trigger (dirtied > 50% of sent, twice), steps, cap and reset. */
 import { describe, expect, it } from 'vitest';
-import { defaultParameters, applyParameters } from '@livemig/common';
+import { defaultParameters, applyParameters } from '@livemig/common/control';
 import { AutoConverge } from '../src/auto-converge';
 
 function make(overrides: Record<string, number> = {}) {

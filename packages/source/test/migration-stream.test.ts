@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, connect, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { createStreamDecoder, livemig } from '@livemig/common';
+import { createStreamDecoder, livemig } from '@livemig/common/wire';
 import { MigrationStream } from '../src/migration-stream';
 
 const cleanups: Array<() => void> = [];

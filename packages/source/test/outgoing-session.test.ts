@@ -6,19 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import pino from 'pino';
-import {
-  Machine,
-  applyCapabilities,
-  applyParameters,
-  createStreamDecoder,
-  defaultCapabilities,
-  defaultParameters,
-  encodeRpMessage,
-  parseCapsList,
-  parseDeviceList,
-  parseWorkloadSpec,
-  type DecodedFrameMessage,
-} from '@livemig/common';
+import { createStreamDecoder, encodeRpMessage, type DecodedFrameMessage } from '@livemig/common/wire';
+import { applyCapabilities, applyParameters, defaultCapabilities, defaultParameters, parseCapsList } from '@livemig/common/control';
+import { Machine, parseDeviceList, parseWorkloadSpec } from '@livemig/common/devices';
 import { OutgoingMigration } from '../src/outgoing-migration';
 
 const log = pino({ level: 'silent' });

@@ -4,7 +4,8 @@
  * keepalive bookkeeping behind stall-timeout.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_RP_HEADER_BYTES, MigError, encodeRpMessage, type RpMessage } from '@livemig/common';
+import { MigError } from '@livemig/common/errors';
+import { MAX_RP_HEADER_BYTES, encodeRpMessage, type RpMessage } from '@livemig/common/wire';
 import { ReturnPathReader, type ReturnPathExpectations, type ReturnPathSink } from '../src/return-path-reader';
 import { Keepalive } from '../src/keepalive';
 

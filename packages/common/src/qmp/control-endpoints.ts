@@ -3,7 +3,7 @@
  * plain QMP sockets, all serving one dispatcher, opened on request and closed
  * together. Both daemons use it the same way.
  */
-import { bindError } from '../cli';
+import { bindError } from './bind-error';
 import type { Logger } from '../logger';
 import { liveViewHandler } from '../live-view/static-handler';
 import type { QmpDispatcher } from './dispatcher';

@@ -1,17 +1,19 @@
 /**
  * The QMP commands device types bring (DeviceType.commands, e.g. accel's
  * `x-accel-resize {"id", "resources"}`): `id` names the device, which must be
- * of the type that declared the command. The daemons register them generically.
+ * of the type that declared the command. The daemons register them generically,
+ * passing the registered types in (deviceTypes()): the control layer knows the
+ * device contract only as types, so a QMP client (ctl) loads no device code.
  */
 import { DeviceError } from '../errors';
-import type { DeviceRole } from '../devices/device';
-import { deviceTypes } from '../devices/registry';
+import type { DeviceRole, DeviceType } from '../devices/device';
 import type { Machine } from '../machine';
 import type { QmpDispatcher } from './dispatcher';
 import { argString } from './dispatcher';
 
-export function registerDeviceCommands(qmp: QmpDispatcher, machine: Machine, role: DeviceRole): void {
-  for (const type of deviceTypes()) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function registerDeviceCommands(qmp: QmpDispatcher, machine: Machine, role: DeviceRole, types: Iterable<DeviceType<any>>): void {
+  for (const type of types) {
     for (const cmd of type.commands ?? []) {
       if (cmd.role !== role) continue;
       qmp.register(

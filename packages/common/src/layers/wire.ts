@@ -1,0 +1,34 @@
+/**
+ * The wire layer, `@livemig/common/wire`: the protobuf messages, the framing
+ * (length prefix, header, raw payload) in both directions, the pooled socket
+ * reader, page compression, and the stream protocol's constants. It knows no
+ * device, no QMP and no daemon (test/layers.test.ts checks that); the engines
+ * (source, destination) and the stream tests use it.
+ */
+export { livemig, SectionType, type FrameMessage, type RpMessage, type ConfigurationMessage } from '../wire/messages';
+export { encodeFrame, encodeFrameHeader, encodeRpMessage } from '../wire/frame-encoder';
+export { FrameDecoder, type DecodedFrame } from '../wire/frame-decoder';
+export { createStreamDecoder, createReturnPathDecoder, type DecodedFrameMessage, type DecodedRpMessage } from '../wire/codecs';
+export { adoptForPooledReads, type ChunkInput } from '../wire/pooled-reader';
+export { CompressionPool, type CompressionMethod } from '../compression/compression-pool';
+export { compressPages } from '../compression/page-codec';
+export {
+  STREAM_MAGIC,
+  STREAM_VERSION,
+  FRAME_PREFIX_BYTES,
+  MAX_HEADER_BYTES,
+  MAX_PAYLOAD_BYTES,
+  MAX_RP_HEADER_BYTES,
+  MAX_RP_QUEUED_BYTES,
+  MIN_DIRECT_READ_BYTES,
+  RAM_FRAME_BYTES,
+  ROUND_BYTES,
+  BANDWIDTH_WINDOW_MS,
+  FIRST_PING_VALUE,
+  PING_INTERVAL_MS,
+  HANDSHAKE_TIMEOUT_MS,
+  MAX_PENDING_HANDSHAKES,
+  HEADER_TIMEOUT_MS,
+  INCOMING_IDLE_LIMIT_MS,
+  AUTH_NONCE_BYTES,
+} from '../constants';
