@@ -29,6 +29,8 @@ import {
   type Logger,
   type OptionTable,
 } from '@livemig/common';
+// The built-in kv type lives in its own package, registered like any other type.
+import '@livemig/kv';
 import { DestinationDaemon } from './destination-daemon';
 import { installFaultsFromEnv } from './test-faults';
 

@@ -28,6 +28,8 @@ import {
   type Logger,
   type OptionTable,
 } from '@livemig/common';
+// The built-in kv type lives in its own package, registered like any other type.
+import '@livemig/kv';
 import { SourceDaemon } from './source-daemon';
 
 const COMMAND = 'livemig-source';
