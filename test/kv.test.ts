@@ -1,0 +1,239 @@
+/**
+ * The kv device with clients no one here wrote: redis-cli round trips for
+ * every command it serves (errors included), and live migrations under load
+ * from ioredis (many connections, pipelined and not), redis-benchmark, TTLs
+ * and a destination killed mid-precopy. Real daemons, real processes.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { controlAddress, killAll, startDestination, startSource, type DaemonProcess } from './helpers/daemons';
+import { QmpWsClient } from './helpers/qmp-client';
+
+const run = promisify(execFile);
+afterEach(killAll);
+const clients: Redis[] = [];
+afterEach(() => {
+  for (const c of clients.splice(0)) c.disconnect();
+});
+
+const CAPS = ['--caps', 'return-path,switchover-ack,verify'];
+
+beforeAll(async () => {
+  // Under CI the tools must be there (.ci/run installs redis-tools); a missing one fails.
+  await run('redis-cli', ['--version']);
+  await run('redis-benchmark', ['--version']);
+});
+
+interface KvStatus {
+  id: string;
+  listen: string;
+  keys: number;
+  'moved-to': string | null;
+  forwarded: number;
+}
+
+async function kvStatus(qmp: QmpWsClient, id = 'kv0'): Promise<KvStatus> {
+  const devices = (await qmp.call('query-devices')) as KvStatus[];
+  return devices.find((d) => d.id === id)!;
+}
+
+/** The bound client port of a running kv device (listen=…:0). */
+async function kvPort(qmp: QmpWsClient): Promise<number> {
+  for (;;) {
+    const port = Number((await kvStatus(qmp)).listen.split(':').pop());
+    if (port > 0) return port;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function source(extra: string[] = []): Promise<{ src: DaemonProcess; qmp: QmpWsClient; port: number }> {
+  const src = startSource(['--device', 'kv,id=kv0,listen=127.0.0.1:0,keys=20000,value-size=100', '--device', 'cpu,id=cpu0,vcpus=1', '--workload', 'dirty-rate=0', '--control', '127.0.0.1:0', ...CAPS, ...extra]);
+  const qmp = await QmpWsClient.connect(await controlAddress(src));
+  return { src, qmp, port: await kvPort(qmp) };
+}
+
+async function destination(extra: string[] = []): Promise<{ dst: DaemonProcess; uri: string; dqmp: QmpWsClient }> {
+  const { d: dst, uri } = await startDestination(['--device', 'kv,id=kv0,listen=127.0.0.1:0', '--device', 'cpu,id=cpu0,vcpus=1', '--control', '127.0.0.1:0', ...CAPS, ...extra]);
+  const dqmp = await QmpWsClient.connect(await controlAddress(dst));
+  return { dst, uri, dqmp };
+}
+
+async function migrate(qmp: QmpWsClient, uri: string): Promise<Record<string, unknown>> {
+  await qmp.call('migrate', { uri });
+  const end = await qmp.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed', 'cancelled'].includes(e.data?.status as string));
+  const info = (await qmp.call('query-migrate')) as Record<string, unknown>;
+  expect(end.data?.status, JSON.stringify(info)).toBe('completed');
+  return info;
+}
+
+describe('kv: redis-cli round trips', () => {
+  it('serves every command with Redis replies, and errors (unknown command, wrong arity) without dropping the connection', async () => {
+    const { qmp, port } = await source();
+    const cli = async (...args: string[]): Promise<string> => (await run('redis-cli', ['-p', String(port), ...args])).stdout.replace(/\n+$/, '');
+    expect(await cli('PING')).toBe('PONG');
+    expect(await cli('PING', 'hello')).toBe('hello');
+    expect(await cli('ECHO', 'a b')).toBe('a b');
+    expect(await cli('SET', 'a', '10')).toBe('OK');
+    expect(await cli('GET', 'a')).toBe('10');
+    expect(await cli('GET', 'missing')).toBe('');
+    expect(await cli('SET', 'a', '11', 'NX')).toBe('');
+    expect(await cli('GET', 'a')).toBe('10');
+    expect(await cli('SET', 'b', '1', 'XX')).toBe('');
+    expect(await cli('EXISTS', 'b')).toBe('0');
+    expect(await cli('SET', 'a', '12', 'XX')).toBe('OK');
+    expect(await cli('SET', 'e', 'v', 'EX', '100')).toBe('OK');
+    expect(Number(await cli('TTL', 'e'))).toBeGreaterThan(98);
+    expect(await cli('SET', 'p', 'v', 'PX', '100000')).toBe('OK');
+    const pttl = Number(await cli('PTTL', 'p'));
+    expect(pttl).toBeGreaterThan(98_000);
+    expect(pttl).toBeLessThanOrEqual(100_000);
+    expect(await cli('SET', 'x', 'v', 'EX', '0')).toBe("ERR invalid expire time in 'set' command");
+    expect(await cli('SET', 'x', 'v', 'BOGUS')).toBe('ERR syntax error');
+    expect(await cli('INCR', 'n')).toBe('1');
+    expect(await cli('INCRBY', 'n', '41')).toBe('42');
+    expect(await cli('DECR', 'n')).toBe('41');
+    expect(await cli('INCR', 'e')).toBe('ERR value is not an integer or out of range');
+    expect(await cli('INCRBY', 'n', 'x')).toBe('ERR value is not an integer or out of range');
+    expect(await cli('MSET', 'k1', 'v1', 'k2', 'v2')).toBe('OK');
+    expect(await cli('MGET', 'k1', 'nope', 'k2')).toBe('v1\n\nv2');
+    expect(await cli('APPEND', 'k1', 'xyz')).toBe('5');
+    expect(await cli('STRLEN', 'k1')).toBe('5');
+    expect(await cli('STRLEN', 'nope')).toBe('0');
+    expect(await cli('EXISTS', 'k1', 'k2', 'nope')).toBe('2');
+    expect(await cli('DEL', 'k1', 'k2', 'nope')).toBe('2');
+    expect(await cli('EXPIRE', 'a', '50')).toBe('1');
+    expect(Number(await cli('TTL', 'a'))).toBeGreaterThan(48);
+    expect(await cli('PEXPIRE', 'a', '70000')).toBe('1');
+    expect(Number(await cli('PTTL', 'a'))).toBeGreaterThan(68_000);
+    expect(await cli('PERSIST', 'a')).toBe('1');
+    expect(await cli('TTL', 'a')).toBe('-1');
+    expect(await cli('TTL', 'nope')).toBe('-2');
+    expect(await cli('PERSIST', 'a')).toBe('0');
+    expect(await cli('EXPIRE', 'nope', '5')).toBe('0');
+    expect(await cli('PEXPIRE', 'p', '1')).toBe('1');
+    await new Promise((r) => setTimeout(r, 20)); // let 1 ms pass: the key must be gone
+    expect(await cli('EXISTS', 'p')).toBe('0');
+    expect(await cli('DBSIZE')).toBe(String(20000 + 3)); // prefill + a, e, n
+    expect(await cli('SELECT', '0')).toBe('OK');
+    expect(await cli('SELECT', '1')).toBe('ERR DB index is out of range');
+    expect(await cli('INFO')).toMatch(/^# Server\r?\nredis_version:/);
+    expect(await cli('CONFIG', 'GET', 'appendonly')).toBe('appendonly\nno');
+    expect(Number(await cli('COMMAND', 'COUNT'))).toBeGreaterThan(25);
+    expect(await cli('COMMAND')).toContain('incrby');
+    expect(await cli('CLIENT', 'SETNAME', 'tester')).toBe('OK');
+    expect(await cli('QUIT')).toBe('OK');
+    // Errors as Redis words them; the connection stays (several commands on one redis-cli connection).
+    expect(await cli('FOO', 'bar')).toBe("ERR unknown command 'FOO', with args beginning with: 'bar' ");
+    expect(await cli('GET')).toBe("ERR wrong number of arguments for 'get' command");
+    expect(await cli('SET', 'a')).toBe("ERR wrong number of arguments for 'set' command");
+    expect(await cli('MSET', 'a', 'b', 'c')).toBe("ERR wrong number of arguments for 'mset' command");
+    expect(await cli('DBSIZE', 'x')).toBe("ERR wrong number of arguments for 'dbsize' command");
+    const piped = spawn('redis-cli', ['-p', String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    piped.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
+    piped.stdin.end('NOSUCH\nGET\nSET same-conn yes\nGET same-conn\n');
+    await new Promise((r) => piped.on('close', r));
+    expect(out.split('\n').filter(Boolean)).toEqual(["ERR unknown command 'NOSUCH', with args beginning with: ", "ERR wrong number of arguments for 'get' command", 'OK', 'yes']);
+    expect(await cli('FLUSHALL')).toBe('OK');
+    expect(await cli('DBSIZE')).toBe('0');
+    qmp.close();
+  });
+});
+
+/** A client that INCRs its own keys and counts what was acknowledged; errors counted, never thrown. */
+class IncrChecker {
+  readonly acked = new Map<string, number>();
+  errors: string[] = [];
+  private stop = false;
+  private done: Promise<void>;
+  constructor(
+    readonly redis: Redis,
+    readonly name: string,
+    readonly pipelined: boolean,
+  ) {
+    this.done = this.loop();
+  }
+  private async loop(): Promise<void> {
+    let i = 0;
+    while (!this.stop) {
+      try {
+        if (this.pipelined) {
+          const p = this.redis.pipeline();
+          const keys: string[] = [];
+          for (let j = 0; j < 16; j++) keys.push(`ctr:${this.name}:${(i + j) % 8}`);
+          for (const k of keys) p.incr(k);
+          const res = await p.exec();
+          res!.forEach(([err], j) => {
+            if (err) this.errors.push(String(err));
+            else this.acked.set(keys[j]!, (this.acked.get(keys[j]!) ?? 0) + 1);
+          });
+          i += 16;
+        } else {
+          const k = `ctr:${this.name}:${i++ % 8}`;
+          await this.redis.incr(k);
+          this.acked.set(k, (this.acked.get(k) ?? 0) + 1);
+        }
+      } catch (err) {
+        this.errors.push(String(err));
+      }
+    }
+  }
+  async finish(): Promise<void> {
+    this.stop = true;
+    await this.done;
+  }
+}
+
+async function connect(port: number): Promise<Redis> {
+  // No reconnect, no offline queue: any dropped connection or error shows up as an error.
+  const r = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, enableOfflineQueue: false, autoResubscribe: false, retryStrategy: () => null, lazyConnect: false });
+  const errors: string[] = [];
+  r.on('error', (e) => errors.push(String(e)));
+  clients.push(r);
+  await new Promise<void>((resolve, reject) => {
+    r.once('ready', resolve);
+    r.once('end', () => reject(new Error(`connection to ${port} ended: ${errors.join('; ')}`)));
+  });
+  return r;
+}
+
+describe('kv: migration under load', () => {
+  it('ioredis clients (many connections, pipelined and not) see no error; every acknowledged INCR is on the destination exactly once', async () => {
+    const { qmp, port } = await source();
+    const { uri, dqmp } = await destination();
+    const checkers: IncrChecker[] = [];
+    for (let c = 0; c < 16; c++) {
+      const r = await connect(port);
+      checkers.push(new IncrChecker(r, `c${c}`, c % 2 === 0));
+    }
+    // Load running before, during and after the switchover.
+    await new Promise((r) => setTimeout(r, 300));
+    const info = await migrate(qmp, uri);
+    expect(info.verified).toBe(true);
+    const moved = await kvStatus(qmp);
+    const dst = await kvStatus(dqmp);
+    expect(moved['moved-to']).toBe(dst.listen);
+    // New connections to the source after the switchover are forwarded too.
+    const late = await connect(port);
+    checkers.push(new IncrChecker(late, 'late', false));
+    await new Promise((r) => setTimeout(r, 300));
+    for (const c of checkers) await c.finish();
+    expect(checkers.flatMap((c) => c.errors)).toEqual([]);
+    const direct = await connect(Number(dst.listen.split(':').pop()));
+    let total = 0;
+    for (const c of checkers) {
+      for (const [k, n] of c.acked) {
+        expect(Number(await direct.get(k)), k).toBe(n);
+        total += n;
+      }
+    }
+    expect(total).toBeGreaterThan(1000);
+    expect((await kvStatus(qmp)).forwarded).toBeGreaterThanOrEqual(17);
+    // The prefill moved too.
+    expect(Number(await direct.dbsize())).toBe(20000 + checkers.reduce((n, c) => n + c.acked.size, 0));
+    qmp.close();
+    dqmp.close();
+  });
+});
