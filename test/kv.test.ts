@@ -48,8 +48,8 @@ async function kvPort(qmp: QmpWsClient): Promise<number> {
   }
 }
 
-async function source(extra: string[] = []): Promise<{ src: DaemonProcess; qmp: QmpWsClient; port: number }> {
-  const src = startSource(['--device', 'kv,id=kv0,listen=127.0.0.1:0,keys=20000,value-size=100', '--device', 'cpu,id=cpu0,vcpus=1', '--workload', 'dirty-rate=0', '--control', '127.0.0.1:0', ...CAPS, ...extra]);
+async function source(extra: string[] = [], kv = 'keys=20000,value-size=100'): Promise<{ src: DaemonProcess; qmp: QmpWsClient; port: number }> {
+  const src = startSource(['--device', `kv,id=kv0,listen=127.0.0.1:0,${kv}`, '--device', 'cpu,id=cpu0,vcpus=1', '--workload', 'dirty-rate=0', '--control', '127.0.0.1:0', ...CAPS, ...extra]);
   const qmp = await QmpWsClient.connect(await controlAddress(src));
   return { src, qmp, port: await kvPort(qmp) };
 }
@@ -61,6 +61,7 @@ async function destination(extra: string[] = []): Promise<{ dst: DaemonProcess; 
 }
 
 async function migrate(qmp: QmpWsClient, uri: string): Promise<Record<string, unknown>> {
+  qmp.events.length = 0; // only this migration's events
   await qmp.call('migrate', { uri });
   const end = await qmp.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed', 'cancelled'].includes(e.data?.status as string));
   const info = (await qmp.call('query-migrate')) as Record<string, unknown>;
@@ -154,6 +155,7 @@ class IncrChecker {
     readonly pipelined: boolean,
   ) {
     this.done = this.loop();
+    running.push(this);
   }
   private async loop(): Promise<void> {
     let i = 0;
@@ -177,6 +179,9 @@ class IncrChecker {
         }
       } catch (err) {
         this.errors.push(String(err));
+        // A broken connection rejects at once: do not spin (the test reports the errors).
+        if (this.errors.length > 100) return;
+        await new Promise((r) => setTimeout(r, 10));
       }
     }
   }
@@ -184,7 +189,16 @@ class IncrChecker {
     this.stop = true;
     await this.done;
   }
+  get total(): number {
+    let n = 0;
+    for (const v of this.acked.values()) n += v;
+    return n;
+  }
 }
+const running: IncrChecker[] = [];
+afterEach(async () => {
+  for (const c of running.splice(0)) await c.finish();
+});
 
 async function connect(port: number): Promise<Redis> {
   // No reconnect, no offline queue: any dropped connection or error shows up as an error.
@@ -230,10 +244,107 @@ describe('kv: migration under load', () => {
       }
     }
     expect(total).toBeGreaterThan(1000);
+    // Commands ran on both sides: the load crossed the switchover.
+    expect((await kvStatus(dqmp)) as unknown as { commands: number }).toHaveProperty('commands');
+    expect(((await kvStatus(dqmp)) as unknown as { commands: number }).commands).toBeGreaterThan(0);
     expect((await kvStatus(qmp)).forwarded).toBeGreaterThanOrEqual(17);
     // The prefill moved too.
     expect(Number(await direct.dbsize())).toBe(20000 + checkers.reduce((n, c) => n + c.acked.size, 0));
     qmp.close();
     dqmp.close();
+  });
+});
+
+/** Waits until `pred` holds, polling (the daemons report through QMP, not events, here). */
+async function until(pred: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await pred())) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('kv: redis-benchmark, expiry, failure', () => {
+  it('redis-benchmark runs across a migration with zero errors', async () => {
+    const { qmp, port } = await source();
+    const { uri, dqmp } = await destination();
+    const bench = spawn('redis-benchmark', ['-p', String(port), '-c', '20', '-P', '4', '-n', '200000', '-t', 'set,get,incr', '-q'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    bench.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
+    bench.stderr.setEncoding('utf8').on('data', (t: string) => (out += t));
+    const exited = new Promise<number | null>((r) => bench.on('close', (code) => r(code)));
+    try {
+      await until(async () => ((await kvStatus(qmp)) as unknown as { commands: number }).commands > 50_000, 'redis-benchmark load on the source');
+      await migrate(qmp, uri);
+      expect(await exited, out).toBe(0);
+    } finally {
+      bench.kill('SIGKILL');
+    }
+    expect(out).not.toMatch(/error/i);
+    // Three tests of 200000 requests each, summed over both sides.
+    expect(out).toMatch(/SET: [\d.]+ requests per second/);
+    expect(out).toMatch(/INCR: [\d.]+ requests per second/);
+    expect(((await kvStatus(dqmp)) as unknown as { commands: number }).commands).toBeGreaterThan(0);
+    qmp.close();
+    dqmp.close();
+  });
+
+  it('keys with TTLs expire at the same absolute time on the destination', async () => {
+    const { qmp, port } = await source();
+    const { uri, dqmp } = await destination();
+    const r = await connect(port);
+    const t0 = Date.now();
+    await r.set('soon', 'x', 'PX', 2500);
+    const t1 = Date.now();
+    await r.set('later', 'x', 'EX', 1000);
+    await r.set('forever', 'x');
+    await r.set('gone', 'x', 'PX', 1);
+    await migrate(qmp, uri);
+    const dst = await connect(Number((await kvStatus(dqmp)).listen.split(':').pop()));
+    const pttl = await dst.pttl('soon');
+    const now = Date.now();
+    // Its absolute expiry, as set on the source (within the SET's round trip).
+    expect(now + pttl).toBeGreaterThanOrEqual(t0 + 2500 - 5);
+    expect(now + pttl).toBeLessThanOrEqual(t1 + 2500 + 5);
+    expect(await dst.ttl('later')).toBeGreaterThan(990);
+    expect(await dst.ttl('forever')).toBe(-1);
+    expect(await dst.exists('gone')).toBe(0);
+    // Present until just before its time, gone just after.
+    await new Promise((res) => setTimeout(res, Math.max(0, t0 + 2500 - Date.now() - 150)));
+    expect(await dst.exists('soon')).toBe(1);
+    await new Promise((res) => setTimeout(res, Math.max(0, t1 + 2500 - Date.now() + 20)));
+    expect(await dst.exists('soon')).toBe(0);
+    qmp.close();
+    dqmp.close();
+  });
+
+  it('kv: a destination killed mid-precopy: clients of the source never notice, and a second migration succeeds', async () => {
+    // 40 MiB of values at 8 MiB/s: several seconds of precopy.
+    const { qmp, port } = await source(['--param', 'max-bandwidth=8M'], 'keys=40000,value-size=1K');
+    const first = await destination();
+    const checkers: IncrChecker[] = [];
+    for (let c = 0; c < 6; c++) checkers.push(new IncrChecker(await connect(port), `c${c}`, c % 2 === 0));
+    await qmp.call('migrate', { uri: first.uri });
+    await until(async () => ((await kvStatus(qmp)) as unknown as { transferred: number }).transferred > 4 * 1024 * 1024, 'precopy under way');
+    first.dqmp.close();
+    first.dst.kill('SIGKILL');
+    const end = await qmp.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data?.status as string));
+    expect(end.data?.status).toBe('failed');
+    // The source kept serving: the checkers go on, with no error.
+    const before = checkers.reduce((n, c) => n + [...c.acked.values()].reduce((a, b) => a + b, 0), 0);
+    await until(async () => checkers.reduce((n, c) => n + [...c.acked.values()].reduce((a, b) => a + b, 0), 0) > before + 100, 'clients served after the failure');
+    expect(checkers.flatMap((c) => c.errors)).toEqual([]);
+    await qmp.call('migrate-set-parameters', { 'max-bandwidth': 0 });
+    const second = await destination();
+    const info = await migrate(qmp, second.uri);
+    expect(info.verified).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    for (const c of checkers) await c.finish();
+    expect(checkers.flatMap((c) => c.errors)).toEqual([]);
+    const direct = await connect(Number((await kvStatus(second.dqmp)).listen.split(':').pop()));
+    for (const c of checkers) for (const [k, n] of c.acked) expect(Number(await direct.get(k)), k).toBe(n);
+    expect(await direct.dbsize()).toBe(40000 + checkers.reduce((n, c) => n + c.acked.size, 0));
+    qmp.close();
+    second.dqmp.close();
   });
 });
