@@ -48,14 +48,14 @@ async function kvPort(qmp: QmpWsClient): Promise<number> {
   }
 }
 
-async function source(extra: string[] = [], kv = 'keys=20000,value-size=100'): Promise<{ src: DaemonProcess; qmp: QmpWsClient; port: number }> {
-  const src = startSource(['--device', `kv,id=kv0,listen=127.0.0.1:0,${kv}`, '--device', 'cpu,id=cpu0,vcpus=1', '--workload', 'dirty-rate=0', '--control', '127.0.0.1:0', ...CAPS, ...extra]);
+async function source(extra: string[] = [], kv = 'keys=20000,value-size=100', caps = CAPS): Promise<{ src: DaemonProcess; qmp: QmpWsClient; port: number }> {
+  const src = startSource(['--device', `kv,id=kv0,listen=127.0.0.1:0,${kv}`, '--device', 'cpu,id=cpu0,vcpus=1', '--workload', 'dirty-rate=0', '--control', '127.0.0.1:0', ...caps, ...extra]);
   const qmp = await QmpWsClient.connect(await controlAddress(src));
   return { src, qmp, port: await kvPort(qmp) };
 }
 
-async function destination(extra: string[] = []): Promise<{ dst: DaemonProcess; uri: string; dqmp: QmpWsClient }> {
-  const { d: dst, uri } = await startDestination(['--device', 'kv,id=kv0,listen=127.0.0.1:0', '--device', 'cpu,id=cpu0,vcpus=1', '--control', '127.0.0.1:0', ...CAPS, ...extra]);
+async function destination(extra: string[] = [], caps = CAPS): Promise<{ dst: DaemonProcess; uri: string; dqmp: QmpWsClient }> {
+  const { d: dst, uri } = await startDestination(['--device', 'kv,id=kv0,listen=127.0.0.1:0', '--device', 'cpu,id=cpu0,vcpus=1', '--control', '127.0.0.1:0', ...caps, ...extra]);
   const dqmp = await QmpWsClient.connect(await controlAddress(dst));
   return { dst, uri, dqmp };
 }
@@ -213,10 +213,13 @@ async function connect(port: number): Promise<Redis> {
   return r;
 }
 
-describe('kv: migration under load', () => {
+describe.each([
+  ['with switchover-ack', CAPS],
+  ['without switchover-ack', ['--caps', 'return-path,verify']],
+])('kv: migration under load %s', (_name, caps) => {
   it('ioredis clients (many connections, pipelined and not) see no error; every acknowledged INCR is on the destination exactly once', async () => {
-    const { qmp, port } = await source();
-    const { uri, dqmp } = await destination();
+    const { qmp, port } = await source([], undefined, caps);
+    const { uri, dqmp } = await destination([], caps);
     const checkers: IncrChecker[] = [];
     for (let c = 0; c < 16; c++) {
       const r = await connect(port);
@@ -226,6 +229,13 @@ describe('kv: migration under load', () => {
     await new Promise((r) => setTimeout(r, 300));
     const info = await migrate(qmp, uri);
     expect(info.verified).toBe(true);
+    const kv = (info.devices as Array<Record<string, unknown>>).find((d) => d.id === 'kv0')!;
+    if (caps === CAPS) {
+      // The destination prepared from the initial data and approved, with its time.
+      expect(info['switchover-acked']).toBe(true);
+      expect(kv['switchover-ack']).toBe('approved');
+      expect(typeof kv['allocation-ms']).toBe('number');
+    }
     const moved = await kvStatus(qmp);
     const dst = await kvStatus(dqmp);
     expect(moved['moved-to']).toBe(dst.listen);
