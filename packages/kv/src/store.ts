@@ -8,10 +8,19 @@
  * marks its key dirty; the migration sends the key's current state (or its
  * deletion) at the next pass.
  */
+import { xxh64 } from '@node-rs/xxhash';
+
 export interface Entry {
   value: Buffer;
   /** Absolute expiry, ms since the epoch; 0 = persistent. */
   expireAt: number;
+  /** This entry's hash (key, expiry, value), a term of the store's digest sum. */
+  h: bigint;
+}
+
+/** An entry's hash: the value's XXH64 seeded with the key's and expiry's. */
+function entryHash(key: string, value: Buffer, expireAt: number): bigint {
+  return xxh64(value, xxh64(`${key}\0${expireAt}`));
 }
 
 export class Store {
@@ -20,6 +29,12 @@ export class Store {
   private readonly volatile = new Set<string>();
   /** Bytes of keys and values held. */
   bytes = 0;
+  /**
+   * verify's digest, kept as writes happen: the sum (mod 2^64) of every
+   * entry's hash, so digesting at switchover costs nothing and does not
+   * depend on the order keys were loaded in.
+   */
+  sum = 0n;
   /** Dirty tracking, on while a migration runs. */
   dirty: Set<string> | null = null;
 
@@ -39,10 +54,14 @@ export class Store {
 
   set(key: string, value: Buffer, expireAt: number): void {
     const old = this.map.get(key);
-    if (old) this.bytes -= old.value.length;
-    else this.bytes += key.length;
+    if (old) {
+      this.bytes -= old.value.length;
+      this.sum -= old.h;
+    } else this.bytes += key.length;
     this.bytes += value.length;
-    this.map.set(key, { value, expireAt });
+    const h = entryHash(key, value, expireAt);
+    this.sum = BigInt.asUintN(64, this.sum + h);
+    this.map.set(key, { value, expireAt, h });
     if (expireAt !== 0) this.volatile.add(key);
     else if (old?.expireAt) this.volatile.delete(key);
     this.dirty?.add(key);
@@ -50,6 +69,9 @@ export class Store {
 
   setExpire(key: string, e: Entry, expireAt: number): void {
     e.expireAt = expireAt;
+    const h = entryHash(key, e.value, expireAt);
+    this.sum = BigInt.asUintN(64, this.sum - e.h + h);
+    e.h = h;
     if (expireAt !== 0) this.volatile.add(key);
     else this.volatile.delete(key);
     this.dirty?.add(key);
@@ -59,6 +81,7 @@ export class Store {
     const old = this.map.get(key);
     if (!old) return false;
     this.map.delete(key);
+    this.sum = BigInt.asUintN(64, this.sum - old.h);
     this.volatile.delete(key);
     this.bytes -= key.length + old.value.length;
     this.dirty?.add(key);
@@ -70,6 +93,7 @@ export class Store {
     this.map.clear();
     this.volatile.clear();
     this.bytes = 0;
+    this.sum = 0n;
   }
 
   /** Redis's active expiry, bounded: checks up to `budget` volatile keys; returns how many expired. */
