@@ -48,6 +48,11 @@ export interface KvSpec extends DeviceSpec {
 
 /** Records per PART section (the meta block is RECORD_META bytes each). */
 const BATCH_RECORDS = 1024;
+/**
+ * Records per saveLiveIterate call while the machine runs: the call is
+ * synchronous, and clients wait while it runs (8 batches: a few ms).
+ */
+const RUNNING_CALL_RECORDS = 8 * BATCH_RECORDS;
 /** Active expiry: every 100 ms, check up to this many keys with a TTL (Redis's cycle, bounded). */
 const EXPIRE_SAMPLE = 2000;
 
@@ -186,10 +191,11 @@ export class KvDevice implements Device {
     return 0; // the initial data goes in START, at setup
   }
 
-  saveLiveIterate(out: SectionWriter, budget: number): number {
+  saveLiveIterate(out: SectionWriter, budget: number, final: boolean): number {
     let written = 0;
+    let records = 0;
     const map = this.store.map;
-    while (written < budget && this.toSend.size > 0) {
+    while (written < budget && this.toSend.size > 0 && (final || records < RUNNING_CALL_RECORDS)) {
       const n = Math.min(this.toSend.size, BATCH_RECORDS);
       const meta = Buffer.allocUnsafe(n * RECORD_META);
       const payload: Buffer[] = [meta];
@@ -212,6 +218,7 @@ export class KvDevice implements Device {
         i++;
       }
       if (i < n) payload[0] = meta.subarray(0, i * RECORD_META);
+      records += i;
       const h = Buffer.allocUnsafe(4);
       h.writeUInt32BE(i, 0);
       written += out.write(SectionType.SECTION_PART, h, payload);
