@@ -11,9 +11,13 @@ import { DaemonProcess, killAll } from './lib/daemon-process.mjs';
 const { QmpClient, ProgressRenderer, watchMigration } = createRequire(import.meta.url)('@livemig/ctl');
 const args = process.argv.slice(2);
 const compare = args.includes('--compare');
+if (args.includes('--kv')) {
+  // The kv device under real client load: its own script.
+  await import('./demo-kv.mjs');
+}
 for (const a of args) {
   if (a !== '--compare') {
-    console.error(`demo: unknown option '${a}' (usage: npm run demo [-- --compare])`);
+    console.error(`demo: unknown option '${a}' (usage: npm run demo [-- --compare | --kv])`);
     process.exit(2);
   }
 }

@@ -17,6 +17,9 @@ import {
   type Device,
 } from '@livemig/common/devices';
 import { checkDeviceContract, type ContractOptions } from '@livemig/common/testing';
+import type { KvDevice } from '@livemig/kv';
+// The daemons' built-in kv type (its own package): registered on import.
+import '@livemig/kv';
 
 const rng = new Rng(11);
 /** How each known type is exercised: a spec and what the running machine does to it. */
@@ -27,6 +30,18 @@ const CASES: Record<string, { spec: string; opts: ContractOptions }> = {
     opts: { mutate: (d) => (d as AccelDevice).simulateWrites(0.01, rng) },
   },
   cpu: { spec: 'cpu,id=cpu0,vcpus=2', opts: { mutate: (d) => (d as CpuDevice).simulateWrites(0.01, rng) } },
+  kv: {
+    spec: 'kv,id=kv0,listen=127.0.0.1:0,keys=2000,value-size=32',
+    opts: {
+      mutate: (d) => {
+        const { store } = d as KvDevice;
+        const k = `key:${rng.below(2500)}`;
+        // Writes, deletes and expiries (absolute) all dirty their key.
+        if (rng.below(4) === 0) store.delete(k);
+        else store.set(k, Buffer.from(`v${rng.below(1000)}`), rng.below(2) === 0 ? 0 : Date.now() + 60_000 + rng.below(1000));
+      },
+    },
+  },
   ledger: { spec: 'ledger,id=bank,accounts=3000', opts: { mutate: (d) => (d as Device & { transfer(a: number, b: number, n: bigint): void }).transfer(rng.below(3000), rng.below(3000), 7n) } },
 };
 
@@ -43,6 +58,9 @@ describe('device contract suite', () => {
       await checkDeviceContract(findDeviceType(name)!, c.spec, c.opts);
     });
   }
+  it('kv with switchover-ack: approves once per migration (after preparing its arena)', async () => {
+    await checkDeviceContract(findDeviceType('kv')!, CASES.kv!.spec, { ...CASES.kv!.opts, switchoverAck: true });
+  });
   it('accel with switchover-ack: approves once per migration', async () => {
     await checkDeviceContract(findDeviceType('accel')!, CASES.accel!.spec, { ...CASES.accel!.opts, switchoverAck: true });
   });

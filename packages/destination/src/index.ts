@@ -7,3 +7,6 @@
  */
 export { DestinationDaemon, type DestinationDaemonEvents } from './destination-daemon';
 export { IncomingMigration } from './incoming-migration';
+
+// The built-in kv type lives in its own package; importing it registers it.
+import '@livemig/kv';

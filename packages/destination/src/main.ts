@@ -29,6 +29,8 @@ import {
   parseDaemonArgs,
   type Logger,
 } from '@livemig/common/daemon';
+// The built-in kv type lives in its own package, registered like any other type.
+import '@livemig/kv';
 import { DestinationDaemon } from './destination-daemon';
 import { installFaultsFromEnv, installMultifdHoldFromEnv } from './test-faults';
 

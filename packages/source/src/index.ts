@@ -8,3 +8,6 @@
 export { SourceDaemon, type SourceDaemonOptions, type SourceDaemonEvents } from './source-daemon';
 export { OutgoingMigration, type OutgoingEvents, type MigrationStatus } from './outgoing-migration';
 export { queryMigrate } from './migration-info';
+
+// The built-in kv type lives in its own package; importing it registers it.
+import '@livemig/kv';

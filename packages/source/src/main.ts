@@ -30,6 +30,8 @@ import {
   parseDaemonArgs,
   type Logger,
 } from '@livemig/common/daemon';
+// The built-in kv type lives in its own package, registered like any other type.
+import '@livemig/kv';
 import { SourceDaemon } from './source-daemon';
 
 const COMMAND = 'livemig-source';

@@ -1,0 +1,365 @@
+/**
+ * `kv`: a Redis-protocol (RESP2) in-memory store as a livemig device type,
+ * written only against the public device contract (@livemig/common's
+ * DeviceType / Device, SectionType, ProtocolError).
+ *
+ * Migration (iterable, not multifd):
+ * - START carries the precopy initial data: the key space's size (keys,
+ *   bytes). The destination prepares its table from it (allocates the value
+ *   arena, touched, and builds its index) asynchronously and, with
+ *   switchover-ack, approves switchover when done (the ms reported with the
+ *   approval, DEVICE_PREALLOCATED). Without switchover-ack the same work is
+ *   awaited by loadComplete, i.e. in the downtime if it is not done by then.
+ * - PART sections carry batches of key records (set or delete, expiry in
+ *   absolute ms): every key once, then the keys writes dirtied since.
+ *   Values go out as views of the store's immutable value Buffers.
+ * - END closes the stream. verify digests the whole key space.
+ * - While the machine is stopped no command executes (clients' requests wait
+ *   as raw bytes); after a completed migration the source forwards every
+ *   client to the address the destination device sent in its completion
+ *   message.
+ */
+import {
+  ProtocolError,
+  SectionType,
+  type Device,
+  type DeviceRole,
+  type DeviceSpec,
+  type DeviceStatus,
+  type DeviceType,
+  type IncomingSection,
+  type LoadContext,
+  type MigrationOutcome,
+  type SaveContext,
+  type SectionKind,
+  type SectionWriter,
+} from '@livemig/common/devices';
+import { KvServer } from './server';
+import { Store } from './store';
+import { Preparation } from './preparation';
+import { RecordReader, RECORD_META, OP_DEL, OP_SET } from './records';
+
+export interface KvSpec extends DeviceSpec {
+  readonly host: string;
+  readonly port: number;
+  readonly keys: number;
+  readonly valueSize: number;
+}
+
+/** Records per PART section (the meta block is RECORD_META bytes each). */
+const BATCH_RECORDS = 1024;
+/**
+ * Records per saveLiveIterate call while the machine runs: the call is
+ * synchronous, and clients wait while it runs (8 batches: a few ms).
+ */
+const RUNNING_CALL_RECORDS = 8 * BATCH_RECORDS;
+/** Active expiry: every 100 ms, check up to this many keys with a TTL (Redis's cycle, bounded). */
+const EXPIRE_SAMPLE = 2000;
+
+function parseListen(text: string | undefined, fail: (m: string) => never): { host: string; port: number } {
+  const m = text ? /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d+)$/.exec(text) : null;
+  if (!m) return fail(`listen=${text ?? ''}: expected HOST:PORT`);
+  const port = Number(m[3]);
+  if (port > 65535) return fail(`listen=${text}: port ${port} is out of range`);
+  return { host: (m[1] ?? m[2])!, port };
+}
+
+export const kvType: DeviceType<KvSpec> = {
+  name: 'kv',
+  help: 'a Redis-protocol (RESP2) in-memory key-value store serving real clients on listen=HOST:PORT',
+  keys: {
+    listen: { def: '127.0.0.1:6379', help: "this side's client address HOST:PORT (port 0: any; see query-devices)" },
+    keys: { def: '0', help: 'keys prefilled at start (source)' },
+    'value-size': { def: '64', help: 'bytes of each prefilled value' },
+  },
+  version: 1,
+  iterable: true,
+  multifd: false,
+  parse: (r) => {
+    const { host, port } = parseListen(r.text('listen'), r.fail);
+    return { ...r.base, host, port, keys: r.count('keys', 0, 50_000_000), valueSize: r.size('value-size', 1, 64 * 1024 * 1024) };
+  },
+  // Where clients connect and the prefill are local: a destination loads whatever the source holds.
+  shape: () => 'kv',
+  create: (spec, role) => new KvDevice(spec, role),
+};
+
+export class KvDevice implements Device {
+  readonly type = kvType;
+  readonly version = kvType.version;
+  readonly iterable = true;
+  readonly id: string;
+  readonly store = new Store();
+  readonly server: KvServer;
+  private expireTimer: NodeJS.Timeout | null = null;
+
+  // save side
+  private toSend = new Set<string>();
+  private transferred = 0;
+  private switchoverAck = false;
+  // load side
+  private loadCtx: LoadContext | null = null;
+  private prep: Preparation | null = null;
+  private loaded = 0;
+  private movedTo: string | null = null;
+
+  constructor(
+    readonly spec: KvSpec,
+    readonly role: DeviceRole,
+  ) {
+    this.id = spec.id;
+    this.server = new KvServer(this.store, spec.host, spec.port);
+    if (role === 'source') this.prefill();
+  }
+
+  get stateBytes(): number {
+    return this.store.bytes;
+  }
+
+  /** keys=N: key:0..key:N-1 with seeded random printable values. */
+  private prefill(): void {
+    let x = this.spec.seed >>> 0 || 1;
+    for (let i = 0; i < this.spec.keys; i++) {
+      const v = Buffer.allocUnsafe(this.spec.valueSize);
+      for (let j = 0; j < v.length; j++) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        v[j] = 97 + ((x >>> 0) % 26);
+      }
+      this.store.set(`key:${i}`, v, 0);
+    }
+  }
+
+  // ---- run state (vm-state-change) ----
+
+  vmStateChange(running: boolean): void {
+    clearInterval(this.expireTimer ?? undefined);
+    this.expireTimer = null;
+    if (running) {
+      this.server.listen();
+      this.expireTimer = setInterval(() => this.store.activeExpire(Date.now(), EXPIRE_SAMPLE), 100);
+      this.expireTimer.unref();
+    }
+    // Stopped: requests wait unexecuted (held as bytes) until the machine runs
+    // again here, or until they are forwarded to the destination.
+    this.server.setRunning(running);
+  }
+
+  migrationEnded(outcome: MigrationOutcome): void {
+    if (outcome.role === 'source' && outcome.completed && outcome.message) {
+      const text = Buffer.from(outcome.message).toString();
+      const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d+)$/.exec(text);
+      if (!m) return;
+      this.movedTo = text;
+      this.server.forward({ host: (m[1] ?? m[2])!, port: Number(m[3]) });
+    }
+  }
+
+  // ---- save side ----
+
+  saveSetup(out: SectionWriter, ctx: SaveContext): void {
+    this.switchoverAck = ctx.switchoverAck;
+    this.store.dirty = new Set();
+    this.toSend = new Set(this.store.map.keys());
+    // Precopy initial data: the key space's size, so the destination prepares.
+    const h = Buffer.alloc(17);
+    h.writeDoubleBE(this.store.size, 0);
+    h.writeDoubleBE(this.store.bytes, 8);
+    h.writeUInt8(ctx.switchoverAck ? 1 : 0, 16);
+    this.transferred = out.write(SectionType.SECTION_START, h);
+  }
+
+  private avgRecordBytes(): number {
+    return RECORD_META + (this.store.size > 0 ? this.store.bytes / this.store.size : 16);
+  }
+
+  statePendingEstimate(): number {
+    return Math.ceil(this.toSend.size * this.avgRecordBytes());
+  }
+
+  statePendingExact(): number {
+    const d = this.store.dirty;
+    if (d) {
+      for (const k of d) this.toSend.add(k);
+      d.clear();
+    }
+    return this.statePendingEstimate();
+  }
+
+  initialDataPending(): number {
+    return 0; // the initial data goes in START, at setup
+  }
+
+  saveLiveIterate(out: SectionWriter, budget: number, final: boolean): number {
+    let written = 0;
+    let records = 0;
+    const map = this.store.map;
+    while (written < budget && this.toSend.size > 0 && (final || records < RUNNING_CALL_RECORDS)) {
+      const n = Math.min(this.toSend.size, BATCH_RECORDS);
+      const meta = Buffer.allocUnsafe(n * RECORD_META);
+      const payload: Buffer[] = [meta];
+      let i = 0;
+      let bytes = 0;
+      for (const k of this.toSend) {
+        if (i === n || (i > 0 && written + bytes >= budget)) break;
+        this.toSend.delete(k);
+        const e = map.get(k);
+        const kb = Buffer.from(k, 'latin1');
+        const o = i * RECORD_META;
+        meta.writeUInt8(e ? OP_SET : OP_DEL, o);
+        meta.writeUInt32BE(kb.length, o + 1);
+        meta.writeUInt32BE(e ? e.value.length : 0, o + 5);
+        meta.writeDoubleBE(e ? e.expireAt : 0, o + 9);
+        payload.push(kb);
+        // The value itself, not a copy: values are immutable (a write makes a new Buffer).
+        if (e && e.value.length > 0) payload.push(e.value);
+        bytes += RECORD_META + kb.length + (e ? e.value.length : 0);
+        i++;
+      }
+      if (i < n) payload[0] = meta.subarray(0, i * RECORD_META);
+      records += i;
+      const h = Buffer.allocUnsafe(4);
+      h.writeUInt32BE(i, 0);
+      written += out.write(SectionType.SECTION_PART, h, payload);
+    }
+    this.transferred += written;
+    return written;
+  }
+
+  saveLiveCompletePrecopy(out: SectionWriter): void {
+    this.transferred += out.write(SectionType.SECTION_END);
+  }
+
+  saveCleanup(): void {
+    this.toSend.clear();
+    this.store.dirty = null;
+  }
+
+  // ---- load side ----
+
+  loadSetup(ctx: LoadContext): void {
+    this.loadCtx = ctx;
+    // Clients the source forwards after the switchover connect here; their
+    // requests wait until the machine runs on this side.
+    this.server.listen();
+    // The incoming migration replaces whatever the store holds.
+    this.store.clear();
+    this.loaded = 0;
+  }
+
+  switchoverAckNeeded(): boolean {
+    return true;
+  }
+
+  decodeHeader(type: SectionKind, _version: number, bytes: Uint8Array): unknown {
+    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (type === SectionType.SECTION_START) {
+      if (b.length !== 17) throw new ProtocolError(`${this.id}: kv START header is 17 bytes, got ${b.length}`);
+      return { keys: b.readDoubleBE(0), bytes: b.readDoubleBE(8), ack: b[16] === 1 };
+    }
+    if (type === SectionType.SECTION_PART) {
+      if (b.length !== 4) throw new ProtocolError(`${this.id}: kv PART header is 4 bytes, got ${b.length}`);
+      return { records: b.readUInt32BE(0) };
+    }
+    return {};
+  }
+
+  loadState(section: IncomingSection): void {
+    if (section.type === SectionType.SECTION_START) {
+      const h = section.header as { keys: number; bytes: number; ack: boolean };
+      if (!Number.isSafeInteger(h.keys) || !Number.isSafeInteger(h.bytes) || h.keys < 0 || h.bytes < 0) throw new ProtocolError(`${this.id}: bad key-space size`);
+      if (h.ack && !this.loadCtx?.switchoverAck) throw new ProtocolError(`${this.id}: initial data marked for switchover-ack, which is not on`);
+      const ctx = this.loadCtx!;
+      this.prep = new Preparation(h.keys, h.bytes, (done, total) => ctx.progress(this.id, done, total));
+      if (h.ack) {
+        const prep = this.prep;
+        void prep.done.then(
+          (ms) => {
+            if (this.prep === prep) ctx.approveSwitchover(this.id, ms);
+          },
+          () => undefined,
+        );
+      }
+      return;
+    }
+    if (section.type !== SectionType.SECTION_PART) return;
+    const { records } = section.header as { records: number };
+    const r = new RecordReader(section.payload, this.id);
+    const metas = r.take(records * RECORD_META);
+    const prep = this.prep;
+    for (let i = 0; i < records; i++) {
+      const o = i * RECORD_META;
+      const op = metas[o]!;
+      const klen = metas.readUInt32BE(o + 1);
+      const vlen = metas.readUInt32BE(o + 5);
+      const expireAt = metas.readDoubleBE(o + 9);
+      const k = r.take(klen).toString('latin1');
+      if (op === OP_DEL) {
+        if (vlen !== 0) throw new ProtocolError(`${this.id}: a delete record with a value`);
+        this.store.delete(k);
+      } else if (op === OP_SET) {
+        if (!Number.isSafeInteger(expireAt) || expireAt < 0) throw new ProtocolError(`${this.id}: bad expiry ${expireAt}`);
+        // Copied once, into the prepared arena when there is room.
+        const dst = prep?.slot(vlen) ?? Buffer.allocUnsafe(vlen);
+        r.copyInto(dst);
+        this.store.set(k, dst, expireAt);
+      } else throw new ProtocolError(`${this.id}: unknown record op ${op}`);
+      this.loaded++;
+    }
+    if (r.remaining !== 0) throw new ProtocolError(`${this.id}: ${r.remaining} bytes after ${records} records`);
+  }
+
+  async loadComplete(): Promise<void> {
+    // Without switchover-ack the preparation is awaited here: in the downtime.
+    await this.prep?.done;
+  }
+
+  loadCleanup(): void {
+    this.prep?.cancel();
+    this.prep = null;
+    this.store.clear();
+    this.loadCtx = null;
+    // A failed incoming migration: nothing to serve (the next stream listens again).
+    if (!this.server.running) this.server.close();
+  }
+
+  completionMessage(): Uint8Array {
+    // Where the source forwards its clients: this side's client address.
+    let a = this.server.address();
+    a = a.replace(/^0\.0\.0\.0:/, '127.0.0.1:').replace(/^\[::\]:/, '[::1]:');
+    return Buffer.from(a);
+  }
+
+  // ---- verify, status ----
+
+  digest(): Buffer {
+    // The store keeps its digest as it changes (the sum of its entries' hashes): no work at
+    // switchover. With the count and bytes beside it.
+    const d = Buffer.allocUnsafe(24);
+    d.writeBigUInt64BE(this.store.sum, 0);
+    d.writeDoubleBE(this.store.size, 8);
+    d.writeDoubleBE(this.store.bytes, 16);
+    return d;
+  }
+
+  status(): DeviceStatus {
+    return {
+      id: this.id,
+      type: 'kv',
+      listen: this.server.address(),
+      ...(this.server.listenError ? { 'listen-error': this.server.listenError } : {}),
+      keys: this.store.size,
+      bytes: this.store.bytes,
+      clients: this.server.connections,
+      'clients-total': this.server.connectionsTotal,
+      commands: this.server.commands,
+      pending: this.statePendingEstimate(),
+      transferred: this.transferred,
+      loaded: this.loaded,
+      'moved-to': this.movedTo,
+      forwarded: this.server.forwarded,
+      'switchover-ack': this.switchoverAck,
+    };
+  }
+}
