@@ -114,7 +114,8 @@ describe('kv: redis-cli round trips', () => {
     expect(await cli('PERSIST', 'a')).toBe('0');
     expect(await cli('EXPIRE', 'nope', '5')).toBe('0');
     expect(await cli('PEXPIRE', 'p', '1')).toBe('1');
-    await new Promise((r) => setTimeout(r, 20)); // let 1 ms pass: the key must be gone
+    // 1 ms later the key is gone (EXISTS checks expiry on access).
+    await until(async () => (await cli('EXISTS', 'p')) === '0', "'p' expired");
     expect(await cli('EXISTS', 'p')).toBe('0');
     expect(await cli('DBSIZE')).toBe(String(20000 + 3)); // prefill + a, e, n
     expect(await cli('SELECT', '0')).toBe('OK');
@@ -226,7 +227,7 @@ describe.each([
       checkers.push(new IncrChecker(r, `c${c}`, c % 2 === 0));
     }
     // Load running before, during and after the switchover.
-    await new Promise((r) => setTimeout(r, 300));
+    await servedMore(checkers, 500, 'load before the migration');
     const info = await migrate(qmp, uri);
     expect(info.verified).toBe(true);
     const kv = (info.devices as Array<Record<string, unknown>>).find((d) => d.id === 'kv0')!;
@@ -242,7 +243,8 @@ describe.each([
     // New connections to the source after the switchover are forwarded too.
     const late = await connect(port);
     checkers.push(new IncrChecker(late, 'late', false));
-    await new Promise((r) => setTimeout(r, 300));
+    await servedMore(checkers, 500, 'load after the switchover');
+    await until(async () => checkers.at(-1)!.total > 0, 'the late client served');
     for (const c of checkers) await c.finish();
     expect(checkers.flatMap((c) => c.errors)).toEqual([]);
     const direct = await connect(Number(dst.listen.split(':').pop()));
@@ -272,6 +274,13 @@ async function until(pred: () => Promise<boolean>, what: string, timeoutMs = 20_
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Waits until the checkers together have `n` more acknowledged INCRs than now (load really ran). */
+async function servedMore(checkers: readonly IncrChecker[], n: number, what: string): Promise<void> {
+  const served = (): number => checkers.reduce((sum, c) => sum + c.total, 0);
+  const target = served() + n;
+  await until(async () => served() >= target, what);
 }
 
 describe('kv: redis-benchmark, expiry, failure', () => {
@@ -344,14 +353,13 @@ describe('kv: redis-benchmark, expiry, failure', () => {
     const end = await qmp.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data?.status as string));
     expect(end.data?.status).toBe('failed');
     // The source kept serving: the checkers go on, with no error.
-    const before = checkers.reduce((n, c) => n + [...c.acked.values()].reduce((a, b) => a + b, 0), 0);
-    await until(async () => checkers.reduce((n, c) => n + [...c.acked.values()].reduce((a, b) => a + b, 0), 0) > before + 100, 'clients served after the failure');
+    await servedMore(checkers, 100, 'clients served after the failure');
     expect(checkers.flatMap((c) => c.errors)).toEqual([]);
     await qmp.call('migrate-set-parameters', { 'max-bandwidth': 0 });
     const second = await destination();
     const info = await migrate(qmp, second.uri);
     expect(info.verified).toBe(true);
-    await new Promise((r) => setTimeout(r, 200));
+    await servedMore(checkers, 100, 'clients served after the second migration');
     for (const c of checkers) await c.finish();
     expect(checkers.flatMap((c) => c.errors)).toEqual([]);
     const direct = await connect(Number((await kvStatus(second.dqmp)).listen.split(':').pop()));
