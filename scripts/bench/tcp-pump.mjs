@@ -68,6 +68,29 @@ async function receive(port, total, reads, host = '127.0.0.1') {
 }
 
 /**
+ * The sending half of a pump (plain or TLS): `src` in 1 MiB writes that honour
+ * backpressure until the receiver `child` reports; then everything is closed.
+ * Resolves with the figures and the receiver's report.
+ */
+export async function sendTimed(socket, server, child, src, total) {
+  socket.setNoDelay(true);
+  const done = once(child, 'message');
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  for (let off = 0; off < total; off += CHUNK) {
+    if (!socket.write(src.subarray(off, Math.min(total, off + CHUNK)))) await once(socket, 'drain');
+  }
+  const [report] = await done;
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  socket.destroy();
+  server.close();
+  child.disconnect();
+  await once(child, 'exit');
+  return { report, bytes: total, ms, bytesPerSecond: (total * 1000) / ms, senderCpuMs: (cpu.user + cpu.system) / 1000, receiverCpuMs: report.cpuMs };
+}
+
+/**
  * Runs one pump of `total` bytes; resolves with its figures. `host`: the address to
  * listen on (the receiver connects to it); `receiverNetns`: run the receiver there.
  */
@@ -84,21 +107,8 @@ export async function pump(total, reads = 'pooled', { host = '127.0.0.1', receiv
     ? spawn('ip', ['netns', 'exec', receiverNetns, process.execPath, fileURLToPath(import.meta.url), ...childArgs], { stdio })
     : fork(fileURLToPath(import.meta.url), childArgs, { stdio });
   const [[socket]] = await Promise.all([once(server, 'connection')]);
-  socket.setNoDelay(true);
-  const done = once(child, 'message');
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  for (let off = 0; off < total; off += CHUNK) {
-    if (!socket.write(src.subarray(off, Math.min(total, off + CHUNK)))) await once(socket, 'drain');
-  }
-  const [report] = await done;
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  socket.destroy();
-  server.close();
-  child.disconnect();
-  await once(child, 'exit');
-  return { bytes: total, ms, bytesPerSecond: (total * 1000) / ms, senderCpuMs: (cpu.user + cpu.system) / 1000, receiverCpuMs: report.cpuMs, reads };
+  const { report, ...figures } = await sendTimed(socket, server, child, src, total);
+  return { ...figures, reads };
 }
 
 /**
@@ -115,9 +125,12 @@ export async function pumpOnLink(link, total, reads = 'pooled') {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-if (process.argv[2] === '--receive') {
+// Only when run as a script: tls-pump.mjs imports sendTimed from here, and its own
+// receiver child is started with '--receive' too.
+const isMain = process.argv[1] === fileURLToPath(import.meta.url);
+if (isMain && process.argv[2] === '--receive') {
   await receive(Number(process.argv[3]), Number(process.argv[4]), process.argv[5], process.argv[6]);
-} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+} else if (isMain) {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { reads: { type: 'string', default: 'pooled' }, host: { type: 'string', default: '127.0.0.1' }, 'receiver-netns': { type: 'string' } } });
   const total = Number(positionals[0] ?? 1024 * 1024 * 1024);
   process.stdout.write(`${JSON.stringify(await pump(total, values.reads, { host: values.host, receiverNetns: values['receiver-netns'] ?? null }))}\n`);

@@ -20,8 +20,8 @@ import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { makeBenchCerts } from './certs.mjs';
+import { sendTimed } from './tcp-pump.mjs';
 
-const CHUNK = 1024 * 1024;
 
 async function receive(port, total, files) {
   let got = 0;
@@ -52,21 +52,8 @@ export async function tlsPump(total, certs) {
   const files = JSON.stringify({ ...certs.source, ca: certs.ca });
   const child = fork(fileURLToPath(import.meta.url), ['--receive', String(server.address().port), String(total), files], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const [socket] = await once(server, 'secureConnection');
-  socket.setNoDelay(true);
-  const done = once(child, 'message');
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  for (let off = 0; off < total; off += CHUNK) {
-    if (!socket.write(src.subarray(off, Math.min(total, off + CHUNK)))) await once(socket, 'drain');
-  }
-  const [report] = await done;
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  socket.destroy();
-  server.close();
-  child.disconnect();
-  await once(child, 'exit');
-  return { bytes: total, ms, bytesPerSecond: (total * 1000) / ms, senderCpuMs: (cpu.user + cpu.system) / 1000, receiverCpuMs: report.cpuMs, cipher: report.cipher };
+  const { report, ...figures } = await sendTimed(socket, server, child, src, total);
+  return { ...figures, cipher: report.cipher };
 }
 
 if (process.argv[2] === '--receive') {
