@@ -176,7 +176,7 @@ export class Precopy {
         } else if (finalPass || !machine.running || (sendable === 0 && !this.canDrain)) {
           this.expectedDowntimeAtSwitchover = this.expectedDowntime;
           // After a drained final pass nothing is in flight: stop at once.
-          if (!drained) await this.drainBeforeStop();
+          if (!drained) await this.drainInFlight();
           return;
         } else {
           // QEMU would stop here and send the pending set (≤ bandwidth × downtime-limit)
@@ -224,36 +224,26 @@ export class Precopy {
     }
   }
 
-  /**
-   * Converged: before stopping the machine, wait until the destination has
-   * taken what is already in flight. Precopy keeps the socket full, so at this
-   * point the kernel buffers on both ends hold megabytes of precopy data (up to
-   * ~3 ms of it on loopback) that the stop-and-copy would otherwise have to wait
-   * behind, machine stopped. A PING answered in order marks the point; the
-   * wait costs the running machine nothing but the pages it dirties meanwhile,
-   * which the final sync at stop picks up. Skipped without a return path, when
-   * the machine is not running, or when PINGs go unanswered.
-   */
   /** Whether drainInFlight() can tell when the destination has taken what was sent. */
   private get canDrain(): boolean {
     return this.ctx.caps['return-path'] && this.ctx.machine.running && this.ctx.link.watchdog !== null;
   }
 
-  private async drainBeforeStop(): Promise<void> {
-    await this.drainInFlight();
-  }
-
   /**
    * Waits until the destination has taken everything queued so far (a PING,
-   * answered in stream order). Returns false when it cannot tell (no return
-   * path, machine not running, PINGs unanswered): nothing was waited for.
+   * answered in stream order): before each final pass's sync, and before the
+   * stop. Precopy keeps the socket full, so the kernel buffers on both ends
+   * hold megabytes that the stop-and-copy would otherwise wait behind, machine
+   * stopped; the wait costs the running machine only the pages it dirties
+   * meanwhile, which the next sync picks up. Returns false when it cannot tell
+   * (no return path, machine not running, PINGs unanswered): nothing was waited for.
    */
   private async drainInFlight(): Promise<boolean> {
-    const { caps, machine, link, log } = this.ctx;
+    const { machine, link, log } = this.ctx;
     // Pages still in the compression workers (multifd-compression) or in Node's
     // buffers are in flight too: out to the kernel first, machine still running.
     if (machine.running) await link.channels!.flush(link.signal);
-    if (!caps['return-path'] || !machine.running || !link.watchdog) return false;
+    if (!this.canDrain || !link.watchdog) return false;
     const value = link.watchdog.ping();
     if (value === null) return false;
     const keepalive = link.watchdog.keepalive;
