@@ -30,7 +30,7 @@ async function main([role, uri]) {
     const { SourceDaemon } = require('@livemig/source');
     const daemon = new SourceDaemon({ devices, log });
     daemon.settings.setCapabilities(CAPS);
-    daemon.start(); // the machine runs: the ledger's transfers go on (its vm-state-change hook)
+    await daemon.start(); // the machine runs: the ledger's transfers go on (its vm-state-change hook)
     const m = await daemon.migrateAndWait(uri);
     const bank = daemon.machine.device('bank').status();
     console.log(JSON.stringify({ status: m.status, verified: m.verified, total: bank.total, movedTo: bank['moved-to'] }));

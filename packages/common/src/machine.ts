@@ -6,7 +6,8 @@
  * (source after a completed migration).
  */
 import { EventEmitter } from 'node:events';
-import type { Device, DeviceRole, DeviceSpec } from './devices/device';
+import type { Device, DeviceLogger, DeviceRole, DeviceSpec } from './devices/device';
+import { UsageError } from './errors';
 import { createDevice } from './devices/registry';
 import type { WorkloadSpec } from './device-spec';
 import { Workload } from './simulator/workload';
@@ -43,6 +44,10 @@ export class Machine extends EventEmitter<MachineEvents> {
    * machine, not to one migration: it outlives a failed incoming migration.
    */
   autostart = true;
+  /** Which end this machine is. */
+  readonly role: DeviceRole;
+  private started: Promise<void> | null = null;
+  private disposed: Promise<void> | null = null;
 
   /**
    * `devices`: device instances (an application's, made with its types'
@@ -53,6 +58,7 @@ export class Machine extends EventEmitter<MachineEvents> {
     super();
     const opts: MachineOptions = options && 'dirtyRate' in options ? { workload: options, role } : ((options as MachineOptions | undefined) ?? { role });
     const r = opts.role ?? role ?? 'source';
+    this.role = r;
     this.devices = devices.map((d) => (isDevice(d) ? d : createDevice(d, r)));
     const ids = new Set<string>();
     for (const d of this.devices) {
@@ -108,6 +114,59 @@ export class Machine extends EventEmitter<MachineEvents> {
       done += d.refreshDigest?.(budget - done) ?? 0;
     }
     return done;
+  }
+
+  /**
+   * The devices' start hooks (Device.start), once, in device order, each with a
+   * child of `log` bound to it. A device that fails to start is a start-up
+   * error naming it (UsageError: the daemons exit 2); the devices started
+   * before it are disposed.
+   */
+  startDevices(log: DeviceLogger & { child(bindings: Record<string, unknown>): DeviceLogger }): Promise<void> {
+    this.started ??= (async () => {
+      for (const d of this.devices) {
+        if (!d.start) continue;
+        try {
+          await d.start({ role: this.role, log: log.child({ device: d.id }) });
+        } catch (err) {
+          await this.dispose();
+          throw new UsageError(`device '${d.id}' (${d.type.name}) could not start: ${err instanceof Error ? err.message : String(err)}`, 'MIG_ERR_DEVICE');
+        }
+      }
+    })();
+    return this.started;
+  }
+
+  /**
+   * Source, after a completed migration, before the process exits by itself:
+   * waits for every device's quiesce hook (e.g. forwarded clients to finish).
+   * `signal` cuts it short; a hook that fails is logged and counts as done.
+   */
+  async quiesceDevices(signal: AbortSignal, log?: DeviceLogger): Promise<void> {
+    await Promise.all(
+      this.devices.map(async (d) => {
+        if (!d.quiesce) return;
+        try {
+          await d.quiesce({ signal });
+        } catch (err) {
+          log?.warn({ device: d.id, err: err instanceof Error ? err.message : String(err) }, 'a device quiesce hook failed');
+        }
+      }),
+    );
+  }
+
+  /** The devices' dispose hooks, once (shutdown); a failing hook does not keep the others from running. */
+  dispose(log?: DeviceLogger): Promise<void> {
+    this.disposed ??= (async () => {
+      for (const d of this.devices) {
+        try {
+          await d.dispose?.();
+        } catch (err) {
+          log?.warn({ device: d.id, err: err instanceof Error ? err.message : String(err) }, 'a device dispose hook failed');
+        }
+      }
+    })();
+    return this.disposed;
   }
 
   get stateBytes(): number {

@@ -117,8 +117,15 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     return this.listenAddress;
   }
 
-  /** Starts accepting the incoming migration (QEMU -incoming tcp:HOST:PORT). */
+  /** The devices' start hooks, once (listen() runs them first): a failure rejects, naming the device. */
+  startDevices(): Promise<void> {
+    return this.machine.startDevices(this.log);
+  }
+
+  /** Starts accepting the incoming migration (QEMU -incoming tcp:HOST:PORT), after starting the devices. */
   async listen(host: string, port: number): Promise<string> {
+    await this.startDevices();
+    // Checked after the await: the server is set below with no await in between.
     if (this.server) throw new QmpError('The incoming migration has already been started');
     const tls = this.security.tls;
     const server = tls
@@ -285,6 +292,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     await this.endpoints.close(lingerMs);
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.machine.close();
+    await this.machine.dispose(this.log);
   }
 }
 

@@ -96,6 +96,8 @@ export async function main(argv: string[]): Promise<void> {
     applyDaemonSettings(daemon.settings, args);
     if (args.control) await daemon.listenControl(args.control, '--control');
     if (args.qmp) await daemon.listenQmp(args.qmp, '--qmp');
+    // Devices first (a kv device binds its client address): their errors name the device.
+    await daemon.startDevices();
     await daemon.listen(listen.host, listen.port).catch((err: unknown) => {
       throw bindError('--listen', `${listen.host}:${listen.port}`, err);
     });

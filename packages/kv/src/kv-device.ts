@@ -26,8 +26,11 @@ import {
   type DeviceRole,
   type DeviceSpec,
   type DeviceStatus,
+  type DeviceLogger,
+  type DeviceStartContext,
   type DeviceType,
   type IncomingSection,
+  type QuiesceContext,
   type LoadContext,
   type MigrationOutcome,
   type SaveContext,
@@ -44,7 +47,20 @@ export interface KvSpec extends DeviceSpec {
   readonly port: number;
   readonly keys: number;
   readonly valueSize: number;
+  /** Source, `--migrate-to`: how long (ms) the exit waits for forwarded clients to close; 0: not at all. */
+  readonly forwardTimeoutMs: number;
 }
+
+/** Before start() hands the daemon's logger: stderr, as a plain line (the contract suite, an embedder without start). */
+const STDERR_LOG: DeviceLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (o, m) => process.stderr.write(`kv: ${m ?? ''} ${typeof o === 'string' ? o : JSON.stringify(o)}\n`),
+  error: (o, m) => process.stderr.write(`kv: ${m ?? ''} ${typeof o === 'string' ? o : JSON.stringify(o)}\n`),
+};
+
+/** A wildcard listen address: the destination cannot tell which of its addresses the source reaches. */
+const WILDCARD = new Set(['0.0.0.0', '::', '']);
 
 /** Records per PART section (the meta block is RECORD_META bytes each). */
 const BATCH_RECORDS = 1024;
@@ -71,13 +87,14 @@ export const kvType: DeviceType<KvSpec> = {
     listen: { def: '127.0.0.1:6379', help: "this side's client address HOST:PORT (port 0: any; see query-devices)" },
     keys: { def: '0', help: 'keys prefilled at start (source)' },
     'value-size': { def: '64', help: 'bytes of each prefilled value' },
+    'forward-timeout': { def: '60', help: 'source with --migrate-to: seconds the exit after a completed migration waits for forwarded clients to close (0: exit at once)' },
   },
   version: 1,
   iterable: true,
   multifd: false,
   parse: (r) => {
     const { host, port } = parseListen(r.text('listen'), r.fail);
-    return { ...r.base, host, port, keys: r.count('keys', 0, 50_000_000), valueSize: r.size('value-size', 1, 64 * 1024 * 1024) };
+    return { ...r.base, host, port, keys: r.count('keys', 0, 50_000_000), valueSize: r.size('value-size', 1, 64 * 1024 * 1024), forwardTimeoutMs: r.count('forward-timeout', 0, 86_400) * 1000 };
   },
   // Where clients connect and the prefill are local: a destination loads whatever the source holds.
   shape: () => 'kv',
@@ -102,13 +119,16 @@ export class KvDevice implements Device {
   private prep: Preparation | null = null;
   private loaded = 0;
   private movedTo: string | null = null;
+  private log: DeviceLogger = STDERR_LOG;
+  /** start() bound the client address: it stays bound until dispose(). */
+  private started = false;
 
   constructor(
     readonly spec: KvSpec,
     readonly role: DeviceRole,
   ) {
     this.id = spec.id;
-    this.server = new KvServer(this.store, spec.host, spec.port);
+    this.server = new KvServer(this.store, spec.host, spec.port, STDERR_LOG);
     if (role === 'source') this.prefill();
   }
 
@@ -131,13 +151,62 @@ export class KvDevice implements Device {
     }
   }
 
+  // ---- lifetime: start, quiesce (hold the source's exit), dispose ----
+
+  /**
+   * Binds the client address at daemon start-up on both sides, so a port in
+   * use is a start-up error (exit 2, naming the device and the address). A
+   * destination's clients (forwarded or direct) wait, unexecuted, until the
+   * machine runs there.
+   */
+  async start(ctx: DeviceStartContext): Promise<void> {
+    this.log = ctx.log;
+    this.server.log = ctx.log;
+    await this.server.listen();
+    this.started = true;
+    this.log.info({ address: this.server.address() }, 'kv: serving clients');
+  }
+
+  /**
+   * Source, after a completed migration, before a `--migrate-to` process exits:
+   * the exit waits until no forwarded client is left (each closed by its client
+   * or by the destination), at most forward-timeout; new clients are still
+   * accepted and forwarded meanwhile. Then the process exits and closes any left.
+   */
+  async quiesce(ctx: QuiesceContext): Promise<void> {
+    if (!this.movedTo || this.spec.forwardTimeoutMs === 0 || ctx.signal.aborted) return;
+    const open = this.server.connections;
+    if (open === 0) return;
+    this.log.info({ clients: open, to: this.movedTo, timeoutMs: this.spec.forwardTimeoutMs }, 'kv: holding the exit until the forwarded clients close');
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const outcome = await Promise.race([
+      this.server.whenIdle().then(() => 'idle' as const),
+      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.spec.forwardTimeoutMs))),
+      new Promise<'aborted'>((resolve) => ctx.signal.addEventListener('abort', (onAbort = () => resolve('aborted')), { once: true })),
+    ]);
+    clearTimeout(timer);
+    if (onAbort) ctx.signal.removeEventListener('abort', onAbort);
+    if (outcome === 'idle') this.log.info('kv: no forwarded client left');
+    else this.log.warn({ clients: this.server.connections, reason: outcome }, 'kv: exiting with forwarded clients still open (they are closed)');
+  }
+
+  /** Daemon shutdown: stop listening, close every client (and its upstream), stop the expiry cycle. */
+  dispose(): void {
+    clearInterval(this.expireTimer ?? undefined);
+    this.expireTimer = null;
+    this.prep?.cancel();
+    this.server.close();
+    this.started = false;
+  }
+
   // ---- run state (vm-state-change) ----
 
   vmStateChange(running: boolean): void {
     clearInterval(this.expireTimer ?? undefined);
     this.expireTimer = null;
     if (running) {
-      this.server.listen();
+      void this.server.listen(); // already bound by start() in a daemon; a failure is logged
       this.expireTimer = setInterval(() => this.store.activeExpire(Date.now(), EXPIRE_SAMPLE), 100);
       this.expireTimer.unref();
     }
@@ -149,10 +218,18 @@ export class KvDevice implements Device {
   migrationEnded(outcome: MigrationOutcome): void {
     if (outcome.role === 'source' && outcome.completed && outcome.message) {
       const text = Buffer.from(outcome.message).toString();
-      const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d+)$/.exec(text);
-      if (!m) return;
-      this.movedTo = text;
-      this.server.forward({ host: (m[1] ?? m[2])!, port: Number(m[3]) });
+      const m = /^(?:\[([^\]]*)\]|([^:[\]]*)):(\d+)$/.exec(text);
+      if (!m) {
+        this.log.warn({ message: text }, 'kv: the destination sent no client address: clients are not forwarded');
+        return;
+      }
+      let host = (m[1] ?? m[2])!;
+      // A destination listening on a wildcard address: forward to the host this
+      // source reached it at (the migration URI's), the one address known to work.
+      if (WILDCARD.has(host)) host = outcome.peerHost ?? (host === '::' ? '::1' : '127.0.0.1');
+      this.movedTo = `${host.includes(':') ? `[${host}]` : host}:${m[3]}`;
+      this.log.info({ to: this.movedTo, clients: this.server.connections }, 'kv: forwarding clients to the destination');
+      this.server.forward({ host, port: Number(m[3]) });
     }
   }
 
@@ -242,7 +319,7 @@ export class KvDevice implements Device {
     this.loadCtx = ctx;
     // Clients the source forwards after the switchover connect here; their
     // requests wait until the machine runs on this side.
-    this.server.listen();
+    void this.server.listen(); // already bound by start() in a daemon; a failure is logged
     // The incoming migration replaces whatever the store holds.
     this.store.clear();
     this.loaded = 0;
@@ -320,15 +397,17 @@ export class KvDevice implements Device {
     this.prep = null;
     this.store.clear();
     this.loadCtx = null;
-    // A failed incoming migration: nothing to serve (the next stream listens again).
-    if (!this.server.running) this.server.close();
+    // A failed incoming migration without start() (no daemon: nothing owns the
+    // listener): nothing to serve, the next stream listens again. A started
+    // device keeps its address bound until dispose().
+    if (!this.started && !this.server.running) this.server.close();
   }
 
   completionMessage(): Uint8Array {
-    // Where the source forwards its clients: this side's client address.
-    let a = this.server.address();
-    a = a.replace(/^0\.0\.0\.0:/, '127.0.0.1:').replace(/^\[::\]:/, '[::1]:');
-    return Buffer.from(a);
+    // Where the source forwards its clients: this side's client address as
+    // bound. A wildcard host stays one: the source puts in the host it reached
+    // this destination at (MigrationOutcome.peerHost).
+    return Buffer.from(this.server.address());
   }
 
   // ---- verify, status ----

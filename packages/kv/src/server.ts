@@ -17,6 +17,12 @@ import type { Store } from './store';
 const HIGH_WATER = 4 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
+/** Where the server reports what clients never see (a failed bind, a forward that could not connect). */
+export interface ServerLog {
+  warn(objOrMsg: object | string, msg?: string): void;
+  error(objOrMsg: object | string, msg?: string): void;
+}
+
 export interface ForwardTarget {
   readonly host: string;
   readonly port: number;
@@ -24,7 +30,10 @@ export interface ForwardTarget {
 
 export class KvServer {
   private server: net.Server | null = null;
+  private bound: Promise<void> | null = null;
   private readonly conns = new Set<Connection>();
+  /** Called each time the last connection closes (quiesce waits on it). */
+  private idleWaiters: Array<() => void> = [];
   running = false;
   forwardTo: ForwardTarget | null = null;
   listenError: string | null = null;
@@ -37,18 +46,36 @@ export class KvServer {
     readonly store: Store,
     private readonly host: string,
     private readonly port: number,
+    public log: ServerLog,
   ) {}
 
-  /** Binds the listen address once (idempotent). */
-  listen(): void {
-    if (this.server) return;
+  /**
+   * Binds the listen address once (idempotent); resolves once bound, rejects
+   * with the address and the reason (EADDRINUSE, …). A caller that does not
+   * await it (the destination's loadSetup) still gets the failure in the log
+   * and in status (`listen-error`).
+   */
+  listen(): Promise<void> {
+    if (this.bound) return this.bound;
     const server = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
     this.server = server;
-    server.on('error', (err) => {
-      this.listenError = err.message;
-      process.stderr.write(`kv: cannot listen on ${this.host}:${this.port}: ${err.message}\n`);
+    this.bound = new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.on('error', (err: NodeJS.ErrnoException) => {
+        this.listenError = err.message;
+        this.log.error({ address: `${this.host}:${this.port}`, code: err.code, err: err.message }, 'kv: cannot listen');
+        reject(new Error(`cannot listen on ${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}: ${err.code ?? err.message}`));
+      });
     });
+    this.bound.catch(() => undefined);
     server.listen(this.port, this.host);
+    return this.bound;
+  }
+
+  /** Resolves when no client connection is open (at once if none is). */
+  whenIdle(): Promise<void> {
+    if (this.conns.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   get connections(): number {
@@ -66,7 +93,10 @@ export class KvServer {
     this.connectionsTotal++;
     const c = new Connection(this, sock);
     this.conns.add(c);
-    sock.on('close', () => this.conns.delete(c));
+    sock.on('close', () => {
+      this.conns.delete(c);
+      if (this.conns.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+    });
     if (this.forwardTo) c.forward(this.forwardTo);
   }
 
@@ -82,9 +112,11 @@ export class KvServer {
     for (const c of this.conns) c.forward(target);
   }
 
+  /** Stops listening and closes every client connection (forwarded ones with their upstream). */
   close(): void {
     this.server?.close();
     this.server = null;
+    this.bound = null;
     for (const c of this.conns) c.sock.destroy();
   }
 }
@@ -158,7 +190,10 @@ class Connection {
     if (this.buf.length > 0) up.write(this.buf);
     this.buf = EMPTY;
     up.pipe(this.sock);
-    up.on('error', () => this.sock.destroy());
+    up.on('error', (err: NodeJS.ErrnoException) => {
+      this.server.log.warn({ to: `${target.host}:${target.port}`, code: err.code, err: err.message }, 'kv: a forwarded client lost its connection to the destination');
+      this.sock.destroy();
+    });
     this.sock.resume();
   }
 }

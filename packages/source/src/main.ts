@@ -99,7 +99,7 @@ export async function main(argv: string[]): Promise<void> {
     applyDaemonSettings(daemon.settings, args);
     if (args.control) await daemon.listenControl(args.control, '--control');
     if (args.qmp) await daemon.listenQmp(args.qmp, '--qmp');
-    daemon.start();
+    await daemon.start();
   } catch (err) {
     exitOnStartupError(err);
   }
@@ -118,7 +118,10 @@ export async function main(argv: string[]): Promise<void> {
   if (migrateTo) {
     daemon.on('finished', (m) => {
       const ok = m.status === 'completed' && (!m.caps.verify || m.verified !== false);
-      void finish(ok ? EXIT_OK : EXIT_MIGRATION_FAILED, FINAL_FIGURES_LINGER_MS);
+      // A completed migration: devices may hold the exit a while (kv forwards its
+      // clients to the destination until they close, within its forward-timeout).
+      // SIGTERM, SIGINT and QMP quit end the wait at once (shutdown above).
+      void (ok ? daemon.quiesce() : Promise.resolve()).then(() => finish(ok ? EXIT_OK : EXIT_MIGRATION_FAILED, FINAL_FIGURES_LINGER_MS));
     });
     daemon.migrate(migrateTo);
   }

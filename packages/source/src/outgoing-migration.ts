@@ -221,7 +221,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       // End-of-migration hooks, with the destination device's message (LOADED) on completion.
       for (const d of this.machine.devices) {
         try {
-          d.migrationEnded?.({ role: 'source', completed, message: completed ? (this.replies.deviceMessages.get(d.id) ?? null) : null });
+          d.migrationEnded?.({ role: 'source', completed, message: completed ? (this.replies.deviceMessages.get(d.id) ?? null) : null, peerHost: this.host });
         } catch (err) {
           this.log.warn({ device: d.id, err: err instanceof Error ? err.message : String(err) }, 'a device end-of-migration hook failed');
         }

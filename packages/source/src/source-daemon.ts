@@ -53,6 +53,8 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
   private readonly log: Logger;
   private readonly security: SecurityOptions;
   private migration: OutgoingMigration | null = null;
+  /** Aborted by close(): a device holding the exit (quiesce) lets go at once. */
+  private readonly exiting = new AbortController();
   /** The last migration's samples, for a live view opened during or after it. */
   private readonly history = new MigrationHistory(() => ({ info: this.queryMigrate(), downtimeLimit: this.settings.parameters['downtime-limit'] }));
 
@@ -76,7 +78,12 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     return this.migration;
   }
 
-  start(): void {
+  /**
+   * Starts the devices (their start hooks: a failure rejects, naming the
+   * device) and then the machine.
+   */
+  async start(): Promise<void> {
+    await this.machine.startDevices(this.log);
     this.machine.start();
     this.log.info({ devices: this.machine.devices.map((d) => d.id), bytes: this.machine.stateBytes }, 'machine running');
   }
@@ -183,8 +190,20 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     return m.status !== 'completed';
   }
 
+  /**
+   * After a completed migration, before the process exits by itself
+   * (`--migrate-to`): waits for the devices that hold the exit (Device.quiesce,
+   * e.g. kv's forwarded clients). close() cuts it short.
+   */
+  async quiesce(): Promise<void> {
+    if (this.migration?.status !== 'completed' || !this.machine.devices.some((d) => d.quiesce)) return;
+    this.log.info('waiting for devices to let the process exit (quiesce)');
+    await this.machine.quiesceDevices(this.exiting.signal, this.log);
+  }
+
   /** `lingerMs`: let control clients fetch the final figures first (ControlEndpoints.close). */
   async close(lingerMs = 0): Promise<void> {
+    this.exiting.abort();
     if (this.migrating) {
       try {
         this.migration?.cancel();
@@ -195,5 +214,6 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     this.history.stop();
     await this.endpoints.close(lingerMs);
     this.machine.close();
+    await this.machine.dispose(this.log);
   }
 }

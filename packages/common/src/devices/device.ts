@@ -215,6 +215,12 @@ export interface MigrationOutcome {
   readonly completed: boolean;
   /** Source, completed: the destination device's completionMessage(), if it sent one. */
   readonly message?: Uint8Array | null;
+  /**
+   * Source: the host the source reached the destination at (the migration URI's
+   * HOST). A destination that listens on a wildcard address (0.0.0.0, ::) cannot
+   * know which of its addresses the source can reach; this is one that it did.
+   */
+  readonly peerHost?: string;
 }
 
 /** Counters of a guest-memory device (QEMU's `ram` figures): query-migrate sums them. */
@@ -226,6 +232,29 @@ export interface MemoryCounters {
   readonly zeroPages: number;
   /** Pages newly dirtied at the last statePendingExact() (for the dirty rate and auto-converge). */
   readonly lastSyncDirtyPages: number;
+}
+
+/**
+ * A device's logger: the daemon's (pino) logger, a child bound to the device
+ * (`device: ID` on every line). Any pino-compatible logger fits.
+ */
+export interface DeviceLogger {
+  debug(objOrMsg: object | string, msg?: string): void;
+  info(objOrMsg: object | string, msg?: string): void;
+  warn(objOrMsg: object | string, msg?: string): void;
+  error(objOrMsg: object | string, msg?: string): void;
+}
+
+/** What the engine hands a device when it starts it (Device.start). */
+export interface DeviceStartContext {
+  readonly role: DeviceRole;
+  readonly log: DeviceLogger;
+}
+
+/** What the engine hands Device.quiesce. */
+export interface QuiesceContext {
+  /** Aborted when the process must exit now (SIGTERM, SIGINT, QMP quit, close()): resolve promptly. */
+  readonly signal: AbortSignal;
 }
 
 export interface DeviceStatus {
@@ -261,4 +290,22 @@ export interface Device extends SaveHandlers, LoadHandlers {
   memoryCounters?(): MemoryCounters;
   /** Optional, destination: idle-time preparation before a stream arrives (e.g. pre-faulting memory); returns bytes covered, 0 when done. */
   prefault?(budgetBytes: number): number;
+
+  // ---- Lifetime hooks (all optional): start, hold the exit, dispose ----
+  /**
+   * Called once when the daemon starts, before the machine first runs (source)
+   * or before the daemon listens for migrations (destination), with the device's
+   * logger. May be async; a rejection is a start-up error: the daemon exits 2
+   * with the device's id and the error's message (e.g. a port in use).
+   */
+  start?(ctx: DeviceStartContext): void | Promise<void>;
+  /**
+   * Source, after a completed migration, when the process is about to exit by
+   * itself (`--migrate-to`): the exit waits for the returned promise (e.g. a
+   * service whose clients the source still forwards to the destination). Keep
+   * it bounded; resolve promptly once `ctx.signal` aborts.
+   */
+  quiesce?(ctx: QuiesceContext): Promise<void>;
+  /** Called once when the daemon shuts down (after any migration ended): release sockets, timers, files. */
+  dispose?(): void | Promise<void>;
 }

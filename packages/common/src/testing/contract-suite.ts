@@ -9,7 +9,7 @@
  * Throws a ContractViolation naming the first broken rule.
  */
 import { parseDeviceSpec } from '../device-spec';
-import type { Device, DeviceType, SectionWriter } from '../devices/device';
+import type { Device, DeviceLogger, DeviceType, SectionWriter } from '../devices/device';
 import { MemorySectionWriter, loadSections, recordingLoadContext, saveContext } from './index';
 
 export class ContractViolation extends Error {}
@@ -79,6 +79,17 @@ function activeTimers(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'Immediate').length;
 }
 
+/** Open sockets and listeners (what start() may take and dispose() must give back). */
+function activeHandles(): number {
+  return process.getActiveResourcesInfo().filter((r) => /^(TCP|Pipe|UDP)/.test(r)).length;
+}
+
+/** A logger that keeps its lines, handed to start() (the engine hands a pino child). */
+function recordingLogger(lines: string[]): DeviceLogger {
+  const rec = (level: string) => (o: object | string, m?: string) => void lines.push(`${level} ${typeof o === 'string' ? o : (m ?? '')}`);
+  return { debug: rec('debug'), info: rec('info'), warn: rec('warn'), error: rec('error') };
+}
+
 /** Runs every check of the contract suite on `type` with the device spec `specText` (parsed by the registered type). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function checkDeviceContract(type: DeviceType<any>, specText: string, opts: ContractOptions = {}): Promise<void> {
@@ -92,6 +103,16 @@ export async function checkDeviceContract(type: DeviceType<any>, specText: strin
   check(typeof type.shape(spec) === 'string', 'shape() is text');
   const ack = opts.switchoverAck ?? src.switchoverAckNeeded();
   const timers = activeTimers();
+  const handles = activeHandles();
+
+  // 0. The optional lifetime hooks: start() (maybe async) is given a role and a logger.
+  const logLines: string[] = [];
+  for (const [d, role] of [
+    [src, 'source'],
+    [dst, 'destination'],
+  ] as const) {
+    if (d.start) await d.start({ role, log: recordingLogger(logLines) });
+  }
 
   // 1. Round trip: the destination ends with the source's state (digest equality).
   const approvals = await migrate(src, dst, opts, ack);
@@ -117,4 +138,21 @@ export async function checkDeviceContract(type: DeviceType<any>, specText: strin
   await migrate(src, dst, opts, ack);
   check(dst.digest().equals(src.digest()), 'after loadCleanup the device takes a whole new migration');
   dst.loadCleanup();
+
+  // 4. quiesce with an aborted signal resolves at once; dispose gives back what start and the migrations took.
+  if (src.quiesce) {
+    const c = new AbortController();
+    c.abort();
+    let settled = false;
+    void src.quiesce({ signal: c.signal }).then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 20));
+    check(settled, 'quiesce resolves promptly once its signal is aborted');
+  }
+  for (const d of [src, again, dst]) await d.dispose?.();
+  for (const d of [src, again, dst]) await d.dispose?.(); // idempotent
+  await new Promise((r) => setTimeout(r, 20));
+  if (src.dispose || dst.dispose) {
+    check(activeHandles() <= handles, `dispose leaves no socket or listener open (${activeHandles()} > ${handles})`);
+    check(activeTimers() <= timers, 'dispose leaves no timer running');
+  }
 }
