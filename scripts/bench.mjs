@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 /**
- * npm run bench [-- --quick] [-- --only throughput,tls,zero,downtime,convergence,links] [-- --links] [-- --out FILE]
+ * npm run bench [-- --quick] [-- --only throughput,tls,zero,downtime,convergence,links,kv] [-- --links] [-- --kv] [-- --out FILE]
  *   (ram-8g, one 8 GiB device against 1 GiB, runs only when named: --only ram-8g)
  *
  * --links: only the real-link section (two network namespaces joined by a
  * tbf-shaped veth pair, 1 and 10 Gbit/s; needs root and iproute2). The full
  * bench includes it when run as root.
+ *
+ * --kv: only the kv section (bench/kv.mjs): a kv device moved by livemig with
+ * and without switchover-ack against Redis's replication + FAILOVER, same data
+ * set, same client load; and redis-benchmark against redis-server and kv. The
+ * full bench includes it when redis-server and redis-benchmark are installed.
  *
  * The livemig benchmark suite. Every figure is reported beside the
  * limit it is judged against, measured in the same run; each scenario is
@@ -25,16 +30,18 @@ import { killAll } from './bench/daemons.mjs';
 import { convergence, downtime, ram8g, throughput, tls, zero } from './bench/scenarios.mjs';
 import { micro } from './bench/micro.mjs';
 import { links } from './bench/links.mjs';
+import { kv, kvSupport, kvTableRows, killRedis } from './bench/kv.mjs';
 import { netnsSupport } from './lib/netns.mjs';
 import { GiB, MiB, gbps, round, size } from './bench/stats.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
-const SCENARIOS = ['throughput', 'tls', 'zero', 'micro', 'downtime', 'convergence', 'links', 'ram-8g'];
+const SCENARIOS = ['throughput', 'tls', 'zero', 'micro', 'downtime', 'convergence', 'links', 'kv', 'ram-8g'];
 /** Scenarios run only when --only names them (long, or needing most of the machine's memory). */
 const OPT_IN = new Set(['ram-8g']);
 const USAGE = `usage: npm run -s bench [-- --quick] [-- --only ${SCENARIOS.join(',')}] [-- --reps N] [-- --out FILE] [-- --links]
   --quick        short runs (about 30 s)
   --links        the real-link section only (network namespaces; root)
+  --kv           the kv section only: livemig ± switchover-ack vs Redis FAILOVER (redis-server)
   --only LIST    these scenarios only (comma-separated); ram-8g (8 GiB of RAM on each
                  daemon, a minute or two) runs only when named here
   --reps N       repetitions per scenario (medians reported)
@@ -48,7 +55,7 @@ function usageError(message) {
 
 let values;
 try {
-  ({ values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, reps: { type: 'string' }, out: { type: 'string' }, links: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
+  ({ values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, reps: { type: 'string' }, out: { type: 'string' }, links: { type: 'boolean', default: false }, kv: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
 } catch (err) {
   usageError(err.message);
 }
@@ -58,7 +65,8 @@ if (values.help) {
 }
 const quick = values.quick;
 const onlyList = values.only !== undefined ? new Set(values.only.split(',').map((s) => s.trim()).filter((s) => s.length > 0)) : null;
-const only = values.links ? new Set(['links', ...(onlyList ?? [])]) : onlyList;
+const selectors = [values.links ? 'links' : null, values.kv ? 'kv' : null].filter(Boolean);
+const only = selectors.length > 0 ? new Set([...selectors, ...(onlyList ?? [])]) : onlyList;
 if (only) {
   const unknown = [...only].filter((s) => !SCENARIOS.includes(s));
   if (unknown.length > 0 || only.size === 0) usageError(`--only '${values.only}': ${unknown.length > 0 ? `unknown scenario ${unknown.map((u) => `'${u}'`).join(', ')}` : 'no scenario'} (known: ${SCENARIOS.join(', ')})`);
@@ -75,7 +83,9 @@ Object.assign(cfg, quick
   ? { linkRates: ['1gbit', '10gbit'], linkReps: 1, capSeconds: 2, linkConvergenceRam: 128 * MiB, linkConvergenceTimeoutMs: 8000, linkDirtyPercents: [50, 90, 150], compressionRam: 256 * MiB }
   : { linkRates: ['1gbit', '10gbit'], linkReps: 2, capSeconds: 4, linkConvergenceRam: 256 * MiB, linkConvergenceTimeoutMs: 15000, linkDirtyPercents: [50, 90, 150], compressionRam: 512 * MiB });
 if (quick && values.links) cfg.ramBytes = 1 * GiB; // the link figures are for 1 GiB even in a quick run
-if (values.reps) cfg.reps = cfg.throughputReps = cfg.convergenceReps = cfg.linkReps = cfg.bigRamReps = Math.max(1, Number(values.reps));
+// kv: 100 000 keys of 512 B (~50 MiB of values) under 16 INCR clients, each way.
+Object.assign(cfg, { kvKeys: 100_000, kvValueSize: 512, kvClients: 16, kvWarmupReplies: 2000 }, quick ? { kvReps: 1, kvBenchRequests: 100_000, kvBenchReps: 1 } : { kvReps: 3, kvBenchRequests: 200_000, kvBenchReps: 2 });
+if (values.reps) cfg.reps = cfg.throughputReps = cfg.convergenceReps = cfg.linkReps = cfg.bigRamReps = cfg.kvReps = Math.max(1, Number(values.reps));
 
 if (!existsSync(join(ROOT, 'packages', 'source', 'dist', 'main.js'))) {
   process.stderr.write('bench: the daemons are not built; run `npm run build` (or `npm ci`) first\n');
@@ -96,11 +106,11 @@ const results = {
 
 // The links section runs in the full bench only as root (namespaces); asked for, it says why not.
 function benchCommand() {
-  const flags = [quick ? '--quick' : '', values.links ? '--links' : '', values.only ? `--only ${values.only}` : '', values.reps ? `--reps ${values.reps}` : ''].filter(Boolean);
+  const flags = [quick ? '--quick' : '', values.links ? '--links' : '', values.kv ? '--kv' : '', values.only ? `--only ${values.only}` : '', values.reps ? `--reps ${values.reps}` : ''].filter(Boolean);
   return `npm run bench${flags.length ? ` -- ${flags.join(' ')}` : ''}`;
 }
-const want = (name) => (!only ? (name !== 'links' || netnsSupport().ok) && !OPT_IN.has(name) : only.has(name));
-process.on('SIGINT', () => void killAll().then(() => process.exit(130)));
+const want = (name) => (!only ? (name !== 'links' || netnsSupport().ok) && (name !== 'kv' || kvSupport().ok) && !OPT_IN.has(name) : only.has(name));
+process.on('SIGINT', () => void Promise.all([killAll(), killRedis()]).then(() => process.exit(130)));
 try {
   if (want('throughput') || want('zero')) {
     progress(`throughput: idle ${size(cfg.ramBytes)} random RAM vs raw TCP pump (${cfg.throughputReps}×)`);
@@ -130,12 +140,17 @@ try {
     progress(`links: namespaces joined by a tbf-shaped veth pair at ${cfg.linkRates.join(', ')} (${cfg.linkReps}×); the machine is shared, so figures are same-run ratios`);
     results.links = await links(cfg, progress);
   }
+  if (want('kv')) {
+    progress(`kv: ${cfg.kvKeys} keys of ${cfg.kvValueSize} B under ${cfg.kvClients} INCR clients: livemig ± switchover-ack vs Redis replication + FAILOVER (${cfg.kvReps}×); then redis-benchmark, redis-server vs kv; the machine is shared, so figures are same-run ratios`);
+    results.kv = await kv(cfg, progress);
+  }
   if (want('ram-8g')) {
     progress(`ram-8g: idle ${size(cfg.bigRamBytes)} random RAM (8 blocks) vs ${size(cfg.ramBytes)} (one block), interleaved (${cfg.bigRamReps}×)`);
     results.ram8g = await ram8g(cfg, progress);
   }
 } finally {
   await killAll();
+  await killRedis();
 }
 results.meta.elapsedMs = Math.round(performance.now() - started);
 
@@ -219,6 +234,7 @@ function table(r) {
     for (const row of z.rows ?? []) rows.push([`  fill=file: multifd-compression=${row.method}`, `${mb(row.effectiveBytesPerSecond)} of guest memory`, `CPU/GiB src ${row.sourceCpuMsPerGiB} dst ${row.destinationCpuMsPerGiB} ms`, `${row.gainVsNone}× none`, row.method === 'zstd' && lr.rateBits === 1e9 ? '≥ 2×' : '', row.method === 'zstd' && lr.rateBits === 1e9 ? yes(row.gainVsNone >= 2) : '']);
   }
   if (l?.qemu) rows.push(['QEMU on the same links', l.qemu.skipped, '', '', '', '']);
+  rows.push(...kvTableRows(r.kv));
   for (const [name, rss] of [
     ['peak RSS, random RAM', t?.rss],
     ['peak RSS, zero RAM', z?.rss],
