@@ -38,7 +38,8 @@ const CASES: Record<string, { spec: string; opts: ContractOptions }> = {
         const k = `key:${rng.below(2500)}`;
         // Writes, deletes and expiries (absolute) all dirty their key.
         if (rng.below(4) === 0) store.delete(k);
-        else store.set(k, Buffer.from(`v${rng.below(1000)}`), rng.below(2) === 0 ? 0 : Date.now() + 60_000 + rng.below(1000));
+        // Values small (copied into the batch) and large (sent as views of the store's Buffers).
+        else store.set(k, rng.below(3) === 0 ? Buffer.alloc(1025 + rng.below(3000), 97 + rng.below(26)) : Buffer.from(`v${rng.below(1000)}`), rng.below(2) === 0 ? 0 : Date.now() + 60_000 + rng.below(1000));
       },
     },
   },

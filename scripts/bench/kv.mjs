@@ -219,7 +219,10 @@ class Checker {
 
   noteReply() {
     const now = performance.now();
-    if (this.lastReplyAt !== null) this.maxGapMs = Math.max(this.maxGapMs, now - this.lastReplyAt);
+    if (this.lastReplyAt !== null && now - this.lastReplyAt > this.maxGapMs) {
+      this.maxGapMs = now - this.lastReplyAt;
+      this.maxGapFrom = this.lastReplyAt;
+    }
     this.lastReplyAt = now;
     this.replies++;
   }
@@ -315,9 +318,14 @@ async function audit(checkers, port) {
   return { acked, lost, extra };
 }
 
-function loadFigures(checkers) {
+/** `t0`: when the move began (migrate / REPLICAOF); `stopAt`: when clients stopped being served there (STOP / FAILOVER). */
+function loadFigures(checkers, t0, stopAt) {
   const errors = checkers.flatMap((c) => c.errors);
+  const worst = checkers.reduce((a, c) => (c.maxGapMs > a.maxGapMs ? c : a), checkers[0]);
   return {
+    // Where the longest gap began, from the start of the move, and from the switchover: what it overlaps.
+    longestGapFromStartMs: round(worst.maxGapFrom - t0, 1),
+    longestGapFromSwitchoverMs: stopAt === null ? null : round(worst.maxGapFrom - stopAt, 1),
     clientErrors: errors.length,
     firstError: errors[0] ?? null,
     resent: checkers.reduce((s, c) => s + c.resent, 0),
@@ -345,6 +353,10 @@ async function livemigRow(cfg, ack, progress) {
     const sServing = await src.waitMsg('kv: serving clients');
     await src.waitMsg('machine running');
     [sq, dq] = await Promise.all([connectQmp(src), connectQmp(dst)]);
+    let stopAt = null;
+    sq.on('event', (e) => {
+      if (e.event === 'STOP') stopAt = performance.now();
+    });
     for (const c of checkers) c.addresses = [sServing.address];
     await Promise.all(checkers.map((c) => c.start()));
     await servedMore(checkers, cfg.kvWarmupReplies);
@@ -360,7 +372,7 @@ async function livemigRow(cfg, ack, progress) {
     // The clients go on through the source's forwarding.
     await servedMore(checkers, cfg.kvWarmupReplies);
     await Promise.all(checkers.map((c) => c.stop()));
-    const figures = loadFigures(checkers);
+    const figures = loadFigures(checkers, t0, stopAt);
     const a = await audit(checkers, Number(dServing.address.split(':').pop()));
     const row = {
       how: ack ? 'livemig, switchover-ack' : 'livemig, no switchover-ack',
@@ -374,7 +386,7 @@ async function livemigRow(cfg, ack, progress) {
       downtimeMs: info.downtime ?? null,
       switchoverAckWaitMs: info['switchover-ack-wait'] ?? null,
     };
-    progress(`  ${row.how}: ${row.status}, errors ${row.clientErrors}, longest gap ${row.longestGapMs} ms, lost ${row.lost}/${row.acknowledged}, total ${row.totalTimeMs} ms, downtime ${row.downtimeMs} ms`);
+    progress(`  ${row.how}: ${row.status}, errors ${row.clientErrors}, longest gap ${row.longestGapMs} ms (began ${row.longestGapFromSwitchoverMs} ms from the stop), lost ${row.lost}/${row.acknowledged}, total ${row.totalTimeMs} ms, downtime ${row.downtimeMs} ms`);
     return row;
   } finally {
     await Promise.all(checkers.map((c) => c.stop().catch(() => {})));
@@ -423,7 +435,7 @@ async function redisRow(cfg, progress) {
     const switched = performance.now();
     await servedMore(checkers, cfg.kvWarmupReplies);
     await Promise.all(checkers.map((c) => c.stop()));
-    const figures = loadFigures(checkers);
+    const figures = loadFigures(checkers, t0, synced);
     const a = await audit(checkers, replica.port);
     const row = {
       how: 'Redis replication + FAILOVER',
@@ -438,7 +450,7 @@ async function redisRow(cfg, progress) {
       failoverMs: round(switched - synced),
       redisVersion: spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.trim(),
     };
-    progress(`  ${row.how}: errors ${row.clientErrors} (resent ${row.resent}), longest gap ${row.longestGapMs} ms, lost ${row.lost}/${row.acknowledged}, total ${row.totalTimeMs} ms (sync ${row.syncMs}, failover ${row.failoverMs})`);
+    progress(`  ${row.how}: errors ${row.clientErrors} (resent ${row.resent}), longest gap ${row.longestGapMs} ms (began ${row.longestGapFromSwitchoverMs} ms from FAILOVER), lost ${row.lost}/${row.acknowledged}, total ${row.totalTimeMs} ms (sync ${row.syncMs}, failover ${row.failoverMs})`);
     return row;
   } finally {
     await Promise.all(checkers.map((c) => c.stop().catch(() => {})));
@@ -549,6 +561,7 @@ function summarize(list) {
     resent: sum('resent'),
     longestGapMs: med('longestGapMs'),
     longestGapsMs: list.map((r) => r.longestGapMs),
+    longestGapsFromSwitchoverMs: list.map((r) => r.longestGapFromSwitchoverMs),
     acknowledged: sum('acknowledged'),
     lost: sum('lost'),
     unacknowledgedApplied: sum('unacknowledgedApplied'),
