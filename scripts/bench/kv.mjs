@@ -403,6 +403,42 @@ async function livemigRow(cfg, ack, progress) {
   }
 }
 
+// ---- the floor: the same load on a kv that does not move ----
+
+/**
+ * The same clients against a source that is not migrated, for `durationMs`
+ * after the same warm-up: the longest gap here is what this machine's load
+ * alone costs (the host is shared), the floor under the rows above.
+ */
+async function baselineRow(cfg, durationMs, progress) {
+  const src = new DaemonProcess('source', ['--qmp', '127.0.0.1:0', '--workload', 'dirty-rate=0', '--device', `kv,id=kv0,listen=127.0.0.1:0,keys=${cfg.kvKeys},value-size=${cfg.kvValueSize}`]);
+  const checkers = makeCheckers(cfg.kvClients, [], false);
+  let sq = null;
+  try {
+    const serving = await src.waitMsg('kv: serving clients');
+    await src.waitMsg('machine running');
+    sq = await connectQmp(src);
+    for (const c of checkers) c.addresses = [serving.address];
+    await Promise.all(checkers.map((c) => c.start()));
+    await servedMore(checkers, cfg.kvWarmupReplies);
+    const t0 = performance.now();
+    await sleep(durationMs); // the load runs for as long as a migration took: a duration, not a wait for an event
+    await servedMore(checkers, cfg.kvWarmupReplies);
+    await Promise.all(checkers.map((c) => c.stop()));
+    const figures = loadFigures(checkers, t0, null);
+    const row = { how: 'no move (same load on kv, the floor)', status: 'completed', verified: null, ...figures, acknowledged: checkers.reduce((s, c) => s + c.total, 0), lost: 0, unacknowledgedApplied: 0, totalTimeMs: round(durationMs), downtimeMs: null, baseline: true };
+    progress(`  ${row.how}: errors ${row.clientErrors}, longest gap ${row.longestGapMs} ms over ${row.totalTimeMs} ms`);
+    return row;
+  } finally {
+    await Promise.all(checkers.map((c) => c.stop().catch(() => {})));
+    if (sq) await sq.call('quit').catch(() => {});
+    sq?.close();
+    const timer = setTimeout(() => src.kill(), 3000);
+    await src.exited;
+    clearTimeout(timer);
+  }
+}
+
 // ---- (c): Redis replication + FAILOVER ----
 
 async function redisRow(cfg, progress) {
@@ -529,13 +565,14 @@ export async function kv(cfg, progress) {
   }
   const rows = [];
   // Interleaved repetitions (a, b, c, a, b, c…), medians per row.
-  const runs = { ack: [], noAck: [], redis: [] };
+  const runs = { ack: [], noAck: [], redis: [], floor: [] };
   for (let i = 0; i < cfg.kvReps; i++) {
     runs.ack.push(await livemigRow(cfg, true, progress));
     runs.noAck.push(await livemigRow(cfg, false, progress));
     runs.redis.push(await redisRow(cfg, progress));
+    runs.floor.push(await baselineRow(cfg, Math.max(runs.ack.at(-1).totalTimeMs, runs.noAck.at(-1).totalTimeMs), progress));
   }
-  for (const list of [runs.ack, runs.noAck, runs.redis]) rows.push(summarize(list));
+  for (const list of [runs.ack, runs.noAck, runs.redis, runs.floor]) rows.push(summarize(list));
   const speed = await storeSpeed(cfg, progress);
   return {
     dataSet: { keys: cfg.kvKeys, valueSize: cfg.kvValueSize },
@@ -567,6 +604,7 @@ function summarize(list) {
     unacknowledgedApplied: sum('unacknowledgedApplied'),
     totalTimeMs: med('totalTimeMs'),
     downtimeMs: med('downtimeMs'),
+    ...(first.baseline ? { baseline: true } : {}),
     ...(first.syncMs !== undefined ? { syncMs: med('syncMs'), failoverMs: med('failoverMs'), redisVersion: first.redisVersion } : {}),
   };
 }
@@ -578,6 +616,10 @@ export function kvTableRows(k) {
   const out = [];
   const redis = k.rows.find((r) => r.syncMs !== undefined);
   for (const r of k.rows) {
+    if (r.baseline) {
+      out.push([`  ${r.how}`, `errors ${r.clientErrors}, longest gap ${r.longestGapMs} ms`, `over ${r.totalTimeMs} ms`, '', '(floor)', '']);
+      continue;
+    }
     const livemig = r.syncMs === undefined;
     out.push([
       `kv ${k.dataSet.keys} keys × ${k.dataSet.valueSize} B: ${r.how}`,
