@@ -36,7 +36,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -87,6 +87,51 @@ function cpuMsOf(pid) {
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks; // utime, stime
   } catch {
     return null;
+  }
+}
+
+/**
+ * Run-queue wait of processes over a window: ms their threads were runnable but
+ * waiting for a CPU (/proc/PID/task/TID/schedstat, 2nd field), i.e. wall time
+ * lost to sharing the machine's two cores rather than to the link or the work.
+ * Sampled every 100 ms while the window is open, because a thread's counters
+ * go with it when it ends (QEMU's migration and multifd threads end with the
+ * migration): a thread's last < 100 ms may be missed.
+ */
+class RunQueueWait {
+  constructor(pids) {
+    this.pids = pids; // { source, destination }
+    this.base = new Map();
+    this.last = new Map();
+    this.sample(this.base);
+    this.timer = setInterval(() => this.sample(this.last), 100);
+  }
+
+  sample(into) {
+    for (const [side, pid] of Object.entries(this.pids)) {
+      let tasks = [];
+      try {
+        tasks = readdirSync(`/proc/${pid}/task`);
+      } catch {
+        continue;
+      }
+      for (const tid of tasks) {
+        try {
+          into.set(`${side}:${tid}`, Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]));
+        } catch {
+          // the thread ended meanwhile
+        }
+      }
+    }
+  }
+
+  /** { source, destination }: ms waited in the window. */
+  stop() {
+    clearInterval(this.timer);
+    this.sample(this.last);
+    const out = { source: 0, destination: 0 };
+    for (const [key, ns] of this.last) out[key.split(':')[0]] += (ns - (this.base.get(key) ?? 0)) / 1e6;
+    return { source: Math.round(out.source), destination: Math.round(out.destination) };
   }
 }
 
@@ -245,6 +290,7 @@ function sameMemory(dumpPath, imagePath, bytes) {
 async function qemuMigrateOnce({ link, dir, image, firmware, ramBytes, multifd, compression, channels, timeoutMs, check }) {
   let src = null;
   let dst = null;
+  let waits = null;
   try {
     dst = await startQemu({ name: 'dst', dir, prefix: link.prefix('b'), args: [...machineArgs(ramBytes, `memory-backend-ram,id=m0,size=${ramBytes},prealloc=on`, firmware), '-incoming', 'defer'] });
     src = await startQemu({ name: 'src', dir, prefix: link.prefix('a'), args: machineArgs(ramBytes, `memory-backend-file,id=m0,size=${ramBytes},mem-path=${image},share=off,prealloc=on`, firmware) });
@@ -257,7 +303,9 @@ async function qemuMigrateOnce({ link, dir, image, firmware, ramBytes, multifd, 
     await dst.qmp.call('migrate-incoming', { uri });
     const status = await src.qmp.call('query-status');
     const cpu0 = { source: cpuMsOf(src.child.pid), destination: cpuMsOf(dst.child.pid) };
+    waits = new RunQueueWait({ source: src.child.pid, destination: dst.child.pid });
     const sent0 = linkSentBytes(link);
+    const startedAt = Date.now(); // QMP event timestamps are the same (realtime) clock
     await src.qmp.call('migrate', { uri });
     const done = (i) => ['completed', 'failed', 'cancelled'].includes(i.status);
     let source = await until(src.qmp, done, timeoutMs);
@@ -268,7 +316,12 @@ async function qemuMigrateOnce({ link, dir, image, firmware, ramBytes, multifd, 
     const destination = await until(dst.qmp, (i) => ['completed', 'failed'].includes(i.status), 10000);
     const cpuMs = { source: cpuMsOf(src.child.pid) - cpu0.source, destination: cpuMsOf(dst.child.pid) - cpu0.destination };
     const linkBytes = linkSentBytes(link) - sent0;
+    const runQueueWaitMs = waits.stop();
     const dstStatus = await dst.qmp.call('query-status');
+    // When the guest ran again on the destination (its RESUME event): livemig's total-time
+    // ends there (at RESUMED), QEMU's own ends on the source once the last bytes are written.
+    const resume = dst.qmp.events.find((e) => e.event === 'RESUME');
+    const resumedAfterMs = resume ? Math.round(resume.timestamp.seconds * 1000 + resume.timestamp.microseconds / 1000 - startedAt) : null;
     let memory = null;
     if (check && source.status === 'completed') {
       const dump = join(dir, 'dst-memory.bin');
@@ -276,8 +329,9 @@ async function qemuMigrateOnce({ link, dir, image, firmware, ramBytes, multifd, 
       memory = sameMemory(dump, image, ramBytes);
       rmSync(dump, { force: true });
     }
-    return { source, linkBytes, destination: destination.status, guestWasRunning: status.running, guestStatus: status.status, destinationGuestStatus: dstStatus.status, cpuMs, memory };
+    return { source, linkBytes, resumedAfterMs, runQueueWaitMs, destination: destination.status, guestWasRunning: status.running, guestStatus: status.status, destinationGuestStatus: dstStatus.status, cpuMs, memory };
   } finally {
+    waits?.stop();
     await stopQemu(src);
     await stopQemu(dst);
   }
@@ -315,6 +369,7 @@ function qemuFigures(q, ramBytes) {
     status: s.status,
     totalTimeMs: t ?? null,
     downtimeMs: s.downtime ?? null,
+    resumedOnDestinationMs: q.resumedAfterMs,
     setupTimeMs: s['setup-time'] ?? null,
     // ram.transferred: page bytes at their raw size (7.2 counts multifd pages so even when compressed).
     ramTransferredBytes: s.ram?.transferred ?? null,
@@ -327,6 +382,7 @@ function qemuFigures(q, ramBytes) {
     passes: s.ram?.['dirty-sync-count'] ?? null,
     sourceCpuMsPerGiB: round((q.cpuMs.source * GiB) / ramBytes),
     destinationCpuMsPerGiB: round((q.cpuMs.destination * GiB) / ramBytes),
+    runQueueWaitMs: q.runQueueWaitMs,
     guest: q.guestStatus,
     destinationGuest: q.destinationGuestStatus,
     memoryMatches: q.memory ? q.memory.same : null,
@@ -360,10 +416,13 @@ function livemigFigures(r, linkBytes, ramBytes) {
 function fold(runs) {
   const ok = runs.filter((r) => r.status === 'completed');
   const out = { status: ok.length === runs.length ? 'completed' : runs.find((r) => r.status !== 'completed').status, runs: runs.length };
+  const isCounts = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'number' || x === null);
   for (const key of Object.keys(runs[0])) {
     if (key === 'status' || key === 'memoryMatches') continue;
     const values = ok.map((r) => r[key]);
-    out[key] = values.length > 0 && values.every((v) => typeof v === 'number') ? median(values) : (values[0] ?? runs[0][key]);
+    if (values.length > 0 && values.every((v) => typeof v === 'number')) out[key] = median(values);
+    else if (values.length > 0 && values.every(isCounts)) out[key] = Object.fromEntries(Object.keys(values[0]).map((k) => [k, median(values.map((v) => v[k]))]));
+    else out[key] = values[0] ?? runs[0][key];
   }
   // Checked on the first repetition only: any false is a failure, any true a pass.
   if ('memoryMatches' in runs[0]) out.memoryMatches = runs.some((r) => r.memoryMatches === false) ? false : runs.some((r) => r.memoryMatches === true) ? true : null;
@@ -430,8 +489,20 @@ export class QemuComparison {
     const caps = multifd ? 'return-path,multifd' : 'return-path';
     const params = [`downtime-limit=${DOWNTIME_LIMIT_MS}`, 'max-bandwidth=0', ...(multifd ? [`multifd-channels=${this.channels}`, `multifd-compression=${compression}`, `multifd-zstd-level=${ZSTD_LEVEL}`] : [])];
     const sent0 = linkSentBytes(link);
-    const r = await migrateOnce({ link, devices: [this.specs[fill]], workload: 'dirty-rate=0', caps, params, timeoutMs: 300000 });
-    return livemigFigures(r, linkSentBytes(link) - sent0, this.ramBytes);
+    let waits = null;
+    let runQueueWaitMs = null;
+    const r = await migrateOnce({
+      link,
+      devices: [this.specs[fill]],
+      workload: 'dirty-rate=0',
+      caps,
+      params,
+      timeoutMs: 300000,
+      onStart: (pids) => (waits = new RunQueueWait(pids)),
+      onEnded: () => (runQueueWaitMs = waits.stop()),
+    });
+    waits?.stop(); // stops the sampling if the run ended before onEnded (a second stop only re-reads)
+    return { ...livemigFigures(r, linkSentBytes(link) - sent0, this.ramBytes), runQueueWaitMs };
   }
 
   /** All rows on one link: QEMU then livemig for each repetition (never both at once: 1 GiB each side). */
@@ -473,7 +544,7 @@ export class QemuComparison {
 /** The bench table's rows for one link's comparison (bench.mjs). */
 export function qemuTableRows(q, rateText) {
   const mb = (x) => (typeof x === 'number' ? `${(x / 1e6).toFixed(1)} MB/s` : 'n/a');
-  const one = (x) => (x?.status === 'completed' ? `${x.totalTimeMs} ms, dt ${x.downtimeMs} ms, ${mb(x.effectiveBytesPerSecond)} guest / ${mb(x.linkBytesPerSecond)} link` : (x?.status ?? 'n/a'));
+  const one = (x) => (x?.status === 'completed' ? `${x.totalTimeMs} ms, dt ${x.downtimeMs} ms, ${mb(x.effectiveBytesPerSecond)} guest / ${mb(x.linkBytesPerSecond)} link, CPU/GiB ${x.sourceCpuMsPerGiB}/${x.destinationCpuMsPerGiB} ms, run-queue wait ${x.runQueueWaitMs?.source ?? '-'}/${x.runQueueWaitMs?.destination ?? '-'} ms` : (x?.status ?? 'n/a'));
   if (!q || q.skipped) return []; // said once for the whole section
   void rateText;
   return q.rows.map((r) => [`  vs QEMU: ${r.name}`, `livemig ${one(r.livemig)}`, `QEMU ${one(r.qemu)}${r.qemu.memoryMatches === false ? ' (memory differs!)' : ''}`, r.totalTimeRatio === null ? '-' : `${r.totalTimeRatio}×`, '< 1× (ahead)', r.ahead === null ? '-' : r.ahead ? 'yes' : 'NO']);
@@ -492,18 +563,3 @@ if (isMain && process.argv[2] === '--write-image') {
   }
 }
 
-// Standalone: `node scripts/bench/qemu.mjs --run [RATE [REPS]]` (root), the comparison alone on one fresh link.
-if (isMain && process.argv[2] === '--run') {
-  const { Link, parseRate } = await import('../lib/netns.mjs');
-  const { realFile } = await import('./links.mjs');
-  const rate = process.argv[3] ?? '1gbit';
-  const cmp = new QemuComparison({ multifdChannels: 2, realFile: realFile(), qemuReps: Number(process.argv[4] ?? 1) });
-  const link = new Link({ rate: parseRate(rate) });
-  try {
-    const out = { summary: cmp.summary(), [rate]: await cmp.onLink(link, rate, (t) => process.stderr.write(`${t}\n`)) };
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-  } finally {
-    link.destroy();
-    cmp.dispose();
-  }
-}
