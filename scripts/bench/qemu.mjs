@@ -260,7 +260,7 @@ export function linkSentBytes(link) {
 }
 
 /** Compares the destination's guest-physical dump with the image, the firmware window excepted. */
-function sameMemory(dumpPath, imagePath, bytes) {
+export function sameMemory(dumpPath, imagePath, bytes) {
   const chunk = 64 * MiB;
   const a = Buffer.allocUnsafe(chunk);
   const b = Buffer.allocUnsafe(chunk);
@@ -340,13 +340,13 @@ async function qemuMigrateOnce({ link, dir, image, firmware, ramBytes, multifd, 
 // --- memory images and firmware ------------------------------------------------
 
 /** Writes the bytes livemig's ram device holds for `spec` (source side) to `path`, in a child process (1 GiB stays out of the bench's heap). */
-function writeImage(spec, path) {
+export function writeImage(spec, path) {
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--write-image', spec, path], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`writing the memory image for '${spec}' failed: ${(r.stderr || r.stdout).trim()}`);
 }
 
 /** 64 KiB of firmware whose reset vector (at 0xfff0) is `cli; hlt; jmp hlt`: the vCPU halts at once, for good. */
-function writeFirmware(path) {
+export function writeFirmware(path) {
   const rom = Buffer.alloc(64 * 1024);
   Buffer.from([0xfa, 0xf4, 0xeb, 0xfd]).copy(rom, 0xfff0);
   writeFileSync(path, rom);
@@ -413,7 +413,7 @@ function livemigFigures(r, linkBytes, ramBytes) {
 }
 
 /** Repetitions folded into one: medians of the completed runs' figures; the status and memory check of all. */
-function fold(runs) {
+export function fold(runs) {
   const ok = runs.filter((r) => r.status === 'completed');
   const out = { status: ok.length === runs.length ? 'completed' : runs.find((r) => r.status !== 'completed').status, runs: runs.length };
   const isCounts = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'number' || x === null);
