@@ -31,6 +31,7 @@ import { convergence, downtime, ram8g, throughput, tls, zero } from './bench/sce
 import { micro } from './bench/micro.mjs';
 import { links } from './bench/links.mjs';
 import { kv, kvSupport, kvTableRows, killRedis } from './bench/kv.mjs';
+import { qemuTableRows } from './bench/qemu.mjs';
 import { netnsSupport } from './lib/netns.mjs';
 import { GiB, MiB, gbps, round, size } from './bench/stats.mjs';
 
@@ -232,8 +233,9 @@ function table(r) {
     const z = lr.compression;
     if (z.skipped) rows.push(['  fill=file: + multifd-compression', z.skipped, '', '', '', '']);
     for (const row of z.rows ?? []) rows.push([`  fill=file: multifd-compression=${row.method}`, `${mb(row.effectiveBytesPerSecond)} of guest memory`, `CPU/GiB src ${row.sourceCpuMsPerGiB} dst ${row.destinationCpuMsPerGiB} ms`, `${row.gainVsNone}× none`, row.method === 'zstd' && lr.rateBits === 1e9 ? '≥ 2×' : '', row.method === 'zstd' && lr.rateBits === 1e9 ? yes(row.gainVsNone >= 2) : '']);
+    rows.push(...qemuTableRows(lr.qemu, lr.rate));
   }
-  if (l?.qemu) rows.push(['QEMU on the same links', l.qemu.skipped, '', '', '', '']);
+  if (l?.qemu?.skipped) rows.push(['QEMU on the same links', l.qemu.skipped, '', '', '', '']);
   rows.push(...kvTableRows(r.kv));
   for (const [name, rss] of [
     ['peak RSS, random RAM', t?.rss],
@@ -249,5 +251,6 @@ function table(r) {
   const reps = only && only.size === 1 && only.has('links') ? `${cfg.linkReps} rep(s) of the idle and downtime-target runs, 1 of the others` : `${r.meta.reps} rep(s)${r.links ? `, ${cfg.linkReps} on the links` : ''}`;
   out.push(`(${r.meta.command}; ${r.meta.cpus} CPUs; node ${r.meta.node}; ${reps}, medians; ${Math.round(r.meta.elapsedMs / 1000)} s)`);
   if (r.links?.noise) out.push(`(links: ${r.links.noise})`);
+  if (r.links?.qemu?.qemu) out.push(`(vs QEMU: ${r.links.qemu.qemu}, ${size(r.links.qemu.ramBytes)}, guest ${r.links.qemu.guest}; ${r.links.qemu.reps} rep(s) each, QEMU and livemig alternating)`);
   return out.join('\n');
 }

@@ -45,7 +45,9 @@ async function connectQmp(address) {
  * params: string[] (K=V, both sides), srcParams: string[], timeoutMs,
  * link (a scripts/lib/netns.mjs Link: run across it), srcArgs/dstArgs (extra CLI
  * arguments), sampleDestinationMs (poll the destination's bytes-received),
- * keepLogs (return both daemons' parsed log lines) }
+ * keepLogs (return both daemons' parsed log lines), onStart/onEnded (called with
+ * { source, destination } pids just before `migrate` and once it ended, e.g. to
+ * read /proc figures of that window) }
  */
 export async function migrateOnce(opts) {
   const devArgs = opts.devices.flatMap((d) => ['--device', d]);
@@ -66,6 +68,8 @@ export async function migrateOnce(opts) {
     const [running, sqmp] = await Promise.all([src.waitMsg('machine running'), src.waitMsg('QMP socket listening')]);
     sq = await connectQmp(sqmp.address);
     dq = await connectQmp(dqmp.address);
+    const pids = { source: src.proc.pid, destination: dst.proc.pid };
+    opts.onStart?.(pids);
     const t0 = performance.now();
     await sq.call('migrate', { uri: `tcp:${host}:${listening.port}` });
     // Sample the throttle while it runs (auto-converge only: a poll is work the daemons do,
@@ -109,6 +113,7 @@ export async function migrateOnce(opts) {
     if (sampler) clearInterval(sampler);
     if (dstSampler) clearInterval(dstSampler);
     const wallMs = performance.now() - t0;
+    opts.onEnded?.(pids);
     const source = await sq.call('query-migrate');
     const destInfo = await dq.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data?.status)).then(
       () => dq.call('query-migrate'),

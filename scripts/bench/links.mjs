@@ -17,7 +17,9 @@
  *     multifd-compression none / zlib / zstd: guest bytes moved per second and
  *     CPU per GiB on each side (skipped, and said so, where the build refuses
  *     fill=file: or multifd-compression with exit 2);
- *   - QEMU on the same link: skipped, and said so, without qemu-system-x86_64.
+ *   - QEMU on the same link, RAM contents and parameters: plain / multifd /
+ *     multifd zstd, total time, downtime, throughput, beside livemig's
+ *     (scripts/bench/qemu.mjs); skipped, and said so, without qemu-system-x86_64.
  * The machine is shared and noisy: figures are ratios against baselines of the
  * same run, and single runs (reps) are the norm here.
  */
@@ -27,6 +29,7 @@ import { DaemonProcess } from '../lib/daemon-process.mjs';
 import { Link, netnsSupport, parseRate } from '../lib/netns.mjs';
 import { migrateOnce } from './daemons.mjs';
 import { pumpOnLink } from './tcp-pump.mjs';
+import { QemuComparison } from './qemu.mjs';
 import { GiB, MiB, median, ratio, round } from './stats.mjs';
 
 const throughputOf = (r) => {
@@ -74,7 +77,7 @@ function cpuPerGiB(cpuMs, bytes) {
   return typeof cpuMs === 'number' ? round((cpuMs * GiB) / bytes) : null;
 }
 
-async function onRate(rateText, cfg, progress) {
+async function onRate(rateText, cfg, progress, qemu) {
   const rateBits = parseRate(rateText);
   const lineBps = rateBits / 8;
   const link = new Link({ rate: rateBits });
@@ -176,6 +179,9 @@ async function onRate(rateText, cfg, progress) {
 
     // 5. Compression on memory that compresses like real memory (needs fill=file: and multifd-compression).
     out.compression = await compression(link, cfg, progress, rateText);
+
+    // 6. QEMU on the same link, memory and parameters (scripts/bench/qemu.mjs).
+    out.qemu = await qemu.onLink(link, rateText, progress);
     return out;
   } finally {
     link.destroy();
@@ -213,22 +219,20 @@ async function compression(link, cfg, progress, rateText) {
   return { file, ramBytes: cfg.compressionRam, rows, target: 'zstd ≥ 2× none on 1 Gbit/s', met: zstd ? zstd.gainVsNone >= 2 : null };
 }
 
-function qemu() {
-  const r = spawnSync('sh', ['-c', 'command -v qemu-system-x86_64'], { encoding: 'utf8' });
-  if (r.status !== 0) return { skipped: 'skipped: qemu-system-x86_64 not installed' };
-  // Installed: the comparison (plain / multifd / multifd zstd on the same link and memory) is not written yet.
-  return { skipped: `skipped: qemu-system-x86_64 found at ${r.stdout.trim()}, but the QEMU comparison is not implemented in this bench yet` };
-}
-
 /** The whole links section; { skipped } when namespaces cannot be made here. */
 export async function links(cfg, progress) {
   const support = netnsSupport();
   if (!support.ok) return { skipped: `skipped: ${support.reason}` };
-  const out = { rates: [], qemu: qemu(), noise: 'shared 2-CPU machine with other jobs running: figures are ratios against limits measured on the same link in the same run' };
-  for (const rate of cfg.linkRates) {
-    progress(`links: ${rate} (tbf on both ends of a veth pair between two namespaces)`);
-    out.rates.push(await onRate(rate, cfg, progress));
+  const qemu = new QemuComparison({ ...cfg, realFile: realFile() });
+  const out = { rates: [], qemu: qemu.summary(), noise: 'shared 2-CPU machine with other jobs running: figures are ratios against limits measured on the same link in the same run' };
+  try {
+    for (const rate of cfg.linkRates) {
+      progress(`links: ${rate} (tbf on both ends of a veth pair between two namespaces)`);
+      out.rates.push(await onRate(rate, cfg, progress, qemu));
+    }
+  } finally {
+    qemu.dispose();
   }
-  progress(`links: QEMU ${out.qemu.skipped}`);
+  if (out.qemu.skipped) progress(`links: QEMU ${out.qemu.skipped}`);
   return out;
 }
