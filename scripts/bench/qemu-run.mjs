@@ -18,8 +18,18 @@ if (bad) {
   process.stderr.write(`qemu-run: ${bad}\n`);
   process.exit(2);
 }
-const cmp = new QemuComparison({ multifdChannels: 2, realFile: realFile(), qemuReps: reps, qemuRamBytes: mib * 1024 * 1024 });
-const link = new Link({ rate: parseRate(rate) });
+let link = null;
+let cmp = null;
+// A signal would end the process without 'exit' handlers: clean up (QEMUs, images, namespaces) first.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    link?.destroy();
+    cmp?.dispose();
+    process.exit(130);
+  });
+}
+cmp = new QemuComparison({ multifdChannels: 2, realFile: realFile(), qemuReps: reps, qemuRamBytes: mib * 1024 * 1024 });
+link = new Link({ rate: parseRate(rate) });
 try {
   const out = { summary: cmp.summary(), rate, result: await cmp.onLink(link, rate, (t) => process.stderr.write(`${t}\n`)) };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

@@ -508,7 +508,13 @@ export class QemuComparison {
   /** All rows on one link: QEMU then livemig for each repetition (never both at once: 1 GiB each side). */
   async onLink(link, rateText, progress) {
     if (!this.installed.ok) return { skipped: this.installed.skipped };
-    this.prepare(progress);
+    try {
+      this.prepare(progress);
+    } catch (err) {
+      // e.g. no room for the images in the temp dir: the rest of the links bench goes on
+      this.dispose();
+      return { skipped: `skipped: could not prepare the QEMU runs (${err.message.slice(0, 200)})` };
+    }
     const rows = [];
     for (const [name, fill, multifd, compression] of ROWS) {
       const qemuRuns = [];
