@@ -27,6 +27,7 @@ import {
   createLogger,
   daemonHelpSections,
   parseDaemonArgs,
+  warmDaemonCompression,
   type Logger,
 } from '@livemig/common/daemon';
 // The built-in kv type lives in its own package, registered like any other type.
@@ -94,6 +95,7 @@ export async function main(argv: string[]): Promise<void> {
     installMultifdHoldFromEnv(process.env, log);
     daemon = new DestinationDaemon({ devices: args.devices, workload: parseWorkloadSpec(DESTINATION_WORKLOAD), log, security: args.security });
     applyDaemonSettings(daemon.settings, args);
+    warmDaemonCompression(daemon.settings);
     if (args.control) await daemon.listenControl(args.control, '--control');
     if (args.qmp) await daemon.listenQmp(args.qmp, '--qmp');
     await daemon.listen(listen.host, listen.port).catch((err: unknown) => {

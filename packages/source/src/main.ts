@@ -28,6 +28,7 @@ import {
   createLogger,
   daemonHelpSections,
   parseDaemonArgs,
+  warmDaemonCompression,
   type Logger,
 } from '@livemig/common/daemon';
 // The built-in kv type lives in its own package, registered like any other type.
@@ -97,6 +98,7 @@ export async function main(argv: string[]): Promise<void> {
     log = createLogger({ name: COMMAND, level: args.logLevel, pretty: args.logPretty, toStderr: json });
     daemon = new SourceDaemon({ devices: args.devices, workload: args.workload, log, security: args.security });
     applyDaemonSettings(daemon.settings, args);
+    warmDaemonCompression(daemon.settings);
     if (args.control) await daemon.listenControl(args.control, '--control');
     if (args.qmp) await daemon.listenQmp(args.qmp, '--qmp');
     daemon.start();
