@@ -140,11 +140,13 @@ export function parseDaemonArgs(v: CliValues, env: NodeJS.ProcessEnv = process.e
 /**
  * With multifd-compression on from the command line, starts the compression
  * workers now rather than in the first migration's setup (a worker takes
- * ~50–300 ms to start here; see compression-pool.ts).
+ * ~50–300 ms to start here; see compression-pool.ts). Called before the machine
+ * is built, so the workers start while the source fills its RAM.
  */
-export function warmDaemonCompression(settings: MigrationSettings): void {
-  const p = settings.parameters;
-  if (settings.capabilities.multifd && p['multifd-compression'] !== 'none') warmCompressionPool(compressionThreads(p['multifd-channels']));
+export function warmDaemonCompression(args: DaemonArgs): void {
+  const caps = applyCapabilities(defaultCapabilities(), args.capabilities);
+  const p = applyParameters(defaultParameters(), args.parameters);
+  if (caps.multifd && p['multifd-compression'] !== 'none') warmCompressionPool(compressionThreads(p['multifd-channels']));
 }
 
 /** Puts the command line's capabilities and parameters into a daemon's settings. */

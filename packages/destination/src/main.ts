@@ -86,6 +86,7 @@ export async function main(argv: string[]): Promise<void> {
     const listen = parseListenAddress(v.listen as string, '--listen');
     if (listen.kind !== 'tcp') throw new UsageError(`--listen '${String(v.listen)}': the migration listens on TCP only: give HOST:PORT (e.g. 127.0.0.1:4444); a Unix path is for --qmp`);
     const args = parseDaemonArgs(v);
+    warmDaemonCompression(args);
     json = args.json;
     exitOnComplete = v['exit-on-complete'] === true;
     log = createLogger({ name: COMMAND, level: args.logLevel, pretty: args.logPretty, toStderr: json });
@@ -95,7 +96,6 @@ export async function main(argv: string[]): Promise<void> {
     installMultifdHoldFromEnv(process.env, log);
     daemon = new DestinationDaemon({ devices: args.devices, workload: parseWorkloadSpec(DESTINATION_WORKLOAD), log, security: args.security });
     applyDaemonSettings(daemon.settings, args);
-    warmDaemonCompression(daemon.settings);
     if (args.control) await daemon.listenControl(args.control, '--control');
     if (args.qmp) await daemon.listenQmp(args.qmp, '--qmp');
     await daemon.listen(listen.host, listen.port).catch((err: unknown) => {

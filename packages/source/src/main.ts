@@ -88,6 +88,7 @@ export async function main(argv: string[]): Promise<void> {
     await loadDeviceModules(v['device-module'] as string[] | undefined);
     handleHelpAndVersion(v, COMMAND, sourceHelp);
     const args = parseDaemonArgs(v);
+    warmDaemonCompression(args);
     json = args.json;
     migrateTo = v['migrate-to'] as string | undefined;
     if (migrateTo) await checkResolves(migrateTo);
@@ -98,7 +99,6 @@ export async function main(argv: string[]): Promise<void> {
     log = createLogger({ name: COMMAND, level: args.logLevel, pretty: args.logPretty, toStderr: json });
     daemon = new SourceDaemon({ devices: args.devices, workload: args.workload, log, security: args.security });
     applyDaemonSettings(daemon.settings, args);
-    warmDaemonCompression(daemon.settings);
     if (args.control) await daemon.listenControl(args.control, '--control');
     if (args.qmp) await daemon.listenQmp(args.qmp, '--qmp');
     daemon.start();
