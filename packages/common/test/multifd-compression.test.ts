@@ -101,7 +101,9 @@ describe('CompressionPool', () => {
     expect(first.threads).toBe(2);
     const packed = await first.compress('zstd', 1, first.packetBuffer(4096));
     expect(packed.length).toBeGreaterThan(0);
+    expect(first.spareBuffers).toBe(1); // the input came back with the reply
     parkCompressionPool(first);
+    expect(first.spareBuffers).toBe(0); // an idle daemon keeps the threads, not the buffers
     // The same workers again (no start-up), and nothing parked any more while it is taken.
     const second = takeCompressionPool(2, workerFile);
     expect(second).toBe(first);
@@ -109,10 +111,12 @@ describe('CompressionPool', () => {
     expect(other).not.toBe(first);
     await other.close();
     // A pool with work in flight is closed, not parked: a later taker gets a fresh one.
+    // (The job itself may still finish before the workers end, or reject: either is fine.)
     const inFlight = second.compress('zstd', 1, second.packetBuffer(4096));
     expect(second.reusable).toBe(false);
     parkCompressionPool(second);
-    await expect(inFlight).rejects.toThrow(/closed|exited/);
+    await inFlight.catch(() => null);
+    expect(second.reusable).toBe(false);
     const third = takeCompressionPool(2, workerFile);
     expect(third).not.toBe(second);
     // Another size: the parked pool is closed and a new one made.

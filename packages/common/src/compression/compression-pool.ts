@@ -95,6 +95,16 @@ export class CompressionPool {
     return !this.closed && !this.broken && this.workers.every((w) => w.pending.size === 0);
   }
 
+  /** Packet buffers kept for reuse (returned by the workers with their replies). */
+  get spareBuffers(): number {
+    return this.spare.length;
+  }
+
+  /** Lets go of the spare packet buffers (up to MAX_SPARE_BUFFERS of them), e.g. before the pool waits idle. */
+  dropSpares(): void {
+    this.spare.length = 0;
+  }
+
   /** Ends the workers; jobs still in flight reject. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -173,6 +183,8 @@ export function parkCompressionPool(pool: CompressionPool): void {
     return;
   }
   void parked?.close();
+  // An idle daemon keeps the threads, not megabytes of packet buffers.
+  pool.dropSpares();
   parked = pool;
 }
 
