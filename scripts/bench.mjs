@@ -172,6 +172,7 @@ function table(r) {
     rows.push(['  per-repetition ratios', t.pairRatios.map((x) => `${x}×`).join(', '), '(each vs the pump run before it)', '', '', '']);
     rows.push(['  with verify', gbps(t.verify.bytesPerSecond), `without ${gbps(t.migration.bytesPerSecond)}`, `${t.verify.ratioVsPlain}×`, '≥ 0.85×, all verified', yes(t.verify.verified && t.verify.ratioVsPlain >= 0.85)]);
     rows.push(['  verify, per-repetition ratios', t.verify.pairRatios.map((x) => `${x}×`).join(', '), '(each vs the plain run before it)', '', '', '']);
+    if (t.verify.sourceCpuMsPerGiB != null) rows.push(['  verify CPU per GiB src/dst', `${t.verify.sourceCpuMsPerGiB}/${t.verify.destinationCpuMsPerGiB} ms`, `without ${t.migration.sourceCpuMsPerGiB}/${t.migration.destinationCpuMsPerGiB} ms`, '', '(reference)', '']);
     rows.push([`  multifd ×${t.multifd.channels}`, gbps(t.multifd.bytesPerSecond), `1 channel ${gbps(t.migration.bytesPerSecond)}`, `${t.multifd.ratioVsSingle}×`, 'keep if > 1.05×', t.multifd.ratioVsSingle > 1.05 ? 'gain' : 'no gain']);
     rows.push([`  daemons up (${size(t.bytes)})`, `src running ${t.startup.sourceRunningMs} ms`, `dst listening ${t.startup.destinationListeningMs} ms, memory ${t.startup.destinationMemoryReadyMs} ms`, '', '', '']);
   }

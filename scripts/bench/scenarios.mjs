@@ -90,6 +90,9 @@ export async function throughput(cfg, progress) {
       met: ratio(verifyBps, migBps) >= 0.85,
       verified: runs.verify.every((r) => r.source.verified === true),
       downtimeVerifyMs: median(runs.verify.map((r) => r.source['downtime-breakdown']?.verify)),
+      // CPU time moves less with the machine's load than wall time: what the digests cost each side.
+      sourceCpuMsPerGiB: perGiB(median(runs.verify.map((r) => r.cpuMs.source))),
+      destinationCpuMsPerGiB: perGiB(median(runs.verify.map((r) => r.cpuMs.destination))),
     },
     multifd: {
       channels: cfg.multifdChannels,

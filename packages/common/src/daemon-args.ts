@@ -14,6 +14,7 @@ import { LOG_LEVELS } from './logger';
 import { CAPABILITY_HELP, CAPABILITY_NAMES, PARAMETER_NAMES, applyCapabilities, parameterHelp, applyParameters, defaultCapabilities, defaultParameters, parseCapsList, parseParameterAssignment, type CapabilityChange } from './migration-config';
 import { canonicalSize } from './sizes';
 import type { MigrationSettings } from './migration-settings';
+import { compressionThreads, warmCompressionPool } from './compression/compression-pool';
 import { parseListenAddress, type ListenAddress } from './qmp/servers';
 import { SECURITY_OPTIONS, checkControlExposure, parseSecurityOptions, type SecurityOptions } from './security/index';
 
@@ -134,6 +135,18 @@ export function parseDaemonArgs(v: CliValues, env: NodeJS.ProcessEnv = process.e
     capabilities,
     parameters: Object.freeze(parameters),
   });
+}
+
+/**
+ * With multifd-compression on from the command line, starts the compression
+ * workers now rather than in the first migration's setup (a worker takes
+ * ~50–300 ms to start here; see compression-pool.ts). Called before the machine
+ * is built, so the workers start while the source fills its RAM.
+ */
+export function warmDaemonCompression(args: DaemonArgs): void {
+  const caps = applyCapabilities(defaultCapabilities(), args.capabilities);
+  const p = applyParameters(defaultParameters(), args.parameters);
+  if (caps.multifd && p['multifd-compression'] !== 'none') warmCompressionPool(compressionThreads(p['multifd-channels']));
 }
 
 /** Puts the command line's capabilities and parameters into a daemon's settings. */

@@ -5,7 +5,7 @@ import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { applyParameters, defaultParameters } from '../src/migration-config';
 import { compressPages, decompressPages, zstdInflateBound } from '../src/compression/page-codec';
-import { CompressionPool } from '../src/compression/compression-pool';
+import { CompressionPool, parkCompressionPool, takeCompressionPool, warmCompressionPool } from '../src/compression/compression-pool';
 import { RamDevice } from '../src/devices/ram';
 import { parseDeviceSpec, type RamSpec } from '../src/device-spec';
 import { ProtocolError } from '../src/errors';
@@ -93,5 +93,38 @@ describe('CompressionPool', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('keeps one warm pool between migrations: parked when idle and healthy, handed to the next taker of the same size', async () => {
+    warmCompressionPool(2, workerFile);
+    const first = takeCompressionPool(2, workerFile);
+    expect(first.threads).toBe(2);
+    const packed = await first.compress('zstd', 1, first.packetBuffer(4096));
+    expect(packed.length).toBeGreaterThan(0);
+    expect(first.spareBuffers).toBe(1); // the input came back with the reply
+    parkCompressionPool(first);
+    expect(first.spareBuffers).toBe(0); // an idle daemon keeps the threads, not the buffers
+    // The same workers again (no start-up), and nothing parked any more while it is taken.
+    const second = takeCompressionPool(2, workerFile);
+    expect(second).toBe(first);
+    const other = takeCompressionPool(2, workerFile);
+    expect(other).not.toBe(first);
+    await other.close();
+    // A pool with work in flight is closed, not parked: a later taker gets a fresh one.
+    // (The job itself may still finish before the workers end, or reject: either is fine.)
+    const inFlight = second.compress('zstd', 1, second.packetBuffer(4096));
+    expect(second.reusable).toBe(false);
+    parkCompressionPool(second);
+    await inFlight.catch(() => null);
+    expect(second.reusable).toBe(false);
+    const third = takeCompressionPool(2, workerFile);
+    expect(third).not.toBe(second);
+    // Another size: the parked pool is closed and a new one made.
+    parkCompressionPool(third);
+    const single = takeCompressionPool(1, workerFile);
+    expect(single).not.toBe(third);
+    expect(single.threads).toBe(1);
+    expect(third.reusable).toBe(false);
+    await single.close();
   });
 });

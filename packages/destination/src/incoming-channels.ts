@@ -6,9 +6,8 @@
  * only once its own challenge was answered. Then the MultifdReceiver
  * (multifd-receiver.ts) loads its pages. Closing drops all of them.
  */
-import { availableParallelism } from 'node:os';
 import { ProtocolError, type MigError } from '@livemig/common/errors';
-import { CompressionPool, type livemig } from '@livemig/common/wire';
+import { compressionThreads, parkCompressionPool, takeCompressionPool, type CompressionPool, type livemig } from '@livemig/common/wire';
 import { type MultifdCompression } from '@livemig/common/control';
 import { type Device } from '@livemig/common/devices';
 import { type Logger } from '@livemig/common/daemon';
@@ -60,7 +59,7 @@ export class IncomingChannels {
     const channels = config.multifdChannels ?? 0;
     if (id.length === 0 || channels < 1 || channels > 255) throw new ProtocolError(`multifd is on but the configuration announces ${channels} channels and a ${id.length}-byte migration id`);
     this.migrationId = id;
-    const pool = compression === 'none' ? null : new CompressionPool({ threads: Math.min(channels, availableParallelism()) });
+    const pool = compression === 'none' ? null : takeCompressionPool(compressionThreads(channels));
     this.pool = pool;
     this.multifd = new MultifdReceiver({
       channels,
@@ -110,7 +109,7 @@ export class IncomingChannels {
   close(): void {
     this.closed = true;
     this.multifd?.close();
-    void this.pool?.close();
+    if (this.pool) parkCompressionPool(this.pool);
     this.pool = null;
   }
 }

@@ -28,6 +28,7 @@ import {
   createLogger,
   daemonHelpSections,
   parseDaemonArgs,
+  warmDaemonCompression,
   type Logger,
 } from '@livemig/common/daemon';
 // The built-in kv type lives in its own package, registered like any other type.
@@ -87,6 +88,7 @@ export async function main(argv: string[]): Promise<void> {
     await loadDeviceModules(v['device-module'] as string[] | undefined);
     handleHelpAndVersion(v, COMMAND, sourceHelp);
     const args = parseDaemonArgs(v);
+    warmDaemonCompression(args);
     json = args.json;
     migrateTo = v['migrate-to'] as string | undefined;
     if (migrateTo) await checkResolves(migrateTo);

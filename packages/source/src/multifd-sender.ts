@@ -27,20 +27,22 @@
  * counts (bandwidth, backpressure) are then in guest bytes: a packet counts as
  * the pages it carries, which is what the pending set is measured in.
  */
-import { availableParallelism } from 'node:os';
 import type { Socket } from 'node:net';
 import { openConnection } from './transport';
 import { AuthError, ConnectionError, PeerError, ProtocolError, type MigError } from '@livemig/common/errors';
 import {
   AUTH_NONCE_BYTES,
-  CompressionPool,
   RAM_FRAME_BYTES,
+  compressionThreads,
   STREAM_MAGIC,
   STREAM_VERSION,
   createReturnPathDecoder,
   encodeFrame,
   livemig,
+  parkCompressionPool,
+  takeCompressionPool,
   type CompressionMethod,
+  type CompressionPool,
   type FrameMessage,
 } from '@livemig/common/wire';
 import { authProof, createNonce, isValidNonce, proofMatches, type ChannelBinding, type TlsFiles } from '@livemig/common/control';
@@ -100,7 +102,7 @@ export class MultifdSender {
     if (compression) {
       const totals = { method: compression.method, packets: 0, rawBytes: 0, compressedBytes: 0, savedByDevice: new Map<string, number>() };
       this.compression = totals;
-      this.pool = new CompressionPool({ threads: Math.min(sockets.length, availableParallelism()) });
+      this.pool = takeCompressionPool(compressionThreads(sockets.length));
       const failed = (err: Error): void => {
         if (!this.closing) onError(new ConnectionError(`multifd ${compression.method} compression failed: ${err.message}`, { cause: err }));
       };
@@ -259,7 +261,7 @@ export class MultifdSender {
   private stopCompression(): void {
     if (!this.compressors) return;
     for (const c of this.compressors) c.close();
-    void this.pool!.close();
+    parkCompressionPool(this.pool!);
   }
 
   private compressingBytes(): number {

@@ -10,7 +10,7 @@ export { encodeFrame, encodeFrameHeader, encodeRpMessage } from '../wire/frame-e
 export { FrameDecoder, type DecodedFrame } from '../wire/frame-decoder';
 export { createStreamDecoder, createReturnPathDecoder, type DecodedFrameMessage, type DecodedRpMessage } from '../wire/codecs';
 export { adoptForPooledReads, type ChunkInput } from '../wire/pooled-reader';
-export { CompressionPool, type CompressionMethod } from '../compression/compression-pool';
+export { CompressionPool, compressionThreads, parkCompressionPool, takeCompressionPool, warmCompressionPool, type CompressionMethod } from '../compression/compression-pool';
 export { compressPages } from '../compression/page-codec';
 export {
   STREAM_MAGIC,
