@@ -4,7 +4,10 @@
  * garbage and port-scanner-style connects, each on its own TCP connection.
  * The daemon must end every one itself (never hang, never crash), saying why
  * on the return path when it refuses (checkReplies), and then accept a real
- * migration and verify it.
+ * migration and verify it. About half the mutated streams are followed by the
+ * client's FIN (a source gone mid-stream): those end on the daemon's answer to
+ * it, the others on a refusal or the daemon's own stall-timeout (the slow half:
+ * ~125 ms each).
  */
 import { connect, type Socket } from 'node:net';
 import fc from 'fast-check';
@@ -38,8 +41,11 @@ interface Outcome {
  * still waiting for more after SELF_CLOSE_MS (a stream cut inside a frame,
  * before the handshake's own timeout) does the client half-close, as a source
  * that went away; the daemon must then close too. Every case fails after 5 s.
+ * `fin`: the client half-closes at once ('sent': after its last byte, a source
+ * that hung up mid-stream; 'accept': on CONFIG_ACCEPTED), and the daemon
+ * answers the FIN instead of waiting for its stall-timeout.
  */
-function exchange(port: number, bytes: Buffer, chunk: number, halfCloseOnAccept = false): Promise<Outcome> {
+function exchange(port: number, bytes: Buffer, chunk: number, fin: 'none' | 'sent' | 'accept' = 'none'): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const socket: Socket = connect({ host: '127.0.0.1', port });
     const decoder = createReturnPathDecoder();
@@ -66,7 +72,7 @@ function exchange(port: number, bytes: Buffer, chunk: number, halfCloseOnAccept 
       } catch (err) {
         undecodable = err;
       }
-      if (halfCloseOnAccept && !halfClosed && replies.some((r) => r.body === 'configAccepted')) {
+      if (fin === 'accept' && !halfClosed && replies.some((r) => r.body === 'configAccepted')) {
         halfClosed = true;
         socket.end();
       }
@@ -79,6 +85,10 @@ function exchange(port: number, bytes: Buffer, chunk: number, halfCloseOnAccept 
     });
     socket.on('connect', () => {
       for (let off = 0; off < bytes.length; off += chunk) socket.write(bytes.subarray(off, off + chunk));
+      if (fin === 'sent') {
+        halfClosed = true;
+        socket.end();
+      }
     });
   });
 }
@@ -134,7 +144,7 @@ describe('live destination port fuzz', () => {
     // half-close come before the stall-timeout.
     const dq = await QmpWsClient.connect(await controlAddress(dst));
     await dq.call('migrate-set-parameters', { 'stall-timeout': 10_000 });
-    const cut = await exchange(port, Buffer.concat([...noEof.slice(0, 4), noEof[4]!.subarray(0, 10)]), 1024, true);
+    const cut = await exchange(port, Buffer.concat([...noEof.slice(0, 4), noEof[4]!.subarray(0, 10)]), 1024, 'accept');
     expect(cut.closedBy).toBe('daemon after the client half-closed');
     expect(cut.reset).toBe(false);
     checkReplies(cut);
@@ -142,11 +152,12 @@ describe('live destination port fuzz', () => {
     await dq.call('migrate-set-parameters', { 'stall-timeout': 100 });
     cases += 4;
     await fc.assert(
-      fc.asyncProperty(fc.array(mutationArb, { minLength: 1, maxLength: 3 }), fc.integer({ min: 512, max: 128 * 1024 }), async (mutations, chunk) => {
+      fc.asyncProperty(fc.array(mutationArb, { minLength: 1, maxLength: 3 }), fc.integer({ min: 512, max: 128 * 1024 }), fc.boolean(), async (mutations, chunk, fin) => {
         // A malformed frame last: a daemon still reading frames refuses it at once
-        // (one inside a frame whose length was mutated waits for its stall-timeout).
-        const o = await exchange(port, Buffer.concat([mutate(noEof, mutations), MALFORMED_FRAME]), chunk);
-        checkReplies(o, JSON.stringify({ mutations, chunk }));
+        // (one inside a frame whose length was mutated waits for its stall-timeout,
+        // or, in the cases that half-close after their last byte, answers that FIN).
+        const o = await exchange(port, Buffer.concat([mutate(noEof, mutations), MALFORMED_FRAME]), chunk, fin ? 'sent' : 'none');
+        checkReplies(o, JSON.stringify({ mutations, chunk, fin }));
         outcomes[o.closedBy]++;
         if (o.reset) outcomes.reset++;
         cases++;
