@@ -2,11 +2,20 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 30_000,
-    // Integration tests run real daemons; two cores: keep the parallelism modest.
-    maxWorkers: 2,
     pool: 'forks',
+    // Three files at a time on two cores: the end-to-end files spend much of their time
+    // waiting (on peers, stall-timeouts, alloc-ms, rate limits), not on the CPU, and a
+    // third file fills that idle time (docs: README "Tests"). Files run longest first
+    // (vitest orders by the durations it cached from the last run).
+    maxWorkers: 3,
+    projects: [
+      // In-process unit tests: no daemons, no global state left behind, so one worker
+      // runs many files without a fresh process (and module load) for each.
+      { extends: true, test: { name: 'unit', include: ['packages/*/test/**/*.test.ts'], isolate: false } },
+      // Real daemons as child processes over loopback: each file in its own worker.
+      { extends: true, test: { name: 'e2e', include: ['test/**/*.test.ts'] } },
+    ],
   },
 });

@@ -4,7 +4,10 @@
  * garbage and port-scanner-style connects, each on its own TCP connection.
  * The daemon must end every one itself (never hang, never crash), saying why
  * on the return path when it refuses (checkReplies), and then accept a real
- * migration and verify it.
+ * migration and verify it. About half the mutated streams are followed by the
+ * client's FIN (a source gone mid-stream): those end on the daemon's answer to
+ * it, the others on a refusal or the daemon's own stall-timeout (the slow half:
+ * ~125 ms each).
  */
 import { connect, type Socket } from 'node:net';
 import fc from 'fast-check';
@@ -22,7 +25,6 @@ const CAPS = ['--caps', 'return-path,switchover-ack,verify'];
 let cases = 0;
 afterAll(() => {
   console.log(`daemon fuzz: ${cases} hostile connections (${JSON.stringify(outcomes)}), then a verified migration`);
-  if (withoutShut.length) console.log(`daemon fuzz: ${withoutShut.length} migration(s) ended without a SHUT:\n  ${withoutShut.join('\n  ')}`);
 });
 
 /** How a hostile connection ended: who closed it, and what the daemon said on the way. */
@@ -39,8 +41,11 @@ interface Outcome {
  * still waiting for more after SELF_CLOSE_MS (a stream cut inside a frame,
  * before the handshake's own timeout) does the client half-close, as a source
  * that went away; the daemon must then close too. Every case fails after 5 s.
+ * `fin`: the client half-closes at once ('sent': after its last byte, a source
+ * that hung up mid-stream; 'accept': on CONFIG_ACCEPTED), and the daemon
+ * answers the FIN instead of waiting for its stall-timeout.
  */
-function exchange(port: number, bytes: Buffer, chunk: number): Promise<Outcome> {
+function exchange(port: number, bytes: Buffer, chunk: number, fin: 'none' | 'sent' | 'accept' = 'none'): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const socket: Socket = connect({ host: '127.0.0.1', port });
     const decoder = createReturnPathDecoder();
@@ -67,6 +72,10 @@ function exchange(port: number, bytes: Buffer, chunk: number): Promise<Outcome> 
       } catch (err) {
         undecodable = err;
       }
+      if (fin === 'accept' && !halfClosed && replies.some((r) => r.body === 'configAccepted')) {
+        halfClosed = true;
+        socket.end();
+      }
     });
     socket.on('close', () => {
       clearTimeout(timer);
@@ -76,6 +85,10 @@ function exchange(port: number, bytes: Buffer, chunk: number): Promise<Outcome> 
     });
     socket.on('connect', () => {
       for (let off = 0; off < bytes.length; off += chunk) socket.write(bytes.subarray(off, off + chunk));
+      if (fin === 'sent') {
+        halfClosed = true;
+        socket.end();
+      }
     });
   });
 }
@@ -96,16 +109,15 @@ function checkReplies(o: Outcome, label = ''): void {
     expect(shut.code).toMatch(/^MIG_ERR_[A-Z_]+$/);
     expect(shut.reason).toBeTruthy();
   }
-  // A connection that became a migration should end with a SHUT. TODO (found by this
-  // test, rare: about 1 in 300 runs of 600 cases, not reproduced by seed): the daemon
-  // sometimes closes one after CONFIG_ACCEPTED and a PONG with no SHUT and no reset seen
-  // by the client. Listed in the summary line until the cause is fixed, so it stays visible.
-  if (bodies.includes('configAccepted') && !o.reset && shuts.length === 0) withoutShut.push(`${bodies.join(',')} ${label}`);
+  // A connection that became a migration ends with a SHUT naming why, also when the client
+  // half-closed first (it still reads: the daemon's sockets are half-open). Only a reset
+  // may lose it. (Under load the half-close at SELF_CLOSE_MS used to beat the stall-timeout,
+  // and the daemon's FIN-ended write side dropped the SHUT: 2 runs in 6.)
+  if (bodies.includes('configAccepted') && !o.reset) expect(shuts.length, `no SHUT after ${bodies.join(',')} (${o.closedBy}) ${label}`).toBe(1);
   for (const b of ['resumed', 'loaded']) expect(bodies).not.toContain(b);
 }
 
 const SELF_CLOSE_MS = 400;
-const withoutShut: string[] = [];
 /** A frame whose header is not protobuf (length 3, then 0xff bytes): a ProtocolError wherever frames are read. */
 const MALFORMED_FRAME = Buffer.from([0, 0, 0, 3, 0xff, 0xff, 0xff]);
 const outcomes: Record<Outcome['closedBy'] | 'reset', number> = { daemon: 0, 'daemon after the client half-closed': 0, reset: 0 };
@@ -125,13 +137,27 @@ describe('live destination port fuzz', () => {
     }
     // Connect and say nothing (a port scanner): the client goes away, the daemon follows.
     checkReplies(await exchange(port, Buffer.alloc(0), 1));
-    cases += 3;
+    // Accepted as a migration, then cut inside a frame and half-closed (a FIN; the client
+    // still reads): the daemon's answer to that FIN is a SHUT naming it, before its own
+    // stall-timeout could (10 s for this case). It used to drop that SHUT (its write side
+    // ended with the FIN), which the fuzz cases below met whenever load made the client's
+    // half-close come before the stall-timeout.
+    const dq = await QmpWsClient.connect(await controlAddress(dst));
+    await dq.call('migrate-set-parameters', { 'stall-timeout': 10_000 });
+    const cut = await exchange(port, Buffer.concat([...noEof.slice(0, 4), noEof[4]!.subarray(0, 10)]), 1024, 'accept');
+    expect(cut.closedBy).toBe('daemon after the client half-closed');
+    expect(cut.reset).toBe(false);
+    checkReplies(cut);
+    expect(cut.replies.at(-1)?.shut).toMatchObject({ ok: false, code: 'MIG_ERR_CONNECTION', reason: expect.stringMatching(/connection closed by the source during precopy, in the middle of a frame/) });
+    await dq.call('migrate-set-parameters', { 'stall-timeout': 100 });
+    cases += 4;
     await fc.assert(
-      fc.asyncProperty(fc.array(mutationArb, { minLength: 1, maxLength: 3 }), fc.integer({ min: 512, max: 128 * 1024 }), async (mutations, chunk) => {
+      fc.asyncProperty(fc.array(mutationArb, { minLength: 1, maxLength: 3 }), fc.integer({ min: 512, max: 128 * 1024 }), fc.boolean(), async (mutations, chunk, fin) => {
         // A malformed frame last: a daemon still reading frames refuses it at once
-        // (one inside a frame whose length was mutated waits for its stall-timeout).
-        const o = await exchange(port, Buffer.concat([mutate(noEof, mutations), MALFORMED_FRAME]), chunk);
-        checkReplies(o, JSON.stringify({ mutations, chunk }));
+        // (one inside a frame whose length was mutated waits for its stall-timeout,
+        // or, in the cases that half-close after their last byte, answers that FIN).
+        const o = await exchange(port, Buffer.concat([mutate(noEof, mutations), MALFORMED_FRAME]), chunk, fin ? 'sent' : 'none');
+        checkReplies(o, JSON.stringify({ mutations, chunk, fin }));
         outcomes[o.closedBy]++;
         if (o.reset) outcomes.reset++;
         cases++;
@@ -140,7 +166,6 @@ describe('live destination port fuzz', () => {
     );
     expect(dst.proc.exitCode).toBeNull();
     // Nothing was loaded for good: still waiting, and a real source migrates and verifies.
-    const dq = await QmpWsClient.connect(await controlAddress(dst));
     expect((await dq.call('query-status')).status).toBe('inmigrate');
     // The real source gets the default stall-timeout: 100 ms was for the hostile streams only.
     await dq.call('migrate-set-parameters', { 'stall-timeout': 10_000 });

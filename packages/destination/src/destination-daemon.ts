@@ -128,12 +128,15 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     // Checked after the await: the server is set below with no await in between.
     if (this.server) throw new QmpError('The incoming migration has already been started');
     const tls = this.security.tls;
+    // allowHalfOpen: a source that half-closes (FIN) may still read the return path, so the
+    // failure its FIN causes is told in a SHUT (handshake.ts, incoming-migration.ts). With
+    // Node's default the FIN ends our write side too, and that SHUT was silently dropped.
     const server = tls
       ? createTlsServer(
-          { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2', handshakeTimeout: HANDSHAKE_TIMEOUT_MS },
+          { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2', handshakeTimeout: HANDSHAKE_TIMEOUT_MS, allowHalfOpen: true },
           (socket) => this.onConnection(socket),
         )
-      : createServer((socket) => this.onConnection(socket));
+      : createServer({ allowHalfOpen: true }, (socket) => this.onConnection(socket));
     if (tls) {
       // The peer's address, taken when it connects: by the time a handshake fails the socket may be gone ("undefined:undefined").
       const peers = new WeakMap<Socket, string>();

@@ -151,6 +151,8 @@ export class Handshake implements ReaderOwner {
 
   start(): void {
     this.socket.on('error', this.onError);
+    // 'end' (the source's FIN; the server allows half-open sockets, so our SHUT can still go out) or 'close'.
+    this.socket.on('end', this.onClose);
     this.socket.on('close', this.onClose);
     const headerMs = Math.min(HEADER_TIMEOUT_MS, this.limit);
     this.headerTimer = setTimeout(() => this.fail(new StallError(`handshake not completed within ${headerMs} ms (no stream header yet)`)), headerMs);
@@ -277,6 +279,7 @@ export class Handshake implements ReaderOwner {
     this.go({ phase });
     this.stopTimers();
     this.socket.off('error', this.onError);
+    this.socket.off('end', this.onClose);
     this.socket.off('close', this.onClose);
     this.owner.ended(this);
     take();

@@ -208,11 +208,14 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
       fail: this.failHere,
     });
     this.socket.on('error', (err) => this.fail(toMigError(err)));
-    this.socket.on('close', () => {
+    const closedBySource = (): void => {
       if (this.finished) return;
       const partial = this.reader.atFrameBoundary ? '' : `, in the middle of a frame (${this.reader.pendingBytes} bytes of it received)`;
       this.fail(new ConnectionError(`connection closed by the source during ${this.dispatch.phase}${partial}`));
-    });
+    };
+    // 'end' is the source's FIN: the socket is half-open (destination-daemon.ts), so the SHUT still goes out.
+    this.socket.on('end', closedBySource);
+    this.socket.on('close', closedBySource);
     this.timers.start();
     try {
       this.setup.run(this.dispatch.sourceVerify);

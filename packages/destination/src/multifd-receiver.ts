@@ -67,7 +67,10 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> implement
     this.socket = conn.socket;
     this.reader = conn.reader;
     this.socket.on('error', (err) => this.fail(toMigError(err)));
-    this.socket.on('close', () => this.fail(new ConnectionError(`multifd channel ${this.index} closed by the source`)));
+    const closedBySource = (): void => this.fail(new ConnectionError(`multifd channel ${this.index} closed by the source`));
+    // 'end' too: a half-closed channel (half-open sockets, destination-daemon.ts) is as gone as a closed one.
+    this.socket.on('end', closedBySource);
+    this.socket.on('close', closedBySource);
     // Nothing is loaded before attach(): the frames wait in the decoder.
     this.reader.pauseForSync();
     this.reader.handOver(this);

@@ -174,6 +174,8 @@ export function adoptForPooledReads(socket: Socket, bufferBytes = RECEIVE_BUFFER
   socket.destroy();
   const adopted = new Socket({
     handle: handle as never,
+    // The server's choice (a half-closed peer may still be written to) carries over.
+    allowHalfOpen: socket.allowHalfOpen,
     readable: true,
     writable: true,
     pauseOnCreate: true,
