@@ -27,6 +27,8 @@ function owner(over: Partial<HandshakeOwner> = {}): HandshakeOwner {
     claim: () => null,
     accepted: () => undefined,
     channel: () => 'no channels here',
+    recoverBegins: () => 'nothing paused here',
+    resumed: () => undefined,
     ended: () => undefined,
     ...over,
   };

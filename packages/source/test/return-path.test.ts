@@ -20,6 +20,8 @@ function reader(expect: Partial<ReturnPathExpectations> = {}): { r: ReturnPathRe
     deviceApproved: (id) => calls.push(`approved:${id}`),
     loaded: () => calls.push('loaded'),
     resumed: () => calls.push('resumed'),
+    recvBitmap: (piece) => calls.push(`recvBitmap:${piece.deviceId ?? ''}`),
+    resumeAck: (n) => calls.push(`resumeAck:${n}`),
     shutOk: () => calls.push('shutOk'),
     error: (e) => errors.push(e),
   };
