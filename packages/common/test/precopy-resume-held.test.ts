@@ -15,6 +15,9 @@ import { encodeRpMessage } from '../src/wire/frame-encoder';
 import { MAX_RP_HEADER_BYTES } from '../src/constants';
 import { RamDevice, ramType } from '../src/devices/ram';
 import type { IncomingSection, LoadContext, SectionKind, SectionWriter } from '../src/devices/device';
+import { AccelDevice, type AccelSpec } from '../src/devices/accel';
+import { parseDeviceSpec } from '../src/device-spec';
+import { recordingLoadContext } from '../src/testing';
 
 const LOAD_CTX: LoadContext = { switchoverAck: false, approveSwitchover: () => {}, rearmSwitchover: () => {}, progress: () => {} };
 
@@ -156,5 +159,53 @@ describe('RAM receivedState / resumeFrom', () => {
     while (src.statePendingEstimate() > 0) src.saveLiveIterate(rest, 1 << 30, false);
     for (const s of rest.sections) deliver(dst, s, false);
     expect(src.digest().equals(dst.digest())).toBe(true);
+  });
+});
+
+describe('accel receivedState / resumeFrom', () => {
+  // Initial data of three frames (ACCEL_FRAME_BYTES is 1 MiB), resources of two.
+  const accelSpec = parseDeviceSpec('accel,id=accel0,resources=2,resource-size=2M,alloc-ms=0,initial-size=2560K,state-size=4K') as AccelSpec;
+  const deliverAccel = (dst: AccelDevice, s: { type: SectionKind; header: Uint8Array; payload: Buffer }): void =>
+    void dst.loadState({ type: s.type, version: dst.version, header: dst.decodeHeader(s.type, dst.version, s.header), payload: [s.payload], payloadLength: s.payload.length });
+
+  // Cut after 2 sections: part of the initial data held; after 5: all of it and one frame of chunks.
+  it.each([2, 5])('goes on with the initial data where it got to and resends only the chunks the destination lacks (break after %i sections)', async (cut) => {
+    const src = new AccelDevice(accelSpec, 'source');
+    const dst = new AccelDevice(accelSpec, 'destination');
+    dst.loadSetup(recordingLoadContext(false));
+    const out = new Capture();
+    src.saveSetup(out, { switchoverAck: false, rearmSwitchover: () => 0 });
+    // Budgets of one frame: START, the initial data (3 frames), then two frames of chunks.
+    for (let i = 0; i < 5; i++) src.saveLiveIterate(out, 1, false);
+    expect(out.sections.length).toBe(6);
+    // What follows the cut is lost in the break (on one stream, all after the first loss is lost).
+    out.sections.slice(0, cut).forEach((s) => deliverAccel(dst, s));
+    const held = dst.receivedState();
+    const lacking = src.resumeFrom(held);
+    expect(lacking).toBeGreaterThan(0);
+    expect(lacking).toBeLessThan(accelSpec.initialSize + 2 * accelSpec.resourceSize);
+    const rest = new Capture();
+    while (src.statePendingExact() > accelSpec.stateSize) src.saveLiveIterate(rest, 1 << 30, false);
+    src.saveLiveIterate(rest, 1 << 30, true);
+    for (const s of rest.sections) deliverAccel(dst, s);
+    // Nothing the destination held came again: the resent chunks are the lacking ones.
+    const resentBytes = rest.sections.reduce((n, s) => n + s.payload.length, 0) - accelSpec.stateSize;
+    expect(resentBytes).toBe(lacking);
+    await dst.loadComplete();
+    expect(src.digest().equals(dst.digest())).toBe(true);
+  });
+
+  it('after a lost re-initialisation (re-arm the destination never loaded) everything goes again', () => {
+    const src = new AccelDevice(accelSpec, 'source');
+    const dst = new AccelDevice(accelSpec, 'destination');
+    dst.loadSetup(recordingLoadContext(false));
+    const out = new Capture();
+    src.saveSetup(out, { switchoverAck: false, rearmSwitchover: () => 0 });
+    src.saveLiveIterate(out, 1 << 30, false);
+    for (const s of out.sections) deliverAccel(dst, s);
+    src.resize(3); // while paused: its new initial data never reached the destination
+    const lacking = src.resumeFrom(dst.receivedState());
+    expect(lacking).toBe(accelSpec.initialSize + 3 * accelSpec.resourceSize);
+    expect(src.initialDataPending()).toBe(accelSpec.initialSize);
   });
 });
