@@ -327,7 +327,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
         this.resumes++;
         this.unreceivedAtResume += r.memoryMissingBytes;
         this.ramTransferredAtResume ??= this.ramTransferred();
-        this.precopy.startMetering(performance.now(), this.link.channels!.bytesFlushed);
+        this.precopy.meter!.rebase(performance.now(), this.link.channels!.bytesFlushed);
         this.pauseCause = null;
         this.log.info({ resumes: this.resumes, missingBytes: r.missingBytes, restarted: r.restarted }, 'migration resumed');
         this.statusMachine.set('active');
