@@ -108,11 +108,11 @@ describe('Handshake: a connection resuming a paused migration (precopy-resume)',
   it('is refused when the owner has nothing to resume, or when the secret is missing; nothing is handed on', async () => {
     for (const [over, why] of [
       [{ recoverBegins: () => 'no incoming migration here is the one this connection resumes' }, /no incoming migration here is the one/],
-      [{ authSecret: Buffer.from('a-secret-of-some-length') }, /authentication required/],
+      [{ recoverBegins: () => null, authSecret: Buffer.from('a-secret-of-some-length') }, /authentication required/],
     ] as const) {
       let resumed = 0;
       const sock = new FakeSocket();
-      const h = new Handshake(sock.asSocket(), null, 'test', owner({ recoverBegins: () => null, ...over, resumed: () => void resumed++ }), log);
+      const h = new Handshake(sock.asSocket(), null, 'test', owner({ ...over, resumed: () => void resumed++ }), log);
       h.start();
       sock.feed(f({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION, resume: { migrationId: id } } }));
       await tick();
