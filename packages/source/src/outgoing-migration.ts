@@ -306,6 +306,8 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
    */
   private async pauseUntilResumed(cause: MigError): Promise<void> {
     this.link.renew();
+    // Nothing is sent while paused: auto-converge's throttle would only slow the machine (it starts over after the resume).
+    this.precopy.stop();
     this.pauseCause = cause;
     this.resumeError = null;
     this.log.warn({ code: cause.code, err: cause.message }, 'migration paused (precopy-resume): the machine keeps running; migrate with resume=true continues it');
