@@ -78,6 +78,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   private readonly recovering = new Set<Handshake>();
   /** precopy-resume: extra listeners migrate-recover opened (closed with the daemon). */
   private readonly recoverServers: Server[] = [];
+  private readonly recoverAddresses: string[] = [];
   /** Connections still in their handshake, oldest first (a Set keeps insertion order). */
   private readonly handshakes = new Set<Handshake>();
 
@@ -247,6 +248,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     this.recoverServers.push(server);
     const a = server.address() as AddressInfo;
     const address = a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+    this.recoverAddresses.push(address);
     this.log.info({ address, port: a.port }, 'listening for the paused migration to resume (migrate-recover)');
     return address;
   }
@@ -297,7 +299,10 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   }
 
   queryMigrate(): Record<string, unknown> {
-    return queryIncoming(this.current ?? this.last, this.machine, this.listenAddress);
+    const info = queryIncoming(this.current ?? this.last, this.machine, this.listenAddress);
+    // Beyond QEMU: where migrate-recover listens too (port 0 there picks a free one).
+    if (this.recoverAddresses.length > 0) info['recover-socket-addresses'] = [...this.recoverAddresses];
+    return info;
   }
 
   listenControl(addr: ListenAddress, flag?: string): Promise<string> {
