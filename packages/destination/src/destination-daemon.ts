@@ -37,6 +37,8 @@ import {
   registerDeviceCommands,
   MIGRATE_INCOMING_SCHEMA,
   MIGRATE_SCHEMA,
+  MIGRATE_RECOVER_SCHEMA,
+  NO_PAUSED_INCOMING,
   registerOtherSideCommand,
   type ListenAddress,
   type SecurityOptions,
@@ -72,6 +74,11 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   /** The incoming migration (a connection whose configuration was accepted). */
   private current: IncomingMigration | null = null;
   private last: IncomingMigration | null = null;
+  /** precopy-resume: handshakes of connections resuming the paused migration (the first to pass auth wins). */
+  private readonly recovering = new Set<Handshake>();
+  /** precopy-resume: extra listeners migrate-recover opened (closed with the daemon). */
+  private readonly recoverServers: Server[] = [];
+  private readonly recoverAddresses: string[] = [];
   /** Connections still in their handshake, oldest first (a Set keeps insertion order). */
   private readonly handshakes = new Set<Handshake>();
 
@@ -109,7 +116,21 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       claim: () => this.busyReason(),
       accepted: (conn, config) => this.startMigration(conn, config),
       channel: (h, hello) => this.channelFor(h, hello),
-      ended: (h) => this.handshakes.delete(h),
+      recoverBegins: (h, id) => this.recoverBegins(h, id),
+      resumed: (h, conn) => {
+        this.recovering.delete(h);
+        const m = this.current;
+        // The source is back before this side noticed the break (a link that went down
+        // without a reset; silence not yet past stall-timeout): its old connection is dead.
+        if (m && !m.paused) m.breakForResume();
+        if (m?.paused) m.resume(conn);
+        else conn.socket.destroy();
+      },
+      ended: (h) => {
+        this.handshakes.delete(h);
+        // A resume's handshake that failed leaves the paused migration as it was.
+        if (this.recovering.delete(h) && this.recovering.size === 0) this.current?.recoverAbandoned();
+      },
     };
   }
 
@@ -127,6 +148,16 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     await this.startDevices();
     // Checked after the await: the server is set below with no await in between.
     if (this.server) throw new QmpError('The incoming migration has already been started');
+    const server = this.makeServer();
+    this.server = server;
+    const { address, port: bound } = await listenOn(server, host, port);
+    this.listenAddress = address;
+    this.log.info({ address, port: bound }, 'listening for incoming migration');
+    return address;
+  }
+
+  /** A listener for migration connections (plain TCP or mutual TLS), each one a Handshake. */
+  private makeServer(): Server {
     const tls = this.security.tls;
     // allowHalfOpen: a source that half-closes (FIN) may still read the return path, so the
     // failure its FIN causes is told in a SHUT (handshake.ts, incoming-migration.ts). With
@@ -148,18 +179,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
         this.log.warn({ peer, code: err.code, err: err.message, reason: tlsFailureReason(err) }, 'incoming connection refused: TLS handshake failed');
       });
     }
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const a = server.address() as AddressInfo;
-    this.listenAddress = a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
-    this.log.info({ address: this.listenAddress, port: a.port }, 'listening for incoming migration');
-    return this.listenAddress;
+    return server;
   }
 
   private onConnection(socket: Socket): void {
@@ -198,6 +218,36 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     victim.evict(`evicted after ${ms} ms in its handshake (${victim.phase}): all ${MAX_PENDING_HANDSHAKES} handshake slots were taken and a new connection arrived`);
   }
 
+  /**
+   * precopy-resume: a header names a migration to resume. Only the current
+   * one's id is taken, and only while it is paused or still in precopy (its
+   * source may be back before this side noticed the break); anything else is
+   * refused and the migration is unharmed. Several may try (one without the
+   * secret cannot hold the real source off): the first through auth wins.
+   */
+  private recoverBegins(h: Handshake, id: Buffer): string | null {
+    const m = this.current;
+    if (!m || !m.migrationId.equals(id)) return 'no incoming migration here is the one this connection resumes';
+    if (!m.resumable) return `the incoming migration cannot be resumed now (${m.status}, ${m.phase})`;
+    this.recovering.add(h);
+    m.recoverBegins();
+    return null;
+  }
+
+  /**
+   * `migrate-recover {"uri"}` (QEMU's, for a paused postcopy): the paused
+   * migration's source may also come to `host:port` (the original listen
+   * address keeps working).
+   */
+  async listenForRecovery(host: string, port: number): Promise<string> {
+    const server = this.makeServer();
+    const { address, port: bound } = await listenOn(server, host, port);
+    this.recoverServers.push(server);
+    this.recoverAddresses.push(address);
+    this.log.info({ address, port: bound }, 'listening for the paused migration to resume (migrate-recover)');
+    return address;
+  }
+
   /** A multifd channel's header: the migration it names gives it a place, or why not. */
   private channelFor(h: Handshake, hello: ChannelHello): ChannelSlot | string {
     const m = this.current;
@@ -218,6 +268,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       multifdCompression: this.settings.parameters['multifd-compression'],
       log: this.log.child({ channel: 'incoming', peer: conn.peer }),
       stallTimeoutMs: () => this.settings.parameters['stall-timeout'],
+      resumeTimeoutMs: () => this.settings.parameters['precopy-resume-timeout'],
     });
     this.current = m;
     m.on('status', (status) => {
@@ -236,13 +287,17 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   }
 
   private busyReason(): string | null {
+    if (this.current?.paused) return 'an incoming migration is paused here (precopy-resume), waiting for its source to resume it';
     if (this.current) return 'another incoming migration is in progress';
     if (this.last?.status === 'completed') return 'this destination already completed an incoming migration';
     return null;
   }
 
   queryMigrate(): Record<string, unknown> {
-    return queryIncoming(this.current ?? this.last, this.machine, this.listenAddress);
+    const info = queryIncoming(this.current ?? this.last, this.machine, this.listenAddress);
+    // Beyond QEMU: where migrate-recover listens too (port 0 there picks a free one).
+    if (this.recoverAddresses.length > 0) info['recover-socket-addresses'] = [...this.recoverAddresses];
+    return info;
   }
 
   listenControl(addr: ListenAddress, flag?: string): Promise<string> {
@@ -279,6 +334,17 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       },
       MIGRATE_INCOMING_SCHEMA,
     );
+    qmp.register(
+      'migrate-recover',
+      async (args) => {
+        const uri = argString(args, 'uri');
+        if (!this.current?.paused) throw new QmpError(NO_PAUSED_INCOMING);
+        const { host, port } = parseMigrationUri(uri, { listen: true });
+        await this.listenForRecovery(host, port);
+        return {};
+      },
+      MIGRATE_RECOVER_SCHEMA,
+    );
     registerOtherSideCommand(qmp, 'migrate', MIGRATE_SCHEMA, 'This is livemig-destination: it receives migrations (migrate is a livemig-source command)');
     qmp.register('query-migrate', () => this.queryMigrate());
     qmp.register('migrate_cancel', () => {
@@ -294,9 +360,23 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     for (const h of [...this.handshakes]) h.fail(new CancelledError('destination shutting down'));
     await this.endpoints.close(lingerMs);
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    for (const server of this.recoverServers) await new Promise<void>((resolve) => server.close(() => resolve()));
     this.machine.close();
     await this.machine.dispose(this.log);
   }
+}
+
+/** Listens; resolves with the address bound (`HOST:PORT`, IPv6 in brackets) and its port. */
+async function listenOn(server: Server, host: string, port: number): Promise<{ address: string; port: number }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const a = server.address() as AddressInfo;
+  return { address: a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`, port: a.port };
 }
 
 /** A failed TLS handshake in words (OpenSSL's text stays in the log's `err`). */

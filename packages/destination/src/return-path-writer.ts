@@ -8,7 +8,7 @@ import { StallError } from '@livemig/common/errors';
 import { MAX_RP_QUEUED_BYTES, encodeRpMessage, type RpMessage } from '@livemig/common/wire';
 
 export class ReturnPathWriter {
-  private readonly socket: Socket;
+  private socket: Socket;
   private open = false;
 
   constructor(socket: Socket) {
@@ -24,6 +24,14 @@ export class ReturnPathWriter {
     this.open = true;
   }
 
+  /**
+   * precopy-resume: the migration goes on over a new connection. The return
+   * path stays open (the resuming source does not open it again).
+   */
+  rebind(socket: Socket): void {
+    this.socket = socket;
+  }
+
   /** Throws StallError when the source has left too much unread. */
   send(msg: RpMessage): void {
     if (!this.socket.writable) return;
@@ -31,6 +39,15 @@ export class ReturnPathWriter {
       throw new StallError(`the source is not reading the return path (${this.socket.writableLength} bytes queued)`);
     }
     this.socket.write(encodeRpMessage(msg));
+  }
+
+  /**
+   * precopy-resume's held-state report: written at once, outside the bound on
+   * unread messages (the report is sized by the machine, not by a peer that
+   * does not read: the source reads it before anything else).
+   */
+  sendReport(msg: RpMessage): void {
+    if (this.socket.writable) this.socket.write(encodeRpMessage(msg));
   }
 
   /** The last word: success, or the reason this destination gave up. Allowed without a return path. */

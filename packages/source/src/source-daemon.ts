@@ -14,6 +14,7 @@ import {
   registerCommonCommands,
   MIGRATE_INCOMING_SCHEMA,
   MIGRATE_SCHEMA,
+  MIGRATE_RECOVER_SCHEMA,
   NO_PAUSED_MIGRATION,
   registerOtherSideCommand,
   registerDeviceCommands,
@@ -122,6 +123,18 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     return m;
   }
 
+  /**
+   * precopy-resume: `migrate {"uri", "resume": true}`: the paused migration
+   * reconnects to `uri` (QEMU's answer when nothing is paused).
+   */
+  resumeMigration(uri: string): OutgoingMigration {
+    const m = this.migration;
+    if (!m || (m.status !== 'precopy-paused' && m.status !== 'precopy-recover')) throw new QmpError(NO_PAUSED_MIGRATION);
+    const { host, port } = parseMigrationUri(uri);
+    m.resume(host, port);
+    return m;
+  }
+
   /** Starts a migration to `uri` and resolves once it ended (completed, failed or cancelled; see its `status`). */
   async migrateAndWait(uri: string): Promise<OutgoingMigration> {
     const m = this.migrate(uri);
@@ -153,14 +166,19 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     qmp.register(
       'migrate',
       (args) => {
-        if (args.resume === true) throw new QmpError(NO_PAUSED_MIGRATION);
-        this.migrate(argString(args, 'uri'));
+        const uri = argString(args, 'uri');
+        if (args.resume === true) {
+          this.resumeMigration(uri);
+          return {};
+        }
+        this.migrate(uri);
         return {};
       },
       MIGRATE_SCHEMA,
     );
     registerDeviceCommands(qmp, this.machine, 'source', deviceTypes());
     registerOtherSideCommand(qmp, 'migrate-incoming', MIGRATE_INCOMING_SCHEMA, 'This is livemig-source: it sends migrations (migrate-incoming is a livemig-destination command)');
+    registerOtherSideCommand(qmp, 'migrate-recover', MIGRATE_RECOVER_SCHEMA, 'This is livemig-source: migrate-recover is a livemig-destination command (here: migrate with resume=true)');
     qmp.register('migrate_cancel', () => {
       this.migration?.cancel();
       return {};
