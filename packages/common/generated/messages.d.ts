@@ -722,6 +722,9 @@ export namespace livemig {
         /** Capabilities verify. */
         verify: boolean;
 
+        /** Capabilities precopyResume. */
+        precopyResume: boolean;
+
         /**
          * Creates a new Capabilities instance using the specified properties.
          * @param [properties] Properties to set
@@ -772,6 +775,9 @@ export namespace livemig {
 
             /** Capabilities verify */
             verify?: (boolean|null);
+
+            /** Capabilities precopyResume */
+            precopyResume?: (boolean|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

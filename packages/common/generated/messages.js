@@ -1703,6 +1703,7 @@ $root.livemig = (function() {
          * @property {boolean|null} [switchoverAck] Capabilities switchoverAck
          * @property {boolean|null} [multifd] Capabilities multifd
          * @property {boolean|null} [verify] Capabilities verify
+         * @property {boolean|null} [precopyResume] Capabilities precopyResume
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1767,6 +1768,14 @@ $root.livemig = (function() {
         Capabilities.prototype.verify = false;
 
         /**
+         * Capabilities precopyResume.
+         * @member {boolean} precopyResume
+         * @memberof livemig.Capabilities
+         * @instance
+         */
+        Capabilities.prototype.precopyResume = false;
+
+        /**
          * Creates a new Capabilities instance using the specified properties.
          * @function create
          * @memberof livemig.Capabilities
@@ -1806,6 +1815,8 @@ $root.livemig = (function() {
                 writer.uint32(/* id 3, wireType 0 =*/24).bool(message.multifd);
             if (message.verify != null && $Object.hasOwnProperty.call(message, "verify") && message.verify !== false)
                 writer.uint32(/* id 4, wireType 0 =*/32).bool(message.verify);
+            if (message.precopyResume != null && $Object.hasOwnProperty.call(message, "precopyResume") && message.precopyResume !== false)
+                writer.uint32(/* id 5, wireType 0 =*/40).bool(message.precopyResume);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1884,6 +1895,15 @@ $root.livemig = (function() {
                             message.verify = value;
                         else
                             delete message.verify;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.precopyResume = value;
+                        else
+                            delete message.precopyResume;
                         continue;
                     }
                 }

@@ -6,7 +6,7 @@
 import { CapabilityError, ParameterError } from './errors';
 import { canonicalSize, parseCount, parseSize } from './sizes';
 
-export const CAPABILITY_NAMES = ['return-path', 'switchover-ack', 'multifd', 'auto-converge', 'verify'] as const;
+export const CAPABILITY_NAMES = ['return-path', 'switchover-ack', 'multifd', 'auto-converge', 'verify', 'precopy-resume'] as const;
 export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
 export type Capabilities = Readonly<Record<CapabilityName, boolean>>;
 
@@ -17,10 +17,11 @@ export const CAPABILITY_HELP: Readonly<Record<CapabilityName, string>> = {
   multifd: 'RAM pages over multifd-channels extra connections',
   'auto-converge': 'throttle the workload when it dirties memory faster than the link sends it',
   verify: 'per-device digests compared before the destination resumes; a mismatch fails the migration and the source resumes',
+  'precopy-resume': "beyond QEMU: a precopy whose connection breaks is paused on both ends, not failed, and continues where it stopped (migrate with resume=true, migrate-recover); both ends must agree",
 };
 
 export function defaultCapabilities(): Capabilities {
-  return Object.freeze({ 'return-path': false, 'switchover-ack': false, multifd: false, 'auto-converge': false, verify: false });
+  return Object.freeze({ 'return-path': false, 'switchover-ack': false, multifd: false, 'auto-converge': false, verify: false, 'precopy-resume': false });
 }
 
 export interface CapabilityChange {
@@ -78,6 +79,7 @@ export interface Parameters {
   'cpu-throttle-initial': number;
   'cpu-throttle-increment': number;
   'max-cpu-throttle': number;
+  'precopy-resume-timeout': number;
 }
 export type ParameterName = keyof Parameters;
 /** The parameters whose value is one of a set of names rather than a number. */
@@ -115,6 +117,8 @@ export const PARAMETER_SPECS: Readonly<Record<NumericParameterName, ParameterSpe
   'cpu-throttle-initial': { kind: 'percent', min: 1, max: 99, def: 20, help: 'auto-converge: first throttle step' },
   'cpu-throttle-increment': { kind: 'percent', min: 1, max: 99, def: 10, help: 'auto-converge: each further step' },
   'max-cpu-throttle': { kind: 'percent', min: 1, max: 99, def: 99, help: 'auto-converge: the most the workload is held back' },
+  // Beyond QEMU: a paused precopy (precopy-resume) is bounded; there is no "wait forever".
+  'precopy-resume-timeout': { kind: 'ms', min: 100, max: 86_400_000, def: 60_000, help: 'precopy-resume: a paused migration not resumed within this long fails (source running, destination discards)' },
 };
 const ENUM_PARAMETER_SPECS: Readonly<Record<EnumParameterName, { values: readonly string[]; def: string; help: string }>> = {
   'multifd-compression': {
@@ -147,6 +151,7 @@ export const PARAMETER_NAMES: readonly ParameterName[] = [
   'cpu-throttle-initial',
   'cpu-throttle-increment',
   'max-cpu-throttle',
+  'precopy-resume-timeout',
 ];
 
 /** How QMP takes a parameter: a name (string) or a number/size. */

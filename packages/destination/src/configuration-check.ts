@@ -16,6 +16,7 @@ export function checkConfiguration(config: ConfigurationMessage, devices: readon
     ['return-path', src.returnPath === true, caps['return-path']],
     ['switchover-ack', src.switchoverAck === true, caps['switchover-ack']],
     ['multifd', src.multifd === true, caps.multifd],
+    ['precopy-resume', src.precopyResume === true, caps['precopy-resume']],
   ];
   for (const [name, s, d] of pairs) {
     if (s !== d) problems.push(`capability '${name}' is ${s ? 'on' : 'off'} at the source but ${d ? 'on' : 'off'} at the destination`);

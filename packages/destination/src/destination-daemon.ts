@@ -37,6 +37,8 @@ import {
   registerDeviceCommands,
   MIGRATE_INCOMING_SCHEMA,
   MIGRATE_SCHEMA,
+  MIGRATE_RECOVER_SCHEMA,
+  NO_PAUSED_INCOMING,
   registerOtherSideCommand,
   type ListenAddress,
   type SecurityOptions,
@@ -268,6 +270,16 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
         return {};
       },
       MIGRATE_INCOMING_SCHEMA,
+    );
+    qmp.register(
+      'migrate-recover',
+      (args) => {
+        const uri = argString(args, 'uri');
+        if (this.current?.status !== 'precopy-paused') throw new QmpError(NO_PAUSED_INCOMING);
+        parseMigrationUri(uri);
+        return {};
+      },
+      MIGRATE_RECOVER_SCHEMA,
     );
     registerOtherSideCommand(qmp, 'migrate', MIGRATE_SCHEMA, 'This is livemig-destination: it receives migrations (migrate is a livemig-source command)');
     qmp.register('query-migrate', () => this.queryMigrate());

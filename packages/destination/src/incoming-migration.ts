@@ -45,7 +45,8 @@ import type { StreamReader } from './stream-reader';
 
 export type { DeviceLoadTimes } from './final-load';
 
-export type IncomingStatus = 'active' | 'completed' | 'failed';
+/** precopy-paused / precopy-recover (precopy-resume): the source's connection broke; what was received is kept while it reconnects. */
+export type IncomingStatus = 'active' | 'precopy-paused' | 'precopy-recover' | 'completed' | 'failed';
 
 export interface IncomingEvents {
   status: [IncomingStatus];
@@ -99,6 +100,8 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   readonly startedAt = performance.now();
   endedAt: number | null = null;
   bytesReceived = 0;
+  /** precopy-resume: how many times the source resumed this migration after a break. */
+  resumes = 0;
 
   constructor(opts: IncomingOptions) {
     super();

@@ -10,6 +10,7 @@ export function queryIncoming(m: IncomingMigration | null, machine: Machine, add
   const info: Record<string, unknown> = { status: m.status, 'socket-address': address };
   info['total-time'] = round((m.endedAt ?? now) - m.startedAt);
   info['bytes-received'] = m.bytesReceived;
+  info.resumes = m.resumes;
   info['switchover-acked'] = m.acked;
   if (m.ackAt !== null) info['switchover-ack-wait'] = round(m.ackAt - m.startedAt);
   if (m.ackPending !== null) info['switchover-ack-pending'] = m.ackPending;

@@ -37,6 +37,8 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
     'page-size': rams[0]?.[1].pageSize ?? 4096,
     'precopy-bytes': p.precopyBytes,
     'downtime-bytes': end.downtimeBytes,
+    // precopy-resume: RAM bytes sent after the first resume (the complement of what the destination held, plus what was dirtied).
+    'resent-after-resume': m.resentAfterResume,
   };
   // multifd-compression: devices count the guest bytes they handed over; the wire carried fewer.
   const saved = (id: string): number => m.compression?.savedByDevice.get(id) ?? 0;
@@ -78,6 +80,7 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
   info['switchover-acked'] = m.acked;
   info['switchover-ack-wait'] = m.ackAt === null ? null : round(m.ackAt - m.startedAt);
   info['dirty-sync-count'] = p.passes;
+  info.resumes = m.resumes;
   const throttle = p.cpuThrottlePercentage;
   if (throttle !== null) info['cpu-throttle-percentage'] = throttle;
   info['bandwidth-bytes-per-second'] = round((p.meter?.bandwidth ?? 0) * 1000);

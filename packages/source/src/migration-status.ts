@@ -4,18 +4,26 @@
  * which may come later than the change itself (see set()).
  *
  *   none → setup → active → device → completed
- *            │        │        │
+ *            │        │  ↑ ↓    │
+ *            │        │ precopy-paused ⇄ precopy-recover   (precopy-resume)
  *            └────────┴────────┴──→ failed | cancelling → cancelled
+ *
+ * precopy-paused: the connection broke while active; the machine runs, dirty
+ * tracking goes on, the destination keeps what it received (QEMU's
+ * postcopy-paused, for precopy). precopy-recover: `migrate resume=true` is
+ * reconnecting (QEMU's postcopy-recover); a failed handshake pauses again.
  */
 import { StateError } from '@livemig/common/errors';
 
-export type MigrationStatus = 'none' | 'setup' | 'active' | 'device' | 'completed' | 'failed' | 'cancelling' | 'cancelled';
+export type MigrationStatus = 'none' | 'setup' | 'active' | 'precopy-paused' | 'precopy-recover' | 'device' | 'completed' | 'failed' | 'cancelling' | 'cancelled';
 
 /** Allowed transitions (QEMU migrate_set_state is compare-and-swap; this is its table). */
 const TRANSITIONS: Readonly<Record<MigrationStatus, readonly MigrationStatus[]>> = {
   none: ['setup'],
   setup: ['active', 'failed', 'cancelling'],
-  active: ['device', 'failed', 'cancelling'],
+  active: ['device', 'precopy-paused', 'failed', 'cancelling'],
+  'precopy-paused': ['precopy-recover', 'failed', 'cancelling'],
+  'precopy-recover': ['active', 'precopy-paused', 'failed', 'cancelling'],
   device: ['completed', 'failed', 'cancelling'],
   cancelling: ['cancelled'],
   completed: [],

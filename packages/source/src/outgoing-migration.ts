@@ -80,6 +80,10 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   private readonly ctx: OutgoingContext;
 
   error: MigError | null = null;
+  /** precopy-resume: how many times a paused migration was resumed. */
+  resumes = 0;
+  /** precopy-resume: RAM bytes sent after the first resume. */
+  resentAfterResume = 0;
   readonly startedAt = performance.now();
   readonly startedEpoch = Date.now();
   setupTime: number | null = null;

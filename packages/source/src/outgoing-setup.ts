@@ -99,6 +99,7 @@ export async function setupOutgoing(ctx: OutgoingContext, owner: LinkOwner, targ
         switchoverAck: caps['switchover-ack'],
         multifd: caps.multifd,
         verify: caps.verify,
+        precopyResume: caps['precopy-resume'],
       },
       migrationId: target.migrationId,
       multifdChannels: caps.multifd ? params()['multifd-channels'] : 0,

@@ -14,6 +14,7 @@ import {
   registerCommonCommands,
   MIGRATE_INCOMING_SCHEMA,
   MIGRATE_SCHEMA,
+  MIGRATE_RECOVER_SCHEMA,
   NO_PAUSED_MIGRATION,
   registerOtherSideCommand,
   registerDeviceCommands,
@@ -154,6 +155,7 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     );
     registerDeviceCommands(qmp, this.machine, 'source', deviceTypes());
     registerOtherSideCommand(qmp, 'migrate-incoming', MIGRATE_INCOMING_SCHEMA, 'This is livemig-source: it sends migrations (migrate-incoming is a livemig-destination command)');
+    registerOtherSideCommand(qmp, 'migrate-recover', MIGRATE_RECOVER_SCHEMA, 'This is livemig-source: migrate-recover is a livemig-destination command (here: migrate with resume=true)');
     qmp.register('migrate_cancel', () => {
       this.migration?.cancel();
       return {};

@@ -13,7 +13,7 @@ export { parseListenAddress, type ListenAddress } from '../qmp/servers';
 export { bindError } from '../qmp/bind-error';
 export { registerCommonCommands } from '../qmp/common-commands';
 export { registerDeviceCommands } from '../qmp/device-commands';
-export { MIGRATE_SCHEMA, MIGRATE_INCOMING_SCHEMA, NO_PAUSED_MIGRATION, registerOtherSideCommand } from '../qmp/migration-commands';
+export { MIGRATE_SCHEMA, MIGRATE_INCOMING_SCHEMA, MIGRATE_RECOVER_SCHEMA, NO_PAUSED_MIGRATION, NO_PAUSED_INCOMING, registerOtherSideCommand } from '../qmp/migration-commands';
 export { createNonce, isValidNonce, authProof, proofMatches, type ChannelBinding } from '../security/auth';
 export { readControlToken, type SecurityOptions, type TlsFiles } from '../security/secret-files';
 export {

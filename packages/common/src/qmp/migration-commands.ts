@@ -21,8 +21,16 @@ export const MIGRATE_INCOMING_SCHEMA: QmpArgsSchema = Object.freeze({
   'exit-on-error': { type: 'boolean' },
 });
 
-/** QEMU's answer to `migrate resume=true` when no postcopy migration is paused (livemig has none). */
+/** migrate-recover {uri} (destination, a paused migration: where to wait for the resuming source). */
+export const MIGRATE_RECOVER_SCHEMA: QmpArgsSchema = Object.freeze({
+  uri: { type: 'string', required: true },
+});
+
+/** QEMU's answer to `migrate resume=true` when no migration is paused (precopy-paused here). */
 export const NO_PAUSED_MIGRATION = 'Cannot resume if there is no paused migration';
+
+/** QEMU's answer to `migrate-recover` when no incoming migration is paused. */
+export const NO_PAUSED_INCOMING = 'Migrate recover can only be run when an incoming migration is paused (precopy-paused)';
 
 /** Registers `name` as a command that always fails (arguments still checked first). */
 export function registerOtherSideCommand(qmp: QmpDispatcher, name: string, schema: QmpArgsSchema, desc: string): void {
