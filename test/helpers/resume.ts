@@ -72,7 +72,16 @@ export function waitStatus(end: End, statuses: string | string[], from = 0): Pro
   const died = end.d.exited.then((x) => {
     throw new Error(`daemon exited (${x.code ?? x.signal}) before MIGRATION ${want.join('|')}\n${end.d.stderrText.slice(-2000)}`);
   });
-  return Promise.race([wait, died]);
+  // Waiting for a pause (or a resume) fails as soon as the migration ended instead.
+  const ended = want.some((w) => ENDED.includes(w))
+    ? new Promise<never>(() => undefined)
+    : end.q
+        .waitEvent((e) => end.q.events.indexOf(e) >= from && e.event === 'MIGRATION' && ENDED.includes(e.data?.status as string))
+        .then(async (e) => {
+          const info = await end.q.call('query-migrate').catch(() => ({}));
+          throw new Error(`migration ${String(e.data?.status)} (${String(info['error-desc'] ?? '')}) before MIGRATION ${want.join('|')}`);
+        });
+  return Promise.race([wait, died, ended]);
 }
 
 /** Waits until this end's migration ended; returns its status event. */
