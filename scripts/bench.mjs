@@ -2,6 +2,7 @@
 /**
  * npm run bench [-- --quick] [-- --only throughput,tls,zero,downtime,convergence,links] [-- --links] [-- --out FILE]
  *   (ram-8g, one 8 GiB device against 1 GiB, runs only when named: --only ram-8g)
+ *   (resume, "link breaks for 5 s at 50%": precopy-resume against a restart from zero, needs namespaces like --links)
  *
  * --links: only the real-link section (two network namespaces joined by a
  * tbf-shaped veth pair, 1 and 10 Gbit/s; needs root and iproute2). The full
@@ -25,11 +26,12 @@ import { killAll } from './bench/daemons.mjs';
 import { convergence, downtime, ram8g, throughput, tls, zero } from './bench/scenarios.mjs';
 import { micro } from './bench/micro.mjs';
 import { links } from './bench/links.mjs';
+import { resume } from './bench/resume.mjs';
 import { netnsSupport } from './lib/netns.mjs';
 import { GiB, MiB, gbps, round, size } from './bench/stats.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
-const SCENARIOS = ['throughput', 'tls', 'zero', 'micro', 'downtime', 'convergence', 'links', 'ram-8g'];
+const SCENARIOS = ['throughput', 'tls', 'zero', 'micro', 'downtime', 'convergence', 'links', 'resume', 'ram-8g'];
 /** Scenarios run only when --only names them (long, or needing most of the machine's memory). */
 const OPT_IN = new Set(['ram-8g']);
 const USAGE = `usage: npm run -s bench [-- --quick] [-- --only ${SCENARIOS.join(',')}] [-- --reps N] [-- --out FILE] [-- --links]
@@ -74,8 +76,12 @@ const cfg = quick
 Object.assign(cfg, quick
   ? { linkRates: ['1gbit', '10gbit'], linkReps: 1, capSeconds: 2, linkConvergenceRam: 128 * MiB, linkConvergenceTimeoutMs: 8000, linkDirtyPercents: [50, 90, 150], compressionRam: 256 * MiB }
   : { linkRates: ['1gbit', '10gbit'], linkReps: 2, capSeconds: 4, linkConvergenceRam: 256 * MiB, linkConvergenceTimeoutMs: 15000, linkDirtyPercents: [50, 90, 150], compressionRam: 512 * MiB });
+// resume: "link breaks for 5 s at 50%" (namespaces, like links): precopy-resume against a restart from zero.
+Object.assign(cfg, quick
+  ? { resumeRamBytes: 256 * MiB, resumeLinkRate: '1gbit', resumeBreakMs: 5000, resumeStallMs: 1000, resumeDirtyRate: 8 * MiB, resumeReps: 1 }
+  : { resumeRamBytes: 1 * GiB, resumeLinkRate: '1gbit', resumeBreakMs: 5000, resumeStallMs: 1000, resumeDirtyRate: 8 * MiB, resumeReps: 2 });
 if (quick && values.links) cfg.ramBytes = 1 * GiB; // the link figures are for 1 GiB even in a quick run
-if (values.reps) cfg.reps = cfg.throughputReps = cfg.convergenceReps = cfg.linkReps = cfg.bigRamReps = Math.max(1, Number(values.reps));
+if (values.reps) cfg.reps = cfg.throughputReps = cfg.convergenceReps = cfg.linkReps = cfg.bigRamReps = cfg.resumeReps = Math.max(1, Number(values.reps));
 
 if (!existsSync(join(ROOT, 'packages', 'source', 'dist', 'main.js'))) {
   process.stderr.write('bench: the daemons are not built; run `npm run build` (or `npm ci`) first\n');
@@ -99,7 +105,8 @@ function benchCommand() {
   const flags = [quick ? '--quick' : '', values.links ? '--links' : '', values.only ? `--only ${values.only}` : '', values.reps ? `--reps ${values.reps}` : ''].filter(Boolean);
   return `npm run bench${flags.length ? ` -- ${flags.join(' ')}` : ''}`;
 }
-const want = (name) => (!only ? (name !== 'links' || netnsSupport().ok) && !OPT_IN.has(name) : only.has(name));
+const NEEDS_NETNS = new Set(['links', 'resume']);
+const want = (name) => (!only ? (!NEEDS_NETNS.has(name) || netnsSupport().ok) && !OPT_IN.has(name) : only.has(name));
 process.on('SIGINT', () => void killAll().then(() => process.exit(130)));
 try {
   if (want('throughput') || want('zero')) {
@@ -129,6 +136,10 @@ try {
   if (want('links')) {
     progress(`links: namespaces joined by a tbf-shaped veth pair at ${cfg.linkRates.join(', ')} (${cfg.linkReps}×); the machine is shared, so figures are same-run ratios`);
     results.links = await links(cfg, progress);
+  }
+  if (want('resume')) {
+    progress(`resume: link down for ${cfg.resumeBreakMs / 1000} s at 50% of ${size(cfg.resumeRamBytes)} (${cfg.resumeLinkRate}), precopy-resume vs restart from zero, interleaved (${cfg.resumeReps}×)`);
+    results.resume = await resume(cfg, progress);
   }
   if (want('ram-8g')) {
     progress(`ram-8g: idle ${size(cfg.bigRamBytes)} random RAM (8 blocks) vs ${size(cfg.ramBytes)} (one block), interleaved (${cfg.bigRamReps}×)`);
@@ -217,6 +228,13 @@ function table(r) {
     const z = lr.compression;
     if (z.skipped) rows.push(['  fill=file: + multifd-compression', z.skipped, '', '', '', '']);
     for (const row of z.rows ?? []) rows.push([`  fill=file: multifd-compression=${row.method}`, `${mb(row.effectiveBytesPerSecond)} of guest memory`, `CPU/GiB src ${row.sourceCpuMsPerGiB} dst ${row.destinationCpuMsPerGiB} ms`, `${row.gainVsNone}× none`, row.method === 'zstd' && lr.rateBits === 1e9 ? '≥ 2×' : '', row.method === 'zstd' && lr.rateBits === 1e9 ? yes(row.gainVsNone >= 2) : '']);
+  }
+  const rs = r.resume;
+  if (rs?.skipped) rows.push(['link breaks for 5 s at 50%', rs.skipped, '', '', '', '']);
+  else if (rs) {
+    const s = (x) => (typeof x === 'number' ? `${(x / 1000).toFixed(1)} s` : 'n/a');
+    rows.push([`link breaks for ${rs.breakMs / 1000} s at 50% (${size(rs.ramBytes)}, ${rs.linkRate})`, `resume ${s(rs.resume.totalMs)}, ${size(rs.resume.bytesMoved)} moved`, `restart from zero ${s(rs.restart.totalMs)}, ${size(rs.restart.bytesMoved)}`, `${rs.timeRatio ?? '-'}× time, ${rs.bytesRatio ?? '-'}× bytes`, 'resume < restart', yes(rs.timeRatio > 1 && rs.bytesRatio > 1)]);
+    rows.push(['  completed, verified', `resume ${rs.resume.completed}/${rs.resume.runs}`, `restart ${rs.restart.completed}/${rs.restart.runs}`, '', '', '']);
   }
   if (l?.qemu) rows.push(['QEMU on the same links', l.qemu.skipped, '', '', '', '']);
   for (const [name, rss] of [
