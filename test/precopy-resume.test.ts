@@ -144,7 +144,7 @@ describe('precopy-resume through a TCP proxy', () => {
       const s = await e.src.q.call('query-migrate');
       expect(s.status).toBe('active');
       expect(s['switchover-acked']).toBe(false);
-      proxy.kill();
+      await proxy.kill();
       await waitBothPaused(e);
       expect(e.src.q.events.some((x) => x.event === 'STOP')).toBe(false);
       const m = marks(e);

@@ -126,6 +126,18 @@ describe('tcp proxy (test helper)', () => {
     c2.destroy();
   });
 
+  it('close() only stops accepting: an open connection goes on; destroy() ends it', async () => {
+    const { port, conns } = await sink();
+    const proxy = await startProxy({ port });
+    const c = await connect(proxy.port);
+    await proxy.close();
+    c.write('still here');
+    await until(() => conns.length === 1 && Buffer.concat(conns[0]!.data).toString() === 'still here', 'forwarding after close');
+    expect(proxy.bytesForwarded()).toBe(10);
+    await proxy.destroy();
+    expect(await conns[0]!.ended).toMatch(/^(ECONNRESET|end)$/);
+  });
+
   it('pauseAt black-holes at the mark; resume delivers every byte in order', async () => {
     const { port, conns } = await sink();
     const proxy = await startProxy(port);

@@ -18,16 +18,19 @@
  *   together). The chunk that crosses the mark is cut exactly at it, so the
  *   destination sees a frame torn mid-way.
  *
- * Byte counters (`bytesUp` client→target, `bytesDown` target→client) count
- * what was written to the other side. Forwarding honours backpressure (a
- * side is read only while the other drains). `close()` ends everything; call
- * it in afterEach (`closeProxies()` closes every proxy still open).
+ * Byte counters (`bytesUp` client→target, also as `bytesForwarded()`;
+ * `bytesDown` target→client) count what was written to the other side.
+ * Forwarding honours backpressure (a side is read only while the other
+ * drains). `close()` only stops accepting (open connections go on until their
+ * ends close them); `destroy()` ends everything. `closeProxies()` (afterEach)
+ * destroys every proxy still open.
  */
 import net from 'node:net';
 
 export interface ProxyTarget {
-  host: string;
-  port: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  readonly port: number;
 }
 
 export type ProxyAction = 'kill' | 'reset' | 'pause';
@@ -39,6 +42,8 @@ export interface TcpProxy {
   readonly uri: string;
   /** Bytes forwarded client → target, all connections together. */
   readonly bytesUp: number;
+  /** The same, as a function. */
+  bytesForwarded(): number;
   /** Bytes forwarded target → client. */
   readonly bytesDown: number;
   /** Connections accepted so far. */
@@ -47,7 +52,8 @@ export interface TcpProxy {
   readonly open: number;
   /** Whether forwarding is black-holed. */
   readonly paused: boolean;
-  kill(): void;
+  /** Resolves once the listener is closed (the connections are reset at once). */
+  kill(): Promise<void>;
   reset(): void;
   pause(): void;
   resume(): void;
@@ -57,13 +63,16 @@ export interface TcpProxy {
   pauseAt(bytes: number): Promise<void>;
   /** Runs `action` when `bytes` have gone upstream; resolves when it ran. */
   at(bytes: number, action: ProxyAction): Promise<void>;
+  /** Stops accepting; open connections go on. */
   close(): Promise<void>;
+  /** Stops accepting and destroys every open connection. */
+  destroy(): Promise<void>;
 }
 
 /** `tcp:HOST:PORT`, `HOST:PORT`, a port, or {host, port}. */
-export function parseTarget(target: string | number | ProxyTarget): ProxyTarget {
+export function parseTarget(target: string | number | ProxyTarget): Required<ProxyTarget> {
   if (typeof target === 'number') return { host: '127.0.0.1', port: target };
-  if (typeof target !== 'string') return target;
+  if (typeof target !== 'string') return { host: target.host ?? '127.0.0.1', port: target.port };
   const m = /^(?:tcp:)?(.+):(\d+)$/.exec(target);
   if (!m) throw new Error(`proxy target '${target}': expected tcp:HOST:PORT`);
   return { host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) };
@@ -168,7 +177,7 @@ class Proxy implements TcpProxy {
   private marks: Mark[] = [];
   readonly server: net.Server;
 
-  constructor(private readonly target: ProxyTarget) {
+  constructor(private readonly target: Required<ProxyTarget>) {
     this.server = net.createServer({ pauseOnConnect: true }, (client) => this.accept(client));
   }
 
@@ -178,6 +187,10 @@ class Proxy implements TcpProxy {
 
   get open(): number {
     return this.pairs.size;
+  }
+
+  bytesForwarded(): number {
+    return this.bytesUp;
   }
 
   private accept(client: net.Socket): void {
@@ -218,7 +231,7 @@ class Proxy implements TcpProxy {
     this.marks = this.marks.filter((m) => !due.includes(m));
     const rank: Record<ProxyAction, number> = { pause: 0, reset: 1, kill: 2 };
     const action = due.reduce((a, m) => (rank[m.action] > rank[a] ? m.action : a), due[0]!.action);
-    this[action]();
+    void this[action]();
     for (const m of due) m.resolve();
   }
 
@@ -226,10 +239,22 @@ class Proxy implements TcpProxy {
     this.pairs.delete(pair);
   }
 
-  kill(): void {
-    this.listening = false;
-    this.server.close();
+  kill(): Promise<void> {
+    const closed = this.stopListening();
     this.reset();
+    return closed;
+  }
+
+  private closing: Promise<void> | null = null;
+  private stopListening(): Promise<void> {
+    this.listening = false;
+    // The listening socket closes at once; server.close's callback would also wait for every
+    // open connection, which close() lets go on.
+    this.closing ??= new Promise<void>((resolve) => {
+      if (this.server.listening) this.server.close();
+      setImmediate(resolve);
+    });
+    return this.closing;
   }
 
   reset(): void {
@@ -269,11 +294,15 @@ class Proxy implements TcpProxy {
     return this.at(bytes, 'pause');
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    return this.stopListening();
+  }
+
+  async destroy(): Promise<void> {
     live.delete(this);
-    this.listening = false;
+    const closed = this.stopListening();
     for (const p of [...this.pairs]) p.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closed;
   }
 }
 
@@ -291,7 +320,7 @@ export async function startProxy(target: string | number | ProxyTarget): Promise
   return proxy;
 }
 
-/** Closes every proxy still open (afterEach). */
+/** Destroys every proxy still open (afterEach). */
 export async function closeProxies(): Promise<void> {
-  await Promise.all([...live].map((p) => p.close()));
+  await Promise.all([...live].map((p) => p.destroy()));
 }

@@ -464,6 +464,9 @@ export namespace livemig {
         /** StreamHeader multifd. */
         multifd?: (livemig.MultifdHello.$Properties|null);
 
+        /** StreamHeader resume. */
+        resume?: (livemig.ResumeHello.$Properties|null);
+
         /**
          * Creates a new StreamHeader instance using the specified properties.
          * @param [properties] Properties to set
@@ -515,12 +518,87 @@ export namespace livemig {
             /** StreamHeader multifd */
             multifd?: (livemig.MultifdHello.$Properties|null);
 
+            /** StreamHeader resume */
+            resume?: (livemig.ResumeHello.$Properties|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
 
         /** Shape of a StreamHeader. */
         type $Shape = livemig.StreamHeader.$Properties;
+    }
+
+    /**
+     * Properties of a ResumeHello.
+     * @deprecated Use livemig.ResumeHello.$Properties instead.
+     */
+    interface IResumeHello extends livemig.ResumeHello.$Properties {
+    }
+
+    /** Represents a ResumeHello. */
+    class ResumeHello {
+
+        /**
+         * Constructs a new ResumeHello.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.ResumeHello.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ResumeHello migrationId. */
+        migrationId: Uint8Array;
+
+        /**
+         * Creates a new ResumeHello instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns ResumeHello instance
+         */
+        static create(properties: livemig.ResumeHello.$Shape): livemig.ResumeHello & livemig.ResumeHello.$Shape;
+        static create(properties?: livemig.ResumeHello.$Properties): livemig.ResumeHello;
+
+        /**
+         * Encodes the specified ResumeHello message. Does not implicitly {@link livemig.ResumeHello.verify|verify} messages.
+         * @param message ResumeHello message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.ResumeHello.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a ResumeHello message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.ResumeHello & livemig.ResumeHello.$Shape} ResumeHello
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.ResumeHello & livemig.ResumeHello.$Shape;
+
+        /**
+         * Gets the type url for ResumeHello
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace ResumeHello {
+
+        /** Properties of a ResumeHello. */
+        interface $Properties {
+
+            /** ResumeHello migrationId */
+            migrationId?: (Uint8Array|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a ResumeHello. */
+        type $Shape = livemig.ResumeHello.$Properties;
     }
 
     /**
@@ -1525,8 +1603,14 @@ export namespace livemig {
         /** RpMessage configAccepted. */
         configAccepted?: (livemig.ConfigAccepted.$Properties|null);
 
+        /** RpMessage recvBitmap. */
+        recvBitmap?: (livemig.RecvBitmap.$Properties|null);
+
+        /** RpMessage resumeAck. */
+        resumeAck?: (livemig.ResumeAck.$Properties|null);
+
         /** RpMessage body. */
-        body?: ("shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded"|"configAccepted");
+        body?: ("shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded"|"configAccepted"|"recvBitmap"|"resumeAck");
 
         /**
          * Creates a new RpMessage instance using the specified properties.
@@ -1591,8 +1675,14 @@ export namespace livemig {
             /** RpMessage configAccepted */
             configAccepted?: (livemig.ConfigAccepted.$Properties|null);
 
+            /** RpMessage recvBitmap */
+            recvBitmap?: (livemig.RecvBitmap.$Properties|null);
+
+            /** RpMessage resumeAck */
+            resumeAck?: (livemig.ResumeAck.$Properties|null);
+
             /** RpMessage body */
-            body?: ("shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded"|"configAccepted");
+            body?: ("shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded"|"configAccepted"|"recvBitmap"|"resumeAck");
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1608,10 +1698,174 @@ export namespace livemig {
           authChallenge?: livemig.AuthChallenge.$Shape|null;
           loaded?: livemig.Loaded.$Shape|null;
           configAccepted?: livemig.ConfigAccepted.$Shape|null;
+          recvBitmap?: livemig.RecvBitmap.$Shape|null;
+          resumeAck?: livemig.ResumeAck.$Shape|null;
           $unknowns?: Uint8Array[];
         } & (
-          ({ body?: undefined; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "shut"; shut: livemig.Shut.$Shape; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "pong"; shut?: null; pong: livemig.Pong.$Shape; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "switchoverAck"; shut?: null; pong?: null; switchoverAck: livemig.SwitchoverAck.$Shape; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "resumed"; shut?: null; pong?: null; switchoverAck?: null; resumed: livemig.Resumed.$Shape; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "deviceApproved"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved: livemig.DeviceApproved.$Shape; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "authChallenge"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge: livemig.AuthChallenge.$Shape; loaded?: null; configAccepted?: null }|{ body?: "loaded"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded: livemig.Loaded.$Shape; configAccepted?: null }|{ body?: "configAccepted"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted: livemig.ConfigAccepted.$Shape })
+          ({ body?: undefined; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null; recvBitmap?: null; resumeAck?: null }|{ body?: "shut"; shut: livemig.Shut.$Shape; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null; recvBitmap?: null; resumeAck?: null }|{ body?: "pong"; shut?: null; pong: livemig.Pong.$Shape; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null; recvBitmap?: null; resumeAck?: null }|{ body?: "switchoverAck"; shut?: null; pong?: null; switchoverAck: livemig.SwitchoverAck.$Shape; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null; recvBitmap?: null; resumeAck?: null }|{ body?: "resumed"; shut?: null; pong?: null; switchoverAck?: null; resumed: livemig.Resumed.$Shape; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null; recvBitmap?: null; resumeAck?: null }|{ body?: "deviceApproved"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved: livemig.DeviceApproved.$Shape; authChallenge?: null; loaded?: null; configAccepted?: null; recvBitmap?: null; resumeAck?: null }|{ body?: "authChallenge"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge: livemig.AuthChallenge.$Shape; loaded?: null; configAccepted?: null; recvBitmap?: null; resumeAck?: null }|{ body?: "loaded"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded: livemig.Loaded.$Shape; configAccepted?: null; recvBitmap?: null; resumeAck?: null }|{ body?: "configAccepted"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted: livemig.ConfigAccepted.$Shape; recvBitmap?: null; resumeAck?: null }|{ body?: "recvBitmap"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null; recvBitmap: livemig.RecvBitmap.$Shape; resumeAck?: null }|{ body?: "resumeAck"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null; recvBitmap?: null; resumeAck: livemig.ResumeAck.$Shape })
         );
+    }
+
+    /**
+     * Properties of a RecvBitmap.
+     * @deprecated Use livemig.RecvBitmap.$Properties instead.
+     */
+    interface IRecvBitmap extends livemig.RecvBitmap.$Properties {
+    }
+
+    /** Represents a RecvBitmap. */
+    class RecvBitmap {
+
+        /**
+         * Constructs a new RecvBitmap.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.RecvBitmap.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** RecvBitmap deviceId. */
+        deviceId: string;
+
+        /** RecvBitmap data. */
+        data: Uint8Array;
+
+        /** RecvBitmap last. */
+        last: boolean;
+
+        /** RecvBitmap none. */
+        none: boolean;
+
+        /**
+         * Creates a new RecvBitmap instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns RecvBitmap instance
+         */
+        static create(properties: livemig.RecvBitmap.$Shape): livemig.RecvBitmap & livemig.RecvBitmap.$Shape;
+        static create(properties?: livemig.RecvBitmap.$Properties): livemig.RecvBitmap;
+
+        /**
+         * Encodes the specified RecvBitmap message. Does not implicitly {@link livemig.RecvBitmap.verify|verify} messages.
+         * @param message RecvBitmap message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.RecvBitmap.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a RecvBitmap message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.RecvBitmap & livemig.RecvBitmap.$Shape} RecvBitmap
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.RecvBitmap & livemig.RecvBitmap.$Shape;
+
+        /**
+         * Gets the type url for RecvBitmap
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace RecvBitmap {
+
+        /** Properties of a RecvBitmap. */
+        interface $Properties {
+
+            /** RecvBitmap deviceId */
+            deviceId?: (string|null);
+
+            /** RecvBitmap data */
+            data?: (Uint8Array|null);
+
+            /** RecvBitmap last */
+            last?: (boolean|null);
+
+            /** RecvBitmap none */
+            none?: (boolean|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a RecvBitmap. */
+        type $Shape = livemig.RecvBitmap.$Properties;
+    }
+
+    /**
+     * Properties of a ResumeAck.
+     * @deprecated Use livemig.ResumeAck.$Properties instead.
+     */
+    interface IResumeAck extends livemig.ResumeAck.$Properties {
+    }
+
+    /** Represents a ResumeAck. */
+    class ResumeAck {
+
+        /**
+         * Constructs a new ResumeAck.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: livemig.ResumeAck.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ResumeAck resumes. */
+        resumes: number;
+
+        /**
+         * Creates a new ResumeAck instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns ResumeAck instance
+         */
+        static create(properties: livemig.ResumeAck.$Shape): livemig.ResumeAck & livemig.ResumeAck.$Shape;
+        static create(properties?: livemig.ResumeAck.$Properties): livemig.ResumeAck;
+
+        /**
+         * Encodes the specified ResumeAck message. Does not implicitly {@link livemig.ResumeAck.verify|verify} messages.
+         * @param message ResumeAck message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: livemig.ResumeAck.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a ResumeAck message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {livemig.ResumeAck & livemig.ResumeAck.$Shape} ResumeAck
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): livemig.ResumeAck & livemig.ResumeAck.$Shape;
+
+        /**
+         * Gets the type url for ResumeAck
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace ResumeAck {
+
+        /** Properties of a ResumeAck. */
+        interface $Properties {
+
+            /** ResumeAck resumes */
+            resumes?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a ResumeAck. */
+        type $Shape = livemig.ResumeAck.$Properties;
     }
 
     /**

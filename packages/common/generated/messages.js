@@ -1070,6 +1070,7 @@ $root.livemig = (function() {
          * @property {number|null} [version] StreamHeader version
          * @property {Uint8Array|null} [authNonce] StreamHeader authNonce
          * @property {livemig.MultifdHello.$Properties|null} [multifd] StreamHeader multifd
+         * @property {livemig.ResumeHello.$Properties|null} [resume] StreamHeader resume
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1134,6 +1135,14 @@ $root.livemig = (function() {
         StreamHeader.prototype.multifd = null;
 
         /**
+         * StreamHeader resume.
+         * @member {livemig.ResumeHello.$Properties|null|undefined} resume
+         * @memberof livemig.StreamHeader
+         * @instance
+         */
+        StreamHeader.prototype.resume = null;
+
+        /**
          * Creates a new StreamHeader instance using the specified properties.
          * @function create
          * @memberof livemig.StreamHeader
@@ -1173,6 +1182,8 @@ $root.livemig = (function() {
                 writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.authNonce);
             if (message.multifd != null && $Object.hasOwnProperty.call(message, "multifd"))
                 $root.livemig.MultifdHello.encode(message.multifd, writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
+            if (message.resume != null && $Object.hasOwnProperty.call(message, "resume"))
+                $root.livemig.ResumeHello.encode(message.resume, writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1250,6 +1261,12 @@ $root.livemig = (function() {
                         message.multifd = $root.livemig.MultifdHello.decode(reader, reader.size(), $undefined, _depth + 1, message.multifd);
                         continue;
                     }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        message.resume = $root.livemig.ResumeHello.decode(reader, reader.size(), $undefined, _depth + 1, message.resume);
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -1282,6 +1299,172 @@ $root.livemig = (function() {
         };
 
         return StreamHeader;
+    })();
+
+    livemig.ResumeHello = (function() {
+
+        /**
+         * Properties of a ResumeHello.
+         * @typedef {Object} livemig.ResumeHello.$Properties
+         * @property {Uint8Array|null} [migrationId] ResumeHello migrationId
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a ResumeHello.
+         * @memberof livemig
+         * @interface IResumeHello
+         * @augments livemig.ResumeHello.$Properties
+         * @deprecated Use livemig.ResumeHello.$Properties instead.
+         */
+
+        /**
+         * Shape of a ResumeHello.
+         * @typedef {livemig.ResumeHello.$Properties} livemig.ResumeHello.$Shape
+         */
+
+        /**
+         * Constructs a new ResumeHello.
+         * @memberof livemig
+         * @classdesc Represents a ResumeHello.
+         * @constructor
+         * @param {livemig.ResumeHello.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var ResumeHello = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * ResumeHello migrationId.
+         * @member {Uint8Array} migrationId
+         * @memberof livemig.ResumeHello
+         * @instance
+         */
+        ResumeHello.prototype.migrationId = $util.newBuffer([]);
+
+        /**
+         * Creates a new ResumeHello instance using the specified properties.
+         * @function create
+         * @memberof livemig.ResumeHello
+         * @static
+         * @param {livemig.ResumeHello.$Properties=} [properties] Properties to set
+         * @returns {livemig.ResumeHello} ResumeHello instance
+         * @type {{
+         *   (properties: livemig.ResumeHello.$Shape): livemig.ResumeHello & livemig.ResumeHello.$Shape;
+         *   (properties?: livemig.ResumeHello.$Properties): livemig.ResumeHello;
+         * }}
+         */
+        ResumeHello.create = function(properties) {
+            return new ResumeHello(properties);
+        };
+
+        /**
+         * Encodes the specified ResumeHello message. Does not implicitly {@link livemig.ResumeHello.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.ResumeHello
+         * @static
+         * @param {livemig.ResumeHello.$Properties} message ResumeHello message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ResumeHello.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.migrationId != null && $Object.hasOwnProperty.call(message, "migrationId") && message.migrationId.length)
+                writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.migrationId);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a ResumeHello message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.ResumeHello
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.ResumeHello & livemig.ResumeHello.$Shape} ResumeHello
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ResumeHello.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.ResumeHello();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.migrationId = value;
+                        else
+                            delete message.migrationId;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for ResumeHello
+         * @function getTypeUrl
+         * @memberof livemig.ResumeHello
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        ResumeHello.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.ResumeHello";
+        };
+
+        return ResumeHello;
     })();
 
     livemig.AuthResponse = (function() {
@@ -3584,7 +3767,9 @@ $root.livemig = (function() {
          * @property {livemig.AuthChallenge.$Properties|null} [authChallenge] RpMessage authChallenge
          * @property {livemig.Loaded.$Properties|null} [loaded] RpMessage loaded
          * @property {livemig.ConfigAccepted.$Properties|null} [configAccepted] RpMessage configAccepted
-         * @property {"shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded"|"configAccepted"} [body] RpMessage body
+         * @property {livemig.RecvBitmap.$Properties|null} [recvBitmap] RpMessage recvBitmap
+         * @property {livemig.ResumeAck.$Properties|null} [resumeAck] RpMessage resumeAck
+         * @property {"shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded"|"configAccepted"|"recvBitmap"|"resumeAck"} [body] RpMessage body
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -3607,9 +3792,11 @@ $root.livemig = (function() {
          *   authChallenge?: livemig.AuthChallenge.$Shape|null;
          *   loaded?: livemig.Loaded.$Shape|null;
          *   configAccepted?: livemig.ConfigAccepted.$Shape|null;
+         *   recvBitmap?: livemig.RecvBitmap.$Shape|null;
+         *   resumeAck?: livemig.ResumeAck.$Shape|null;
          *   $unknowns?: Array.<Uint8Array>;
          * } & (
-         *   ({ body?: undefined; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "shut"; shut: livemig.Shut.$Shape; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "pong"; shut?: null; pong: livemig.Pong.$Shape; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "switchoverAck"; shut?: null; pong?: null; switchoverAck: livemig.SwitchoverAck.$Shape; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "resumed"; shut?: null; pong?: null; switchoverAck?: null; resumed: livemig.Resumed.$Shape; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "deviceApproved"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved: livemig.DeviceApproved.$Shape; authChallenge?: null; loaded?: null; configAccepted?: null }|{ body?: "authChallenge"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge: livemig.AuthChallenge.$Shape; loaded?: null; configAccepted?: null }|{ body?: "loaded"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded: livemig.Loaded.$Shape; configAccepted?: null }|{ body?: "configAccepted"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted: livemig.ConfigAccepted.$Shape })
+         *   ({ body?: undefined; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null; recvBitmap?: null; resumeAck?: null }|{ body?: "shut"; shut: livemig.Shut.$Shape; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null; recvBitmap?: null; resumeAck?: null }|{ body?: "pong"; shut?: null; pong: livemig.Pong.$Shape; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null; recvBitmap?: null; resumeAck?: null }|{ body?: "switchoverAck"; shut?: null; pong?: null; switchoverAck: livemig.SwitchoverAck.$Shape; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null; recvBitmap?: null; resumeAck?: null }|{ body?: "resumed"; shut?: null; pong?: null; switchoverAck?: null; resumed: livemig.Resumed.$Shape; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null; recvBitmap?: null; resumeAck?: null }|{ body?: "deviceApproved"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved: livemig.DeviceApproved.$Shape; authChallenge?: null; loaded?: null; configAccepted?: null; recvBitmap?: null; resumeAck?: null }|{ body?: "authChallenge"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge: livemig.AuthChallenge.$Shape; loaded?: null; configAccepted?: null; recvBitmap?: null; resumeAck?: null }|{ body?: "loaded"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded: livemig.Loaded.$Shape; configAccepted?: null; recvBitmap?: null; resumeAck?: null }|{ body?: "configAccepted"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted: livemig.ConfigAccepted.$Shape; recvBitmap?: null; resumeAck?: null }|{ body?: "recvBitmap"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null; recvBitmap: livemig.RecvBitmap.$Shape; resumeAck?: null }|{ body?: "resumeAck"; shut?: null; pong?: null; switchoverAck?: null; resumed?: null; deviceApproved?: null; authChallenge?: null; loaded?: null; configAccepted?: null; recvBitmap?: null; resumeAck: livemig.ResumeAck.$Shape })
          * )} livemig.RpMessage.$Shape
          */
 
@@ -3692,17 +3879,33 @@ $root.livemig = (function() {
          */
         RpMessage.prototype.configAccepted = null;
 
+        /**
+         * RpMessage recvBitmap.
+         * @member {livemig.RecvBitmap.$Properties|null|undefined} recvBitmap
+         * @memberof livemig.RpMessage
+         * @instance
+         */
+        RpMessage.prototype.recvBitmap = null;
+
+        /**
+         * RpMessage resumeAck.
+         * @member {livemig.ResumeAck.$Properties|null|undefined} resumeAck
+         * @memberof livemig.RpMessage
+         * @instance
+         */
+        RpMessage.prototype.resumeAck = null;
+
         // OneOf field names bound to virtual getters and setters
         var $oneOfFields;
 
         /**
          * RpMessage body.
-         * @member {"shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded"|"configAccepted"|undefined} body
+         * @member {"shut"|"pong"|"switchoverAck"|"resumed"|"deviceApproved"|"authChallenge"|"loaded"|"configAccepted"|"recvBitmap"|"resumeAck"|undefined} body
          * @memberof livemig.RpMessage
          * @instance
          */
         $Object.defineProperty(RpMessage.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["shut", "pong", "switchoverAck", "resumed", "deviceApproved", "authChallenge", "loaded", "configAccepted"]),
+            get: $util.oneOfGetter($oneOfFields = ["shut", "pong", "switchoverAck", "resumed", "deviceApproved", "authChallenge", "loaded", "configAccepted", "recvBitmap", "resumeAck"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -3754,6 +3957,10 @@ $root.livemig = (function() {
                 $root.livemig.Loaded.encode(message.loaded, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
             if (message.configAccepted != null && $Object.hasOwnProperty.call(message, "configAccepted"))
                 $root.livemig.ConfigAccepted.encode(message.configAccepted, writer.uint32(/* id 8, wireType 2 =*/66).fork(), _depth + 1).ldelim();
+            if (message.recvBitmap != null && $Object.hasOwnProperty.call(message, "recvBitmap"))
+                $root.livemig.RecvBitmap.encode(message.recvBitmap, writer.uint32(/* id 9, wireType 2 =*/74).fork(), _depth + 1).ldelim();
+            if (message.resumeAck != null && $Object.hasOwnProperty.call(message, "resumeAck"))
+                $root.livemig.ResumeAck.encode(message.resumeAck, writer.uint32(/* id 10, wireType 2 =*/82).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3854,6 +4061,20 @@ $root.livemig = (function() {
                         message.body = "configAccepted";
                         continue;
                     }
+                case 9: {
+                        if (wireType !== 2)
+                            break;
+                        message.recvBitmap = $root.livemig.RecvBitmap.decode(reader, reader.size(), $undefined, _depth + 1, message.recvBitmap);
+                        message.body = "recvBitmap";
+                        continue;
+                    }
+                case 10: {
+                        if (wireType !== 2)
+                            break;
+                        message.resumeAck = $root.livemig.ResumeAck.decode(reader, reader.size(), $undefined, _depth + 1, message.resumeAck);
+                        message.body = "resumeAck";
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -3886,6 +4107,398 @@ $root.livemig = (function() {
         };
 
         return RpMessage;
+    })();
+
+    livemig.RecvBitmap = (function() {
+
+        /**
+         * Properties of a RecvBitmap.
+         * @typedef {Object} livemig.RecvBitmap.$Properties
+         * @property {string|null} [deviceId] RecvBitmap deviceId
+         * @property {Uint8Array|null} [data] RecvBitmap data
+         * @property {boolean|null} [last] RecvBitmap last
+         * @property {boolean|null} [none] RecvBitmap none
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a RecvBitmap.
+         * @memberof livemig
+         * @interface IRecvBitmap
+         * @augments livemig.RecvBitmap.$Properties
+         * @deprecated Use livemig.RecvBitmap.$Properties instead.
+         */
+
+        /**
+         * Shape of a RecvBitmap.
+         * @typedef {livemig.RecvBitmap.$Properties} livemig.RecvBitmap.$Shape
+         */
+
+        /**
+         * Constructs a new RecvBitmap.
+         * @memberof livemig
+         * @classdesc Represents a RecvBitmap.
+         * @constructor
+         * @param {livemig.RecvBitmap.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var RecvBitmap = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * RecvBitmap deviceId.
+         * @member {string} deviceId
+         * @memberof livemig.RecvBitmap
+         * @instance
+         */
+        RecvBitmap.prototype.deviceId = "";
+
+        /**
+         * RecvBitmap data.
+         * @member {Uint8Array} data
+         * @memberof livemig.RecvBitmap
+         * @instance
+         */
+        RecvBitmap.prototype.data = $util.newBuffer([]);
+
+        /**
+         * RecvBitmap last.
+         * @member {boolean} last
+         * @memberof livemig.RecvBitmap
+         * @instance
+         */
+        RecvBitmap.prototype.last = false;
+
+        /**
+         * RecvBitmap none.
+         * @member {boolean} none
+         * @memberof livemig.RecvBitmap
+         * @instance
+         */
+        RecvBitmap.prototype.none = false;
+
+        /**
+         * Creates a new RecvBitmap instance using the specified properties.
+         * @function create
+         * @memberof livemig.RecvBitmap
+         * @static
+         * @param {livemig.RecvBitmap.$Properties=} [properties] Properties to set
+         * @returns {livemig.RecvBitmap} RecvBitmap instance
+         * @type {{
+         *   (properties: livemig.RecvBitmap.$Shape): livemig.RecvBitmap & livemig.RecvBitmap.$Shape;
+         *   (properties?: livemig.RecvBitmap.$Properties): livemig.RecvBitmap;
+         * }}
+         */
+        RecvBitmap.create = function(properties) {
+            return new RecvBitmap(properties);
+        };
+
+        /**
+         * Encodes the specified RecvBitmap message. Does not implicitly {@link livemig.RecvBitmap.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.RecvBitmap
+         * @static
+         * @param {livemig.RecvBitmap.$Properties} message RecvBitmap message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        RecvBitmap.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.deviceId != null && $Object.hasOwnProperty.call(message, "deviceId") && message.deviceId !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.deviceId);
+            if (message.data != null && $Object.hasOwnProperty.call(message, "data") && message.data.length)
+                writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.data);
+            if (message.last != null && $Object.hasOwnProperty.call(message, "last") && message.last !== false)
+                writer.uint32(/* id 3, wireType 0 =*/24).bool(message.last);
+            if (message.none != null && $Object.hasOwnProperty.call(message, "none") && message.none !== false)
+                writer.uint32(/* id 4, wireType 0 =*/32).bool(message.none);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a RecvBitmap message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.RecvBitmap
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.RecvBitmap & livemig.RecvBitmap.$Shape} RecvBitmap
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        RecvBitmap.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.RecvBitmap();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.deviceId = value;
+                        else
+                            delete message.deviceId;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.data = value;
+                        else
+                            delete message.data;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.last = value;
+                        else
+                            delete message.last;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.none = value;
+                        else
+                            delete message.none;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for RecvBitmap
+         * @function getTypeUrl
+         * @memberof livemig.RecvBitmap
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        RecvBitmap.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.RecvBitmap";
+        };
+
+        return RecvBitmap;
+    })();
+
+    livemig.ResumeAck = (function() {
+
+        /**
+         * Properties of a ResumeAck.
+         * @typedef {Object} livemig.ResumeAck.$Properties
+         * @property {number|null} [resumes] ResumeAck resumes
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a ResumeAck.
+         * @memberof livemig
+         * @interface IResumeAck
+         * @augments livemig.ResumeAck.$Properties
+         * @deprecated Use livemig.ResumeAck.$Properties instead.
+         */
+
+        /**
+         * Shape of a ResumeAck.
+         * @typedef {livemig.ResumeAck.$Properties} livemig.ResumeAck.$Shape
+         */
+
+        /**
+         * Constructs a new ResumeAck.
+         * @memberof livemig
+         * @classdesc Represents a ResumeAck.
+         * @constructor
+         * @param {livemig.ResumeAck.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var ResumeAck = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * ResumeAck resumes.
+         * @member {number} resumes
+         * @memberof livemig.ResumeAck
+         * @instance
+         */
+        ResumeAck.prototype.resumes = 0;
+
+        /**
+         * Creates a new ResumeAck instance using the specified properties.
+         * @function create
+         * @memberof livemig.ResumeAck
+         * @static
+         * @param {livemig.ResumeAck.$Properties=} [properties] Properties to set
+         * @returns {livemig.ResumeAck} ResumeAck instance
+         * @type {{
+         *   (properties: livemig.ResumeAck.$Shape): livemig.ResumeAck & livemig.ResumeAck.$Shape;
+         *   (properties?: livemig.ResumeAck.$Properties): livemig.ResumeAck;
+         * }}
+         */
+        ResumeAck.create = function(properties) {
+            return new ResumeAck(properties);
+        };
+
+        /**
+         * Encodes the specified ResumeAck message. Does not implicitly {@link livemig.ResumeAck.verify|verify} messages.
+         * @function encode
+         * @memberof livemig.ResumeAck
+         * @static
+         * @param {livemig.ResumeAck.$Properties} message ResumeAck message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ResumeAck.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.resumes != null && $Object.hasOwnProperty.call(message, "resumes") && message.resumes !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.resumes);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a ResumeAck message from the specified reader or buffer.
+         * @function decode
+         * @memberof livemig.ResumeAck
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {livemig.ResumeAck & livemig.ResumeAck.$Shape} ResumeAck
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ResumeAck.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.livemig.ResumeAck();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.resumes = value;
+                        else
+                            delete message.resumes;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for ResumeAck
+         * @function getTypeUrl
+         * @memberof livemig.ResumeAck
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        ResumeAck.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/livemig.ResumeAck";
+        };
+
+        return ResumeAck;
     })();
 
     livemig.ConfigAccepted = (function() {

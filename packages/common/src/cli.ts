@@ -197,11 +197,12 @@ export async function finishDaemon(daemon: { queryMigrate(): unknown; close(ling
 }
 
 /** `tcp:HOST:PORT` (the only migration URI scheme). */
-export function parseMigrationUri(uri: string): { host: string; port: number } {
+/** `listen`: an address to listen on, where port 0 means any free port (migrate-recover). */
+export function parseMigrationUri(uri: string, opts: { listen?: boolean } = {}): { host: string; port: number } {
   // HOST is a name or IPv4 address (no colon, no bracket) or a bracketed IPv6 address, brackets balanced.
   const m = /^tcp:(?:\[([^[\]]+)\]|([^[\]:]+)):(\d+)$/.exec(uri);
   if (!m) throw new UsageError(`invalid migration URI '${uri}': expected tcp:HOST:PORT (an IPv6 HOST in brackets: tcp:[::1]:PORT)`);
   const port = Number(m[3]);
-  if (port < 1 || port > 65535) throw new UsageError(`invalid migration URI '${uri}': port ${port} is out of range`);
+  if (port < (opts.listen === true ? 0 : 1) || port > 65535) throw new UsageError(`invalid migration URI '${uri}': port ${port} is out of range`);
   return { host: (m[1] ?? m[2])!, port };
 }

@@ -7,7 +7,7 @@ export const STREAM_MAGIC = 0x4c4d4947;
  * 3: CONFIG_ACCEPTED (the source sends no state before it), multifd channels
  *    named in their StreamHeader and authenticated each with its own challenge.
  */
-export const STREAM_VERSION = 4;
+export const STREAM_VERSION = 5;
 
 /** A frame header (the protobuf part) is small; anything bigger is hostile. */
 export const MAX_HEADER_BYTES = 64 * 1024;

@@ -74,6 +74,10 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   /** The incoming migration (a connection whose configuration was accepted). */
   private current: IncomingMigration | null = null;
   private last: IncomingMigration | null = null;
+  /** precopy-resume: the handshake of a connection resuming the paused migration (one at a time). */
+  private recovering: Handshake | null = null;
+  /** precopy-resume: extra listeners migrate-recover opened (closed with the daemon). */
+  private readonly recoverServers: Server[] = [];
   /** Connections still in their handshake, oldest first (a Set keeps insertion order). */
   private readonly handshakes = new Set<Handshake>();
 
@@ -111,7 +115,20 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       claim: () => this.busyReason(),
       accepted: (conn, config) => this.startMigration(conn, config),
       channel: (h, hello) => this.channelFor(h, hello),
-      ended: (h) => this.handshakes.delete(h),
+      recoverBegins: (h, id) => this.recoverBegins(h, id),
+      resumed: (h, conn) => {
+        if (this.recovering === h) this.recovering = null;
+        if (this.current?.paused) this.current.resume(conn);
+        else conn.socket.destroy();
+      },
+      ended: (h) => {
+        this.handshakes.delete(h);
+        // A resume's handshake that failed leaves the paused migration as it was.
+        if (this.recovering === h) {
+          this.recovering = null;
+          this.current?.recoverAbandoned();
+        }
+      },
     };
   }
 
@@ -122,6 +139,23 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   /** Starts accepting the incoming migration (QEMU -incoming tcp:HOST:PORT). */
   async listen(host: string, port: number): Promise<string> {
     if (this.server) throw new QmpError('The incoming migration has already been started');
+    const server = this.makeServer();
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const a = server.address() as AddressInfo;
+    this.listenAddress = a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+    this.log.info({ address: this.listenAddress, port: a.port }, 'listening for incoming migration');
+    return this.listenAddress;
+  }
+
+  /** A listener for migration connections (plain TCP or mutual TLS), each one a Handshake. */
+  private makeServer(): Server {
     const tls = this.security.tls;
     const server = tls
       ? createTlsServer(
@@ -140,18 +174,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
         this.log.warn({ peer, code: err.code, err: err.message, reason: tlsFailureReason(err) }, 'incoming connection refused: TLS handshake failed');
       });
     }
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const a = server.address() as AddressInfo;
-    this.listenAddress = a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
-    this.log.info({ address: this.listenAddress, port: a.port }, 'listening for incoming migration');
-    return this.listenAddress;
+    return server;
   }
 
   private onConnection(socket: Socket): void {
@@ -190,6 +213,42 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     victim.evict(`evicted after ${ms} ms in its handshake (${victim.phase}): all ${MAX_PENDING_HANDSHAKES} handshake slots were taken and a new connection arrived`);
   }
 
+  /**
+   * precopy-resume: a header names a paused migration. Only the paused one's
+   * id is taken, one resume at a time; anything else is refused and the
+   * paused migration is unharmed.
+   */
+  private recoverBegins(h: Handshake, id: Buffer): string | null {
+    const m = this.current;
+    if (!m || !m.paused) return 'no incoming migration is paused here (nothing to resume)';
+    if (!m.migrationId.equals(id)) return 'the migration this connection resumes is not the one paused here';
+    if (this.recovering && this.recovering !== h) return 'another connection is already resuming the paused migration';
+    this.recovering = h;
+    m.recoverBegins();
+    return null;
+  }
+
+  /**
+   * `migrate-recover {"uri"}` (QEMU's, for a paused postcopy): the paused
+   * migration's source may also come to `host:port` (the original listen
+   * address keeps working).
+   */
+  async listenForRecovery(host: string, port: number): Promise<string> {
+    const server = this.makeServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.recoverServers.push(server);
+    const a = server.address() as AddressInfo;
+    const address = a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+    this.log.info({ address, port: a.port }, 'listening for the paused migration to resume (migrate-recover)');
+    return address;
+  }
+
   /** A multifd channel's header: the migration it names gives it a place, or why not. */
   private channelFor(h: Handshake, hello: ChannelHello): ChannelSlot | string {
     const m = this.current;
@@ -210,6 +269,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       multifdCompression: this.settings.parameters['multifd-compression'],
       log: this.log.child({ channel: 'incoming', peer: conn.peer }),
       stallTimeoutMs: () => this.settings.parameters['stall-timeout'],
+      resumeTimeoutMs: () => this.settings.parameters['precopy-resume-timeout'],
     });
     this.current = m;
     m.on('status', (status) => {
@@ -228,6 +288,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   }
 
   private busyReason(): string | null {
+    if (this.current?.paused) return 'an incoming migration is paused here (precopy-resume), waiting for its source to resume it';
     if (this.current) return 'another incoming migration is in progress';
     if (this.last?.status === 'completed') return 'this destination already completed an incoming migration';
     return null;
@@ -273,10 +334,11 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     );
     qmp.register(
       'migrate-recover',
-      (args) => {
+      async (args) => {
         const uri = argString(args, 'uri');
-        if (this.current?.status !== 'precopy-paused') throw new QmpError(NO_PAUSED_INCOMING);
-        parseMigrationUri(uri);
+        if (!this.current?.paused) throw new QmpError(NO_PAUSED_INCOMING);
+        const { host, port } = parseMigrationUri(uri, { listen: true });
+        await this.listenForRecovery(host, port);
         return {};
       },
       MIGRATE_RECOVER_SCHEMA,
@@ -296,6 +358,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     for (const h of [...this.handshakes]) h.fail(new CancelledError('destination shutting down'));
     await this.endpoints.close(lingerMs);
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    for (const server of this.recoverServers) await new Promise<void>((resolve) => server.close(() => resolve()));
     this.machine.close();
   }
 }

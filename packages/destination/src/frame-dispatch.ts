@@ -30,7 +30,8 @@ export interface DispatchParts {
   readonly caps: Capabilities;
   readonly log: Logger;
   readonly rp: ReturnPathWriter;
-  readonly reader: StreamReader;
+  /** The main connection's reader (a resume, precopy-resume, brings a new one). */
+  reader: StreamReader;
   readonly sections: SectionTable;
   readonly setup: LoadSetup;
   readonly end: FinalLoad;

@@ -10,6 +10,7 @@
  * slot) or to the migration its header names (a multifd channel).
  *
  *   header ─┬─→ [auth] → config ─→ accepted       (main channel)
+ *           ├─→ [auth] ──────────→ resumed        (precopy-resume: a paused migration's source is back)
  *           └─→ [channel-auth] ──→ attached       (multifd channel)
  *     every phase ─────────────────→ refused
  *
@@ -19,6 +20,10 @@
  * config:       Configuration equal to ours; the daemon grants the slot.
  * channel-auth: a multifd channel's own challenge, bound to its migration id
  *               and index.
+ * resumed:      the header named a paused migration (StreamHeader.resume) and
+ *               the source proved the secret as at setup: no configuration
+ *               (the migration has it); handed to that migration. Another
+ *               migration id, or none paused, is refused and harms nothing.
  * The whole handshake must end within stall-timeout (HANDSHAKE_TIMEOUT_MS when
  * off). No frame may carry a payload here: nothing is buffered before a
  * connection said what it is.
@@ -77,28 +82,37 @@ export interface HandshakeOwner {
   accepted(conn: AcceptedConnection, config: ConfigurationMessage): void;
   /** A multifd channel's header: a place in the migration it names, or why not. */
   channel(h: Handshake, hello: ChannelHello): ChannelSlot | string;
+  /**
+   * precopy-resume: the header names the paused migration `migrationId`:
+   * null lets the handshake go on (the migration is recovering now), a reason refuses it.
+   */
+  recoverBegins(h: Handshake, migrationId: Buffer): string | null;
+  /** The resume's handshake is done: the paused migration takes the connection, now. */
+  resumed(h: Handshake, conn: AcceptedConnection): void;
   /** Handed on or refused: the daemon forgets this handshake. */
   ended(h: Handshake): void;
 }
 
 type HandshakeState =
   | { readonly phase: 'header' }
-  | { readonly phase: 'auth'; readonly pending: PendingAuth }
+  | { readonly phase: 'auth'; readonly pending: PendingAuth; readonly resume: boolean }
   | { readonly phase: 'config' }
   | { readonly phase: 'channel-auth'; readonly pending: PendingAuth; readonly slot: ChannelSlot }
   | { readonly phase: 'accepted' }
   | { readonly phase: 'attached' }
+  | { readonly phase: 'resumed' }
   | { readonly phase: 'refused'; readonly error: MigError };
 
 export type HandshakePhase = HandshakeState['phase'];
 
 const TRANSITIONS: Readonly<Record<HandshakePhase, readonly HandshakePhase[]>> = {
-  header: ['auth', 'config', 'channel-auth', 'attached', 'refused'],
-  auth: ['config', 'refused'],
+  header: ['auth', 'config', 'channel-auth', 'attached', 'resumed', 'refused'],
+  auth: ['config', 'resumed', 'refused'],
   config: ['accepted', 'refused'],
   'channel-auth': ['attached', 'refused'],
   accepted: [],
   attached: [],
+  resumed: [],
   refused: [],
 };
 
@@ -169,7 +183,7 @@ export class Handshake implements ReaderOwner {
   // ---- ReaderOwner ----
 
   finished(): boolean {
-    return this.phase === 'accepted' || this.phase === 'attached' || this.phase === 'refused';
+    return this.phase === 'accepted' || this.phase === 'attached' || this.phase === 'resumed' || this.phase === 'refused';
   }
 
   /** Nothing in a handshake has a payload: refused when the header states one, before a byte of it is buffered. */
@@ -207,6 +221,7 @@ export class Handshake implements ReaderOwner {
       case 'auth':
         checkAnswer(state.pending, msg);
         this.log.info('source authenticated (shared secret)');
+        if (state.resume) return this.handOn('resumed', () => this.owner.resumed(this, this.connection()));
         this.go({ phase: 'config' });
         return;
       case 'config':
@@ -246,11 +261,17 @@ export class Handshake implements ReaderOwner {
       this.rp.send({ authChallenge: auth.challenge });
       return;
     }
+    const resume = h.resume ? Buffer.from(h.resume.migrationId ?? []) : null;
+    if (resume) {
+      const refused = this.owner.recoverBegins(this, resume);
+      if (refused !== null) throw new StateError(refused);
+    }
     const auth = challengeFor(this.owner.authSecret, nonce);
     if (auth) {
-      this.go({ phase: 'auth', pending: auth.pending });
+      this.go({ phase: 'auth', pending: auth.pending, resume: resume !== null });
       this.rp.send({ authChallenge: auth.challenge });
-    } else this.go({ phase: 'config' });
+    } else if (resume) this.handOn('resumed', () => this.owner.resumed(this, this.connection()));
+    else this.go({ phase: 'config' });
   }
 
   private onConfiguration(msg: DecodedFrameMessage): void {
@@ -273,7 +294,7 @@ export class Handshake implements ReaderOwner {
   }
 
   /** Gives the connection away: its timers and listeners are no longer this handshake's. */
-  private handOn(phase: 'accepted' | 'attached', take: () => void): void {
+  private handOn(phase: 'accepted' | 'attached' | 'resumed', take: () => void): void {
     this.go({ phase });
     this.stopTimers();
     this.socket.off('error', this.onError);

@@ -41,6 +41,8 @@ export class IncomingChannels {
   private closed = false;
   /** multifd-compression's inflating workers (null: none). */
   private pool: CompressionPool | null = null;
+  /** What start() got (precopy-resume starts the channels again with it). */
+  private started: { config: livemig.Configuration.$Properties; compression: MultifdCompression; owner: ChannelsOwner } | null = null;
 
   constructor(log: Logger) {
     this.log = log;
@@ -60,6 +62,7 @@ export class IncomingChannels {
     const channels = config.multifdChannels ?? 0;
     if (id.length === 0 || channels < 1 || channels > 255) throw new ProtocolError(`multifd is on but the configuration announces ${channels} channels and a ${id.length}-byte migration id`);
     this.migrationId = id;
+    this.started = { config, compression, owner };
     const pool = compression === 'none' ? null : new CompressionPool({ threads: Math.min(channels, availableParallelism()) });
     this.pool = pool;
     this.multifd = new MultifdReceiver({
@@ -105,6 +108,25 @@ export class IncomingChannels {
       attach: (conn: AcceptedConnection) => multifd.attach(index, new MultifdChannel(conn)),
       release: () => void this.pending.delete(token),
     };
+  }
+
+  /**
+   * precopy-resume: the migration paused; its channels are gone (a page still
+   * inflating is dropped: it never counts as received). A resume reopens them.
+   */
+  suspend(): void {
+    this.close();
+  }
+
+  /** precopy-resume: the resumed source opens its channels again, with new sync points from 1. */
+  reopen(): void {
+    const started = this.started;
+    if (!started) return;
+    for (const evict of this.pending.values()) evict();
+    this.pending.clear();
+    this.taken.clear();
+    this.closed = false;
+    this.start(started.config, started.compression, started.owner);
   }
 
   close(): void {

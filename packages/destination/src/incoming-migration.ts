@@ -6,7 +6,8 @@
  * dispatched in frame-dispatch.ts):
  *
  *   precopy → switchover → loading → [loaded] → completed
- *      └──────────┴───────────┴──────────┴────────────→ failed
+ *    ↑  ↓ └──────────┴───────────┴──────────┴────────────→ failed
+ *   paused (precopy-resume) ─────────────────────────────→ failed
  *
  * start:      CONFIG_ACCEPTED back to the source (it sends no state before
  *             it), load_setup for every device and the switchover-ack count,
@@ -19,6 +20,12 @@
  *             CMD_RESUME; then resume (or stay paused: autostart off, or the
  *             machine was paused on the source), RESUMED + SHUT. Without a
  *             return path the machine resumes right after loading, then SHUT ok.
+ * paused:     (precopy-resume) the connection broke (close, reset, silence
+ *             past stall-timeout) during precopy: no SHUT, no loadCleanup;
+ *             what was loaded, load setup and approvals stay; the daemon
+ *             keeps listening for this migration's source (resume(): a new
+ *             connection naming this migration id, authenticated as before),
+ *             bounded by precopy-resume-timeout.
  * A failure sends SHUT with the reason, drops the connection and discards the
  * partial state (accel pre-allocations freed): that is this migration's to
  * do, as it owns the machine's incoming state. The timers (incoming-timers.ts)
@@ -26,13 +33,13 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { ConnectionError, toMigError, type MigError } from '@livemig/common/errors';
-import { type ConfigurationMessage } from '@livemig/common/wire';
+import { ConnectionError, TimeoutError, toMigError, type MigError } from '@livemig/common/errors';
+import { heldStateMessages, type ConfigurationMessage } from '@livemig/common/wire';
 import { type Capabilities, type MultifdCompression } from '@livemig/common/control';
 import { type Machine } from '@livemig/common/devices';
 import { type Logger } from '@livemig/common/daemon';
 import { FinalLoad, type DeviceLoadTimes } from './final-load';
-import { FrameDispatch } from './frame-dispatch';
+import { FrameDispatch, type DispatchParts } from './frame-dispatch';
 import { IncomingChannels } from './incoming-channels';
 import { IncomingTimers } from './incoming-timers';
 import type { AcceptedConnection } from './handshake';
@@ -68,6 +75,8 @@ export interface IncomingOptions {
   log: Logger;
   /** The destination's stall-timeout (ms, 0 = off), read live. */
   stallTimeoutMs?: () => number;
+  /** The destination's precopy-resume-timeout (ms), read when a pause begins. */
+  resumeTimeoutMs?: () => number;
 }
 
 /**
@@ -79,12 +88,20 @@ export interface IncomingOptions {
  * incoming-timers.ts, multifd's extra connections incoming-channels.ts.
  */
 export class IncomingMigration extends EventEmitter<IncomingEvents> {
-  private readonly socket: Socket;
+  /** The main connection (a resume brings a new one: socket and reader change, the return-path writer is re-bound). */
+  private socket: Socket;
   private readonly machine: Machine;
   private readonly log: Logger;
   private readonly config: ConfigurationMessage;
   private readonly rp: ReturnPathWriter;
-  private readonly reader: StreamReader;
+  private reader: StreamReader;
+  private readonly parts: DispatchParts;
+  private readonly caps: Capabilities;
+  private readonly resumeTimeoutMs: () => number;
+  /** precopy-resume: ends a pause that lasts past precopy-resume-timeout. */
+  private resumeTimer: NodeJS.Timeout | null = null;
+  /** precopy-resume: why the migration paused (the latest break). */
+  pauseCause: MigError | null = null;
   private readonly dispatch: FrameDispatch;
   private readonly setup: LoadSetup;
   private readonly end: FinalLoad;
@@ -112,6 +129,8 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     this.log = opts.log;
     this.config = opts.config;
     this.multifdOn = opts.caps.multifd;
+    this.caps = opts.caps;
+    this.resumeTimeoutMs = opts.resumeTimeoutMs ?? (() => 60_000);
     const rp = this.rp;
     this.multifdCompression = opts.multifdCompression ?? 'none';
     this.channels = new IncomingChannels(this.log);
@@ -146,7 +165,13 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
       stalled: this.failHere,
     });
     const parts = { machine: this.machine, caps: opts.caps, log: this.log, rp, reader: this.reader, sections: new SectionTable(this.machine, this.failHere), setup: this.setup, end: this.end, timers: this.timers, channels: this.channels };
+    this.parts = parts;
     this.dispatch = new FrameDispatch(parts, { reached: (point) => this.reached(point) }, opts.config.capabilities?.verify === true);
+  }
+
+  /** The migration id its configuration named (multifd channels and a resuming source name it). */
+  get migrationId(): Buffer {
+    return Buffer.from(this.config.migrationId ?? []);
   }
 
   get finished(): boolean {
@@ -202,20 +227,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
    * CONFIG_ACCEPTED: the source may send state from now on.
    */
   start(): void {
-    this.reader.handOver({
-      finished: () => this.finished,
-      payloadTargets: (msg, length) => this.dispatch.payloadTargets(msg, length),
-      handleFrame: (frame) => this.dispatch.handleFrame(frame),
-      arrived: (n) => this.arrived(n),
-      loaded: (n) => this.loaded(n),
-      fail: this.failHere,
-    });
-    this.socket.on('error', (err) => this.fail(toMigError(err)));
-    this.socket.on('close', () => {
-      if (this.finished) return;
-      const partial = this.reader.atFrameBoundary ? '' : `, in the middle of a frame (${this.reader.pendingBytes} bytes of it received)`;
-      this.fail(new ConnectionError(`connection closed by the source during ${this.dispatch.phase}${partial}`));
-    });
+    this.takeConnection(this.socket, this.reader);
     this.timers.start();
     try {
       this.setup.run(this.dispatch.sourceVerify);
@@ -226,6 +238,31 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     }
     this.emit('status', 'active');
     this.reached('config');
+  }
+
+  /** Every later frame of this connection is this migration's; its close or error is a break (or a failure). */
+  private takeConnection(socket: Socket, reader: StreamReader): void {
+    reader.handOver({
+      // A connection of before a pause (precopy-resume) delivers nothing more.
+      finished: () => this.finished || this.reader !== reader,
+      payloadTargets: (msg, length) => this.dispatch.payloadTargets(msg, length),
+      handleFrame: (frame) => this.dispatch.handleFrame(frame),
+      arrived: (n) => this.arrived(n),
+      loaded: (n) => this.loaded(n),
+      fail: (err) => {
+        if (this.reader === reader && !this.paused) this.fail(err);
+      },
+    });
+    // Once paused, the broken connection's last events are old news.
+    const current = (): boolean => this.socket === socket && !this.paused;
+    socket.on('error', (err) => {
+      if (current()) this.fail(toMigError(err));
+    });
+    socket.on('close', () => {
+      if (this.finished || !current()) return;
+      const partial = reader.atFrameBoundary ? '' : `, in the middle of a frame (${reader.pendingBytes} bytes of it received)`;
+      this.fail(new ConnectionError(`connection closed by the source during ${this.dispatch.phase}${partial}`));
+    });
   }
 
   /** Publishes a point of this migration's life (probes.ts): tracing, and test-only fault injection from outside. */
@@ -290,9 +327,96 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     }
   }
 
+  // ---- precopy-resume ----
+
+  get paused(): boolean {
+    return this.dispatch.phase === 'paused';
+  }
+
+  /** A break (not a refusal or a bad frame) during precopy, with precopy-resume on: it pauses instead of failing. */
+  private pausesOn(err: MigError): boolean {
+    return this.caps['precopy-resume'] && this.dispatch.phase === 'precopy' && (err.code === 'MIG_ERR_CONNECTION' || err.code === 'MIG_ERR_STALLED');
+  }
+
+  /**
+   * precopy-paused: no SHUT (the source pauses too), no loadCleanup: every
+   * unit loaded so far, the load setup and the approvals stay. The connection
+   * (and the multifd channels) go; a frame cut by the break was never loaded,
+   * and a page it had started to overwrite in place no longer counts as held.
+   */
+  private pause(err: MigError): void {
+    this.dispatch.phases.go('paused');
+    this.pauseCause = err;
+    this.timers.stop();
+    this.channels.suspend();
+    this.socket.destroy();
+    const ms = this.resumeTimeoutMs();
+    this.resumeTimer = setTimeout(() => this.fail(new TimeoutError(`paused incoming migration not resumed within precopy-resume-timeout (${ms} ms); it paused because ${err.message}`)), ms);
+    this.resumeTimer.unref();
+    this.log.warn({ code: err.code, err: err.message, timeoutMs: ms }, 'incoming migration paused (precopy-resume): what was received is kept; waiting for the source to resume');
+    this.setStatus('precopy-paused');
+  }
+
+  /** A connection names this paused migration (its handshake goes on): precopy-recover. */
+  recoverBegins(): void {
+    if (this.status === 'precopy-paused') this.setStatus('precopy-recover');
+  }
+
+  /** That connection's handshake failed: paused again, unharmed. */
+  recoverAbandoned(): void {
+    if (this.paused && this.status === 'precopy-recover') this.setStatus('precopy-paused');
+  }
+
+  /**
+   * The source is back (its handshake named this migration and passed auth):
+   * take the new connection, report per device what is held (RECV_BITMAP;
+   * a device without receivedState starts over), RESUME_ACK, then the ack
+   * state again; precopy goes on.
+   */
+  resume(conn: AcceptedConnection): void {
+    if (!this.paused) {
+      conn.socket.destroy();
+      return;
+    }
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    this.resumeTimer = null;
+    this.socket = conn.socket;
+    this.reader = conn.reader;
+    this.parts.reader = conn.reader;
+    this.rp.rebind(conn.socket);
+    this.takeConnection(conn.socket, conn.reader);
+    this.dispatch.phases.go('precopy');
+    this.resumes++;
+    try {
+      const restarted: string[] = [];
+      for (const d of this.machine.devices) {
+        if (!d.iterable) continue; // sent whole at the stop
+        const held = d.receivedState ? d.receivedState() : null;
+        if (held === null) {
+          this.parts.sections.restart(d);
+          this.setup.setUpAgain(d);
+          restarted.push(d.id);
+        }
+        for (const msg of heldStateMessages(d.id, held)) this.rp.send(msg);
+      }
+      if (this.multifdOn) this.channels.reopen();
+      this.rp.send({ resumeAck: { resumes: this.resumes } });
+      this.setup.resendAckState();
+      this.log.info({ resumes: this.resumes, restarted }, 'incoming migration resumed: held state reported');
+    } catch (err) {
+      return this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
+    }
+    this.timers.start();
+    this.pauseCause = null;
+    this.setStatus('active');
+  }
+
   /** Gives up: tells the source why, drops the connection, discards the partial state this migration loaded. */
   fail(err: MigError): void {
     if (this.finished) return;
+    if (this.pausesOn(err)) return this.pause(err);
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    this.resumeTimer = null;
     this.dispatch.phases.fail();
     this.channels.close();
     this.timers.stop();

@@ -5,9 +5,13 @@
  * is decided here and nowhere else.
  *
  *   precopy → switchover → loading → [loaded] → completed
- *      └──────────┴───────────┴──────────┴────────────→ failed
+ *    ↑  ↓ └──────────┴───────────┴──────────┴────────────→ failed
+ *   paused ──────────────────────────────────────────────→ failed
  *
  * precopy:    commands (OPEN_RETURN_PATH, PING, MULTIFD_SYNC) and START/PART sections.
+ * paused:     (precopy-resume) the source's connection broke during precopy:
+ *             what was loaded is kept, no frame is taken until a connection
+ *             resumes the migration (back to precopy); a timeout or a cancel fails it.
  * switchover: after SWITCHOVER_START (it carries when): PART/END/FULL, Verify, Eof.
  * loading:    every device's final load, digest check; only PINGs may arrive.
  * loaded:     (return path) LOADED sent, waiting for the commit: PING, RESUME.
@@ -16,13 +20,14 @@
 import { ProtocolError, StateError } from '@livemig/common/errors';
 import { livemig } from '@livemig/common/wire';
 
-export type LoadPhase = 'precopy' | 'switchover' | 'loading' | 'loaded' | 'completed' | 'failed';
+export type LoadPhase = 'precopy' | 'paused' | 'switchover' | 'loading' | 'loaded' | 'completed' | 'failed';
 
 /** What arrives on the main channel: a frame body, or a command by name. */
 export type FrameKind = 'section' | 'verify' | 'eof' | 'OPEN_RETURN_PATH' | 'PING' | 'MULTIFD_SYNC' | 'SWITCHOVER_START' | 'RESUME';
 
 const TRANSITIONS: Readonly<Record<LoadPhase, readonly LoadPhase[]>> = {
-  precopy: ['switchover', 'failed'],
+  precopy: ['switchover', 'paused', 'failed'],
+  paused: ['precopy', 'failed'],
   switchover: ['loading', 'failed'],
   loading: ['loaded', 'completed', 'failed'],
   loaded: ['completed', 'failed'],
@@ -32,6 +37,7 @@ const TRANSITIONS: Readonly<Record<LoadPhase, readonly LoadPhase[]>> = {
 
 const ACCEPTS: Readonly<Record<LoadPhase, readonly FrameKind[]>> = {
   precopy: ['section', 'OPEN_RETURN_PATH', 'PING', 'MULTIFD_SYNC', 'SWITCHOVER_START'],
+  paused: [],
   switchover: ['section', 'verify', 'eof', 'OPEN_RETURN_PATH', 'PING', 'MULTIFD_SYNC'],
   loading: ['PING'],
   loaded: ['PING', 'RESUME'],

@@ -7,7 +7,7 @@
  * switchover-ack, or one too many, fails the migration.
  */
 import { ProtocolError, toMigError, type MigError } from '@livemig/common/errors';
-import { type Machine } from '@livemig/common/devices';
+import { type Device, type LoadContext, type Machine } from '@livemig/common/devices';
 import { type Logger } from '@livemig/common/daemon';
 import type { ReturnPathWriter } from './return-path-writer';
 import { SwitchoverAckCounter } from './switchover-ack';
@@ -36,6 +36,8 @@ export class LoadSetup {
   readonly preallocated = new Map<string, number>();
   /** The last re-arm number each re-armed device's initial data carried. */
   private readonly rearms = new Map<string, number>();
+  /** What every device's load_setup got (precopy-resume sets a device up again with it). */
+  private ctx: LoadContext | null = null;
 
   constructor(machine: Machine, switchoverAck: boolean, rp: ReturnPathWriter, log: Logger, owner: LoadSetupOwner) {
     this.machine = machine;
@@ -56,7 +58,7 @@ export class LoadSetup {
 
   /** load_setup for every device (`verify`: the source sends digests), then count the devices that gate switchover. */
   run(verify: boolean): void {
-    const ctx = {
+    const ctx: LoadContext = {
       switchoverAck: this.switchoverAck,
       verify,
       approveSwitchover: (deviceId: string, ms: number) => this.approve(deviceId, ms),
@@ -66,6 +68,7 @@ export class LoadSetup {
         if (done < total && !this.owner.finished()) this.owner.reached('ack-wait');
       },
     };
+    this.ctx = ctx;
     for (const d of this.machine.devices) d.loadSetup(ctx);
     if (this.switchoverAck) {
       const needed = this.machine.devices.filter((d) => d.switchoverAckNeeded()).length;
@@ -77,6 +80,23 @@ export class LoadSetup {
         this.owner.switchoverAckSent();
       });
     }
+  }
+
+  /** precopy-resume: a device without receivedState() starts over (its source sends it all again). */
+  setUpAgain(d: Device): void {
+    d.loadCleanup();
+    d.loadSetup(this.ctx!);
+  }
+
+  /**
+   * precopy-resume: after RESUME_ACK the source has forgotten the approvals and
+   * the ack (they may have gone out on the broken connection): say them again,
+   * so its switchover gate is right.
+   */
+  resendAckState(): void {
+    if (!this.ack || !this.rp.isOpen) return;
+    for (const [deviceId, ms] of this.preallocated) this.rp.send({ deviceApproved: { deviceId, ms, rearms: this.rearms.get(deviceId) ?? 0 } });
+    if (this.ack.acked) this.rp.send({ switchoverAck: { rearms: this.totalRearms() } });
   }
 
   /** OPEN_RETURN_PATH was processed: with nothing pending, the ack goes now. */

@@ -11,6 +11,7 @@ export function queryIncoming(m: IncomingMigration | null, machine: Machine, add
   info['total-time'] = round((m.endedAt ?? now) - m.startedAt);
   info['bytes-received'] = m.bytesReceived;
   info.resumes = m.resumes;
+  if (m.pauseCause) info['pause-reason'] = m.pauseCause.message;
   info['switchover-acked'] = m.acked;
   if (m.ackAt !== null) info['switchover-ack-wait'] = round(m.ackAt - m.startedAt);
   if (m.ackPending !== null) info['switchover-ack-pending'] = m.ackPending;

@@ -8,7 +8,7 @@ import { StallError } from '@livemig/common/errors';
 import { MAX_RP_QUEUED_BYTES, encodeRpMessage, type RpMessage } from '@livemig/common/wire';
 
 export class ReturnPathWriter {
-  private readonly socket: Socket;
+  private socket: Socket;
   private open = false;
 
   constructor(socket: Socket) {
@@ -22,6 +22,14 @@ export class ReturnPathWriter {
   /** OPEN_RETURN_PATH: only then may anything but an auth challenge or SHUT go back. */
   openReturnPath(): void {
     this.open = true;
+  }
+
+  /**
+   * precopy-resume: the migration goes on over a new connection. The return
+   * path stays open (the resuming source does not open it again).
+   */
+  rebind(socket: Socket): void {
+    this.socket = socket;
   }
 
   /** Throws StallError when the source has left too much unread. */

@@ -142,6 +142,13 @@ export class SectionTable {
     return device.payloadTargets(s.type, this.header(device, s), length);
   }
 
+  /** precopy-resume: `device` starts over (set up again): its START comes again. */
+  restart(device: Device): void {
+    this.state.delete(device);
+    this.versions.delete(device);
+    for (const [id, d] of this.sections) if (d === device) this.sections.delete(id);
+  }
+
   ended(device: Device): boolean {
     return this.state.get(device) === 'ended';
   }

@@ -26,7 +26,7 @@ export interface LinkOwner {
 }
 
 export class DestinationLink {
-  private readonly abort = new AbortController();
+  private abort = new AbortController();
   readonly wakeup = new Wakeup();
   socket: Socket | null = null;
   socketError: Error | null = null;
@@ -86,6 +86,24 @@ export class DestinationLink {
     this.abort.abort(err);
     this.destroy();
     this.wakeup.notify();
+  }
+
+  /**
+   * precopy-resume: the connections broke and the migration pauses. Drops
+   * them and starts afresh (a new abort, no socket): cancel and the next
+   * connection's failures are this link's again. The wakeup stays.
+   */
+  renew(): void {
+    this.destroy();
+    this.watchdog?.stop();
+    this.abort = new AbortController();
+    this.socket = null;
+    this.socketError = null;
+    this.stream = null;
+    this.channels = null;
+    this.watchdog = null;
+    this.pinging = false;
+    this.awaiting = null;
   }
 
   /** Drops every connection at once. */

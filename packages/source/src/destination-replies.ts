@@ -4,10 +4,15 @@
  * through the migration, as one state machine (the source's protocol state):
  *
  *   handshake → accepted → stream-ended → loaded → committed → resumed → concluded
- *                               └────────────── (no return path) ─────────────┘
+ *                 ↑   ↓         └────────────── (no return path) ─────────────┘
+ *               recovering     (precopy-resume)
  *
  * handshake:    until CONFIG_ACCEPTED (the auth challenge, if any, is kept as data);
  * accepted:     state may flow (acks and approvals may come);
+ * recovering:   a paused migration reconnects: the destination's held-state
+ *               reports, then RESUME_ACK (back to accepted), then its ack
+ *               state again (approvals and ack are re-sent, so they are
+ *               forgotten here when the recovery begins);
  * stream-ended: EOF is queued, the whole state is on its way (this side moves here);
  * loaded:       the destination loaded (and verified) everything;
  * committed:    CMD_RESUME is out (this side): the source must never resume now;
@@ -17,7 +22,7 @@
  * migration. The phases wait on the state; every change wakes them.
  */
 import { MigError, ProtocolError, StateError, toMigError } from '@livemig/common/errors';
-import { type DecodedRpMessage } from '@livemig/common/wire';
+import { HeldStateAssembler, type DecodedRpMessage } from '@livemig/common/wire';
 import type { DestinationLink } from './destination-link';
 import type { MigrationStatus } from './migration-status';
 import type { ReturnPathSink } from './return-path-reader';
@@ -43,13 +48,14 @@ export interface RepliesOwner {
 
 export type ResumedMessage = NonNullable<DecodedRpMessage['resumed']>;
 
-export type ConversationState = 'handshake' | 'accepted' | 'stream-ended' | 'loaded' | 'committed' | 'resumed' | 'concluded';
+export type ConversationState = 'handshake' | 'accepted' | 'recovering' | 'stream-ended' | 'loaded' | 'committed' | 'resumed' | 'concluded';
 
-const ORDER: readonly ConversationState[] = ['handshake', 'accepted', 'stream-ended', 'loaded', 'committed', 'resumed', 'concluded'];
+const ORDER: readonly ConversationState[] = ['handshake', 'accepted', 'recovering', 'stream-ended', 'loaded', 'committed', 'resumed', 'concluded'];
 
 const NEXT: Readonly<Record<ConversationState, readonly ConversationState[]>> = {
   handshake: ['accepted'],
-  accepted: ['stream-ended'],
+  accepted: ['stream-ended', 'recovering'],
+  recovering: ['accepted'],
   // Without a return path the destination's SHUT ok answers EOF directly.
   'stream-ended': ['loaded', 'concluded'],
   loaded: ['committed'],
@@ -72,6 +78,10 @@ export class DestinationReplies {
   rearms = 0;
   /** LOADED's device messages (completionMessage() of the destination's devices), by device id. */
   readonly deviceMessages = new Map<string, Uint8Array>();
+  /** precopy-resume: the held-state reports of the recovery under way (null outside one). */
+  held: HeldStateAssembler | null = null;
+  /** precopy-resume: the destination's count of resumes, from its RESUME_ACK. */
+  destinationResumes = 0;
   /** RESUMED's figures, and when it came. */
   resumed: ResumedMessage | null = null;
   resumedAt = 0;
@@ -113,6 +123,31 @@ export class DestinationReplies {
   /** The destination gave its final word (RESUMED or SHUT ok): its closing the connection is no failure. */
   get concluded(): boolean {
     return this.state === 'resumed' || this.state === 'concluded';
+  }
+
+  /** precopy-resume: a recovery began (a new connection); acks and approvals come again after RESUME_ACK. */
+  beginRecovery(): void {
+    this.go('recovering');
+    this.challenge = null;
+    this.held = new HeldStateAssembler();
+    this.ackAt = null;
+    for (const [id, st] of this.deviceAcks) this.deviceAcks.set(id, { approved: false, rearms: st.rearms });
+  }
+
+  /** The recovery failed before RESUME_ACK: paused again, as before it began. */
+  abandonRecovery(): void {
+    if (this.state === 'recovering') this.go('accepted');
+    this.held = null;
+  }
+
+  /** RESUME_ACK came: the destination holds what `held` says, and state may go. */
+  get recovered(): boolean {
+    return this.state === 'accepted' && this.held !== null;
+  }
+
+  /** The recovery is over (the held state applied): forget the reports. */
+  endRecovery(): void {
+    this.held = null;
   }
 
   /** This side queued EOF. */
@@ -200,6 +235,19 @@ export class DestinationReplies {
         if (this.state !== from) return link.fatal(new ProtocolError(`return path: the destination ended the migration (SHUT ok) during ${this.owner.phase()}`));
         link.pinging = false;
         this.advance('concluded');
+      },
+      recvBitmap: (piece) => {
+        if (this.state !== 'recovering' || !this.held) return link.fatal(new ProtocolError('return path: held-state report outside a recovery'));
+        try {
+          this.held.add(piece);
+        } catch (err) {
+          link.fatal(toMigError(err, 'MIG_ERR_RETURN_PATH'));
+        }
+      },
+      resumeAck: (resumes) => {
+        if (!this.held?.complete) return link.fatal(new ProtocolError('return path: RESUME_ACK before every held-state report was complete'));
+        if (!this.advance('accepted')) return link.fatal(new ProtocolError(`return path: RESUME_ACK in state ${this.state}`));
+        this.destinationResumes = resumes;
       },
       error: (err: MigError) => link.fatal(err),
     };

@@ -39,6 +39,8 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
     'downtime-bytes': end.downtimeBytes,
     // precopy-resume: RAM bytes sent after the first resume (the complement of what the destination held, plus what was dirtied).
     'resent-after-resume': m.resentAfterResume,
+    // Beyond the contract: what the destination lacked at the resumes (its held-state reports' complement), summed.
+    'unreceived-at-resume': m.unreceivedAtResume,
   };
   // multifd-compression: devices count the guest bytes they handed over; the wire carried fewer.
   const saved = (id: string): number => m.compression?.savedByDevice.get(id) ?? 0;
@@ -81,6 +83,8 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
   info['switchover-ack-wait'] = m.ackAt === null ? null : round(m.ackAt - m.startedAt);
   info['dirty-sync-count'] = p.passes;
   info.resumes = m.resumes;
+  if (m.pauseCause) info['pause-reason'] = m.pauseCause.message;
+  if (m.resumeError) info['resume-error'] = m.resumeError.message;
   const throttle = p.cpuThrottlePercentage;
   if (throttle !== null) info['cpu-throttle-percentage'] = throttle;
   info['bandwidth-bytes-per-second'] = round((p.meter?.bandwidth ?? 0) * 1000);

@@ -30,7 +30,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { CancelledError, MigError, StateError } from '@livemig/common/errors';
+import { CancelledError, MigError, StateError, TimeoutError, toMigError } from '@livemig/common/errors';
 import { type Capabilities, type Parameters } from '@livemig/common/control';
 import { type Machine } from '@livemig/common/devices';
 import { processCpuMs, type Logger } from '@livemig/common/daemon';
@@ -39,7 +39,7 @@ import { DestinationReplies, type DeviceAckState } from './destination-replies';
 import type { MultifdCompressionInfo } from './migration-channels';
 import { StatusMachine, isFinalStatus, type MigrationStatus } from './migration-status';
 import type { OutgoingContext } from './outgoing-context';
-import { setupOutgoing, type OutgoingSecurity } from './outgoing-setup';
+import { resumeOutgoing, setupOutgoing, type OutgoingSecurity } from './outgoing-setup';
 import { Precopy } from './precopy';
 import { StopAndCopy } from './stop-and-copy';
 
@@ -50,6 +50,8 @@ export type { DowntimeBreakdown } from './stop-and-copy';
 
 export interface OutgoingEvents {
   status: [MigrationStatus];
+  /** precopy-resume: the connection broke and the migration paused (the cause). */
+  paused: [MigError];
   pass: [number];
   'switchover-ack': [];
   'device-approved': [string, number];
@@ -62,8 +64,9 @@ export interface OutgoingEvents {
  * (destination-link.ts) and what it said (destination-replies.ts).
  */
 export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
-  readonly host: string;
-  readonly port: number;
+  /** Where the destination is (a resume may name another address, from migrate-recover there). */
+  host: string;
+  port: number;
   private readonly machine: Machine;
   readonly caps: Capabilities;
   private readonly params: () => Readonly<Parameters>;
@@ -82,8 +85,15 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   error: MigError | null = null;
   /** precopy-resume: how many times a paused migration was resumed. */
   resumes = 0;
-  /** precopy-resume: RAM bytes sent after the first resume. */
-  resentAfterResume = 0;
+  /** precopy-resume: the RAM bytes sent when the first resume completed (null: none yet). */
+  private ramTransferredAtResume: number | null = null;
+  /** precopy-resume: the guest-memory bytes the destination lacked, summed over the resumes. */
+  unreceivedAtResume = 0;
+  /** precopy-resume: why the migration paused (the latest break), and why the latest resume attempt failed. */
+  pauseCause: MigError | null = null;
+  resumeError: MigError | null = null;
+  /** precopy-resume: a `migrate resume=true` waiting to be taken by the paused migration. */
+  private resumeRequested = false;
   readonly startedAt = performance.now();
   readonly startedEpoch = Date.now();
   setupTime: number | null = null;
@@ -185,9 +195,38 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.link.cancel(new CancelledError());
   }
 
+  /** precopy-resume: RAM bytes sent since the first resume (the complement of what the destination held, and what was dirtied). */
+  get resentAfterResume(): number {
+    if (this.ramTransferredAtResume === null) return 0;
+    return this.ramTransferred() - this.ramTransferredAtResume;
+  }
+
+  private ramTransferred(): number {
+    let n = 0;
+    for (const d of this.machine.devices) n += d.memoryCounters?.().transferred ?? 0;
+    return n;
+  }
+
+  /**
+   * `migrate {"uri", "resume": true}` (QEMU's migrate resume=true): the paused
+   * migration reconnects to `host:port` (the destination's listen address,
+   * or the one migrate-recover gave it there).
+   */
+  resume(host: string, port: number): void {
+    if (this.status !== 'precopy-paused' || this.resumeRequested) throw new StateError(this.status === 'precopy-recover' || this.resumeRequested ? 'The migration is already resuming' : 'Cannot resume if there is no paused migration');
+    this.host = host;
+    this.port = port;
+    this.resumeRequested = true;
+    this.link.wakeup.notify();
+  }
+
   /** Where the migration is, for error messages. */
   get phase(): string {
     switch (this.status) {
+      case 'precopy-paused':
+        return 'precopy (paused: the connection broke)';
+      case 'precopy-recover':
+        return this.link.awaiting ? `precopy (resuming: waiting for ${this.link.awaiting})` : 'precopy (resuming)';
       case 'setup':
         return this.link.awaiting ? `setup (waiting for ${this.link.awaiting})` : 'setup';
       case 'active':
@@ -208,7 +247,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
       this.setupTime = performance.now() - this.startedAt;
       this.precopy.startMetering(performance.now(), this.link.channels!.bytesFlushed);
       this.statusMachine.set('active');
-      await this.precopy.run();
+      await this.runPrecopy();
       await this.stopAndCopy.run();
       if (this.destinationPaused) this.log.info('the destination left the machine paused (it was paused here, or stopped there during the migration): cont on the destination starts it');
       this.endedAt = performance.now();
@@ -233,10 +272,82 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     }
   }
 
+  /**
+   * Precopy; with precopy-resume a break while active (reset, close, EOF,
+   * silence past stall-timeout, the switchover-ack wait included) pauses it
+   * instead of failing, until it is resumed, and then it goes on.
+   */
+  private async runPrecopy(): Promise<void> {
+    for (;;) {
+      try {
+        await this.precopy.run();
+        return;
+      } catch (err) {
+        const cause = await this.resumableBreak(err);
+        if (!cause) throw err;
+        await this.pauseUntilResumed(cause);
+      }
+    }
+  }
+
+  /** The break as a MigError if it pauses the migration (precopy-resume), else null (it fails as always). */
+  private async resumableBreak(err: unknown): Promise<MigError | null> {
+    if (!this.caps['precopy-resume'] || this.status !== 'active' || this.stopAndCopy.stoppedMachine) return null;
+    const described = this.link.describeFailure(await this.link.preferPeerReason(err, false));
+    return described.code === 'MIG_ERR_CONNECTION' || described.code === 'MIG_ERR_STALLED' ? described : null;
+  }
+
+  /**
+   * precopy-paused: the connections are gone, the machine runs and its dirty
+   * tracking goes on, the devices keep their progress. Waits for `migrate
+   * resume=true` (then precopy-recover: reconnect and learn what the
+   * destination holds; a failed attempt pauses again), for cancel, or for
+   * precopy-resume-timeout (from the break), which fails the migration.
+   */
+  private async pauseUntilResumed(cause: MigError): Promise<void> {
+    this.link.renew();
+    this.pauseCause = cause;
+    this.resumeError = null;
+    this.log.warn({ code: cause.code, err: cause.message }, 'migration paused (precopy-resume): the machine keeps running; migrate with resume=true continues it');
+    this.statusMachine.set('precopy-paused');
+    this.emit('paused', cause);
+    const timeoutMs = this.params()['precopy-resume-timeout'];
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      while (!this.resumeRequested) {
+        this.link.checkAbort();
+        const left = deadline - performance.now();
+        if (left <= 0) throw new TimeoutError(`paused migration not resumed within precopy-resume-timeout (${timeoutMs} ms); it paused because ${cause.message}`);
+        await this.link.wakeup.wait(Math.min(1000, left));
+      }
+      this.resumeRequested = false;
+      this.statusMachine.set('precopy-recover');
+      try {
+        const r = await resumeOutgoing(this.ctx, this, { host: this.host, port: this.port, security: this.security, migrationId: this.migrationId });
+        this.resumes++;
+        this.unreceivedAtResume += r.memoryMissingBytes;
+        this.ramTransferredAtResume ??= this.ramTransferred();
+        this.precopy.startMetering(performance.now(), this.link.channels!.bytesFlushed);
+        this.pauseCause = null;
+        this.log.info({ resumes: this.resumes, missingBytes: r.missingBytes, restarted: r.restarted }, 'migration resumed');
+        this.statusMachine.set('active');
+        return;
+      } catch (err) {
+        if (this.status === 'cancelling') throw err;
+        const why = this.link.describeFailure(await this.link.preferPeerReason(err, false));
+        this.resumeError = why;
+        this.replies.abandonRecovery();
+        this.link.renew();
+        this.log.warn({ code: why.code, err: why.message }, 'resume failed: the migration stays paused');
+        this.statusMachine.set('precopy-paused');
+      }
+    }
+  }
+
   private fail(err: unknown): void {
     const cancelled = this.status === 'cancelling';
     const committed = this.replies.committed;
-    let error = cancelled ? new CancelledError() : this.link.describeFailure(err);
+    let error = cancelled ? new CancelledError() : err instanceof TimeoutError ? err : this.link.describeFailure(err);
     if (committed && !cancelled) {
       error = new MigError(error.code, `${error.message}; the destination had been told to resume (commit sent), so the machine may be running there: the source stays paused`, { cause: error });
     }

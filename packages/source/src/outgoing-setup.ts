@@ -9,8 +9,8 @@
  * stream, channels, return-path reader, stall watchdog.
  */
 import { STREAM_MAGIC, STREAM_VERSION, livemig } from '@livemig/common/wire';
-import { createNonce, type TlsFiles } from '@livemig/common/control';
-import { deviceConfig } from '@livemig/common/devices';
+import { createNonce, type MultifdCompression, type TlsFiles } from '@livemig/common/control';
+import { deviceConfig, type SaveContext } from '@livemig/common/devices';
 import type { LinkOwner } from './destination-link';
 import { MigrationChannels } from './migration-channels';
 import { MigrationStream } from './migration-stream';
@@ -36,8 +36,14 @@ export interface SetupTarget {
   readonly migrationId: Buffer;
 }
 
-export async function setupOutgoing(ctx: OutgoingContext, owner: LinkOwner, target: SetupTarget): Promise<void> {
-  const { machine, caps, params, log, link, replies } = ctx;
+/**
+ * Opens the main connection and fills the link: socket, stream, channels,
+ * return-path reader, stall watchdog; then writes the stream header (with the
+ * resume hello when `resume`). Shared by setup and by the resume of a paused
+ * migration.
+ */
+async function openMainChannel(ctx: OutgoingContext, owner: LinkOwner, target: SetupTarget, resume: boolean): Promise<MigrationStream> {
+  const { caps, params, link, replies } = ctx;
   const socket = await openConnection({
     host: target.host,
     port: target.port,
@@ -48,13 +54,13 @@ export async function setupOutgoing(ctx: OutgoingContext, owner: LinkOwner, targ
   link.socket = socket;
   const stream = new MigrationStream(socket);
   link.stream = stream;
-  const channels = new MigrationChannels(stream);
-  link.channels = channels;
+  link.channels = new MigrationChannels(stream);
   const secret = target.security.authSecret;
   const rp = new ReturnPathReader(replies.sink(), {
     returnPath: caps['return-path'],
     switchoverAck: caps['switchover-ack'],
     auth: secret !== null,
+    resume,
   });
   const watchdog = new StallWatchdog(
     {
@@ -78,19 +84,63 @@ export async function setupOutgoing(ctx: OutgoingContext, owner: LinkOwner, targ
     link.socketError ??= err;
   });
   socket.on('close', () => {
-    if (owner.finished || replies.concluded) return;
+    // A socket of an earlier connection (before a resume) closing is no news.
+    if (owner.finished || replies.concluded || link.socket !== socket) return;
     link.fatal(link.connectionLost());
   });
   watchdog.start();
 
   const nonce = secret ? createNonce() : null;
-  stream.writeFrame({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION, ...(nonce ? { authNonce: nonce } : {}) } });
+  stream.writeFrame({
+    header: { magic: STREAM_MAGIC, version: STREAM_VERSION, ...(nonce ? { authNonce: nonce } : {}), ...(resume ? { resume: { migrationId: target.migrationId } } : {}) },
+  });
   if (secret && nonce) {
     await link.waitForPeer('the authentication challenge', () => replies.challenge !== null);
     stream.writeFrame({ authResponse: { mac: answerChallenge(secret, nonce, replies.challenge!) } });
   }
-  // Read once: the stream keeps the method it started with (the destination checked it).
-  const compression = caps.multifd ? params()['multifd-compression'] : 'none';
+  return stream;
+}
+
+/** The multifd-compression the stream uses (read once: the stream keeps the method it started with). */
+function streamCompression(ctx: OutgoingContext): MultifdCompression {
+  return ctx.caps.multifd ? ctx.params()['multifd-compression'] : 'none';
+}
+
+/** With multifd, the page channels (after the destination accepted the configuration or the resume). */
+async function openMultifd(ctx: OutgoingContext, target: SetupTarget, compression: MultifdCompression): Promise<void> {
+  const { caps, params, log, link } = ctx;
+  if (!caps.multifd) return;
+  const sender = await MultifdSender.connect({
+    host: target.host,
+    port: target.port,
+    tls: target.security.tls,
+    timeoutMs: params()['stall-timeout'],
+    channels: params()['multifd-channels'],
+    migrationId: target.migrationId,
+    authSecret: target.security.authSecret,
+    signal: link.signal,
+    compression: compression === 'none' ? null : { method: compression, level: compression === 'zlib' ? params()['multifd-zlib-level'] : params()['multifd-zstd-level'] },
+    onError: (err) => link.fatal(err),
+  });
+  link.channels!.attachMultifd(sender);
+  log.info({ channels: sender.channels, compression }, 'multifd channels open');
+}
+
+/** What save_setup gives every device (also when a resume sets a device up again). */
+export function saveContext(ctx: OutgoingContext, compression: MultifdCompression): SaveContext {
+  const { caps, replies } = ctx;
+  return {
+    switchoverAck: caps['switchover-ack'],
+    verify: caps.verify,
+    ...(compression !== 'none' ? { multifdPacketBytes: MULTIFD_PACKET_BYTES } : {}),
+    rearmSwitchover: (deviceId: string): number => replies.rearm(deviceId),
+  };
+}
+
+export async function setupOutgoing(ctx: OutgoingContext, owner: LinkOwner, target: SetupTarget): Promise<void> {
+  const { machine, caps, params, link, replies } = ctx;
+  const stream = await openMainChannel(ctx, owner, target, false);
+  const compression = streamCompression(ctx);
   stream.writeFrame({
     configuration: {
       devices: machine.devices.map(deviceConfig),
@@ -111,33 +161,66 @@ export async function setupOutgoing(ctx: OutgoingContext, owner: LinkOwner, targ
   if (caps['return-path']) {
     stream.writeFrame({ command: { type: livemig.CommandType.CMD_OPEN_RETURN_PATH } });
     link.pinging = true;
-    watchdog.ping();
+    link.watchdog!.ping();
   }
   if (caps['switchover-ack']) {
     for (const d of machine.devices) if (d.switchoverAckNeeded()) replies.deviceAcks.set(d.id, { approved: false, rearms: 0 });
   }
-  if (caps.multifd) {
-    // The destination has accepted the configuration: the channels name a migration it knows.
-    const sender = await MultifdSender.connect({
-      host: target.host,
-      port: target.port,
-      tls: target.security.tls,
-      timeoutMs: params()['stall-timeout'],
-      channels: params()['multifd-channels'],
-      migrationId: target.migrationId,
-      authSecret: secret,
-      signal: link.signal,
-      compression: compression === 'none' ? null : { method: compression, level: compression === 'zlib' ? params()['multifd-zlib-level'] : params()['multifd-zstd-level'] },
-      onError: (err) => link.fatal(err),
-    });
-    channels.attachMultifd(sender);
-    log.info({ channels: sender.channels, compression }, 'multifd channels open');
-  }
-  const setupCtx = {
-    switchoverAck: caps['switchover-ack'],
-    verify: caps.verify,
-    ...(compression !== 'none' ? { multifdPacketBytes: MULTIFD_PACKET_BYTES } : {}),
-    rearmSwitchover: (deviceId: string): number => replies.rearm(deviceId),
-  };
+  // The destination has accepted the configuration: the channels name a migration it knows.
+  await openMultifd(ctx, target, compression);
+  const channels = link.channels!;
+  const setupCtx = saveContext(ctx, compression);
   machine.devices.forEach((d, i) => d.saveSetup(channels.writerFor(d, i), setupCtx));
+}
+
+/** What a resume found: the bytes the destination lacked (devices with the hooks) and the devices sent again whole. */
+export interface ResumeResult {
+  readonly missingBytes: number;
+  readonly memoryMissingBytes: number;
+  readonly restarted: readonly string[];
+}
+
+/**
+ * precopy-resume (QEMU postcopy recovery, for precopy): reconnects a paused
+ * migration. The header names the migration (no configuration: the
+ * destination has it), [auth] as at setup, then the destination reports per
+ * device what it holds and acknowledges the resume; with return-path the
+ * keepalive starts again (the return path stays open on the destination),
+ * with multifd the page channels reconnect. Each device then marks what the
+ * destination lacks (resumeFrom); a device without the hook, or whose
+ * destination side has none, is set up again and sends everything.
+ */
+export async function resumeOutgoing(ctx: OutgoingContext, owner: LinkOwner, target: SetupTarget): Promise<ResumeResult> {
+  const { machine, caps, link, replies, log } = ctx;
+  replies.beginRecovery();
+  await openMainChannel(ctx, owner, target, true);
+  await link.waitForPeer('the destination to acknowledge the resume', () => replies.recovered);
+  if (caps['return-path']) {
+    link.pinging = true;
+    link.watchdog!.ping();
+  }
+  const compression = streamCompression(ctx);
+  await openMultifd(ctx, target, compression);
+  const channels = link.channels!;
+  const held = replies.held!;
+  let missingBytes = 0;
+  let memoryMissingBytes = 0;
+  const restarted: string[] = [];
+  const setupCtx = saveContext(ctx, compression);
+  machine.devices.forEach((d, i) => {
+    if (!d.iterable) return; // sent whole at the stop anyway
+    const state = held.get(d.id);
+    if (state instanceof Uint8Array && d.resumeFrom) {
+      const n = d.resumeFrom(state);
+      missingBytes += n;
+      if (d.memoryCounters) memoryMissingBytes += n;
+      return;
+    }
+    d.saveCleanup();
+    d.saveSetup(channels.writerFor(d, i), setupCtx);
+    restarted.push(d.id);
+  });
+  replies.endRecovery();
+  log.info({ missingBytes, restarted }, 'resumed: the destination reported what it holds');
+  return { missingBytes, memoryMissingBytes, restarted };
 }

@@ -107,6 +107,9 @@ export class Precopy {
   /** Runs precopy until it has converged and the data in flight is taken; throws on cancel, failure or timeout. */
   async run(): Promise<void> {
     const { machine, caps, params, link } = this.ctx;
+    // Also after a resume (precopy-resume): convergence is judged again from scratch.
+    this.switchoverDecided = false;
+    this.gated = false;
     const stream = link.channels!;
     const meter = this.meter!;
     const limiter = new RateLimiter(performance.now());

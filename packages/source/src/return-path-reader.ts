@@ -20,6 +20,10 @@ export interface ReturnPathSink {
   /** Every device loaded (and verified): the destination waits for CMD_RESUME. */
   loaded(verified: boolean, messages: readonly livemig.DeviceMessage.$Properties[]): void;
   resumed(msg: NonNullable<DecodedRpMessage['resumed']>): void;
+  /** precopy-resume: a piece of one device's held-state report (before RESUME_ACK). */
+  recvBitmap(piece: livemig.RecvBitmap.$Properties): void;
+  /** precopy-resume: every device reported; state may go again. */
+  resumeAck(resumes: number): void;
   shutOk(): void;
   /** Fatal: the migration must fail with this error. */
   error(err: MigError): void;
@@ -30,6 +34,8 @@ export interface ReturnPathExpectations {
   switchoverAck: boolean;
   /** The source sent an auth nonce and expects exactly one AuthChallenge first. */
   auth: boolean;
+  /** precopy-resume: this connection resumes a paused migration (held-state reports and RESUME_ACK instead of CONFIG_ACCEPTED). */
+  resume?: boolean;
 }
 
 /**
@@ -39,13 +45,17 @@ export interface ReturnPathExpectations {
  *
  *   challenge? → accept → open → loaded → resumed → shut
  *        └─────────┴───────┴───────┴─────────┴──────→ shut | failed
+ *
+ * A connection resuming a paused migration (precopy-resume) has `recover`
+ * instead of `accept`: the held-state reports (RECV_BITMAP), then RESUME_ACK.
  */
-type RpPhase = 'challenge' | 'accept' | 'open' | 'loaded' | 'resumed' | 'shut' | 'failed';
+type RpPhase = 'challenge' | 'accept' | 'recover' | 'open' | 'loaded' | 'resumed' | 'shut' | 'failed';
 
 /** Which message each phase takes (shut is taken by every live phase). */
 const RP_ACCEPTS: Readonly<Record<RpPhase, readonly string[]>> = {
   challenge: ['authChallenge'],
   accept: ['configAccepted'],
+  recover: ['recvBitmap', 'resumeAck'],
   open: ['pong', 'switchoverAck', 'deviceApproved', 'loaded'],
   loaded: ['pong', 'resumed'],
   resumed: ['pong'],
@@ -53,11 +63,12 @@ const RP_ACCEPTS: Readonly<Record<RpPhase, readonly string[]>> = {
   failed: [],
 };
 
-const RP_KNOWN = { authChallenge: 1, configAccepted: 1, pong: 1, switchoverAck: 1, deviceApproved: 1, loaded: 1, resumed: 1 } as const;
+const RP_KNOWN = { authChallenge: 1, configAccepted: 1, pong: 1, switchoverAck: 1, deviceApproved: 1, loaded: 1, resumed: 1, recvBitmap: 1, resumeAck: 1 } as const;
 
 const RP_NEXT: Readonly<Partial<Record<string, RpPhase>>> = {
   authChallenge: 'accept',
   configAccepted: 'open',
+  resumeAck: 'open',
   loaded: 'loaded',
   resumed: 'resumed',
 };
@@ -73,7 +84,12 @@ export class ReturnPathReader {
   constructor(sink: ReturnPathSink, expect: ReturnPathExpectations) {
     this.sink = sink;
     this.expect = expect;
-    this.phase = expect.auth ? 'challenge' : 'accept';
+    this.phase = expect.auth ? 'challenge' : this.firstPhase;
+  }
+
+  /** After the challenge (or at once): acceptance of a configuration, or the recovery of a paused migration. */
+  private get firstPhase(): RpPhase {
+    return this.expect.resume === true ? 'recover' : 'accept';
   }
 
   push(chunk: Buffer): void {
@@ -100,6 +116,8 @@ export class ReturnPathReader {
     if (!RP_ACCEPTS[this.phase].includes(name)) {
       if (this.phase === 'challenge') throw new ProtocolError(`return path: '${name}' message before the authentication challenge`);
       if (this.phase === 'accept') throw new ProtocolError(`return path: '${name}' message before the destination accepted the configuration`);
+      if (this.phase === 'recover') throw new ProtocolError(`return path: '${name}' message before the destination acknowledged the resume`);
+      if (name === 'recvBitmap' || name === 'resumeAck') throw new ProtocolError(`return path: '${name}' message outside a resume`);
       if (name === 'authChallenge') throw new ProtocolError('return path: second authentication challenge');
       if (name === 'configAccepted') throw new ProtocolError('return path: second CONFIG_ACCEPTED');
       if (name === 'loaded') throw new ProtocolError('return path: second LOADED');
@@ -107,8 +125,8 @@ export class ReturnPathReader {
       throw new ProtocolError(`return path: '${name}' message in state ${this.phase}`);
     }
     // Past acceptance, everything needs the return path to be in use.
-    if (this.phase !== 'challenge' && this.phase !== 'accept' && !this.expect.returnPath) throw new ProtocolError(`return path: '${name}' message but return-path is off`);
-    const next = RP_NEXT[name];
+    if (this.phase !== 'challenge' && this.phase !== 'accept' && this.phase !== 'recover' && name !== 'resumeAck' && !this.expect.returnPath) throw new ProtocolError(`return path: '${name}' message but return-path is off`);
+    const next = name === 'authChallenge' ? this.firstPhase : RP_NEXT[name];
     if (next) this.phase = next;
     switch (msg.body) {
       case 'authChallenge':
@@ -135,6 +153,12 @@ export class ReturnPathReader {
         return;
       case 'resumed':
         this.sink.resumed(msg.resumed!);
+        return;
+      case 'recvBitmap':
+        this.sink.recvBitmap(msg.recvBitmap!);
+        return;
+      case 'resumeAck':
+        this.sink.resumeAck(msg.resumeAck?.resumes ?? 0);
         return;
       default:
         throw new ProtocolError(`return path: unknown message type '${name}'`);

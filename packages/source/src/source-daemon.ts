@@ -116,6 +116,18 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     return m;
   }
 
+  /**
+   * precopy-resume: `migrate {"uri", "resume": true}`: the paused migration
+   * reconnects to `uri` (QEMU's answer when nothing is paused).
+   */
+  resumeMigration(uri: string): OutgoingMigration {
+    const m = this.migration;
+    if (!m || (m.status !== 'precopy-paused' && m.status !== 'precopy-recover')) throw new QmpError(NO_PAUSED_MIGRATION);
+    const { host, port } = parseMigrationUri(uri);
+    m.resume(host, port);
+    return m;
+  }
+
   /** Starts a migration to `uri` and resolves once it ended (completed, failed or cancelled; see its `status`). */
   async migrateAndWait(uri: string): Promise<OutgoingMigration> {
     const m = this.migrate(uri);
@@ -147,8 +159,12 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     qmp.register(
       'migrate',
       (args) => {
-        if (args.resume === true) throw new QmpError(NO_PAUSED_MIGRATION);
-        this.migrate(argString(args, 'uri'));
+        const uri = argString(args, 'uri');
+        if (args.resume === true) {
+          this.resumeMigration(uri);
+          return {};
+        }
+        this.migrate(uri);
         return {};
       },
       MIGRATE_SCHEMA,

@@ -147,6 +147,16 @@ export interface SaveHandlers {
   saveLiveCompletePrecopy(out: SectionWriter): void;
   /** Forgets migration bookkeeping; the device state itself is never touched. */
   saveCleanup(): void;
+  /**
+   * Optional (precopy-resume, QEMU's postcopy recovery for precopy): the
+   * paused migration resumes and the destination holds `held` (its device's
+   * receivedState()). Mark everything it lacks to be sent again; what was
+   * dirtied since is already tracked. Returns the bytes it lacked (for the
+   * figures). Without this hook (or when the destination's device has no
+   * receivedState) the engine sets the device up again (saveCleanup,
+   * saveSetup) and it sends everything: correct, just not optimal.
+   */
+  resumeFrom?(held: Uint8Array): number;
 }
 
 export interface LoadContext {
@@ -206,6 +216,16 @@ export interface LoadHandlers {
   loadCleanup(): void;
   /** Optional: a small message for the source device, sent with LOADED (e.g. where clients go now). */
   completionMessage?(): Uint8Array | null;
+  /**
+   * Optional (precopy-resume): what this device holds of a paused migration,
+   * for its source device's resumeFrom(): only what arrived whole and was
+   * loaded (a section torn by the break never counts; one whose payload
+   * started landing in place no longer counts what it overwrites). RAM: a
+   * bitmap of the pages received. Without it the source resends the whole
+   * device: the engine runs loadCleanup and loadSetup again for it and
+   * takes a new START.
+   */
+  receivedState?(): Uint8Array;
 }
 
 /** How a migration ended, for the end-of-migration hooks. */

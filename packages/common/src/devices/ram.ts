@@ -151,6 +151,12 @@ export class RamDevice implements Device {
   /** Next page `prefault` touches. */
   private prefaultCursor = 0;
   private workloadCarry = 0;
+  /**
+   * Destination, precopy-resume: pages whose latest copy arrived whole and was
+   * applied (receivedState()). A PART whose payload starts landing in place
+   * clears its pages first, so a frame torn by a break never counts.
+   */
+  private received: DirtyBitmap | null = null;
   /** Pages per PART batch (smaller when the multifd channels compress). */
   private framePages: number;
   readonly stats: RamMigrationStats = { transferred: 0, normalPages: 0, zeroPages: 0, dirtySyncCount: 0, lastSyncDirtyPages: 0 };
@@ -297,12 +303,29 @@ export class RamDevice implements Device {
     this.scanner.cursor = 0;
   }
 
+  /**
+   * precopy-resume: the destination holds the pages set in `held`: every
+   * other page goes again (QEMU ram_dirty_bitmap_reload for postcopy
+   * recovery). Pages dirtied since are in dirtyLog or toSend already.
+   */
+  resumeFrom(held: Uint8Array): number {
+    const lacking = this.toSend.setComplementOf(held);
+    this.scanner.cursor = 0;
+    return lacking * this.pageSize;
+  }
+
   // ---- load side ----
 
   loadSetup(ctx: LoadContext): void {
     this.digestEagerly = ctx.verify === true;
     this.stats.normalPages = 0;
     this.stats.zeroPages = 0;
+    this.received = new DirtyBitmap(this.pages);
+  }
+
+  /** precopy-resume: the pages received whole (see `received`), as bytes. */
+  receivedState(): Uint8Array {
+    return (this.received ?? new DirtyBitmap(this.pages)).toBytes();
   }
 
   switchoverAckNeeded(): boolean {
@@ -377,6 +400,8 @@ export class RamDevice implements Device {
       const first = normalRuns[i]!;
       const count = normalRuns[i + 1]!;
       this.markWritten(first, count);
+      // From its first byte on, the page is no longer the copy that arrived whole before.
+      this.received?.clearRange(first, count);
       // One region per block the run touches (the sender's runs need not end where our blocks do).
       this.memory.viewsOf(first, count, regions);
     }
@@ -395,6 +420,7 @@ export class RamDevice implements Device {
         this.memory.copyIn(cursor, first, count);
       }
       this.markLoaded(first, count);
+      this.received?.setRange(first, count);
     }
     for (let i = 0; i < zeroRuns.length; i += 2) {
       const first = zeroRuns[i]!;
@@ -407,6 +433,7 @@ export class RamDevice implements Device {
         this.written.clear(p);
         this.digestUnits.markStale(p);
       }
+      this.received?.setRange(first, count);
       this.stats.zeroPages += count;
     }
   }
@@ -427,6 +454,7 @@ export class RamDevice implements Device {
 
   loadCleanup(): void {
     this.digestEagerly = false;
+    this.received = null;
     // Partial pages stay in memory but will be overwritten or zeroed by the next
     // stream (which starts with a bulk pass); the digest must not trust them.
     this.digestUnits.markAllStale();

@@ -10,6 +10,7 @@ export { encodeFrame, encodeFrameHeader, encodeRpMessage } from '../wire/frame-e
 export { FrameDecoder, type DecodedFrame } from '../wire/frame-decoder';
 export { createStreamDecoder, createReturnPathDecoder, type DecodedFrameMessage, type DecodedRpMessage } from '../wire/codecs';
 export { adoptForPooledReads, type ChunkInput } from '../wire/pooled-reader';
+export { heldStateMessages, HeldStateAssembler, HELD_STATE_PIECE_BYTES, MAX_HELD_STATE_BYTES, type HeldStatePiece } from '../wire/held-state';
 export { CompressionPool, type CompressionMethod } from '../compression/compression-pool';
 export { compressPages } from '../compression/page-codec';
 export {
