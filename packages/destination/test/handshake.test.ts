@@ -27,6 +27,8 @@ function owner(over: Partial<HandshakeOwner> = {}): HandshakeOwner {
     claim: () => null,
     accepted: () => undefined,
     channel: () => 'no channels here',
+    recoverBegins: () => 'no paused migration here',
+    resumed: () => undefined,
     ended: () => undefined,
     ...over,
   };

@@ -43,6 +43,8 @@ export class IncomingUnderTest extends EventEmitter<{ done: [] }> {
         m.start();
       },
       channel: () => 'no multifd channels in this test',
+      recoverBegins: () => 'no paused migration in this test',
+      resumed: () => undefined,
       ended: () => {
         if (this.handshake.phase === 'refused') queueMicrotask(() => this.emit('done'));
       },

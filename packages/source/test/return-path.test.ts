@@ -21,6 +21,8 @@ function reader(expect: Partial<ReturnPathExpectations> = {}): { r: ReturnPathRe
     loaded: () => calls.push('loaded'),
     resumed: () => calls.push('resumed'),
     shutOk: () => calls.push('shutOk'),
+    recvBitmap: () => calls.push('recvBitmap'),
+    resumeAck: (n) => calls.push(`resumeAck:${n}`),
     error: (e) => errors.push(e),
   };
   return { r: new ReturnPathReader(sink, { returnPath: true, switchoverAck: true, auth: false, ...expect }), calls, errors };
