@@ -123,8 +123,9 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       },
       ended: (h) => {
         this.handshakes.delete(h);
-        // A resume's handshake that failed leaves the paused migration as it was.
-        if (this.recovering === h) {
+        // A resume's handshake that failed leaves the paused migration as it was. (One that
+        // succeeded ends here too, just before resumed(): it is not abandoned.)
+        if (this.recovering === h && h.phase !== 'resumed') {
           this.recovering = null;
           this.current?.recoverAbandoned();
         }
