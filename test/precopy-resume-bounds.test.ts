@@ -7,13 +7,17 @@
  * on at both ends. Each case ends with a second migration that completes,
  * verified, with the state the source started with (an idle, seeded machine).
  */
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AUTH_NONCE_BYTES, STREAM_MAGIC, STREAM_VERSION, createReturnPathDecoder, createStreamDecoder, encodeFrame, type DecodedRpMessage, type FrameMessage } from '@livemig/common/wire';
 import { killAll, startDestination, startSource } from './helpers/daemons';
 import { eventMs } from './helpers/qmp-client';
-import { MiB, RESUME_CAPS, expectCompletedVerified, expectDestinationWaiting, expectSourceIntact, marks, startEnds, statuses, waitBothPaused, waitEnd, waitStatus, withLogs, type Ends, type EndsOptions } from './helpers/resume';
+import { MiB, expectCompletedVerified, expectDestinationWaiting, expectSourceIntact, marks, startEnds, statuses, waitBothPaused, waitEnd, waitStatus, withLogs, type Ends, type EndsOptions } from './helpers/resume';
 import { closeProxies, startProxy } from './helpers/tcp-proxy';
 
 let all: Ends[] = [];
@@ -48,6 +52,62 @@ async function secondMigration(e: Ends, expected: Record<string, string>): Promi
   await e.src.q.call('migrate', { uri: e.dstUri });
   await expectCompletedVerified(e, 0, m);
   expect(await e.dst.q.call('query-digests')).toEqual(expected);
+}
+
+/** The migration id in a captured stream head: its Configuration frame's. */
+function migrationIdOf(head: Buffer): Buffer {
+  const decoder = createStreamDecoder();
+  for (const f of decoder.push(head)) {
+    if (f.message.body === 'configuration') return Buffer.from(f.message.configuration!.migrationId!);
+  }
+  throw new Error(`no Configuration in the first ${head.length} bytes of the stream`);
+}
+
+/** A hand-made source connection: sends frames, reads the return path, tells how it was refused. */
+class RawSource {
+  private readonly replies: DecodedRpMessage[] = [];
+  private waiters: Array<() => void> = [];
+  private readonly closed: Promise<void>;
+
+  private constructor(private readonly socket: Socket) {
+    const rp = createReturnPathDecoder();
+    socket.on('data', (c: Buffer) => {
+      for (const f of rp.push(c)) this.replies.push(f.message);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    socket.on('error', () => undefined);
+    this.closed = new Promise((resolve) => socket.on('close', () => resolve()));
+  }
+
+  static async open(uri: string): Promise<RawSource> {
+    const [, host, port] = /^tcp:(.+):(\d+)$/.exec(uri)!;
+    const socket = connect({ host: host!, port: Number(port) });
+    await once(socket, 'connect');
+    return new RawSource(socket);
+  }
+
+  send(frame: FrameMessage): void {
+    this.socket.write(Buffer.concat(encodeFrame(frame)));
+  }
+
+  async next(pred: (m: DecodedRpMessage) => boolean): Promise<DecodedRpMessage> {
+    for (;;) {
+      const seen = this.replies.find(pred);
+      if (seen) return seen;
+      const more = new Promise<void>((resolve) => this.waiters.push(resolve));
+      if ((await Promise.race([more.then(() => 'more'), this.closed.then(() => 'closed')])) === 'closed' && !this.replies.find(pred)) {
+        throw new Error(`connection closed; replies: ${JSON.stringify(this.replies.map((r) => r.body))}`);
+      }
+    }
+  }
+
+  /** The reason of the destination's SHUT (not ok); the connection is closed after it. */
+  async refused(): Promise<string> {
+    const shut = await this.next((m) => m.body === 'shut');
+    expect(shut.shut?.ok ?? false).toBe(false);
+    await this.closed;
+    return shut.shut?.reason ?? '';
+  }
 }
 
 async function run(body: () => Promise<void>): Promise<void> {
@@ -124,42 +184,60 @@ describe('precopy-resume: the bounds of a pause', () => {
       await secondMigration(e, expected);
     }));
 
-  it('a resume attempt from a source without the secret is refused; the paused migration is unharmed and the real source resumes it', () =>
+  it('a resume attempt without the secret is refused, even naming the right migration; the paused migration is unharmed and the real source resumes it', () =>
     run(async () => {
       const dir = mkdtempSync(join(tmpdir(), 'livemig-resume-'));
       const secret = join(dir, 'secret');
       writeFileSync(secret, 'precopy-resume test secret\n', { mode: 0o600 });
       const e = await ends({ srcArgs: ['--auth-secret-file', secret], dstArgs: ['--auth-secret-file', secret] });
       const expected = await e.src.q.call('query-digests');
-      await breakAt(e);
+      // The proxy keeps the stream's first bytes: its Configuration names the migration (in clear
+      // without TLS, so an eavesdropper has it too).
+      const proxy = await startProxy(e.dstUri, { capture: 64 * 1024 });
+      const killed = proxy.killAt(8 * MiB);
+      await e.src.q.call('migrate', { uri: proxy.uri });
+      await killed;
+      await waitBothPaused(e);
+      const migrationId = migrationIdOf(proxy.captured(0));
       const held = (await e.dst.q.call('query-migrate'))['bytes-received'];
+      const dm = marks(e);
 
-      // The impostor: the same machine and capabilities, no secret, with a paused migration of its
-      // own (to its own destination, broken the same way), so it really sends a resume.
+      // 1. The right migration id, no secret: refused before anything is read.
+      const bare = await RawSource.open(e.dstUri);
+      bare.send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION, resume: { migrationId } } });
+      expect(await bare.refused()).toMatch(/authentication required/);
+      // 2. The right id and a challenge, but a proof made without the secret: refused.
+      const guess = await RawSource.open(e.dstUri);
+      guess.send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION, resume: { migrationId }, authNonce: randomBytes(AUTH_NONCE_BYTES) } });
+      await guess.next((m) => m.body === 'authChallenge');
+      guess.send({ authResponse: { mac: randomBytes(32) } });
+      expect(await guess.refused()).toMatch(/authentication failed/);
+      // 3. A real source without the secret, with a paused migration of its own (its own
+      //    destination, broken the same way), resuming here: refused (not its migration).
       const imp = await ends();
       await breakAt(imp);
       const im = marks(imp);
-      const dm = marks(e);
       await imp.src.q.call('migrate', { uri: e.dstUri, resume: true });
-      const back = await waitStatus(imp.src, ['precopy-paused', 'failed'], im.src);
-      const impInfo = await imp.src.q.call('query-migrate');
-      expect(impInfo['error-desc'] ?? '', `impostor ended ${back.data?.status}`).toMatch(/authentication required|secret/);
-      // A fresh migration without the secret is refused too.
+      await waitStatus(imp.src, ['precopy-paused', 'failed'], im.src);
+      expect((await imp.src.q.call('query-migrate'))['resume-error']).toMatch(/not the one paused here/);
+      // 4. A fresh migration without the secret: refused, no state moved.
       const plain = startSource([...DEVICES.flatMap((x) => ['--device', x]), '--caps', CAPS, '--workload', 'dirty-rate=0', '--migrate-to', e.dstUri]);
       expect((await plain.exited).code).not.toBe(0);
       expect(plain.summary().status).toBe('failed');
       expect((plain.summary().ram as Record<string, number>).transferred).toBe(0);
 
-      // The real migration did not notice: still paused, holding what it held.
+      // The real migration did not notice: still paused (each refused resume only passed
+      // through precopy-recover), holding what it held.
       const d = await e.dst.q.call('query-migrate');
       expect(d.status).toBe('precopy-paused');
       expect(d['bytes-received']).toBe(held);
       expect(d.resumes).toBe(0);
-      expect(statuses(e.dst).slice(dm.dst)).toEqual([]);
+      expect(statuses(e.dst).slice(dm.dst).filter((x) => x !== 'precopy-recover' && x !== 'precopy-paused')).toEqual([]);
       expect((await e.src.q.call('query-migrate')).status).toBe('precopy-paused');
 
+      const rm = marks(e);
       await e.src.q.call('migrate', { uri: e.dstUri, resume: true });
-      await expectCompletedVerified(e, 1, dm);
+      await expectCompletedVerified(e, 1, rm);
       expect(await e.dst.q.call('query-digests')).toEqual(expected);
     }));
 
@@ -203,4 +281,3 @@ describe('precopy-resume: the bounds of a pause', () => {
   }
 });
 
-void RESUME_CAPS;

@@ -164,4 +164,26 @@ describe('precopy-resume through a TCP proxy', () => {
       throw withLogs(err, ends);
     }
   });
+  it('a break after the device approved (the ack already in): the resume completes verified, the ack given again', async () => {
+    // 32 MiB/s: the 64 MiB take 2 s, the allocation (2 × 200 ms) is long done by the break.
+    const devices = ['ram,id=ram0,size=64M,fill=random,seed=55', 'accel,id=accel0,resources=2,resource-size=1M,alloc-ms=200,initial-size=64K,state-size=256K,seed=56', 'cpu,id=cpu0,vcpus=2,seed=57'];
+    try {
+      ends = await startEnds({ devices, caps: 'return-path,switchover-ack,verify,precopy-resume', srcArgs: ['--param', 'max-bandwidth=32M'] });
+      const e = ends;
+      const proxy = await startProxy(e.dstUri);
+      await e.src.q.call('migrate', { uri: proxy.uri });
+      await waitInfo(e.src, (i) => i['switchover-acked'] === true && i.status === 'active' && i.ram.transferred < 48 * MiB, 'the ack, with precopy still under way');
+      await proxy.kill();
+      await waitBothPaused(e);
+      const m = marks(e);
+      await e.src.q.call('migrate', { uri: e.dstUri, resume: true });
+      const info = await expectCompletedVerified(e, 1, m);
+      expect(info['switchover-acked']).toBe(true);
+      const stop = e.src.q.events.find((x) => x.event === 'STOP')!;
+      const lastAck = e.src.q.events.filter((x) => x.event === 'MIGRATION_SWITCHOVER_ACK').at(-1)!;
+      expect(eventMs(stop)).toBeGreaterThanOrEqual(eventMs(lastAck));
+    } catch (err) {
+      throw withLogs(err, ends);
+    }
+  });
 });

@@ -79,6 +79,8 @@ describe('tcp proxy (test helper)', () => {
     expect(proxy.bytesDown).toBe(sent.length);
     expect(proxy.accepted).toBe(1);
     expect(proxy.open).toBe(1);
+    expect(proxy.captured(0).length).toBe(0);
+    expect(() => proxy.captured(1)).toThrow(/no connection #1/);
     c.destroy();
     await until(() => proxy.open === 0, 'the pair closed');
   });
@@ -112,7 +114,7 @@ describe('tcp proxy (test helper)', () => {
 
   it('reset keeps listening: the next connection is forwarded', async () => {
     const { port, conns } = await sink();
-    const proxy = await startProxy(port);
+    const proxy = await startProxy(port, { capture: 2 });
     const c1 = await connect(proxy.port);
     c1.write('one');
     await until(() => proxy.bytesUp === 3, 'first bytes');
@@ -123,6 +125,9 @@ describe('tcp proxy (test helper)', () => {
     c2.write('two');
     await until(() => conns.length === 2 && Buffer.concat(conns[1]!.data).toString() === 'two', 'second connection');
     expect(proxy.accepted).toBe(2);
+    // capture: each connection's first bytes, in accept order.
+    expect(proxy.captured(0).toString()).toBe('on');
+    expect(proxy.captured(1).toString()).toBe('tw');
     c2.destroy();
   });
 

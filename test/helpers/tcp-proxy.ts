@@ -52,6 +52,8 @@ export interface TcpProxy {
   readonly open: number;
   /** Whether forwarding is black-holed. */
   readonly paused: boolean;
+  /** With `capture`: the first bytes each connection sent upstream, in accept order. */
+  captured(index: number): Buffer;
   /** Resolves once the listener is closed (the connections are reset at once). */
   kill(): Promise<void>;
   reset(): void;
@@ -99,6 +101,7 @@ class Pair {
       if (this.closed) return;
       const rest = side === 'client' ? this.proxy.forwardUp(chunk.length) : chunk.length;
       const part = rest < chunk.length ? chunk.subarray(0, rest) : chunk;
+      if (side === 'client') this.capture(part);
       if (part.length > 0 && !to.write(part)) {
         this.blocked[side] = true;
         from.pause();
@@ -125,6 +128,17 @@ class Pair {
       if (this.proxy.paused) return; // a black hole does not pass a close on either
       this.destroy();
     });
+  }
+
+  /** The first bytes this connection sent upstream (startProxy's `capture`). */
+  readonly head: Buffer[] = [];
+  private headBytes = 0;
+  private capture(part: Buffer): void {
+    const want = this.proxy.captureBytes - this.headBytes;
+    if (want <= 0) return;
+    const kept = Buffer.from(part.subarray(0, want));
+    this.head.push(kept);
+    this.headBytes += kept.length;
   }
 
   pause(): void {
@@ -174,10 +188,14 @@ class Proxy implements TcpProxy {
   paused = false;
   private listening = true;
   private readonly pairs = new Set<Pair>();
+  private readonly all: Pair[] = [];
   private marks: Mark[] = [];
   readonly server: net.Server;
 
-  constructor(private readonly target: Required<ProxyTarget>) {
+  constructor(
+    private readonly target: Required<ProxyTarget>,
+    readonly captureBytes: number,
+  ) {
     this.server = net.createServer({ pauseOnConnect: true }, (client) => this.accept(client));
   }
 
@@ -193,6 +211,12 @@ class Proxy implements TcpProxy {
     return this.bytesUp;
   }
 
+  captured(index: number): Buffer {
+    const pair = this.all[index];
+    if (!pair) throw new Error(`proxy: no connection #${index} (accepted ${this.all.length})`);
+    return Buffer.concat(pair.head);
+  }
+
   private accept(client: net.Socket): void {
     if (!this.listening) {
       client.destroy();
@@ -206,6 +230,7 @@ class Proxy implements TcpProxy {
     upstream.pause();
     const pair = new Pair(client, upstream, this);
     this.pairs.add(pair);
+    this.all.push(pair);
     upstream.once('connect', () => {
       if (!this.paused) pair.resume();
     });
@@ -308,9 +333,13 @@ class Proxy implements TcpProxy {
 
 const live = new Set<Proxy>();
 
-/** A proxy on a free loopback port forwarding to `target` (`tcp:HOST:PORT`, a port, or {host, port}). */
-export async function startProxy(target: string | number | ProxyTarget): Promise<TcpProxy> {
-  const proxy = new Proxy(parseTarget(target));
+/**
+ * A proxy on a free loopback port forwarding to `target` (`tcp:HOST:PORT`, a
+ * port, or {host, port}); `capture`: keep that many of each connection's first
+ * upstream bytes (captured(i)).
+ */
+export async function startProxy(target: string | number | ProxyTarget, opts: { capture?: number } = {}): Promise<TcpProxy> {
+  const proxy = new Proxy(parseTarget(target), opts.capture ?? 0);
   live.add(proxy);
   await new Promise<void>((resolve, reject) => {
     proxy.server.once('error', reject);
