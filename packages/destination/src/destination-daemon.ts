@@ -74,8 +74,8 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   /** The incoming migration (a connection whose configuration was accepted). */
   private current: IncomingMigration | null = null;
   private last: IncomingMigration | null = null;
-  /** precopy-resume: the handshake of a connection resuming the paused migration (one at a time). */
-  private recovering: Handshake | null = null;
+  /** precopy-resume: handshakes of connections resuming the paused migration (the first to pass auth wins). */
+  private readonly recovering = new Set<Handshake>();
   /** precopy-resume: extra listeners migrate-recover opened (closed with the daemon). */
   private readonly recoverServers: Server[] = [];
   /** Connections still in their handshake, oldest first (a Set keeps insertion order). */
@@ -117,18 +117,19 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       channel: (h, hello) => this.channelFor(h, hello),
       recoverBegins: (h, id) => this.recoverBegins(h, id),
       resumed: (h, conn) => {
-        if (this.recovering === h) this.recovering = null;
-        if (this.current?.paused) this.current.resume(conn);
+        this.recovering.delete(h);
+        const m = this.current;
+        // The source is back before this side noticed the break (a link that went down
+        // without a reset; silence not yet past stall-timeout): its old connection is dead.
+        if (m && !m.paused) m.breakForResume();
+        if (m?.paused) m.resume(conn);
         else conn.socket.destroy();
       },
       ended: (h) => {
         this.handshakes.delete(h);
         // A resume's handshake that failed leaves the paused migration as it was. (One that
         // succeeded ends here too, just before resumed(): it is not abandoned.)
-        if (this.recovering === h && h.phase !== 'resumed') {
-          this.recovering = null;
-          this.current?.recoverAbandoned();
-        }
+        if (this.recovering.delete(h) && this.recovering.size === 0 && h.phase !== 'resumed') this.current?.recoverAbandoned();
       },
     };
   }
@@ -215,16 +216,17 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   }
 
   /**
-   * precopy-resume: a header names a paused migration. Only the paused one's
-   * id is taken, one resume at a time; anything else is refused and the
-   * paused migration is unharmed.
+   * precopy-resume: a header names a migration to resume. Only the current
+   * one's id is taken, and only while it is paused or still in precopy (its
+   * source may be back before this side noticed the break); anything else is
+   * refused and the migration is unharmed. Several may try (one without the
+   * secret cannot hold the real source off): the first through auth wins.
    */
   private recoverBegins(h: Handshake, id: Buffer): string | null {
     const m = this.current;
-    if (!m || !m.paused) return 'no incoming migration is paused here (nothing to resume)';
-    if (!m.migrationId.equals(id)) return 'the migration this connection resumes is not the one paused here';
-    if (this.recovering && this.recovering !== h) return 'another connection is already resuming the paused migration';
-    this.recovering = h;
+    if (!m || !m.migrationId.equals(id)) return 'no incoming migration here is the one this connection resumes';
+    if (!m.resumable) return `the incoming migration cannot be resumed now (${m.status}, ${m.phase})`;
+    this.recovering.add(h);
     m.recoverBegins();
     return null;
   }

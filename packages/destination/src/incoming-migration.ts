@@ -333,6 +333,21 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     return this.dispatch.phase === 'paused';
   }
 
+  /** Where the load is (precopy, paused, switchover, …), for messages. */
+  get phase(): string {
+    return this.dispatch.phase;
+  }
+
+  /** A connection may resume it: paused, or still in precopy with precopy-resume on (its source may be back before this side noticed the break). */
+  get resumable(): boolean {
+    return this.caps['precopy-resume'] && (this.paused || this.dispatch.phase === 'precopy');
+  }
+
+  /** The source reconnected to resume while this side still read the old connection: that one is dead, pause now. */
+  breakForResume(): void {
+    if (this.dispatch.phase === 'precopy' && this.caps['precopy-resume']) this.pause(new ConnectionError('the source reconnected to resume: its previous connection is gone'));
+  }
+
   /** A break (not a refusal or a bad frame) during precopy, with precopy-resume on: it pauses instead of failing. */
   private pausesOn(err: MigError): boolean {
     return this.caps['precopy-resume'] && this.dispatch.phase === 'precopy' && (err.code === 'MIG_ERR_CONNECTION' || err.code === 'MIG_ERR_STALLED');

@@ -27,7 +27,7 @@ function owner(over: Partial<HandshakeOwner> = {}): HandshakeOwner {
     claim: () => null,
     accepted: () => undefined,
     channel: () => 'no channels here',
-    recoverBegins: () => 'no paused migration here',
+    recoverBegins: () => 'nothing paused here',
     resumed: () => undefined,
     ended: () => undefined,
     ...over,
@@ -77,6 +77,48 @@ describe('Handshake', () => {
       expect(h.phase).toBe('refused');
     } finally {
       loadPointChannel.unsubscribe(onPoint);
+    }
+  });
+});
+
+describe('Handshake: a connection resuming a paused migration (precopy-resume)', () => {
+  const id = Buffer.alloc(16, 7);
+  it('a header naming the paused migration goes straight to it (no configuration), after the owner took it', async () => {
+    const calls: string[] = [];
+    const sock = new FakeSocket();
+    const h = new Handshake(
+      sock.asSocket(),
+      null,
+      'test',
+      owner({
+        recoverBegins: (_h, mid) => (calls.push(`begins:${mid.equals(id)}`), null),
+        resumed: () => void calls.push('resumed'),
+        ended: () => void calls.push('ended'),
+        accepted: () => void calls.push('accepted'),
+      }),
+      log,
+    );
+    h.start();
+    sock.feed(f({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION, resume: { migrationId: id } } }));
+    await tick();
+    expect(h.phase).toBe('resumed');
+    expect(calls).toEqual(['begins:true', 'ended', 'resumed']);
+  });
+
+  it('is refused when the owner has nothing to resume, or when the secret is missing; nothing is handed on', async () => {
+    for (const [over, why] of [
+      [{ recoverBegins: () => 'no incoming migration here is the one this connection resumes' }, /no incoming migration here is the one/],
+      [{ recoverBegins: () => null, authSecret: Buffer.from('a-secret-of-some-length') }, /authentication required/],
+    ] as const) {
+      let resumed = 0;
+      const sock = new FakeSocket();
+      const h = new Handshake(sock.asSocket(), null, 'test', owner({ ...over, resumed: () => void resumed++ }), log);
+      h.start();
+      sock.feed(f({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION, resume: { migrationId: id } } }));
+      await tick();
+      expect(h.phase).toBe('refused');
+      expect(h.error?.message).toMatch(why);
+      expect(resumed).toBe(0);
     }
   });
 });

@@ -25,6 +25,8 @@ export class BandwidthMeter {
   private readonly recent: Array<{ rate: number; at: number }> = [];
   private readonly startBytes: number;
   private totalBusyMs = 0;
+  /** Bytes flushed on the connections before a resume (precopy-resume): the count goes on across them. */
+  private carried = 0;
   /** Bytes per millisecond; 0 until the first window closes. */
   bandwidth = 0;
   /** Bytes per second over the last window, for `mbps`. */
@@ -41,8 +43,22 @@ export class BandwidthMeter {
     this.idleMs += ms;
   }
 
+  /**
+   * precopy-resume: the migration goes on over new connections (their byte
+   * count starts again at `flushedBytes`) after a pause, which was no link
+   * time. The estimate so far stays: with little left to send after a resume,
+   * a fresh meter would hardly see a busy window and the threshold would
+   * collapse (no switchover). The window open at the break is dropped.
+   */
+  rebase(now: number, flushedBytes: number): void {
+    this.carried = this.windowBytes - flushedBytes;
+    this.windowStart = now;
+    this.idleMs = 0;
+  }
+
   /** Feeds the current clock and flushed byte count; closes a window when due. */
-  sample(now: number, flushedBytes: number): void {
+  sample(now: number, connectionBytes: number): void {
+    const flushedBytes = connectionBytes + this.carried;
     const elapsed = now - this.windowStart;
     if (elapsed < BANDWIDTH_WINDOW_MS) return;
     const bytes = flushedBytes - this.windowBytes;

@@ -306,6 +306,8 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
    */
   private async pauseUntilResumed(cause: MigError): Promise<void> {
     this.link.renew();
+    // Nothing is sent while paused: auto-converge's throttle would only slow the machine (it starts over after the resume).
+    this.precopy.stop();
     this.pauseCause = cause;
     this.resumeError = null;
     this.log.warn({ code: cause.code, err: cause.message }, 'migration paused (precopy-resume): the machine keeps running; migrate with resume=true continues it');
@@ -327,7 +329,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
         this.resumes++;
         this.unreceivedAtResume += r.memoryMissingBytes;
         this.ramTransferredAtResume ??= this.ramTransferred();
-        this.precopy.startMetering(performance.now(), this.link.channels!.bytesFlushed);
+        this.precopy.meter!.rebase(performance.now(), this.link.channels!.bytesFlushed);
         this.pauseCause = null;
         this.log.info({ resumes: this.resumes, missingBytes: r.missingBytes, restarted: r.restarted }, 'migration resumed');
         this.statusMachine.set('active');

@@ -125,7 +125,7 @@ export class ReturnPathReader {
       throw new ProtocolError(`return path: '${name}' message in state ${this.phase}`);
     }
     // Past acceptance, everything needs the return path to be in use.
-    if (this.phase !== 'challenge' && this.phase !== 'accept' && this.phase !== 'recover' && name !== 'resumeAck' && !this.expect.returnPath) throw new ProtocolError(`return path: '${name}' message but return-path is off`);
+    if (this.phase !== 'challenge' && this.phase !== 'accept' && this.phase !== 'recover' && !this.expect.returnPath) throw new ProtocolError(`return path: '${name}' message but return-path is off`);
     const next = name === 'authChallenge' ? this.firstPhase : RP_NEXT[name];
     if (next) this.phase = next;
     switch (msg.body) {

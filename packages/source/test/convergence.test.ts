@@ -23,6 +23,25 @@ describe('convergence', () => {
     expect(m.bandwidth).toBe(1000); // an almost idle window keeps the estimate
   });
 
+  it('precopy-resume: a rebase onto new connections keeps the estimate and counts on from their bytes; the pause is no link time', () => {
+    const m = new BandwidthMeter(0, 0);
+    m.sample(100, 100_000);
+    m.sample(200, 200_000);
+    expect(m.bandwidth).toBe(1000);
+    // Paused for 5 s, then resumed: the new connections start at 0 bytes.
+    m.rebase(5200, 0);
+    expect(m.bandwidth).toBe(1000);
+    // Almost idle after the resume (little left to send): the windows of before the pause have
+    // aged out, so the estimate is the average over all busy time (200 050 bytes in 202 ms),
+    // the pause not counted: it does not collapse.
+    m.addIdle(98);
+    m.sample(5300, 50);
+    expect(m.bandwidth).toBeCloseTo(200_050 / 202, 6);
+    // Busy again: measured from the new connections' bytes, not negative, not from the pause.
+    m.sample(5400, 200_050);
+    expect(m.bandwidth).toBe(2000);
+  });
+
   it('uses the slowest of the last three windows', () => {
     const m = new BandwidthMeter(0, 0);
     m.sample(100, 100_000); // 1000 B/ms

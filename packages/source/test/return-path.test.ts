@@ -20,9 +20,9 @@ function reader(expect: Partial<ReturnPathExpectations> = {}): { r: ReturnPathRe
     deviceApproved: (id) => calls.push(`approved:${id}`),
     loaded: () => calls.push('loaded'),
     resumed: () => calls.push('resumed'),
-    shutOk: () => calls.push('shutOk'),
-    recvBitmap: () => calls.push('recvBitmap'),
+    recvBitmap: (piece) => calls.push(`recvBitmap:${piece.deviceId ?? ''}`),
     resumeAck: (n) => calls.push(`resumeAck:${n}`),
+    shutOk: () => calls.push('shutOk'),
     error: (e) => errors.push(e),
   };
   return { r: new ReturnPathReader(sink, { returnPath: true, switchoverAck: true, auth: false, ...expect }), calls, errors };
@@ -40,6 +40,22 @@ describe('ReturnPathReader', () => {
     expect(calls).toEqual(['configAccepted', 'pong:1', 'approved:accel0', 'ack', 'loaded', 'resumed', 'shutOk']);
   });
 
+  it('precopy-resume: a resuming connection takes the challenge, held-state reports and RESUME_ACK, then the usual messages', () => {
+    const { r, calls, errors } = reader({ resume: true, auth: true });
+    const bytes = Buffer.concat([
+      rp({ authChallenge: { nonce: Buffer.alloc(32), mac: Buffer.alloc(32) } }),
+      rp({ recvBitmap: { deviceId: 'ram0', data: Buffer.from([1]), last: true } }),
+      rp({ recvBitmap: { deviceId: 'kv0', none: true, last: true } }),
+      rp({ resumeAck: { resumes: 2 } }),
+      rp({ deviceApproved: { deviceId: 'accel0', ms: 3 } }),
+      rp({ switchoverAck: {} }),
+      rp({ pong: { value: 1 } }),
+    ]);
+    for (let i = 0; i < bytes.length; i += 5) r.push(bytes.subarray(i, i + 5));
+    expect(errors).toEqual([]);
+    expect(calls).toEqual(['authChallenge', 'recvBitmap:ram0', 'recvBitmap:kv0', 'resumeAck:2', 'approved:accel0', 'ack', 'pong:1']);
+  });
+
   const bad: Array<[string, Partial<ReturnPathExpectations>, Buffer[], RegExp, string]> = [
     ['unknown message type', {}, [Buffer.from([0, 0, 0, 2, 0x70, 0x01])], /unknown message type 'unknown'/, 'MIG_ERR_PROTOCOL'],
     ['length over the maximum', {}, [Buffer.from([0, 0, 0x10, 0x01])], new RegExp(`return path: frame header of 4097 bytes exceeds the maximum of ${MAX_RP_HEADER_BYTES}`), 'MIG_ERR_FRAME_TOO_LARGE'],
@@ -55,6 +71,9 @@ describe('ReturnPathReader', () => {
     ['anything before the destination accepted the configuration', {}, [rp({ pong: { value: 1 } })], /'pong' message before the destination accepted the configuration/, 'MIG_ERR_PROTOCOL'],
     ['a second CONFIG_ACCEPTED', {}, [ACCEPTED, ACCEPTED], /second CONFIG_ACCEPTED/, 'MIG_ERR_PROTOCOL'],
     ['the destination refuses', {}, [rp({ shut: { ok: false, code: 'MIG_ERR_CONFIG_MISMATCH', reason: 'configuration mismatch: x' } })], /destination failed: configuration mismatch: x/, 'MIG_ERR_PEER'],
+    ['a held-state report outside a resume', {}, [ACCEPTED, rp({ recvBitmap: { deviceId: 'ram0', none: true, last: true } })], /'recvBitmap' message outside a resume/, 'MIG_ERR_PROTOCOL'],
+    ['CONFIG_ACCEPTED on a resuming connection', { resume: true }, [ACCEPTED], /'configAccepted' message before the destination acknowledged the resume/, 'MIG_ERR_PROTOCOL'],
+    ['a pong before RESUME_ACK', { resume: true }, [rp({ pong: { value: 1 } })], /'pong' message before the destination acknowledged the resume/, 'MIG_ERR_PROTOCOL'],
   ];
   for (const [name, caps, chunks, error, code] of bad) {
     it(`fails on ${name}`, () => {

@@ -148,6 +148,12 @@ export class AccelDevice implements Device {
 
   // load-side progress
   private loadCtx: LoadContext | null = null;
+  /**
+   * Destination, precopy-resume: resource chunks whose latest contents arrived
+   * whole (receivedState()); a chunk starting to land in place stops counting
+   * until its frame is loaded. Sized with the resource count.
+   */
+  private receivedChunks: DirtyBitmap | null = null;
   private initReceived = 0;
   private initMarkReceived = false;
   /** The last re-arm number loaded (initial data started over that often). */
@@ -378,6 +384,33 @@ export class AccelDevice implements Device {
     this.stateSent = 0;
   }
 
+  /**
+   * precopy-resume: the destination holds `held` (receivedState()): its
+   * re-arm and resource count, how much initial data (and whether the mark),
+   * and which chunks. If it lacks the latest (re)initialization, the initial
+   * data starts over with every chunk (as after a resize); else initial data
+   * goes on from where it got to, and only the chunks it lacks go again (what
+   * was dirtied since is tracked anyway). Its allocation and approval stay
+   * there, so switchover-ack is not re-armed.
+   */
+  resumeFrom(held: Uint8Array): number {
+    const h = decodeHeldState(held, this.id);
+    if (h.rearm !== this.rearm || h.resources !== this.resourceCount || h.chunks.length !== Math.ceil(this.totalChunks / 32) * 4) {
+      this.restartPending = this.rearm > 0 || this.resourceCount !== this.spec.resources;
+      this.initSent = 0;
+      this.initMarkSent = false;
+      this.chunkCursor = 0;
+      this.toSend.setAll();
+      return this.spec.initialSize + this.totalChunks * ACCEL_CHUNK_BYTES;
+    }
+    if (h.initReceived > this.spec.initialSize) throw new ProtocolError(`${this.id}: the destination holds ${h.initReceived} bytes of ${this.spec.initialSize} of initial data`);
+    this.initSent = h.initReceived;
+    this.initMarkSent = h.initMark;
+    this.chunkCursor = 0;
+    const lackingChunks = this.toSend.setComplementOf(h.chunks);
+    return this.spec.initialSize - h.initReceived + lackingChunks * ACCEL_CHUNK_BYTES;
+  }
+
   // ---- load side ----
 
   loadSetup(ctx: LoadContext): void {
@@ -386,6 +419,18 @@ export class AccelDevice implements Device {
     this.initReceived = 0;
     this.initMarkReceived = false;
     this.stateReceived = 0;
+    this.receivedChunks = new DirtyBitmap(this.totalChunks);
+  }
+
+  /** precopy-resume: what the source's resumeFrom() needs (see encodeHeldState). */
+  receivedState(): Uint8Array {
+    return encodeHeldState({
+      rearm: this.loadedRearm,
+      resources: this.resourceCount,
+      initReceived: this.initReceived,
+      initMark: this.initMarkReceived,
+      chunks: (this.receivedChunks ?? new DirtyBitmap(this.totalChunks)).toBytes(),
+    });
   }
 
   switchoverAckNeeded(): boolean {
@@ -419,7 +464,11 @@ export class AccelDevice implements Device {
         const resource = accel.resource ?? 0;
         this.checkResourceChunk(resource, off, len);
         const target = this.resources?.[resource] ?? this.ready[resource];
-        return target ? [target.subarray(off, off + len)] : null;
+        if (!target) return null;
+        // From its first byte on, the chunk is no longer the copy that arrived whole before.
+        const first = resource * this.chunksPerResource + off / ACCEL_CHUNK_BYTES;
+        this.receivedChunks?.clearRange(first, Math.ceil(len / ACCEL_CHUNK_BYTES));
+        return [target.subarray(off, off + len)];
       }
       default:
         return null;
@@ -498,6 +547,7 @@ export class AccelDevice implements Device {
     this.initReceived = 0;
     this.initMarkReceived = false;
     this.setResourceCount(n);
+    this.receivedChunks = new DirtyBitmap(this.totalChunks);
     if (ctx.switchoverAck) ctx.rearmSwitchover(this.id, rearm);
   }
 
@@ -506,6 +556,7 @@ export class AccelDevice implements Device {
     if (this.initReceived !== 0 || this.allocation.state !== 'none') throw new ProtocolError(`${this.id}: a resource count (${n}) after the initial data began`);
     if (n < 1 || n > ACCEL_MAX_RESOURCES) throw new ProtocolError(`${this.id}: initial data for ${n} resources (at most ${ACCEL_MAX_RESOURCES})`);
     if (n !== this.resourceCount) this.setResourceCount(n);
+    this.receivedChunks = new DirtyBitmap(this.totalChunks);
   }
 
   /** Drops the allocation (running or done) and what was staged or allocated for it. */
@@ -546,9 +597,11 @@ export class AccelDevice implements Device {
     this.checkResourceChunk(resource, offset, len);
     const target = this.resources?.[resource] ?? this.ready[resource];
     const firstChunk = resource * this.chunksPerResource + offset / ACCEL_CHUNK_BYTES;
+    const chunks = Math.ceil(len / ACCEL_CHUNK_BYTES);
     if (!cursor || target) {
       if (cursor) cursor.copyTo(target!, offset, len);
       for (let c = firstChunk, o = 0; o < len; c++, o += ACCEL_CHUNK_BYTES) this.digestUnits.markStale(c);
+      this.receivedChunks?.setRange(firstChunk, chunks);
       return;
     }
     // Not allocated yet: stage in the memory the allocation will adopt, in place.
@@ -569,6 +622,7 @@ export class AccelDevice implements Device {
       staged.chunks.set(c - base);
       this.digestUnits.markStale(c);
     }
+    this.receivedChunks?.setRange(firstChunk, chunks);
   }
 
   private startAllocation(): Promise<void> {
@@ -667,6 +721,7 @@ export class AccelDevice implements Device {
   loadCleanup(): void {
     this.abandonPreparation();
     this.loadCtx = null;
+    this.receivedChunks = null;
     // A failed load forgets a restart's size: the next stream's initial data says it again.
     if (this.resourceCount !== this.spec.resources) this.setResourceCount(this.spec.resources);
   }
@@ -721,4 +776,33 @@ function checkInitData(buf: Buffer, spec: AccelSpec, count: number, id: string):
   if (resources !== count || size !== spec.resourceSize) {
     throw new DeviceError(`${id}: initial data asks for ${resources}×${size} bytes, this device has ${count}×${spec.resourceSize}`);
   }
+}
+
+/** What an accel destination holds of a paused migration (precopy-resume): its receivedState(). */
+interface AccelHeldState {
+  readonly rearm: number;
+  readonly resources: number;
+  readonly initReceived: number;
+  readonly initMark: boolean;
+  /** The received-chunks bitmap's bytes. */
+  readonly chunks: Uint8Array;
+}
+
+const HELD_HEADER_BYTES = 16;
+
+/** u32le rearm | u32le resources | u32le initial-data bytes | u32le flags (1: INIT_DATA_SENT) | chunk bitmap. */
+function encodeHeldState(h: AccelHeldState): Uint8Array {
+  const out = Buffer.alloc(HELD_HEADER_BYTES + h.chunks.length);
+  out.writeUInt32LE(h.rearm, 0);
+  out.writeUInt32LE(h.resources, 4);
+  out.writeUInt32LE(h.initReceived, 8);
+  out.writeUInt32LE(h.initMark ? 1 : 0, 12);
+  out.set(h.chunks, HELD_HEADER_BYTES);
+  return out;
+}
+
+function decodeHeldState(bytes: Uint8Array, id: string): AccelHeldState {
+  if (bytes.length < HELD_HEADER_BYTES) throw new ProtocolError(`${id}: held-state report of ${bytes.length} bytes`);
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  return { rearm: b.readUInt32LE(0), resources: b.readUInt32LE(4), initReceived: b.readUInt32LE(8), initMark: (b.readUInt32LE(12) & 1) !== 0, chunks: bytes.subarray(HELD_HEADER_BYTES) };
 }

@@ -21,10 +21,10 @@ export function heldStateMessages(deviceId: string, state: Uint8Array | null): R
   if (state === null) return [{ recvBitmap: { deviceId, none: true, last: true } }];
   const packed = deflateRawSync(state);
   const out: RpMessage[] = [];
-  for (let off = 0; off < packed.length || off === 0; off += HELD_STATE_PIECE_BYTES) {
+  // A deflate stream is never empty, so there is always at least one piece.
+  for (let off = 0; off < packed.length; off += HELD_STATE_PIECE_BYTES) {
     const end = Math.min(packed.length, off + HELD_STATE_PIECE_BYTES);
     out.push({ recvBitmap: { deviceId, data: packed.subarray(off, end), last: end === packed.length } });
-    if (end === packed.length) break;
   }
   return out;
 }
