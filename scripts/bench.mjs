@@ -234,6 +234,7 @@ function table(r) {
   else if (rs) {
     const s = (x) => (typeof x === 'number' ? `${(x / 1000).toFixed(1)} s` : 'n/a');
     rows.push([`link breaks for ${rs.breakMs / 1000} s at 50% (${size(rs.ramBytes)}, ${rs.linkRate})`, `resume ${s(rs.resume.totalMs)}, ${size(rs.resume.bytesMoved)} moved`, `restart from zero ${s(rs.restart.totalMs)}, ${size(rs.restart.bytesMoved)}`, `${rs.timeRatio ?? '-'}× time, ${rs.bytesRatio ?? '-'}× bytes`, 'resume < restart', yes(rs.timeRatio > 1 && rs.bytesRatio > 1)]);
+    rows.push(['  from the link back to completed', `resume ${s(rs.resume.afterLinkUpMs)}`, `restart ${s(rs.restart.afterLinkUpMs)}`, `${rs.afterLinkUpRatio ?? '-'}×`, '', '']);
     rows.push(['  completed, verified', `resume ${rs.resume.completed}/${rs.resume.runs}`, `restart ${rs.restart.completed}/${rs.restart.runs}`, '', '', '']);
   }
   if (l?.qemu) rows.push(['QEMU on the same links', l.qemu.skipped, '', '', '', '']);
@@ -249,7 +250,8 @@ function table(r) {
   const line = (row) => row.map((cell, i) => String(cell).padEnd(widths[i])).join(' | ');
   const out = [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.slice(1).map(line)];
   const reps = only && only.size === 1 && only.has('links') ? `${cfg.linkReps} rep(s) of the idle and downtime-target runs, 1 of the others` : `${r.meta.reps} rep(s)${r.links ? `, ${cfg.linkReps} on the links` : ''}`;
-  out.push(`(${r.meta.command}; ${r.meta.cpus} CPUs; node ${r.meta.node}; ${reps}, medians; ${Math.round(r.meta.elapsedMs / 1000)} s)`);
+  const resumeReps = r.resume && !r.resume.skipped ? `, ${cfg.resumeReps} for resume` : '';
+  out.push(`(${r.meta.command}; ${r.meta.cpus} CPUs; node ${r.meta.node}; ${reps}${resumeReps}, medians; ${Math.round(r.meta.elapsedMs / 1000)} s)`);
   if (r.links?.noise) out.push(`(links: ${r.links.noise})`);
   return out.join('\n');
 }

@@ -130,7 +130,13 @@ export async function resume(cfg, progress) {
     }
   }
   const ok = (rs) => rs.filter((r) => r.status === 'completed' && r.verified);
-  const summary = (rs) => ({ totalMs: median(ok(rs).map((r) => r.totalMs)), bytesMoved: median(ok(rs).map((r) => r.bytesMoved)), completed: ok(rs).length, runs: rs.length });
+  const summary = (rs) => ({
+    totalMs: median(ok(rs).map((r) => r.totalMs)),
+    afterLinkUpMs: median(ok(rs).map((r) => r.afterLinkUpMs)),
+    bytesMoved: median(ok(rs).map((r) => r.bytesMoved)),
+    completed: ok(rs).length,
+    runs: rs.length,
+  });
   const res = summary(runs.resume);
   const rst = summary(runs.restart);
   return {
@@ -142,6 +148,7 @@ export async function resume(cfg, progress) {
     resume: res,
     restart: rst,
     timeRatio: round(ratio(rst.totalMs, res.totalMs), 2),
+    afterLinkUpRatio: round(ratio(rst.afterLinkUpMs, res.afterLinkUpMs), 2),
     bytesRatio: round(ratio(rst.bytesMoved, res.bytesMoved), 2),
     runs,
   };
