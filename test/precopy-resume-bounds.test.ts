@@ -127,11 +127,14 @@ describe('precopy-resume: the bounds of a pause', () => {
       const [s, d] = await Promise.all([waitEnd(e.src), waitEnd(e.dst)]);
       expect(s.data?.status).toBe('failed');
       expect(d.data?.status).toBe('failed');
-      // Each end waited the timeout out from its own pause (Node timers never fire early).
+      // Each end waited the timeout out from its own pause. (The timer is armed as the pause
+      // begins and the pause announced just after, a log line later: on a loaded machine the
+      // event's timestamp trails the timer's start by some ms.)
       for (const end of [e.src, e.dst]) {
         const paused = end.q.events.find((x) => x.event === 'MIGRATION' && x.data?.status === 'precopy-paused')!;
         const failed = end.q.events.find((x) => x.event === 'MIGRATION' && x.data?.status === 'failed')!;
-        expect(eventMs(failed) - eventMs(paused)).toBeGreaterThanOrEqual(990);
+        expect(eventMs(failed) - eventMs(paused)).toBeGreaterThanOrEqual(900);
+        expect(eventMs(failed) - eventMs(paused)).toBeLessThan(6000);
       }
       const info = await e.src.q.call('query-migrate');
       expect(info['error-desc']).toMatch(/precopy-resume-timeout/);
@@ -219,7 +222,7 @@ describe('precopy-resume: the bounds of a pause', () => {
       const im = marks(imp);
       await imp.src.q.call('migrate', { uri: e.dstUri, resume: true });
       await waitStatus(imp.src, ['precopy-paused', 'failed'], im.src);
-      expect((await imp.src.q.call('query-migrate'))['resume-error']).toMatch(/not the one paused here/);
+      expect((await imp.src.q.call('query-migrate'))['resume-error']).toMatch(/no incoming migration here is the one this connection resumes/);
       // 4. A fresh migration without the secret: refused, no state moved.
       const plain = startSource([...DEVICES.flatMap((x) => ['--device', x]), '--caps', CAPS, '--workload', 'dirty-rate=0', '--migrate-to', e.dstUri]);
       expect((await plain.exited).code).not.toBe(0);

@@ -192,4 +192,31 @@ describe('precopy-resume through a TCP proxy', () => {
       throw withLogs(err, ends);
     }
   });
+  it('silence past stall-timeout (the proxy black-holes both ways): both ends pause on their own; the stale connection released later harms nothing', async () => {
+    const devices = ['ram,id=ram0,size=64M,fill=random,seed=58', 'cpu,id=cpu0,vcpus=2,seed=59'];
+    try {
+      ends = await startEnds({ devices, params: ['stall-timeout=600'] });
+      const e = ends;
+      const expected = await e.src.q.call('query-digests');
+      const proxy = await startProxy(e.dstUri);
+      const held = proxy.pauseAt(24 * MiB);
+      await e.src.q.call('migrate', { uri: proxy.uri });
+      await held;
+      // No RST, no FIN: each end's watchdog ends its wait.
+      await waitBothPaused(e);
+      const reasons = await Promise.all([e.src.q.call('query-migrate'), e.dst.q.call('query-migrate')]);
+      for (const r of reasons) expect(r['pause-reason']).toMatch(/stall/i);
+      expect(proxy.paused).toBe(true);
+      const m = marks(e);
+      await e.src.q.call('migrate', { uri: e.dstUri, resume: true });
+      await waitStatus(e.src, 'active', m.src);
+      // The old connection's bytes, held in the proxy and the kernel, now reach a closed socket.
+      proxy.resume();
+      const info = await expectCompletedVerified(e, 1, m);
+      expect(info.ram['resent-after-resume']).toBeLessThan(64 * MiB);
+      expect(await e.dst.q.call('query-digests')).toEqual(expected);
+    } catch (err) {
+      throw withLogs(err, ends);
+    }
+  });
 });
