@@ -219,4 +219,30 @@ describe('precopy-resume through a TCP proxy', () => {
       throw withLogs(err, ends);
     }
   });
+  it('with multifd (2 channels through the proxy, all reset at once): the resume reopens them and completes verified', async () => {
+    const devices = ['ram,id=ram0,size=256M,fill=random,seed=60', 'cpu,id=cpu0,vcpus=2,seed=61'];
+    try {
+      ends = await startEnds({ devices, caps: 'return-path,verify,multifd,precopy-resume', params: ['multifd-channels=2'], workload: `dirty-rate=${DIRTY_RATE}` });
+      const e = ends;
+      const proxy = await startProxy(e.dstUri);
+      const reset = proxy.resetAt(128 * MiB);
+      await e.src.q.call('migrate', { uri: proxy.uri });
+      await reset;
+      await waitBothPaused(e);
+      // The main connection and both channels went through the proxy, and all broke.
+      expect(proxy.accepted).toBe(3);
+      const paused = await pausedFigures(e);
+      const m = marks(e);
+      await e.src.q.call('migrate', { uri: proxy.uri, resume: true });
+      const info = await expectCompletedVerified(e, 1, m);
+      expect(proxy.accepted).toBe(6);
+      const total = info.ram.total as number;
+      const resent = info.ram['resent-after-resume'] as number;
+      const unreceived = total - paused.received + 3 * MAX_RAM_FRAME; // a torn frame on each connection
+      expect(resent).toBeGreaterThanOrEqual(total - paused.received);
+      expect(resent, `resent ${resent}, unreceived ≤ ${unreceived}`).toBeLessThanOrEqual(unreceived + dirtiedBound(e, DIRTY_RATE) + 0.01 * total);
+    } catch (err) {
+      throw withLogs(err, ends);
+    }
+  });
 });
