@@ -122,6 +122,11 @@ describe('precopy-resume: the pause in livemig-ctl watch and the live view', () 
         expect(Number(await fieldValue(page, 'ram.resent-after-resume'))).toBe(resent);
         expect(await fieldValue(page, 'live-pause')).toBe('resumed');
         expect(await page.locator('[data-field="live-pause"]').textContent()).toBe('resumed 1× after a break');
+        // The timeline has the pause and the resume, in order.
+        const timeline = await page.locator('#timeline li').allTextContents();
+        const at = (label: string) => timeline.findIndex((t) => t.startsWith(`${label} at `));
+        expect(at('paused #1'), timeline.join(' | ')).toBeGreaterThanOrEqual(0);
+        expect(at('resumed #1')).toBeGreaterThan(at('paused #1'));
       }
     } catch (err) {
       throw withLogs(err, ends);

@@ -165,6 +165,10 @@ function onSourceInfo(info) {
     addTimeline('switchover-ack', info['switchover-ack-wait']);
   }
   if (typeof info['setup-time'] === 'number') addTimeline('active', info['setup-time']);
+  // precopy-resume: each pause and each resume on the timeline (numbered: several breaks may come).
+  const resumes = typeof info.resumes === 'number' ? info.resumes : 0;
+  if (info.status === 'precopy-paused') addTimeline(`paused #${resumes + 1}`, info['total-time']);
+  if (resumes > 0 && info.status === 'active') addTimeline(`resumed #${resumes}`, info['total-time']);
   if (FINAL.includes(info.status)) {
     const total = info['total-time'];
     if (typeof info.downtime === 'number' && typeof total === 'number') {
