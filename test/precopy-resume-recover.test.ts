@@ -70,7 +70,9 @@ describe('precopy-resume', () => {
     // The destination waits at another address too; the link comes back through a new proxy.
     const recoverLine = dst.waitMsg('listening for the paused migration to resume (migrate-recover)');
     await dq.call('migrate-recover', { uri: 'tcp:127.0.0.1:0' });
-    const second = await startProxy({ port: (await recoverLine).port as number });
+    const recoverPort = (await recoverLine).port as number;
+    expect((await dq.call('query-migrate'))['recover-socket-addresses']).toEqual([`127.0.0.1:${recoverPort}`]);
+    const second = await startProxy({ port: recoverPort });
     proxies.push(second);
     const srcDone = statusEvent(sq, 'completed');
     const dstDone = statusEvent(dq, 'completed');

@@ -80,14 +80,38 @@ export class DirtyBitmap {
     return added;
   }
 
-  /** Sets bits first … first+count-1. */
+  /** Sets bits first … first+count-1, a word at a time (on the receive path: once per loaded run). */
   setRange(first: number, count: number): void {
-    for (let i = first; i < first + count; i++) this.set(i);
+    const a = this.words;
+    for (let i = first, end = first + count; i < end; ) {
+      const w = i >>> 5;
+      const n = Math.min(32 - (i & 31), end - i);
+      const mask = rangeMask(i & 31, n);
+      const old = a[w]!;
+      const added = popcount32(mask & ~old);
+      if (added !== 0) {
+        a[w] = old | mask;
+        this.setCount += added;
+      }
+      i += n;
+    }
   }
 
-  /** Clears bits first … first+count-1. */
+  /** Clears bits first … first+count-1, a word at a time. */
   clearRange(first: number, count: number): void {
-    for (let i = first; i < first + count; i++) this.clear(i);
+    const a = this.words;
+    for (let i = first, end = first + count; i < end; ) {
+      const w = i >>> 5;
+      const n = Math.min(32 - (i & 31), end - i);
+      const mask = rangeMask(i & 31, n);
+      const old = a[w]!;
+      const removed = popcount32(old & mask);
+      if (removed !== 0) {
+        a[w] = old & ~mask;
+        this.setCount -= removed;
+      }
+      i += n;
+    }
   }
 
   /** The words as bytes (little-endian, a copy): what receivedState() reports. */
@@ -142,6 +166,11 @@ export class DirtyBitmap {
       word = this.words[w]!;
     }
   }
+}
+
+/** `n` (1 … 32) bits set from bit `shift` on, as an unsigned word. */
+function rangeMask(shift: number, n: number): number {
+  return n === 32 ? 0xffffffff : (((1 << n) - 1) << shift) >>> 0;
 }
 
 export function popcount32(x: number): number {

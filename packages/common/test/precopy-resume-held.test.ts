@@ -88,6 +88,25 @@ describe('DirtyBitmap.setComplementOf (the source side of a resume)', () => {
     );
   });
 
+  it('setRange / clearRange (a word at a time) match a naive model, count included', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 200 }), fc.array(fc.tuple(fc.boolean(), fc.nat(199), fc.nat(199))), (size, ops) => {
+        const bm = new DirtyBitmap(size);
+        const model = new Set<number>();
+        for (const [set, a, b] of ops) {
+          const first = a % size;
+          const count = 1 + (b % (size - first));
+          if (set) bm.setRange(first, count);
+          else bm.clearRange(first, count);
+          for (let i = first; i < first + count; i++) set ? model.add(i) : model.delete(i);
+        }
+        for (let i = 0; i < size; i++) expect(bm.test(i)).toBe(model.has(i));
+        expect(bm.count).toBe(model.size);
+      }),
+      { seed: 0x5e7a, numRuns: 300 },
+    );
+  });
+
   it('refuses a report of the wrong size', () => {
     expect(() => new DirtyBitmap(64).setComplementOf(new Uint8Array(4))).toThrow(/expected 8/);
   });

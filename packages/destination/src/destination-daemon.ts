@@ -78,6 +78,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   private readonly recovering = new Set<Handshake>();
   /** precopy-resume: extra listeners migrate-recover opened (closed with the daemon). */
   private readonly recoverServers: Server[] = [];
+  private readonly recoverAddresses: string[] = [];
   /** Connections still in their handshake, oldest first (a Set keeps insertion order). */
   private readonly handshakes = new Set<Handshake>();
 
@@ -143,17 +144,10 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     if (this.server) throw new QmpError('The incoming migration has already been started');
     const server = this.makeServer();
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const a = server.address() as AddressInfo;
-    this.listenAddress = a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
-    this.log.info({ address: this.listenAddress, port: a.port }, 'listening for incoming migration');
-    return this.listenAddress;
+    const { address, port: bound } = await listenOn(server, host, port);
+    this.listenAddress = address;
+    this.log.info({ address, port: bound }, 'listening for incoming migration');
+    return address;
   }
 
   /** A listener for migration connections (plain TCP or mutual TLS), each one a Handshake. */
@@ -238,17 +232,10 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
    */
   async listenForRecovery(host: string, port: number): Promise<string> {
     const server = this.makeServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const { address, port: bound } = await listenOn(server, host, port);
     this.recoverServers.push(server);
-    const a = server.address() as AddressInfo;
-    const address = a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
-    this.log.info({ address, port: a.port }, 'listening for the paused migration to resume (migrate-recover)');
+    this.recoverAddresses.push(address);
+    this.log.info({ address, port: bound }, 'listening for the paused migration to resume (migrate-recover)');
     return address;
   }
 
@@ -298,7 +285,10 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   }
 
   queryMigrate(): Record<string, unknown> {
-    return queryIncoming(this.current ?? this.last, this.machine, this.listenAddress);
+    const info = queryIncoming(this.current ?? this.last, this.machine, this.listenAddress);
+    // Beyond QEMU: where migrate-recover listens too (port 0 there picks a free one).
+    if (this.recoverAddresses.length > 0) info['recover-socket-addresses'] = [...this.recoverAddresses];
+    return info;
   }
 
   listenControl(addr: ListenAddress, flag?: string): Promise<string> {
@@ -364,6 +354,19 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     for (const server of this.recoverServers) await new Promise<void>((resolve) => server.close(() => resolve()));
     this.machine.close();
   }
+}
+
+/** Listens; resolves with the address bound (`HOST:PORT`, IPv6 in brackets) and its port. */
+async function listenOn(server: Server, host: string, port: number): Promise<{ address: string; port: number }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const a = server.address() as AddressInfo;
+  return { address: a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`, port: a.port };
 }
 
 /** A failed TLS handshake in words (OpenSSL's text stays in the log's `err`). */

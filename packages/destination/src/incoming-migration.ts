@@ -34,11 +34,12 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { ConnectionError, TimeoutError, toMigError, type MigError } from '@livemig/common/errors';
-import { heldStateMessages, type ConfigurationMessage } from '@livemig/common/wire';
+import { type ConfigurationMessage } from '@livemig/common/wire';
 import { type Capabilities, type MultifdCompression } from '@livemig/common/control';
 import { type Machine } from '@livemig/common/devices';
 import { type Logger } from '@livemig/common/daemon';
 import { FinalLoad, type DeviceLoadTimes } from './final-load';
+import { reportHeldState } from './held-state-report';
 import { FrameDispatch, type DispatchParts } from './frame-dispatch';
 import { IncomingChannels } from './incoming-channels';
 import { IncomingTimers } from './incoming-timers';
@@ -403,17 +404,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     this.dispatch.phases.go('precopy');
     this.resumes++;
     try {
-      const restarted: string[] = [];
-      for (const d of this.machine.devices) {
-        if (!d.iterable) continue; // sent whole at the stop
-        const held = d.receivedState ? d.receivedState() : null;
-        if (held === null) {
-          this.parts.sections.restart(d);
-          this.setup.setUpAgain(d);
-          restarted.push(d.id);
-        }
-        for (const msg of heldStateMessages(d.id, held)) this.rp.send(msg);
-      }
+      const restarted = reportHeldState(this.machine, this.parts.sections, this.setup, (msg) => this.rp.send(msg));
       if (this.multifdOn) this.channels.reopen();
       this.rp.send({ resumeAck: { resumes: this.resumes } });
       this.setup.resendAckState();

@@ -53,7 +53,7 @@ export function destinationHelp(): string {
     command: COMMAND,
     usage: [`${COMMAND} --listen HOST:PORT [OPTIONS]`],
     summary:
-      'Waits for one incoming migration from a livemig-source, loads and verifies it, and resumes the machine (which then runs idle: --workload belongs to the source). Start it with the same --device list and the same stream capabilities (return-path, switchover-ack, multifd) as the source: a difference is refused, naming it, before any state moves.',
+      'Waits for one incoming migration from a livemig-source, loads and verifies it, and resumes the machine (which then runs idle: --workload belongs to the source). Start it with the same --device list and the same stream capabilities (return-path, switchover-ack, multifd, precopy-resume) as the source: a difference is refused, naming it, before any state moves.',
     options: DESTINATION_OPTIONS,
     sections: daemonHelpSections({ workload: false }),
     examples: [

@@ -52,7 +52,7 @@ export function sourceHelp(): string {
     command: COMMAND,
     usage: [`${COMMAND} --migrate-to tcp:HOST:PORT [OPTIONS]`, `${COMMAND} --control HOST:PORT | --qmp ADDR [OPTIONS]`],
     summary:
-      'Runs the machine (its workload keeps changing device state) and migrates it to a livemig-destination: at once with --migrate-to, or when a control client sends migrate. Give the destination the same --device list and stream capabilities (return-path, switchover-ack, multifd).',
+      'Runs the machine (its workload keeps changing device state) and migrates it to a livemig-destination: at once with --migrate-to, or when a control client sends migrate. Give the destination the same --device list and stream capabilities (return-path, switchover-ack, multifd, precopy-resume).',
     options: SOURCE_OPTIONS,
     sections: daemonHelpSections({ workload: true }),
     examples: [

@@ -315,15 +315,19 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.emit('paused', cause);
     const timeoutMs = this.params()['precopy-resume-timeout'];
     const deadline = performance.now() + timeoutMs;
+    const expired = (): TimeoutError => new TimeoutError(`paused migration not resumed within precopy-resume-timeout (${timeoutMs} ms); it paused because ${cause.message}`);
     for (;;) {
       while (!this.resumeRequested) {
         this.link.checkAbort();
         const left = deadline - performance.now();
-        if (left <= 0) throw new TimeoutError(`paused migration not resumed within precopy-resume-timeout (${timeoutMs} ms); it paused because ${cause.message}`);
+        if (left <= 0) throw expired();
         await this.link.wakeup.wait(Math.min(1000, left));
       }
       this.resumeRequested = false;
       this.statusMachine.set('precopy-recover');
+      // The bound holds during an attempt too (each of its waits is bounded by stall-timeout, the pause is not).
+      const timedOut = expired();
+      const timer = setTimeout(() => this.link.fatal(timedOut), Math.max(0, deadline - performance.now()));
       try {
         const r = await resumeOutgoing(this.ctx, this, { host: this.host, port: this.port, security: this.security, migrationId: this.migrationId });
         this.resumes++;
@@ -336,12 +340,15 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
         return;
       } catch (err) {
         if (this.status === 'cancelling') throw err;
+        if (this.link.signal.reason === timedOut) throw timedOut;
         const why = this.link.describeFailure(await this.link.preferPeerReason(err, false));
         this.resumeError = why;
         this.replies.abandonRecovery();
         this.link.renew();
         this.log.warn({ code: why.code, err: why.message }, 'resume failed: the migration stays paused');
         this.statusMachine.set('precopy-paused');
+      } finally {
+        clearTimeout(timer);
       }
     }
   }
