@@ -245,4 +245,37 @@ describe('precopy-resume through a TCP proxy', () => {
       throw withLogs(err, ends);
     }
   });
+  it('a re-arm while paused (x-accel-resize on the running source): after the resume the switchover waits for the new approval', async () => {
+    // 32 MiB/s: 64 MiB take 2 s; the first allocation (2 × 100 ms) is done by the break, the
+    // one after the resize (4 × 400 ms) comes after the resume.
+    const devices = ['ram,id=ram0,size=64M,fill=random,seed=62', 'accel,id=accel0,resources=2,resource-size=1M,alloc-ms=400,initial-size=64K,state-size=64K,seed=63', 'cpu,id=cpu0,vcpus=1,seed=64'];
+    try {
+      ends = await startEnds({ devices, caps: 'return-path,switchover-ack,verify,precopy-resume', srcArgs: ['--param', 'max-bandwidth=32M'] });
+      const e = ends;
+      const proxy = await startProxy(e.dstUri);
+      await e.src.q.call('migrate', { uri: proxy.uri });
+      const first = await e.src.q.waitEvent((x) => x.event === 'MIGRATION_SWITCHOVER_ACK');
+      await proxy.kill();
+      await waitBothPaused(e);
+      // The machine runs while paused: the accel grows, so its initial data (and approval) start over.
+      expect(await e.src.q.call('x-accel-resize', { id: 'accel0', resources: 4 })).toEqual({});
+      const m = marks(e);
+      await e.src.q.call('migrate', { uri: e.dstUri, resume: true });
+      await expectCompletedVerified(e, 1, m);
+      const acks = e.src.q.events.filter((x) => x.event === 'MIGRATION_SWITCHOVER_ACK');
+      const stop = e.src.q.events.find((x) => x.event === 'STOP')!;
+      // A new ack after the resume, and the stop only after it.
+      const resumed = e.src.q.events.slice(m.src).find((x) => x.event === 'MIGRATION' && x.data?.status === 'active')!;
+      const after = acks.filter((a) => eventMs(a) >= eventMs(resumed) && a !== first);
+      expect(after.length, JSON.stringify(acks)).toBeGreaterThanOrEqual(1);
+      // ...that had to wait for the new allocation (at least one more 400 ms resource): not the
+      // old ack re-stated at the resume.
+      expect(eventMs(after.at(-1)!) - eventMs(resumed)).toBeGreaterThanOrEqual(400);
+      expect(eventMs(stop)).toBeGreaterThanOrEqual(eventMs(after.at(-1)!));
+      const devs = (await e.dst.q.call('query-devices')) as Array<Record<string, unknown>>;
+      expect(devs.find((x) => x.id === 'accel0')?.resources).toBe(4);
+    } catch (err) {
+      throw withLogs(err, ends);
+    }
+  });
 });
