@@ -84,6 +84,9 @@ describe('precopy-resume through a TCP proxy', () => {
       const resent = info.ram['resent-after-resume'] as number;
       const unreceived = total - paused.received + MAX_RAM_FRAME;
       const dirtied = dirtiedBound(e, DIRTY_RATE);
+      // What the destination reported it lacked agrees with what it had received.
+      expect(info.ram['unreceived-at-resume']).toBeGreaterThanOrEqual(total - paused.received);
+      expect(info.ram['unreceived-at-resume']).toBeLessThanOrEqual(unreceived);
       // Every page the destination never got had to come after the resume...
       expect(resent).toBeGreaterThanOrEqual(total - paused.received);
       // ...and nothing else but what the machine dirtied (a restart would be 1 GiB more).
