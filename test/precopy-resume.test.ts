@@ -2,7 +2,10 @@
  * precopy-resume, part 1: a precopy whose connection breaks is paused on both
  * ends and resumed where it stopped. The break is real: the migration runs
  * through a TCP proxy in this process (helpers/tcp-proxy.ts) that is killed
- * (RST both ways) at an exact byte of the stream. The source then resumes
+ * or reset (RST both ways) at an exact byte of the stream, or black-holes it
+ * (silence past stall-timeout). Cases: 50% of 1 GiB, three breaks, the
+ * switchover-ack wait, after the approval, a re-arm while paused, multifd,
+ * the black hole. The source then resumes
  * with `migrate {"uri", "resume": true}`; the destination has kept what it
  * received, reports it, and the source sends only the rest plus what the
  * machine dirtied: the resumed migration completes, verified, and moves
