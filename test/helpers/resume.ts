@@ -6,6 +6,7 @@
  * verified, and the destination holding exactly the source's final state.
  */
 import { expect } from 'vitest';
+import { RAM_FRAME_BYTES } from '@livemig/common/wire';
 import { controlAddress, startDestination, startSource, type DaemonProcess } from './daemons';
 import { QmpWsClient, type QmpEventMsg } from './qmp-client';
 
@@ -13,7 +14,7 @@ export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
 
 /** The engine's largest RAM frame (a frame torn by the break is at most this much of what the destination counted). */
-export const MAX_RAM_FRAME = 4 * MiB;
+export const MAX_RAM_FRAME = RAM_FRAME_BYTES;
 
 export const RESUME_CAPS = 'return-path,verify,precopy-resume';
 export const ENDED = ['completed', 'failed', 'cancelled'];
