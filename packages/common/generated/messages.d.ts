@@ -38,6 +38,9 @@ export namespace livemig {
             /** RamData totalBytes. */
             totalBytes: number;
 
+            /** RamData seq. */
+            seq: number;
+
             /**
              * Creates a new RamData instance using the specified properties.
              * @param [properties] Properties to set
@@ -88,6 +91,9 @@ export namespace livemig {
 
                 /** RamData totalBytes */
                 totalBytes?: (number|null);
+
+                /** RamData seq */
+                seq?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -156,6 +162,9 @@ export namespace livemig {
             /** AccelData resources. */
             resources: number;
 
+            /** AccelData seq. */
+            seq: number;
+
             /**
              * Creates a new AccelData instance using the specified properties.
              * @param [properties] Properties to set
@@ -212,6 +221,9 @@ export namespace livemig {
 
                 /** AccelData resources */
                 resources?: (number|null);
+
+                /** AccelData seq */
+                seq?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -37,6 +37,7 @@ $root.livemig = (function() {
              * @property {Array.<number>|null} [zeroRuns] RamData zeroRuns
              * @property {number|null} [pageSize] RamData pageSize
              * @property {number|null} [totalBytes] RamData totalBytes
+             * @property {number|null} [seq] RamData seq
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -103,6 +104,14 @@ $root.livemig = (function() {
             RamData.prototype.totalBytes = 0;
 
             /**
+             * RamData seq.
+             * @member {number} seq
+             * @memberof livemig.devices.RamData
+             * @instance
+             */
+            RamData.prototype.seq = 0;
+
+            /**
              * Creates a new RamData instance using the specified properties.
              * @function create
              * @memberof livemig.devices.RamData
@@ -142,6 +151,8 @@ $root.livemig = (function() {
                     writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.pageSize);
                 if (message.totalBytes != null && $Object.hasOwnProperty.call(message, "totalBytes") && !$Object.is(message.totalBytes, 0))
                     writer.uint32(/* id 4, wireType 1 =*/33).double(message.totalBytes);
+                if (message.seq != null && $Object.hasOwnProperty.call(message, "seq") && message.seq !== 0)
+                    writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.seq);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -232,6 +243,15 @@ $root.livemig = (function() {
                                 delete message.totalBytes;
                             continue;
                         }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.seq = value;
+                            else
+                                delete message.seq;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -299,6 +319,7 @@ $root.livemig = (function() {
              * @property {boolean|null} [initDataSent] AccelData initDataSent
              * @property {number|null} [reinit] AccelData reinit
              * @property {number|null} [resources] AccelData resources
+             * @property {number|null} [seq] AccelData seq
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -379,6 +400,14 @@ $root.livemig = (function() {
             AccelData.prototype.resources = 0;
 
             /**
+             * AccelData seq.
+             * @member {number} seq
+             * @memberof livemig.devices.AccelData
+             * @instance
+             */
+            AccelData.prototype.seq = 0;
+
+            /**
              * Creates a new AccelData instance using the specified properties.
              * @function create
              * @memberof livemig.devices.AccelData
@@ -422,6 +451,8 @@ $root.livemig = (function() {
                     writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.reinit);
                 if (message.resources != null && $Object.hasOwnProperty.call(message, "resources") && message.resources !== 0)
                     writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.resources);
+                if (message.seq != null && $Object.hasOwnProperty.call(message, "seq") && message.seq !== 0)
+                    writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.seq);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -518,6 +549,15 @@ $root.livemig = (function() {
                                 message.resources = value;
                             else
                                 delete message.resources;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.seq = value;
+                            else
+                                delete message.seq;
                             continue;
                         }
                     }

@@ -80,71 +80,6 @@ export class DirtyBitmap {
     return added;
   }
 
-  /** Sets bits first … first+count-1, a word at a time (on the receive path: once per loaded run). */
-  setRange(first: number, count: number): void {
-    const a = this.words;
-    for (let i = first, end = first + count; i < end; ) {
-      const w = i >>> 5;
-      const n = Math.min(32 - (i & 31), end - i);
-      const mask = rangeMask(i & 31, n);
-      const old = a[w]!;
-      const added = popcount32(mask & ~old);
-      if (added !== 0) {
-        a[w] = old | mask;
-        this.setCount += added;
-      }
-      i += n;
-    }
-  }
-
-  /** Clears bits first … first+count-1, a word at a time. */
-  clearRange(first: number, count: number): void {
-    const a = this.words;
-    for (let i = first, end = first + count; i < end; ) {
-      const w = i >>> 5;
-      const n = Math.min(32 - (i & 31), end - i);
-      const mask = rangeMask(i & 31, n);
-      const old = a[w]!;
-      const removed = popcount32(old & mask);
-      if (removed !== 0) {
-        a[w] = old & ~mask;
-        this.setCount -= removed;
-      }
-      i += n;
-    }
-  }
-
-  /** The words as bytes (little-endian, a copy): what receivedState() reports. */
-  toBytes(): Uint8Array {
-    return new Uint8Array(this.words.slice().buffer);
-  }
-
-  /**
-   * Sets every bit that is clear in `held` (a toBytes() of a bitmap of the
-   * same size): the complement of what the other side holds. Returns the
-   * number of bits clear in `held` (what it lacks), whether set here already or not.
-   */
-  setComplementOf(held: Uint8Array): number {
-    if (held.length !== this.words.length * 4) throw new RangeError(`held-state bitmap is ${held.length} bytes, expected ${this.words.length * 4}`);
-    const other = new Uint32Array(this.words.length);
-    new Uint8Array(other.buffer).set(held);
-    const tail = this.size & 31;
-    const a = this.words;
-    let lacking = 0;
-    let added = 0;
-    for (let w = 0; w < a.length; w++) {
-      let missing = ~other[w]! >>> 0;
-      if (tail !== 0 && w === a.length - 1) missing &= (1 << tail) - 1;
-      if (missing === 0) continue;
-      lacking += popcount32(missing);
-      const aw = a[w]!;
-      added += popcount32(missing & ~aw);
-      a[w] = (aw | missing) >>> 0;
-    }
-    this.setCount += added;
-    return lacking;
-  }
-
   /**
    * Index of the first set bit in [from, end), or -1. Reads only the words of
    * that range: a caller looking inside a short run passes its end, so the
@@ -166,11 +101,6 @@ export class DirtyBitmap {
       word = this.words[w]!;
     }
   }
-}
-
-/** `n` (1 … 32) bits set from bit `shift` on, as an unsigned word. */
-function rangeMask(shift: number, n: number): number {
-  return n === 32 ? 0xffffffff : (((1 << n) - 1) << shift) >>> 0;
 }
 
 export function popcount32(x: number): number {

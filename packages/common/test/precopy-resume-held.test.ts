@@ -1,14 +1,15 @@
 /**
  * precopy-resume's pieces below the engine: the held-state report on the
- * return path (deflated, cut into pieces, put back together), the source's
- * complement computation (DirtyBitmap.setComplementOf), and RAM's hooks end to
- * end between two devices: a frame torn by a break never counts as held, and
- * the resumed source resends exactly what the destination lacks.
+ * return path (deflated, cut into pieces, put back together), and the RAM and
+ * accel hooks end to end between two devices: what the destination holds is
+ * per page (chunk) the batch it last loaded whole, so a frame torn by a break
+ * never counts, a re-sent copy lost in the break goes again though an older
+ * one is held, and the resumed source resends exactly what the destination
+ * lacks (plus what was dirtied).
  */
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { DirtyBitmap } from '../src/dirty-bitmap';
 import { HELD_STATE_PIECE_BYTES, HeldStateAssembler, heldStateMessages } from '../src/wire/held-state';
 import { livemig } from '../src/wire/messages';
 import { encodeRpMessage } from '../src/wire/frame-encoder';
@@ -67,51 +68,6 @@ describe('held-state report (RECV_BITMAP pieces)', () => {
   });
 });
 
-describe('DirtyBitmap.setComplementOf (the source side of a resume)', () => {
-  it('sets exactly what the other side lacks, counts it, and never the bits past the end', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 200 }), fc.array(fc.nat(199)), fc.array(fc.nat(199)), (size, heldBits, pendingBits) => {
-        const held = new DirtyBitmap(size);
-        const pending = new DirtyBitmap(size);
-        for (const b of heldBits) if (b < size) held.set(b);
-        for (const b of pendingBits) if (b < size) pending.set(b);
-        const before = new Set<number>();
-        for (let i = pending.nextSet(0); i >= 0; i = pending.nextSet(i + 1)) before.add(i);
-        const lacking = pending.setComplementOf(held.toBytes());
-        expect(lacking).toBe(size - held.count);
-        for (let i = 0; i < size; i++) expect(pending.test(i)).toBe(before.has(i) || !held.test(i));
-        let n = 0;
-        for (let i = pending.nextSet(0); i >= 0; i = pending.nextSet(i + 1)) n++;
-        expect(pending.count).toBe(n);
-      }),
-      { seed: 0xc0391, numRuns: 300 },
-    );
-  });
-
-  it('setRange / clearRange (a word at a time) match a naive model, count included', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 200 }), fc.array(fc.tuple(fc.boolean(), fc.nat(199), fc.nat(199))), (size, ops) => {
-        const bm = new DirtyBitmap(size);
-        const model = new Set<number>();
-        for (const [set, a, b] of ops) {
-          const first = a % size;
-          const count = 1 + (b % (size - first));
-          if (set) bm.setRange(first, count);
-          else bm.clearRange(first, count);
-          for (let i = first; i < first + count; i++) set ? model.add(i) : model.delete(i);
-        }
-        for (let i = 0; i < size; i++) expect(bm.test(i)).toBe(model.has(i));
-        expect(bm.count).toBe(model.size);
-      }),
-      { seed: 0x5e7a, numRuns: 300 },
-    );
-  });
-
-  it('refuses a report of the wrong size', () => {
-    expect(() => new DirtyBitmap(64).setComplementOf(new Uint8Array(4))).toThrow(/expected 8/);
-  });
-});
-
 /** A section writer that keeps what RAM writes, as the destination would receive it. */
 class Capture implements SectionWriter {
   readonly sections: Array<{ type: SectionKind; header: Uint8Array; payload: Buffer }> = [];
@@ -134,50 +90,73 @@ function deliver(dst: RamDevice, s: { type: SectionKind; header: Uint8Array; pay
 }
 
 describe('RAM receivedState / resumeFrom', () => {
-  const spec = (role: 'source' | 'destination') => ({ type: 'ram' as const, id: 'ram0', seed: 7, size: 2 * 1024 * 1024, pageSize: 4096, fill: 'random' as const, blockBytes: 1024 * 1024, role });
+  const spec = { type: 'ram' as const, id: 'ram0', seed: 7, size: 2 * 1024 * 1024, pageSize: 4096, fill: 'random' as const, blockBytes: 1024 * 1024 };
+  const PARTS = livemig.SectionType.SECTION_PART;
 
-  it('a torn in-place frame never counts; the resumed source resends exactly the complement and the copy ends identical', () => {
-    const src = ramType.create(spec('source'), 'source') as RamDevice;
-    const dst = ramType.create(spec('destination'), 'destination') as RamDevice;
+  /** A source and a destination that took the whole bulk pass (512 pages in frames of 64), then pages 5 and 300 dirtied and sent again in one more frame. */
+  function afterResend(): { src: RamDevice; dst: RamDevice; last: { type: SectionKind; header: Uint8Array; payload: Buffer } } {
+    const src = ramType.create(spec, 'source') as RamDevice;
+    const dst = ramType.create(spec, 'destination') as RamDevice;
     dst.loadSetup(LOAD_CTX);
     const out = new Capture();
     src.saveSetup(out, { switchoverAck: false, rearmSwitchover: () => 0 });
-    // Half the pages go, in frames of 64 pages (a budget of 64 pages a call).
-    for (let i = 0; i < 4; i++) src.saveLiveIterate(out, 64 * 4096, false);
-    const parts = out.sections.filter((s) => s.type === livemig.SectionType.SECTION_PART);
-    expect(parts.length).toBeGreaterThan(2);
-    deliver(dst, out.sections[0]!, false);
-    // All but the last PART arrive whole (alternately in place and copied); the last is torn:
-    // its payload started landing in place, its frame never completed.
-    parts.slice(0, -1).forEach((s, i) => deliver(dst, s, i % 2 === 0));
-    const torn = parts[parts.length - 1]!;
-    const header = dst.decodeHeader(torn.type, dst.version, torn.header);
-    const targets = dst.payloadTargets(torn.type, header, torn.payload.length)!;
-    torn.payload.copy(targets[0]!, 0, 0, Math.min(100, targets[0]!.length));
-
-    const held = dst.receivedState();
-    const raw = new DirtyBitmap(src.pages);
-    new Uint8Array(raw.words.buffer).set(held);
-    const heldPages = new DirtyBitmap(src.pages);
-    for (let p = 0; p < src.pages; p++) if (raw.test(p)) heldPages.set(p);
-    // Pages of the torn frame are not held, whatever they held before.
-    const tornRuns = (header as livemig.devices.IRamData).normalRuns ?? [];
-    for (let i = 0; i < tornRuns.length; i += 2) for (let p = tornRuns[i]!; p < tornRuns[i]! + tornRuns[i + 1]!; p++) expect(heldPages.test(p)).toBe(false);
-    expect(heldPages.count).toBeGreaterThan(0);
-    expect(heldPages.count).toBeLessThan(src.pages);
-
-    // The machine writes one held page meanwhile (dirty tracking goes on while paused).
-    const dirtyHeld = heldPages.nextSet(0);
-    src.write(dirtyHeld * 4096, Buffer.from('changed while paused'));
-    const lacking = src.resumeFrom(held);
-    expect(lacking).toBe((src.pages - heldPages.count) * 4096);
+    while (src.statePendingEstimate() > 0) src.saveLiveIterate(out, 64 * 4096, false);
+    out.sections.forEach((s, i) => deliver(dst, s, i % 2 === 0 && s.type === PARTS));
+    src.write(5 * 4096, Buffer.from('dirtied once'));
+    src.write(300 * 4096, Buffer.from('dirtied too'));
     src.statePendingExact();
-    // What goes now is the complement plus the dirtied page, nothing else.
-    expect(src.statePendingEstimate()).toBe(lacking + 4096);
+    const again = new Capture();
+    src.saveLiveIterate(again, 1 << 30, false);
+    expect(again.sections).toHaveLength(1);
+    return { src, dst, last: again.sections[0]! };
+  }
+
+  function finish(src: RamDevice, dst: RamDevice): void {
     const rest = new Capture();
     while (src.statePendingEstimate() > 0) src.saveLiveIterate(rest, 1 << 30, false);
     for (const s of rest.sections) deliver(dst, s, false);
     expect(src.digest().equals(dst.digest())).toBe(true);
+  }
+
+  it('a re-sent copy lost in the break goes again, though the destination holds an older one', () => {
+    const { src, dst } = afterResend(); // the last frame never arrives
+    const lacking = src.resumeFrom(dst.receivedState());
+    expect(lacking).toBe(2 * 4096);
+    src.statePendingExact();
+    expect(src.statePendingEstimate()).toBe(2 * 4096);
+    finish(src, dst);
+  });
+
+  it('a frame torn while landing in place never counts: its pages go again', () => {
+    const { src, dst, last } = afterResend();
+    const header = dst.decodeHeader(last.type, dst.version, last.header);
+    const targets = dst.payloadTargets(last.type, header, last.payload.length)!;
+    last.payload.copy(targets[0]!, 0, 0, 100); // part of the first page, then the break
+    expect(src.resumeFrom(dst.receivedState())).toBe(2 * 4096);
+    finish(src, dst);
+  });
+
+  it('what was never sent, and what the machine dirtied while paused, go too; what is held does not', () => {
+    const src = ramType.create(spec, 'source') as RamDevice;
+    const dst = ramType.create(spec, 'destination') as RamDevice;
+    dst.loadSetup(LOAD_CTX);
+    const out = new Capture();
+    src.saveSetup(out, { switchoverAck: false, rearmSwitchover: () => 0 });
+    for (let i = 0; i < 4; i++) src.saveLiveIterate(out, 64 * 4096, false);
+    // START and 3 frames arrive; the fourth is lost; 256 pages were never sent.
+    out.sections.slice(0, 4).forEach((s) => deliver(dst, s, true));
+    src.write(10 * 4096, Buffer.from('while paused'));
+    const lacking = src.resumeFrom(dst.receivedState());
+    expect(lacking).toBe((512 - 3 * 64) * 4096);
+    src.statePendingExact();
+    expect(src.statePendingEstimate()).toBe(lacking + 4096);
+    finish(src, dst);
+  });
+
+  it('refuses a report of the wrong size', () => {
+    const src = ramType.create(spec, 'source') as RamDevice;
+    src.saveSetup(new Capture(), { switchoverAck: false, rearmSwitchover: () => 0 });
+    expect(() => src.resumeFrom(new Uint8Array(8))).toThrow(/expected 2048/);
   });
 });
 

@@ -404,7 +404,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     this.dispatch.phases.go('precopy');
     this.resumes++;
     try {
-      const restarted = reportHeldState(this.machine, this.parts.sections, this.setup, (msg) => this.rp.send(msg));
+      const restarted = reportHeldState(this.machine, this.parts.sections, this.setup, (msg) => this.rp.sendReport(msg));
       if (this.multifdOn) this.channels.reopen();
       this.rp.send({ resumeAck: { resumes: this.resumes } });
       this.setup.resendAckState();

@@ -41,6 +41,15 @@ export class ReturnPathWriter {
     this.socket.write(encodeRpMessage(msg));
   }
 
+  /**
+   * precopy-resume's held-state report: written at once, outside the bound on
+   * unread messages (the report is sized by the machine, not by a peer that
+   * does not read: the source reads it before anything else).
+   */
+  sendReport(msg: RpMessage): void {
+    if (this.socket.writable) this.socket.write(encodeRpMessage(msg));
+  }
+
   /** The last word: success, or the reason this destination gave up. Allowed without a return path. */
   shut(ok: boolean, code = '', reason = ''): void {
     this.send({ shut: { ok, code, reason } });

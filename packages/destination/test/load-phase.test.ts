@@ -31,6 +31,21 @@ describe('LoadPhases', () => {
     expect(() => p.go('precopy')).toThrow(/cannot go from failed to precopy/);
   });
 
+  it('precopy-resume: precopy ⇄ paused, nothing taken while paused, no pause once switchover began', () => {
+    const p = new LoadPhases();
+    p.go('paused');
+    for (const kind of ['section', 'PING', 'OPEN_RETURN_PATH', 'MULTIFD_SYNC', 'SWITCHOVER_START'] as const) expect(() => p.check(kind)).toThrow(/in state paused/);
+    expect(p.streaming).toBe(false);
+    expect(() => p.go('switchover')).toThrow(/cannot go from paused to switchover/);
+    p.go('precopy');
+    p.go('switchover');
+    expect(() => p.go('paused')).toThrow(/cannot go from switchover to paused/);
+    const q = new LoadPhases();
+    q.go('paused');
+    q.fail();
+    expect(q.finished).toBe(true);
+  });
+
   it('names commands, refuses unknown ones', () => {
     expect(commandKind(livemig.CommandType.CMD_PING)).toBe('PING');
     expect(() => commandKind(99)).toThrow(/unknown command 99/);

@@ -3,7 +3,8 @@
  * status machine (migration-status.ts):
  *
  *   none → setup → active → device → completed
- *            │        │        │
+ *            │       ↑  ↓      │
+ *            │   precopy-paused ⇄ precopy-recover   (precopy-resume)
  *            └────────┴────────┴──→ failed | cancelling → cancelled
  *
  * setup:  connect, stream header, [auth], configuration, the destination's
@@ -19,6 +20,10 @@
  *         commit (CMD_RESUME), done when the destination reports RESUMED;
  *         without, done when the destination confirms with SHUT ok.
  *         (stop-and-copy.ts; the destination's answers: destination-replies.ts)
+ * precopy-paused (precopy-resume): a break while active pauses instead
+ *         (runPrecopy); migrate resume=true reconnects (precopy-recover,
+ *         resumeOutgoing) and precopy goes on with what the destination
+ *         lacks; precopy-resume-timeout or a cancel ends it as a failure.
  * Any failure or cancel before the commit: the connection is dropped, migration
  * bookkeeping is forgotten and the machine resumes if this migration stopped
  * it. Device state is never modified by saving, so nothing is lost. After the
@@ -30,7 +35,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { CancelledError, MigError, StateError, TimeoutError, toMigError } from '@livemig/common/errors';
+import { CancelledError, MigError, StateError, TimeoutError } from '@livemig/common/errors';
 import { type Capabilities, type Parameters } from '@livemig/common/control';
 import { type Machine } from '@livemig/common/devices';
 import { processCpuMs, type Logger } from '@livemig/common/daemon';

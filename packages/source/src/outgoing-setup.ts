@@ -8,6 +8,7 @@
  * authenticated on its own), and save_setup (START sections) for every device. Fills the link: socket,
  * stream, channels, return-path reader, stall watchdog.
  */
+import { ProtocolError } from '@livemig/common/errors';
 import { STREAM_MAGIC, STREAM_VERSION, livemig } from '@livemig/common/wire';
 import { createNonce, type MultifdCompression, type TlsFiles } from '@livemig/common/control';
 import { deviceConfig, type SaveContext } from '@livemig/common/devices';
@@ -207,10 +208,14 @@ export async function resumeOutgoing(ctx: OutgoingContext, owner: LinkOwner, tar
   let memoryMissingBytes = 0;
   const restarted: string[] = [];
   const setupCtx = saveContext(ctx, compression);
+  // Every iterable device has a report (non-iterable ones go whole at the stop anyway) before any is applied.
+  for (const d of machine.devices) {
+    if (d.iterable && held.get(d.id) === undefined) throw new ProtocolError(`the destination acknowledged the resume without reporting what '${d.id}' holds`);
+  }
   machine.devices.forEach((d, i) => {
-    if (!d.iterable) return; // sent whole at the stop anyway
-    const state = held.get(d.id);
-    if (state instanceof Uint8Array && d.resumeFrom) {
+    if (!d.iterable) return;
+    const state = held.get(d.id)!;
+    if (state !== null && d.resumeFrom) {
       const n = d.resumeFrom(state);
       missingBytes += n;
       if (d.memoryCounters) memoryMissingBytes += n;

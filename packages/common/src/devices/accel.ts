@@ -149,11 +149,15 @@ export class AccelDevice implements Device {
   // load-side progress
   private loadCtx: LoadContext | null = null;
   /**
-   * Destination, precopy-resume: resource chunks whose latest contents arrived
-   * whole (receivedState()); a chunk starting to land in place stops counting
-   * until its frame is loaded. Sized with the resource count.
+   * precopy-resume, per resource chunk: on the source the number of the frame
+   * it last went in (0: not yet), on the destination the number of the frame
+   * it was last loaded from whole (0: none; a chunk starting to land in place
+   * is zeroed first). As RAM's batch numbers: a chunk whose latest frame was
+   * lost goes again though an older copy is held. Sized with the resource count.
    */
-  private receivedChunks: DirtyBitmap | null = null;
+  private frameOf: Uint32Array = new Uint32Array(0);
+  /** Source: the last frame number given (per migration). */
+  private frameSeq = 0;
   private initReceived = 0;
   private initMarkReceived = false;
   /** The last re-arm number loaded (initial data started over that often). */
@@ -221,6 +225,9 @@ export class AccelDevice implements Device {
     for (let c = this.toSend.nextSet(0); c >= 0 && c < Math.min(old, this.totalChunks); c = this.toSend.nextSet(c + 1)) toSend.set(c);
     this.dirtyLog = dirty;
     this.toSend = toSend;
+    const frameOf = new Uint32Array(this.totalChunks);
+    frameOf.set(this.frameOf.subarray(0, Math.min(old, this.totalChunks)));
+    this.frameOf = frameOf;
     this.makeDigestUnits();
   }
 
@@ -292,6 +299,8 @@ export class AccelDevice implements Device {
     this.transferred = 0;
     this.toSend.setAll();
     this.dirtyLog.clearAll();
+    this.frameOf = new Uint32Array(this.totalChunks);
+    this.frameSeq = 0;
     this.transferred += out.write(Section.SECTION_START, encodeAccelHeader({ kind: Kind.ACCEL_SETUP }));
   }
 
@@ -369,7 +378,9 @@ export class AccelDevice implements Device {
     this.chunkCursor = c >= this.totalChunks ? 0 : c;
     const start = (firstChunk % this.chunksPerResource) * ACCEL_CHUNK_BYTES;
     const end = Math.min(res.length, start + count * ACCEL_CHUNK_BYTES);
-    return out.write(Section.SECTION_PART, encodeAccelHeader({ kind: Kind.ACCEL_RESOURCE_DATA, resource: resIndex, offset: start }), [res.subarray(start, end)]);
+    const seq = ++this.frameSeq;
+    this.frameOf.fill(seq, firstChunk, firstChunk + count);
+    return out.write(Section.SECTION_PART, encodeAccelHeader({ kind: Kind.ACCEL_RESOURCE_DATA, resource: resIndex, offset: start, seq }), [res.subarray(start, end)]);
   }
 
   saveLiveCompletePrecopy(out: SectionWriter): void {
@@ -395,7 +406,7 @@ export class AccelDevice implements Device {
    */
   resumeFrom(held: Uint8Array): number {
     const h = decodeHeldState(held, this.id);
-    if (h.rearm !== this.rearm || h.resources !== this.resourceCount || h.chunks.length !== Math.ceil(this.totalChunks / 32) * 4) {
+    if (h.rearm !== this.rearm || h.resources !== this.resourceCount || h.frames.length !== this.totalChunks * 4) {
       this.restartPending = this.rearm > 0 || this.resourceCount !== this.spec.resources;
       this.initSent = 0;
       this.initMarkSent = false;
@@ -407,8 +418,16 @@ export class AccelDevice implements Device {
     this.initSent = h.initReceived;
     this.initMarkSent = h.initMark;
     this.chunkCursor = 0;
-    const lackingChunks = this.toSend.setComplementOf(h.chunks);
-    return this.spec.initialSize - h.initReceived + lackingChunks * ACCEL_CHUNK_BYTES;
+    const heldOf = new Uint32Array(this.totalChunks);
+    new Uint8Array(heldOf.buffer).set(h.frames);
+    let lacking = 0;
+    for (let c = 0; c < this.totalChunks; c++) {
+      const sent = this.frameOf[c]!;
+      if (sent !== 0 && heldOf[c] === sent) continue;
+      lacking++;
+      if (sent !== 0) this.toSend.set(c); // never sent: still in toSend
+    }
+    return this.spec.initialSize - h.initReceived + lacking * ACCEL_CHUNK_BYTES;
   }
 
   // ---- load side ----
@@ -419,7 +438,7 @@ export class AccelDevice implements Device {
     this.initReceived = 0;
     this.initMarkReceived = false;
     this.stateReceived = 0;
-    this.receivedChunks = new DirtyBitmap(this.totalChunks);
+    this.frameOf = new Uint32Array(this.totalChunks);
   }
 
   /** precopy-resume: what the source's resumeFrom() needs (see encodeHeldState). */
@@ -429,7 +448,7 @@ export class AccelDevice implements Device {
       resources: this.resourceCount,
       initReceived: this.initReceived,
       initMark: this.initMarkReceived,
-      chunks: (this.receivedChunks ?? new DirtyBitmap(this.totalChunks)).toBytes(),
+      frames: new Uint8Array(this.frameOf.buffer.slice(this.frameOf.byteOffset, this.frameOf.byteOffset + this.frameOf.byteLength)),
     });
   }
 
@@ -467,7 +486,7 @@ export class AccelDevice implements Device {
         if (!target) return null;
         // From its first byte on, the chunk is no longer the copy that arrived whole before.
         const first = resource * this.chunksPerResource + off / ACCEL_CHUNK_BYTES;
-        this.receivedChunks?.clearRange(first, Math.ceil(len / ACCEL_CHUNK_BYTES));
+        this.frameOf.fill(0, first, first + Math.ceil(len / ACCEL_CHUNK_BYTES));
         return [target.subarray(off, off + len)];
       }
       default:
@@ -512,7 +531,7 @@ export class AccelDevice implements Device {
         break;
       }
       case Kind.ACCEL_RESOURCE_DATA:
-        this.loadResourceData(accel.resource ?? 0, accel.offset ?? 0, len, inPlace ? null : cursor);
+        this.loadResourceData(accel.resource ?? 0, accel.offset ?? 0, len, inPlace ? null : cursor, accel.seq ?? 0);
         break;
       case Kind.ACCEL_DEVICE_STATE: {
         const off = accel.offset ?? 0;
@@ -547,7 +566,7 @@ export class AccelDevice implements Device {
     this.initReceived = 0;
     this.initMarkReceived = false;
     this.setResourceCount(n);
-    this.receivedChunks = new DirtyBitmap(this.totalChunks);
+    this.frameOf = new Uint32Array(this.totalChunks);
     if (ctx.switchoverAck) ctx.rearmSwitchover(this.id, rearm);
   }
 
@@ -556,7 +575,7 @@ export class AccelDevice implements Device {
     if (this.initReceived !== 0 || this.allocation.state !== 'none') throw new ProtocolError(`${this.id}: a resource count (${n}) after the initial data began`);
     if (n < 1 || n > ACCEL_MAX_RESOURCES) throw new ProtocolError(`${this.id}: initial data for ${n} resources (at most ${ACCEL_MAX_RESOURCES})`);
     if (n !== this.resourceCount) this.setResourceCount(n);
-    this.receivedChunks = new DirtyBitmap(this.totalChunks);
+    this.frameOf = new Uint32Array(this.totalChunks);
   }
 
   /** Drops the allocation (running or done) and what was staged or allocated for it. */
@@ -593,7 +612,7 @@ export class AccelDevice implements Device {
   }
 
   /** `cursor` null: the bytes are already in the allocated resource (payloadTargets). */
-  private loadResourceData(resource: number, offset: number, len: number, cursor: SliceCursor | null): void {
+  private loadResourceData(resource: number, offset: number, len: number, cursor: SliceCursor | null, seq: number): void {
     this.checkResourceChunk(resource, offset, len);
     const target = this.resources?.[resource] ?? this.ready[resource];
     const firstChunk = resource * this.chunksPerResource + offset / ACCEL_CHUNK_BYTES;
@@ -601,7 +620,7 @@ export class AccelDevice implements Device {
     if (!cursor || target) {
       if (cursor) cursor.copyTo(target!, offset, len);
       for (let c = firstChunk, o = 0; o < len; c++, o += ACCEL_CHUNK_BYTES) this.digestUnits.markStale(c);
-      this.receivedChunks?.setRange(firstChunk, chunks);
+      this.frameOf.fill(seq, firstChunk, firstChunk + chunks);
       return;
     }
     // Not allocated yet: stage in the memory the allocation will adopt, in place.
@@ -622,7 +641,7 @@ export class AccelDevice implements Device {
       staged.chunks.set(c - base);
       this.digestUnits.markStale(c);
     }
-    this.receivedChunks?.setRange(firstChunk, chunks);
+    this.frameOf.fill(seq, firstChunk, firstChunk + chunks);
   }
 
   private startAllocation(): Promise<void> {
@@ -721,7 +740,7 @@ export class AccelDevice implements Device {
   loadCleanup(): void {
     this.abandonPreparation();
     this.loadCtx = null;
-    this.receivedChunks = null;
+    this.frameOf = new Uint32Array(this.totalChunks);
     // A failed load forgets a restart's size: the next stream's initial data says it again.
     if (this.resourceCount !== this.spec.resources) this.setResourceCount(this.spec.resources);
   }
@@ -784,25 +803,25 @@ interface AccelHeldState {
   readonly resources: number;
   readonly initReceived: number;
   readonly initMark: boolean;
-  /** The received-chunks bitmap's bytes. */
-  readonly chunks: Uint8Array;
+  /** Per chunk, the frame it was last loaded from (u32 little-endian). */
+  readonly frames: Uint8Array;
 }
 
 const HELD_HEADER_BYTES = 16;
 
-/** u32le rearm | u32le resources | u32le initial-data bytes | u32le flags (1: INIT_DATA_SENT) | chunk bitmap. */
+/** u32le rearm | u32le resources | u32le initial-data bytes | u32le flags (1: INIT_DATA_SENT) | u32le frame per chunk. */
 function encodeHeldState(h: AccelHeldState): Uint8Array {
-  const out = Buffer.alloc(HELD_HEADER_BYTES + h.chunks.length);
+  const out = Buffer.alloc(HELD_HEADER_BYTES + h.frames.length);
   out.writeUInt32LE(h.rearm, 0);
   out.writeUInt32LE(h.resources, 4);
   out.writeUInt32LE(h.initReceived, 8);
   out.writeUInt32LE(h.initMark ? 1 : 0, 12);
-  out.set(h.chunks, HELD_HEADER_BYTES);
+  out.set(h.frames, HELD_HEADER_BYTES);
   return out;
 }
 
 function decodeHeldState(bytes: Uint8Array, id: string): AccelHeldState {
   if (bytes.length < HELD_HEADER_BYTES) throw new ProtocolError(`${id}: held-state report of ${bytes.length} bytes`);
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  return { rearm: b.readUInt32LE(0), resources: b.readUInt32LE(4), initReceived: b.readUInt32LE(8), initMark: (b.readUInt32LE(12) & 1) !== 0, chunks: bytes.subarray(HELD_HEADER_BYTES) };
+  return { rearm: b.readUInt32LE(0), resources: b.readUInt32LE(4), initReceived: b.readUInt32LE(8), initMark: (b.readUInt32LE(12) & 1) !== 0, frames: bytes.subarray(HELD_HEADER_BYTES) };
 }

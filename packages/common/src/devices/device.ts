@@ -220,9 +220,11 @@ export interface LoadHandlers {
    * Optional (precopy-resume): what this device holds of a paused migration,
    * for its source device's resumeFrom(): only what arrived whole and was
    * loaded (a section torn by the break never counts; one whose payload
-   * started landing in place no longer counts what it overwrites). RAM: a
-   * bitmap of the pages received. Without it the source resends the whole
-   * device: the engine runs loadCleanup and loadSetup again for it and
+   * started landing in place no longer counts what it overwrites), and
+   * which copy: RAM reports per page the number of the batch it was last
+   * loaded from (not a bit: the source must see that a copy it re-sent was
+   * lost while an older one is held). Without it the source resends the
+   * whole device: the engine runs loadCleanup and loadSetup again for it and
    * takes a new START.
    */
   receivedState?(): Uint8Array;

@@ -152,11 +152,17 @@ export class RamDevice implements Device {
   private prefaultCursor = 0;
   private workloadCarry = 0;
   /**
-   * Destination, precopy-resume: pages whose latest copy arrived whole and was
-   * applied (receivedState()). A PART whose payload starts landing in place
-   * clears its pages first, so a frame torn by a break never counts.
+   * precopy-resume. Source: per page, the number of the batch (PART) it last
+   * went in (0: not sent yet). Destination: per page, the number of the batch
+   * it was last loaded from whole (0: none); a PART whose payload starts
+   * landing in place zeroes its pages first, so a frame torn by a break never
+   * counts. A page the destination holds from an older batch than the last
+   * one sent (that one was lost in the break) is resent: a held bit alone
+   * could not tell.
    */
-  private received: DirtyBitmap | null = null;
+  private batchOf: Uint32Array | null = null;
+  /** Source: the last batch number given (per migration, never reused). */
+  private batchSeq = 0;
   /** Pages per PART batch (smaller when the multifd channels compress). */
   private framePages: number;
   readonly stats: RamMigrationStats = { transferred: 0, normalPages: 0, zeroPages: 0, dirtySyncCount: 0, lastSyncDirtyPages: 0 };
@@ -253,6 +259,8 @@ export class RamDevice implements Device {
     this.toSend.setAll(); // the bulk stage: every page once
     this.dirtyLog.clearAll();
     this.scanner.cursor = 0;
+    this.batchOf = new Uint32Array(this.pages);
+    this.batchSeq = 0;
     Object.assign(this.stats, { transferred: 0, normalPages: 0, zeroPages: 0, dirtySyncCount: 0, lastSyncDirtyPages: 0 });
     this.stats.transferred += out.write(livemig.SectionType.SECTION_START, encodeRamHeader({ pageSize: this.pageSize, totalBytes: this.spec.size }));
   }
@@ -282,7 +290,10 @@ export class RamDevice implements Device {
       if (!batch) break;
       this.stats.normalPages += batch.normalPages;
       this.stats.zeroPages += batch.zeroPages;
-      const n = out.write(livemig.SectionType.SECTION_PART, encodeRamHeader({ normalRuns: batch.normalRuns, zeroRuns: batch.zeroRuns }), batch.payload);
+      const seq = ++this.batchSeq;
+      this.markBatch(batch.normalRuns, seq);
+      this.markBatch(batch.zeroRuns, seq);
+      const n = out.write(livemig.SectionType.SECTION_PART, encodeRamHeader({ normalRuns: batch.normalRuns, zeroRuns: batch.zeroRuns, seq }), batch.payload);
       // verify: digest what was just sent while it is in cache (the machine may still change
       // it; then it is dirty and stale again, and sent and digested again).
       if (this.digestEagerly) for (let i = 0; i < batch.normalRuns.length; i += 2) this.digestUnits.refreshPages(batch.normalRuns[i]!, batch.normalRuns[i + 1]!);
@@ -301,15 +312,37 @@ export class RamDevice implements Device {
     this.digestEagerly = false;
     this.toSend.clearAll();
     this.scanner.cursor = 0;
+    this.batchOf = null;
+  }
+
+  /** Records batch `seq` for every page of `runs` ((first, count) pairs). */
+  private markBatch(runs: readonly number[], seq: number): void {
+    const of = this.batchOf;
+    if (!of) return;
+    for (let i = 0; i < runs.length; i += 2) of.fill(seq, runs[i]!, runs[i]! + runs[i + 1]!);
   }
 
   /**
-   * precopy-resume: the destination holds the pages set in `held`: every
-   * other page goes again (QEMU ram_dirty_bitmap_reload for postcopy
-   * recovery). Pages dirtied since are in dirtyLog or toSend already.
+   * precopy-resume: `held` is, per page, the batch the destination last loaded
+   * it from (its receivedState()). Every page whose last batch sent is not
+   * the one held (lost in the break, torn, or never sent) goes again (QEMU
+   * ram_dirty_bitmap_reload for postcopy recovery, where pages do not change;
+   * here they do, so the batch, not a bit). What was dirtied since is in
+   * dirtyLog or toSend already. Returns the bytes the destination lacked.
    */
   resumeFrom(held: Uint8Array): number {
-    const lacking = this.toSend.setComplementOf(held);
+    const sent = this.batchOf;
+    if (!sent) throw new ProtocolError(`${this.id}: resume without a migration in progress`);
+    if (held.length !== this.pages * 4) throw new ProtocolError(`${this.id}: held-state report of ${held.length} bytes, expected ${this.pages * 4}`);
+    const heldOf = new Uint32Array(this.pages);
+    new Uint8Array(heldOf.buffer).set(held);
+    let lacking = 0;
+    for (let p = 0; p < this.pages; p++) {
+      const s = sent[p]!;
+      if (s !== 0 && heldOf[p] === s) continue;
+      lacking++;
+      if (s !== 0) this.toSend.set(p); // never sent: still in toSend
+    }
     this.scanner.cursor = 0;
     return lacking * this.pageSize;
   }
@@ -320,12 +353,13 @@ export class RamDevice implements Device {
     this.digestEagerly = ctx.verify === true;
     this.stats.normalPages = 0;
     this.stats.zeroPages = 0;
-    this.received = new DirtyBitmap(this.pages);
+    this.batchOf = new Uint32Array(this.pages);
   }
 
-  /** precopy-resume: the pages received whole (see `received`), as bytes. */
+  /** precopy-resume: per page, the batch it was last loaded from whole (see `batchOf`), u32 little-endian. */
   receivedState(): Uint8Array {
-    return (this.received ?? new DirtyBitmap(this.pages)).toBytes();
+    const of = this.batchOf ?? new Uint32Array(this.pages);
+    return new Uint8Array(of.buffer.slice(of.byteOffset, of.byteOffset + of.byteLength));
   }
 
   switchoverAckNeeded(): boolean {
@@ -346,7 +380,7 @@ export class RamDevice implements Device {
         this.expectPayload(section, 0);
         return;
       case livemig.SectionType.SECTION_PART:
-        this.loadPages(ram.normalRuns ?? [], ram.zeroRuns ?? [], section);
+        this.loadPages(ram.normalRuns ?? [], ram.zeroRuns ?? [], section, ram.seq ?? 0);
         return;
       case livemig.SectionType.SECTION_END:
         this.expectPayload(section, 0);
@@ -400,15 +434,15 @@ export class RamDevice implements Device {
       const first = normalRuns[i]!;
       const count = normalRuns[i + 1]!;
       this.markWritten(first, count);
-      // From its first byte on, the page is no longer the copy that arrived whole before.
-      this.received?.clearRange(first, count);
+      // From its first byte on, the page is no longer the copy of the batch it was loaded from.
+      this.batchOf?.fill(0, first, first + count);
       // One region per block the run touches (the sender's runs need not end where our blocks do).
       this.memory.viewsOf(first, count, regions);
     }
     return regions;
   }
 
-  private loadPages(normalRuns: readonly number[], zeroRuns: readonly number[], section: IncomingSection): void {
+  private loadPages(normalRuns: readonly number[], zeroRuns: readonly number[], section: IncomingSection, seq: number): void {
     // In place: payloadTargets() checked the runs and the bytes are already there.
     const cursor = section.inPlace ? null : new SliceCursor(section.payload, section.payloadLength);
     if (cursor) this.checkRuns(normalRuns, zeroRuns, section.payloadLength);
@@ -420,7 +454,7 @@ export class RamDevice implements Device {
         this.memory.copyIn(cursor, first, count);
       }
       this.markLoaded(first, count);
-      this.received?.setRange(first, count);
+      this.batchOf?.fill(seq, first, first + count);
     }
     for (let i = 0; i < zeroRuns.length; i += 2) {
       const first = zeroRuns[i]!;
@@ -433,7 +467,7 @@ export class RamDevice implements Device {
         this.written.clear(p);
         this.digestUnits.markStale(p);
       }
-      this.received?.setRange(first, count);
+      this.batchOf?.fill(seq, first, end);
       this.stats.zeroPages += count;
     }
   }
@@ -454,7 +488,7 @@ export class RamDevice implements Device {
 
   loadCleanup(): void {
     this.digestEagerly = false;
-    this.received = null;
+    this.batchOf = null;
     // Partial pages stay in memory but will be overwritten or zeroed by the next
     // stream (which starts with a bulk pass); the digest must not trust them.
     this.digestUnits.markAllStale();

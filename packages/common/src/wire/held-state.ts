@@ -4,7 +4,8 @@
  * MIG_RP_MSG_RECV_BITMAP carries a ramblock's received bitmap. Return-path
  * messages have no payload and a small header limit, so the report is
  * deflated (a mostly-received bitmap shrinks to almost nothing) and cut into
- * pieces; `last` closes one device's report. Each side runs this once per
+ * pieces; `last` closes one device's report. RAM's report is a batch
+ * number per page (runs of equal numbers: it deflates well). Each side runs this once per
  * resume, never on the page path.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -13,8 +14,8 @@ import type { RpMessage } from './messages';
 
 /** Bytes of deflated report per message (well inside MAX_RP_HEADER_BYTES). */
 export const HELD_STATE_PIECE_BYTES = 3072;
-/** Most bytes one device's report may inflate to (a 64 GiB RAM's bitmap of 512-byte pages is 16 MiB). */
-export const MAX_HELD_STATE_BYTES = 16 * 1024 * 1024;
+/** Most bytes one device's report may inflate to (RAM reports 4 bytes a page: 64 MiB for 64 GiB of 4 KiB pages). */
+export const MAX_HELD_STATE_BYTES = 256 * 1024 * 1024;
 
 /** The messages that carry one device's report; `state` null: the device has no receivedState (the source resends it whole). */
 export function heldStateMessages(deviceId: string, state: Uint8Array | null): RpMessage[] {
