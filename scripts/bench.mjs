@@ -2,6 +2,7 @@
 /**
  * npm run bench [-- --quick] [-- --only throughput,tls,zero,downtime,convergence,links,kv] [-- --links] [-- --kv] [-- --out FILE]
  *   (ram-8g, one 8 GiB device against 1 GiB, runs only when named: --only ram-8g)
+ *   (resume, "link breaks for 5 s at 50%": precopy-resume against a restart from zero, needs namespaces like --links)
  *
  * --links: only the real-link section (two network namespaces joined by a
  * tbf-shaped veth pair, 1 and 10 Gbit/s; needs root and iproute2). The full
@@ -32,11 +33,12 @@ import { micro } from './bench/micro.mjs';
 import { links } from './bench/links.mjs';
 import { kv, kvSupport, kvTableRows, killRedis } from './bench/kv.mjs';
 import { qemuTableRows } from './bench/qemu.mjs';
+import { resume } from './bench/resume.mjs';
 import { netnsSupport } from './lib/netns.mjs';
 import { GiB, MiB, gbps, round, size } from './bench/stats.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
-const SCENARIOS = ['throughput', 'tls', 'zero', 'micro', 'downtime', 'convergence', 'links', 'kv', 'ram-8g'];
+const SCENARIOS = ['throughput', 'tls', 'zero', 'micro', 'downtime', 'convergence', 'links', 'resume', 'kv', 'ram-8g'];
 /** Scenarios run only when --only names them (long, or needing most of the machine's memory). */
 const OPT_IN = new Set(['ram-8g']);
 const USAGE = `usage: npm run -s bench [-- --quick] [-- --only ${SCENARIOS.join(',')}] [-- --reps N] [-- --out FILE] [-- --links]
@@ -83,10 +85,14 @@ const cfg = quick
 Object.assign(cfg, quick
   ? { linkRates: ['1gbit', '10gbit'], linkReps: 1, capSeconds: 2, linkConvergenceRam: 128 * MiB, linkConvergenceTimeoutMs: 8000, linkDirtyPercents: [50, 90, 150], compressionRam: 256 * MiB }
   : { linkRates: ['1gbit', '10gbit'], linkReps: 2, capSeconds: 4, linkConvergenceRam: 256 * MiB, linkConvergenceTimeoutMs: 15000, linkDirtyPercents: [50, 90, 150], compressionRam: 512 * MiB });
+// resume: "link breaks for 5 s at 50%" (namespaces, like links): precopy-resume against a restart from zero.
+Object.assign(cfg, quick
+  ? { resumeRamBytes: 256 * MiB, resumeLinkRate: '1gbit', resumeBreakMs: 5000, resumeStallMs: 1000, resumeDirtyRate: 8 * MiB, resumeReps: 1 }
+  : { resumeRamBytes: 1 * GiB, resumeLinkRate: '1gbit', resumeBreakMs: 5000, resumeStallMs: 1000, resumeDirtyRate: 8 * MiB, resumeReps: 2 });
 if (quick && values.links) cfg.ramBytes = 1 * GiB; // the link figures are for 1 GiB even in a quick run
 // kv: 100 000 keys of 512 B (~50 MiB of values) under 16 INCR clients, each way.
 Object.assign(cfg, { kvKeys: 100_000, kvValueSize: 512, kvClients: 16, kvWarmupReplies: 2000 }, quick ? { kvReps: 1, kvBenchRequests: 100_000, kvBenchReps: 1 } : { kvReps: 3, kvBenchRequests: 200_000, kvBenchReps: 2 });
-if (values.reps) cfg.reps = cfg.throughputReps = cfg.convergenceReps = cfg.linkReps = cfg.bigRamReps = cfg.kvReps = Math.max(1, Number(values.reps));
+if (values.reps) cfg.reps = cfg.throughputReps = cfg.convergenceReps = cfg.linkReps = cfg.bigRamReps = cfg.kvReps = cfg.resumeReps = Math.max(1, Number(values.reps));
 
 if (!existsSync(join(ROOT, 'packages', 'source', 'dist', 'main.js'))) {
   process.stderr.write('bench: the daemons are not built; run `npm run build` (or `npm ci`) first\n');
@@ -110,7 +116,8 @@ function benchCommand() {
   const flags = [quick ? '--quick' : '', values.links ? '--links' : '', values.kv ? '--kv' : '', values.only ? `--only ${values.only}` : '', values.reps ? `--reps ${values.reps}` : ''].filter(Boolean);
   return `npm run bench${flags.length ? ` -- ${flags.join(' ')}` : ''}`;
 }
-const want = (name) => (!only ? (name !== 'links' || netnsSupport().ok) && (name !== 'kv' || kvSupport().ok) && !OPT_IN.has(name) : only.has(name));
+const NEEDS_NETNS = new Set(['links', 'resume']);
+const want = (name) => (!only ? (!NEEDS_NETNS.has(name) || netnsSupport().ok) && (name !== 'kv' || kvSupport().ok) && !OPT_IN.has(name) : only.has(name));
 process.on('SIGINT', () => void Promise.all([killAll(), killRedis()]).then(() => process.exit(130)));
 try {
   if (want('throughput') || want('zero')) {
@@ -140,6 +147,10 @@ try {
   if (want('links')) {
     progress(`links: namespaces joined by a tbf-shaped veth pair at ${cfg.linkRates.join(', ')} (${cfg.linkReps}×); the machine is shared, so figures are same-run ratios`);
     results.links = await links(cfg, progress);
+  }
+  if (want('resume')) {
+    progress(`resume: link down for ${cfg.resumeBreakMs / 1000} s at 50% of ${size(cfg.resumeRamBytes)} (${cfg.resumeLinkRate}), precopy-resume vs restart from zero, interleaved (${cfg.resumeReps}×)`);
+    results.resume = await resume(cfg, progress);
   }
   if (want('kv')) {
     progress(`kv: ${cfg.kvKeys} keys of ${cfg.kvValueSize} B under ${cfg.kvClients} INCR clients: livemig ± switchover-ack vs Redis replication + FAILOVER (${cfg.kvReps}×); then redis-benchmark, redis-server vs kv; the machine is shared, so figures are same-run ratios`);
@@ -238,6 +249,14 @@ function table(r) {
   }
   if (l?.qemu?.skipped) rows.push(['QEMU on the same links', l.qemu.skipped, '', '', '', '']);
   rows.push(...kvTableRows(r.kv));
+  const rs = r.resume;
+  if (rs?.skipped) rows.push(['link breaks for 5 s at 50%', rs.skipped, '', '', '', '']);
+  else if (rs) {
+    const s = (x) => (typeof x === 'number' ? `${(x / 1000).toFixed(1)} s` : 'n/a');
+    rows.push([`link breaks for ${rs.breakMs / 1000} s at 50% (${size(rs.ramBytes)}, ${rs.linkRate})`, `resume ${s(rs.resume.totalMs)}, ${size(rs.resume.bytesMoved)} moved`, `restart from zero ${s(rs.restart.totalMs)}, ${size(rs.restart.bytesMoved)}`, `${rs.timeRatio ?? '-'}× time, ${rs.bytesRatio ?? '-'}× bytes`, 'resume < restart', yes(rs.timeRatio > 1 && rs.bytesRatio > 1)]);
+    rows.push(['  from the link back to completed', `resume ${s(rs.resume.afterLinkUpMs)}`, `restart ${s(rs.restart.afterLinkUpMs)}`, `${rs.afterLinkUpRatio ?? '-'}×`, '', '']);
+    rows.push(['  completed, verified', `resume ${rs.resume.completed}/${rs.resume.runs}`, `restart ${rs.restart.completed}/${rs.restart.runs}`, '', '', '']);
+  }
   for (const [name, rss] of [
     ['peak RSS, random RAM', t?.rss],
     ['peak RSS, zero RAM', z?.rss],
@@ -250,7 +269,8 @@ function table(r) {
   const line = (row) => row.map((cell, i) => String(cell).padEnd(widths[i])).join(' | ');
   const out = [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.slice(1).map(line)];
   const reps = only && only.size === 1 && only.has('links') ? `${cfg.linkReps} rep(s) of the idle and downtime-target runs, 1 of the others` : `${r.meta.reps} rep(s)${r.links ? `, ${cfg.linkReps} on the links` : ''}`;
-  out.push(`(${r.meta.command}; ${r.meta.cpus} CPUs; node ${r.meta.node}; ${reps}, medians; ${Math.round(r.meta.elapsedMs / 1000)} s)`);
+  const resumeReps = r.resume && !r.resume.skipped ? `, ${cfg.resumeReps} for resume` : '';
+  out.push(`(${r.meta.command}; ${r.meta.cpus} CPUs; node ${r.meta.node}; ${reps}${resumeReps}, medians; ${Math.round(r.meta.elapsedMs / 1000)} s)`);
   if (r.links?.noise) out.push(`(links: ${r.links.noise})`);
   if (r.links?.qemu?.qemu) out.push(`(vs QEMU: ${r.links.qemu.qemu}, ${size(r.links.qemu.ramBytes)}, guest ${r.links.qemu.guest}; ${r.links.qemu.reps} rep(s) each, QEMU and livemig alternating)`);
   return out.join('\n');

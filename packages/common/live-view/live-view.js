@@ -12,7 +12,9 @@ import { QmpConnection } from './qmp-browser.js';
 import { ConvergenceCharts } from './charts.js';
 import { fmtBytes, fmtMbps, fmtMs, fmtRate } from './format.js';
 
-const RUNNING = ['setup', 'active', 'device', 'cancelling'];
+// precopy-resume: the connection broke; the migration waits to be resumed (or is reconnecting).
+const PAUSED = ['precopy-paused', 'precopy-recover'];
+const RUNNING = ['setup', 'active', ...PAUSED, 'device', 'cancelling'];
 const FINAL = ['completed', 'failed', 'cancelled'];
 const POLL_RUNNING_MS = 150;
 const POLL_IDLE_MS = 1000;
@@ -31,7 +33,15 @@ const state = {
   timeline: [],
   samples: 0,
   errors: [],
+  /** performance.now() when this page saw the current pause begin (a precopy-paused event), else null. */
+  pausedSince: null,
 };
+
+/** A MIGRATION event starts or ends the pause clock; paused → recover → paused (a failed resume) is one pause. */
+function notePause(status) {
+  if (PAUSED.includes(status)) state.pausedSince ??= performance.now();
+  else state.pausedSince = null;
+}
 
 let charts = null;
 
@@ -99,6 +109,7 @@ function addTimeline(label, ms) {
 function onSourceEvent(e) {
   const d = e.data || {};
   if (e.event === 'MIGRATION' && d.status === 'setup') newMigration();
+  if (e.event === 'MIGRATION') notePause(d.status);
   if (e.event === 'MIGRATION_SWITCHOVER_ACK' && typeof d['wait-ms'] === 'number') {
     charts.markers.ack = d['wait-ms'] / 1000;
     addTimeline('switchover-ack', d['wait-ms']);
@@ -154,6 +165,10 @@ function onSourceInfo(info) {
     addTimeline('switchover-ack', info['switchover-ack-wait']);
   }
   if (typeof info['setup-time'] === 'number') addTimeline('active', info['setup-time']);
+  // precopy-resume: each pause and each resume on the timeline (numbered: several breaks may come).
+  const resumes = typeof info.resumes === 'number' ? info.resumes : 0;
+  if (info.status === 'precopy-paused') addTimeline(`paused #${resumes + 1}`, info['total-time']);
+  if (resumes > 0 && info.status === 'active') addTimeline(`resumed #${resumes}`, info['total-time']);
   if (FINAL.includes(info.status)) {
     const total = info['total-time'];
     if (typeof info.downtime === 'number' && typeof total === 'number') {
@@ -205,9 +220,11 @@ function onDestinationEvent(e) {
     p.ms = d.ms;
     if (p.total) p.done = p.total;
     renderDevices();
-  } else if (e.event === 'MIGRATION' && !state.src && d.status === 'active') {
+  } else if (e.event === 'MIGRATION' && !state.src && d.status === 'active' && !PAUSED.includes(state.status) && state.pausedSince === null) {
+    // A new incoming migration (not a resumed one: that goes on with what it has).
     newMigration();
   }
+  if (e.event === 'MIGRATION') notePause(d.status);
 }
 
 function onDestinationInfo(info) {
@@ -266,11 +283,34 @@ function renderCards(info) {
     $('label-sent').textContent = 'received';
     setField(field('live-sent'), info['bytes-received'], fmtBytes(info['bytes-received']));
   }
+  renderPause(info);
   const ack = field('live-ack');
   if (info['switchover-acked']) setField(ack, 'acked', `acked at ${fmtMs(info['switchover-ack-wait'])}`);
   else {
     const waiting = (info.devices || []).filter((d) => d['switchover-ack'] === 'pending').map((d) => d.id);
     setField(ack, waiting.length ? 'pending' : 'off', waiting.length ? `waiting: ${waiting.join(', ')}` : RUNNING.includes(info.status) ? 'not needed' : '–');
+  }
+}
+
+/** The pause badge: while paused, for how long and why; after a resume, how many there were. */
+function renderPause(info) {
+  const el = field('live-pause');
+  const resumes = typeof info.resumes === 'number' ? info.resumes : 0;
+  if (PAUSED.includes(info.status)) {
+    const secs = state.pausedSince === null ? '' : ` ${((performance.now() - state.pausedSince) / 1000).toFixed(1)} s`;
+    const what = info.status === 'precopy-paused' ? 'waiting for resume' : 'reconnecting';
+    setField(el, info.status, `link broken${secs}, ${what}${resumes > 0 ? ` · resumed ${resumes}×` : ''}`);
+    el.className = 'pause paused';
+    el.title = info['pause-reason'] || '';
+    el.hidden = false;
+  } else if (resumes > 0) {
+    setField(el, 'resumed', `resumed ${resumes}× after a break`);
+    el.className = 'pause resumed';
+    el.title = '';
+    el.hidden = false;
+  } else {
+    setField(el, '', '');
+    el.hidden = true;
   }
 }
 
@@ -414,6 +454,7 @@ function renderFinal(info) {
     rows.push(finalRow('transferred', 'sent (precopy + downtime)', sent, `${fmtBytes(ram['precopy-bytes'])} + ${fmtBytes(ram['downtime-bytes'])}`));
     rows.push(finalRow('ram.mbps', 'throughput', ram.mbps, fmtMbps(ram.mbps)));
     rows.push(finalRow('dirty-sync-count', 'passes', info['dirty-sync-count'], String(info['dirty-sync-count'])));
+    if (info.resumes > 0) rows.push(finalRow('ram.resent-after-resume', `resumed ${info.resumes}×, then sent`, ram['resent-after-resume'], fmtBytes(ram['resent-after-resume'])));
   } else if (typeof info['bytes-received'] === 'number') {
     rows.push(finalRow('bytes-received', 'received', info['bytes-received'], fmtBytes(info['bytes-received'])));
   }

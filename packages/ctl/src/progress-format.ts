@@ -8,7 +8,9 @@ import type { QmpEvent } from '@livemig/common/control';
 export type MigrationInfo = Readonly<Record<string, unknown>>;
 
 export const FINAL_STATUSES: readonly string[] = ['completed', 'failed', 'cancelled'];
-export const RUNNING_STATUSES: readonly string[] = ['setup', 'active', 'device', 'cancelling'];
+/** precopy-paused / precopy-recover (precopy-resume): the connection broke and the migration waits to be resumed. */
+export const PAUSED_STATUSES: readonly string[] = ['precopy-paused', 'precopy-recover'];
+export const RUNNING_STATUSES: readonly string[] = ['setup', 'active', ...PAUSED_STATUSES, 'device', 'cancelling'];
 
 /** What one progress line shows; null where the side does not know it. */
 export interface ProgressSnapshot {
@@ -34,12 +36,21 @@ export interface ProgressSnapshot {
   ack: string;
   /** Fraction 0..1 for a bar: the source's state sent (total − remaining), the destination's data received. */
   fraction: number;
+  /** precopy-resume: times this migration was resumed after a break (null: the daemon does not say). */
+  resumes: number | null;
+  /** ms the migration has been paused (precopy-paused/-recover), when the caller saw the pause begin; else null. */
+  pausedMs: number | null;
+  /** Source: RAM bytes sent after the first resume. */
+  resent: number | null;
 }
 
 /** What the caller knows beyond one query-migrate reply. */
 export interface SnapshotContext {
   /** The daemon's switchover-ack capability (query-migrate-capabilities), when known. */
   switchoverAck?: boolean;
+  /** When the current pause began (ms, the caller's clock: a precopy-paused event), and the clock now. */
+  pausedSince?: number | null;
+  now?: number;
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -112,6 +123,9 @@ export function progressSnapshot(info: MigrationInfo, ctx: SnapshotContext = {})
     elapsed: num(info['total-time']),
     ack: ackText(info, devices, ctx),
     fraction: Math.min(1, Math.max(0, fraction)),
+    resumes: num(info.resumes),
+    pausedMs: PAUSED_STATUSES.includes(status) && typeof ctx.pausedSince === 'number' && typeof ctx.now === 'number' ? Math.max(0, ctx.now - ctx.pausedSince) : null,
+    resent: isSource ? num(ram['resent-after-resume']) : null,
   };
 }
 
@@ -148,6 +162,13 @@ function progressFields(s: ProgressSnapshot): { head: Field; details: Field[] } 
   const head: Field = { priority: 9, forms: [`${s.status}${s.pass !== null ? ` pass ${s.pass}` : ''}`] };
   const details: Field[] = [];
   if (s.elapsed !== null) details.push({ priority: 6, forms: [`${(s.elapsed / 1000).toFixed(1)} s`] });
+  if (PAUSED_STATUSES.includes(s.status)) {
+    // The pause comes first: while it lasts it is what matters most after the status.
+    const long = s.pausedMs === null ? 'link broken' : `link broken ${(s.pausedMs / 1000).toFixed(1)} s`;
+    const short = s.pausedMs === null ? 'broken' : `${(s.pausedMs / 1000).toFixed(1)} s`;
+    details.push({ priority: 8, forms: [s.status === 'precopy-paused' ? `${long}, waiting for resume` : `${long}, reconnecting`, long, short] });
+  }
+  if (s.resumes !== null && s.resumes > 0) details.push({ priority: 7, forms: [`resumed ${s.resumes}×`, `r${s.resumes}`] });
   details.push(...(s.role === 'source' ? sourceFields(s) : s.role === 'destination' ? destinationFields(s) : []));
   const ack = s.ack.startsWith('waiting') ? ['ack waiting'] : [];
   details.push({ priority: 1, forms: [`ack ${s.ack}`, ...ack] });
@@ -221,6 +242,9 @@ export function formatFinal(info: MigrationInfo, ctx: SnapshotContext = {}): str
   if (s.role === 'destination') {
     lines.push(`received ${formatBytes(s.transferred)}${s.total !== null ? ` (machine state ${formatBytes(s.total)})` : ''}`);
     if (s.prealloc) lines.push(`pre-allocated ${s.prealloc.done}/${s.prealloc.total} resources`);
+  }
+  if (s.resumes !== null && s.resumes > 0) {
+    lines.push(`resumed ${s.resumes} time${s.resumes === 1 ? '' : 's'} after a break${s.resent !== null ? `; ${formatBytes(s.resent)} sent after the first resume` : ''}`);
   }
   lines.push(`switchover-ack: ${s.ack}`);
   if (info.verified === true || info.verified === false) lines.push(`verified: ${String(info.verified)}`);

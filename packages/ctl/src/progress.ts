@@ -11,7 +11,7 @@
  */
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { QmpEvent } from '@livemig/common/control';
-import { formatEvent, formatFinal, formatProgressDetails, formatProgressHead, formatProgressLine, progressSnapshot, type MigrationInfo, type ProgressSnapshot, type SnapshotContext } from './progress-format';
+import { PAUSED_STATUSES, formatEvent, formatFinal, formatProgressDetails, formatProgressHead, formatProgressLine, progressSnapshot, type MigrationInfo, type ProgressSnapshot, type SnapshotContext } from './progress-format';
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -82,7 +82,7 @@ export class ProgressRenderer {
   /** Shows one `query-migrate` reply: redraws the bar, or prints a line when due. */
   update(info: MigrationInfo): void {
     if (this.finished) return;
-    const s = progressSnapshot(info, this.context);
+    const s = progressSnapshot(info, { ...this.context, now: this.now() });
     this.snapshot = s;
     if (s.status === 'none') return;
     if (this.tty) return this.draw(s);
@@ -96,8 +96,14 @@ export class ProgressRenderer {
     }
   }
 
-  /** Prints one QMP event (time, name, data). */
+  /** Prints one QMP event (time, name, data); a MIGRATION event also starts or ends the pause clock. */
   event(e: QmpEvent): void {
+    if (e.event === 'MIGRATION') {
+      const status = String(e.data?.status ?? '');
+      // A resume that fails pauses again: precopy-paused → precopy-recover → precopy-paused is one pause.
+      if (PAUSED_STATUSES.includes(status)) this.context = { ...this.context, pausedSince: this.context.pausedSince ?? this.now() };
+      else this.context = { ...this.context, pausedSince: null };
+    }
     if (this.showEvents && !this.finished) this.log(formatEvent(e));
   }
 
@@ -111,7 +117,7 @@ export class ProgressRenderer {
   finish(info?: MigrationInfo): void {
     if (this.finished) return;
     if (info) {
-      this.snapshot = progressSnapshot(info, this.context);
+      this.snapshot = progressSnapshot(info, { ...this.context, now: this.now() });
       if (this.bar) this.draw(this.snapshot);
     }
     this.finished = true;

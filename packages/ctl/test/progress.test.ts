@@ -187,3 +187,58 @@ describe('ProgressRenderer (plain lines)', () => {
     expect(lines.at(-1)).toContain('61.0 s');
   });
 });
+
+describe('precopy-resume: the pause in watch', () => {
+  const PAUSED = { ...ACTIVE, status: 'precopy-paused', 'expected-downtime': undefined, resumes: 1, ram: { ...ACTIVE.ram, 'resent-after-resume': 3 * MiB } };
+  const ev = (status: string, seconds = 0) => ({ event: 'MIGRATION', data: { status }, timestamp: { seconds, microseconds: 0 } });
+
+  it('a paused migration says so, for how long, and how often it was resumed', () => {
+    const s = progressSnapshot(PAUSED, { pausedSince: 1000, now: 4200 });
+    expect(s).toMatchObject({ status: 'precopy-paused', pausedMs: 3200, resumes: 1, resent: 3 * MiB });
+    expect(formatProgressLine(s)).toBe('precopy-paused pass 4 | 1.5 s | link broken 3.2 s, waiting for resume | resumed 1× | sent 90.0 MiB, 9.0 MiB left of 80.0 MiB | 2188.2 Mbps | ack waiting for accel0');
+    expect(formatProgressLine(progressSnapshot({ ...PAUSED, status: 'precopy-recover' }, { pausedSince: 0, now: 500 }))).toContain('link broken 0.5 s, reconnecting');
+    // Without the moment it began (watch started during the pause) it still says it is broken.
+    expect(formatProgressLine(progressSnapshot(PAUSED))).toContain('link broken, waiting for resume');
+    // Not paused: no pause field, and no resume count until there was one.
+    expect(progressSnapshot(ACTIVE, { pausedSince: 1000, now: 4250 }).pausedMs).toBeNull();
+    expect(formatProgressLine(progressSnapshot({ ...ACTIVE, resumes: 0 }))).not.toContain('resumed');
+  });
+
+  it('the pause outlives the shortening: after the status it is the last field dropped', () => {
+    const s = progressSnapshot({ ...PAUSED, 'total-time': 123_456 }, { pausedSince: 0, now: 61_000 });
+    const narrow = formatProgressLine(s, 40);
+    expect(narrow.length).toBeLessThanOrEqual(40);
+    expect(narrow).toContain('61.0 s');
+    expect(formatProgressLine(s, 70)).toContain('link broken 61.0 s');
+  });
+
+  it('the final figures count the resumes and what was sent after the first', () => {
+    const lines = formatFinal({ ...COMPLETED, resumes: 3, ram: { ...COMPLETED.ram, 'resent-after-resume': 512 * MiB } });
+    expect(lines).toContain('resumed 3 times after a break; 512.0 MiB sent after the first resume');
+    expect(formatFinal({ ...COMPLETED, resumes: 0 }).some((l) => l.startsWith('resumed'))).toBe(false);
+  });
+
+  it('the renderer clocks the pause from the precopy-paused event until the migration is active again', () => {
+    let now = 0;
+    const out: string[] = [];
+    const r = new ProgressRenderer({ stream: { write: (t: string) => out.push(t) }, tty: false, minIntervalMs: 1000, now: () => now });
+    r.update(ACTIVE);
+    now = 2000;
+    r.event(ev('precopy-paused'));
+    now = 4500;
+    r.update(PAUSED);
+    expect(r.snapshot?.pausedMs).toBe(2500);
+    // A resume attempt that fails pauses again: one pause, clocked from its start.
+    r.event(ev('precopy-recover'));
+    r.event(ev('precopy-paused'));
+    now = 6000;
+    r.update(PAUSED);
+    expect(r.snapshot?.pausedMs).toBe(4000);
+    r.event(ev('active'));
+    r.update({ ...ACTIVE, resumes: 1 });
+    expect(r.snapshot?.pausedMs).toBeNull();
+    const progress = out.join('').split('\n').filter((l) => l.startsWith('progress '));
+    expect(progress.some((l) => l.includes('link broken 2.5 s, waiting for resume'))).toBe(true);
+    expect(progress.at(-1)).toContain('resumed 1×');
+  });
+});

@@ -128,8 +128,9 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       },
       ended: (h) => {
         this.handshakes.delete(h);
-        // A resume's handshake that failed leaves the paused migration as it was.
-        if (this.recovering.delete(h) && this.recovering.size === 0) this.current?.recoverAbandoned();
+        // A resume's handshake that failed leaves the paused migration as it was. (One that
+        // succeeded ends here too, just before resumed(): it is not abandoned.)
+        if (this.recovering.delete(h) && this.recovering.size === 0 && h.phase !== 'resumed') this.current?.recoverAbandoned();
       },
     };
   }

@@ -84,6 +84,11 @@ export class LoadSetup {
 
   /** precopy-resume: a device without receivedState() starts over (its source sends it all again). */
   setUpAgain(d: Device): void {
+    // An approval it gave before the break no longer stands: it prepares again and approves again
+    // (else that second approval finds none pending and fails the migration). The source forgot
+    // its approvals at the recovery; resendAckState() no longer names this one.
+    this.preallocated.delete(d.id);
+    this.ack?.rearm(d.id);
     d.loadCleanup();
     d.loadSetup(this.ctx!);
   }
