@@ -317,7 +317,9 @@ async function qemuMigrateOnce({ link, dir, image, firmware, ramBytes, multifd, 
     const sent0 = linkSentBytes(link);
     const startedAt = Date.now(); // QMP event timestamps are the same (realtime) clock
     await src.qmp.call('migrate', { uri });
-    const done = (i) => ['completed', 'failed', 'cancelled'].includes(i.status);
+    // 7.2 sets 'completed' a moment before it computes total-time and downtime: a
+    // query-migrate in between reads both as 0, so completed counts once they are set.
+    const done = (i) => (i.status === 'completed' && i['total-time'] > 0) || ['failed', 'cancelled'].includes(i.status);
     let source = await until(src.qmp, done, timeoutMs);
     if (!done(source)) {
       await src.qmp.call('migrate_cancel').catch(() => {});
