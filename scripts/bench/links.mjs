@@ -23,7 +23,6 @@
  * The machine is shared and noisy: figures are ratios against baselines of the
  * same run, and single runs (reps) are the norm here.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { DaemonProcess } from '../lib/daemon-process.mjs';
 import { Link, netnsSupport, parseRate } from '../lib/netns.mjs';
