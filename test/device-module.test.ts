@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import { BIN, DaemonProcess, controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
 import { QmpWsClient } from './helpers/qmp-client';
 
@@ -21,7 +21,11 @@ afterEach(() => {
 
 /** Runs examples/ledger/embed.js; resolves each JSON line it prints, in order. */
 function embed(args: string[]): { proc: ChildProcess; lines: AsyncGenerator<Record<string, unknown>>; stderr: () => string } {
-  const proc = spawn(process.execPath, [resolve('examples/ledger/embed.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [resolve('examples/ledger/embed.js'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Info logs on stderr: printed only when the test fails, so a hang shows where it stopped.
+    env: { ...process.env, EMBED_LOG_LEVEL: 'info' },
+  });
   embedded.push(proc);
   let err = '';
   proc.stderr!.setEncoding('utf8').on('data', (t: string) => (err += t));
@@ -75,8 +79,10 @@ describe('--device-module', () => {
 
   it('an application embeds each side in its own process with its own device type (examples/ledger/embed.js), verified', async () => {
     const dst = embed(['destination']);
+    let src: ReturnType<typeof embed> | undefined;
+    onTestFailed(() => console.log(`embedded destination:\n${dst.stderr()}\nembedded source:\n${src?.stderr() ?? '(not started)'}`));
     const listening = (await dst.lines.next()).value!;
-    const src = embed(['source', `tcp:${String(listening.listening)}`]);
+    src = embed(['source', `tcp:${String(listening.listening)}`]);
     const [srcOut, dstOut] = await Promise.all([src.lines.next(), dst.lines.next()]);
     expect(srcOut.value, src.stderr()).toMatchObject({ status: 'completed', verified: true, total: String(5000 * 100_000) });
     expect(dstOut.value, dst.stderr()).toMatchObject({ status: 'completed', verified: true, total: String(5000 * 100_000) });

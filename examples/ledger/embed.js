@@ -15,7 +15,7 @@ const DEVICES = ['ledger,id=bank,accounts=5000,tps=10000', 'cpu,id=cpu0,vcpus=1'
 
 async function main([role, uri]) {
   for (const t of deviceTypes) registerDeviceType(t);
-  const log = createLogger({ name: `embedded-${role}`, level: 'warn', pretty: false, toStderr: true });
+  const log = createLogger({ name: `embedded-${role}`, level: process.env.EMBED_LOG_LEVEL || 'warn', pretty: false, toStderr: true });
   const devices = parseDeviceList(DEVICES);
   if (role === 'destination') {
     const { DestinationDaemon } = require('@livemig/destination');
