@@ -25,7 +25,7 @@ interface Harness {
   decide(): void;
 }
 
-function harness(returnPath = true, opts: { pongThrows?: boolean } = {}): Harness {
+function harness(returnPath = true, opts: { pongThrows?: boolean; noWatchdog?: boolean } = {}): Harness {
   const fatal: MigError[] = [];
   let wakes = 0;
   const pongs: number[] = [];
@@ -33,7 +33,7 @@ function harness(returnPath = true, opts: { pongThrows?: boolean } = {}): Harnes
     pinging: true,
     wakeup: { notify: () => void wakes++ },
     fatal: (err: MigError) => void fatal.push(err),
-    watchdog: {
+    watchdog: opts.noWatchdog ? null : {
       keepalive: {
         pong: (v: number) => {
           if (opts.pongThrows) throw new Error(`PONG ${v} out of order`);
@@ -355,6 +355,20 @@ describe('DestinationReplies: keepalive and the challenge', () => {
     expect(bad.fatal).toHaveLength(1);
     expect(bad.fatal[0]!.code).toBe('MIG_ERR_RETURN_PATH');
     expect(bad.fatal[0]!.message).toMatch(/PONG 3 out of order/);
+  });
+
+  it('a PONG before the watchdog runs only wakes the waits', () => {
+    const h = harness(true, { noWatchdog: true });
+    h.replies.sink().pong(1);
+    expect(h.fatal).toEqual([]);
+    expect(h.wakes()).toBe(1);
+  });
+
+  it("LOADED's device messages: one without a device id is kept under ''", () => {
+    const h = harness();
+    untilStreamEnded(h);
+    h.replies.sink().loaded(false, [{ data: new Uint8Array([3]) }]);
+    expect([...h.replies.deviceMessages]).toEqual([['', new Uint8Array([3])]]);
   });
 
   it('the challenge is kept as data, and wakes the waits', () => {
