@@ -3,10 +3,12 @@
  * checkAnswer), and the proofs it rests on (authProof), for the main
  * connection and for a multifd channel bound to its migration and index.
  */
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '@livemig/common/errors';
 import { STREAM_VERSION } from '@livemig/common/wire';
 import { authProof, createNonce } from '@livemig/common/control';
+import { AUTH_LABEL_CHANNEL_DESTINATION, AUTH_LABEL_SOURCE } from '../../common/src/constants';
 import { challengeFor, checkAnswer } from '../src/destination-auth';
 
 const secret = Buffer.from('shared');
@@ -89,13 +91,11 @@ describe('checkAnswer', () => {
 });
 
 describe('authProof', () => {
-  it('is HMAC-SHA256 over label | u32be version | Ns | Nd (| migration id | u32be channel)', async () => {
-    const { createHmac } = await import('node:crypto');
+  it('is HMAC-SHA256 over label | u32be version | Ns | Nd (| migration id | u32be channel)', () => {
     const ns = Buffer.alloc(32, 1);
     const nd = Buffer.alloc(32, 2);
     const v = Buffer.alloc(4);
     v.writeUInt32BE(STREAM_VERSION);
-    const { AUTH_LABEL_SOURCE, AUTH_LABEL_CHANNEL_DESTINATION } = await import('../../common/src/constants');
     expect(authProof(secret, 'source', ns, nd)).toEqual(createHmac('sha256', secret).update(AUTH_LABEL_SOURCE).update(v).update(ns).update(nd).digest());
     const c = Buffer.alloc(4);
     c.writeUInt32BE(258);
