@@ -26,6 +26,7 @@ function setup(opts: { rpOpen?: boolean; autostart?: boolean; digests?: Record<s
   const sent: RpMessage[] = [];
   const shuts: boolean[] = [];
   const warnings: string[] = [];
+  const logs: Array<{ level: number; msg: string; err?: string; ms?: number }> = [];
   let finished = false;
   const devices: FakeDevice[] = opts.devices ?? [
     { id: 'ram0', loadComplete: async () => void events.push('loadComplete:ram0') },
@@ -65,7 +66,16 @@ function setup(opts: { rpOpen?: boolean; autostart?: boolean; digests?: Record<s
       fails.push(e);
     },
   };
-  const log = pino({ level: 'warn' }, { write: (s: string) => void warnings.push(JSON.parse(s).msg as string) });
+  const log = pino(
+    { level: 'debug' },
+    {
+      write: (s: string) => {
+        const o = JSON.parse(s) as { level: number; msg: string; err?: string; ms?: number };
+        logs.push(o);
+        if (o.level >= 40) warnings.push(o.msg);
+      },
+    },
+  );
   const end = new FinalLoad(machine as unknown as Machine, rp as unknown as ReturnPathWriter, log, owner);
   let ended = true;
   const sections = {
@@ -84,6 +94,7 @@ function setup(opts: { rpOpen?: boolean; autostart?: boolean; digests?: Record<s
     shuts,
     fails,
     warnings,
+    logs,
     sections: sections as unknown as SectionTable,
     notEnded: () => void (ended = false),
   };
@@ -108,6 +119,29 @@ describe('FinalLoad.run', () => {
     expect(h.end.loadedAt).toBeGreaterThanOrEqual(h.end.switchoverAt);
     expect(h.end.verifyMs).toBeGreaterThanOrEqual(0);
     expect(h.events).not.toContain('start');
+  });
+
+  it('the figures are durations of this run, not clock readings', async () => {
+    const h = setup();
+    h.end.receiveDigests(digestsOf({ ram0: 'aa', kv0: 'bb', cpu0: 'cc' }));
+    const t0 = performance.now();
+    h.end.switchoverAt = t0;
+    await h.end.run(h.sections, true);
+    const took = performance.now() - t0;
+    for (const ms of Object.values(h.end.deviceLoadMs)) expect(ms).toBeLessThanOrEqual(took);
+    expect(h.end.verifyMs).toBeLessThanOrEqual(took);
+    const computed = h.logs.find((l) => l.msg === 'destination digests computed');
+    expect(computed).toBeDefined();
+    expect(computed!.ms).toBeGreaterThanOrEqual(0);
+    expect(computed!.ms!).toBeLessThanOrEqual(Math.ceil(took));
+  });
+
+  it('a digest sent without bytes is an empty digest', async () => {
+    const h = setup({ devices: [{ id: 'ram0', loadComplete: async () => undefined }], digests: { ram0: '' } });
+    h.end.receiveDigests([{ deviceId: 'ram0' }]);
+    await h.end.run(h.sections, true);
+    expect(h.fails).toEqual([]);
+    expect(h.end.verified).toBe(true);
   });
 
   it('verify off: no check (verified stays null), LOADED says not verified', async () => {
@@ -245,5 +279,6 @@ describe('FinalLoad.resume', () => {
     h.end.resume();
     expect(h.events).toEqual(['start', 'completed:false']);
     expect(h.warnings).toEqual(['could not confirm the resume to the source']);
+    expect(h.logs.find((l) => l.level === 40)!.err).toBe('socket gone');
   });
 });

@@ -255,6 +255,20 @@ describe('FrameDispatch', () => {
     expect(d.payloadTargets(msg, 4096)).toBeNull();
   });
 
+  it('a Verify frame without digests hands on an empty list', () => {
+    const h = setup({ verify: true });
+    h.d.handleFrame(h.cmd(C.CMD_SWITCHOVER_START));
+    h.d.handleFrame(h.frame({ body: 'verify', verify: {} }));
+    expect(h.events.at(-1)).toBe('digests:0');
+  });
+
+  it('a frame of no known kind after EOF is named unknown', () => {
+    const h = setup();
+    h.d.handleFrame(h.cmd(C.CMD_SWITCHOVER_START));
+    h.d.handleFrame(h.frame({ body: 'eof' }));
+    expect(refusal(() => h.d.handleFrame(h.frame({ body: undefined })))).toBe("'unknown' frame after EOF");
+  });
+
   it('remembers whether the source sends digests', () => {
     expect(setup({ verify: true }).d.sourceVerify).toBe(true);
     expect(setup().d.sourceVerify).toBe(false);

@@ -117,9 +117,9 @@ function recorder(base: Device, asyncLoads: Array<{ resolve: () => void; reject:
   const seen: IncomingSection[] = [];
   const d = Object.create(base) as Device & { seen: IncomingSection[] };
   d.seen = seen;
-  d.decodeHeader = (_type, version, bytes) => {
+  d.decodeHeader = (type, version, bytes) => {
     decodes.n++;
-    return { version, bytes: Buffer.from(bytes).toString('hex') };
+    return { type, version, bytes: Buffer.from(bytes).toString('hex') };
   };
   d.loadState = (s) => {
     seen.push(s);
@@ -142,16 +142,20 @@ describe('SectionTable.load and settled', () => {
     t.accept(start(1, 'ram0', 'ram', 1), false);
     expect(t.versionOf(dev)).toBe(1);
     const s = part(1, { header: new Uint8Array([0xbb]) });
-    expect(t.header(dev, s)).toEqual({ version: 1, bytes: 'bb' });
-    expect(t.header(dev, s)).toEqual({ version: 1, bytes: 'bb' });
+    expect(t.header(dev, s)).toEqual({ type: T.SECTION_PART, version: 1, bytes: 'bb' });
+    expect(t.header(dev, s)).toEqual({ type: T.SECTION_PART, version: 1, bytes: 'bb' });
     expect(decodes.n).toBe(1);
     const payload = [Buffer.from('xy')];
     t.load(dev, s, payload, 2, true);
     expect(decodes.n).toBe(1);
-    expect(dev.seen).toEqual([{ type: T.SECTION_PART, version: 1, header: { version: 1, bytes: 'bb' }, payload, payloadLength: 2, inPlace: true }]);
+    expect(dev.seen).toEqual([{ type: T.SECTION_PART, version: 1, header: { type: T.SECTION_PART, version: 1, bytes: 'bb' }, payload, payloadLength: 2, inPlace: true }]);
     // A section without a header: the device decodes an empty one.
     t.load(dev, { type: T.SECTION_PART, sectionId: 1 }, [], 0, undefined);
-    expect(dev.seen[1]!.header).toEqual({ version: 1, bytes: '' });
+    expect(dev.seen[1]!.header).toEqual({ type: T.SECTION_PART, version: 1, bytes: '' });
+    // No type at all: the device is asked about an unspecified one (and told so in the section).
+    t.load(dev, { sectionId: 1 }, [], 0, undefined);
+    expect(dev.seen[2]!.header).toEqual({ type: T.SECTION_TYPE_UNSPECIFIED, version: 1, bytes: '' });
+    expect(dev.seen[2]!.type).toBe(T.SECTION_TYPE_UNSPECIFIED);
     expect(dev.seen[1]!.inPlace).toBeUndefined();
     await t.settled(dev); // nothing pending: at once
 
@@ -197,6 +201,23 @@ describe('SectionTable.load and settled', () => {
 });
 
 describe('SectionTable.payloadTargets', () => {
+  it('asks the device only for uncompressed PARTs of a started section, whatever the device would answer', () => {
+    const m = machine();
+    const eager = Object.create(m.device('accel0')!) as Device;
+    const asked: number[] = [];
+    eager.payloadTargets = (type, _h, n) => (asked.push(type), [Buffer.alloc(n)]);
+    eager.decodeHeader = () => ({});
+    const t = new SectionTable(new Machine([eager], { role: 'destination' }));
+    t.accept(start(1, 'accel0', 'accel'), false);
+    expect(t.payloadTargets({ type: T.SECTION_END, sectionId: 1 }, 4)).toBeNull();
+    expect(t.payloadTargets({ type: T.SECTION_START, sectionId: 1 }, 4)).toBeNull();
+    expect(t.payloadTargets({ type: T.SECTION_PART, sectionId: 1, compressed: true }, 4)).toBeNull();
+    expect(asked).toEqual([]);
+    expect(t.payloadTargets({ type: T.SECTION_PART, sectionId: 1 }, 4)).toHaveLength(1);
+    expect(t.payloadTargets({ type: T.SECTION_PART }, 4)).toBeNull(); // section id 0: never started
+    expect(asked).toEqual([T.SECTION_PART]);
+  });
+
   it('only a PART of a started device that takes payloads in place, uncompressed', () => {
     const m = machine();
     const t = new SectionTable(m);
