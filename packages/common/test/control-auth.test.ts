@@ -9,13 +9,13 @@ import { checkControlExposure, isExposed, isLoopbackHost, requestToken, tokenMat
 
 describe('isLoopbackHost', () => {
   it('takes localhost, ::1 and 127/8 (also IPv4-mapped), bracketed or not, in any case', () => {
-    for (const h of ['localhost', 'LOCALHOST', 'LocalHost', '::1', '[::1]', '127.0.0.1', '127.255.0.9', '::ffff:127.0.0.1', '[::ffff:127.1.2.3]', '::FFFF:127.0.0.1']) {
+    for (const h of ['localhost', 'LOCALHOST', 'LocalHost', '::1', '[::1]', '127.0.0.1', '127.255.0.9', '::ffff:127.0.0.1', '[::ffff:127.1.2.3]', '::FFFF:127.0.0.1', '127.12.34.56', '::ffff:127.12.34.56']) {
       expect(isLoopbackHost(h), h).toBe(true);
     }
   });
 
   it('refuses everything else, including look-alikes', () => {
-    for (const h of ['0.0.0.0', '::', '10.0.0.1', '128.0.0.1', '1127.0.0.1', '127.0.0.1.example.com', 'x127.0.0.1', '127.0.0', '127.0.0.1x', 'localhost.example.com', 'notlocalhost', '::2', '::ffff:10.0.0.1', '::ffff:127.0.0.1.x', 'a::ffff:127.0.0.1', '']) {
+    for (const h of ['0.0.0.0', '::', '10.0.0.1', '128.0.0.1', '1127.0.0.1', '127.0.0.1.example.com', 'x127.0.0.1', '127.0.0', '127.0.0.1x', 'localhost.example.com', 'notlocalhost', '::2', '::ffff:10.0.0.1', '::ffff:127.0.0.1.x', 'a::ffff:127.0.0.1', 'local[host', 'local]host', '::1]x', '']) {
       expect(isLoopbackHost(h), h).toBe(false);
     }
   });

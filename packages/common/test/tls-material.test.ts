@@ -60,6 +60,7 @@ describe('TLS material', () => {
       'TLS needs --tls-cert, --tls-key and --tls-ca together (mutual authentication); missing --tls-cert, --tls-ca',
     );
     expect(refusal(() => parseSecurityOptions({ 'tls-ca': certs.ca }))).toMatch(/; missing --tls-cert, --tls-key$/);
+    expect(refusal(() => parseSecurityOptions({ 'tls-cert': certs.source.cert }))).toMatch(/; missing --tls-key, --tls-ca$/);
   });
 
   it('a file that is no certificate, or a damaged one, names the flag and the file', () => {
