@@ -189,6 +189,24 @@ describe('FrameDecoder small chunks', () => {
     expect(multi).toBeLessThanOrEqual(2);
   });
 
+  it('small chunks that fill a tail buffer exactly stay in it (one slice); the next byte starts a new one', () => {
+    const d = decoder();
+    const total = 64 * 1024;
+    const payload = bytes(total - 4 - `1,${total}`.length + 100);
+    const f = frame(1, payload);
+    const out: DecodedFrame<Msg>[] = [];
+    // 16 chunks of 4000 bytes and one of 1536: exactly 64 KiB, then the rest.
+    let at = 0;
+    for (const n of [...Array(16).fill(4000), 1536, 100]) {
+      out.push(...d.push(Buffer.from(f.subarray(at, at + n))));
+      at += n;
+    }
+    expect(at).toBe(f.length);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.payload.map((p) => p.length)).toEqual([payload.length - 100, 100]);
+    expect(Buffer.concat(out[0]!.payload)).toEqual(payload);
+  });
+
   it('a chunk of exactly 4096 bytes is kept as it is; 4095 is copied', () => {
     const payload = bytes(8192);
     const f = frame(1, payload);
@@ -241,6 +259,9 @@ describe('FrameDecoder direct reads', () => {
     d.push(f.subarray(head, head + 10));
     expect(d.pendingBytes).toBe(0);
     expect(d.directTarget()!.length).toBe(30);
+    expect(d.directTarget(30)!.length).toBe(30);
+    expect(d.directTarget(31)).toBeNull();
+    expect(() => d.pushDirect(31, () => undefined)).toThrow('direct read of 31 bytes overruns the payload region');
     const frames: DecodedFrame<Msg>[] = [];
     payload.copy(d.directTarget()!, 0, 10, 40);
     d.pushDirect(30, (x) => frames.push(x));
