@@ -51,6 +51,11 @@ if (markdown) {
   for (const [p, c] of rows) console.log(line(p, c) + (score(c) < 85 ? '  < 85%' : ''));
   console.log(line('all', total));
 }
+const overall = score(total);
+if (overall < 85) {
+  console.error(`overall mutation score ${fmt(overall)}% is under 85%`);
+  process.exitCode = 1;
+}
 if (survivors) {
   for (const { path, m } of lost) {
     const at = `${path}:${m.location.start.line}:${m.location.start.column}`;
