@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { xxh64 } from '@node-rs/xxhash';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { digestFast, digestWhole, hashBytes, hashWords, UnitDigest, wordsOf } from '../src/digest';
 import { DirtyBitmap } from '../src/dirty-bitmap';
 import { RamBlocks } from '../src/devices/ram-blocks';
@@ -209,5 +209,70 @@ describe('RamDigest', () => {
       r.written.set(p);
     }
     expect(r.digest.digest()).toEqual(expected(r.memory, 80, 512));
+  });
+});
+
+describe('digest work: where it is done, and what is never read', () => {
+  function ram(pages: number, pageSize: number) {
+    const memory = new RamBlocks(pages * pageSize, pageSize, 1 << 30, 'ram0');
+    const written = new DirtyBitmap(pages);
+    return { memory, written, digest: new RamDigest(memory, written) };
+  }
+
+  it('the memory of a known-zero unit is never read, even when its bitmap word has data of another unit', () => {
+    const r = ram(64, 1024); // 16 pages per unit: two units per bitmap word
+    r.memory.write(20 * 1024, Buffer.from([1])); // unit 1
+    r.written.set(20);
+    const view = vi.spyOn(r.memory, 'view');
+    r.digest.digest();
+    expect(view.mock.calls).toEqual([[16, 16]]);
+    view.mockRestore();
+  });
+
+  it('the known-zero pass hashes exactly the units without data; the full pass the rest', () => {
+    const r = ram(16, 4096); // 4 units of 16 KiB
+    r.memory.write(5 * 4096, Buffer.from([1])); // unit 1
+    r.written.set(5);
+    expect(r.digest.refresh(Number.POSITIVE_INFINITY, true)).toBe(4 * RAM_DIGEST_UNIT_BYTES); // all looked at
+    expect(r.digest.refresh(Number.POSITIVE_INFINITY, false)).toBe(RAM_DIGEST_UNIT_BYTES); // only unit 1 was left
+    expect(r.digest.refresh(Number.POSITIVE_INFINITY, false)).toBe(0);
+  });
+
+  it('refreshPages hashes the units of exactly those pages', () => {
+    const r = ram(16, 4096);
+    r.digest.refreshPages(0, 1); // unit 0
+    r.digest.refreshPages(11, 2); // units 2 and 3
+    expect(r.digest.refresh(Number.POSITIVE_INFINITY, false)).toBe(RAM_DIGEST_UNIT_BYTES); // unit 1 left
+  });
+});
+
+describe('UnitDigest: ranges from 0, and one lap of refreshWhere', () => {
+  function make(units: number) {
+    const hashed: number[] = [];
+    const d = new UnitDigest(units, 4096, (u, out, o) => {
+      hashed.push(u);
+      out[o] = u;
+    });
+    return { d, hashed };
+  }
+  it('refreshRange from unit 0', () => {
+    const { d, hashed } = make(4);
+    d.refreshRange(0, 2);
+    expect(hashed).toEqual([0, 1]);
+  });
+  it('refreshWhere looks at each stale unit once per call, also when the stale ones lie before its cursor', () => {
+    const { d } = make(10);
+    d.refresh(Number.POSITIVE_INFINITY);
+    d.markStale(1);
+    d.markStale(2);
+    expect(d.refreshWhere(() => false, 100 * 4096)).toBe(2 * 4096);
+  });
+  it('hashWords: the range\'s length, not its position, goes into the hash', () => {
+    const w = Int32Array.from([9, 9, 9, 9, 1, 2, 3, 4]);
+    const a = new Uint32Array(2);
+    const b = new Uint32Array(2);
+    hashWords(w, 4, 8, a, 0);
+    hashWords(Int32Array.from([1, 2, 3, 4]), 0, 4, b, 0);
+    expect([...a]).toEqual([...b]);
   });
 });

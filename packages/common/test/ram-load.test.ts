@@ -195,3 +195,40 @@ describe('ram load: the digest follows what was loaded', () => {
     });
   }
 });
+
+describe('ram load: what the load leaves for later', () => {
+  it('RAM never gates switchover', () => {
+    expect(dest().switchoverAckNeeded()).toBe(false);
+  });
+
+  it('a normal run marks only its own pages as holding data', () => {
+    const d = dest();
+    d.loadState(part([3, 1], [], [page(1)]));
+    const isZero = vi.spyOn(d.memory, 'isZero');
+    d.loadState(part([], [4, 1], []));
+    expect(isZero).not.toHaveBeenCalled();
+    isZero.mockRestore();
+    expect(d.isZeroPage(4)).toBe(true);
+  });
+
+  it('verify on: pages are digested as they land (only known-zero units are left); off: all of it is left', () => {
+    const on = dest(true);
+    on.digest();
+    on.loadState(part([0, 1], [], [page(1)]));
+    // Digested at once: the background pass finds nothing stale but the known-zero units it looks at.
+    expect(on.refreshDigest(Number.POSITIVE_INFINITY)).toBe(0);
+    const off = dest(false);
+    off.digest();
+    off.loadState(part([0, 1], [], [page(1)]));
+    expect(off.refreshDigest(Number.POSITIVE_INFINITY)).toBe(16 * 1024);
+  });
+
+  it('after cleanup nothing is trusted, and verify is off until the next setup', () => {
+    const d = dest(true);
+    d.loadState(part([0, 1], [], [page(1)]));
+    d.loadCleanup();
+    // Lazy again: one pass hashes everything, the next finds nothing.
+    expect(d.refreshDigest(Number.POSITIVE_INFINITY)).toBe(PAGES * PS);
+    expect(d.refreshDigest(Number.POSITIVE_INFINITY)).toBe(0);
+  });
+});
