@@ -71,6 +71,24 @@ describe('BandwidthMeter edges', () => {
     expect(m.bandwidth).toBe(400);
   });
 
+  it('a window that ages out while the current one is not measured leaves the estimate as it was', () => {
+    const m = new BandwidthMeter(0, 0);
+    m.sample(100, 10_000); // 100 B/ms
+    m.sample(200, 40_000); // 300 B/ms
+    expect(m.bandwidth).toBe(100);
+    m.addIdle(950);
+    m.sample(1150, 40_000); // idle: the first window ages out, the second is still recent
+    expect(m.bandwidth).toBe(100);
+  });
+
+  it('a quarter-busy window counts as measured: it stays among the recent ones', () => {
+    const m = new BandwidthMeter(0, 0);
+    m.addIdle(75);
+    m.sample(100, 2500); // 25 busy ms, 100 B/ms
+    m.sample(200, 2500 + 30_000); // 300 B/ms
+    expect(m.bandwidth).toBe(100);
+  });
+
   it('no recent window: the average over all busy time, counted from the start bytes; never over zero busy time', () => {
     const idle = new BandwidthMeter(0, 5000);
     idle.addIdle(100);

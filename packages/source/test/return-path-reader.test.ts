@@ -70,6 +70,13 @@ describe('ReturnPathReader: what the sink gets', () => {
     expect(h.calls).toEqual([['authChallenge', '', ''], ['configAccepted'], ['loaded', false, []]]);
   });
 
+  it('the challenge and the acceptance come without a return path too (return-path off, auth on)', () => {
+    const h = reader({ auth: true, returnPath: false, switchoverAck: false });
+    h.send({ authChallenge: { nonce: Buffer.from('01', 'hex') } }, { configAccepted: {} }, { shut: { ok: true } });
+    expect(h.errors).toEqual([]);
+    expect(h.calls).toEqual([['authChallenge', '01', ''], ['configAccepted'], ['shutOk']]);
+  });
+
   it('LOADED verified:false is unverified', () => {
     const h = reader();
     h.send({ configAccepted: {} }, { loaded: { verified: false } });
