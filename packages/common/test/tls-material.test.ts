@@ -97,6 +97,12 @@ describe('TLS material', () => {
     expect(m).toMatch(new RegExp(`^--tls-cert '${expired.cert}': the certificate expired on \\w{3} +\\d+ \\d\\d:\\d\\d:\\d\\d \\d{4} GMT$`));
   });
 
+  it('material every check passes but OpenSSL still refuses: reported in words, with its reason', () => {
+    // The leaf is whole, then a certificate block that never ends: the PEM scan sees only the leaf.
+    const cut = file('cut.pem', Buffer.concat([readFileSync(certs.source.cert), Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n')]));
+    expect(refusal(() => parseSecurityOptions(opts(cut, certs.source.key, certs.ca)))).toMatch(/^--tls-cert\/--tls-key\/--tls-ca: OpenSSL refuses them together \(.*bad end line.*\)$/);
+  });
+
   it('an unreadable file names the flag, the file and the reason', () => {
     const missing = join(certs.dir, 'missing.pem');
     expect(refusal(() => parseSecurityOptions(opts(missing, certs.source.key, certs.ca)))).toBe(`--tls-cert '${missing}': cannot read the file (ENOENT)`);
