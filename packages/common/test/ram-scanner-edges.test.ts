@@ -148,4 +148,46 @@ describe('RamScanner edges', () => {
     expect(b.zeroRuns).toEqual([9, 1]);
     expect([b.normalPages, b.zeroPages, b.payload.length]).toEqual([0, 1, 0]);
   });
+
+  it('at the wrap, the open run is closed and counts against the run limit (checked at each step)', () => {
+    const { toSend, scanner, dataPage } = setup(64);
+    for (const p of [63, 0, 2, 4]) {
+      dataPage(p);
+      toSend.set(p);
+    }
+    scanner.cursor = 63;
+    const b = scanner.next({ ...LIMITS, maxRuns: 1 })!;
+    // 63 is closed at the wrap (one run), 0 is closed when 2 starts (two): the limit ends the scan there.
+    expect(b.normalRuns).toEqual([63, 1, 0, 1, 2, 1]);
+    expect(b.zeroRuns).toEqual([]);
+    expect(scanner.cursor).toBe(3);
+    expect(scanner.next(LIMITS)!.normalRuns).toEqual([4, 1]);
+  });
+
+  it('one pending page at the start of an untouched word is one zero page, not the word', () => {
+    const { toSend, scanner } = setup(64);
+    toSend.set(0);
+    toSend.set(33);
+    const b = scanner.next(LIMITS)!;
+    expect(b.zeroRuns).toEqual([0, 1, 33, 1]);
+    expect(b.zeroPages).toBe(2);
+  });
+
+  it('a normal run right before a whole untouched word ends there; the word is a zero run of its own', () => {
+    const { toSend, scanner, dataPage } = setup(96);
+    toSend.setAll();
+    dataPage(31);
+    const b = scanner.next(LIMITS)!;
+    expect(b.normalRuns).toEqual([31, 1]);
+    expect(b.payload.map((v) => v.length)).toEqual([PS]);
+    expect(b.zeroRuns).toEqual([0, 31, 32, 64]);
+  });
+
+  it('no room for a single normal page: nothing is taken, and the answer is null', () => {
+    const { toSend, scanner, dataPage } = setup(64);
+    dataPage(1);
+    toSend.set(1);
+    expect(scanner.next({ ...LIMITS, maxNormalPages: 0 })).toBeNull();
+    expect(toSend.count).toBe(1);
+  });
 });
