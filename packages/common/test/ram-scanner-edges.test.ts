@@ -157,11 +157,11 @@ describe('RamScanner edges', () => {
     }
     scanner.cursor = 63;
     const b = scanner.next({ ...LIMITS, maxRuns: 1 })!;
-    // 63 is closed at the wrap (one run), 0 is closed when 2 starts (two): the limit ends the scan there.
-    expect(b.normalRuns).toEqual([63, 1, 0, 1, 2, 1]);
+    // 63 is closed at the wrap: one run, the limit; the page in hand (0) still goes in, then the scan ends.
+    expect(b.normalRuns).toEqual([63, 1, 0, 1]);
     expect(b.zeroRuns).toEqual([]);
-    expect(scanner.cursor).toBe(3);
-    expect(scanner.next(LIMITS)!.normalRuns).toEqual([4, 1]);
+    expect(scanner.cursor).toBe(1);
+    expect(scanner.next(LIMITS)!.normalRuns).toEqual([2, 1, 4, 1]);
   });
 
   it('one pending page at the start of an untouched word is one zero page, not the word', () => {
