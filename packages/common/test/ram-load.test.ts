@@ -91,6 +91,7 @@ describe('ram load: the run checks', () => {
     expect(refusal(() => d.loadState(part([0, 2], [], [page(1)])))).toBe(`ram0: section payload is ${PS} bytes, its header describes ${2 * PS}`);
     expect(refusal(() => d.loadState(part([0, 1], [5, 1], [page(1), Buffer.alloc(1)])))).toBe(`ram0: section payload is ${PS + 1} bytes, its header describes ${PS}`);
     expect(refusal(() => d.payloadTargets(PART, { normalRuns: [0, 1] }, PS - 1))).toBe(`ram0: section payload is ${PS - 1} bytes, its header describes ${PS}`);
+    expect(refusal(() => d.payloadTargets(PART, {}, PS))).toBe(`ram0: section payload is ${PS} bytes, its header describes 0`);
   });
 
   it('zero pages per frame: the sender\'s bound plus one bitmap word is taken, one more is refused', () => {
