@@ -36,6 +36,10 @@ const CASES: Array<[string | undefined, string | undefined, boolean, 'ok' | Upgr
   ['http://evil.example:4444', 'evil.example:4444', true, 'host-not-literal'],
   [undefined, 'evil.example:4444', true, 'host-not-literal'],
   [undefined, undefined, true, 'host-not-literal'],
+  // No Host header on an exposed bind: no origin is this server's own (not even one named "undefined").
+  ['http://undefined', undefined, false, 'origin-foreign'],
+  // A Host header that is no host at all: never the page's own origin.
+  ['http://x.example', 'bad host', false, 'origin-foreign'],
   // On an exposed bind the Host may be a DNS name (the token protects it).
   ['http://mig-host.example:4444', 'mig-host.example:4444', false, 'ok'],
 ];
@@ -51,6 +55,6 @@ describe('checkUpgradeOrigin', () => {
 describe('isLiteralHost', () => {
   it('accepts IP literals and localhost, with or without a port; nothing resolved through DNS', () => {
     for (const h of ['127.0.0.1', '127.0.0.1:1', 'localhost', 'localhost:9', '[::1]:9', '[::1]', '10.1.2.3:80']) expect(isLiteralHost(h)).toBe(true);
-    for (const h of [undefined, '', 'evil.example', 'localhost.', 'x.localhost', '127.0.0.1.nip.io:80', 'a@127.0.0.1', '127.0.0.1/x', '::1']) expect(isLiteralHost(h)).toBe(false);
+    for (const h of [undefined, '', 'evil.example', 'localhost.', 'x.localhost', '127.0.0.1.nip.io:80', 'a@127.0.0.1', '127.0.0.1/x', '::1', '127.0.0.1?x', '127.0.0.1#x', 'u:p@127.0.0.1']) expect(isLiteralHost(h)).toBe(false);
   });
 });

@@ -51,3 +51,30 @@ describe('LoadPhases', () => {
     expect(() => commandKind(99)).toThrow(/unknown command 99/);
   });
 });
+
+describe('LoadPhases: refusals after EOF, and failing once', () => {
+  it('after EOF (loading or loaded) anything but a PING or the commit is refused as after EOF', () => {
+    const p = new LoadPhases();
+    p.go('switchover');
+    p.go('loading');
+    expect(() => p.check('eof')).toThrow("'eof' frame after EOF");
+    expect(() => p.check('RESUME')).toThrow('RESUME in state loading (only after LOADED)');
+    p.go('loaded');
+    expect(() => p.check('section')).toThrow("'section' frame after EOF");
+    expect(() => p.check('verify')).toThrow("'verify' frame after EOF");
+    expect(() => p.check('MULTIFD_SYNC')).toThrow("'MULTIFD_SYNC' frame after EOF");
+    expect(p.streaming).toBe(false);
+    expect(p.finished).toBe(false);
+  });
+
+  it('fail() leaves a completed migration completed', () => {
+    const p = new LoadPhases();
+    p.go('switchover');
+    p.go('loading');
+    p.go('completed');
+    p.fail();
+    expect(p.phase).toBe('completed');
+    expect(p.finished).toBe(true);
+    expect(() => p.check('PING')).toThrow("'PING' in state completed");
+  });
+});
