@@ -20,6 +20,8 @@ function reader(expect: Partial<ReturnPathExpectations> = {}) {
     loaded: (verified, messages) => void calls.push(['loaded', verified, messages.map((m) => m.deviceId)]),
     resumed: (m) => void calls.push(['resumed', m.paused === true]),
     shutOk: () => void calls.push(['shutOk']),
+    recvBitmap: (piece) => void calls.push(['recvBitmap', piece.deviceId]),
+    resumeAck: (resumes) => void calls.push(['resumeAck', resumes]),
     error: (e) => void errors.push(e),
   };
   const r = new ReturnPathReader(sink, { returnPath: true, switchoverAck: true, auth: false, ...expect });
