@@ -12,6 +12,20 @@
  * scripts/mutate-report.mjs prints the score per module over all groups.
  */
 
+import { readFileSync } from 'node:fs';
+
+/**
+ * `FILE:FIRST-LAST`, the lines from one marker comment to the next: a range that
+ * follows the file as it is edited (a fixed line range would drift onto other code).
+ */
+function between(file, from, to) {
+  const lines = readFileSync(new URL(file, import.meta.url), 'utf8').split('\n');
+  const first = lines.findIndex((l) => l.includes(from));
+  const last = lines.findIndex((l, i) => i > first && l.includes(to));
+  if (first < 0 || last < 0) throw new Error(`stryker.config.mjs: markers '${from}' … '${to}' not found in ${file}`);
+  return `${file}:${first + 1}-${last}`;
+}
+
 /** The protocol core, where a silent break costs state. */
 export const GROUPS = {
   // switchover-ack counting, the load phases and frame dispatch, the section
@@ -45,7 +59,7 @@ export const GROUPS = {
   ],
   // RAM: the load path of ram.ts (runs checked, pages copied, zero runs), the
   // save-side scanner, and the verify digests
-  ram: ['packages/common/src/devices/ram.ts:300-433', 'packages/common/src/devices/ram-scanner.ts', 'packages/common/src/devices/ram-digest.ts', 'packages/common/src/digest.ts'],
+  ram: [between('packages/common/src/devices/ram.ts', '// ---- load side ----', '// ---- verify ----'), 'packages/common/src/devices/ram-scanner.ts', 'packages/common/src/devices/ram-digest.ts', 'packages/common/src/digest.ts'],
 };
 
 const group = process.env.LIVEMIG_MUTATE_GROUP ?? 'destination';
