@@ -2,7 +2,7 @@
 // protocol core (stryker.config.mjs), one run per group (all groups unless
 // --group names some), at low CPU priority (the machine is shared), then the
 // score per module (mutate-report.mjs). Exits non-zero when a group's score is
-// under thresholds.break (85%) or a run failed.
+// under thresholds.break (85%), any module is under 85% (the report), or a run failed.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MigError } from '@livemig/common/errors';
+import { heldStateMessages } from '@livemig/common/wire';
 import type { DestinationLink } from '../src/destination-link';
 import { DestinationReplies, type RepliesOwner } from '../src/destination-replies';
 import type { MigrationStatus } from '../src/migration-status';
@@ -387,5 +388,117 @@ describe('DestinationReplies: keepalive and the challenge', () => {
     const err = new MigError('MIG_ERR_PEER', 'x');
     h.replies.sink().error(err);
     expect(h.fatal).toEqual([err]);
+  });
+});
+
+describe('DestinationReplies: a recovery (precopy-resume)', () => {
+  /** Accepted, a gating device approved and the ack came, then the link broke: a recovery begins. */
+  function recovering(): Harness & { sink: ReturnType<DestinationReplies['sink']> } {
+    const h = harness();
+    const sink = h.replies.sink();
+    h.replies.deviceAcks.set('accel0', { approved: false, rearms: 0 });
+    sink.configAccepted();
+    h.replies.rearm('accel0');
+    sink.deviceApproved('accel0', 7, 1);
+    sink.switchoverAck(1);
+    sink.authChallenge(new Uint8Array([1]), new Uint8Array([2]));
+    expect(h.replies.ackAt).not.toBeNull();
+    h.replies.beginRecovery();
+    return Object.assign(h, { sink });
+  }
+
+  it('beginRecovery forgets the ack, the approvals (keeping their re-arm numbers) and the old challenge, and wakes the waits', () => {
+    const w = harness().wakes();
+    const h = recovering();
+    const r = h.replies;
+    expect(r.conversation).toBe('recovering');
+    expect(r.ackAt).toBeNull();
+    expect(r.challenge).toBeNull();
+    expect(r.deviceAcks.get('accel0')).toEqual({ approved: false, rearms: 1 });
+    expect(r.held).not.toBeNull();
+    expect(r.recovered).toBe(false);
+    expect(r.configAccepted).toBe(true); // 'recovering' is past 'accepted'
+    expect(h.wakes()).toBeGreaterThan(w);
+    expect(h.fatal).toEqual([]);
+  });
+
+  it('held-state reports then RESUME_ACK: recovered, with what each device holds and the destination count', () => {
+    const h = recovering();
+    for (const m of heldStateMessages('ram0', new Uint8Array([9, 8, 7]))) h.sink.recvBitmap(m.recvBitmap!);
+    for (const m of heldStateMessages('cpu0', null)) h.sink.recvBitmap(m.recvBitmap!);
+    expect(h.replies.recovered).toBe(false);
+    h.sink.resumeAck(3);
+    expect(h.fatal).toEqual([]);
+    expect(h.replies.conversation).toBe('accepted');
+    expect(h.replies.recovered).toBe(true);
+    expect(h.replies.destinationResumes).toBe(3);
+    expect(h.replies.held!.get('ram0')).toEqual(new Uint8Array([9, 8, 7]));
+    expect(h.replies.held!.get('cpu0')).toBeNull();
+    // Approvals and the ack come again after RESUME_ACK, for the same re-arm.
+    h.sink.deviceApproved('accel0', 0, 1);
+    h.sink.switchoverAck(1);
+    expect(h.fatal).toEqual([]);
+    expect(h.replies.deviceAcks.get('accel0')).toMatchObject({ approved: true, rearms: 1 });
+    expect(h.replies.ackAt).not.toBeNull();
+    h.replies.endRecovery();
+    expect(h.replies.held).toBeNull();
+    expect(h.replies.recovered).toBe(false);
+  });
+
+  it('RESUME_ACK while a report is still in pieces is a protocol error', () => {
+    const h = recovering();
+    const big = new Uint8Array(4 * 1024 * 1024).map((_, i) => (i * 2654435761) >>> 24);
+    const pieces = heldStateMessages('ram0', big);
+    expect(pieces.length).toBeGreaterThan(1);
+    h.sink.recvBitmap(pieces[0]!.recvBitmap!);
+    h.sink.resumeAck(1);
+    expect(h.fatal.map((e) => [e.code, e.message])).toEqual([['MIG_ERR_PROTOCOL', 'return path: RESUME_ACK before every held-state report was complete']]);
+    expect(h.replies.recovered).toBe(false);
+  });
+
+  it('a held-state report outside a recovery, and RESUME_ACK outside one, are protocol errors', () => {
+    const h = harness();
+    const sink = h.replies.sink();
+    sink.configAccepted();
+    sink.recvBitmap(heldStateMessages('ram0', null)[0]!.recvBitmap!);
+    sink.resumeAck(1);
+    expect(h.fatal.map((e) => [e.code, e.message])).toEqual([
+      ['MIG_ERR_PROTOCOL', 'return path: held-state report outside a recovery'],
+      ['MIG_ERR_PROTOCOL', 'return path: RESUME_ACK before every held-state report was complete'],
+    ]);
+    expect(h.replies.destinationResumes).toBe(0);
+  });
+
+  it('a report that does not assemble (sent twice) fails the migration, naming the device', () => {
+    const h = recovering();
+    const piece = heldStateMessages('cpu0', null)[0]!.recvBitmap!;
+    h.sink.recvBitmap(piece);
+    expect(h.fatal).toEqual([]);
+    h.sink.recvBitmap(piece);
+    expect(h.fatal.map((e) => [e.code, e.message])).toEqual([['MIG_ERR_PROTOCOL', "return path: second held-state report for 'cpu0'"]]);
+  });
+
+  it('a second RESUME_ACK (the recovery already over) is refused by state', () => {
+    const h = recovering();
+    h.sink.resumeAck(1);
+    expect(h.fatal).toEqual([]);
+    h.sink.resumeAck(2);
+    expect(h.fatal.map((e) => e.message)).toEqual(['return path: RESUME_ACK in state accepted']);
+    expect(h.replies.destinationResumes).toBe(1);
+  });
+
+  it('abandonRecovery: back to accepted with no reports; only from a recovery', () => {
+    const h = recovering();
+    h.replies.abandonRecovery();
+    expect(h.replies.conversation).toBe('accepted');
+    expect(h.replies.held).toBeNull();
+    expect(h.replies.recovered).toBe(false);
+    // From another state it changes nothing but the reports.
+    const g = harness();
+    g.replies.sink().configAccepted();
+    g.replies.endStream();
+    g.replies.abandonRecovery();
+    expect(g.replies.conversation).toBe('stream-ended');
+    expect(() => g.replies.beginRecovery()).toThrow('outgoing migration cannot go from stream-ended to recovering');
   });
 });
