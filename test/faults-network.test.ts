@@ -14,6 +14,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Machine, parseDeviceList, parseWorkloadSpec } from '@livemig/common/devices';
 import { killAll, type DaemonProcess } from './helpers/daemons';
 import { NsQmp, closeLinks, netnsGate, openLink, startDestinationIn, startSourceIn } from './helpers/netns';
+import { migrationEnded, pollUntil } from './helpers/poll';
 
 const gate = netnsGate(['nft']);
 
@@ -63,16 +64,9 @@ afterAll(() => {
   if (report.length > 0) console.log(`faults-network: ${report.length} network faults, each followed by a verified migration\n${report.join('\n')}`);
 });
 
-/** Polls query-migrate (a status wait, 20 ms apart) until `pred` holds; fails if the migration ends first. */
-async function waitMigrate(qmp: NsQmp, pred: (info: any) => boolean, what: string): Promise<any> {
-  const deadline = performance.now() + 20_000;
-  for (;;) {
-    const info = await qmp.call('query-migrate');
-    if (pred(info)) return info;
-    if (['completed', 'failed', 'cancelled'].includes(info.status)) throw new Error(`migration ended (${info.status}: ${info['error-desc'] ?? ''}) before ${what}`);
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** query-migrate until `pred` holds (progress has no event); fails if the migration ends first. */
+function waitMigrate(qmp: NsQmp, pred: (info: any) => boolean, what: string): Promise<any> {
+  return pollUntil(() => qmp.call('query-migrate'), pred, what, { ended: migrationEnded() });
 }
 
 async function runNetworkFault(fault: Fault, point: Point): Promise<void> {

@@ -11,6 +11,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { BIN, DaemonProcess, controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
+import { pollUntil } from './helpers/poll';
 import { QmpWsClient } from './helpers/qmp-client';
 
 afterEach(killAll);
@@ -66,12 +67,8 @@ class Counter {
   }
 }
 
-async function until(pred: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await pred())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+async function until(pred: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  await pollUntil(pred, (ok) => ok, what);
 }
 
 /**

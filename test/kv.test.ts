@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { controlAddress, killAll, startDestination, startSource, type DaemonProcess } from './helpers/daemons';
+import { pollUntil } from './helpers/poll';
 import { QmpWsClient } from './helpers/qmp-client';
 
 const run = promisify(execFile);
@@ -39,13 +40,11 @@ async function kvStatus(qmp: QmpWsClient, id = 'kv0'): Promise<KvStatus> {
   return devices.find((d) => d.id === id)!;
 }
 
-/** The bound client port of a running kv device (listen=…:0). */
+/** The bound client port of a running kv device (listen=…:0): bound at start, before the control API answers. */
 async function kvPort(qmp: QmpWsClient): Promise<number> {
-  for (;;) {
-    const port = Number((await kvStatus(qmp)).listen.split(':').pop());
-    if (port > 0) return port;
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  const port = Number((await kvStatus(qmp)).listen.split(':').pop());
+  if (!(port > 0)) throw new Error(`kv device reports no bound port: ${JSON.stringify(await kvStatus(qmp))}`);
+  return port;
 }
 
 async function source(extra: string[] = [], kv = 'keys=20000,value-size=100', caps = CAPS): Promise<{ src: DaemonProcess; qmp: QmpWsClient; port: number }> {
@@ -180,9 +179,8 @@ class IncrChecker {
         }
       } catch (err) {
         this.errors.push(String(err));
-        // A broken connection rejects at once: do not spin (the test reports the errors).
+        // Any error fails the test; a broken connection rejects at once, so stop after a few.
         if (this.errors.length > 100) return;
-        await new Promise((r) => setTimeout(r, 10));
       }
     }
   }
@@ -267,13 +265,9 @@ describe.each([
   });
 });
 
-/** Waits until `pred` holds, polling (the daemons report through QMP, not events, here). */
-async function until(pred: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await pred())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** Waits until `pred` holds (the daemons report these counters through QMP, not events). */
+async function until(pred: () => Promise<boolean>, what: string): Promise<void> {
+  await pollUntil(pred, (ok) => ok, what);
 }
 
 /** Waits until the checkers together have `n` more acknowledged INCRs than now (load really ran). */
@@ -330,12 +324,25 @@ describe('kv: redis-benchmark, expiry, failure', () => {
     expect(await dst.ttl('later')).toBeGreaterThan(990);
     expect(await dst.ttl('forever')).toBe(-1);
     expect(await dst.exists('gone')).toBe(0);
-    // Present until just before its time, gone just after.
-    await new Promise((res) => setTimeout(res, Math.max(0, t0 + 4000 - Date.now() - 300)));
-    expect(Date.now()).toBeLessThan(t0 + 4000); // (the migration left time to check)
-    expect(await dst.exists('soon')).toBe(1);
-    await new Promise((res) => setTimeout(res, Math.max(0, t1 + 4000 - Date.now() + 20)));
-    expect(await dst.exists('soon')).toBe(0);
+    // Present until its time, gone from then on, watched until it goes: an answer 'present'
+    // was given after it was asked (`askedAt`), so before the expiry set on the source (t1 + 4000
+    // at the latest); an answer 'gone' before it came back (`repliedAt`), so after the earliest
+    // the key could expire (t0 + 4000).
+    let lastSeen = Date.now();
+    expect(lastSeen).toBeLessThan(t0 + 4000); // (the migration left time to watch)
+    const goneAt = await pollUntil(
+      async () => {
+        const askedAt = Date.now();
+        const present = (await dst.exists('soon')) === 1;
+        if (present) lastSeen = askedAt;
+        return present ? null : Date.now();
+      },
+      (at) => at !== null,
+      "'soon' expired on the destination",
+      { timeoutMs: 10_000 },
+    );
+    expect(lastSeen).toBeLessThan(t1 + 4000);
+    expect(goneAt!).toBeGreaterThanOrEqual(t0 + 4000);
     qmp.close();
     dqmp.close();
   });

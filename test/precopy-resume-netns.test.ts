@@ -16,6 +16,7 @@ import { killAll, type DaemonProcess } from './helpers/daemons';
 import { linkBreak, mendAll, type BreakKind } from './helpers/link-break';
 import { NsQmp, closeLinks, netnsGate, openLink, startDestinationIn, startSourceIn } from './helpers/netns';
 import { eventMs, type QmpEventMsg } from './helpers/qmp-client';
+import { migrationEnded, pollUntil } from './helpers/poll';
 import { GiB, MAX_RAM_FRAME, MiB } from './helpers/resume';
 
 const gate = netnsGate(['nft']);
@@ -60,14 +61,10 @@ async function breakAtHalf(kind: BreakKind): Promise<string> {
   const brk = linkBreak(link, kind);
   try {
     await sq.call('migrate', { uri: dst.uri });
-    const deadline = performance.now() + 30_000;
-    for (;;) {
-      const i = await dq.call('query-migrate');
-      if (i['bytes-received'] >= GiB / 2) break;
-      if (['completed', 'failed', 'precopy-paused'].includes(i.status)) throw new Error(`destination ${i.status} before 50%`);
-      if (performance.now() > deadline) throw new Error('timed out waiting for 50%');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await pollUntil(() => dq.call('query-migrate'), (i) => i['bytes-received'] >= GiB / 2, '50% received', {
+      timeoutMs: 30_000,
+      ended: migrationEnded(['completed', 'failed', 'precopy-paused']),
+    });
     brk.break();
     await Promise.all([waitStatus(sq, src.d, ['precopy-paused']), waitStatus(dq, dst.d, ['precopy-paused'])]);
     const [s, d] = await Promise.all([sq.call('query-migrate'), dq.call('query-migrate')]);

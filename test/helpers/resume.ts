@@ -8,6 +8,7 @@
 import { expect } from 'vitest';
 import { RAM_FRAME_BYTES } from '@livemig/common/wire';
 import { controlAddress, startDestination, startSource, type DaemonProcess } from './daemons';
+import { migrationEnded, pollUntil } from './poll';
 import { QmpWsClient, type QmpEventMsg } from './qmp-client';
 
 export const MiB = 1024 * 1024;
@@ -95,16 +96,9 @@ export function statuses(end: End): string[] {
   return end.q.events.filter((e) => e.event === 'MIGRATION').map((e) => e.data?.status as string);
 }
 
-/** Polls query-migrate (20 ms apart) until `pred` holds; fails if the migration ends first. */
-export async function waitInfo(end: End, pred: (info: any) => boolean, what: string, timeoutMs = 30_000): Promise<any> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const info = await end.q.call('query-migrate');
-    if (pred(info)) return info;
-    if (ENDED.includes(info.status)) throw new Error(`migration ended (${info.status}: ${info['error-desc'] ?? ''}) before ${what}`);
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(info).slice(0, 400)})`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** query-migrate until `pred` holds (progress has no event); fails if the migration ends first. */
+export function waitInfo(end: End, pred: (info: any) => boolean, what: string, timeoutMs = 30_000): Promise<any> {
+  return pollUntil(() => end.q.call('query-migrate'), pred, what, { timeoutMs, ended: migrationEnded(ENDED), describe: (info) => JSON.stringify(info).slice(0, 400) });
 }
 
 /** Both ends paused (each announced precopy-paused from its `from` index on). */
