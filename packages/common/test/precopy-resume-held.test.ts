@@ -20,7 +20,7 @@ import { AccelDevice, type AccelSpec } from '../src/devices/accel';
 import { parseDeviceSpec } from '../src/device-spec';
 import { recordingLoadContext } from '../src/testing';
 
-const LOAD_CTX: LoadContext = { switchoverAck: false, approveSwitchover: () => {}, rearmSwitchover: () => {}, progress: () => {} };
+const LOAD_CTX: LoadContext = { switchoverAck: false, precopyResume: true, approveSwitchover: () => {}, rearmSwitchover: () => {}, progress: () => {} };
 
 function reassemble(deviceId: string, state: Uint8Array | null): Uint8Array | null | undefined {
   const a = new HeldStateAssembler();
@@ -99,7 +99,7 @@ describe('RAM receivedState / resumeFrom', () => {
     const dst = ramType.create(spec, 'destination') as RamDevice;
     dst.loadSetup(LOAD_CTX);
     const out = new Capture();
-    src.saveSetup(out, { switchoverAck: false, rearmSwitchover: () => 0 });
+    src.saveSetup(out, { switchoverAck: false, precopyResume: true, rearmSwitchover: () => 0 });
     while (src.statePendingEstimate() > 0) src.saveLiveIterate(out, 64 * 4096, false);
     out.sections.forEach((s, i) => deliver(dst, s, i % 2 === 0 && s.type === PARTS));
     src.write(5 * 4096, Buffer.from('dirtied once'));
@@ -141,7 +141,7 @@ describe('RAM receivedState / resumeFrom', () => {
     const dst = ramType.create(spec, 'destination') as RamDevice;
     dst.loadSetup(LOAD_CTX);
     const out = new Capture();
-    src.saveSetup(out, { switchoverAck: false, rearmSwitchover: () => 0 });
+    src.saveSetup(out, { switchoverAck: false, precopyResume: true, rearmSwitchover: () => 0 });
     for (let i = 0; i < 4; i++) src.saveLiveIterate(out, 64 * 4096, false);
     // START and 3 frames arrive; the fourth is lost; 256 pages were never sent.
     out.sections.slice(0, 4).forEach((s) => deliver(dst, s, true));
@@ -155,7 +155,7 @@ describe('RAM receivedState / resumeFrom', () => {
 
   it('refuses a report of the wrong size', () => {
     const src = ramType.create(spec, 'source') as RamDevice;
-    src.saveSetup(new Capture(), { switchoverAck: false, rearmSwitchover: () => 0 });
+    src.saveSetup(new Capture(), { switchoverAck: false, precopyResume: true, rearmSwitchover: () => 0 });
     expect(() => src.resumeFrom(new Uint8Array(8))).toThrow(/expected 2048/);
   });
 });
@@ -170,9 +170,9 @@ describe('accel receivedState / resumeFrom', () => {
   it.each([2, 5])('goes on with the initial data where it got to and resends only the chunks the destination lacks (break after %i sections)', async (cut) => {
     const src = new AccelDevice(accelSpec, 'source');
     const dst = new AccelDevice(accelSpec, 'destination');
-    dst.loadSetup(recordingLoadContext(false));
+    dst.loadSetup({ ...recordingLoadContext(false), precopyResume: true });
     const out = new Capture();
-    src.saveSetup(out, { switchoverAck: false, rearmSwitchover: () => 0 });
+    src.saveSetup(out, { switchoverAck: false, precopyResume: true, rearmSwitchover: () => 0 });
     // Budgets of one frame: START, the initial data (3 frames), then two frames of chunks.
     for (let i = 0; i < 5; i++) src.saveLiveIterate(out, 1, false);
     expect(out.sections.length).toBe(6);
@@ -196,9 +196,9 @@ describe('accel receivedState / resumeFrom', () => {
   it('after a lost re-initialisation (re-arm the destination never loaded) everything goes again', () => {
     const src = new AccelDevice(accelSpec, 'source');
     const dst = new AccelDevice(accelSpec, 'destination');
-    dst.loadSetup(recordingLoadContext(false));
+    dst.loadSetup({ ...recordingLoadContext(false), precopyResume: true });
     const out = new Capture();
-    src.saveSetup(out, { switchoverAck: false, rearmSwitchover: () => 0 });
+    src.saveSetup(out, { switchoverAck: false, precopyResume: true, rearmSwitchover: () => 0 });
     src.saveLiveIterate(out, 1 << 30, false);
     for (const s of out.sections) deliverAccel(dst, s);
     src.resize(3); // while paused: its new initial data never reached the destination

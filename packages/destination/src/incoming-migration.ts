@@ -231,7 +231,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     this.takeConnection(this.socket, this.reader);
     this.timers.start();
     try {
-      this.setup.run(this.dispatch.sourceVerify);
+      this.setup.run(this.dispatch.sourceVerify, this.caps['precopy-resume']);
       if (this.multifdOn) this.startMultifd(this.config);
       this.rp.send({ configAccepted: {} });
     } catch (err) {

@@ -57,10 +57,11 @@ export class LoadSetup {
   }
 
   /** load_setup for every device (`verify`: the source sends digests), then count the devices that gate switchover. */
-  run(verify: boolean): void {
+  run(verify: boolean, precopyResume = false): void {
     const ctx: LoadContext = {
       switchoverAck: this.switchoverAck,
       verify,
+      precopyResume,
       approveSwitchover: (deviceId: string, ms: number) => this.approve(deviceId, ms),
       rearmSwitchover: (deviceId: string, rearm: number) => this.rearm(deviceId, rearm),
       progress: (deviceId: string, done: number, total: number) => {

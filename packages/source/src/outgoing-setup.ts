@@ -133,6 +133,7 @@ export function saveContext(ctx: OutgoingContext, compression: MultifdCompressio
   return {
     switchoverAck: caps['switchover-ack'],
     verify: caps.verify,
+    precopyResume: caps['precopy-resume'],
     ...(compression !== 'none' ? { multifdPacketBytes: MULTIFD_PACKET_BYTES } : {}),
     rearmSwitchover: (deviceId: string): number => replies.rearm(deviceId),
   };

@@ -108,6 +108,8 @@ export interface SaveContext {
   readonly switchoverAck: boolean;
   /** verify is on: a device may digest state as it sends it (while it is in cache). */
   readonly verify?: boolean;
+  /** precopy-resume is on: keep what `resumeFrom` needs (which copy of each unit went out); otherwise skip that bookkeeping. */
+  readonly precopyResume?: boolean;
   /**
    * Set when the multifd channels compress (multifd-compression): a device
    * whose type uses multifd keeps each PART payload within this many bytes,
@@ -163,6 +165,8 @@ export interface LoadContext {
   readonly switchoverAck: boolean;
   /** verify is on: a device may digest state as it lands (while it is in cache). */
   readonly verify?: boolean;
+  /** precopy-resume is on: keep what `receivedState` reports (which copy of each unit landed); otherwise skip that bookkeeping. */
+  readonly precopyResume?: boolean;
   /** QEMU qemu_loadvm_approve_switchover(): a device's preparation is done (ms it took). */
   approveSwitchover(deviceId: string, allocationMs: number): void;
   /** The source re-armed this device's approval (new initial data; `rearm` its number from the stream): one more approval is owed. */

@@ -259,7 +259,8 @@ export class RamDevice implements Device {
     this.toSend.setAll(); // the bulk stage: every page once
     this.dirtyLog.clearAll();
     this.scanner.cursor = 0;
-    this.batchOf = new Uint32Array(this.pages);
+    // 4 bytes per page, filled per batch: only where a resume may ask for it.
+    this.batchOf = ctx.precopyResume === true ? new Uint32Array(this.pages) : null;
     this.batchSeq = 0;
     Object.assign(this.stats, { transferred: 0, normalPages: 0, zeroPages: 0, dirtySyncCount: 0, lastSyncDirtyPages: 0 });
     this.stats.transferred += out.write(livemig.SectionType.SECTION_START, encodeRamHeader({ pageSize: this.pageSize, totalBytes: this.spec.size }));
@@ -353,7 +354,7 @@ export class RamDevice implements Device {
     this.digestEagerly = ctx.verify === true;
     this.stats.normalPages = 0;
     this.stats.zeroPages = 0;
-    this.batchOf = new Uint32Array(this.pages);
+    this.batchOf = ctx.precopyResume === true ? new Uint32Array(this.pages) : null;
   }
 
   /** precopy-resume: per page, the batch it was last loaded from whole (see `batchOf`), u32 little-endian. */
