@@ -3,45 +3,18 @@
  * error reply → exit 1 with the desc, bad usage → exit 2), and `watch` in
  * non-TTY mode following a migration started with livemig-ctl to its end.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ctl } from './helpers/ctl';
 import { SMALL_MACHINE, controlAddress, killAll, qmpSocketAddress, startDestination, startSource } from './helpers/daemons';
 
-const CTL = join(__dirname, '..', 'node_modules', '.bin', 'livemig-ctl');
 const ACK = ['--caps', 'return-path,switchover-ack,verify'];
 
 afterEach(killAll);
 const dir = mkdtempSync(join(tmpdir(), 'livemig-ctl-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface CtlRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs livemig-ctl with stdout on a pipe (not a TTY); `onLine` sees stdout lines as they come. */
-function ctl(args: string[], onLine?: (line: string) => void): Promise<CtlRun> {
-  const p = spawn(process.execPath, [CTL, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LIVEMIG_CONNECT: '' } });
-  let stdout = '';
-  let stderr = '';
-  let partial = '';
-  p.stdout.setEncoding('utf8').on('data', (t: string) => {
-    stdout += t;
-    partial += t;
-    let nl: number;
-    while ((nl = partial.indexOf('\n')) >= 0) {
-      onLine?.(partial.slice(0, nl));
-      partial = partial.slice(nl + 1);
-    }
-  });
-  p.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
-  return once(p, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
-}
 
 describe('livemig-ctl', () => {
   it('sends one command over the WebSocket or a QMP socket and prints the reply', async () => {

@@ -49,6 +49,21 @@ async function connectQmp(address) {
  * { source, destination } pids just before `migrate` and once it ended, e.g. to
  * read /proc figures of that window) }
  */
+/**
+ * Ends each daemon the way an operator does: QMP `quit` (when its QMP client is
+ * connected), then SIGKILL if it has not exited 3 s later. `pairs`: [qmp client or
+ * null, daemon].
+ */
+export async function stopDaemons(pairs) {
+  for (const [q, d] of pairs) {
+    if (q) await q.call('quit').catch(() => {});
+    q?.close();
+    const timer = setTimeout(() => d.kill(), 3000);
+    await d.exited;
+    clearTimeout(timer);
+  }
+}
+
 export async function migrateOnce(opts) {
   const devArgs = opts.devices.flatMap((d) => ['--device', d]);
   const caps = opts.caps ? ['--caps', opts.caps] : [];
@@ -135,16 +150,7 @@ export async function migrateOnce(opts) {
       ...(opts.sampleDestinationMs ? { dstSamples } : {}),
     };
   } finally {
-    for (const [q, d] of [
-      [sq, src],
-      [dq, dst],
-    ]) {
-      if (q) await q.call('quit').catch(() => {});
-      q?.close();
-      const timer = setTimeout(() => d.kill(), 3000);
-      await d.exited;
-      clearTimeout(timer);
-    }
+    await stopDaemons([[sq, src], [dq, dst]]);
     if (qmpDir) rmSync(qmpDir, { recursive: true, force: true });
   }
 }

@@ -29,6 +29,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DaemonProcess } from '../lib/daemon-process.mjs';
+import { stopDaemons } from './daemons.mjs';
 import { median, ratio, round } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
@@ -390,16 +391,7 @@ async function livemigRow(cfg, ack, progress) {
     return row;
   } finally {
     await Promise.all(checkers.map((c) => c.stop().catch(() => {})));
-    for (const [q, d] of [
-      [sq, src],
-      [dq, dst],
-    ]) {
-      if (q) await q.call('quit').catch(() => {});
-      q?.close();
-      const timer = setTimeout(() => d.kill(), 3000);
-      await d.exited;
-      clearTimeout(timer);
-    }
+    await stopDaemons([[sq, src], [dq, dst]]);
   }
 }
 
