@@ -56,7 +56,7 @@ function run(bin: string, args: string[]): Promise<Run> {
   let stderr = '';
   p.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
   p.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
-  return once(p, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
+  return once(p, 'close').then(([code]) => ({ code: code as number | null, stdout, stderr }));
 }
 
 /** A start-up error as the operator must see it: exit 2, the message, no stack trace, the machine never started. */
@@ -227,7 +227,7 @@ describe('watch on a destination that exits on completion', () => {
       out += t;
       if (out.includes('progress setup')) sawSetup();
     });
-    const watched = once(p, 'exit');
+    const watched = once(p, 'close'); // after stdout is drained, so `out` is whole
     await setupShown;
     const migrate = await run(CTL, ['--connect', srcControl, 'migrate', JSON.stringify({ uri })]);
     expect(migrate.code, migrate.stderr).toBe(0);
@@ -264,7 +264,7 @@ describe('after a cancel', () => {
       out += t;
       if (/progress active .*sent [1-9]/.test(out)) sawActive();
     });
-    const watched = once(p, 'exit');
+    const watched = once(p, 'close'); // after stdout is drained, so `out` is whole
     expect((await run(CTL, ['--connect', ws, 'migrate', JSON.stringify({ uri })])).code).toBe(0);
     await active;
     expect((await run(CTL, ['--connect', ws, 'migrate_cancel'])).code).toBe(0);

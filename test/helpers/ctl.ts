@@ -27,5 +27,5 @@ export function ctl(args: string[], onLine?: (line: string) => void): Promise<Ct
     }
   });
   p.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
-  return once(p, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
+  return once(p, 'close').then(([code]) => ({ code: code as number | null, stdout, stderr }));
 }
