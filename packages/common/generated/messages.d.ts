@@ -479,6 +479,9 @@ export namespace livemig {
         /** StreamHeader resume. */
         resume?: (livemig.ResumeHello.$Properties|null);
 
+        /** StreamHeader abandons. */
+        abandons: Uint8Array[];
+
         /**
          * Creates a new StreamHeader instance using the specified properties.
          * @param [properties] Properties to set
@@ -532,6 +535,9 @@ export namespace livemig {
 
             /** StreamHeader resume */
             resume?: (livemig.ResumeHello.$Properties|null);
+
+            /** StreamHeader abandons */
+            abandons?: (Uint8Array[]|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -1111,6 +1111,7 @@ $root.livemig = (function() {
          * @property {Uint8Array|null} [authNonce] StreamHeader authNonce
          * @property {livemig.MultifdHello.$Properties|null} [multifd] StreamHeader multifd
          * @property {livemig.ResumeHello.$Properties|null} [resume] StreamHeader resume
+         * @property {Array.<Uint8Array>|null} [abandons] StreamHeader abandons
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1136,6 +1137,7 @@ $root.livemig = (function() {
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
         var StreamHeader = function (properties) {
+            this.abandons = [];
             if (properties)
                 for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1183,6 +1185,14 @@ $root.livemig = (function() {
         StreamHeader.prototype.resume = null;
 
         /**
+         * StreamHeader abandons.
+         * @member {Array.<Uint8Array>} abandons
+         * @memberof livemig.StreamHeader
+         * @instance
+         */
+        StreamHeader.prototype.abandons = $util.emptyArray;
+
+        /**
          * Creates a new StreamHeader instance using the specified properties.
          * @function create
          * @memberof livemig.StreamHeader
@@ -1224,6 +1234,9 @@ $root.livemig = (function() {
                 $root.livemig.MultifdHello.encode(message.multifd, writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
             if (message.resume != null && $Object.hasOwnProperty.call(message, "resume"))
                 $root.livemig.ResumeHello.encode(message.resume, writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
+            if (message.abandons != null && message.abandons.length)
+                for (var i = 0; i < message.abandons.length; ++i)
+                    writer.uint32(/* id 6, wireType 2 =*/50).bytes(message.abandons[i]);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1305,6 +1318,14 @@ $root.livemig = (function() {
                         if (wireType !== 2)
                             break;
                         message.resume = $root.livemig.ResumeHello.decode(reader, reader.size(), $undefined, _depth + 1, message.resume);
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.abandons && message.abandons.length))
+                            message.abandons = [];
+                        message.abandons.push(reader.bytes());
                         continue;
                     }
                 }

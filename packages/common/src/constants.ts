@@ -62,6 +62,16 @@ export const INCOMING_IDLE_LIMIT_MS = 60_000;
 /** Return-path bytes the destination lets queue up unread before it calls the source stalled. */
 export const MAX_RP_QUEUED_BYTES = 1024 * 1024;
 
+/**
+ * Ids of its earlier migrations (ended before their commit) a source names in a new
+ * migration's header (StreamHeader.abandons), so a destination still holding one of them
+ * (paused, or not yet aware of the break) discards it instead of refusing the new one.
+ * One destination holds at most one; a few cover a source that tried several destinations.
+ */
+export const MAX_ABANDONED_IDS = 4;
+/** Bytes of a migration id (random, in the Configuration; multifd channels and resumes name it). */
+export const MIGRATION_ID_BYTES = 16;
+
 /** Random bytes in each authentication nonce. */
 export const AUTH_NONCE_BYTES = 32;
 /** HMAC labels: each proof is bound to its direction (no reflection). */

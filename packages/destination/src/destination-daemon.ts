@@ -117,6 +117,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
       accepted: (conn, config) => this.startMigration(conn, config),
       channel: (h, hello) => this.channelFor(h, hello),
       recoverBegins: (h, id) => this.recoverBegins(h, id),
+      abandoned: (h, ids) => this.abandon(h, ids),
       resumed: (h, conn) => {
         this.recovering.delete(h);
         const m = this.current;
@@ -233,6 +234,32 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     this.recovering.add(h);
     m.recoverBegins();
     return null;
+  }
+
+  /**
+   * A new migration's source proved itself and says it gave up on `ids` (they ended
+   * on its side before the commit): if the current incoming migration is one of them
+   * and never switched over, it is discarded now (loadCleanup: what was loaded is
+   * dropped, accel's allocation freed), so this connection's configuration may claim
+   * the slot instead of being refused until precopy-resume-timeout. Safe because such
+   * a migration never ran the machine here: the destination runs it only after
+   * SWITCHOVER_START, the final loads and the source's commit, and its source has
+   * ended it, so no connection will ever complete it. Resume handshakes for it in
+   * progress have nothing left to resume and go too. Any other id (a migration this
+   * destination never had, or already ended) changes nothing.
+   */
+  private abandon(h: Handshake, ids: readonly Buffer[]): void {
+    const m = this.current;
+    if (!m || !ids.some((id) => id.equals(m.migrationId))) return;
+    if (!m.discardable) {
+      this.log.warn({ peer: h.peer, phase: m.phase }, 'a new migration names the incoming one as abandoned, but it is past the switchover: kept');
+      return;
+    }
+    const stray = [...this.recovering];
+    this.recovering.clear();
+    for (const r of stray) r.evict('the migration it resumes was discarded: its source started a new migration');
+    this.log.warn({ peer: h.peer, status: m.status, phase: m.phase }, 'incoming migration discarded: its source gave up on it and started a new migration');
+    m.discard();
   }
 
   /**

@@ -156,6 +156,9 @@ export class FrameDispatch {
         return;
       }
       case 'SWITCHOVER_START':
+        this.owner.reached('switchover-start');
+        // A break right here (test fault) is as if it never arrived: the migration paused or failed in precopy.
+        if (this.phase !== 'precopy') return;
         this.parts.end.switchoverAt = performance.now();
         this.phases.go('switchover');
         this.owner.reached('switchover');

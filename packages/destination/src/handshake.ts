@@ -24,6 +24,14 @@
  *               the source proved the secret as at setup: no configuration
  *               (the migration has it); handed to that migration. Another
  *               migration id, or none paused, is refused and harms nothing.
+ * abandons:     a new migration's header may name earlier migrations of its
+ *               source that ended there before their commit
+ *               (StreamHeader.abandons); once it passed [auth] (as strong a
+ *               proof as a resume's: the id and the secret), the daemon
+ *               discards the current incoming migration if it is one of them
+ *               and never switched over, then the configuration goes on as
+ *               usual. Before auth they are only held, so a connection without
+ *               the secret discards nothing.
  * The whole handshake must end within stall-timeout (HANDSHAKE_TIMEOUT_MS when
  * off). No frame may carry a payload here: nothing is buffered before a
  * connection said what it is.
@@ -32,6 +40,7 @@ import type { Socket } from 'node:net';
 import { ConnectionError, ProtocolError, StallError, StateError, toMigError, type MigError } from '@livemig/common/errors';
 import {
   HEADER_TIMEOUT_MS,
+  MAX_ABANDONED_IDS,
   STREAM_MAGIC,
   STREAM_VERSION,
   type ChunkInput,
@@ -87,6 +96,12 @@ export interface HandshakeOwner {
    * null lets the handshake go on (the migration is recovering now), a reason refuses it.
    */
   recoverBegins(h: Handshake, migrationId: Buffer): string | null;
+  /**
+   * A new migration's source proved itself (or no secret is configured) and named
+   * earlier migrations of its own that ended before their commit: the current
+   * incoming migration goes if it is one of them and has not switched over.
+   */
+  abandoned(h: Handshake, migrationIds: readonly Buffer[]): void;
   /** The resume's handshake is done: the paused migration takes the connection, now. */
   resumed(h: Handshake, conn: AcceptedConnection): void;
   /** Handed on or refused: the daemon forgets this handshake. */
@@ -95,7 +110,7 @@ export interface HandshakeOwner {
 
 type HandshakeState =
   | { readonly phase: 'header' }
-  | { readonly phase: 'auth'; readonly pending: PendingAuth; readonly resume: boolean }
+  | { readonly phase: 'auth'; readonly pending: PendingAuth; readonly resume: boolean; readonly abandons: readonly Buffer[] }
   | { readonly phase: 'config' }
   | { readonly phase: 'channel-auth'; readonly pending: PendingAuth; readonly slot: ChannelSlot }
   | { readonly phase: 'accepted' }
@@ -224,6 +239,7 @@ export class Handshake implements ReaderOwner {
         checkAnswer(state.pending, msg);
         this.log.info('source authenticated (shared secret)');
         if (state.resume) return this.handOn('resumed', () => this.owner.resumed(this, this.connection()));
+        if (state.abandons.length > 0) this.owner.abandoned(this, state.abandons);
         this.go({ phase: 'config' });
         return;
       case 'config':
@@ -264,16 +280,22 @@ export class Handshake implements ReaderOwner {
       return;
     }
     const resume = h.resume ? Buffer.from(h.resume.migrationId ?? []) : null;
+    const abandons = (h.abandons ?? []).map((id) => Buffer.from(id));
+    if (abandons.length > 0 && resume) throw new ProtocolError('a resume header names migrations it abandons: only a new migration does');
+    if (abandons.length > MAX_ABANDONED_IDS) throw new ProtocolError(`the header names ${abandons.length} abandoned migrations (at most ${MAX_ABANDONED_IDS})`);
     if (resume) {
       const refused = this.owner.recoverBegins(this, resume);
       if (refused !== null) throw new StateError(refused);
     }
     const auth = challengeFor(this.owner.authSecret, nonce);
     if (auth) {
-      this.go({ phase: 'auth', pending: auth.pending, resume: resume !== null });
+      this.go({ phase: 'auth', pending: auth.pending, resume: resume !== null, abandons });
       this.rp.send({ authChallenge: auth.challenge });
     } else if (resume) this.handOn('resumed', () => this.owner.resumed(this, this.connection()));
-    else this.go({ phase: 'config' });
+    else {
+      if (abandons.length > 0) this.owner.abandoned(this, abandons);
+      this.go({ phase: 'config' });
+    }
   }
 
   private onConfiguration(msg: DecodedFrameMessage): void {

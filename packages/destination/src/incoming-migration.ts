@@ -33,7 +33,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { ConnectionError, TimeoutError, toMigError, type MigError } from '@livemig/common/errors';
+import { CancelledError, ConnectionError, TimeoutError, toMigError, type MigError } from '@livemig/common/errors';
 import { type ConfigurationMessage } from '@livemig/common/wire';
 import { type Capabilities, type MultifdCompression } from '@livemig/common/control';
 import { type Machine } from '@livemig/common/devices';
@@ -245,7 +245,8 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   private takeConnection(socket: Socket, reader: StreamReader): void {
     reader.handOver({
       // A connection of before a pause (precopy-resume) delivers nothing more.
-      finished: () => this.finished || this.reader !== reader,
+      // (Also once paused: a pause from inside a frame callback drops the rest of that chunk.)
+      finished: () => this.finished || this.reader !== reader || this.paused,
       payloadTargets: (msg, length) => this.dispatch.payloadTargets(msg, length),
       handleFrame: (frame) => this.dispatch.handleFrame(frame),
       arrived: (n) => this.arrived(n),
@@ -345,6 +346,20 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   /** A connection may resume it: paused, or still in precopy with precopy-resume on (its source may be back before this side noticed the break). */
   get resumable(): boolean {
     return this.caps['precopy-resume'] && (this.paused || this.dispatch.phase === 'precopy');
+  }
+
+  /**
+   * Its source may discard it (StreamHeader.abandons on that source's next migration):
+   * only before SWITCHOVER_START (precopy, or paused), when the machine never ran here.
+   */
+  get discardable(): boolean {
+    return this.paused || this.dispatch.phase === 'precopy';
+  }
+
+  /** Its source gave up on it and started a new migration: fails it (SHUT, loadCleanup), so the new one may start. */
+  discard(): void {
+    // CANCELLED, not a connection error: in precopy with precopy-resume that would pause it again.
+    this.fail(new CancelledError('incoming migration discarded: its source ended it before the switchover (its side failed or was cancelled) and started a new migration'));
   }
 
   /** The source reconnected to resume while this side still read the old connection: that one is dead, pause now. */

@@ -17,12 +17,14 @@ import type { MigError } from '@livemig/common/errors';
  * config     configuration accepted (the connection is now a migration)
  * section    a PART section (precopy), before it is loaded
  * ack-wait   an accel resource allocated, more to go (the source waits for the ack)
+ * switchover-start SWITCHOVER_START received, before the switchover begins (a
+ *            break here is one that swallowed it: still precopy)
  * switchover SWITCHOVER_START received (stop-and-copy)
  * eof        EOF received, before the final loads and verification
  * loaded     everything loaded and verified, before LOADED is sent
  * resume     CMD_RESUME received (after the source's commit), before resuming
  */
-export const LOAD_POINTS = ['accept', 'header', 'config', 'section', 'ack-wait', 'switchover', 'eof', 'loaded', 'resume'] as const;
+export const LOAD_POINTS = ['accept', 'header', 'config', 'section', 'ack-wait', 'switchover-start', 'switchover', 'eof', 'loaded', 'resume'] as const;
 export type LoadPoint = (typeof LOAD_POINTS)[number];
 
 export interface LoadPointMessage {

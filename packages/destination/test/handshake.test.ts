@@ -8,8 +8,8 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { STREAM_MAGIC, STREAM_VERSION, encodeFrame, encodeFrameHeader, type FrameMessage } from '@livemig/common/wire';
-import { createNonce } from '@livemig/common/control';
+import { MAX_ABANDONED_IDS, STREAM_MAGIC, STREAM_VERSION, createReturnPathDecoder, encodeFrame, encodeFrameHeader, type FrameMessage } from '@livemig/common/wire';
+import { authProof, createNonce } from '@livemig/common/control';
 import { Machine, parseDeviceList, parseWorkloadSpec } from '@livemig/common/devices';
 import { challengeFor } from '../src/destination-auth';
 import { Handshake, type HandshakeOwner } from '../src/handshake';
@@ -29,6 +29,7 @@ function owner(over: Partial<HandshakeOwner> = {}): HandshakeOwner {
     channel: () => 'no channels here',
     recoverBegins: () => 'nothing paused here',
     resumed: () => undefined,
+    abandoned: () => undefined,
     ended: () => undefined,
     ...over,
   };
@@ -119,6 +120,80 @@ describe('Handshake: a connection resuming a paused migration (precopy-resume)',
       expect(h.phase).toBe('refused');
       expect(h.error?.message).toMatch(why);
       expect(resumed).toBe(0);
+    }
+  });
+});
+
+describe('Handshake: a new migration naming migrations its source abandoned', () => {
+  const old = Buffer.alloc(16, 9);
+  const secret = Buffer.from('a-secret-of-some-length');
+  const header = (extra: Partial<FrameMessage['header']> = {}): Buffer => f({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION, abandons: [old], ...extra } });
+
+  /** The challenge the handshake sent back (the only return-path frame before a proof). */
+  function challengeOf(sock: FakeSocket): { nonce: Uint8Array; mac: Uint8Array } {
+    const rp = createReturnPathDecoder();
+    for (const chunk of sock.written) {
+      for (const m of rp.push(chunk)) if (m.message.body === 'authChallenge') return m.message.authChallenge as { nonce: Uint8Array; mac: Uint8Array };
+    }
+    throw new Error('no challenge sent');
+  }
+
+  it('without a secret: the owner hears the ids at the header, then the configuration goes on as usual', async () => {
+    const calls: string[] = [];
+    const sock = new FakeSocket();
+    const h = new Handshake(sock.asSocket(), null, 'test', owner({ abandoned: (_h, ids) => void calls.push(`abandoned:${ids.length}:${ids[0]!.equals(old)}`), accepted: () => void calls.push('accepted') }), log);
+    h.start();
+    sock.feed(header());
+    await tick();
+    expect(calls).toEqual(['abandoned:1:true']);
+    expect(h.phase).toBe('config');
+    sock.feed(f({ configuration: { devices: [] } }));
+    await tick();
+    expect(calls).toEqual(['abandoned:1:true', 'accepted']);
+  });
+
+  it('with a secret: only after a valid proof; a missing or wrong proof discards nothing', async () => {
+    for (const proof of ['none', 'wrong', 'right'] as const) {
+      const calls: string[] = [];
+      const sock = new FakeSocket();
+      const h = new Handshake(sock.asSocket(), null, 'test', owner({ authSecret: secret, abandoned: () => void calls.push('abandoned') }), log);
+      h.start();
+      const nonce = createNonce();
+      sock.feed(header(proof === 'none' ? {} : { authNonce: nonce }));
+      await tick();
+      expect(calls).toEqual([]);
+      if (proof === 'none') {
+        expect(h.error?.message).toMatch(/authentication required/);
+        continue;
+      }
+      const challenge = challengeOf(sock);
+      const mac = proof === 'right' ? authProof(secret, 'source', nonce, challenge.nonce) : authProof(Buffer.from('another secret'), 'source', nonce, challenge.nonce);
+      sock.feed(f({ authResponse: { mac } }));
+      await tick();
+      if (proof === 'wrong') {
+        expect(h.error?.message).toMatch(/authentication failed/);
+        expect(calls).toEqual([]);
+      } else {
+        expect(calls).toEqual(['abandoned']);
+        expect(h.phase).toBe('config');
+      }
+    }
+  });
+
+  it('refuses a resume header that also abandons, and more ids than a source sends; the owner hears nothing', async () => {
+    for (const [extra, why] of [
+      [{ resume: { migrationId: old } }, /only a new migration does/],
+      [{ abandons: Array.from({ length: MAX_ABANDONED_IDS + 1 }, () => old) }, /at most/],
+    ] as const) {
+      const calls: string[] = [];
+      const sock = new FakeSocket();
+      const h = new Handshake(sock.asSocket(), null, 'test', owner({ recoverBegins: () => null, abandoned: () => void calls.push('abandoned'), resumed: () => void calls.push('resumed') }), log);
+      h.start();
+      sock.feed(header(extra));
+      await tick();
+      expect(h.phase).toBe('refused');
+      expect(h.error?.message).toMatch(why);
+      expect(calls).toEqual([]);
     }
   });
 });

@@ -43,6 +43,7 @@ export class IncomingUnderTest extends EventEmitter<{ done: [] }> {
         m.start();
       },
       channel: () => 'no multifd channels in this test',
+      abandoned: () => undefined,
       recoverBegins: () => 'no paused migration in this test',
       resumed: () => undefined,
       ended: () => {

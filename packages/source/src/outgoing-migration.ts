@@ -39,6 +39,7 @@ import { CancelledError, MigError, StateError, TimeoutError } from '@livemig/com
 import { type Capabilities, type Parameters } from '@livemig/common/control';
 import { type Machine } from '@livemig/common/devices';
 import { processCpuMs, type Logger } from '@livemig/common/daemon';
+import { MIGRATION_ID_BYTES } from '@livemig/common/wire';
 import { DestinationLink } from './destination-link';
 import { DestinationReplies, type DeviceAckState } from './destination-replies';
 import type { MultifdCompressionInfo } from './migration-channels';
@@ -77,8 +78,10 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   private readonly params: () => Readonly<Parameters>;
   private readonly log: Logger;
   private readonly security: OutgoingSecurity;
-  /** Named by the multifd channels so the destination attaches them to this migration. */
-  private readonly migrationId = randomBytes(16);
+  /** Named by the multifd channels so the destination attaches them to this migration (and by a resume, or a later migration that abandons it). */
+  readonly migrationId = randomBytes(MIGRATION_ID_BYTES);
+  /** Earlier migrations of this source a destination may still hold (StreamHeader.abandons): named in this one's header. */
+  private readonly abandons: readonly Buffer[];
   private readonly statusMachine: StatusMachine;
   private readonly link: DestinationLink;
   private readonly replies: DestinationReplies;
@@ -116,6 +119,8 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     params: () => Readonly<Parameters>;
     log: Logger;
     security?: OutgoingSecurity;
+    /** Ids of this source's earlier migrations that ended before their commit (SourceDaemon keeps them). */
+    abandons?: readonly Buffer[];
   }) {
     super();
     this.host = opts.host;
@@ -125,6 +130,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.params = opts.params;
     this.log = opts.log;
     this.security = opts.security ?? { tls: null, authSecret: null };
+    this.abandons = opts.abandons ?? [];
     this.statusMachine = new StatusMachine((status) => {
       this.log.info({ status, cpuMs: processCpuMs() }, 'migration status');
       this.emit('status', status);
@@ -200,6 +206,16 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.link.cancel(new CancelledError());
   }
 
+  /**
+   * Ended (failed or cancelled) after its destination accepted it and before the
+   * commit: that destination never ran the machine but may still hold the migration
+   * (paused by precopy-resume, e.g. a break that swallowed SWITCHOVER_START, or not yet
+   * aware of a silent break). The next migration names it (StreamHeader.abandons).
+   */
+  get leftIncomingBehind(): boolean {
+    return (this.status === 'failed' || this.status === 'cancelled') && this.replies.configAccepted && !this.replies.committed;
+  }
+
   /** precopy-resume: RAM bytes sent since the first resume (the complement of what the destination held, and what was dirtied). */
   get resentAfterResume(): number {
     if (this.ramTransferredAtResume === null) return 0;
@@ -248,7 +264,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
   async run(): Promise<void> {
     try {
       this.statusMachine.set('setup');
-      await setupOutgoing(this.ctx, this, { host: this.host, port: this.port, security: this.security, migrationId: this.migrationId });
+      await setupOutgoing(this.ctx, this, { host: this.host, port: this.port, security: this.security, migrationId: this.migrationId, abandons: this.abandons });
       this.setupTime = performance.now() - this.startedAt;
       this.precopy.startMetering(performance.now(), this.link.channels!.bytesFlushed);
       this.statusMachine.set('active');
@@ -310,6 +326,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
    * precopy-resume-timeout (from the break), which fails the migration.
    */
   private async pauseUntilResumed(cause: MigError): Promise<void> {
+    const pausedAt = performance.now();
     this.link.renew();
     // Nothing is sent while paused: auto-converge's throttle would only slow the machine (it starts over after the resume).
     this.precopy.stop();
@@ -340,7 +357,10 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
         this.ramTransferredAtResume ??= this.ramTransferred();
         this.precopy.meter!.rebase(performance.now(), this.link.channels!.bytesFlushed);
         this.pauseCause = null;
-        this.log.info({ resumes: this.resumes, missingBytes: r.missingBytes, restarted: r.restarted }, 'migration resumed');
+        // The pause (and the recovery) does not count against timeout and switchover-ack-timeout (Precopy.pausedMs).
+        const pausedMs = performance.now() - pausedAt;
+        this.precopy.pausedMs += pausedMs;
+        this.log.info({ resumes: this.resumes, missingBytes: r.missingBytes, restarted: r.restarted, pausedMs: Math.round(pausedMs) }, 'migration resumed');
         this.statusMachine.set('active');
         return;
       } catch (err) {

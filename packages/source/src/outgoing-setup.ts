@@ -35,6 +35,8 @@ export interface SetupTarget {
   readonly security: OutgoingSecurity;
   /** Named by the multifd channels so the destination attaches them to this migration. */
   readonly migrationId: Buffer;
+  /** A new migration's header names these earlier ones, for the destination to discard if it still holds one (StreamHeader.abandons). */
+  readonly abandons?: readonly Buffer[];
 }
 
 /**
@@ -93,7 +95,13 @@ async function openMainChannel(ctx: OutgoingContext, owner: LinkOwner, target: S
 
   const nonce = secret ? createNonce() : null;
   stream.writeFrame({
-    header: { magic: STREAM_MAGIC, version: STREAM_VERSION, ...(nonce ? { authNonce: nonce } : {}), ...(resume ? { resume: { migrationId: target.migrationId } } : {}) },
+    header: {
+      magic: STREAM_MAGIC,
+      version: STREAM_VERSION,
+      ...(nonce ? { authNonce: nonce } : {}),
+      ...(resume ? { resume: { migrationId: target.migrationId } } : {}),
+      ...(!resume && target.abandons?.length ? { abandons: [...target.abandons] } : {}),
+    },
   });
   if (secret && nonce) {
     await link.waitForPeer('the authentication challenge', () => replies.challenge !== null);

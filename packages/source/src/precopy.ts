@@ -55,6 +55,12 @@ export class Precopy {
   gated = false;
   /** Converged and on the way to stop-and-copy (final pass, drain, stop): see DestinationReplies.rearm. */
   switchoverDecided = false;
+  /**
+   * precopy-resume: time spent paused (break to resume), not counted against
+   * switchover-ack-timeout or timeout: no ack can arrive and nothing can converge
+   * while the link is down, and the pause has its own bound (precopy-resume-timeout).
+   */
+  pausedMs = 0;
 
   constructor(ctx: OutgoingContext, startedAt: number, onPass: (pass: number) => void) {
     this.ctx = ctx;
@@ -294,7 +300,8 @@ export class Precopy {
   private checkTimeouts(now: number): void {
     const { params, caps, machine, replies } = this.ctx;
     const p = params();
-    const elapsed = now - this.startedAt;
+    // Time with the link up (setup included), not wall time: see pausedMs.
+    const elapsed = now - this.startedAt - this.pausedMs;
     if (p['switchover-ack-timeout'] > 0 && caps['switchover-ack'] && replies.ackAt === null && machine.running && elapsed > p['switchover-ack-timeout']) {
       throw new TimeoutError(`no SWITCHOVER_ACK from the destination within switchover-ack-timeout (${p['switchover-ack-timeout']} ms)`);
     }

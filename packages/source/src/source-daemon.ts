@@ -5,6 +5,7 @@
 import { EventEmitter, once } from 'node:events';
 import { StateError } from '@livemig/common/errors';
 import { LIVEMIG_VERSION, parseMigrationUri } from '@livemig/common/cli';
+import { MAX_ABANDONED_IDS } from '@livemig/common/wire';
 import {
   MigrationSettings,
   QmpDispatcher,
@@ -54,6 +55,14 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
   private readonly log: Logger;
   private readonly security: SecurityOptions;
   private migration: OutgoingMigration | null = null;
+  /**
+   * Ids of this source's migrations that ended before their commit after a destination
+   * accepted them, newest first (at most MAX_ABANDONED_IDS): each new migration names them
+   * (StreamHeader.abandons), so a destination still holding one (paused by precopy-resume
+   * after a break that swallowed SWITCHOVER_START, or a cancel here while paused) discards it
+   * instead of refusing the new migration until its precopy-resume-timeout.
+   */
+  private abandoned: Buffer[] = [];
   /** Aborted by close(): a device holding the exit (quiesce) lets go at once. */
   private readonly exiting = new AbortController();
   /** The last migration's samples, for a live view opened during or after it. */
@@ -109,6 +118,7 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
       params: () => this.settings.parameters,
       log: this.log.child({ migration: uri }),
       security: { tls: this.security.tls, authSecret: this.security.authSecret },
+      abandons: this.abandoned,
     });
     this.migration = m;
     m.on('status', (status) => this.qmp.emitEvent('MIGRATION', { status }));
@@ -118,6 +128,7 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     this.history.start();
     void m.run().then(() => {
       this.history.stop();
+      if (m.leftIncomingBehind) this.abandoned = [m.migrationId, ...this.abandoned].slice(0, MAX_ABANDONED_IDS);
       this.emit('finished', m);
     });
     return m;

@@ -1,0 +1,261 @@
+/**
+ * precopy-resume, part 3: what a user hit after a pause that could not be
+ * resumed, and the clocks during a pause.
+ *
+ * 1. A break that swallows an in-flight SWITCHOVER_START (the destination
+ *    resets the connection as the frame arrives, before it acts on it: test
+ *    fault `reset@switchover-start`): the source fails and runs its machine
+ *    again (it had stopped it), the destination is still in precopy and
+ *    pauses. A fresh migration from that source names the failed one in its
+ *    header (StreamHeader.abandons): the destination discards the paused
+ *    state at once (loadCleanup, accel freed) and takes the new migration,
+ *    instead of refusing it until precopy-resume-timeout. The same after a
+ *    cancel on the source while paused. With a secret, a stranger who has the
+ *    migration id (it travels in clear without TLS) but not the secret, or a
+ *    source with the secret that is not the one (it knows no id), cannot make
+ *    the destination drop the paused migration.
+ * 2. `switchover-ack-timeout` and `timeout` count only the time the link is
+ *    up: a pause longer than either does not fail the resumed migration, and
+ *    the time after the resume still counts.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AUTH_NONCE_BYTES, STREAM_MAGIC, STREAM_VERSION } from '@livemig/common/wire';
+import { killAll, startSource } from './helpers/daemons';
+import { RawSource, migrationIdOf } from './helpers/raw-source';
+import { MiB, expectCompletedVerified, expectDestinationWaiting, expectSourceIntact, marks, startEnds, statuses, waitBothPaused, waitEnd, waitInfo, waitStatus, withLogs, type End, type Ends, type EndsOptions } from './helpers/resume';
+import { closeProxies, startProxy, type TcpProxy } from './helpers/tcp-proxy';
+
+let all: Ends[] = [];
+afterEach(async () => {
+  for (const e of all) e.close();
+  all = [];
+  await closeProxies();
+  await killAll();
+});
+
+const DEVICES = ['ram,id=ram0,size=64M,fill=random,seed=71', 'accel,id=accel0,resources=2,resource-size=1M,alloc-ms=50,initial-size=64K,state-size=256K,seed=72', 'cpu,id=cpu0,vcpus=2,seed=73'];
+const CAPS = 'return-path,switchover-ack,verify,precopy-resume';
+/** Long enough that only the fix (not the timeout) lets a fresh migration in during a test. */
+const LONG_RESUME_TIMEOUT = 'precopy-resume-timeout=120000';
+
+async function ends(o: Partial<EndsOptions> = {}): Promise<Ends> {
+  const e = await startEnds({ devices: DEVICES, caps: CAPS, ...o });
+  all.push(e);
+  return e;
+}
+
+async function run(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    throw withLogs(err, all[0] ?? null);
+  }
+}
+
+/**
+ * A migration (through a capturing proxy) whose SWITCHOVER_START the break
+ * swallows: the source stopped its machine, failed and runs it again; the
+ * destination paused in precopy. Returns the migration id (from the stream).
+ */
+async function swallowedSwitchover(e: Ends): Promise<{ id: Buffer; proxy: TcpProxy }> {
+  const proxy = await startProxy(e.dstUri, { capture: 64 * 1024 });
+  await e.src.q.call('migrate', { uri: proxy.uri });
+  const [s] = await Promise.all([waitEnd(e.src), waitStatus(e.dst, 'precopy-paused')]);
+  expect(s.data?.status).toBe('failed');
+  expect(statuses(e.src)).toContain('device');
+  expect(statuses(e.src)).not.toContain('precopy-paused');
+  expect(e.src.q.events.some((x) => x.event === 'STOP')).toBe(true);
+  expect(e.src.q.events.some((x) => x.event === 'RESUME')).toBe(true);
+  expect((await e.dst.q.call('query-migrate')).status).toBe('precopy-paused');
+  return { id: migrationIdOf(proxy.captured(0)), proxy };
+}
+
+/** The statuses this end announced from event index `from` on (marks() counts every event, not only MIGRATION). */
+function statusesSince(end: End, from: number): string[] {
+  return end.q.events.slice(from).filter((x) => x.event === 'MIGRATION').map((x) => x.data?.status as string);
+}
+
+/** The source's migration (from event `from` on) completed; else its error-desc says why, without waiting on the destination. */
+async function expectSourceCompleted(e: Ends, from: number): Promise<void> {
+  const s = await waitEnd(e.src, from);
+  expect(s.data?.status, String((await e.src.q.call('query-migrate'))['error-desc'])).toBe('completed');
+}
+
+/**
+ * A fresh migration from the source (not a resume): the destination first
+ * discards the paused one (its `failed`), then takes the new one, which
+ * completes verified with `expected`. Returns the marks of the new migration.
+ */
+async function freshMigrationDiscards(e: Ends, expected: Record<string, string>): Promise<{ src: number; dst: number }> {
+  const m = marks(e);
+  await e.src.q.call('migrate', { uri: e.dstUri });
+  // The source's end first: refused as busy (no discard), it fails at once with the destination's reason.
+  await expectSourceCompleted(e, m.src);
+  const discarded = await waitEnd(e.dst, m.dst);
+  expect(discarded.data?.status).toBe('failed');
+  const from = { src: m.src, dst: e.dst.q.events.indexOf(discarded) + 1 };
+  await expectCompletedVerified(e, 0, from);
+  expect(await e.dst.q.call('query-digests')).toEqual(expected);
+  const after = statusesSince(e.dst, m.dst);
+  expect(after[0]).toBe('failed');
+  expect(after.slice(1)).toContain('active');
+  expect(after.at(-1)).toBe('completed');
+  expect(after).not.toContain('precopy-paused');
+  expect(e.dst.d.stderrText).toMatch(/incoming migration discarded: its source gave up on it/);
+  return from;
+}
+
+describe('precopy-resume: a fresh migration after a pause that cannot be resumed', () => {
+  it('a break that swallows SWITCHOVER_START: the source fails and runs; its fresh migration discards the paused destination at once and completes, verified', () =>
+    run(async () => {
+      const e = await ends({ dstArgs: ['--param', LONG_RESUME_TIMEOUT], dstEnv: { LIVEMIG_TEST_FAULT: 'reset@switchover-start' } });
+      const expected = await e.src.q.call('query-digests');
+      await swallowedSwitchover(e);
+      await expectSourceIntact(e, expected);
+      // Nothing paused on the source: a resume there has nothing to resume.
+      await expect(e.src.q.call('migrate', { uri: e.dstUri, resume: true })).rejects.toThrow(/no paused migration/);
+      const t0 = performance.now();
+      const m = await freshMigrationDiscards(e, expected);
+      expect(performance.now() - t0).toBeLessThan(60_000);
+      // The new migration went through the whole switchover-ack flow again: accel allocated anew, one ack.
+      expect(e.src.q.events.slice(m.src).filter((x) => x.event === 'MIGRATION_SWITCHOVER_ACK')).toHaveLength(1);
+      expect(e.dst.q.events.slice(m.dst).filter((x) => x.event === 'DEVICE_PREALLOCATED' && x.data?.device === 'accel0')).toHaveLength(1);
+    }));
+
+  it('the discard runs loadCleanup before the configuration is judged: a new migration that is then refused leaves the destination waiting, accel freed', () =>
+    run(async () => {
+      const e = await ends({ dstArgs: ['--param', LONG_RESUME_TIMEOUT], dstEnv: { LIVEMIG_TEST_FAULT: 'reset@switchover-start' } });
+      const expected = await e.src.q.call('query-digests');
+      const { id } = await swallowedSwitchover(e);
+      // The paused migration holds accel's allocation.
+      const held = (await e.dst.q.call('query-devices')) as Array<Record<string, unknown>>;
+      expect(held.find((d) => d.id === 'accel0')?.['allocated-resources']).toBe(2);
+      const m = marks(e);
+      // No secret here: naming the id is the proof (as for a resume). A configuration that does
+      // not match is refused, but only after the paused migration was discarded.
+      const raw = await RawSource.open(e.dstUri);
+      raw.send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION, abandons: [randomBytes(16), id] } });
+      raw.send({ configuration: { devices: [], migrationId: randomBytes(16) } });
+      expect(await raw.refused()).toMatch(/device/i);
+      const failed = await waitEnd(e.dst, m.dst);
+      expect(failed.data?.status).toBe('failed');
+      expect((await e.dst.q.call('query-migrate'))['error-desc']).toMatch(/discarded: its source ended it before the switchover/);
+      await expectDestinationWaiting(e);
+      const again = marks(e);
+      await e.src.q.call('migrate', { uri: e.dstUri });
+      await expectCompletedVerified(e, 0, again);
+      expect(await e.dst.q.call('query-digests')).toEqual(expected);
+    }));
+
+  it('migrate_cancel on the source while paused: its next migration discards the paused destination instead of waiting out its timeout', () =>
+    run(async () => {
+      const e = await ends({ dstArgs: ['--param', LONG_RESUME_TIMEOUT] });
+      const expected = await e.src.q.call('query-digests');
+      const proxy = await startProxy(e.dstUri);
+      const killed = proxy.killAt(8 * MiB);
+      await e.src.q.call('migrate', { uri: proxy.uri });
+      await killed;
+      await waitBothPaused(e);
+      await e.src.q.call('migrate_cancel');
+      expect((await waitEnd(e.src)).data?.status).toBe('cancelled');
+      await expectSourceIntact(e, expected);
+      expect((await e.dst.q.call('query-migrate')).status).toBe('precopy-paused');
+      await freshMigrationDiscards(e, expected);
+    }));
+
+  it('with a secret, neither the id without the secret nor the secret without the id drops the paused migration; the real source then does', () =>
+    run(async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'livemig-gaps-'));
+      const secret = join(dir, 'secret');
+      writeFileSync(secret, 'precopy-resume gaps test secret\n', { mode: 0o600 });
+      const auth = ['--auth-secret-file', secret];
+      const e = await ends({ srcArgs: auth, dstArgs: [...auth, '--param', LONG_RESUME_TIMEOUT], dstEnv: { LIVEMIG_TEST_FAULT: 'reset@switchover-start' } });
+      const expected = await e.src.q.call('query-digests');
+      const { id } = await swallowedSwitchover(e);
+      const held = (await e.dst.q.call('query-migrate'))['bytes-received'];
+      const dm = marks(e);
+
+      // 1. The right id, no secret: refused at the header, nothing discarded.
+      const bare = await RawSource.open(e.dstUri);
+      bare.send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION, abandons: [id] } });
+      expect(await bare.refused()).toMatch(/authentication required/);
+      // 2. The right id and a challenge, but a proof made without the secret: refused.
+      const guess = await RawSource.open(e.dstUri);
+      guess.send({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION, abandons: [id], authNonce: randomBytes(AUTH_NONCE_BYTES) } });
+      await guess.next((x) => x.body === 'authChallenge');
+      guess.send({ authResponse: { mac: randomBytes(32) } });
+      expect(await guess.refused()).toMatch(/authentication failed/);
+      // 3. Another source with the secret (it knows no id of this migration): refused as busy, no state moved.
+      const other = startSource([...DEVICES.flatMap((x) => ['--device', x]), '--caps', CAPS, ...auth, '--workload', 'dirty-rate=0', '--migrate-to', e.dstUri]);
+      expect((await other.exited).code).not.toBe(0);
+      expect(other.summary()['error-desc']).toMatch(/paused here/);
+      expect((other.summary().ram as Record<string, number>).transferred).toBe(0);
+
+      const d = await e.dst.q.call('query-migrate');
+      expect(d.status).toBe('precopy-paused');
+      expect(d['bytes-received']).toBe(held);
+      expect(statusesSince(e.dst, dm.dst)).toEqual([]);
+
+      // The real source (the id and the secret): accepted at once, completes.
+      await freshMigrationDiscards(e, expected);
+    }));
+});
+
+/**
+ * The switchover-ack comes only when accel's allocation (4 × 1.5 s) is done.
+ * The link breaks early in it and the pause is held for PAUSE_MS; the
+ * destination allocates on meanwhile, so after the resume the ack comes
+ * within a second or two of link time.
+ */
+const SLOW_ACK = ['ram,id=ram0,size=32M,seed=81', 'accel,id=accel0,resources=4,resource-size=1M,alloc-ms=1500,initial-size=64K,state-size=256K,seed=82', 'cpu,id=cpu0,vcpus=2,seed=83'];
+const PAUSE_MS = 4500;
+
+/** Breaks the migration during the ack wait, holds the pause PAUSE_MS, resumes; returns the marks from the resume on. */
+async function pauseInAckWait(e: Ends, pauseMs = PAUSE_MS): Promise<{ src: number; dst: number }> {
+  const proxy = await startProxy(e.dstUri);
+  await e.src.q.call('migrate', { uri: proxy.uri });
+  await waitInfo(e.dst, (i) => i['bytes-received'] >= 8 * MiB && i['switchover-acked'] === false, 'the switchover-ack wait');
+  await proxy.kill();
+  await waitBothPaused(e);
+  // The pause's length is what is under test (no event to wait for): the link stays down this long.
+  await sleep(pauseMs);
+  const m = marks(e);
+  await e.src.q.call('migrate', { uri: e.dstUri, resume: true });
+  return m;
+}
+
+describe('precopy-resume: timeout and switchover-ack-timeout count only time with the link up', () => {
+  for (const param of ['switchover-ack-timeout', 'timeout'] as const) {
+    it(`${param}=4000 and a ${PAUSE_MS} ms pause in the ack wait: the resumed migration completes, verified`, () =>
+      run(async () => {
+        const e = await ends({ devices: SLOW_ACK, params: [`${param}=4000`] });
+        const expected = await e.src.q.call('query-digests');
+        const m = await pauseInAckWait(e);
+        await expectSourceCompleted(e, m.src);
+        const info = await expectCompletedVerified(e, 1, m);
+        expect(await e.dst.q.call('query-digests')).toEqual(expected);
+        // Wall time from start to ack is past the bound; only the pause took it there.
+        expect(info['switchover-ack-wait']).toBeGreaterThan(4000);
+      }));
+  }
+
+  it('the time after the resume still counts: switchover-ack-timeout=1500 fails the resumed migration before its ack, the source runs intact', () =>
+    run(async () => {
+      const e = await ends({ devices: SLOW_ACK, params: ['switchover-ack-timeout=1500'] });
+      const expected = await e.src.q.call('query-digests');
+      // A short pause: the ack is still ~4 s of allocation away after the resume.
+      const m = await pauseInAckWait(e, 500);
+      await waitStatus(e.src, 'active', m.src);
+      const s = await waitEnd(e.src, m.src);
+      expect(s.data?.status).toBe('failed');
+      const info = await e.src.q.call('query-migrate');
+      expect(info['error-desc']).toMatch(/switchover-ack-timeout \(1500 ms\)/);
+      expect(info.resumes).toBe(1);
+      await expectSourceIntact(e, expected);
+    }));
+});
