@@ -14,6 +14,16 @@
  *   absolute ms): every key once, then the keys writes dirtied since.
  *   Values go out as views of the store's immutable value Buffers.
  * - END closes the stream. verify digests the whole key space.
+ * - precopy-resume (receivedState / resumeFrom): the destination reports,
+ *   per key it holds, the entry's hash (key, expiry, value: the term the
+ *   store keeps for its digest anyway); the source resends every key whose
+ *   current entry hashes otherwise, and a delete for every key held there but
+ *   gone here. Comparing content, not "was it sent", covers a dirtied key's
+ *   newer copy lost in the break (the destination holds the older one, whose
+ *   hash differs) and a lost delete; a PART torn by the break never reached
+ *   loadState. No bookkeeping while precopy runs: the cost is one walk of
+ *   each side's table at the resume. A key space whose list would pass
+ *   HELD_LIST_MAX_BYTES is cleared on the destination instead and sent whole.
  * - While the machine is stopped no command executes (clients' requests wait
  *   as raw bytes); after a completed migration the source forwards every
  *   client to the address the destination device sent in its completion
@@ -78,6 +88,16 @@ const RUNNING_CALL_RECORDS = 2 * BATCH_RECORDS;
  * round of 512-byte values took longer than copying them (profiled).
  */
 const INLINE_VALUE_BYTES = 1024;
+/**
+ * Bound on receivedState's key list (keys, 4-byte lengths, 8-byte hashes):
+ * well under what the engine inflates of a report (256 MiB). Past it (about
+ * 3M keys of 10 bytes) the destination clears its store and the source sends
+ * everything, as without the hooks.
+ */
+const HELD_LIST_MAX_BYTES = 64 * 1024 * 1024;
+/** receivedState's first byte: a key list follows, or the store was cleared (too many keys to list). */
+const HELD_LIST = 0;
+const HELD_CLEARED = 1;
 /** Active expiry: every 100 ms, check up to this many keys with a TTL (Redis's cycle, bounded). */
 const EXPIRE_SAMPLE = 2000;
 
@@ -361,6 +381,46 @@ export class KvDevice implements Device {
     return written;
   }
 
+  /**
+   * precopy-resume, source: the destination holds `held` (its receivedState()).
+   * From now on what goes is exactly what differs: keys whose entry there
+   * hashes otherwise (or is missing) and deletes for keys it holds that are
+   * gone here; the first pass's walk is no longer needed (this compares every
+   * key). Writes from here on are dirty-tracked as before. Returns the record
+   * bytes the destination lacked.
+   */
+  resumeFrom(held: Uint8Array): number {
+    const b = Buffer.from(held.buffer, held.byteOffset, held.byteLength);
+    const map = this.store.map;
+    const toSend = new Set<string>();
+    let lacking = 0;
+    const add = (k: string): void => {
+      toSend.add(k);
+      lacking += RECORD_META + k.length + (map.get(k)?.value.length ?? 0);
+    };
+    if (b.length < 1 || (b[0] !== HELD_LIST && b[0] !== HELD_CLEARED)) throw new ProtocolError(`${this.id}: kv held-state report: bad kind`);
+    if (b[0] === HELD_CLEARED) {
+      for (const k of map.keys()) add(k);
+    } else {
+      const there = new Map<string, bigint>();
+      let o = 1;
+      while (o < b.length) {
+        if (o + 4 > b.length) throw new ProtocolError(`${this.id}: kv held-state report cut in a key length`);
+        const klen = b.readUInt32BE(o);
+        if (o + 4 + klen + 8 > b.length) throw new ProtocolError(`${this.id}: kv held-state report cut in a key`);
+        const k = b.toString('latin1', o + 4, o + 4 + klen);
+        there.set(k, b.readBigUInt64BE(o + 4 + klen));
+        o += 4 + klen + 8;
+      }
+      for (const [k, e] of map) if (there.get(k) !== e.h) add(k);
+      for (const k of there.keys()) if (!map.has(k)) add(k);
+    }
+    this.toSend = toSend;
+    this.bulk = null;
+    this.bulkLeft = 0;
+    return lacking;
+  }
+
   saveLiveCompletePrecopy(out: SectionWriter): void {
     this.transferred += out.write(SectionType.SECTION_END);
   }
@@ -444,6 +504,33 @@ export class KvDevice implements Device {
       this.loaded++;
     }
     if (r.remaining !== 0) throw new ProtocolError(`${this.id}: ${r.remaining} bytes after ${records} records`);
+  }
+
+  /**
+   * precopy-resume, destination: what this store holds of the paused
+   * migration, per key its entry's hash (see resumeFrom). Only whole PART
+   * sections were loaded (kv takes no payload in place), so all of it is
+   * held. Too many keys to list: the store is cleared (it never served a
+   * client: the machine has not run here) and the source sends everything.
+   */
+  receivedState(): Uint8Array {
+    let bytes = 1;
+    for (const k of this.store.map.keys()) bytes += 4 + k.length + 8;
+    if (bytes > HELD_LIST_MAX_BYTES) {
+      this.store.clear();
+      return Uint8Array.of(HELD_CLEARED);
+    }
+    const b = Buffer.allocUnsafe(bytes);
+    b[0] = HELD_LIST;
+    let o = 1;
+    for (const [k, e] of this.store.map) {
+      b.writeUInt32BE(k.length, o);
+      o += 4;
+      o += b.write(k, o, k.length, 'latin1');
+      b.writeBigUInt64BE(e.h, o);
+      o += 8;
+    }
+    return b;
   }
 
   async loadComplete(): Promise<void> {
