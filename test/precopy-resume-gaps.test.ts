@@ -129,6 +129,18 @@ describe('precopy-resume: a fresh migration after a pause that cannot be resumed
       expect(e.dst.q.events.slice(m.dst).filter((x) => x.event === 'DEVICE_PREALLOCATED' && x.data?.device === 'accel0')).toHaveLength(1);
     }));
 
+  it('--exit-on-complete: the discarded migration is not the end; the destination exits 0 after the fresh one completes', () =>
+    run(async () => {
+      const e = await ends({ dstArgs: ['--param', LONG_RESUME_TIMEOUT, '--exit-on-complete'], dstEnv: { LIVEMIG_TEST_FAULT: 'reset@switchover-start' } });
+      await swallowedSwitchover(e);
+      const m = marks(e);
+      await e.src.q.call('migrate', { uri: e.dstUri });
+      await expectSourceCompleted(e, m.src);
+      expect((await e.dst.d.exited).code).toBe(0);
+      expect(statusesSince(e.dst, m.dst)[0]).toBe('failed');
+      expect(statusesSince(e.dst, m.dst).at(-1)).toBe('completed');
+    }));
+
   it('the discard runs loadCleanup before the configuration is judged: a new migration that is then refused leaves the destination waiting, accel freed', () =>
     run(async () => {
       const e = await ends({ dstArgs: ['--param', LONG_RESUME_TIMEOUT], dstEnv: { LIVEMIG_TEST_FAULT: 'reset@switchover-start' } });

@@ -120,6 +120,8 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   bytesReceived = 0;
   /** precopy-resume: how many times the source resumed this migration after a break. */
   resumes = 0;
+  /** Failed by discard(): its source started a new migration in its place (--exit-on-complete waits for that one). */
+  discarded = false;
 
   constructor(opts: IncomingOptions) {
     super();
@@ -358,6 +360,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
 
   /** Its source gave up on it and started a new migration: fails it (SHUT, loadCleanup), so the new one may start. */
   discard(): void {
+    this.discarded = true;
     // CANCELLED, not a connection error: in precopy with precopy-resume that would pause it again.
     this.fail(new CancelledError('incoming migration discarded: its source ended it before the switchover (its side failed or was cancelled) and started a new migration'));
   }
