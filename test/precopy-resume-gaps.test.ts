@@ -67,6 +67,10 @@ async function run(body: () => Promise<void>): Promise<void> {
 async function swallowedSwitchover(e: Ends): Promise<{ id: Buffer; proxy: TcpProxy }> {
   const proxy = await startProxy(e.dstUri, { capture: 64 * 1024 });
   await e.src.q.call('migrate', { uri: proxy.uri });
+  // The link stays down for the source once it failed: the proxy takes no new connection,
+  // so its notice (abandon-notice.ts) does not get through and the destination stays paused.
+  await waitStatus(e.src, 'active');
+  await proxy.close();
   const [s] = await Promise.all([waitEnd(e.src), waitStatus(e.dst, 'precopy-paused')]);
   expect(s.data?.status).toBe('failed');
   expect(statuses(e.src)).toContain('device');
@@ -243,6 +247,36 @@ async function pauseInAckWait(e: Ends, pauseMs = PAUSE_MS): Promise<{ src: numbe
   return m;
 }
 
+describe('precopy-resume: the source tells the destination at once when the link still works', () => {
+  it('migrate_cancel while active, with a secret: the notice from the source authenticates and the destination discards at once (paused on the close or not yet); a second migration completes', () =>
+    run(async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'livemig-gaps-'));
+      const secret = join(dir, 'secret');
+      writeFileSync(secret, 'precopy-resume gaps notice secret\n', { mode: 0o600 });
+      const auth = ['--auth-secret-file', secret];
+      // 8 MiB/s: 64 MiB keeps it active for seconds.
+      const e = await ends({ srcArgs: [...auth, '--param', 'max-bandwidth=8M'], dstArgs: [...auth, '--param', LONG_RESUME_TIMEOUT] });
+      const expected = await e.src.q.call('query-digests');
+      await e.src.q.call('migrate', { uri: e.dstUri });
+      await waitInfo(e.dst, (i) => i['bytes-received'] >= 4 * MiB, 'some precopy');
+      await e.src.q.call('migrate_cancel');
+      expect((await waitEnd(e.src)).data?.status).toBe('cancelled');
+      const d = await waitEnd(e.dst);
+      expect(d.data?.status).toBe('failed');
+      expect((await e.dst.q.call('query-migrate'))['error-desc']).toMatch(/discarded: its source ended it before the switchover/);
+      const told = await e.src.d.waitLog((l) => /tell the destination this source gave up|told the destination this source gave up/.test(String(l.msg)), 'the notice');
+      expect(told.msg).toBe('told the destination this source gave up on its migration (it may hold it paused)');
+      await e.dst.d.waitMsg('the source closed after naming the migrations it gave up on (a notice, not a migration)');
+      await expectSourceIntact(e, expected);
+      await expectDestinationWaiting(e);
+      const m = marks(e);
+      await e.src.q.call('migrate-set-parameters', { 'max-bandwidth': 0 });
+      await e.src.q.call('migrate', { uri: e.dstUri });
+      await expectCompletedVerified(e, 0, m);
+      expect(await e.dst.q.call('query-digests')).toEqual(expected);
+    }));
+});
+
 describe('precopy-resume: timeout and switchover-ack-timeout count only time with the link up', () => {
   for (const param of ['switchover-ack-timeout', 'timeout'] as const) {
     it(`${param}=4000 and a ${PAUSE_MS} ms pause in the ack wait: the resumed migration completes, verified`, () =>
@@ -271,11 +305,14 @@ describe('precopy-resume: timeout and switchover-ack-timeout count only time wit
       expect(info['error-desc']).toMatch(/switchover-ack-timeout \(1500 ms\)/);
       expect(info.resumes).toBe(1);
       await expectSourceIntact(e, expected);
-      // The destination heard only a close (the source ends a failed migration by closing): it
-      // is paused in precopy, and the source's next migration discards it at once.
-      await waitStatus(e.dst, 'precopy-paused', m.dst);
-      await e.src.q.call('migrate-set-parameters', { 'switchover-ack-timeout': 0 });
-      await freshMigrationDiscards(e, expected);
+      // The destination took the close for a break and paused; the link works, so the source's
+      // notice gets through at once and it discards the migration.
+      const d = await waitEnd(e.dst, m.dst);
+      expect(d.data?.status).toBe('failed');
+      expect(statusesSince(e.dst, m.dst)).toContain('precopy-paused');
+      expect((await e.dst.q.call('query-migrate'))['error-desc']).toMatch(/discarded: its source ended it before the switchover/);
+      await e.dst.d.waitMsg('the source closed after naming the migrations it gave up on (a notice, not a migration)');
+      await expectDestinationWaiting(e);
     }));
 });
 

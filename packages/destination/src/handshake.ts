@@ -148,6 +148,8 @@ export class Handshake implements ReaderOwner {
   private readonly limit: number;
   private headerTimer: NodeJS.Timeout | null = null;
   private limitTimer: NodeJS.Timeout | null = null;
+  /** Its header's abandons were acted on: a close before the configuration is a source's notice (abandon-notice.ts), not a failure. */
+  private abandonsTaken = false;
   private readonly onError = (err: Error): void => this.fail(toMigError(err));
   private readonly onClose = (): void => {
     const partial = this.reader.atFrameBoundary ? '' : `, in the middle of a frame (${this.reader.pendingBytes} bytes of it received)`;
@@ -219,13 +221,15 @@ export class Handshake implements ReaderOwner {
   fail(err: MigError): void {
     if (this.finished()) return;
     const slot = this.state.phase === 'channel-auth' ? this.state.slot : null;
+    const notice = this.abandonsTaken && this.state.phase === 'config' && err.code === 'MIG_ERR_CONNECTION';
     this.state = { phase: 'refused', error: err };
     this.stopTimers();
     slot?.release();
     this.rp.shutQuietly(false, err.code, err.message);
     this.reader.drain(REFUSED_DRAIN_BYTES);
     lingeringClose(this.socket, undefined, { read: false });
-    this.log.warn({ code: err.code, err: err.message }, 'connection refused before it became a migration');
+    if (notice) this.log.info('the source closed after naming the migrations it gave up on (a notice, not a migration)');
+    else this.log.warn({ code: err.code, err: err.message }, 'connection refused before it became a migration');
     this.owner.ended(this);
   }
 
@@ -239,7 +243,7 @@ export class Handshake implements ReaderOwner {
         checkAnswer(state.pending, msg);
         this.log.info('source authenticated (shared secret)');
         if (state.resume) return this.handOn('resumed', () => this.owner.resumed(this, this.connection()));
-        if (state.abandons.length > 0) this.owner.abandoned(this, state.abandons);
+        if (state.abandons.length > 0) this.abandon(state.abandons);
         this.go({ phase: 'config' });
         return;
       case 'config':
@@ -293,9 +297,15 @@ export class Handshake implements ReaderOwner {
       this.rp.send({ authChallenge: auth.challenge });
     } else if (resume) this.handOn('resumed', () => this.owner.resumed(this, this.connection()));
     else {
-      if (abandons.length > 0) this.owner.abandoned(this, abandons);
+      if (abandons.length > 0) this.abandon(abandons);
       this.go({ phase: 'config' });
     }
+  }
+
+  /** The source proved itself (or needs not): the daemon discards what it names. */
+  private abandon(ids: readonly Buffer[]): void {
+    this.abandonsTaken = true;
+    this.owner.abandoned(this, ids);
   }
 
   private onConfiguration(msg: DecodedFrameMessage): void {

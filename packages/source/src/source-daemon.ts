@@ -5,7 +5,7 @@
 import { EventEmitter, once } from 'node:events';
 import { StateError } from '@livemig/common/errors';
 import { LIVEMIG_VERSION, parseMigrationUri } from '@livemig/common/cli';
-import { MAX_ABANDONED_IDS } from '@livemig/common/wire';
+import { HANDSHAKE_TIMEOUT_MS, MAX_ABANDONED_IDS } from '@livemig/common/wire';
 import {
   MigrationSettings,
   QmpDispatcher,
@@ -24,6 +24,7 @@ import {
 } from '@livemig/common/control';
 import { Machine, deviceTypes, type Device, type DeviceSpec, type WorkloadSpec } from '@livemig/common/devices';
 import { type Logger } from '@livemig/common/daemon';
+import { sendAbandonNotice } from './abandon-notice';
 import { OutgoingMigration } from './outgoing-migration';
 import { queryMigrate } from './migration-info';
 import { MigrationHistory } from './migration-history';
@@ -63,6 +64,8 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
    * instead of refusing the new migration until its precopy-resume-timeout.
    */
   private abandoned: Buffer[] = [];
+  /** The latest abandon notice (tests and embedders may await it; it never rejects). */
+  noticeSent: Promise<boolean> | null = null;
   /** Aborted by close(): a device holding the exit (quiesce) lets go at once. */
   private readonly exiting = new AbortController();
   /** The last migration's samples, for a live view opened during or after it. */
@@ -128,10 +131,28 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
     this.history.start();
     void m.run().then(() => {
       this.history.stop();
-      if (m.leftIncomingBehind) this.abandoned = [m.migrationId, ...this.abandoned].slice(0, MAX_ABANDONED_IDS);
+      if (m.leftIncomingBehind) {
+        this.abandoned = [m.migrationId, ...this.abandoned].slice(0, MAX_ABANDONED_IDS);
+        // With precopy-resume the destination took the close for a break and may hold the
+        // migration paused: tell it now if the link lets us (abandon-notice.ts).
+        if (m.caps['precopy-resume']) this.noticeSent = this.tellAbandoned(m);
+      }
       this.emit('finished', m);
     });
     return m;
+  }
+
+  private tellAbandoned(m: OutgoingMigration): Promise<boolean> {
+    const stall = this.settings.parameters['stall-timeout'];
+    return sendAbandonNotice({
+      host: m.host,
+      port: m.port,
+      tls: this.security.tls,
+      authSecret: this.security.authSecret,
+      ids: [m.migrationId],
+      timeoutMs: stall > 0 ? stall : HANDSHAKE_TIMEOUT_MS,
+      log: this.log.child({ migration: `tcp:${m.host}:${m.port}` }),
+    });
   }
 
   /**
