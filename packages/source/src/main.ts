@@ -45,6 +45,14 @@ export const SOURCE_OPTIONS: OptionTable = [
   ...DAEMON_OPTIONS,
 ];
 
+/** How long a failed --migrate-to run waits for its abandon notice before it exits (the notice is best effort). */
+const NOTICE_EXIT_WAIT_MS = 2000;
+
+function noticeOrTimeout(notice: Promise<boolean> | null): Promise<unknown> {
+  if (!notice) return Promise.resolve();
+  return Promise.race([notice, new Promise((resolve) => setTimeout(resolve, NOTICE_EXIT_WAIT_MS).unref())]);
+}
+
 /** How long, after the migration ended, control clients may still fetch the final figures before the process exits. */
 const FINAL_FIGURES_LINGER_MS = 500;
 
@@ -123,7 +131,9 @@ export async function main(argv: string[]): Promise<void> {
       // A completed migration: devices may hold the exit a while (kv forwards its
       // clients to the destination until they close, within its forward-timeout).
       // SIGTERM, SIGINT and QMP quit end the wait at once (shutdown above).
-      void (ok ? daemon.quiesce() : Promise.resolve()).then(() => finish(ok ? EXIT_OK : EXIT_MIGRATION_FAILED, FINAL_FIGURES_LINGER_MS));
+      // A failed one (precopy-resume): the notice to the destination that may hold it paused
+      // gets a moment to go out (abandon-notice.ts), at most NOTICE_EXIT_WAIT_MS.
+      void (ok ? daemon.quiesce() : noticeOrTimeout(daemon.noticeSent)).then(() => finish(ok ? EXIT_OK : EXIT_MIGRATION_FAILED, FINAL_FIGURES_LINGER_MS));
     });
     daemon.migrate(migrateTo);
   }
