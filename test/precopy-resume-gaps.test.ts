@@ -277,6 +277,19 @@ describe('precopy-resume: the source tells the destination at once when the link
     }));
 });
 
+describe('precopy-resume: --exit-on-complete and the notice', () => {
+  it('a cancel on the source while active: the destination, told at once, exits 1 (the discarded migration was its one)', () =>
+    run(async () => {
+      const e = await ends({ srcArgs: ['--param', 'max-bandwidth=8M'], dstArgs: ['--param', LONG_RESUME_TIMEOUT, '--exit-on-complete'] });
+      await e.src.q.call('migrate', { uri: e.dstUri });
+      await waitInfo(e.dst, (i) => i['bytes-received'] >= 4 * MiB, 'some precopy');
+      await e.src.q.call('migrate_cancel');
+      expect((await waitEnd(e.src)).data?.status).toBe('cancelled');
+      expect((await e.dst.d.exited).code).toBe(1);
+      expect(e.dst.d.stderrText).toMatch(/incoming migration discarded: its source gave up on it/);
+    }));
+});
+
 describe('precopy-resume: timeout and switchover-ack-timeout count only time with the link up', () => {
   for (const param of ['switchover-ack-timeout', 'timeout'] as const) {
     it(`${param}=4000 and a ${PAUSE_MS} ms pause in the ack wait: the resumed migration completes, verified`, () =>

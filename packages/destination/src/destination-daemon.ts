@@ -76,6 +76,9 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   private last: IncomingMigration | null = null;
   /** precopy-resume: handshakes of connections resuming the paused migration (the first to pass auth wins). */
   private readonly recovering = new Set<Handshake>();
+  /** The handshake that discarded the last migration (abandons), and that migration until the handshake ends. */
+  private discarder: Handshake | null = null;
+  private discardedWaiting: IncomingMigration | null = null;
   /** precopy-resume: extra listeners migrate-recover opened (closed with the daemon). */
   private readonly recoverServers: Server[] = [];
   private readonly recoverAddresses: string[] = [];
@@ -132,6 +135,7 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
         // A resume's handshake that failed leaves the paused migration as it was. (One that
         // succeeded ends here too, just before resumed(): it is not abandoned.)
         if (this.recovering.delete(h) && this.recovering.size === 0 && h.phase !== 'resumed') this.current?.recoverAbandoned();
+        if (h === this.discarder) this.discardSettled(h);
       },
     };
   }
@@ -257,9 +261,25 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     }
     const stray = [...this.recovering];
     this.recovering.clear();
-    for (const r of stray) r.evict('the migration it resumes was discarded: its source started a new migration');
-    this.log.warn({ peer: h.peer, status: m.status, phase: m.phase }, 'incoming migration discarded: its source gave up on it and started a new migration');
+    for (const r of stray) r.evict('the migration it resumes was discarded: its source gave up on it');
+    this.log.warn({ peer: h.peer, status: m.status, phase: m.phase }, 'incoming migration discarded: its source gave up on it');
+    // Its 'finished' waits for this handshake's end, which says whether a new migration took its place.
+    this.discarder = h;
     m.discard();
+  }
+
+  /**
+   * The handshake that discarded a migration ended: accepted, a new migration
+   * took its place (`superseded`: --exit-on-complete waits for that one);
+   * anything else (a source's notice closing, a refusal) leaves it simply failed.
+   */
+  private discardSettled(h: Handshake): void {
+    this.discarder = null;
+    const m = this.discardedWaiting;
+    this.discardedWaiting = null;
+    if (!m) return;
+    m.superseded = h.phase === 'accepted';
+    this.emit('finished', m);
   }
 
   /**
@@ -309,7 +329,8 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
     m.on('done', () => {
       if (this.current === m) this.current = null;
       this.last = m;
-      this.emit('finished', m);
+      if (m.discarded && this.discarder) this.discardedWaiting = m;
+      else this.emit('finished', m);
     });
     m.start();
   }

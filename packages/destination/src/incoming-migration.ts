@@ -120,8 +120,10 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   bytesReceived = 0;
   /** precopy-resume: how many times the source resumed this migration after a break. */
   resumes = 0;
-  /** Failed by discard(): its source started a new migration in its place (--exit-on-complete waits for that one). */
+  /** Failed by discard(): its source gave up on it (a notice, or its next migration's header). */
   discarded = false;
+  /** Discarded by a connection that became a new migration in its place (--exit-on-complete waits for that one). */
+  superseded = false;
 
   constructor(opts: IncomingOptions) {
     super();
@@ -358,11 +360,11 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     return this.paused || this.dispatch.phase === 'precopy';
   }
 
-  /** Its source gave up on it and started a new migration: fails it (SHUT, loadCleanup), so the new one may start. */
+  /** Its source gave up on it: fails it (SHUT, loadCleanup), so a new migration may start. */
   discard(): void {
     this.discarded = true;
     // CANCELLED, not a connection error: in precopy with precopy-resume that would pause it again.
-    this.fail(new CancelledError('incoming migration discarded: its source ended it before the switchover (its side failed or was cancelled) and started a new migration'));
+    this.fail(new CancelledError('incoming migration discarded: its source ended it before the switchover (it failed or was cancelled there) and said so'));
   }
 
   /** The source reconnected to resume while this side still read the old connection: that one is dead, pause now. */

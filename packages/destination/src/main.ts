@@ -112,8 +112,8 @@ export async function main(argv: string[]): Promise<void> {
   process.on('SIGINT', () => void finish(EXIT_OK));
   daemon.on('quit', () => void finish(EXIT_OK));
   daemon.on('finished', (m) => {
-    // A migration its source discarded (StreamHeader.abandons) is not the end: that source's
-    // new migration, whose handshake is under way, is the one this process exits after.
-    if (exitOnComplete && !m.discarded) void finish(m.status === 'completed' ? EXIT_OK : EXIT_MIGRATION_FAILED, FINAL_FIGURES_LINGER_MS);
+    // A migration discarded for a new one of its source (StreamHeader.abandons) is not the
+    // end: that new migration is the one this process exits after.
+    if (exitOnComplete && !m.superseded) void finish(m.status === 'completed' ? EXIT_OK : EXIT_MIGRATION_FAILED, FINAL_FIGURES_LINGER_MS);
   });
 }
