@@ -57,10 +57,9 @@ function exchange(port: number, bytes: Buffer, chunk: number, fin: 'none' | 'sen
       socket.destroy();
       reject(new Error(`the destination kept a hostile connection open for 5 s (${bytes.length} bytes sent)`));
     }, 5000);
-    const halfClose = setTimeout(() => {
-      halfClosed = true;
-      socket.end();
-    }, SELF_CLOSE_MS);
+    // Armed once connected and every byte is written: under load the connect itself can take
+    // longer than SELF_CLOSE_MS, and an end() before it would make the writes fail.
+    let halfClose: NodeJS.Timeout | undefined;
     socket.on('error', (err: NodeJS.ErrnoException) => {
       // The daemon may reset a connection it refused (unread input): expected.
       if (err.code === 'ECONNRESET' || err.code === 'EPIPE') reset = true;
@@ -88,6 +87,12 @@ function exchange(port: number, bytes: Buffer, chunk: number, fin: 'none' | 'sen
       if (fin === 'sent') {
         halfClosed = true;
         socket.end();
+      } else {
+        halfClose = setTimeout(() => {
+          if (halfClosed) return;
+          halfClosed = true;
+          socket.end();
+        }, SELF_CLOSE_MS);
       }
     });
   });

@@ -81,11 +81,6 @@ async function swallowedSwitchover(e: Ends): Promise<{ id: Buffer; proxy: TcpPro
   return { id: migrationIdOf(proxy.captured(0)), proxy };
 }
 
-/** The statuses this end announced from event index `from` on (marks() counts every event, not only MIGRATION). */
-function statusesSince(end: End, from: number): string[] {
-  return end.q.events.slice(from).filter((x) => x.event === 'MIGRATION').map((x) => x.data?.status as string);
-}
-
 /** The source's migration (from event `from` on) completed; else its error-desc says why, without waiting on the destination. */
 async function expectSourceCompleted(e: Ends, from: number): Promise<void> {
   const s = await waitEnd(e.src, from);
@@ -107,7 +102,7 @@ async function freshMigrationDiscards(e: Ends, expected: Record<string, string>)
   const from = { src: m.src, dst: e.dst.q.events.indexOf(discarded) + 1 };
   await expectCompletedVerified(e, 0, from);
   expect(await e.dst.q.call('query-digests')).toEqual(expected);
-  const after = statusesSince(e.dst, m.dst);
+  const after = statuses(e.dst, m.dst);
   expect(after[0]).toBe('failed');
   expect(after.slice(1)).toContain('active');
   expect(after.at(-1)).toBe('completed');
@@ -141,8 +136,8 @@ describe('precopy-resume: a fresh migration after a pause that cannot be resumed
       await e.src.q.call('migrate', { uri: e.dstUri });
       await expectSourceCompleted(e, m.src);
       expect((await e.dst.d.exited).code).toBe(0);
-      expect(statusesSince(e.dst, m.dst)[0]).toBe('failed');
-      expect(statusesSince(e.dst, m.dst).at(-1)).toBe('completed');
+      expect(statuses(e.dst, m.dst)[0]).toBe('failed');
+      expect(statuses(e.dst, m.dst).at(-1)).toBe('completed');
     }));
 
   it('the discard runs loadCleanup before the configuration is judged: a new migration that is then refused leaves the destination waiting, accel freed', () =>
@@ -217,7 +212,7 @@ describe('precopy-resume: a fresh migration after a pause that cannot be resumed
       const d = await e.dst.q.call('query-migrate');
       expect(d.status).toBe('precopy-paused');
       expect(d['bytes-received']).toBe(held);
-      expect(statusesSince(e.dst, dm.dst)).toEqual([]);
+      expect(statuses(e.dst, dm.dst)).toEqual([]);
 
       // The real source (the id and the secret): accepted at once, completes.
       await freshMigrationDiscards(e, expected);
@@ -322,7 +317,7 @@ describe('precopy-resume: timeout and switchover-ack-timeout count only time wit
       // notice gets through at once and it discards the migration.
       const d = await waitEnd(e.dst, m.dst);
       expect(d.data?.status).toBe('failed');
-      expect(statusesSince(e.dst, m.dst)).toContain('precopy-paused');
+      expect(statuses(e.dst, m.dst)).toContain('precopy-paused');
       expect((await e.dst.q.call('query-migrate'))['error-desc']).toMatch(/discarded: its source ended it before the switchover/);
       await e.dst.d.waitMsg('the source closed after naming the migrations it gave up on (a notice, not a migration)');
       await expectDestinationWaiting(e);

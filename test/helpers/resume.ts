@@ -91,9 +91,9 @@ export function waitEnd(end: End, from = 0): Promise<QmpEventMsg> {
   return waitStatus(end, ENDED, from);
 }
 
-/** The statuses this end announced, in order. */
-export function statuses(end: End): string[] {
-  return end.q.events.filter((e) => e.event === 'MIGRATION').map((e) => e.data?.status as string);
+/** The statuses this end announced, in order, from event index `from` on (a marks() index: it counts every event, not only MIGRATION). */
+export function statuses(end: End, from = 0): string[] {
+  return end.q.events.slice(from).filter((e) => e.event === 'MIGRATION').map((e) => e.data?.status as string);
 }
 
 /** query-migrate until `pred` holds (progress has no event); fails if the migration ends first. */
