@@ -79,9 +79,6 @@ export class StopAndCopy {
     const signal = link.signal;
     const before = channels.bytesQueued;
     stream.writeFrame({ command: { type: livemig.CommandType.CMD_SWITCHOVER_START } });
-    // Out at once, alone: the destination, idle since the drain, wakes up while the
-    // devices here sync their dirty logs and queue their rest.
-    stream.push();
     const devices = machine.devices;
     channels.syncMultifd();
     for (const d of devices) if (!d.iterable) d.statePendingExact();
