@@ -76,3 +76,30 @@ describe('verification mismatch', () => {
     await runFaultCase({ fault: 'corrupt', point: 'switchover', caps: 'verify', phase: /destination failed: verification failed/ }, expected);
   });
 });
+
+describe('announcements while the machine is stopped for the switchover', () => {
+  it('STOP and status device wait for the end of the downtime, and go out downtime-limit after the stop when the destination stalls there', async () => {
+    // The destination is stopped (SIGSTOP) right after it read EOF: the downtime cannot
+    // end, so the held announcements must come out on their bound, in order, stamped when
+    // they happened (STOP at the stop, status device at the announcement).
+    const caps = ['--caps', 'return-path'];
+    const { d: dst, uri } = await startDestination([...MACHINE, ...caps], { LIVEMIG_TEST_FAULT: 'stall@eof' });
+    const src = startSource([...MACHINE, ...IDLE, ...caps, '--control', '127.0.0.1:0', '--param', 'stall-timeout=60000', '--param', 'downtime-limit=250']);
+    const q = await QmpWsClient.connect(await controlAddress(src));
+    await q.call('migrate', { uri });
+    await dst.waitMsg('test fault: injecting');
+    const device = await q.waitEvent((e) => e.event === 'MIGRATION' && e.data?.status === 'device');
+    await dst.waitStopped();
+    // Still inside the downtime: announced on the bound, not at the end.
+    expect((await q.call('query-migrate')).status).toBe('device');
+    const ms = (e: { timestamp: { seconds: number; microseconds: number } }): number => e.timestamp.seconds * 1000 + e.timestamp.microseconds / 1000;
+    const stopAt = q.events.findIndex((e) => e.event === 'STOP');
+    expect(stopAt).toBeGreaterThanOrEqual(0);
+    expect(stopAt).toBeLessThan(q.events.indexOf(device));
+    expect(ms(device) - ms(q.events[stopAt]!)).toBeGreaterThanOrEqual(240);
+    dst.proc.kill('SIGCONT');
+    const end = await q.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed', 'cancelled'].includes(e.data?.status as string));
+    expect(end.data?.status).toBe('completed');
+    q.close();
+  });
+});

@@ -16,6 +16,11 @@
  *
  * prints {"bytes","ms","bytesPerSecond","senderCpuMs","receiverCpuMs","reads"}.
  *
+ * pump(…, { rtts: N }): after the burst, N one-byte round trips over the same
+ * connection (the receiver echoes every byte past the burst), and `rttMs` their
+ * median: what one message there and back costs between two processes right
+ * now (the downtime's floor counts the commit's messages with it).
+ *
  * --reads pooled (default): the receiver reads into one reused 1 MiB buffer
  * (net.Socket `onread`), the fastest way Node can take bytes off a socket and
  * the same read path the destination uses, so it is the honest limit.
@@ -43,6 +48,8 @@ const CHUNK = 1024 * 1024;
 async function receive(port, total, reads, host = '127.0.0.1') {
   let got = 0;
   let cpu0 = null;
+  const echo = Buffer.from([1]);
+  let socket = null;
   const onBytes = (n) => {
     if (cpu0 === null) cpu0 = process.cpuUsage();
     const before = got;
@@ -51,6 +58,8 @@ async function receive(port, total, reads, host = '127.0.0.1') {
       const cpu = process.cpuUsage(cpu0);
       process.send({ done: true, bytes: got, cpuMs: (cpu.user + cpu.system) / 1000 });
     }
+    // Bytes past the burst are round-trip probes (pump's `rtts`): one answer each.
+    for (let i = Math.max(before, total); i < got; i++) socket.write(echo);
   };
   const opts = { host, port, noDelay: true };
   if (reads === 'pooled') opts.onread = { buffer: Buffer.allocUnsafeSlow(CHUNK), callback: (n) => onBytes(n) };
@@ -60,7 +69,7 @@ async function receive(port, total, reads, host = '127.0.0.1') {
     let at = 0;
     opts.onread = { buffer: () => memory.subarray(at, at + CHUNK), callback: (n) => ((at += n), onBytes(n)) };
   }
-  const socket = connect(opts);
+  socket = connect(opts);
   if (reads === 'data') socket.on('data', (chunk) => onBytes(chunk.length));
   socket.on('error', () => {});
   await once(process, 'disconnect');
@@ -72,7 +81,7 @@ async function receive(port, total, reads, host = '127.0.0.1') {
  * backpressure until the receiver `child` reports; then everything is closed.
  * Resolves with the figures and the receiver's report.
  */
-export async function sendTimed(socket, server, child, src, total) {
+export async function sendTimed(socket, server, child, src, total, rtts = 0) {
   socket.setNoDelay(true);
   const done = once(child, 'message');
   const t0 = performance.now();
@@ -83,18 +92,34 @@ export async function sendTimed(socket, server, child, src, total) {
   const [report] = await done;
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const rttMs = rtts > 0 ? await roundTrips(socket, rtts) : undefined;
   socket.destroy();
   server.close();
   child.disconnect();
   await once(child, 'exit');
-  return { report, bytes: total, ms, bytesPerSecond: (total * 1000) / ms, senderCpuMs: (cpu.user + cpu.system) / 1000, receiverCpuMs: report.cpuMs };
+  return { report, bytes: total, ms, bytesPerSecond: (total * 1000) / ms, senderCpuMs: (cpu.user + cpu.system) / 1000, receiverCpuMs: report.cpuMs, ...(rttMs === undefined ? {} : { rttMs }) };
+}
+
+/** `n` one-byte round trips over `socket` (the receiver echoes each byte past the burst); their median in ms. */
+async function roundTrips(socket, n) {
+  const probe = Buffer.from([1]);
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const answer = once(socket, 'data');
+    const t0 = performance.now();
+    socket.write(probe);
+    await answer;
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(n / 2)];
 }
 
 /**
  * Runs one pump of `total` bytes; resolves with its figures. `host`: the address to
  * listen on (the receiver connects to it); `receiverNetns`: run the receiver there.
  */
-export async function pump(total, reads = 'pooled', { host = '127.0.0.1', receiverNetns = null } = {}) {
+export async function pump(total, reads = 'pooled', { host = '127.0.0.1', receiverNetns = null, rtts = 0 } = {}) {
   // The bytes come from a real, already-touched buffer of the same size, as guest RAM would.
   const src = Buffer.allocUnsafeSlow(total);
   for (let off = 0; off < total; off += 4096) src[off] = (off >>> 12) | 1;
@@ -107,7 +132,7 @@ export async function pump(total, reads = 'pooled', { host = '127.0.0.1', receiv
     ? spawn('ip', ['netns', 'exec', receiverNetns, process.execPath, fileURLToPath(import.meta.url), ...childArgs], { stdio })
     : fork(fileURLToPath(import.meta.url), childArgs, { stdio });
   const [[socket]] = await Promise.all([once(server, 'connection')]);
-  const { report, ...figures } = await sendTimed(socket, server, child, src, total);
+  const { report, ...figures } = await sendTimed(socket, server, child, src, total, rtts);
   return { ...figures, reads };
 }
 

@@ -114,4 +114,39 @@ describe('QmpSession', () => {
     d.flushEvents();
     expect(sent).toEqual([]);
   });
+
+  it('held events (holdEvents) wait, stamped when emitted, until releaseEvents; a reply still flushes them first', async () => {
+    const { d, s, sent } = session();
+    sent.shift();
+    await s.handleText('{"execute":"qmp_capabilities"}');
+    sent.shift();
+    const turn = () => new Promise((r) => setImmediate(r));
+    d.holdEvents();
+    d.emitEvent('STOP');
+    const stampedAt = Date.now();
+    d.emitEvent('MIGRATION', { status: 'device' });
+    await turn();
+    await turn();
+    expect(sent).toEqual([]);
+    await new Promise((r) => setTimeout(r, 20));
+    d.releaseEvents();
+    // Released: out on the next turn, in order, with the time they were emitted.
+    expect(sent).toEqual([]);
+    await turn();
+    expect(sent.map((m) => m.event)).toEqual(['STOP', 'MIGRATION']);
+    const at = sent[0].timestamp.seconds * 1000 + sent[0].timestamp.microseconds / 1000;
+    expect(at).toBeLessThanOrEqual(stampedAt + 1);
+    sent.length = 0;
+    // While held, a client's request still gets the events before its reply (order kept).
+    d.holdEvents();
+    d.emitEvent('HELD');
+    await s.handleText('{"execute":"echo","arguments":{"text":"x"},"id":9}');
+    expect(sent.map((m) => m.event ?? m.id)).toEqual(['HELD', 9]);
+    d.releaseEvents();
+    d.releaseEvents(); // twice: no-op
+    d.emitEvent('FREE');
+    await turn();
+    expect(sent.map((m) => m.event ?? m.id)).toEqual(['HELD', 9, 'FREE']);
+    s.close();
+  });
 });

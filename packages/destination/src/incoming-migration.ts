@@ -34,7 +34,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { CancelledError, ConnectionError, TimeoutError, toMigError, type MigError } from '@livemig/common/errors';
-import { type ConfigurationMessage } from '@livemig/common/wire';
+import { warmEndOfMigration, type ConfigurationMessage } from '@livemig/common/wire';
 import { type Capabilities, type MultifdCompression } from '@livemig/common/control';
 import { type Machine } from '@livemig/common/devices';
 import { type Logger } from '@livemig/common/daemon';
@@ -241,6 +241,9 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     } catch (err) {
       return this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
     }
+    // The end's messages run cold otherwise, inside the downtime (end-warm-up.ts); the
+    // source has CONFIG_ACCEPTED already.
+    warmEndOfMigration();
     this.emit('status', 'active');
     this.reached('config');
   }

@@ -85,6 +85,11 @@ export class DestinationReplies {
   /** RESUMED's figures, and when it came. */
   resumed: ResumedMessage | null = null;
   resumedAt = 0;
+  /**
+   * Called from the callback that delivers LOADED, right after it is accepted:
+   * the commit (CMD_RESUME) goes out from there, not a turn of the event loop later.
+   */
+  onLoaded: (() => void) | null = null;
 
   constructor(owner: RepliesOwner, link: DestinationLink, returnPath: boolean) {
     this.owner = owner;
@@ -220,7 +225,8 @@ export class DestinationReplies {
       },
       loaded: (_verified, messages) => {
         for (const m of messages) this.deviceMessages.set(m.deviceId ?? '', m.data ?? new Uint8Array(0));
-        if (this.owner.status() !== 'device' || !this.advance('loaded')) link.fatal(new ProtocolError('return path: LOADED before the stream ended'));
+        if (this.owner.status() !== 'device' || !this.advance('loaded')) return link.fatal(new ProtocolError('return path: LOADED before the stream ended'));
+        this.onLoaded?.();
       },
       resumed: (m) => {
         if (this.state !== 'committed') return link.fatal(new ProtocolError('return path: RESUMED before the source sent RESUME'));

@@ -34,8 +34,16 @@ export class MigrationHistory {
   private intervalMs = SAMPLE_MS;
   private sinceLast = 0;
 
-  /** `read` gives the current query-migrate object and downtime-limit. */
-  constructor(private readonly read: () => { info: Record<string, unknown>; downtimeLimit: number }) {}
+  /**
+   * `read` gives the current query-migrate object and downtime-limit; while
+   * `quiet()` (the machine is stopped for the switchover) no sample is taken:
+   * building a query-migrate reply is work inside the downtime, and stop()
+   * takes the final figures anyway.
+   */
+  constructor(
+    private readonly read: () => { info: Record<string, unknown>; downtimeLimit: number },
+    private readonly quiet: () => boolean = () => false,
+  ) {}
 
   /** A migration started: forget the previous one and sample this one until stop(). */
   start(): void {
@@ -61,7 +69,7 @@ export class MigrationHistory {
 
   private tick(): void {
     this.sinceLast += SAMPLE_MS;
-    if (this.sinceLast < this.intervalMs) return;
+    if (this.sinceLast < this.intervalMs || this.quiet()) return;
     this.sinceLast = 0;
     this.take();
   }

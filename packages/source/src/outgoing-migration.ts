@@ -61,6 +61,8 @@ export interface OutgoingEvents {
   pass: [number];
   'switchover-ack': [];
   'device-approved': [string, number];
+  /** The machine is about to stop for the switchover (status 'device' is announced once the downtime is over). */
+  switchover: [];
 }
 
 /**
@@ -151,6 +153,7 @@ export class OutgoingMigration extends EventEmitter<OutgoingEvents> {
     this.ctx = ctx;
     this.precopy = new Precopy(ctx, this.startedAt, (pass) => this.emit('pass', pass));
     this.stopAndCopy = new StopAndCopy(ctx, {
+      switchoverBegins: () => this.emit('switchover'),
       enterDevice: () => this.statusMachine.set('device', { announce: false }),
       announceStatus: () => this.statusMachine.announce(),
     });

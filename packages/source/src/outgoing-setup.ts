@@ -9,7 +9,7 @@
  * stream, channels, return-path reader, stall watchdog.
  */
 import { ProtocolError } from '@livemig/common/errors';
-import { STREAM_MAGIC, STREAM_VERSION, livemig } from '@livemig/common/wire';
+import { STREAM_MAGIC, STREAM_VERSION, livemig, warmEndOfMigration } from '@livemig/common/wire';
 import { createNonce, type MultifdCompression, type TlsFiles } from '@livemig/common/control';
 import { deviceConfig, type SaveContext } from '@livemig/common/devices';
 import type { LinkOwner } from './destination-link';
@@ -181,6 +181,8 @@ export async function setupOutgoing(ctx: OutgoingContext, owner: LinkOwner, targ
   const channels = link.channels!;
   const setupCtx = saveContext(ctx, compression);
   machine.devices.forEach((d, i) => d.saveSetup(channels.writerFor(d, i), setupCtx));
+  // The end's messages run cold otherwise, inside the downtime (end-warm-up.ts).
+  warmEndOfMigration();
 }
 
 /** What a resume found: the bytes the destination lacked (devices with the hooks) and the devices sent again whole. */

@@ -69,7 +69,10 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
   /** Aborted by close(): a device holding the exit (quiesce) lets go at once. */
   private readonly exiting = new AbortController();
   /** The last migration's samples, for a live view opened during or after it. */
-  private readonly history = new MigrationHistory(() => ({ info: this.queryMigrate(), downtimeLimit: this.settings.parameters['downtime-limit'] }));
+  private readonly history = new MigrationHistory(
+    () => ({ info: this.queryMigrate(), downtimeLimit: this.settings.parameters['downtime-limit'] }),
+    () => this.migration?.status === 'device',
+  );
 
   constructor(opts: SourceDaemonOptions) {
     super();
@@ -124,12 +127,19 @@ export class SourceDaemon extends EventEmitter<SourceDaemonEvents> {
       abandons: this.abandoned,
     });
     this.migration = m;
-    m.on('status', (status) => this.qmp.emitEvent('MIGRATION', { status }));
+    // The machine stops for the switchover: QMP events wait until the status after it is
+    // announced (the downtime is over, or downtime-limit after the stop; stop-and-copy.ts).
+    m.on('switchover', () => this.qmp.holdEvents());
+    m.on('status', (status) => {
+      this.qmp.emitEvent('MIGRATION', { status });
+      this.qmp.releaseEvents();
+    });
     m.on('pass', (pass) => this.qmp.emitEvent('MIGRATION_PASS', { pass }));
     m.on('switchover-ack', () => this.qmp.emitEvent('MIGRATION_SWITCHOVER_ACK', { 'wait-ms': Math.round((m.ackAt ?? 0) - m.startedAt) }));
     m.on('device-approved', (device, ms) => this.qmp.emitEvent('DEVICE_PREALLOCATED', { device, ms: Math.round(ms) }));
     this.history.start();
     void m.run().then(() => {
+      this.qmp.releaseEvents();
       this.history.stop();
       if (m.leftIncomingBehind) {
         this.abandoned = [m.migrationId, ...this.abandoned].slice(0, MAX_ABANDONED_IDS);

@@ -124,6 +124,31 @@ describe('DestinationReplies: the commit handshake (return path)', () => {
     expect(h.fatal).toEqual([]);
   });
 
+  it('onLoaded runs inside the callback that accepts LOADED (the commit leaves from there), and not for a LOADED out of place', () => {
+    const h = harness();
+    const sink = h.replies.sink();
+    const seen: string[] = [];
+    h.replies.onLoaded = () => seen.push(h.replies.conversation);
+    sink.configAccepted();
+    h.setStatus('device'); // stopped, but EOF not queued yet: LOADED is out of place
+    sink.loaded(true, []);
+    expect(seen).toEqual([]);
+    expect(h.fatal).toHaveLength(1);
+
+    const ok = harness();
+    const calls: Array<[string, boolean]> = [];
+    ok.replies.onLoaded = () => {
+      calls.push([ok.replies.conversation, ok.replies.committed]);
+      ok.replies.commit();
+    };
+    untilStreamEnded(ok);
+    ok.replies.sink().loaded(true, []);
+    // Called once, after LOADED was taken and before anything else could run.
+    expect(calls).toEqual([['loaded', false]]);
+    expect(ok.replies.committed).toBe(true);
+    expect(ok.fatal).toEqual([]);
+  });
+
   it('LOADED before the stream ended fails the migration', () => {
     const h = harness();
     const sink = h.replies.sink();

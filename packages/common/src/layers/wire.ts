@@ -7,6 +7,7 @@
  */
 export { livemig, SectionType, type FrameMessage, type RpMessage, type ConfigurationMessage } from '../wire/messages';
 export { encodeFrame, encodeFrameHeader, encodeRpMessage } from '../wire/frame-encoder';
+export { warmEndOfMigration } from '../wire/end-warm-up';
 export { FrameDecoder, type DecodedFrame } from '../wire/frame-decoder';
 export { createStreamDecoder, createReturnPathDecoder, type DecodedFrameMessage, type DecodedRpMessage } from '../wire/codecs';
 export { adoptForPooledReads, type ChunkInput } from '../wire/pooled-reader';

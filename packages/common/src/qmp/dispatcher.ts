@@ -85,6 +85,8 @@ export class QmpDispatcher extends EventEmitter<QmpDispatcherEvents> {
   private readonly commands = new Map<string, Command>();
   private queuedEvents: QmpEvent[] = [];
   private flushScheduled = false;
+  /** holdEvents(): emitted events wait for releaseEvents() (or a reply, or the close). */
+  private eventsHeld = false;
   readonly greeting: Record<string, unknown>;
   private readonly version: { qemu: { major: number; minor: number; micro: number }; package: string };
 
@@ -121,10 +123,31 @@ export class QmpDispatcher extends EventEmitter<QmpDispatcherEvents> {
   emitEvent(event: string, data?: Record<string, unknown>): void {
     const e: QmpEvent = data === undefined ? { event, timestamp: qmpTimestamp() } : { event, data, timestamp: qmpTimestamp() };
     this.queuedEvents.push(e);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(this.flushEvents);
-    }
+    if (!this.eventsHeld) this.scheduleFlush();
+  }
+
+  /**
+   * Events emitted from now on wait (stamped) until releaseEvents(), or until
+   * a reply or the close flushes them: the source holds them while its machine
+   * is stopped for the switchover, where writing to every client wakes each of
+   * them and a woken client takes the CPU the migration needs (the STOP event
+   * once cost the bench's source up to a few ms that way).
+   */
+  holdEvents(): void {
+    this.eventsHeld = true;
+  }
+
+  /** Ends holdEvents(): what waits goes on the next turn. */
+  releaseEvents(): void {
+    if (!this.eventsHeld) return;
+    this.eventsHeld = false;
+    if (this.queuedEvents.length > 0) this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flushEvents);
   }
 
   /** Delivers the queued events now: before any reply (so a client sees them in order) and before the daemon closes. */
