@@ -35,6 +35,16 @@ const load = (name) => {
   }
 };
 
+/** `name@version` as installed (the row's label), or the bare name when it is not. */
+const label = (req, name) => {
+  try {
+    return `${name} ${req(`${name}/package.json`).version}`;
+  } catch {
+    return name;
+  }
+};
+const at = (name) => label((n) => other?.(n) ?? own(n), name);
+
 const PAGE = 4096;
 const PACKET = 512 * 1024;
 const file = positionals[0] ?? '/usr/lib/x86_64-linux-gnu/libc.so.6';
@@ -84,25 +94,29 @@ const fox = load('@foxglove/wasm-zstd');
 const fzstd = load('fzstd');
 if (fox) await fox.isLoaded;
 
+const TOON = `${label(own, '@toondepauw/node-zstd')} (used)`;
+const NAPI = at('zstd-napi');
+const MONGO = at('@mongodb-js/zstd');
+const FOX = at('@foxglove/wasm-zstd');
 const dec = new toon.Decoder();
-await row('inflate', '@toondepauw/node-zstd 2.0.0 (used)', 'Decoder.decodeSync: a new output Buffer per packet', () => packets.forEach((p) => exact(dec.decodeSync(p).length)));
+await row('inflate', TOON, 'Decoder.decodeSync: a new output Buffer per packet', () => packets.forEach((p) => exact(dec.decodeSync(p).length)));
 const dctx = napi && new napi.DCtx();
-await row('inflate', 'zstd-napi', 'one DCtx, decompress() into a reused buffer', napi && (() => packets.forEach((p) => exact(dctx.decompress(out, p)))));
-await row('inflate', 'zstd-napi', 'one DCtx, decompress() into a new buffer per packet', napi && (() => packets.forEach((p) => exact(dctx.decompress(Buffer.allocUnsafeSlow(PACKET), p)))));
-await row('inflate', '@mongodb-js/zstd 1.2.2', 'decompress(): async (libuv pool), awaited one by one', mongo && (async () => {
+await row('inflate', NAPI, 'one DCtx, decompress() into a reused buffer', napi && (() => packets.forEach((p) => exact(dctx.decompress(out, p)))));
+await row('inflate', NAPI, 'one DCtx, decompress() into a new buffer per packet', napi && (() => packets.forEach((p) => exact(dctx.decompress(Buffer.allocUnsafeSlow(PACKET), p)))));
+await row('inflate', MONGO, 'decompress(): async (libuv pool), awaited one by one', mongo && (async () => {
   for (const p of packets) exact((await mongo.decompress(p)).length);
 }));
-await row('inflate', '@foxglove/wasm-zstd', 'decompress(buf, size): WASM, copied in and out', fox && (() => packets.forEach((p) => exact(fox.decompress(p, PACKET).length))));
-await row('inflate', 'fzstd', 'decompress(buf, out): pure JS, into a reused buffer', fzstd && (() => packets.forEach((p) => exact(fzstd.decompress(p, out).length))));
-await row('compress', '@toondepauw/node-zstd 2.0.0 (used)', 'Encoder(1).encodeSync: a new context and output per packet', () => slices.forEach((s) => enc.encodeSync(s)));
+await row('inflate', FOX, 'decompress(buf, size): WASM, copied in and out', fox && (() => packets.forEach((p) => exact(fox.decompress(p, PACKET).length))));
+await row('inflate', at('fzstd'), 'decompress(buf, out): pure JS, into a reused buffer', fzstd && (() => packets.forEach((p) => exact(fzstd.decompress(p, out).length))));
+await row('compress', TOON, 'Encoder(1).encodeSync: a new context and output per packet', () => slices.forEach((s) => enc.encodeSync(s)));
 const cctx = napi && new napi.CCtx();
 const bound = napi ? napi.compressBound(PACKET) : 0;
 const cout = Buffer.alloc(bound);
-await row('compress', 'zstd-napi', 'one CCtx, compress(level 1) into a reused buffer', napi && (() => slices.forEach((s) => cctx.compress(cout, s, 1))));
-await row('compress', '@mongodb-js/zstd 1.2.2', 'compress(buf, 1): async, awaited one by one', mongo && (async () => {
+await row('compress', NAPI, 'one CCtx, compress(level 1) into a reused buffer', napi && (() => slices.forEach((s) => cctx.compress(cout, s, 1))));
+await row('compress', MONGO, 'compress(buf, 1): async, awaited one by one', mongo && (async () => {
   for (const s of slices) await mongo.compress(s, 1);
 }));
-await row('compress', '@foxglove/wasm-zstd', 'compress(buf, 1): WASM', fox && (() => slices.forEach((s) => fox.compress(s, 1))));
+await row('compress', FOX, 'compress(buf, 1): WASM', fox && (() => slices.forEach((s) => fox.compress(s, 1))));
 
 // libzstd itself: the zstd CLI inflating the same frames (its own process's CPU).
 const dir = mkdtempSync(join(tmpdir(), 'zstd-bindings-'));
