@@ -100,6 +100,9 @@ const MONGO = at('@mongodb-js/zstd');
 const FOX = at('@foxglove/wasm-zstd');
 const dec = new toon.Decoder();
 await row('inflate', TOON, 'Decoder.decodeSync: a new output Buffer per packet', () => packets.forEach((p) => exact(dec.decodeSync(p).length)));
+await row('inflate', TOON, 'Decoder.decode: async (libuv pool), awaited one by one', async () => {
+  for (const p of packets) exact((await dec.decode(p)).length);
+});
 const dctx = napi && new napi.DCtx();
 await row('inflate', NAPI, 'one DCtx, decompress() into a reused buffer', napi && (() => packets.forEach((p) => exact(dctx.decompress(out, p)))));
 await row('inflate', NAPI, 'one DCtx, decompress() into a new buffer per packet', napi && (() => packets.forEach((p) => exact(dctx.decompress(Buffer.allocUnsafeSlow(PACKET), p)))));
