@@ -7,7 +7,7 @@
  * (multifd-receiver.ts) loads its pages. Closing drops all of them.
  */
 import { ProtocolError, type MigError } from '@livemig/common/errors';
-import { compressionThreads, parkCompressionPool, takeCompressionPool, type CompressionPool, type livemig } from '@livemig/common/wire';
+import { compressionThreads, logZstdCodec, parkCompressionPool, takeCompressionPool, type CompressionPool, type livemig } from '@livemig/common/wire';
 import { type MultifdCompression } from '@livemig/common/control';
 import { type Device } from '@livemig/common/devices';
 import { type Logger } from '@livemig/common/daemon';
@@ -68,12 +68,15 @@ export class IncomingChannels {
       channels,
       inflate: pool && compression !== 'none' ? (packet, expected) => pool.decompress(compression, packet, expected) : null,
       packetBuffer: pool ? (n) => pool.packetBuffer(n) : null,
+      recycle: pool ? (b) => pool.recycle(b) : null,
       pageDevice: (deviceId) => owner.pageDevice(deviceId),
       onError: (err) => owner.onError(err),
       onAttached: (ch) => this.log.info({ channel: ch.index, peer: ch.peer }, 'multifd channel attached'),
       onBytes: (n) => owner.onBytes(n),
     });
     this.log.info({ channels, compression }, 'expecting multifd channels');
+    // Which zstd binding inflates (zstd-napi, or the fallback when it could not be loaded).
+    if (compression === 'zstd') logZstdCodec(this.log);
   }
 
   /** True when `hello` names this migration. */

@@ -44,6 +44,8 @@ export interface ChannelSink {
   inflate: ((packet: Buffer, expected: number) => Promise<Buffer>) | null;
   /** A buffer the inflating workers can take over. */
   packetBuffer: ((length: number) => Buffer) | null;
+  /** An inflated packet is loaded: its buffer serves another one. */
+  recycle: ((pages: Buffer) => void) | null;
 }
 
 /** One attached channel: its reader (handed on by its handshake) feeds page frames to its sink. */
@@ -179,6 +181,8 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> implement
         } catch (err) {
           return this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
         }
+        // Loaded (a device keeps nothing of a payload past loadState's synchronous part).
+        sink.recycle?.(pagesBytes);
         this.afterInflate();
       },
       (err: unknown) => this.fail(new ProtocolError(`multifd channel ${this.index}: ${err instanceof Error ? err.message : String(err)}`)),
@@ -204,6 +208,7 @@ export interface MultifdReceiverOptions {
   /** multifd-compression's inflating (null: none). */
   inflate: ChannelSink['inflate'];
   packetBuffer: ChannelSink['packetBuffer'];
+  recycle: ChannelSink['recycle'];
   /** Devices that may receive sections over multifd (their type says so), by id; a device whose section has ended is refused. */
   pageDevice(deviceId: string): PageLoader;
   /** Fatal: the migration fails. */
@@ -253,6 +258,7 @@ export class MultifdReceiver {
       reached: () => this.check(),
       inflate: this.opts.inflate,
       packetBuffer: this.opts.packetBuffer,
+      recycle: this.opts.recycle,
     });
     this.opts.onAttached(ch);
   }
