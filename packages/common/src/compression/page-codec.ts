@@ -59,6 +59,22 @@ export function decompressPages(method: CompressionMethod, input: Uint8Array, ex
   return result;
 }
 
+/**
+ * Inflates a zstd packet on the calling thread into `dst` (exactly `expected`
+ * bytes long, e.g. guest memory), after the same checks as decompressPages.
+ */
+export function inflateZstdPacket(dst: Buffer, src: Uint8Array, expected: number): void {
+  checkZstdPacket(src, expected);
+  if (dst.length !== expected) throw new Error(`zstd packet of ${expected} bytes: output of ${dst.length}`);
+  let n: number;
+  try {
+    n = zstdCodec().decompressInto(dst, src);
+  } catch (err) {
+    throw new Error(`zstd packet does not decode to ${expected} bytes: ${(err as Error).message}`);
+  }
+  if (n !== expected) throw new Error(`zstd packet inflates to ${n} bytes, its runs describe ${expected}`);
+}
+
 /** Throws unless `input` is exactly one zstd frame that may regenerate `expected` bytes (and not many times more). */
 export function checkZstdPacket(input: Uint8Array, expected: number): void {
   const bound = zstdInflateBound(input);
