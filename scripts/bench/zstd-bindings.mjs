@@ -8,11 +8,12 @@
  *
  *   node scripts/bench/zstd-bindings.mjs [--from DIR] [--mib 64] [FILE]
  *
- * The daemons' binding (@toondepauw/node-zstd) comes from this repo; the others
+ * The daemons' bindings (zstd-napi, an optionalDependency built with node-gyp
+ * at install, and the prebuilt fallback @toondepauw/node-zstd) come from this
+ * repo, and the first line says which one the daemons pick here; the others
  * from DIR, where they were installed apart from the project, e.g.
- *   npm i --prefix /tmp/zs zstd-napi @mongodb-js/zstd@1.2.2 @foxglove/wasm-zstd fzstd
- * (zstd-napi builds with node-gyp here: it has no prebuilt binary on the npm
- * registry). A package not found there is reported as not installed. The
+ *   npm i --prefix /tmp/zs @mongodb-js/zstd@1.2.2 @foxglove/wasm-zstd fzstd
+ * A package not found there is reported as not installed. The
  * `zstd` CLI (libzstd itself), when present, inflates the same frames as the
  * floor. CPU time (process.cpuUsage), best of 3 after a warm-up: other load on
  * the machine still slows every row, so compare rows of one run.
@@ -43,7 +44,15 @@ const label = (req, name) => {
     return name;
   }
 };
-const at = (name) => label((n) => other?.(n) ?? own(n), name);
+const at = (name) =>
+  label((n) => {
+    try {
+      return own(n);
+    } catch (err) {
+      if (other) return other(n);
+      throw err;
+    }
+  }, name);
 
 const PAGE = 4096;
 const PACKET = 512 * 1024;
@@ -88,14 +97,28 @@ const exact = (n) => {
   if (n !== PACKET) throw new Error(`inflated to ${n} bytes, expected ${PACKET}`);
 };
 const out = Buffer.alloc(PACKET);
-const napi = load('zstd-napi/binding.js');
+const napi = (() => {
+  try {
+    return own('zstd-napi/binding.js');
+  } catch {
+    return load('zstd-napi/binding.js');
+  }
+})();
+// What the daemons use (packages/common/src/compression/zstd-codec.ts, built): zstd-napi, or the fallback.
+const picked = (() => {
+  try {
+    return own('../../packages/common/dist/compression/zstd-codec.js').zstdCodec();
+  } catch (err) {
+    return { name: `unknown (npm run build first: ${err.message.split('\n')[0]})` };
+  }
+})();
 const mongo = load('@mongodb-js/zstd');
 const fox = load('@foxglove/wasm-zstd');
 const fzstd = load('fzstd');
 if (fox) await fox.isLoaded;
 
-const TOON = `${label(own, '@toondepauw/node-zstd')} (used)`;
-const NAPI = at('zstd-napi');
+const TOON = `${label(own, '@toondepauw/node-zstd')} (fallback)`;
+const NAPI = `${at('zstd-napi')} (used)`;
 const MONGO = at('@mongodb-js/zstd');
 const FOX = at('@foxglove/wasm-zstd');
 const dec = new toon.Decoder();
@@ -134,6 +157,7 @@ try {
 }
 
 const ratio = size / packets.reduce((a, p) => a + p.length, 0);
+process.stdout.write(`daemons' zstd binding here: ${picked.name}${picked.why ? ` (zstd-napi not loadable: ${picked.why})` : ''}\n`);
 process.stdout.write(`${file}: ${values.mib} MiB in ${slices.length} packets of 512 KiB, level 1 ratio ${ratio.toFixed(3)}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; node ${process.version}\n`);
 const heads = ['op', 'package', 'how', 'CPU per GiB', 'page faults per packet'];
 const cols = ['op', 'name', 'how', 'perGiB', 'faults'];
