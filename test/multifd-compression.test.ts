@@ -68,6 +68,31 @@ describe('multifd-compression', () => {
   });
 
   it.each([
+    ['the source', { source: true, destination: false }],
+    ['the destination', { source: false, destination: true }],
+  ])('migrates zstd with %s on the fallback binding (zstd-napi not loadable), verified: the frames are the same either way', async (_who, fb) => {
+    const env = (on: boolean): NodeJS.ProcessEnv => (on ? { LIVEMIG_TEST_ZSTD_FALLBACK: '1' } : {});
+    const params = ['--param', 'multifd-compression=zstd', '--log-level', 'debug'];
+    const { d: dst, uri } = await startDestination([...machine, ...caps, ...params, '--exit-on-complete'], env(fb.destination));
+    const src = startSource([...machine, ...caps, ...params, '--workload', 'dirty-rate=4M', '--migrate-to', uri], env(fb.source));
+    const [s, d] = await Promise.all([src.exited, dst.exited]);
+    expect(s.code, src.stderrText.slice(-2000)).toBe(0);
+    expect(d.code, dst.stderrText.slice(-2000)).toBe(0);
+    expect(src.summary().verified).toBe(true);
+    expect(dst.summary().verified).toBe(true);
+    expect((src.summary().compression as Record<string, number>).packets).toBeGreaterThan(0);
+    // Each daemon's debug log names the binding it picked, and why it is not zstd-napi.
+    for (const [p, on] of [
+      [src, fb.source],
+      [dst, fb.destination],
+    ] as const) {
+      const line = p.logs.find((l) => l.msg === 'zstd binding');
+      expect(line?.zstd).toMatch(on ? /^@toondepauw\/node-zstd / : /^zstd-napi /);
+      expect(line?.zstdNapiUnavailable).toBe(on ? 'LIVEMIG_TEST_ZSTD_FALLBACK=1' : undefined);
+    }
+  });
+
+  it.each([
     ['zstd', 'none'],
     ['none', 'zlib'],
     ['zlib', 'zstd'],

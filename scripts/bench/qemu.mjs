@@ -528,7 +528,7 @@ export class QemuComparison {
       return { skipped: `skipped: could not prepare the QEMU runs (${err.message.slice(0, 200)})` };
     }
     const rows = [];
-    for (const [name, fill, multifd, compression] of ROWS) {
+    for (const [name, fill, multifd, compression] of ROWS.filter(([name]) => !this.cfg.rows || this.cfg.rows.includes(name))) {
       const qemuRuns = [];
       const livemigRuns = [];
       const pairRatios = [];

@@ -15,6 +15,7 @@ import { CAPABILITY_HELP, CAPABILITY_NAMES, PARAMETER_NAMES, applyCapabilities, 
 import { canonicalSize } from './sizes';
 import type { MigrationSettings } from './migration-settings';
 import { compressionThreads, warmCompressionPool } from './compression/compression-pool';
+import { zstdCodec } from './compression/zstd-codec';
 import { parseListenAddress, type ListenAddress } from './qmp/servers';
 import { SECURITY_OPTIONS, checkControlExposure, parseSecurityOptions, type SecurityOptions } from './security/index';
 
@@ -141,12 +142,17 @@ export function parseDaemonArgs(v: CliValues, env: NodeJS.ProcessEnv = process.e
  * With multifd-compression on from the command line, starts the compression
  * workers now rather than in the first migration's setup (a worker takes
  * ~50–300 ms to start here; see compression-pool.ts). Called before the machine
- * is built, so the workers start while the source fills its RAM.
+ * is built, so the workers start while the source fills its RAM. A destination
+ * inflates zstd on its own thread (multifd-receiver.ts): it loads the binding
+ * instead, and keeps workers for zlib only.
  */
-export function warmDaemonCompression(args: DaemonArgs): void {
+export function warmDaemonCompression(args: DaemonArgs, role: 'source' | 'destination'): void {
   const caps = applyCapabilities(defaultCapabilities(), args.capabilities);
   const p = applyParameters(defaultParameters(), args.parameters);
-  if (caps.multifd && p['multifd-compression'] !== 'none') warmCompressionPool(compressionThreads(p['multifd-channels']));
+  const method = caps.multifd ? p['multifd-compression'] : 'none';
+  if (method === 'none') return;
+  if (role === 'destination' && method === 'zstd') zstdCodec();
+  else warmCompressionPool(compressionThreads(p['multifd-channels']));
 }
 
 /** Puts the command line's capabilities and parameters into a daemon's settings. */

@@ -5,6 +5,7 @@ import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { applyParameters, defaultParameters } from '../src/migration-config';
 import { compressPages, decompressPages, zstdInflateBound } from '../src/compression/page-codec';
+import { compressedCapacity, loadZstdCodec, zstdCodec } from '../src/compression/zstd-codec';
 import { CompressionPool, parkCompressionPool, takeCompressionPool, warmCompressionPool } from '../src/compression/compression-pool';
 import { RamDevice } from '../src/devices/ram';
 import { parseDeviceSpec, type RamSpec } from '../src/device-spec';
@@ -68,6 +69,65 @@ describe('page codecs', () => {
   });
 });
 
+describe('zstd binding', () => {
+  // What the daemons do when zstd-napi (optional: built with node-gyp at install) is missing.
+  const fallback = loadZstdCodec({
+    napi: () => {
+      throw new Error("Cannot find module 'zstd-napi/binding.js'");
+    },
+    toon: () => require('@toondepauw/node-zstd') as typeof import('@toondepauw/node-zstd'),
+  });
+
+  it('is zstd-napi here (installed with the project), with one context per thread', () => {
+    const z = zstdCodec();
+    expect(z.name).toMatch(/^zstd-napi \d+\.\d+\.\d+$/);
+    expect(z.fallback).toBe(false);
+    expect(zstdCodec()).toBe(z);
+  });
+
+  it('falls back to @toondepauw/node-zstd when zstd-napi cannot be loaded, saying why, and still round-trips into the given buffer', () => {
+    expect(fallback.fallback).toBe(true);
+    expect(fallback.name).toMatch(/^@toondepauw\/node-zstd/);
+    expect(fallback.why).toContain("Cannot find module 'zstd-napi/binding.js'");
+    const input = pages(128);
+    const packed = Buffer.alloc(compressedCapacity(input.length));
+    const n = fallback.compressInto(1, packed, input);
+    expect(n).toBeLessThan(input.length / 2);
+    const out = Buffer.alloc(input.length);
+    expect(fallback.decompressInto(out, packed.subarray(0, n))).toBe(input.length);
+    expect(out.equals(input)).toBe(true);
+    // An output that does not fit is an error, never a write past the buffer.
+    expect(() => fallback.decompressInto(Buffer.alloc(input.length - 4096), packed.subarray(0, n))).toThrow(/does not fit/);
+  });
+
+  it('writes the same wire format either way: each binding inflates the other\'s frames (one frame per packet, exactly what the runs describe)', () => {
+    const napi = zstdCodec();
+    for (const [from, to] of [
+      [napi, fallback],
+      [fallback, napi],
+    ] as const) {
+      const input = pages(128);
+      const packed = Buffer.alloc(compressedCapacity(input.length));
+      const frame = packed.subarray(0, from.compressInto(1, packed, input));
+      expect(zstdInflateBound(frame)).not.toBeNull();
+      const out = Buffer.alloc(input.length);
+      expect(to.decompressInto(out, frame)).toBe(input.length);
+      expect(out.equals(input)).toBe(true);
+    }
+  });
+
+  it('inflates into the caller\'s buffer, cut to exactly the packet, and refuses a frame larger than it', () => {
+    const input = pages(32);
+    const frame = compressPages('zstd', 1, input);
+    const out = Buffer.alloc(2 * input.length, 0xee);
+    const pagesOut = decompressPages('zstd', frame, input.length, out);
+    expect(pagesOut.buffer).toBe(out.buffer);
+    expect(pagesOut.equals(input)).toBe(true);
+    expect(out[input.length]).toBe(0xee); // nothing written past what the runs describe
+    expect(() => decompressPages('zstd', frame, input.length - 4096, out)).toThrow(/does not decode to|inflates to/);
+  });
+});
+
 describe('CompressionPool', () => {
   // The worker script is the built one (tests run the TypeScript sources; `npm test` builds dist/ first).
   const workerFile = join(__dirname, '..', 'dist', 'compression', 'compression-worker.js');
@@ -102,6 +162,10 @@ describe('CompressionPool', () => {
     const packed = await first.compress('zstd', 1, first.packetBuffer(4096));
     expect(packed.length).toBeGreaterThan(0);
     expect(first.spareBuffers).toBe(1); // the input came back with the reply
+    first.recycle(packed); // the caller is done with the result: it serves the next packet
+    expect(first.spareBuffers).toBe(2);
+    first.recycle(Buffer.alloc(16)); // not one of its buffers: ignored
+    expect(first.spareBuffers).toBe(2);
     parkCompressionPool(first);
     expect(first.spareBuffers).toBe(0); // an idle daemon keeps the threads, not the buffers
     // The same workers again (no start-up), and nothing parked any more while it is taken.

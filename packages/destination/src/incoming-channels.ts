@@ -7,7 +7,7 @@
  * (multifd-receiver.ts) loads its pages. Closing drops all of them.
  */
 import { ProtocolError, type MigError } from '@livemig/common/errors';
-import { compressionThreads, parkCompressionPool, takeCompressionPool, type CompressionPool, type livemig } from '@livemig/common/wire';
+import { compressionThreads, inflateZstdPacket, logZstdCodec, parkCompressionPool, takeCompressionPool, type CompressionPool, type livemig } from '@livemig/common/wire';
 import { type MultifdCompression } from '@livemig/common/control';
 import { type Device } from '@livemig/common/devices';
 import { type Logger } from '@livemig/common/daemon';
@@ -62,18 +62,24 @@ export class IncomingChannels {
     if (id.length === 0 || channels < 1 || channels > 255) throw new ProtocolError(`multifd is on but the configuration announces ${channels} channels and a ${id.length}-byte migration id`);
     this.migrationId = id;
     this.started = { config, compression, owner };
-    const pool = compression === 'none' ? null : takeCompressionPool(compressionThreads(channels));
+    // zstd inflates on this thread, straight into guest memory (cheaper than a worker's
+    // round trip: docs/PERFORMANCE.md); zlib, ~3× the CPU, in the workers.
+    const pool = compression === 'zlib' ? takeCompressionPool(compressionThreads(channels)) : null;
     this.pool = pool;
     this.multifd = new MultifdReceiver({
       channels,
-      inflate: pool && compression !== 'none' ? (packet, expected) => pool.decompress(compression, packet, expected) : null,
+      inflate: pool ? (packet, expected) => pool.decompress('zlib', packet, expected) : null,
       packetBuffer: pool ? (n) => pool.packetBuffer(n) : null,
+      recycle: pool ? (b) => pool.recycle(b) : null,
+      inflateNow: compression === 'zstd' ? inflateZstdPacket : null,
       pageDevice: (deviceId) => owner.pageDevice(deviceId),
       onError: (err) => owner.onError(err),
       onAttached: (ch) => this.log.info({ channel: ch.index, peer: ch.peer }, 'multifd channel attached'),
       onBytes: (n) => owner.onBytes(n),
     });
     this.log.info({ channels, compression }, 'expecting multifd channels');
+    // Which zstd binding inflates (zstd-napi, or the fallback when it could not be loaded).
+    if (compression === 'zstd') logZstdCodec(this.log);
   }
 
   /** True when `hello` names this migration. */

@@ -86,7 +86,7 @@ export async function main(argv: string[]): Promise<void> {
     const listen = parseListenAddress(v.listen as string, '--listen');
     if (listen.kind !== 'tcp') throw new UsageError(`--listen '${String(v.listen)}': the migration listens on TCP only: give HOST:PORT (e.g. 127.0.0.1:4444); a Unix path is for --qmp`);
     const args = parseDaemonArgs(v);
-    warmDaemonCompression(args);
+    warmDaemonCompression(args, 'destination');
     json = args.json;
     exitOnComplete = v['exit-on-complete'] === true;
     log = createLogger({ name: COMMAND, level: args.logLevel, pretty: args.logPretty, toStderr: json });

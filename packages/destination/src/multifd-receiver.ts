@@ -26,6 +26,8 @@ import type { PageLoader } from './section-table';
 
 /** Compressed packets of one channel in the workers before it stops reading. */
 const MAX_PACKETS_INFLATING = 8;
+/** inflateNow's reused buffers start at a packet's size (QEMU's multifd packet, 512 KiB) and a little. */
+const JOINED_BYTES = 512 * 1024 + 8192;
 
 export interface MultifdChannelEvents {
   /** A protocol or connection error: fatal to the migration. */
@@ -44,6 +46,13 @@ export interface ChannelSink {
   inflate: ((packet: Buffer, expected: number) => Promise<Buffer>) | null;
   /** A buffer the inflating workers can take over. */
   packetBuffer: ((length: number) => Buffer) | null;
+  /** An inflated packet is loaded: its buffer serves another one. */
+  recycle: ((pages: Buffer) => void) | null;
+  /**
+   * Inflates a packet here, on this thread, into `dst` (exactly `expected`
+   * bytes); throws with the reason. Null: packets go to the workers (`inflate`).
+   */
+  inflateNow: ((dst: Buffer, src: Buffer, expected: number) => void) | null;
 }
 
 /** One attached channel: its reader (handed on by its handshake) feeds page frames to its sink. */
@@ -57,6 +66,9 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> implement
   private inflating = 0;
   private syncAfterInflate: number | null = null;
   private throttled = false;
+  /** inflateNow's reused buffers: a packet split across receive chunks, and pages bound for more than one region. */
+  private joined: Buffer | null = null;
+  private inflated: Buffer | null = null;
   index = -1;
   /** Last sync seq this channel reached. */
   seq = 0;
@@ -153,13 +165,15 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> implement
     loader.load(s, frame.payload, frame.payloadLength, frame.inPlace);
   }
 
-  /** A compressed packet (any multifd device's PART): copied out of the receive buffers, inflated in a worker, then loaded. */
+  /** A compressed packet (any multifd device's PART): inflated here (zstd), or copied out of the receive buffers, inflated in a worker (zlib), then loaded. */
   private inflatePacket(loader: PageLoader, s: livemig.Section.$Properties, frame: DecodedFrame<DecodedFrameMessage>): void {
     const sink = this.sink!;
-    if (!sink.inflate || !sink.packetBuffer) throw new ProtocolError(`multifd channel ${this.index}: compressed pages, but multifd-compression is none here`);
+    if (!sink.inflateNow && (!sink.inflate || !sink.packetBuffer)) throw new ProtocolError(`multifd channel ${this.index}: compressed pages, but multifd-compression is none here`);
     // The generic header says what it inflates to: never more than a frame's payload may be.
     const expected = s.rawLength ?? 0;
     if (expected === 0 || expected > MAX_PAYLOAD_BYTES) throw new ProtocolError(`multifd channel ${this.index}: a compressed packet of ${expected} bytes (at most ${MAX_PAYLOAD_BYTES})`);
+    if (sink.inflateNow) return this.inflateHere(sink.inflateNow, loader, s, frame, expected);
+    if (!sink.inflate || !sink.packetBuffer) return;
     const packet = sink.packetBuffer(frame.payloadLength);
     let at = 0;
     for (const slice of frame.payload) at += slice.copy(packet, at);
@@ -179,10 +193,47 @@ export class MultifdChannel extends EventEmitter<MultifdChannelEvents> implement
         } catch (err) {
           return this.fail(toMigError(err, 'MIG_ERR_PROTOCOL'));
         }
+        // Loaded (a device keeps nothing of a payload past loadState's synchronous part).
+        sink.recycle?.(pagesBytes);
         this.afterInflate();
       },
       (err: unknown) => this.fail(new ProtocolError(`multifd channel ${this.index}: ${err instanceof Error ? err.message : String(err)}`)),
     );
+  }
+
+  /**
+   * A packet inflated on this thread, in stream order: straight into guest
+   * memory when its pages are one region there (payloadTargets), else into a
+   * reused buffer and copied into its regions. Input from the receive buffers
+   * when it is in one of them, else joined into a reused buffer first.
+   */
+  private inflateHere(inflateNow: NonNullable<ChannelSink['inflateNow']>, loader: PageLoader, s: livemig.Section.$Properties, frame: DecodedFrame<DecodedFrameMessage>, expected: number): void {
+    let src: Buffer;
+    if (frame.payload.length === 1) src = frame.payload[0]!;
+    else {
+      if (!this.joined || this.joined.length < frame.payloadLength) this.joined = Buffer.allocUnsafeSlow(Math.max(frame.payloadLength, JOINED_BYTES));
+      let at = 0;
+      for (const slice of frame.payload) at += slice.copy(this.joined, at);
+      src = this.joined.subarray(0, at);
+    }
+    const device = loader.device;
+    const targets = device.payloadTargets ? device.payloadTargets(s.type ?? livemig.SectionType.SECTION_TYPE_UNSPECIFIED, loader.header(s), expected) : null;
+    try {
+      if (targets && targets.length === 1 && targets[0]!.length === expected) {
+        inflateNow(targets[0]!, src, expected);
+      } else {
+        if (!this.inflated || this.inflated.length < expected) this.inflated = Buffer.allocUnsafeSlow(Math.max(expected, JOINED_BYTES));
+        const pages = this.inflated.subarray(0, expected);
+        inflateNow(pages, src, expected);
+        if (!targets) return loader.load(s, [pages], expected, false);
+        let at = 0;
+        for (const t of targets) at += pages.copy(t, 0, at, at + t.length);
+        if (at !== expected) throw new Error(`its runs describe ${at} bytes in place, its header ${expected}`);
+      }
+    } catch (err) {
+      throw new ProtocolError(`multifd channel ${this.index}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    loader.load(s, targets, expected, true);
   }
 
   private afterInflate(): void {
@@ -204,6 +255,8 @@ export interface MultifdReceiverOptions {
   /** multifd-compression's inflating (null: none). */
   inflate: ChannelSink['inflate'];
   packetBuffer: ChannelSink['packetBuffer'];
+  recycle: ChannelSink['recycle'];
+  inflateNow: ChannelSink['inflateNow'];
   /** Devices that may receive sections over multifd (their type says so), by id; a device whose section has ended is refused. */
   pageDevice(deviceId: string): PageLoader;
   /** Fatal: the migration fails. */
@@ -253,6 +306,8 @@ export class MultifdReceiver {
       reached: () => this.check(),
       inflate: this.opts.inflate,
       packetBuffer: this.opts.packetBuffer,
+      recycle: this.opts.recycle,
+      inflateNow: this.opts.inflateNow,
     });
     this.opts.onAttached(ch);
   }

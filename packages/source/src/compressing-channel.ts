@@ -19,6 +19,8 @@ interface Entry {
   payload: Buffer[];
   /** Uncompressed page bytes while the packet is in a worker; 0 once ready. */
   rawBytes: number;
+  /** The pool's result buffer, given back once written. */
+  compressed?: Buffer;
   /** Called with the wire bytes once written (the page packet's byte count is corrected then). */
   onWritten: ((wireBytes: number) => void) | null;
 }
@@ -78,6 +80,7 @@ export class CompressingChannel {
         this.totals.compressedBytes += out.length;
         entry.rawBytes = 0;
         entry.payload = [out];
+        entry.compressed = out;
         this.drain();
       },
       (err: unknown) => this.fail(err instanceof Error ? err : new Error(String(err))),
@@ -117,7 +120,9 @@ export class CompressingChannel {
     try {
       while (this.queue.length > 0 && this.queue[0]!.rawBytes === 0) {
         const e = this.queue.shift()!;
-        const n = this.stream.writeFrame(e.frame!, e.payload);
+        // A compressed packet's buffer serves another packet once the kernel has it.
+        const out = e.compressed;
+        const n = this.stream.writeFrame(e.frame!, e.payload, out ? () => this.pool.recycle(out) : undefined);
         e.onWritten?.(n);
         wrote = true;
       }

@@ -96,7 +96,7 @@ export async function main(argv: string[]): Promise<void> {
     await loadDeviceModules(v['device-module'] as string[] | undefined);
     handleHelpAndVersion(v, COMMAND, sourceHelp);
     const args = parseDaemonArgs(v);
-    warmDaemonCompression(args);
+    warmDaemonCompression(args, 'source');
     json = args.json;
     migrateTo = v['migrate-to'] as string | undefined;
     if (migrateTo) await checkResolves(migrateTo);

@@ -62,8 +62,12 @@ export class MigrationStream {
     return this.socket.writableLength > HIGH_WATER_BYTES;
   }
 
-  /** Writes one frame: header, then payload views, in one corked batch. Returns wire bytes. */
-  writeFrame(frame: FrameMessage, payload: readonly Buffer[] = []): number {
+  /**
+   * Writes one frame: header, then payload views, in one corked batch. Returns
+   * wire bytes. `onFlushed` is called once the kernel has taken the whole frame
+   * (not on failure): its payload buffers may then be reused.
+   */
+  writeFrame(frame: FrameMessage, payload: readonly Buffer[] = [], onFlushed?: () => void): number {
     if (this.closedError) throw this.closedError;
     let payloadLength = 0;
     for (const p of payload) payloadLength += p.length;
@@ -75,8 +79,10 @@ export class MigrationStream {
       this.corked = true;
       process.nextTick(this.uncorkOnTick);
     }
-    this.socket.write(header);
-    for (const p of payload) this.socket.write(p);
+    const last = payload.length - 1;
+    const done = onFlushed ? (err?: Error | null): void => void (err ? null : onFlushed()) : undefined;
+    this.socket.write(header, last < 0 ? done : undefined);
+    for (let i = 0; i <= last; i++) this.socket.write(payload[i]!, i === last ? done : undefined);
     const n = header.length + payloadLength;
     this.queued += n;
     return n;

@@ -9,7 +9,7 @@
  * stream, channels, return-path reader, stall watchdog.
  */
 import { ProtocolError } from '@livemig/common/errors';
-import { STREAM_MAGIC, STREAM_VERSION, livemig, warmEndOfMigration } from '@livemig/common/wire';
+import { STREAM_MAGIC, STREAM_VERSION, livemig, logZstdCodec, warmEndOfMigration } from '@livemig/common/wire';
 import { createNonce, type MultifdCompression, type TlsFiles } from '@livemig/common/control';
 import { deviceConfig, type SaveContext } from '@livemig/common/devices';
 import type { LinkOwner } from './destination-link';
@@ -133,6 +133,8 @@ async function openMultifd(ctx: OutgoingContext, target: SetupTarget, compressio
   });
   link.channels!.attachMultifd(sender);
   log.info({ channels: sender.channels, compression }, 'multifd channels open');
+  // Which zstd binding the workers use (zstd-napi, or the fallback when it could not be loaded).
+  if (compression === 'zstd') logZstdCodec(log);
 }
 
 /** What save_setup gives every device (also when a resume sets a device up again). */

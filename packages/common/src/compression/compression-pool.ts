@@ -1,29 +1,40 @@
 /**
  * A small pool of worker threads that compress and inflate multifd packets
- * (`multifd-compression`), so neither daemon's event loop spends its time in
- * zlib or zstd (QEMU compresses in its multifd send threads the same way).
+ * (`multifd-compression`), so the source's event loop spends no time in zlib
+ * or zstd, nor the destination's in zlib (QEMU compresses in its multifd send
+ * threads the same way; a destination inflates zstd on its own thread, which
+ * costs less than the round trip here: multifd-receiver.ts).
  *
- * A packet's bytes go to a worker as a transferred ArrayBuffer and the result
- * comes back the same way: the only copies are the one that takes the pages
- * out of guest memory on the source (guest RAM is an ordinary Buffer, which a
- * worker cannot see, see ram.ts) and the one that puts them into guest memory
- * on the destination. Jobs go to the worker with the fewest in flight; each
+ * A packet's bytes go to a worker as a transferred ArrayBuffer, with a second
+ * one for the result, and both come back the same way: the only copies are
+ * the one that takes the pages out of guest memory on the source (guest RAM is
+ * an ordinary Buffer, which a worker cannot see, see ram.ts) and the one that
+ * puts them into guest memory on the destination. Every buffer is recycled:
+ * the input when the worker is done with it, the output when the caller says
+ * (`recycle`, once the result was written or loaded), so a migration touches
+ * a few dozen packet buffers, not a fresh one per packet (~130 page faults a
+ * 512 KiB packet). Jobs go to the worker with the fewest in flight; each
  * resolves in its own time, and callers keep their own order.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CompressionMethod } from './page-codec';
+import { compressedCapacity } from './zstd-codec';
 
 export type { CompressionMethod } from './page-codec';
 
 export type CompressionJob =
-  | { id: number; op: 'compress'; method: CompressionMethod; level: number; input: ArrayBuffer; length: number }
-  | { id: number; op: 'decompress'; method: CompressionMethod; expected: number; input: ArrayBuffer; length: number };
-export type CompressionReply = ({ id: number; ok: true; output: ArrayBuffer; length: number } | { id: number; ok: false; message: string }) & { input: ArrayBuffer };
+  | { id: number; op: 'compress'; method: CompressionMethod; level: number; input: ArrayBuffer; length: number; output: ArrayBuffer }
+  | { id: number; op: 'decompress'; method: CompressionMethod; expected: number; input: ArrayBuffer; length: number; output: ArrayBuffer };
+/** `returned`: the job's buffers the worker is done with (the input; the offered output when the result is elsewhere). */
+export type CompressionReply = ({ id: number; ok: true; output: ArrayBuffer; length: number } | { id: number; ok: false; message: string }) & { returned: ArrayBuffer[] };
 
-/** Spare packet buffers kept for reuse. */
-const MAX_SPARE_BUFFERS = 16;
+/** Every packet buffer the pool makes holds this much: a 512 KiB packet (QEMU's multifd packet size) compressed in the worst case. */
+const PACKET_CAPACITY = compressedCapacity(512 * 1024);
+
+/** Spare packet buffers kept for reuse (inputs and outputs of the packets in flight, 8 a channel at most). */
+const MAX_SPARE_BUFFERS = 48;
 
 interface Pending {
   resolve(b: Buffer): void;
@@ -68,26 +79,53 @@ export class CompressionPool {
    * given to compress()/decompress(), which take them over.
    */
   packetBuffer(length: number, minCapacity = 0): Buffer {
+    return Buffer.from(this.spareBuffer(length, minCapacity), 0, length);
+  }
+
+  /** A spare of at least `length` bytes, else a new one (of PACKET_CAPACITY at least, so any spare serves any packet). */
+  private spareBuffer(length: number, minCapacity = 0): ArrayBuffer {
     for (let i = this.spare.length - 1; i >= 0; i--) {
       const b = this.spare[i]!;
       if (b.byteLength >= length) {
-        this.spare.splice(i, 1);
-        return Buffer.from(b, 0, length);
+        // Swap-remove: order among spares does not matter.
+        this.spare[i] = this.spare[this.spare.length - 1]!;
+        this.spare.pop();
+        return b;
       }
     }
-    const b = new ArrayBuffer(Math.max(length, minCapacity));
+    const b = new ArrayBuffer(Math.max(length, minCapacity, PACKET_CAPACITY));
     this.own.add(b);
-    return Buffer.from(b, 0, length);
+    return b;
   }
 
-  /** Compresses `input`, a packetBuffer() (taken over: the caller must not touch it again). */
+  private keep(b: ArrayBuffer): void {
+    // (zlib's smaller result buffers are left to the GC: only full-size ones serve any packet.)
+    if (!this.closed && this.spare.length < MAX_SPARE_BUFFERS && b.byteLength >= PACKET_CAPACITY) this.spare.push(b);
+  }
+
+  /**
+   * Compresses `input`, a packetBuffer() (taken over: the caller must not touch it again).
+   * The result may be given back with recycle() once it is no longer needed.
+   */
   compress(method: CompressionMethod, level: number, input: Buffer): Promise<Buffer> {
-    return this.run((id, buffer) => ({ id, op: 'compress', method, level, input: buffer, length: input.length }), input);
+    const output = this.spareBuffer(compressedCapacity(input.length));
+    return this.run((id, buffer) => ({ id, op: 'compress', method, level, input: buffer, length: input.length, output }), input, output);
   }
 
-  /** Inflates `input`, a packetBuffer() (taken over), to exactly `expected` bytes. */
+  /** Inflates `input`, a packetBuffer() (taken over), to exactly `expected` bytes (recycle() it after use). */
   decompress(method: CompressionMethod, input: Buffer, expected: number): Promise<Buffer> {
-    return this.run((id, buffer) => ({ id, op: 'decompress', method, expected, input: buffer, length: input.length }), input);
+    const output = this.spareBuffer(expected);
+    return this.run((id, buffer) => ({ id, op: 'decompress', method, expected, input: buffer, length: input.length, output }), input, output);
+  }
+
+  /**
+   * A result of compress()/decompress() the caller is done with (written to the
+   * kernel, or loaded): its buffer serves a later packet. Anything else is ignored.
+   */
+  recycle(result: Buffer): void {
+    const b = result.buffer;
+    if (result.byteOffset !== 0 || !(b instanceof ArrayBuffer) || !this.own.has(b)) return;
+    this.keep(b);
   }
 
   /** Whether it can serve another migration as it is: open, every worker alive, nothing in flight. */
@@ -113,10 +151,11 @@ export class CompressionPool {
     for (const w of this.workers) this.failAll(w, new Error('compression pool closed'));
   }
 
-  private run(job: (id: number, buffer: ArrayBuffer) => CompressionJob, input: Buffer): Promise<Buffer> {
+  private run(job: (id: number, buffer: ArrayBuffer) => CompressionJob, input: Buffer, output: ArrayBuffer): Promise<Buffer> {
     if (this.closed) return Promise.reject(new Error('compression pool closed'));
     const buffer = input.buffer;
-    if (input.byteOffset !== 0 || !(buffer instanceof ArrayBuffer) || !this.own.has(buffer)) {
+    if (input.byteOffset !== 0 || !(buffer instanceof ArrayBuffer) || !this.own.has(buffer) || buffer === output) {
+      this.keep(output);
       return Promise.reject(new Error('compression pool: the input is not one of its packet buffers'));
     }
     let best = this.workers[0]!;
@@ -124,7 +163,7 @@ export class CompressionPool {
     const id = this.nextId++;
     return new Promise<Buffer>((resolve, reject) => {
       best.pending.set(id, { resolve, reject });
-      best.worker.postMessage(job(id, buffer), [buffer]);
+      best.worker.postMessage(job(id, buffer), [buffer, output]);
     });
   }
 
@@ -133,14 +172,18 @@ export class CompressionPool {
     // The pool never keeps a daemon alive on its own.
     w.worker.unref();
     w.worker.on('message', (reply: CompressionReply) => {
-      if (!this.closed && this.spare.length < MAX_SPARE_BUFFERS) {
-        this.own.add(reply.input);
-        this.spare.push(reply.input);
+      for (const b of reply.returned) {
+        this.own.add(b);
+        this.keep(b);
       }
       const p = w.pending.get(reply.id);
       if (!p) return;
       w.pending.delete(reply.id);
-      if (reply.ok) p.resolve(Buffer.from(reply.output, 0, reply.length));
+      if (reply.ok) {
+        // zlib's own result buffers are the pool's from now on too (recycle() keeps them).
+        this.own.add(reply.output);
+        p.resolve(Buffer.from(reply.output, 0, reply.length));
+      }
       else p.reject(new Error(reply.message));
     });
     w.worker.on('error', (err) => this.failAll(w, err));

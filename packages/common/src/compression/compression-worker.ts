@@ -1,7 +1,9 @@
 /**
  * A compression worker thread (see compression-pool.ts): takes a packet's bytes
- * (transferred, not copied), compresses or inflates them, and transfers the
- * result back, with the input buffer for reuse.
+ * and an output buffer (both transferred, not copied), compresses or inflates
+ * into the output, and transfers it back with the input for reuse. zlib writes
+ * into a buffer of its own (Node's sync zlib has no caller-given output): then
+ * the offered output goes back unused.
  */
 import { parentPort } from 'node:worker_threads';
 import { compressPages, decompressPages } from './page-codec';
@@ -12,22 +14,23 @@ if (!port) throw new Error('compression-worker.js runs as a worker thread');
 
 port.on('message', (job: CompressionJob) => {
   let reply: CompressionReply;
-  const transfer: ArrayBuffer[] = [];
+  const returned: ArrayBuffer[] = [job.input];
   try {
     const input = new Uint8Array(job.input, 0, job.length);
-    const out = job.op === 'compress' ? compressPages(job.method, job.level, input) : decompressPages(job.method, input, job.expected);
-    const buffer = ownArrayBuffer(out);
-    transfer.push(buffer);
-    reply = { id: job.id, ok: true, output: buffer, length: out.length, input: job.input };
+    const offered = Buffer.from(job.output);
+    const out = job.op === 'compress' ? compressPages(job.method, job.level, input, offered) : decompressPages(job.method, input, job.expected, offered);
+    const output = out.buffer === job.output ? job.output : ownArrayBuffer(out);
+    if (output !== job.output) returned.push(job.output);
+    reply = { id: job.id, ok: true, output, length: out.length, returned };
   } catch (err) {
-    reply = { id: job.id, ok: false, message: err instanceof Error ? err.message : String(err), input: job.input };
+    returned.push(job.output);
+    reply = { id: job.id, ok: false, message: err instanceof Error ? err.message : String(err), returned };
   }
-  // The input goes back too, for the pool to reuse (a fresh 4 MiB buffer costs ~1000 page faults).
-  if (!transfer.includes(job.input)) transfer.push(job.input);
+  const transfer = reply.ok ? [reply.output, ...returned] : returned;
   port.postMessage(reply, transfer);
 });
 
-/** The result's own ArrayBuffer when it has one to itself (the usual case for packets), else a copy: only a whole ArrayBuffer can be transferred. */
+/** The result's own ArrayBuffer when it has one to itself (zlib's usual case), else a copy: only a whole ArrayBuffer can be transferred. */
 function ownArrayBuffer(b: Buffer): ArrayBuffer {
   if (b.byteOffset === 0 && b.buffer.byteLength === b.length && b.buffer instanceof ArrayBuffer) return b.buffer;
   const copy = new ArrayBuffer(b.length);

@@ -13,7 +13,8 @@ export { createStreamDecoder, createReturnPathDecoder, type DecodedFrameMessage,
 export { adoptForPooledReads, type ChunkInput } from '../wire/pooled-reader';
 export { heldStateMessages, HeldStateAssembler, HELD_STATE_PIECE_BYTES, MAX_HELD_STATE_BYTES, type HeldStatePiece } from '../wire/held-state';
 export { CompressionPool, compressionThreads, parkCompressionPool, takeCompressionPool, warmCompressionPool, type CompressionMethod } from '../compression/compression-pool';
-export { compressPages } from '../compression/page-codec';
+export { compressPages, inflateZstdPacket } from '../compression/page-codec';
+export { logZstdCodec, zstdCodec, type ZstdCodec } from '../compression/zstd-codec';
 export {
   STREAM_MAGIC,
   STREAM_VERSION,
