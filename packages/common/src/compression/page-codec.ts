@@ -15,17 +15,20 @@
  * result must have exactly that length.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { Decoder, Encoder } from '@toondepauw/node-zstd';
+import type { Decoder, Encoder } from '@toondepauw/node-zstd';
 
 export type CompressionMethod = 'zlib' | 'zstd';
 
 const encoders = new Map<number, Encoder>();
 let decoder: Decoder | null = null;
+/** The binding is loaded at the first zstd packet (in a worker), not by every daemon that imports the wire layer. */
+let zstd: typeof import('@toondepauw/node-zstd') | null = null;
+const zstdBinding = (): typeof import('@toondepauw/node-zstd') => (zstd ??= require('@toondepauw/node-zstd') as typeof import('@toondepauw/node-zstd'));
 
 export function compressPages(method: CompressionMethod, level: number, input: Uint8Array): Buffer {
   if (method === 'zlib') return deflateRawSync(input, { level });
   let enc = encoders.get(level);
-  if (!enc) encoders.set(level, (enc = new Encoder(level)));
+  if (!enc) encoders.set(level, (enc = new (zstdBinding().Encoder)(level)));
   return enc.encodeSync(asBuffer(input));
 }
 
@@ -44,7 +47,7 @@ export function decompressPages(method: CompressionMethod, input: Uint8Array, ex
     if (bound < expected || bound > MAX_INFLATE_FACTOR * expected + ZSTD_BLOCK_MAX) {
       throw new Error(`zstd packet can regenerate at most ${bound} bytes, its runs describe ${expected}`);
     }
-    decoder ??= new Decoder();
+    decoder ??= new (zstdBinding().Decoder)();
     try {
       out = decoder.decodeSync(asBuffer(input));
     } catch (err) {
