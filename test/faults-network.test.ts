@@ -10,18 +10,15 @@
  * back to waiting with its pre-allocations freed, and, once the link is
  * restored, a second migration over it that completes and verifies.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Machine, parseDeviceList, parseWorkloadSpec } from '@livemig/common/devices';
-import { killAll, killEach, type DaemonProcess } from './helpers/daemons';
-import { NsQmp, closeLink, closeLinks, netnsGate, openLink, startDestinationIn, startSourceIn } from './helpers/netns';
+import { killAll, type DaemonProcess } from './helpers/daemons';
+import { NsQmp, closeLinks, netnsGate, openLink, startDestinationIn, startSourceIn } from './helpers/netns';
 import { migrationEnded, pollUntil } from './helpers/poll';
 
 const gate = netnsGate(['nft']);
 
-// The cases run concurrently, each on its own link (its own pair of namespaces): each
-// mostly waits (a shaped link, a stall-timeout) and closes its own link when it ends;
-// this is the backstop.
-afterAll(async () => {
+afterEach(async () => {
   await killAll();
   closeLinks();
 });
@@ -78,15 +75,6 @@ async function runNetworkFault(fault: Fault, point: Point): Promise<void> {
   const expected = digestsOf(specs);
   const args = [...specs.flatMap((d) => ['--device', d]), '--caps', 'return-path,switchover-ack,verify', '--param', `stall-timeout=${STALL_MS}`, '--param', 'downtime-limit=1000'];
   const link = await openLink(FAULT_RATE);
-  try {
-    await runOnLink(link, fault, point, expected, args);
-  } finally {
-    closeLink(link);
-  }
-}
-
-/** The case on its link: the fault, the checks, the second migration. */
-async function runOnLink(link: Awaited<ReturnType<typeof openLink>>, fault: Fault, point: Point, expected: Record<string, string>, args: string[]): Promise<void> {
   // The workload is the source's (the destination runs what it receives).
   const dst = await startDestinationIn(link, args);
   const src = await startSourceIn(link, [...args, '--workload', 'dirty-rate=0']);
@@ -153,7 +141,6 @@ async function runOnLink(link: Awaited<ReturnType<typeof openLink>>, fault: Faul
   } finally {
     sq.close();
     dq.close();
-    await killEach(src.d, dst.d);
   }
 }
 
@@ -163,7 +150,7 @@ if (gate.mustFail) {
   });
 }
 
-describe.skipIf(!gate.run)(`real network faults between two namespaces${gate.run ? '' : ` (${gate.reason})`}`, { concurrent: true }, () => {
+describe.skipIf(!gate.run)(`real network faults between two namespaces${gate.run ? '' : ` (${gate.reason})`}`, () => {
   for (const fault of ['link-down', 'drop'] as const) {
     for (const point of ['precopy', 'ack-wait', 'stop-and-copy'] as const) {
       it(`${fault} at ${point}`, async () => {

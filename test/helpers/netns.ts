@@ -10,7 +10,7 @@
  * tests are skipped with the reason.
  *
  * Teardown: `closeLinks()` (call in afterEach) kills the daemons and deletes
- * the namespaces (`closeLink(link)` one link: tests that run concurrently); netns.mjs also does it at process exit and on signals, and
+ * the namespaces; netns.mjs also does it at process exit and on signals, and
  * sweeps namespaces left by a crashed earlier run before creating new ones.
  */
 import { spawnSync } from 'node:child_process';
@@ -55,8 +55,7 @@ function hasTool(tool: string): boolean {
 }
 
 const links = new Set<Link>();
-/** Each link's temp dirs (its daemons' QMP sockets), removed with it. */
-const dirs = new Map<Link, string[]>();
+const dirs = new Set<string>();
 
 /** A fresh pair of namespaces, shaped at `rate` ("1gbit", bits/s, or null), removed by closeLinks(). */
 export async function openLink(rate: string | number | null): Promise<Link> {
@@ -68,18 +67,10 @@ export async function openLink(rate: string | number | null): Promise<Link> {
 
 /** Kills the daemons inside and removes every link this file opened (afterEach). */
 export function closeLinks(): void {
-  for (const l of new Set([...links, ...dirs.keys()])) closeLink(l);
-}
-
-/**
- * Kills the daemons inside `link` and removes it with its temp dirs: a test that
- * runs concurrently with others closes its own link (closeLinks() would take theirs).
- */
-export function closeLink(link: Link): void {
-  link.destroy();
-  links.delete(link);
-  for (const d of dirs.get(link) ?? []) rmSync(d, { recursive: true, force: true });
-  dirs.delete(link);
+  for (const l of links) l.destroy();
+  links.clear();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs.clear();
 }
 
 /** A QMP client over a daemon's Unix socket that remembers every event (the shape QmpWsClient has). */
@@ -122,15 +113,15 @@ export interface NsDaemon {
   qmpPath: string;
 }
 
-function qmpPathFor(link: Link, name: string): string {
+function qmpPathFor(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'livemig-netns-'));
-  dirs.set(link, [...(dirs.get(link) ?? []), dir]);
+  dirs.add(dir);
   return join(dir, `${name}.qmp`);
 }
 
 /** A destination in side `b`, listening on b's address; resolves once it accepts connections. */
 export async function startDestinationIn(link: Link, args: string[], side: Side = 'b'): Promise<NsDaemon & { uri: string }> {
-  const qmpPath = qmpPathFor(link, 'destination');
+  const qmpPath = qmpPathFor('destination');
   const d = new DaemonProcess(BIN.destination, ['--listen', `${link.addr[side]}:0`, '--qmp', `unix:${qmpPath}`, '--json', ...args], undefined, link.prefix(side));
   const [line] = await Promise.all([d.waitMsg('listening for incoming migration'), d.waitMsg('QMP socket listening')]);
   return { d, qmpPath, uri: `tcp:${link.addr[side]}:${line.port as number}` };
@@ -138,7 +129,7 @@ export async function startDestinationIn(link: Link, args: string[], side: Side 
 
 /** A source in side `a`; resolves once its machine runs and QMP listens. */
 export async function startSourceIn(link: Link, args: string[], side: Side = 'a'): Promise<NsDaemon> {
-  const qmpPath = qmpPathFor(link, 'source');
+  const qmpPath = qmpPathFor('source');
   const d = new DaemonProcess(BIN.source, ['--qmp', `unix:${qmpPath}`, '--json', ...args], undefined, link.prefix(side));
   await Promise.all([d.waitMsg('machine running'), d.waitMsg('QMP socket listening')]);
   return { d, qmpPath };
