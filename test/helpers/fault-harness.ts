@@ -77,7 +77,7 @@ export interface FaultReport {
   destinationOutcome: string;
 }
 
-/** Every fault injected in this test file, for the summary line (printFaultSummary). */
+/** Every fault injected in this test file, for the summary line (printFaultSummary empties it). */
 export const injected: FaultReport[] = [];
 
 /** Prints the summary and removes this file's temp files (call in afterAll). */
@@ -86,6 +86,8 @@ export function printFaultSummary(file: string): void {
   secretFile = null;
   const lines = injected.map((r) => `  ${r.fault}@${r.point}: ${r.status} — ${r.errorDesc} [destination: ${r.destinationOutcome}]`);
   console.log(`${file}: ${injected.length} faults injected, each followed by a verified migration\n${lines.join('\n')}`);
+  // The next fault file may run in this same worker (the e2e project does not isolate files).
+  injected.length = 0;
 }
 
 /** Runs one fault case end to end; returns what happened (assertions inside). */
