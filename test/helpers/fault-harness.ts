@@ -86,7 +86,7 @@ export function printFaultSummary(file: string): void {
   secretFile = null;
   const lines = injected.map((r) => `  ${r.fault}@${r.point}: ${r.status} — ${r.errorDesc} [destination: ${r.destinationOutcome}]`);
   console.log(`${file}: ${injected.length} faults injected, each followed by a verified migration\n${lines.join('\n')}`);
-  // The next fault file may run in this same worker (the e2e project does not isolate files).
+  // A later summary in the same process (a worker shared by files) never repeats these.
   injected.length = 0;
 }
 
