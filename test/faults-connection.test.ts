@@ -2,11 +2,13 @@
  * Fault injection, part 1: the destination crashes (SIGKILL) or resets the
  * connection, at every phase of the migration. Harness: helpers/fault-harness.ts.
  */
-import { afterAll, afterEach, describe, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { killAll } from './helpers/daemons';
 import { expectedDigests, printFaultSummary, runFaultCase, type FaultCase } from './helpers/fault-harness';
 
-afterEach(killAll);
+// The cases run concurrently (each kills its own daemons when it ends: runFaultCase);
+// killAll is the backstop.
+afterAll(killAll);
 afterAll(() => printFaultSummary('connection'));
 
 const expected = expectedDigests();
@@ -19,7 +21,7 @@ const PHASES: Array<Omit<FaultCase, 'fault'> & { name: string }> = [
   { name: 'verification (after EOF)', point: 'eof', phase: /during switchover \(final load and verification/ },
 ];
 
-describe('destination killed (SIGKILL)', () => {
+describe.concurrent('destination killed (SIGKILL)', () => {
   for (const p of PHASES) {
     it(`at ${p.name}: source fails, resumes, state intact; a fresh destination takes the next migration`, async () => {
       await runFaultCase({ ...p, fault: 'kill' }, expected);
@@ -30,7 +32,7 @@ describe('destination killed (SIGKILL)', () => {
   });
 });
 
-describe('connection reset by the destination', () => {
+describe.concurrent('connection reset by the destination', () => {
   for (const p of PHASES) {
     it(`at ${p.name}: both ends fail cleanly; the same destination takes the next migration`, async () => {
       await runFaultCase({ ...p, fault: 'reset' }, expected);

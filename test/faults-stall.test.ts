@@ -6,16 +6,18 @@
  * dropped connection, discards the state (never resumes a machine the source
  * took back) and takes the next migration.
  */
-import { afterAll, afterEach, describe, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { killAll } from './helpers/daemons';
 import { expectedDigests, printFaultSummary, runFaultCase } from './helpers/fault-harness';
 
-afterEach(killAll);
+// The cases run concurrently: each mostly waits (a stall-timeout, then a second
+// migration) and kills its own daemons when it ends; killAll is the backstop.
+afterAll(killAll);
 afterAll(() => printFaultSummary('stall'));
 
 const expected = expectedDigests();
 
-describe('destination stalled (alive but silent)', () => {
+describe.concurrent('destination stalled (alive but silent)', () => {
   it('at setup (auth challenge never comes)', async () => {
     await runFaultCase({ fault: 'stall', point: 'header', auth: true, phase: /waiting for the authentication challenge/ }, expected);
   });

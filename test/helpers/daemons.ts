@@ -2,7 +2,8 @@
  * Runs the real daemons as child processes for end-to-end tests: port 0,
  * logs parsed from stderr (started with --json, so stdout carries only the
  * summary line), waits on log lines and exits, never on fixed sleeps. Every
- * process started here is killed by `killAll()` (register it in afterEach).
+ * process started here is killed by `killAll()` (register it in afterEach; a
+ * file whose tests run concurrently kills each test's own with `killEach()`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -125,6 +126,17 @@ export async function killAll(): Promise<void> {
   const all = [...live];
   for (const d of all) d.kill();
   await Promise.all(all.map((d) => d.exited));
+}
+
+/**
+ * Kills just these daemons and waits for them: what a test that runs concurrently
+ * with others (`describe.concurrent`) does with its own, since `killAll()` would end
+ * its neighbours' too (such a file calls `killAll()` in afterAll, as a backstop).
+ */
+export async function killEach(...daemons: Array<DaemonProcess | undefined>): Promise<void> {
+  const own = daemons.filter((d): d is DaemonProcess => d !== undefined);
+  for (const d of own) d.kill();
+  await Promise.all(own.map((d) => d.exited));
 }
 
 /** A destination listening on a free loopback port; resolves once it accepts connections. */

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { Machine, parseDeviceList, parseWorkloadSpec } from '@livemig/common/devices';
-import { controlAddress, startDestination, startSource, type DaemonProcess } from './daemons';
+import { controlAddress, killEach, startDestination, startSource, type DaemonProcess } from './daemons';
 import { QmpWsClient } from './qmp-client';
 
 export const DEVICE_SPECS = [
@@ -77,7 +77,7 @@ export interface FaultReport {
   destinationOutcome: string;
 }
 
-/** Every fault injected in this test file, for the summary line (printFaultSummary). */
+/** Every fault injected in this test file, for the summary line (printFaultSummary empties it). */
 export const injected: FaultReport[] = [];
 
 /** Prints the summary and removes this file's temp files (call in afterAll). */
@@ -86,6 +86,8 @@ export function printFaultSummary(file: string): void {
   secretFile = null;
   const lines = injected.map((r) => `  ${r.fault}@${r.point}: ${r.status} — ${r.errorDesc} [destination: ${r.destinationOutcome}]`);
   console.log(`${file}: ${injected.length} faults injected, each followed by a verified migration\n${lines.join('\n')}`);
+  // A later summary in the same process (a worker shared by files) never repeats these.
+  injected.length = 0;
 }
 
 /** Runs one fault case end to end; returns what happened (assertions inside). */
@@ -95,9 +97,12 @@ export async function runFaultCase(c: FaultCase, expected: Record<string, string
   // A cancel needs the source held in the phase: the destination stalls there and the user cancels.
   const action = c.fault === 'cancel' ? 'stall' : c.fault;
   const { d: faulty, uri } = await startDestination([...MACHINE, ...caps, ...auth, '--control', '127.0.0.1:0'], { LIVEMIG_TEST_FAULT: `${action}@${c.point}` });
+  // This case's daemons, killed when it ends: cases may run concurrently (faults-stall).
+  const own: DaemonProcess[] = [faulty];
   const dstQmp = await QmpWsClient.connect(await controlAddress(faulty));
   const stallTimeout = c.fault === 'stall' ? 1500 : 60_000;
   const src = startSource([...MACHINE, ...IDLE, ...caps, ...auth, '--control', '127.0.0.1:0', '--param', `stall-timeout=${stallTimeout}`]);
+  own.push(src);
   const qmp = await QmpWsClient.connect(await controlAddress(src));
   try {
     expect(await qmp.call('query-digests')).toEqual(expected);
@@ -134,6 +139,7 @@ export async function runFaultCase(c: FaultCase, expected: Record<string, string
       expect(exit.signal).toBe('SIGKILL');
       dstQmp.close();
       const fresh = await startDestination([...MACHINE, ...caps, ...auth, '--control', '127.0.0.1:0']);
+      own.push(fresh.d);
       target = { d: fresh.d, uri: fresh.uri, qmp: await QmpWsClient.connect(await controlAddress(fresh.d)) };
     } else {
       if (action === 'stall') faulty.proc.kill('SIGCONT');
@@ -147,6 +153,7 @@ export async function runFaultCase(c: FaultCase, expected: Record<string, string
         expect(outcome.msg).toBe('machine resumed');
         dstQmp.close();
         const fresh = await startDestination([...MACHINE, ...caps, ...auth, '--control', '127.0.0.1:0']);
+        own.push(fresh.d);
         target = { d: fresh.d, uri: fresh.uri, qmp: await QmpWsClient.connect(await controlAddress(fresh.d)) };
       } else {
         expect(outcome.msg).not.toBe('machine resumed');
@@ -177,5 +184,6 @@ export async function runFaultCase(c: FaultCase, expected: Record<string, string
     throw err;
   } finally {
     qmp.close();
+    await killEach(...own);
   }
 }

@@ -6,7 +6,6 @@
  * {channel}, {migration}).
  */
 import pino, { type Logger } from 'pino';
-import { PinoPretty } from 'pino-pretty';
 
 export type { Logger };
 
@@ -27,6 +26,8 @@ export function createLogger(opts: LoggerOptions): Logger {
   const level = opts.level ?? 'info';
   if (pretty) {
     const tty = fd === 1 ? process.stdout.isTTY : process.stderr.isTTY;
+    // Loaded only when pretty: JSON logging (--json, every non-TTY start) skips its ~20 ms of module load.
+    const { PinoPretty } = require('pino-pretty') as typeof import('pino-pretty');
     return pino({ name: opts.name, level }, PinoPretty({ destination: fd, sync: true, colorize: tty === true }));
   }
   return pino({ name: opts.name, level }, pino.destination({ fd, sync: true }));

@@ -8,7 +8,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { existsSync, rmSync } from 'node:fs';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocketServer, WebSocket } from 'ws';
 import { UsageError } from '../errors';
 import type { Logger } from '../logger';
 import type { QmpDispatcher } from './dispatcher';
@@ -65,7 +65,10 @@ export class WsControlServer {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     });
     const token = opts.token ?? null;
-    this.wss = new WebSocketServer({
+    // ws is loaded here, not at import: a daemon without --control never pays for it
+    // (every daemon start in the tests and the CLI does, ~12 ms of CPU).
+    const { WebSocketServer: Server } = require('ws') as typeof import('ws');
+    this.wss = new Server({
       server: this.http,
       // A longer message closes the WebSocket with 1009 (message too big).
       maxPayload: MAX_QMP_REQUEST_BYTES,
