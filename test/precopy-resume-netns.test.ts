@@ -38,9 +38,17 @@ function statusesOf(q: NsQmp): string[] {
   return q.events.filter((e) => e.event === 'MIGRATION').map((e) => e.data?.status as string);
 }
 
+/** Below the test timeout, so a wait that never ends fails with both daemons' logs (the catch below) instead of a bare timeout. */
+const WAIT_DEADLINE_MS = 40_000;
+
 function waitStatus(q: NsQmp, d: DaemonProcess, want: string[], from = 0): Promise<QmpEventMsg> {
   const ended = ['completed', 'failed', 'cancelled'].filter((s) => !want.includes(s));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${want.join('|')} within ${WAIT_DEADLINE_MS} ms; statuses so far: ${statusesOf(q).join(' ')}`)), WAIT_DEADLINE_MS);
+  });
   return Promise.race([
+    deadline,
     q.waitEvent((e) => q.events.indexOf(e) >= from && e.event === 'MIGRATION' && [...want, ...ended].includes(e.data?.status as string)).then((e) => {
       if (!want.includes(e.data?.status as string)) throw new Error(`migration ${String(e.data?.status)} before ${want.join('|')}`);
       return e;
@@ -48,7 +56,7 @@ function waitStatus(q: NsQmp, d: DaemonProcess, want: string[], from = 0): Promi
     d.exited.then((x) => {
       throw new Error(`daemon exited (${x.code ?? x.signal}) before ${want.join('|')}`);
     }),
-  ]);
+  ]).finally(() => clearTimeout(timer));
 }
 
 async function breakAtHalf(kind: BreakKind): Promise<string> {
