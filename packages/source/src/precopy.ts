@@ -131,7 +131,7 @@ export class Precopy {
       link.checkAbort();
       const now = performance.now();
       this.checkTimeouts(now);
-      meter.sample(now, stream.bytesFlushed);
+      meter.sample(now, stream.bytesFlushed, stream.backlogBytes);
       const threshold = this.thresholdBytes;
       let pending = 0;
       let sendable = 0;
@@ -150,7 +150,11 @@ export class Precopy {
         // A final pass is over once it has crossed the link, not once it is queued (the
         // socket and the kernel hold megabytes, ~0.3 s of a 1 Gbit/s link): only a sync
         // after the drain sees what the machine dirtied while the pass was on the wire.
-        if (finalPass) drained = await this.drainInFlight();
+        if (finalPass) {
+          drained = await this.drainInFlight();
+          // The wait left the socket empty: the link estimate must not span it.
+          meter.sample(performance.now(), stream.bytesFlushed, stream.backlogBytes);
+        }
         pending = this.syncDirty(performance.now());
         synced = true;
         sendable = 0;
@@ -227,8 +231,10 @@ export class Precopy {
         // The round goes to the kernel now, and the loop waits only on a deep backlog,
         // so the socket never runs dry while the next round is prepared.
         stream.push();
-        if (stream.needsDrain) await stream.flush(link.signal);
-        else await yieldToLoop();
+        if (stream.needsDrain) {
+          meter.backpressured();
+          await stream.flush(link.signal);
+        } else await yieldToLoop();
       }
     }
   }
