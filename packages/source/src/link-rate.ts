@@ -23,16 +23,26 @@
  * the start and whatever it holds at the end, the bytes counted are at most
  * what the link delivered: the samples err low, not high.
  *
- * The rate is the slowest of the last RECENT_SAMPLES samples: a link that
- * slows down shows in the first interval measured on it (≤ 100 ms of
- * backlogged sending), one that speeds up once the slower samples are
- * replaced (three intervals). Idle or gated spells take no sample and keep
- * the last estimate: the last good measurement beats one of a trickle.
+ * The rate is the median of the last RECENT_SAMPLES samples (the slowest
+ * while there are fewer than three). Not their minimum: a backlogged interval
+ * can also be slow because the destination did not read (descheduled on a
+ * loaded host, or busy with a device's own work such as moving staged accel
+ * data in), and under load such stalls ran for several intervals in a row at
+ * the end of a bulk pass (27–94 MB/s against a ~1 GB/s link); the slowest of
+ * them, held through the trickle that follows (no backlog, so no new sample),
+ * left a threshold below the state that must go at the stop, and the
+ * migration never converged. A link that really slows down brings the median
+ * down after three intervals on it (~300 ms of backlogged sending), one that
+ * speeds up raises it after three too. Idle or gated spells take no sample
+ * and keep the last estimate: the last good measurement beats one of a
+ * trickle.
  */
 import { BANDWIDTH_WINDOW_MS } from '@livemig/common/wire';
 
-/** Samples the rate looks back over (the slowest counts). */
-export const RECENT_SAMPLES = 3;
+/** Samples the rate looks back over (their median counts). */
+export const RECENT_SAMPLES = 5;
+/** Below this many samples, the slowest counts: a median of one or two is no median. */
+const MEDIAN_FROM = 3;
 /** An interval shorter than this is too short to trust (timer and scheduling noise): dropped. */
 export const MIN_SAMPLE_MS = BANDWIDTH_WINDOW_MS / 4;
 
@@ -45,6 +55,8 @@ export class LinkRateEstimator {
   /** The wait that ends at the next observation was for the socket's own backpressure. */
   private waitedOnSocket = false;
   private readonly samples: number[] = [];
+  /** Scratch for the median (no allocation per sample). */
+  private readonly sorted: number[] = [];
   /** Bytes per millisecond; 0 until the first sample. */
   rate = 0;
   /** Samples taken so far (for logs and tests). */
@@ -93,8 +105,10 @@ export class LinkRateEstimator {
     this.samples.push(moved / ms);
     if (this.samples.length > RECENT_SAMPLES) this.samples.shift();
     this.sampleCount++;
-    let min = Number.POSITIVE_INFINITY;
-    for (const r of this.samples) min = Math.min(min, r);
-    this.rate = min;
+    const sorted = this.sorted;
+    sorted.length = 0;
+    for (const r of this.samples) sorted.push(r);
+    sorted.sort((x, y) => x - y);
+    this.rate = sorted.length < MEDIAN_FROM ? sorted[0]! : sorted[(sorted.length - 1) >> 1]!;
   }
 }

@@ -2,8 +2,8 @@
  * The link-rate estimate with synthetic byte/time sequences: it learns only
  * from intervals in which the sender always had bytes queued for the kernel
  * (or waited on the socket's backpressure), keeps its estimate through idle
- * and gated spells, comes down in the first interval on a slower link and
- * goes up once three intervals on a faster one replaced the slow samples.
+ * and gated spells, follows a slower or faster link after three intervals on
+ * it (the median of the last five), and is not set by a receiver's short stall.
  * And the meter that precopy reads: the link's rate once measured, the
  * sender's own rate until then.
  */
@@ -115,27 +115,30 @@ describe('LinkRateEstimator', () => {
     expect(e.sampleCount).toBe(1);
   });
 
-  it('a link that slows down: the estimate comes down with the first interval on it (the slowest sample counts)', () => {
+  it('a link that slows down: the estimate comes down once three intervals were measured on it (~300 ms of backlogged sending)', () => {
     const e = new LinkRateEstimator();
     e.observe(0, 0, 1); // intervals from t=0: they close at every 100 ms
-    let p = busy(e, { t: 0, f: 0 }, 400, 2000); // samples at 2000 B/ms
+    let p = busy(e, { t: 0, f: 0 }, 500, 2000); // five samples at 2000 B/ms
     expect(e.rate).toBe(2000);
-    // The link drops to 500 B/ms half-way through an interval: that interval's sample is
-    // the mix (1250 B/ms), and the estimate follows it at once.
+    // The link drops to 500 B/ms half-way through an interval: that sample is the mix (1250).
     p = busy(e, p, 50, 2000);
     p = busy(e, p, 50, 500);
-    expect(e.rate).toBeCloseTo(1250, 0);
+    expect(e.rate).toBe(2000);
     p = busy(e, p, 100, 500);
-    expect(e.rate).toBe(500); // ≤ 200 ms of backlogged sending after the change
+    expect(e.rate).toBe(2000);
+    p = busy(e, p, 100, 500);
+    expect(e.rate).toBeCloseTo(1250, 6); // 250 ms after the change: the median is the mixed interval
+    p = busy(e, p, 100, 500);
+    expect(e.rate).toBe(500); // 350 ms after it: the slow link
     // Then the sender goes app-limited: the estimate stays at the slow link, not the old fast one.
     trickle(e, p, 2000, 10_000);
     expect(e.rate).toBe(500);
   });
 
-  it('a link that speeds up: the estimate goes up once the slower samples are replaced (three intervals)', () => {
+  it('a link that speeds up: the estimate goes up after three intervals on it', () => {
     const e = new LinkRateEstimator();
     e.observe(0, 0, 1);
-    let p = busy(e, { t: 0, f: 0 }, 300, 500);
+    let p = busy(e, { t: 0, f: 0 }, 500, 500);
     expect(e.rate).toBe(500);
     p = busy(e, p, 100, 2000);
     expect(e.rate).toBe(500);
@@ -143,6 +146,34 @@ describe('LinkRateEstimator', () => {
     expect(e.rate).toBe(500);
     p = busy(e, p, 100, 2000);
     expect(e.rate).toBe(2000); // after 300 ms of backlogged sending at the new rate
+  });
+
+  it('a receiver that stalls for one or two intervals (nothing read: a backlog, but bytes barely move) does not set the estimate; three in a row do', () => {
+    const e = new LinkRateEstimator();
+    e.observe(0, 0, 1);
+    let p = busy(e, { t: 0, f: 0 }, 300, 1000);
+    p = busy(e, p, 100, 30);
+    expect(e.rate).toBe(1000);
+    p = busy(e, p, 100, 30);
+    expect(e.rate).toBe(1000);
+    // Then app-limited (the trickle): no new sample, and the estimate is not the stall's.
+    p = trickle(e, p, 1000, 1_600_000);
+    expect(e.rate).toBe(1000);
+    // A third stalled interval: three of the last five are slow, so the receiver's rate is the rate.
+    e.observe(p.t, p.f, 1);
+    p = busy(e, p, 100, 30);
+    expect(e.rate).toBe(30);
+  });
+
+  it('with fewer than three samples the slowest counts', () => {
+    const e = new LinkRateEstimator();
+    e.observe(0, 0, 1);
+    let p = busy(e, { t: 0, f: 0 }, 100, 1000);
+    expect(e.rate).toBe(1000);
+    p = busy(e, p, 100, 400);
+    expect(e.rate).toBe(400);
+    busy(e, p, 100, 2000);
+    expect(e.rate).toBe(1000); // the median of 400, 1000, 2000
   });
 
   it('new connections (precopy-resume): the open interval is dropped, the estimate stays', () => {
