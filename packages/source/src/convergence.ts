@@ -120,12 +120,22 @@ export interface ConvergenceInputs {
   bandwidth: number;
   /** avail-switchover-bandwidth in bytes/s (0 = use the measured one). */
   availSwitchoverBandwidth: number;
+  /**
+   * max-bandwidth in bytes/s (0 or absent = none): the measured bandwidth counts at most
+   * this. Under a cap below the link, QEMU's estimate is the capped rate (its iterations
+   * are rate-limited); the link estimate, learnt from the moments a round's budget sat in
+   * the socket, would be the link's, and precopy would switch over with a pending set it
+   * can only send at the cap during the final passes.
+   */
+  maxBandwidth?: number;
   downtimeLimitMs: number;
 }
 
 /** The bandwidth (bytes/ms) the final transfer is assumed to get. */
 export function switchoverBandwidth(i: ConvergenceInputs): number {
-  return i.availSwitchoverBandwidth > 0 ? i.availSwitchoverBandwidth / 1000 : i.bandwidth;
+  if (i.availSwitchoverBandwidth > 0) return i.availSwitchoverBandwidth / 1000;
+  const cap = i.maxBandwidth ?? 0;
+  return cap > 0 ? Math.min(i.bandwidth, cap / 1000) : i.bandwidth;
 }
 
 /** Bytes that may remain when the machine stops (QEMU threshold_size). */

@@ -17,7 +17,7 @@ import { TimeoutError } from '@livemig/common/errors';
 import { ROUND_BYTES } from '@livemig/common/wire';
 import { type Device } from '@livemig/common/devices';
 import { AutoConverge } from './auto-converge';
-import { BandwidthMeter, RateLimiter, expectedDowntimeMs, thresholdBytes, type ConvergenceInputs } from './convergence';
+import { BandwidthMeter, RateLimiter, expectedDowntimeMs, switchoverBandwidth, thresholdBytes, type ConvergenceInputs } from './convergence';
 import { iterableDevices, type OutgoingContext } from './outgoing-context';
 
 /** Least time between two dirty-bitmap syncs while the pending set is small. */
@@ -81,7 +81,17 @@ export class Precopy {
 
   private convergenceInputs(): ConvergenceInputs {
     const p = this.ctx.params();
-    return { bandwidth: this.meter?.bandwidth ?? 0, availSwitchoverBandwidth: p['avail-switchover-bandwidth'], downtimeLimitMs: p['downtime-limit'] };
+    return {
+      bandwidth: this.meter?.bandwidth ?? 0,
+      availSwitchoverBandwidth: p['avail-switchover-bandwidth'],
+      maxBandwidth: p['max-bandwidth'],
+      downtimeLimitMs: p['downtime-limit'],
+    };
+  }
+
+  /** The measured bandwidth (bytes/ms) as the threshold counts it: at most max-bandwidth; avail-switchover-bandwidth aside. */
+  get measuredBandwidth(): number {
+    return switchoverBandwidth({ ...this.convergenceInputs(), availSwitchoverBandwidth: 0 });
   }
 
   get downtimeLimit(): number {
