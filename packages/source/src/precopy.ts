@@ -175,7 +175,10 @@ export class Precopy {
       let initialData = 0;
       for (const d of devices) initialData += d.initialDataPending();
       const gateOpen = !caps['switchover-ack'] || !machine.running || this.ctx.replies.ackAt !== null;
-      this.gated = !gateOpen && initialData === 0 && pending <= threshold;
+      // Only the ack is missing once nothing the loop queued still waits for the kernel: on a
+      // slow link the whole pass can sit in Node's buffer (up to 64 MiB) while the link is
+      // measured, and that is still precopy under way, not a wait for the ack.
+      this.gated = !gateOpen && initialData === 0 && pending <= threshold && stream.backlogBytes === 0;
       // Convergence is judged only right after a sync, on a current pending set. With
       // nothing iterable left to send only what goes at stop remains, so switch over even
       // before a bandwidth was measured (all-zero RAM sends so few bytes that no
