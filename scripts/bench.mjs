@@ -209,6 +209,7 @@ function table(r) {
     rows.push(['  per-run ratios to min', d.withAck.ratiosToMin.map((x) => `${x}×`).join(', '), '(every run must be ≤ 1.5×)', '', '', '']);
     rows.push(['  vs the earlier min', `${d.withAck.downtimeMs} ms`, `min ${d.withAck.estimateMinMs} ms (bytes ÷ own bandwidth estimate + load)`, `${d.withAck.ratioToEstimateMin}×`, '(reference)', yes(d.withAck.within15xEstimateMin)]);
     rows.push(['  per-run ratios, earlier min', d.withAck.ratiosToEstimateMin.map((x) => `${x}×`).join(', '), `estimates ${d.withAck.bandwidthEstimates.map((b) => `${round(b / 1e6)}`).join(', ')} MB/s`, '', '', '']);
+    rows.push(['  estimate ÷ pump, per run', d.withAck.estimateToPumpRatios.map((x) => `${x}×`).join(', '), '(bandwidth-bytes-per-second ÷ the same-run pump)', '', '(reference)', '']);
     rows.push(['  vs raw pump, same bytes', `${d.withAck.downtimeMs} ms`, `pump ${d.withAck.rawPumpBurstMs} ms for ${size(d.withAck.downtimeBytes)}`, `${round(d.withAck.downtimeMs / d.withAck.rawPumpBurstMs, 2)}×`, '', '']);
     rows.push(['downtime, no switchover-ack', `${d.withoutAck.downtimeMs} ms [${d.withoutAck.downtimesMs.join(', ')}]`, `allocation ${d.withoutAck.allocationMs} ms`, '', '≥ alloc', yes(d.withoutAck.allAtLeastAllocation)]);
     rows.push(['  contrast without/with', `${d.withoutAck.downtimeMs} / ${d.withAck.downtimeMs} ms`, 'QEMU 1900 / 420 ms', `${d.contrast}×`, '≥ 4.5×', yes(d.contrast >= 4.5)]);

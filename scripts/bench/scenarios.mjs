@@ -244,6 +244,10 @@ export async function downtime(cfg, progress) {
   const ack = summarize(runs.ack);
   const noAck = summarize(runs.noAck);
   ack.floorPumpBytesPerSecond = round(median(links.map((p) => p.bytesPerSecond)));
+  // The convergence test's bandwidth estimate against what two processes moved right after
+  // (same load): it must stay within a sane factor of the link, neither a trickle's rate nor a
+  // burst into an empty socket buffer.
+  ack.estimateToPumpRatios = runs.ack.map((r, i) => round(ratio(r.source['bandwidth-bytes-per-second'], links[i]?.bytesPerSecond), 2));
   ack.floorRttMs = round(median(links.map((p) => p.rttMs)), 3);
   // Another limit for the same bytes: how long the raw TCP pump takes to move a burst that size.
   const burst = [];

@@ -1,16 +1,24 @@
 /**
  * Bandwidth estimate and the convergence test (QEMU migration_update_counters):
- * bandwidth is measured over windows of ~100 ms of *busy* time (time spent
- * waiting for an ack with nothing to send is not link time, or an idle link
- * would look slow and the threshold would collapse); the switchover threshold
- * is bandwidth × downtime-limit, with the slowest of the last three windows
- * as the bandwidth; expected downtime is pending ÷ bandwidth. A window ages
- * out after RECENT_WINDOW_MAX_AGE_MS: once the pending set is small most
- * windows are too idle to measure, and one bad window (30 bytes in 110 ms
- * while the compression workers started) otherwise held the estimate at
- * 300 B/s for good; with no recent window the average over all busy time is used.
+ * the switchover threshold is bandwidth × downtime-limit and the expected
+ * downtime pending ÷ bandwidth.
+ *
+ * The bandwidth is the link's rate measured only while the sender was not
+ * application-limited (`LinkRateEstimator`: intervals during which the kernel
+ * always had the next bytes waiting), kept through idle and gated spells.
+ * Until the first such interval (a bulk pass too short to measure, all-zero
+ * RAM whose headers never fill the socket, a sender slower than the link:
+ * max-bandwidth below it, compression, verify), the sender's own rate stands
+ * in: bytes over windows of ~100 ms of *busy* time (time spent waiting with
+ * nothing to send is not link time), the slowest of the last three windows;
+ * a window ages out after RECENT_WINDOW_MAX_AGE_MS (one bad window, 30 bytes
+ * in 110 ms while the compression workers started, otherwise held it at
+ * 300 B/s for good), and with no recent window the average over all busy
+ * time is used. Under max-bandwidth below the link that is the capped rate,
+ * as QEMU measures it (the stop-and-copy is not rate-limited, so it errs low).
  */
 import { BANDWIDTH_WINDOW_MS } from '@livemig/common/wire';
+import { LinkRateEstimator } from './link-rate';
 
 /** Windows the bandwidth estimate looks back over. */
 const RECENT_WINDOWS = 3;
@@ -27,8 +35,10 @@ export class BandwidthMeter {
   private totalBusyMs = 0;
   /** Bytes flushed on the connections before a resume (precopy-resume): the count goes on across them. */
   private carried = 0;
-  /** Bytes per millisecond; 0 until the first window closes. */
-  bandwidth = 0;
+  /** The sender's own rate over busy time (bytes/ms), the stand-in until the link is measured. */
+  private senderRate = 0;
+  /** The link's rate while the sender was not the limit. */
+  readonly link = new LinkRateEstimator();
   /** Bytes per second over the last window, for `mbps`. */
   lastRate = 0;
 
@@ -38,7 +48,17 @@ export class BandwidthMeter {
     this.startBytes = flushedBytes;
   }
 
-  /** Time the loop spent waiting with nothing to send (excluded from link time). */
+  /** Bytes per millisecond: the link's rate once measured, else the sender's; 0 until either is. */
+  get bandwidth(): number {
+    return this.link.rate > 0 ? this.link.rate : this.senderRate;
+  }
+
+  /** The loop waits for the socket to take its backlog (see LinkRateEstimator.backpressured). */
+  backpressured(): void {
+    this.link.backpressured();
+  }
+
+  /** Time the loop spent waiting with nothing to send (excluded from the sender's busy time). */
   addIdle(ms: number): void {
     this.idleMs += ms;
   }
@@ -54,11 +74,17 @@ export class BandwidthMeter {
     this.carried = this.windowBytes - flushedBytes;
     this.windowStart = now;
     this.idleMs = 0;
+    this.link.reset();
   }
 
-  /** Feeds the current clock and flushed byte count; closes a window when due. */
-  sample(now: number, connectionBytes: number): void {
+  /**
+   * Feeds the current clock, the connections' flushed byte count and the bytes
+   * still queued in user space (the backlog; 0 when unknown: no link sample);
+   * closes a window when due.
+   */
+  sample(now: number, connectionBytes: number, backlogBytes = 0): void {
     const flushedBytes = connectionBytes + this.carried;
+    this.link.observe(now, flushedBytes, backlogBytes);
     const elapsed = now - this.windowStart;
     if (elapsed < BANDWIDTH_WINDOW_MS) return;
     const bytes = flushedBytes - this.windowBytes;
@@ -75,13 +101,13 @@ export class BandwidthMeter {
     if (this.recent.length > 0) {
       // Conservative: the slowest recent window. A noisy fast window must not
       // let the machine stop with more than the link can move in the limit.
-      if (measured) this.bandwidth = Math.min(...this.recent.map((w) => w.rate));
+      if (measured) this.senderRate = Math.min(...this.recent.map((w) => w.rate));
     } else if (flushedBytes > this.startBytes && this.totalBusyMs > 0) {
       // No recent window was busy enough: none yet (e.g. the whole bulk pass fit in a
       // few ms, then idle; the estimate would stay 0 and never converge), or every one
       // aged out (a mostly idle link for a while; the last busy window, however wrong,
       // must not hold the estimate for good). Use everything so far.
-      this.bandwidth = (flushedBytes - this.startBytes) / this.totalBusyMs;
+      this.senderRate = (flushedBytes - this.startBytes) / this.totalBusyMs;
     }
     this.windowStart = now;
     this.windowBytes = flushedBytes;
@@ -94,12 +120,22 @@ export interface ConvergenceInputs {
   bandwidth: number;
   /** avail-switchover-bandwidth in bytes/s (0 = use the measured one). */
   availSwitchoverBandwidth: number;
+  /**
+   * max-bandwidth in bytes/s (0 or absent = none): the measured bandwidth counts at most
+   * this. Under a cap below the link, QEMU's estimate is the capped rate (its iterations
+   * are rate-limited); the link estimate, learnt from the moments a round's budget sat in
+   * the socket, would be the link's, and precopy would switch over with a pending set it
+   * can only send at the cap during the final passes.
+   */
+  maxBandwidth?: number;
   downtimeLimitMs: number;
 }
 
 /** The bandwidth (bytes/ms) the final transfer is assumed to get. */
 export function switchoverBandwidth(i: ConvergenceInputs): number {
-  return i.availSwitchoverBandwidth > 0 ? i.availSwitchoverBandwidth / 1000 : i.bandwidth;
+  if (i.availSwitchoverBandwidth > 0) return i.availSwitchoverBandwidth / 1000;
+  const cap = i.maxBandwidth ?? 0;
+  return cap > 0 ? Math.min(i.bandwidth, cap / 1000) : i.bandwidth;
 }
 
 /** Bytes that may remain when the machine stops (QEMU threshold_size). */

@@ -78,6 +78,11 @@ export class MigrationChannels {
     return this.main.bytesFlushed + (this.multifd?.bytesFlushed ?? 0);
   }
 
+  /** Bytes handed to the channels that the kernel has not taken yet (Node's buffers; not the compression workers'). */
+  get backlogBytes(): number {
+    return this.bytesQueued - this.bytesFlushed;
+  }
+
   get needsDrain(): boolean {
     return this.main.needsDrain || (this.multifd?.needsDrain ?? false);
   }

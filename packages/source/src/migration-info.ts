@@ -87,7 +87,7 @@ export function queryMigrate(m: OutgoingMigration | null, machine: Machine, para
   if (m.resumeError) info['resume-error'] = m.resumeError.message;
   const throttle = p.cpuThrottlePercentage;
   if (throttle !== null) info['cpu-throttle-percentage'] = throttle;
-  info['bandwidth-bytes-per-second'] = round((p.meter?.bandwidth ?? 0) * 1000);
+  info['bandwidth-bytes-per-second'] = round(p.measuredBandwidth * 1000);
   info['threshold-bytes'] = round(p.thresholdBytes);
   // A failed or cancelled migration keeps what was still to send when it ended (its devices' bookkeeping is gone by then).
   info.remaining = m.status === 'completed' ? 0 : (m.pendingAtEnd ?? p.pendingBytes);

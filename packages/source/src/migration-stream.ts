@@ -23,12 +23,21 @@ export class MigrationStream {
   private readonly socket: Socket;
   private queued = 0;
   private closedError: Error | null = null;
+  /**
+   * The socket's own count of bytes the kernel has taken when this stream began
+   * (see bytesFlushed), or null where it cannot be read (TLS: its counters are
+   * of plaintext before encryption).
+   */
+  private readonly takenBase: number | null;
   /** The socket is corked by writeFrame until the next tick (or push()). */
   private corked = false;
   private readonly uncorkOnTick = (): void => this.push();
 
   constructor(socket: Socket) {
     this.socket = socket;
+    // Bytes written before this stream existed and not taken yet are not this stream's.
+    const taken = socket instanceof TLSSocket ? null : socketBytesTaken(socket);
+    this.takenBase = taken === null ? null : taken + socket.writableLength;
     if (socket instanceof TLSSocket) writeChunksOneByOne(socket);
     socket.on('close', () => {
       this.closedError ??= new ConnectionError('connection to the destination closed');
@@ -43,9 +52,23 @@ export class MigrationStream {
     return this.queued;
   }
 
-  /** Bytes the kernel has taken (queued minus what still sits in Node's buffer). */
+  /**
+   * Bytes the kernel has taken. Node's buffer (`writableLength`) drops only when a
+   * whole write request completes, and a request is everything queued while the
+   * previous one was in flight (a writev of up to the 64 MiB high-water mark), so
+   * queued minus that moves in steps of tens of MiB: a 100 ms bandwidth window could
+   * see 4 MiB of a 150 MB one. libuv counts what is left of the requests in flight
+   * to the byte (`writeQueueSize`); with the socket's count of bytes handed to it,
+   * that gives the kernel's share exactly. Bounded by the coarse count below and
+   * what was queued above, so it can only be more precise; the coarse count alone
+   * over TLS or once the handle is gone.
+   */
   get bytesFlushed(): number {
-    return this.queued - this.socket.writableLength;
+    const coarse = this.queued - this.socket.writableLength;
+    if (this.takenBase === null) return coarse;
+    const taken = socketBytesTaken(this.socket);
+    if (taken === null) return coarse;
+    return Math.min(this.queued, Math.max(coarse, taken - this.takenBase));
   }
 
   /** Bytes written but still in Node's buffer (not yet taken by the kernel). */
@@ -159,3 +182,15 @@ function writeChunksOneByOne(socket: TLSSocket): void {
   (socket as unknown as { _writev: unknown })._writev = null;
 }
 
+/**
+ * Bytes of this socket the kernel has taken so far: bytes handed to libuv
+ * (`_bytesDispatched`) less what libuv still holds of them (`writeQueueSize`,
+ * updated as each part of a request is written). Both are Node internals of
+ * `net.Socket` (stable since Node 10); null where either is missing.
+ */
+function socketBytesTaken(socket: Socket): number | null {
+  const s = socket as unknown as { _bytesDispatched?: unknown; _handle?: { writeQueueSize?: unknown } | null };
+  const dispatched = s._bytesDispatched;
+  const inLibuv = s._handle?.writeQueueSize;
+  return typeof dispatched === 'number' && typeof inLibuv === 'number' ? dispatched - inLibuv : null;
+}

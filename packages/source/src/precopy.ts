@@ -17,7 +17,7 @@ import { TimeoutError } from '@livemig/common/errors';
 import { ROUND_BYTES } from '@livemig/common/wire';
 import { type Device } from '@livemig/common/devices';
 import { AutoConverge } from './auto-converge';
-import { BandwidthMeter, RateLimiter, expectedDowntimeMs, thresholdBytes, type ConvergenceInputs } from './convergence';
+import { BandwidthMeter, RateLimiter, expectedDowntimeMs, switchoverBandwidth, thresholdBytes, type ConvergenceInputs } from './convergence';
 import { iterableDevices, type OutgoingContext } from './outgoing-context';
 
 /** Least time between two dirty-bitmap syncs while the pending set is small. */
@@ -81,7 +81,17 @@ export class Precopy {
 
   private convergenceInputs(): ConvergenceInputs {
     const p = this.ctx.params();
-    return { bandwidth: this.meter?.bandwidth ?? 0, availSwitchoverBandwidth: p['avail-switchover-bandwidth'], downtimeLimitMs: p['downtime-limit'] };
+    return {
+      bandwidth: this.meter?.bandwidth ?? 0,
+      availSwitchoverBandwidth: p['avail-switchover-bandwidth'],
+      maxBandwidth: p['max-bandwidth'],
+      downtimeLimitMs: p['downtime-limit'],
+    };
+  }
+
+  /** The measured bandwidth (bytes/ms) as the threshold counts it: at most max-bandwidth; avail-switchover-bandwidth aside. */
+  get measuredBandwidth(): number {
+    return switchoverBandwidth({ ...this.convergenceInputs(), availSwitchoverBandwidth: 0 });
   }
 
   get downtimeLimit(): number {
@@ -131,7 +141,7 @@ export class Precopy {
       link.checkAbort();
       const now = performance.now();
       this.checkTimeouts(now);
-      meter.sample(now, stream.bytesFlushed);
+      meter.sample(now, stream.bytesFlushed, stream.backlogBytes);
       const threshold = this.thresholdBytes;
       let pending = 0;
       let sendable = 0;
@@ -150,7 +160,11 @@ export class Precopy {
         // A final pass is over once it has crossed the link, not once it is queued (the
         // socket and the kernel hold megabytes, ~0.3 s of a 1 Gbit/s link): only a sync
         // after the drain sees what the machine dirtied while the pass was on the wire.
-        if (finalPass) drained = await this.drainInFlight();
+        if (finalPass) {
+          drained = await this.drainInFlight();
+          // The wait left the socket empty: the link estimate must not span it.
+          meter.sample(performance.now(), stream.bytesFlushed, stream.backlogBytes);
+        }
         pending = this.syncDirty(performance.now());
         synced = true;
         sendable = 0;
@@ -161,7 +175,10 @@ export class Precopy {
       let initialData = 0;
       for (const d of devices) initialData += d.initialDataPending();
       const gateOpen = !caps['switchover-ack'] || !machine.running || this.ctx.replies.ackAt !== null;
-      this.gated = !gateOpen && initialData === 0 && pending <= threshold;
+      // Only the ack is missing once nothing the loop queued still waits for the kernel: on a
+      // slow link the whole pass can sit in Node's buffer (up to 64 MiB) while the link is
+      // measured, and that is still precopy under way, not a wait for the ack.
+      this.gated = !gateOpen && initialData === 0 && pending <= threshold && stream.backlogBytes === 0;
       // Convergence is judged only right after a sync, on a current pending set. With
       // nothing iterable left to send only what goes at stop remains, so switch over even
       // before a bandwidth was measured (all-zero RAM sends so few bytes that no
@@ -227,8 +244,10 @@ export class Precopy {
         // The round goes to the kernel now, and the loop waits only on a deep backlog,
         // so the socket never runs dry while the next round is prepared.
         stream.push();
-        if (stream.needsDrain) await stream.flush(link.signal);
-        else await yieldToLoop();
+        if (stream.needsDrain) {
+          meter.backpressured();
+          await stream.flush(link.signal);
+        } else await yieldToLoop();
       }
     }
   }

@@ -131,4 +131,11 @@ describe('RateLimiter edges', () => {
     expect(switchoverBandwidth({ bandwidth: 7, availSwitchoverBandwidth: 0, downtimeLimitMs: 1 })).toBe(7);
     expect(switchoverBandwidth({ bandwidth: 7, availSwitchoverBandwidth: 5000, downtimeLimitMs: 1 })).toBe(5);
   });
+
+  it('switchoverBandwidth: max-bandwidth bounds the measured bandwidth (not avail-switchover-bandwidth)', () => {
+    expect(switchoverBandwidth({ bandwidth: 900, availSwitchoverBandwidth: 0, maxBandwidth: 64_000, downtimeLimitMs: 1 })).toBe(64);
+    expect(switchoverBandwidth({ bandwidth: 30, availSwitchoverBandwidth: 0, maxBandwidth: 64_000, downtimeLimitMs: 1 })).toBe(30);
+    expect(switchoverBandwidth({ bandwidth: 900, availSwitchoverBandwidth: 0, maxBandwidth: 0, downtimeLimitMs: 1 })).toBe(900);
+    expect(switchoverBandwidth({ bandwidth: 900, availSwitchoverBandwidth: 500_000, maxBandwidth: 64_000, downtimeLimitMs: 1 })).toBe(500);
+  });
 });

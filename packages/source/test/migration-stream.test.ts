@@ -63,4 +63,26 @@ describe('MigrationStream', () => {
     expect(payloads).toEqual([0, 100, 0]);
     expect(stream.bytesFlushed).toBe(stream.bytesQueued);
   });
+
+  it('bytesFlushed counts the kernel\'s share of a write request still in flight, to the byte (not only once it completes)', async () => {
+    const { client, server } = await socketPair();
+    server.pause(); // the reader takes nothing: the kernel's buffers fill, then the request waits
+    const stream = new MigrationStream(client);
+    const payload = Buffer.alloc(32 * 1024 * 1024, 7);
+    const wire = stream.writeFrame(ping(1), [payload]);
+    stream.push();
+    // Node's buffer still holds the whole request; libuv has handed part of it to the kernel.
+    const coarse = (): number => stream.bytesQueued - client.writableLength;
+    const deadline = performance.now() + 5000;
+    while (stream.bytesFlushed === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(coarse()).toBe(0);
+    expect(client.writableLength).toBe(wire);
+    expect(stream.bytesFlushed).toBeGreaterThan(0);
+    expect(stream.bytesFlushed).toBeLessThan(wire);
+    // Once the reader drains it all, both counts agree on everything.
+    server.resume();
+    await stream.flush(new AbortController().signal);
+    expect(stream.bytesFlushed).toBe(wire);
+    expect(coarse()).toBe(wire);
+  });
 });
