@@ -161,7 +161,12 @@ export class Precopy {
       let initialData = 0;
       for (const d of devices) initialData += d.initialDataPending();
       const gateOpen = !caps['switchover-ack'] || !machine.running || this.ctx.replies.ackAt !== null;
-      this.gated = !gateOpen && initialData === 0 && pending <= threshold;
+      const gated = !gateOpen && initialData === 0 && pending <= threshold;
+      // Said once per hold (again after a resume): from here on only the destination's
+      // switchover-ack keeps the machine from stopping. Operators see why precopy goes on
+      // with nothing left to send; the fault suite waits for it to fault this very wait.
+      if (gated && !this.gated) this.ctx.log.info({ pending, threshold: Math.round(threshold) }, 'converged, holding for switchover-ack');
+      this.gated = gated;
       // Convergence is judged only right after a sync, on a current pending set. With
       // nothing iterable left to send only what goes at stop remains, so switch over even
       // before a bandwidth was measured (all-zero RAM sends so few bytes that no
