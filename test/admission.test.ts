@@ -26,6 +26,7 @@ import { authProof, createNonce } from '@livemig/common/control';
 import { encodeRamHeader, Machine, deviceConfig, parseDeviceList, parseWorkloadSpec } from '@livemig/common/devices';
 import { controlAddress, killAll, startDestination, startSource, type DaemonProcess } from './helpers/daemons';
 import { QmpWsClient } from './helpers/qmp-client';
+import { pollUntil } from './helpers/poll';
 
 afterEach(killAll);
 
@@ -159,7 +160,11 @@ describe('stray connections never touch the machine or a migration', () => {
     const more = setInterval(() => strays.push(kinds[k++ % kinds.length]!(port)), 150);
     let completedAt = 0;
     try {
-      await dst.waitLog((l) => l.msg === 'incoming migration status' && l.status === 'completed', 'completion on the destination');
+      // Or the source's exit: a migration that failed never completes here (it used to wait for the test's timeout).
+      await Promise.race([
+        dst.waitLog((l) => l.msg === 'incoming migration status' && l.status === 'completed', 'completion on the destination'),
+        src.exited.then((e) => Promise.reject(new Error(`source exited (${e.code ?? e.signal}) before the destination completed\n--- source ---\n${src.stderrText.slice(-3000)}\n--- destination ---\n${dst.stderrText.slice(-3000)}`))),
+      ]);
       completedAt = performance.now();
     } finally {
       clearInterval(more);
@@ -173,8 +178,11 @@ describe('stray connections never touch the machine or a migration', () => {
     const info = await q.call('query-migrate');
     expect(info.status).toBe('completed');
     q.close();
-    // Each was refused: in its handshake, or at once once the destination had completed.
-    expect(dst.logs.filter((l) => l.msg === REFUSED || l.msg === 'incoming connection refused').length).toBe(strays.length);
+    // Each was refused: in its handshake, or at once once the destination had completed. A stray may see its
+    // close before the destination's line about it came through the log pipe: wait for the lines, then count.
+    const refusals = (): number => dst.logs.filter((l) => l.msg === REFUSED || l.msg === 'incoming connection refused').length;
+    await pollUntil(refusals, (n) => n >= strays.length, `a refusal logged for each of the ${strays.length} strays`, { describe: (n) => `${n} logged` });
+    expect(refusals()).toBe(strays.length);
     expect(dst.logs.some((l) => l.msg === 'incoming migration failed; partial state discarded')).toBe(false);
     console.log(`admission: ${strays.length} stray connections (silent, header-only, slowloris) during one migration; all refused, migration verified`);
   }, 60_000);
