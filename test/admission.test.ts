@@ -108,6 +108,8 @@ class RawPeer {
   next(pred: (m: DecodedRpMessage) => boolean): Promise<DecodedRpMessage> {
     const seen = this.replies.find(pred);
     if (seen) return Promise.resolve(seen);
+    // Asked after the close: nothing more comes (a waiter added now would wait for the test's timeout).
+    if (this.closedAt > 0) return Promise.reject(new Error(`closed; replies: ${JSON.stringify(this.replies.map((r) => r.body))} ${this.refusal ?? ''}`));
     return new Promise((resolve, reject) => this.waiters.push({ pred, resolve, reject }));
   }
 
