@@ -91,6 +91,11 @@ async function runNetworkFault(fault: Fault, point: Point): Promise<void> {
       // allocating: only the ack is missing. (The source's own counters run ahead of the wire:
       // they count what was handed to the socket.)
       await waitMigrate(dq, (i) => i['bytes-received'] >= RAM_BYTES + ACCEL_BYTES && i['switchover-acked'] === false, 'the switchover-ack wait');
+      // And the source says its gate holds (it names the phase from that, not from the bytes).
+      const ended = sq
+        .waitEvent((e) => e.event === 'MIGRATION' && ['failed', 'cancelled', 'completed'].includes(e.data?.status as string))
+        .then((e) => Promise.reject(new Error(`migration ${String(e.data?.status)} before the source held for the ack`)));
+      await Promise.race([ended, src.d.waitMsg('converged, holding for switchover-ack')]);
       expect((await sq.call('query-migrate'))['switchover-acked']).toBe(false);
     } else {
       // The machine stopped: the non-iterable accel state (4 MiB, ~0.7 s on this link) is crossing.

@@ -90,6 +90,20 @@ export function printFaultSummary(file: string): void {
   injected.length = 0;
 }
 
+/**
+ * The destination holds the ack at `ack-wait` and injects on SIGUSR2
+ * (test-faults.ts): sent once the source says it is held by the gate, so the
+ * fault lands in that wait every run, however slowly the first pass went.
+ */
+async function faultInSwitchoverAckWait(src: DaemonProcess, qmp: QmpWsClient, faulty: DaemonProcess): Promise<void> {
+  // A migration that ends first will never get there: say so rather than wait for the test's timeout.
+  const ended = qmp
+    .waitEvent((e) => e.event === 'MIGRATION' && ['failed', 'cancelled', 'completed'].includes(e.data?.status as string))
+    .then((e) => Promise.reject(new Error(`migration ${String(e.data?.status)} before the switchover-ack wait`)));
+  await Promise.race([ended, Promise.all([faulty.waitMsg('test fault: holding the switchover-ack until SIGUSR2'), src.waitMsg('converged, holding for switchover-ack')])]);
+  faulty.kill('SIGUSR2');
+}
+
 /** Runs one fault case end to end; returns what happened (assertions inside). */
 export async function runFaultCase(c: FaultCase, expected: Record<string, string>): Promise<FaultReport> {
   const caps = ['--caps', c.caps ?? ALL_CAPS];
@@ -107,6 +121,7 @@ export async function runFaultCase(c: FaultCase, expected: Record<string, string
   try {
     expect(await qmp.call('query-digests')).toEqual(expected);
     await qmp.call('migrate', { uri });
+    if (c.point === 'ack-wait') await faultInSwitchoverAckWait(src, qmp, faulty);
     if (c.fault === 'cancel') {
       await faulty.waitMsg('test fault: injecting');
       if (c.statusAtFault) expect((await qmp.call('query-migrate')).status).toBe(c.statusAtFault);

@@ -77,6 +77,8 @@ export function closeLinks(): void {
 export class NsQmp {
   readonly events: QmpEventMsg[] = [];
   private waiters: Array<{ pred: (e: QmpEventMsg) => boolean; resolve: (e: QmpEventMsg) => void; reject: (e: Error) => void }> = [];
+  /** Set once the connection closed: a wait begun after that must not wait for ever. */
+  private closedBy: Error | null = null;
   private constructor(private readonly client: QmpClient) {
     client.on('event', (e) => {
       const ev = e as unknown as QmpEventMsg;
@@ -84,7 +86,8 @@ export class NsQmp {
       this.waiters = this.waiters.filter((w) => (w.pred(ev) ? (w.resolve(ev), false) : true));
     });
     client.on('close', (err) => {
-      for (const w of this.waiters) w.reject(err ?? new Error('QMP connection closed'));
+      this.closedBy = err ?? new Error('QMP connection closed');
+      for (const w of this.waiters) w.reject(this.closedBy);
       this.waiters = [];
     });
   }
@@ -100,6 +103,7 @@ export class NsQmp {
   waitEvent(pred: (e: QmpEventMsg) => boolean): Promise<QmpEventMsg> {
     const seen = this.events.find(pred);
     if (seen) return Promise.resolve(seen);
+    if (this.closedBy) return Promise.reject(this.closedBy);
     return new Promise((resolve, reject) => this.waiters.push({ pred, resolve, reject }));
   }
 

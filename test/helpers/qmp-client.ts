@@ -13,14 +13,19 @@ export class QmpWsClient {
   greeting: unknown = null;
   private nextId = 1;
   private readonly pending = new Map<number, (reply: Record<string, unknown>) => void>();
-  private eventWaiters: Array<{ pred: (e: QmpEventMsg) => boolean; resolve: (e: QmpEventMsg) => void }> = [];
+  private eventWaiters: Array<{ pred: (e: QmpEventMsg) => boolean; resolve: (e: QmpEventMsg) => void; reject: (err: Error) => void }> = [];
+  private closed = false;
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
     // A daemon that exits must not leave a call waiting forever.
     ws.on('close', () => {
+      this.closed = true;
       for (const resolve of this.pending.values()) resolve({ error: { class: 'GenericError', desc: 'connection to the control API closed' } });
       this.pending.clear();
+      // Nor an event wait: no event comes any more (it used to wait for the test's timeout).
+      for (const w of this.eventWaiters) w.reject(new Error('connection to the control API closed before the awaited event'));
+      this.eventWaiters = [];
     });
     ws.on('message', (data) => {
       const msg = JSON.parse(data.toString()) as Record<string, unknown>;
@@ -66,10 +71,12 @@ export class QmpWsClient {
     return reply.return;
   }
 
+  /** The first event (past or future) matching `pred`; rejects once the connection closed without it. */
   waitEvent(pred: (e: QmpEventMsg) => boolean): Promise<QmpEventMsg> {
     const seen = this.events.find(pred);
     if (seen) return Promise.resolve(seen);
-    return new Promise((resolve) => this.eventWaiters.push({ pred, resolve }));
+    if (this.closed) return Promise.reject(new Error('connection to the control API closed before the awaited event'));
+    return new Promise((resolve, reject) => this.eventWaiters.push({ pred, resolve, reject }));
   }
 
   close(): void {

@@ -6,7 +6,7 @@
  * which holds nothing of the machine. Up to MAX_PENDING_HANDSHAKES may be in
  * their handshake at once; a new one never waits or is turned away for lack of
  * room: the idlest handshake is evicted instead (one that has not sent a valid
- * header first, then the oldest), and each must send its header within
+ * header in SPEAK_GRACE_MS first, then the oldest), and each must send its header within
  * HEADER_TIMEOUT_MS, so silent or slow clients cannot lock a real source out.
  * The first whose configuration is accepted claims the one migration slot and
  * only then becomes an IncomingMigration, handed the machine; a multifd
@@ -21,6 +21,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { CancelledError } from '@livemig/common/errors';
 import {
   HANDSHAKE_TIMEOUT_MS,
+  HEADER_TIMEOUT_MS,
   type ConfigurationMessage,
   MAX_PENDING_HANDSHAKES,
   adoptForPooledReads,
@@ -59,6 +60,9 @@ export interface DestinationDaemonEvents {
   finished: [IncomingMigration];
   quit: [];
 }
+
+/** How long a new connection is not yet idle for having sent no header (a quarter of its time to send it). */
+export const SPEAK_GRACE_MS = HEADER_TIMEOUT_MS / 4;
 
 export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
   readonly machine: Machine;
@@ -207,13 +211,18 @@ export class DestinationDaemon extends EventEmitter<DestinationDaemonEvents> {
 
   /**
    * All handshake slots are taken: the idlest goes, so a newcomer (perhaps the
-   * real source) always gets its chance. A connection that has not sent a
-   * valid header yet goes first, the oldest of them; else the oldest of all.
+   * real source) always gets its chance. A connection that has had
+   * SPEAK_GRACE_MS to send a valid header and has not goes first, the oldest
+   * of them; else the oldest of all. Without the grace, a source accepted a
+   * moment ago (its header not read yet, or not even sent: its process had
+   * not run) was the one victim among strays that had sent theirs, at the
+   * very next connection (seen under load: "evicted after 3 ms").
    */
   private evictOne(): void {
+    const now = performance.now();
     let victim: Handshake | null = null;
     for (const h of this.handshakes) {
-      if (!h.identified) {
+      if (!h.identified && now - h.acceptedAt >= SPEAK_GRACE_MS) {
         victim = h;
         break;
       }

@@ -141,7 +141,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
     this.channels = new IncomingChannels(this.log);
     this.setup = new LoadSetup(this.machine, opts.caps['switchover-ack'], rp, this.log, {
       finished: () => this.finished,
-      reached: (point) => this.reached(point),
+      reached: (point, hold) => this.reached(point, hold),
       fail: this.failHere,
       deviceProgress: (id, done, total) => this.emit('device-progress', id, done, total),
       devicePreallocated: (id, ms) => this.emit('device-preallocated', id, ms),
@@ -278,8 +278,8 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
   }
 
   /** Publishes a point of this migration's life (probes.ts): tracing, and test-only fault injection from outside. */
-  private reached(point: LoadPoint): void {
-    reached(point, this.socket, this.failHere);
+  private reached(point: LoadPoint, hold?: () => () => void): void {
+    reached(point, this.socket, this.failHere, hold);
   }
 
   private setStatus(s: IncomingStatus): void {

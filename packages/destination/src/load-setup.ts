@@ -16,8 +16,8 @@ import type { LoadPoint } from './probes';
 /** The migration's side: its state, fault points and events. */
 export interface LoadSetupOwner {
   finished(): boolean;
-  /** Publishes a point of the migration's life (probes.ts); a subscriber may fail the migration. */
-  reached(point: LoadPoint): void;
+  /** Publishes a point of the migration's life (probes.ts); a subscriber may fail the migration (or, at ack-wait, hold the ack). */
+  reached(point: LoadPoint, hold?: () => () => void): void;
   fail(err: MigError): void;
   deviceProgress(deviceId: string, done: number, total: number): void;
   devicePreallocated(deviceId: string, ms: number): void;
@@ -38,6 +38,8 @@ export class LoadSetup {
   private readonly rearms = new Map<string, number>();
   /** What every device's load_setup got (precopy-resume sets a device up again with it). */
   private ctx: LoadContext | null = null;
+  /** Approvals a probe subscriber holds at ack-wait (probes.ts `hold`), handed on at its release; null: not held. */
+  private heldApprovals: Array<() => void> | null = null;
 
   constructor(machine: Machine, switchoverAck: boolean, rp: ReturnPathWriter, log: Logger, owner: LoadSetupOwner) {
     this.machine = machine;
@@ -62,11 +64,14 @@ export class LoadSetup {
       switchoverAck: this.switchoverAck,
       verify,
       precopyResume,
-      approveSwitchover: (deviceId: string, ms: number) => this.approve(deviceId, ms),
+      approveSwitchover: (deviceId: string, ms: number) => {
+        if (this.heldApprovals) this.heldApprovals.push(() => this.approve(deviceId, ms));
+        else this.approve(deviceId, ms);
+      },
       rearmSwitchover: (deviceId: string, rearm: number) => this.rearm(deviceId, rearm),
       progress: (deviceId: string, done: number, total: number) => {
         this.owner.deviceProgress(deviceId, done, total);
-        if (done < total && !this.owner.finished()) this.owner.reached('ack-wait');
+        if (done < total && !this.owner.finished()) this.owner.reached('ack-wait', () => this.holdApprovals());
       },
     };
     this.ctx = ctx;
@@ -81,6 +86,18 @@ export class LoadSetup {
         this.owner.switchoverAckSent();
       });
     }
+  }
+
+  /** Holds the approvals (so the ack) until the returned release; a second hold while held releases nothing. */
+  private holdApprovals(): () => void {
+    if (this.heldApprovals) return () => undefined;
+    const held: Array<() => void> = [];
+    this.heldApprovals = held;
+    return () => {
+      if (this.heldApprovals !== held) return;
+      this.heldApprovals = null;
+      for (const approve of held) approve();
+    };
   }
 
   /** precopy-resume: a device without receivedState() starts over (its source sends it all again). */

@@ -16,7 +16,9 @@ import type { MigError } from '@livemig/common/errors';
  * header     stream header accepted (auth challenge not sent yet)
  * config     configuration accepted (the connection is now a migration)
  * section    a PART section (precopy), before it is loaded
- * ack-wait   an accel resource allocated, more to go (the source waits for the ack)
+ * ack-wait   an accel resource allocated, more to go (the source waits for the ack);
+ *            a subscriber may `hold()` the switchover-ack here (approvals wait
+ *            until it releases them), so the wait lasts as long as it needs
  * switchover-start SWITCHOVER_START received, before the switchover begins (a
  *            break here is one that swallowed it: still precopy)
  * switchover SWITCHOVER_START received (stop-and-copy)
@@ -32,6 +34,12 @@ export interface LoadPointMessage {
   readonly socket: Socket;
   /** Ends the connection (or migration) with this error. */
   fail(err: MigError): void;
+  /**
+   * ack-wait only: holds the switchover-ack (device approvals wait, so no
+   * DEVICE_APPROVED or SWITCHOVER_ACK goes out); returns the release, which
+   * hands them on in order. The test fault hook holds the wait until it injects.
+   */
+  readonly hold?: () => () => void;
 }
 
 /** Every section payload, before it is loaded (a subscriber may look at or alter it: test corruption). */
@@ -43,8 +51,8 @@ export const loadPointChannel = diagnostics_channel.channel('livemig:destination
 export const sectionChannel = diagnostics_channel.channel('livemig:destination:section');
 
 /** Says that `point` was reached. */
-export function reached(point: LoadPoint, socket: Socket, fail: (err: MigError) => void): void {
-  if (loadPointChannel.hasSubscribers) loadPointChannel.publish({ point, socket, fail } satisfies LoadPointMessage);
+export function reached(point: LoadPoint, socket: Socket, fail: (err: MigError) => void, hold?: () => () => void): void {
+  if (loadPointChannel.hasSubscribers) loadPointChannel.publish({ point, socket, fail, hold } satisfies LoadPointMessage);
 }
 
 /** A section payload is about to be loaded. */

@@ -14,6 +14,13 @@
  *                  as if corrupted in transit (a verification mismatch, with verify)
  * POINT   one of LOAD_POINTS (probes.ts)
  *
+ * At `ack-wait` the fault does not fire when the point is reached: the
+ * destination holds the switchover-ack there (logs 'test fault: holding the
+ * switchover-ack until SIGUSR2') and injects on SIGUSR2. An allocation step
+ * says nothing about the source, which may still be in its first RAM pass;
+ * the test sends the signal once the source logged 'converged, holding for
+ * switchover-ack', so the fault lands in that wait every run.
+ *
  * LIVEMIG_TEST_MULTIFD_HOLD=N (the multifd ordering test): multifd channel N
  * is attached only once the main channel reached its first sync point, so
  * until then its pages wait in the kernel — copies of pages as they were when
@@ -49,10 +56,7 @@ export function installFaultsFromEnv(env: NodeJS.ProcessEnv, log: Logger): (() =
   log.warn({ fault: text }, `${TEST_FAULT_ENV} is set: this destination will inject a fault (test only)`);
   let fired = false;
   let corruptArmed = false;
-  const onPoint = (message: unknown): void => {
-    const m = message as LoadPointMessage;
-    if (fired || m.point !== point) return;
-    fired = true;
+  const inject = (m: LoadPointMessage): void => {
     log.warn({ fault: text }, 'test fault: injecting');
     switch (action) {
       case 'kill':
@@ -74,6 +78,21 @@ export function installFaultsFromEnv(env: NodeJS.ProcessEnv, log: Logger): (() =
         throw new Error(`unknown fault action ${String(never)}`);
       }
     }
+  };
+  const onPoint = (message: unknown): void => {
+    const m = message as LoadPointMessage;
+    if (fired || m.point !== point) return;
+    fired = true;
+    if (point !== 'ack-wait') return inject(m);
+    const release = m.hold?.();
+    // The listener first, then the line the test waits for: a signal never finds none
+    // (SIGUSR2 unhandled would end the process).
+    process.once('SIGUSR2', () => {
+      inject(m);
+      // What the held approvals would have done (the migration may be over: then nothing).
+      release?.();
+    });
+    log.warn({ fault: text }, 'test fault: holding the switchover-ack until SIGUSR2');
   };
   const onSection = (message: unknown): void => {
     if (!corruptArmed) return;

@@ -178,7 +178,12 @@ export class Precopy {
       // Only the ack is missing once nothing the loop queued still waits for the kernel: on a
       // slow link the whole pass can sit in Node's buffer (up to 64 MiB) while the link is
       // measured, and that is still precopy under way, not a wait for the ack.
-      this.gated = !gateOpen && initialData === 0 && pending <= threshold && stream.backlogBytes === 0;
+      const gated = !gateOpen && initialData === 0 && pending <= threshold && stream.backlogBytes === 0;
+      // Said once per hold (again after a resume): from here on only the destination's
+      // switchover-ack keeps the machine from stopping. Operators see why precopy goes on
+      // with nothing left to send; the fault suite waits for it to fault this very wait.
+      if (gated && !this.gated) this.ctx.log.info({ pending, threshold: Math.round(threshold) }, 'converged, holding for switchover-ack');
+      this.gated = gated;
       // Convergence is judged only right after a sync, on a current pending set. With
       // nothing iterable left to send only what goes at stop remains, so switch over even
       // before a bandwidth was measured (all-zero RAM sends so few bytes that no
