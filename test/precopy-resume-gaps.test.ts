@@ -22,12 +22,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AUTH_NONCE_BYTES, STREAM_MAGIC, STREAM_VERSION } from '@livemig/common/wire';
 import { killAll, startSource } from './helpers/daemons';
 import { RawSource, migrationIdOf } from './helpers/raw-source';
 import { MiB, expectCompletedVerified, expectDestinationWaiting, expectSourceIntact, marks, startEnds, statuses, waitBothPaused, waitEnd, waitInfo, waitStatus, withLogs, type End, type Ends, type EndsOptions } from './helpers/resume';
+import { migrationEnded, pollUntil } from './helpers/poll';
 import { closeProxies, startProxy, type TcpProxy } from './helpers/tcp-proxy';
 
 let all: Ends[] = [];
@@ -235,8 +235,10 @@ async function pauseInAckWait(e: Ends, pauseMs = PAUSE_MS): Promise<{ src: numbe
   await waitInfo(e.dst, (i) => i['bytes-received'] >= 8 * MiB && i['switchover-acked'] === false, 'the switchover-ack wait');
   await proxy.kill();
   await waitBothPaused(e);
-  // The pause's length is what is under test (no event to wait for): the link stays down this long.
-  await sleep(pauseMs);
+  // The pause's length is what is under test: the link stays down until the source's own
+  // migration clock (total-time) says it has been paused this long.
+  const pausedAt = (await e.src.q.call('query-migrate'))['total-time'] as number;
+  await pollUntil(() => e.src.q.call('query-migrate'), (i) => i['total-time'] >= pausedAt + pauseMs, `a ${pauseMs} ms pause`, { timeoutMs: pauseMs + 20_000, ended: migrationEnded() });
   const m = marks(e);
   await e.src.q.call('migrate', { uri: e.dstUri, resume: true });
   return m;

@@ -9,6 +9,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
 import { QmpWsClient } from './helpers/qmp-client';
+import { migrationEnded, pollUntil } from './helpers/poll';
 import { startProxy, type TcpProxy } from './helpers/tcp-proxy';
 
 const RAM = 128 * 1024 * 1024;
@@ -23,17 +24,6 @@ afterEach(async () => {
   for (const p of proxies.splice(0)) await p.kill();
   await killAll();
 });
-
-/** query-migrate until `pred` holds (a short poll on the daemon's own figures, not a sleep standing in for an event). */
-async function until(c: QmpWsClient, pred: (info: any) => boolean, what: string, timeoutMs = 60_000): Promise<any> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const info = await c.call('query-migrate');
-    if (pred(info)) return info;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(info)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function statusEvent(c: QmpWsClient, status: string): Promise<unknown> {
   return c.waitEvent((e) => e.event === 'MIGRATION' && e.data?.status === status);
@@ -57,7 +47,7 @@ describe('precopy-resume', () => {
     // The workload dirties from the start: a page sent before the break may be dirty again since.
     const startedAt = performance.now();
     await sq.call('migrate', { uri: `tcp:127.0.0.1:${first.port}` });
-    await until(sq, (i) => i.status === 'active' && i.ram.transferred >= RAM / 2, 'half of the RAM sent');
+    await pollUntil(() => sq.call('query-migrate'), (i) => i.status === 'active' && i.ram.transferred >= RAM / 2, 'half of the RAM sent', { timeoutMs: 60_000, ended: migrationEnded() });
     const srcPaused = statusEvent(sq, 'precopy-paused');
     const dstPaused = statusEvent(dq, 'precopy-paused');
     await first.kill();

@@ -3,7 +3,7 @@
  * the session's negotiation gate, the dispatcher's argument schemas.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { JsonStreamer } from '../src/qmp/json-streamer';
 import { QmpDispatcher, parseQmpRequest, qmpTimestamp } from '../src/qmp/dispatcher';
 import { QmpSession } from '../src/qmp/session';
@@ -121,14 +121,20 @@ describe('QmpSession', () => {
     await s.handleText('{"execute":"qmp_capabilities"}');
     sent.shift();
     const turn = () => new Promise((r) => setImmediate(r));
+    // The event clock (performance) is faked so that a whole second passes between emitting
+    // and releasing without waiting for it; setImmediate stays real.
+    vi.useFakeTimers({ toFake: ['performance'], now: Date.now() });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     d.holdEvents();
     d.emitEvent('STOP');
-    const stampedAt = Date.now();
+    const stampedAt = performance.timeOrigin + performance.now();
     d.emitEvent('MIGRATION', { status: 'device' });
     await turn();
     await turn();
     expect(sent).toEqual([]);
-    await new Promise((r) => setTimeout(r, 20));
+    vi.advanceTimersByTime(1000);
     d.releaseEvents();
     // Released: out on the next turn, in order, with the time they were emitted.
     expect(sent).toEqual([]);
