@@ -8,40 +8,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FrameTooLargeError, ProtocolError } from '../src/errors';
-import { FrameDecoder, type DecodedFrame } from '../src/wire/frame-decoder';
+import { type DecodedFrame } from '../src/wire/frame-decoder';
 import { createReturnPathDecoder, createStreamDecoder } from '../src/wire/codecs';
 import { encodeFrame, encodeFrameHeader, encodeRpMessage } from '../src/wire/frame-encoder';
 import { livemig } from '../src/wire/messages';
 import { MAX_HEADER_BYTES, MAX_PAYLOAD_BYTES, MAX_RP_HEADER_BYTES } from '../src/constants';
+import { decoder, frame, type Msg } from './helpers/test-framing';
 
-interface Msg {
-  id: number;
-  len: number;
-}
-
-/** Test framing: u32be header length | header "id,len" (ascii) | payload. */
-function frame(id: number, payload: Buffer): Buffer {
-  const header = Buffer.from(`${id},${payload.length}`);
-  const prefix = Buffer.alloc(4);
-  prefix.writeUInt32BE(header.length);
-  return Buffer.concat([prefix, header, payload]);
-}
-
-function decoder(opts: { sink?: (m: Msg, n: number) => Buffer[] | null; maxHeaderBytes?: number; maxPayloadBytes?: number } = {}): FrameDecoder<Msg> {
-  return new FrameDecoder<Msg>({
-    decodeHeader: (b) => {
-      const text = b.toString();
-      if (!/^\d+,\d+$/.test(text)) throw new Error(`bad header '${text}'`);
-      const [id, len] = text.split(',').map(Number);
-      return { id: id!, len: len! };
-    },
-    payloadLengthOf: (m) => m.len,
-    ...(opts.sink ? { payloadSink: opts.sink } : {}),
-    maxHeaderBytes: opts.maxHeaderBytes ?? 64,
-    maxPayloadBytes: opts.maxPayloadBytes ?? 1 << 20,
-    what: 'test stream',
-  });
-}
 
 const bytes = (n: number, seed = 1): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff));
 

@@ -3,34 +3,11 @@
  * pushEach ordering, and pause/resume at multifd sync points — at every split point.
  */
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder, type DecodedFrame } from '../src/wire/frame-decoder';
+import { type DecodedFrame } from '../src/wire/frame-decoder';
+import { decoder as testDecoder, frame, type Msg } from './helpers/test-framing';
 
-interface Msg {
-  id: number;
-  len: number;
-}
+const decoder = (sink?: (m: Msg, n: number) => Buffer[] | null) => testDecoder(sink ? { sink } : {});
 
-/** Test framing: u32be header length | header "id,len" (ascii) | payload. */
-function frame(id: number, payload: Buffer): Buffer {
-  const header = Buffer.from(`${id},${payload.length}`);
-  const prefix = Buffer.alloc(4);
-  prefix.writeUInt32BE(header.length);
-  return Buffer.concat([prefix, header, payload]);
-}
-
-function decoder(sink?: (m: Msg, n: number) => Buffer[] | null): FrameDecoder<Msg> {
-  return new FrameDecoder<Msg>({
-    decodeHeader: (b) => {
-      const [id, len] = b.toString().split(',').map(Number);
-      return { id: id!, len: len! };
-    },
-    payloadLengthOf: (m) => m.len,
-    ...(sink ? { payloadSink: sink } : {}),
-    maxHeaderBytes: 64,
-    maxPayloadBytes: 1 << 20,
-    what: 'test stream',
-  });
-}
 
 const payloadA = Buffer.from(Array.from({ length: 300 }, (_, i) => i & 0xff));
 const payloadB = Buffer.from('the second payload');

@@ -10,6 +10,7 @@ import { RamDevice } from '../src/devices/ram';
 import { parseDeviceSpec, type RamSpec } from '../src/device-spec';
 import { ProtocolError } from '../src/errors';
 import { recordingLoadContext } from '../src/testing';
+import { refusal } from './helpers/refusal';
 
 const START = 1;
 const PART = 2;
@@ -33,27 +34,17 @@ const part = (normalRuns: number[], zeroRuns: number[], payload: Buffer[], inPla
   ...(inPlace === undefined ? {} : { inPlace }),
 });
 
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProtocolError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ProtocolError');
-}
-
 describe('ram load: START, END and other sections', () => {
   it('START must describe this RAM exactly and carry no payload', () => {
     const d = dest();
     expect(() => d.loadState({ type: START, version: 1, header: { pageSize: PS, totalBytes: PAGES * PS }, payload: [], payloadLength: 0 })).not.toThrow();
-    expect(refusal(() => d.loadState({ type: START, version: 1, header: { pageSize: 8192, totalBytes: PAGES * PS }, payload: [], payloadLength: 0 }))).toBe(
+    expect(refusal(() => d.loadState({ type: START, version: 1, header: { pageSize: 8192, totalBytes: PAGES * PS }, payload: [], payloadLength: 0 }), ProtocolError)).toBe(
       `ram0: source RAM is ${PAGES * PS} bytes in 8192-byte pages, destination has ${PAGES * PS} in ${PS}`,
     );
-    expect(refusal(() => d.loadState({ type: START, version: 1, header: { pageSize: PS, totalBytes: PS }, payload: [], payloadLength: 0 }))).toBe(
+    expect(refusal(() => d.loadState({ type: START, version: 1, header: { pageSize: PS, totalBytes: PS }, payload: [], payloadLength: 0 }), ProtocolError)).toBe(
       `ram0: source RAM is ${PS} bytes in ${PS}-byte pages, destination has ${PAGES * PS} in ${PS}`,
     );
-    expect(refusal(() => d.loadState({ type: START, version: 1, header: { pageSize: PS, totalBytes: PAGES * PS }, payload: [page(1)], payloadLength: PS }))).toBe(
+    expect(refusal(() => d.loadState({ type: START, version: 1, header: { pageSize: PS, totalBytes: PAGES * PS }, payload: [page(1)], payloadLength: PS }), ProtocolError)).toBe(
       `ram0: section payload is ${PS} bytes, its header describes 0`,
     );
   });
@@ -61,8 +52,8 @@ describe('ram load: START, END and other sections', () => {
   it('END carries no payload; FULL (or anything else) is not a RAM section', () => {
     const d = dest();
     expect(() => d.loadState({ type: END, version: 1, header: {}, payload: [], payloadLength: 0 })).not.toThrow();
-    expect(refusal(() => d.loadState({ type: END, version: 1, header: {}, payload: [page(0)], payloadLength: PS }))).toBe(`ram0: section payload is ${PS} bytes, its header describes 0`);
-    expect(refusal(() => d.loadState({ type: FULL, version: 1, header: {}, payload: [], payloadLength: 0 }))).toBe('ram0: unexpected section type 4 for ram');
+    expect(refusal(() => d.loadState({ type: END, version: 1, header: {}, payload: [page(0)], payloadLength: PS }), ProtocolError)).toBe(`ram0: section payload is ${PS} bytes, its header describes 0`);
+    expect(refusal(() => d.loadState({ type: FULL, version: 1, header: {}, payload: [], payloadLength: 0 }), ProtocolError)).toBe('ram0: unexpected section type 4 for ram');
     expect(d.payloadTargets(END, {}, 0)).toBeNull();
     expect(d.payloadTargets(START, { normalRuns: [0, 1] }, PS)).toBeNull();
   });
@@ -73,25 +64,25 @@ describe('ram load: the run checks', () => {
     const d = dest();
     expect(() => d.loadState(part([PAGES - 1, 1], [], [page(1)]))).not.toThrow();
     expect(() => d.loadState(part([], [PAGES - 2, 2], []))).not.toThrow();
-    expect(refusal(() => d.loadState(part([PAGES - 1, 2], [], [page(1), page(1)])))).toBe(`ram0: page run ${PAGES - 1}+2 is outside the ${PAGES} pages`);
-    expect(refusal(() => d.loadState(part([], [PAGES, 1], [])))).toBe(`ram0: page run ${PAGES}+1 is outside the ${PAGES} pages`);
-    expect(refusal(() => d.loadState(part([3, 0], [], [])))).toBe(`ram0: page run 3+0 is outside the ${PAGES} pages`);
-    expect(refusal(() => d.loadState(part([], [3, 0], [])))).toBe(`ram0: page run 3+0 is outside the ${PAGES} pages`);
+    expect(refusal(() => d.loadState(part([PAGES - 1, 2], [], [page(1), page(1)])), ProtocolError)).toBe(`ram0: page run ${PAGES - 1}+2 is outside the ${PAGES} pages`);
+    expect(refusal(() => d.loadState(part([], [PAGES, 1], [])), ProtocolError)).toBe(`ram0: page run ${PAGES}+1 is outside the ${PAGES} pages`);
+    expect(refusal(() => d.loadState(part([3, 0], [], [])), ProtocolError)).toBe(`ram0: page run 3+0 is outside the ${PAGES} pages`);
+    expect(refusal(() => d.loadState(part([], [3, 0], [])), ProtocolError)).toBe(`ram0: page run 3+0 is outside the ${PAGES} pages`);
   });
 
   it('an odd run list is refused, normal or zero', () => {
     const d = dest();
-    expect(refusal(() => d.loadState(part([1], [], [])))).toBe('ram0: odd page-run list');
-    expect(refusal(() => d.loadState(part([], [1, 2, 3], [])))).toBe('ram0: odd page-run list');
-    expect(refusal(() => d.payloadTargets(PART, { normalRuns: [1, 1, 2] }, PS))).toBe('ram0: odd page-run list');
+    expect(refusal(() => d.loadState(part([1], [], [])), ProtocolError)).toBe('ram0: odd page-run list');
+    expect(refusal(() => d.loadState(part([], [1, 2, 3], [])), ProtocolError)).toBe('ram0: odd page-run list');
+    expect(refusal(() => d.payloadTargets(PART, { normalRuns: [1, 1, 2] }, PS), ProtocolError)).toBe('ram0: odd page-run list');
   });
 
   it('the payload must be exactly the normal pages the header describes', () => {
     const d = dest();
-    expect(refusal(() => d.loadState(part([0, 2], [], [page(1)])))).toBe(`ram0: section payload is ${PS} bytes, its header describes ${2 * PS}`);
-    expect(refusal(() => d.loadState(part([0, 1], [5, 1], [page(1), Buffer.alloc(1)])))).toBe(`ram0: section payload is ${PS + 1} bytes, its header describes ${PS}`);
-    expect(refusal(() => d.payloadTargets(PART, { normalRuns: [0, 1] }, PS - 1))).toBe(`ram0: section payload is ${PS - 1} bytes, its header describes ${PS}`);
-    expect(refusal(() => d.payloadTargets(PART, {}, PS))).toBe(`ram0: section payload is ${PS} bytes, its header describes 0`);
+    expect(refusal(() => d.loadState(part([0, 2], [], [page(1)])), ProtocolError)).toBe(`ram0: section payload is ${PS} bytes, its header describes ${2 * PS}`);
+    expect(refusal(() => d.loadState(part([0, 1], [5, 1], [page(1), Buffer.alloc(1)])), ProtocolError)).toBe(`ram0: section payload is ${PS + 1} bytes, its header describes ${PS}`);
+    expect(refusal(() => d.payloadTargets(PART, { normalRuns: [0, 1] }, PS - 1), ProtocolError)).toBe(`ram0: section payload is ${PS - 1} bytes, its header describes ${PS}`);
+    expect(refusal(() => d.payloadTargets(PART, {}, PS), ProtocolError)).toBe(`ram0: section payload is ${PS} bytes, its header describes 0`);
   });
 
   it('zero pages per frame: the sender\'s bound plus one bitmap word is taken, one more is refused', () => {
@@ -100,7 +91,7 @@ describe('ram load: the run checks', () => {
     const max = 256 * 1024 + 32;
     expect(() => big.loadState(part([], [0, max], []))).not.toThrow();
     expect(big.stats.zeroPages).toBe(max);
-    expect(refusal(() => big.loadState(part([], [0, max - 10, 0, 11], [])))).toBe(`big: section describes ${max + 1} zero pages, more than the ${max} a frame may carry`);
+    expect(refusal(() => big.loadState(part([], [0, max - 10, 0, 11], [])), ProtocolError)).toBe(`big: section describes ${max + 1} zero pages, more than the ${max} a frame may carry`);
   });
 });
 

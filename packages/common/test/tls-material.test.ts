@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors';
 import { parseSecurityOptions } from '../src/security/secret-files';
 import { makeCerts, type CertSet } from '../../../test/helpers/certs';
+import { refusal } from './helpers/refusal';
 
 let certs: CertSet;
 let expired: { cert: string; key: string };
@@ -30,16 +31,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(certs.dir, { recursive: true, force: true }));
 
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a UsageError');
-}
-
 const opts = (cert: string, key: string, ca: string) => ({ 'tls-cert': cert, 'tls-key': key, 'tls-ca': ca });
 
 describe('TLS material', () => {
@@ -56,59 +47,59 @@ describe('TLS material', () => {
   });
 
   it('names what is missing of the three', () => {
-    expect(refusal(() => parseSecurityOptions({ 'tls-key': certs.source.key }))).toBe(
+    expect(refusal(() => parseSecurityOptions({ 'tls-key': certs.source.key }), UsageError)).toBe(
       'TLS needs --tls-cert, --tls-key and --tls-ca together (mutual authentication); missing --tls-cert, --tls-ca',
     );
-    expect(refusal(() => parseSecurityOptions({ 'tls-ca': certs.ca }))).toMatch(/; missing --tls-cert, --tls-key$/);
-    expect(refusal(() => parseSecurityOptions({ 'tls-cert': certs.source.cert }))).toMatch(/; missing --tls-key, --tls-ca$/);
+    expect(refusal(() => parseSecurityOptions({ 'tls-ca': certs.ca }), UsageError)).toMatch(/; missing --tls-cert, --tls-key$/);
+    expect(refusal(() => parseSecurityOptions({ 'tls-cert': certs.source.cert }), UsageError)).toMatch(/; missing --tls-key, --tls-ca$/);
   });
 
   it('a file that is no certificate, or a damaged one, names the flag and the file', () => {
     const notPem = file('not.pem', 'hello');
-    expect(refusal(() => parseSecurityOptions(opts(notPem, certs.source.key, certs.ca)))).toBe(
+    expect(refusal(() => parseSecurityOptions(opts(notPem, certs.source.key, certs.ca)), UsageError)).toBe(
       `--tls-cert '${notPem}': no PEM certificate in the file (expected a -----BEGIN CERTIFICATE----- block)`,
     );
-    expect(refusal(() => parseSecurityOptions(opts(certs.source.cert, certs.source.key, notPem)))).toBe(
+    expect(refusal(() => parseSecurityOptions(opts(certs.source.cert, certs.source.key, notPem)), UsageError)).toBe(
       `--tls-ca '${notPem}': no PEM certificate in the file (expected a -----BEGIN CERTIFICATE----- block)`,
     );
     const damaged = file('damaged.pem', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
-    expect(refusal(() => parseSecurityOptions(opts(damaged, certs.source.key, certs.ca)))).toBe(`--tls-cert '${damaged}': a certificate in the file does not parse (damaged PEM)`);
-    expect(refusal(() => parseSecurityOptions(opts(certs.source.cert, certs.source.key, damaged)))).toBe(`--tls-ca '${damaged}': a certificate in the file does not parse (damaged PEM)`);
+    expect(refusal(() => parseSecurityOptions(opts(damaged, certs.source.key, certs.ca)), UsageError)).toBe(`--tls-cert '${damaged}': a certificate in the file does not parse (damaged PEM)`);
+    expect(refusal(() => parseSecurityOptions(opts(certs.source.cert, certs.source.key, damaged)), UsageError)).toBe(`--tls-ca '${damaged}': a certificate in the file does not parse (damaged PEM)`);
   });
 
   it('the first certificate of a chain file is the leaf the key must match', () => {
     const chain = file('chain.pem', Buffer.concat([readFileSync(certs.source.cert), readFileSync(certs.ca)]));
     expect(() => parseSecurityOptions(opts(chain, certs.source.key, certs.ca))).not.toThrow();
     const reversed = file('reversed.pem', Buffer.concat([readFileSync(certs.ca), readFileSync(certs.source.cert)]));
-    expect(refusal(() => parseSecurityOptions(opts(reversed, certs.source.key, certs.ca)))).toMatch(/does not match the certificate in --tls-cert/);
+    expect(refusal(() => parseSecurityOptions(opts(reversed, certs.source.key, certs.ca)), UsageError)).toMatch(/does not match the certificate in --tls-cert/);
   });
 
   it('a key that is not a key, or the key of another certificate', () => {
-    expect(refusal(() => parseSecurityOptions(opts(certs.source.cert, certs.source.cert, certs.ca)))).toBe(
+    expect(refusal(() => parseSecurityOptions(opts(certs.source.cert, certs.source.cert, certs.ca)), UsageError)).toBe(
       `--tls-key '${certs.source.cert}': not a private key in PEM (an encrypted key is not supported: it would need a passphrase)`,
     );
-    expect(refusal(() => parseSecurityOptions(opts(certs.source.cert, certs.destination.key, certs.ca)))).toBe(
+    expect(refusal(() => parseSecurityOptions(opts(certs.source.cert, certs.destination.key, certs.ca)), UsageError)).toBe(
       `--tls-key '${certs.destination.key}' does not match the certificate in --tls-cert '${certs.source.cert}' (it is the key of another certificate)`,
     );
   });
 
   it('an expired certificate, naming when it expired', () => {
-    const m = refusal(() => parseSecurityOptions(opts(expired.cert, expired.key, certs.ca)));
+    const m = refusal(() => parseSecurityOptions(opts(expired.cert, expired.key, certs.ca)), UsageError);
     expect(m).toMatch(new RegExp(`^--tls-cert '${expired.cert}': the certificate expired on \\w{3} +\\d+ \\d\\d:\\d\\d:\\d\\d \\d{4} GMT$`));
   });
 
   it('material every check passes but OpenSSL still refuses: reported in words, with its reason', () => {
     // The leaf is whole, then a certificate block that never ends: the PEM scan sees only the leaf.
     const cut = file('cut.pem', Buffer.concat([readFileSync(certs.source.cert), Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n')]));
-    expect(refusal(() => parseSecurityOptions(opts(cut, certs.source.key, certs.ca)))).toMatch(/^--tls-cert\/--tls-key\/--tls-ca: OpenSSL refuses them together \(.*bad end line.*\)$/);
+    expect(refusal(() => parseSecurityOptions(opts(cut, certs.source.key, certs.ca)), UsageError)).toMatch(/^--tls-cert\/--tls-key\/--tls-ca: OpenSSL refuses them together \(.*bad end line.*\)$/);
   });
 
   it('an unreadable file names the flag, the file and the reason', () => {
     const missing = join(certs.dir, 'missing.pem');
-    expect(refusal(() => parseSecurityOptions(opts(missing, certs.source.key, certs.ca)))).toBe(`--tls-cert '${missing}': cannot read the file (ENOENT)`);
-    expect(refusal(() => parseSecurityOptions(opts(certs.source.cert, missing, certs.ca)))).toBe(`--tls-key '${missing}': cannot read the file (ENOENT)`);
-    expect(refusal(() => parseSecurityOptions(opts(certs.source.cert, certs.source.key, missing)))).toBe(`--tls-ca '${missing}': cannot read the file (ENOENT)`);
-    expect(refusal(() => parseSecurityOptions(opts(certs.dir, certs.source.key, certs.ca)))).toBe(`--tls-cert '${certs.dir}': cannot read the file (EISDIR)`);
+    expect(refusal(() => parseSecurityOptions(opts(missing, certs.source.key, certs.ca)), UsageError)).toBe(`--tls-cert '${missing}': cannot read the file (ENOENT)`);
+    expect(refusal(() => parseSecurityOptions(opts(certs.source.cert, missing, certs.ca)), UsageError)).toBe(`--tls-key '${missing}': cannot read the file (ENOENT)`);
+    expect(refusal(() => parseSecurityOptions(opts(certs.source.cert, certs.source.key, missing)), UsageError)).toBe(`--tls-ca '${missing}': cannot read the file (ENOENT)`);
+    expect(refusal(() => parseSecurityOptions(opts(certs.dir, certs.source.key, certs.ca)), UsageError)).toBe(`--tls-cert '${certs.dir}': cannot read the file (EISDIR)`);
   });
 });
 
@@ -119,14 +110,14 @@ describe('secret and token files', () => {
     const lead = file('lead', '\n\tkey');
     expect(parseSecurityOptions({ 'auth-secret-file': lead }).authSecret).toEqual(Buffer.from('\n\tkey'));
     const blank = file('blank', ' \t\r\n');
-    expect(refusal(() => parseSecurityOptions({ 'auth-secret-file': blank }))).toBe(`--auth-secret-file '${blank}': the file is empty`);
+    expect(refusal(() => parseSecurityOptions({ 'auth-secret-file': blank }), UsageError)).toBe(`--auth-secret-file '${blank}': the file is empty`);
     const empty = file('empty', '');
-    expect(refusal(() => parseSecurityOptions({ 'control-token-file': empty }))).toBe(`--control-token-file '${empty}': the file is empty`);
+    expect(refusal(() => parseSecurityOptions({ 'control-token-file': empty }), UsageError)).toBe(`--control-token-file '${empty}': the file is empty`);
   });
 
   it('a token with whitespace inside is refused by name; a clean one is kept as text', () => {
     const tab = file('tab', 'a\tb\n');
-    expect(refusal(() => parseSecurityOptions({ 'control-token-file': tab }))).toBe(`--control-token-file '${tab}': the token must not contain whitespace`);
+    expect(refusal(() => parseSecurityOptions({ 'control-token-file': tab }), UsageError)).toBe(`--control-token-file '${tab}': the token must not contain whitespace`);
     const ok = file('tok', 'abc-123\n');
     expect(parseSecurityOptions({ 'control-token-file': ok }).controlToken).toBe('abc-123');
   });

@@ -11,6 +11,7 @@ import { Machine, parseDeviceList, parseWorkloadSpec } from '@livemig/common/dev
 import { FrameDispatch, type DispatchParts } from '../src/frame-dispatch';
 import { SectionTable } from '../src/section-table';
 import type { LoadPoint } from '../src/probes';
+import { refusal } from '../../common/test/helpers/refusal';
 
 const C = livemig.CommandType;
 const T = livemig.SectionType;
@@ -81,16 +82,6 @@ function setup(opts: { returnPath?: boolean; multifd?: boolean; verify?: boolean
   return { d, events, machine, sections, end, frame, cmd, section, resumeSync: () => resumeSync };
 }
 
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProtocolError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ProtocolError');
-}
-
 const ramStart = { type: T.SECTION_START, sectionId: 1, deviceId: 'ram0', deviceType: 'ram', version: 1, header: livemig.devices.RamData.encode({ pageSize: 4096, totalBytes: 65536 }).finish() };
 const ramPart = (first: number, fill: number) => ({
   s: { type: T.SECTION_PART, sectionId: 1, header: livemig.devices.RamData.encode({ normalRuns: [first, 1] }).finish() },
@@ -156,31 +147,31 @@ describe('FrameDispatch', () => {
   it('refuses frames out of place, naming them', () => {
     const h = setup();
     const { d } = h;
-    expect(refusal(() => d.handleFrame(h.frame({ body: 'command', command: { type: C.CMD_PING } as livemig.Command }, [Buffer.from('x')])))).toBe("'command' frame with a payload");
-    expect(refusal(() => d.handleFrame(h.frame({ body: undefined }, [Buffer.from('x')])))).toBe("'unknown' frame with a payload");
-    expect(refusal(() => d.handleFrame(h.cmd(C.CMD_PING)))).toBe('PING before OPEN_RETURN_PATH');
+    expect(refusal(() => d.handleFrame(h.frame({ body: 'command', command: { type: C.CMD_PING } as livemig.Command }, [Buffer.from('x')])), ProtocolError)).toBe("'command' frame with a payload");
+    expect(refusal(() => d.handleFrame(h.frame({ body: undefined }, [Buffer.from('x')])), ProtocolError)).toBe("'unknown' frame with a payload");
+    expect(refusal(() => d.handleFrame(h.cmd(C.CMD_PING)), ProtocolError)).toBe('PING before OPEN_RETURN_PATH');
     expect(h.events).toEqual([]);
-    expect(refusal(() => d.handleFrame(h.frame({ body: 'header' })))).toBe("unexpected 'header' frame in state precopy");
-    expect(refusal(() => d.handleFrame(h.frame({ body: undefined })))).toBe("unexpected 'unknown' frame in state precopy");
-    expect(refusal(() => d.handleFrame(h.frame({ body: 'eof' })))).toBe('EOF before SWITCHOVER_START');
-    expect(refusal(() => d.handleFrame(h.frame({ body: 'verify', verify: {} as livemig.Verify })))).toBe('digests before switchover');
-    expect(refusal(() => d.handleFrame(h.cmd(C.CMD_RESUME)))).toBe('RESUME in state precopy (only after LOADED)');
-    expect(refusal(() => d.handleFrame(h.cmd(C.CMD_MULTIFD_SYNC, 1)))).toBe('MULTIFD_SYNC but multifd is off');
+    expect(refusal(() => d.handleFrame(h.frame({ body: 'header' })), ProtocolError)).toBe("unexpected 'header' frame in state precopy");
+    expect(refusal(() => d.handleFrame(h.frame({ body: undefined })), ProtocolError)).toBe("unexpected 'unknown' frame in state precopy");
+    expect(refusal(() => d.handleFrame(h.frame({ body: 'eof' })), ProtocolError)).toBe('EOF before SWITCHOVER_START');
+    expect(refusal(() => d.handleFrame(h.frame({ body: 'verify', verify: {} as livemig.Verify })), ProtocolError)).toBe('digests before switchover');
+    expect(refusal(() => d.handleFrame(h.cmd(C.CMD_RESUME)), ProtocolError)).toBe('RESUME in state precopy (only after LOADED)');
+    expect(refusal(() => d.handleFrame(h.cmd(C.CMD_MULTIFD_SYNC, 1)), ProtocolError)).toBe('MULTIFD_SYNC but multifd is off');
     d.handleFrame(h.cmd(C.CMD_OPEN_RETURN_PATH));
-    expect(refusal(() => d.handleFrame(h.cmd(C.CMD_OPEN_RETURN_PATH)))).toBe('OPEN_RETURN_PATH received twice');
+    expect(refusal(() => d.handleFrame(h.cmd(C.CMD_OPEN_RETURN_PATH)), ProtocolError)).toBe('OPEN_RETURN_PATH received twice');
     d.handleFrame(h.cmd(C.CMD_SWITCHOVER_START));
-    expect(refusal(() => d.handleFrame(h.frame({ body: 'verify', verify: { digests: [] } as unknown as livemig.Verify })))).toBe('digests sent but verify is off');
-    expect(refusal(() => d.handleFrame(h.frame({ body: 'configuration' })))).toBe("unexpected 'configuration' frame in state switchover");
+    expect(refusal(() => d.handleFrame(h.frame({ body: 'verify', verify: { digests: [] } as unknown as livemig.Verify })), ProtocolError)).toBe('digests sent but verify is off');
+    expect(refusal(() => d.handleFrame(h.frame({ body: 'configuration' })), ProtocolError)).toBe("unexpected 'configuration' frame in state switchover");
     d.handleFrame(h.frame({ body: 'eof' }));
-    expect(refusal(() => d.handleFrame(h.frame({ body: 'header' })))).toBe("'header' frame after EOF");
-    expect(refusal(() => d.handleFrame(h.section({ type: T.SECTION_PART, sectionId: 1 })))).toBe("'section' frame after EOF");
+    expect(refusal(() => d.handleFrame(h.frame({ body: 'header' })), ProtocolError)).toBe("'header' frame after EOF");
+    expect(refusal(() => d.handleFrame(h.section({ type: T.SECTION_PART, sectionId: 1 })), ProtocolError)).toBe("'section' frame after EOF");
     d.phases.go('loaded');
-    expect(refusal(() => d.handleFrame(h.frame({ body: 'header' })))).toBe("'header' frame after EOF");
+    expect(refusal(() => d.handleFrame(h.frame({ body: 'header' })), ProtocolError)).toBe("'header' frame after EOF");
   });
 
   it('OPEN_RETURN_PATH with return-path off is refused; digests with verify off too', () => {
     const h = setup({ returnPath: false });
-    expect(refusal(() => h.d.handleFrame(h.cmd(C.CMD_OPEN_RETURN_PATH)))).toBe('OPEN_RETURN_PATH but return-path is off');
+    expect(refusal(() => h.d.handleFrame(h.cmd(C.CMD_OPEN_RETURN_PATH)), ProtocolError)).toBe('OPEN_RETURN_PATH but return-path is off');
     expect(h.events).toEqual([]);
   });
 
@@ -221,8 +212,8 @@ describe('FrameDispatch', () => {
   it('pageDevice: only a multifd device of this machine, while streaming, before its END; one loader per device', () => {
     const h = setup();
     const { d } = h;
-    expect(refusal(() => d.pageDevice('nope'))).toBe("multifd pages for 'nope', which is not a device of this machine that may use multifd");
-    expect(refusal(() => d.pageDevice('cpu0'))).toBe("multifd pages for 'cpu0', which is not a device of this machine that may use multifd");
+    expect(refusal(() => d.pageDevice('nope'), ProtocolError)).toBe("multifd pages for 'nope', which is not a device of this machine that may use multifd");
+    expect(refusal(() => d.pageDevice('cpu0'), ProtocolError)).toBe("multifd pages for 'cpu0', which is not a device of this machine that may use multifd");
     const loader = d.pageDevice('ram0');
     expect(loader.device).toBe(h.machine.device('ram0'));
     expect(d.pageDevice('ram0')).toBe(loader);
@@ -234,9 +225,9 @@ describe('FrameDispatch', () => {
     expect(ram.memory.view(4, 1).every((b) => b === 0x22)).toBe(true);
     d.handleFrame(h.cmd(C.CMD_SWITCHOVER_START));
     d.handleFrame(h.section({ type: T.SECTION_END, sectionId: 1 }));
-    expect(refusal(() => d.pageDevice('ram0'))).toBe("multifd pages for 'ram0' after its END");
+    expect(refusal(() => d.pageDevice('ram0'), ProtocolError)).toBe("multifd pages for 'ram0' after its END");
     d.handleFrame(h.frame({ body: 'eof' }));
-    expect(refusal(() => d.pageDevice('ram0'))).toBe("multifd pages for 'ram0' in state loading");
+    expect(refusal(() => d.pageDevice('ram0'), ProtocolError)).toBe("multifd pages for 'ram0' in state loading");
   });
 
   it('payloadTargets: only sections, only while streaming', () => {
@@ -266,7 +257,7 @@ describe('FrameDispatch', () => {
     const h = setup();
     h.d.handleFrame(h.cmd(C.CMD_SWITCHOVER_START));
     h.d.handleFrame(h.frame({ body: 'eof' }));
-    expect(refusal(() => h.d.handleFrame(h.frame({ body: undefined })))).toBe("'unknown' frame after EOF");
+    expect(refusal(() => h.d.handleFrame(h.frame({ body: undefined })), ProtocolError)).toBe("'unknown' frame after EOF");
   });
 
   it('remembers whether the source sends digests', () => {

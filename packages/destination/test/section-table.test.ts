@@ -11,6 +11,7 @@ import { MigError, ProtocolError } from '@livemig/common/errors';
 import { livemig } from '@livemig/common/wire';
 import { Machine, parseDeviceList, parseWorkloadSpec, type Device, type IncomingSection } from '@livemig/common/devices';
 import { SectionTable } from '../src/section-table';
+import { refusal } from '../../common/test/helpers/refusal';
 
 const T = livemig.SectionType;
 
@@ -30,16 +31,6 @@ const full = (id: number, deviceId = 'cpu0', deviceType = 'cpu', version = 1): l
 const part = (id: number, more: Partial<livemig.Section.$Properties> = {}): livemig.Section.$Properties => ({ type: T.SECTION_PART, sectionId: id, ...more });
 const end = (id: number): livemig.Section.$Properties => ({ type: T.SECTION_END, sectionId: id });
 
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProtocolError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ProtocolError');
-}
-
 describe('SectionTable.accept', () => {
   it('a whole stream in order: START, PARTs, END after switchover, FULL after switchover; all ended', () => {
     const m = machine();
@@ -53,11 +44,11 @@ describe('SectionTable.accept', () => {
     expect(t.accept(part(1), false)).toBe(ram);
     expect(t.accept(part(2), false)).toBe(accel);
     expect(t.accept(part(1), true)).toBe(ram);
-    expect(refusal(() => t.checkAllEnded())).toMatch(/stream ended without the final section of '(ram0|cpu0|accel0)'/);
+    expect(refusal(() => t.checkAllEnded(), ProtocolError)).toMatch(/stream ended without the final section of '(ram0|cpu0|accel0)'/);
     expect(t.accept(end(1), true)).toBe(ram);
     expect(t.ended(ram)).toBe(true);
     expect(t.accept(end(2), true)).toBe(accel);
-    expect(refusal(() => t.checkAllEnded())).toBe("stream ended without the final section of 'cpu0'");
+    expect(refusal(() => t.checkAllEnded(), ProtocolError)).toBe("stream ended without the final section of 'cpu0'");
     expect(t.ended(cpu)).toBe(false);
     expect(t.accept(full(3), true)).toBe(cpu);
     expect(t.ended(cpu)).toBe(true);
@@ -67,40 +58,40 @@ describe('SectionTable.accept', () => {
   it('names each refusal of a START or FULL', () => {
     const m = machine();
     const t = new SectionTable(m);
-    expect(refusal(() => t.accept(start(1, 'nope', 'ram'), false))).toBe("section for unknown device 'nope'");
-    expect(refusal(() => t.accept({ type: T.SECTION_START, sectionId: 1 }, false))).toBe("section for unknown device ''");
-    expect(refusal(() => t.accept(start(1, 'ram0', 'accel'), false))).toBe("section for 'ram0' says accel, the device is ram");
-    expect(refusal(() => t.accept(start(1, 'ram0', ''), false))).toBe("section for 'ram0' says no type, the device is ram");
-    expect(refusal(() => t.accept(start(1, 'ram0', 'ram', 99), false))).toMatch(/^'ram0' section version 99 is newer than \d+$/);
-    expect(refusal(() => t.accept(start(1, 'ram0', 'ram', 0), false))).toMatch(/^'ram0' section version 0 is older than the oldest this side loads \(\d+\)$/);
-    expect(refusal(() => t.accept(start(1, 'cpu0', 'cpu'), false))).toBe("START section for non-iterable 'cpu0'");
-    expect(refusal(() => t.accept(full(1, 'ram0', 'ram'), true))).toBe("FULL section for iterable 'ram0'");
-    expect(refusal(() => t.accept(full(1), false))).toBe("FULL section for 'cpu0' before switchover");
+    expect(refusal(() => t.accept(start(1, 'nope', 'ram'), false), ProtocolError)).toBe("section for unknown device 'nope'");
+    expect(refusal(() => t.accept({ type: T.SECTION_START, sectionId: 1 }, false), ProtocolError)).toBe("section for unknown device ''");
+    expect(refusal(() => t.accept(start(1, 'ram0', 'accel'), false), ProtocolError)).toBe("section for 'ram0' says accel, the device is ram");
+    expect(refusal(() => t.accept(start(1, 'ram0', ''), false), ProtocolError)).toBe("section for 'ram0' says no type, the device is ram");
+    expect(refusal(() => t.accept(start(1, 'ram0', 'ram', 99), false), ProtocolError)).toMatch(/^'ram0' section version 99 is newer than \d+$/);
+    expect(refusal(() => t.accept(start(1, 'ram0', 'ram', 0), false), ProtocolError)).toMatch(/^'ram0' section version 0 is older than the oldest this side loads \(\d+\)$/);
+    expect(refusal(() => t.accept(start(1, 'cpu0', 'cpu'), false), ProtocolError)).toBe("START section for non-iterable 'cpu0'");
+    expect(refusal(() => t.accept(full(1, 'ram0', 'ram'), true), ProtocolError)).toBe("FULL section for iterable 'ram0'");
+    expect(refusal(() => t.accept(full(1), false), ProtocolError)).toBe("FULL section for 'cpu0' before switchover");
     // Nothing refused was recorded.
-    expect(refusal(() => t.accept(part(1), false))).toBe('section id 1 was never started');
+    expect(refusal(() => t.accept(part(1), false), ProtocolError)).toBe('section id 1 was never started');
     t.accept(start(1, 'ram0', 'ram'), false);
-    expect(refusal(() => t.accept(start(2, 'ram0', 'ram'), false))).toBe("second START section for 'ram0'");
-    expect(refusal(() => t.accept(start(1, 'accel0', 'accel'), false))).toBe("section id 1 used for 'accel0' and 'ram0'");
+    expect(refusal(() => t.accept(start(2, 'ram0', 'ram'), false), ProtocolError)).toBe("second START section for 'ram0'");
+    expect(refusal(() => t.accept(start(1, 'accel0', 'accel'), false), ProtocolError)).toBe("section id 1 used for 'accel0' and 'ram0'");
     t.accept(full(3), true);
-    expect(refusal(() => t.accept(full(4), true))).toBe("second FULL section for 'cpu0'");
+    expect(refusal(() => t.accept(full(4), true), ProtocolError)).toBe("second FULL section for 'cpu0'");
   });
 
   it('names each refusal of a PART or END, and of anything else', () => {
     const m = machine();
     const t = new SectionTable(m);
-    expect(refusal(() => t.accept(part(7), false))).toBe('section id 7 was never started');
-    expect(refusal(() => t.accept(end(7), true))).toBe('section id 7 was never started');
-    expect(refusal(() => t.accept({ type: T.SECTION_PART }, false))).toBe('section id 0 was never started');
+    expect(refusal(() => t.accept(part(7), false), ProtocolError)).toBe('section id 7 was never started');
+    expect(refusal(() => t.accept(end(7), true), ProtocolError)).toBe('section id 7 was never started');
+    expect(refusal(() => t.accept({ type: T.SECTION_PART }, false), ProtocolError)).toBe('section id 0 was never started');
     t.accept(start(1, 'ram0', 'ram'), false);
-    expect(refusal(() => t.accept(end(1), false))).toBe("END section for 'ram0' before switchover");
+    expect(refusal(() => t.accept(end(1), false), ProtocolError)).toBe("END section for 'ram0' before switchover");
     expect(t.ended(m.device('ram0')!)).toBe(false);
     t.accept(end(1), true);
-    expect(refusal(() => t.accept(part(1), true))).toBe("section for 'ram0' after its END");
-    expect(refusal(() => t.accept(end(1), true))).toBe("section for 'ram0' after its END");
-    expect(refusal(() => t.accept({ sectionId: 1 }, true))).toBe('section with invalid type 0');
-    expect(refusal(() => t.accept({ type: 9 as livemig.SectionType, sectionId: 1 }, true))).toBe('section with invalid type 9');
-    expect(refusal(() => t.accept(part(1, { compressed: true }), true))).toBe('section 1: compressed pages outside a multifd channel with multifd-compression');
-    expect(refusal(() => t.accept({ type: T.SECTION_PART, compressed: true }, true))).toBe('section 0: compressed pages outside a multifd channel with multifd-compression');
+    expect(refusal(() => t.accept(part(1), true), ProtocolError)).toBe("section for 'ram0' after its END");
+    expect(refusal(() => t.accept(end(1), true), ProtocolError)).toBe("section for 'ram0' after its END");
+    expect(refusal(() => t.accept({ sectionId: 1 }, true), ProtocolError)).toBe('section with invalid type 0');
+    expect(refusal(() => t.accept({ type: 9 as livemig.SectionType, sectionId: 1 }, true), ProtocolError)).toBe('section with invalid type 9');
+    expect(refusal(() => t.accept(part(1, { compressed: true }), true), ProtocolError)).toBe('section 1: compressed pages outside a multifd channel with multifd-compression');
+    expect(refusal(() => t.accept({ type: T.SECTION_PART, compressed: true }, true), ProtocolError)).toBe('section 0: compressed pages outside a multifd channel with multifd-compression');
   });
 
   it('section ids default to 0 and stay bound to their device', () => {
