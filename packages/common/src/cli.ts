@@ -17,7 +17,6 @@
  * a dependency.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MigError, UsageError } from './errors';
 
@@ -35,7 +34,8 @@ export const EXIT_CODE_HELP: readonly string[] = [
 /** The version every bin prints for --version (and the QMP greeting carries). */
 export const LIVEMIG_VERSION: string = (() => {
   try {
-    return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+    // Through the package name, not __dirname: a bundled bin runs this from its own dist/bundle/.
+    return (JSON.parse(readFileSync(require.resolve('@livemig/common/package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return '0.0.0';
   }

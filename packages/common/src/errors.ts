@@ -25,6 +25,9 @@ export type MigErrorCode =
   /** A fault in livemig itself (a TypeError, RangeError, …): a bug to report, never the peer's doing. */
   | 'MIG_ERR_INTERNAL';
 
+/** On MigError.prototype: marks an error as a MigError whichever copy of this module made it. */
+const MIG_ERROR_BRAND = Symbol.for('livemig.MigError');
+
 export class MigError extends Error {
   readonly code: MigErrorCode;
   constructor(code: MigErrorCode, message: string, options?: { cause?: unknown }) {
@@ -32,7 +35,25 @@ export class MigError extends Error {
     this.name = new.target.name;
     this.code = code;
   }
+
+  /**
+   * `err instanceof MigError` (or any subclass) also holds for an error made by another
+   * copy of @livemig/common: a device module loaded with --device-module requires its
+   * own from node_modules while the daemon runs from its bundle (scripts/bundle.mjs),
+   * and an embedder may hold two. Without this, a device's ProtocolError would become an
+   * internal error. As undici does with its kUndiciError brand: the error carries the
+   * brand, and matches a class here when its prototype chain has a class of that name.
+   */
+  static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== 'object' || value === null || !(MIG_ERROR_BRAND in value)) return false;
+    for (let p: unknown = Object.getPrototypeOf(value); p !== null && p !== undefined; p = Object.getPrototypeOf(p)) {
+      if (Object.hasOwn(p as object, 'constructor') && (p as { constructor: { name: string } }).constructor.name === this.name) return true;
+    }
+    return false;
+  }
 }
+Object.defineProperty(MigError.prototype, MIG_ERROR_BRAND, { value: true });
 
 /** Bad command line or configuration: exit code 2. */
 export class UsageError extends MigError {

@@ -1,5 +1,5 @@
 /** Small edges of the engine: migration URIs, and errors whose class and code agree. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConnectionError, InternalError, MigError, ProtocolError, UsageError, toMigError } from '../src/errors';
 import { parseMigrationUri } from '../src/cli';
 
@@ -45,5 +45,39 @@ describe('toMigError', () => {
     expect(new ConnectionError('x').code).toBe('MIG_ERR_CONNECTION');
     expect(new ProtocolError('x').code).toBe('MIG_ERR_PROTOCOL');
     expect(new InternalError('x')).toBeInstanceOf(MigError);
+  });
+});
+
+describe('MigError across copies of the module', () => {
+  // A second, independent copy of errors.ts: what a device module loaded with
+  // --device-module has when the daemon runs from its bundle.
+  async function otherCopy(): Promise<typeof import('../src/errors')> {
+    vi.resetModules();
+    const copy = await import('../src/errors.js');
+    vi.resetModules();
+    return copy;
+  }
+
+  it("counts another copy's error as ours, class by class", async () => {
+    const other = await otherCopy();
+    expect(other.ProtocolError).not.toBe(ProtocolError);
+    const e = new other.ProtocolError('bad frame');
+    expect(e instanceof MigError).toBe(true);
+    expect(e instanceof ProtocolError).toBe(true);
+    expect(e instanceof UsageError).toBe(false);
+    expect(e instanceof ConnectionError).toBe(false);
+    // so toMigError keeps it as the device said it, not as an internal error
+    expect(toMigError(e, 'MIG_ERR_DEVICE')).toBe(e);
+    expect(new other.UsageError('x') instanceof MigError).toBe(true);
+  });
+
+  it('still refuses what is no MigError: a plain Error of the same name, null, a primitive', async () => {
+    const fake = new Error('x');
+    fake.name = 'ProtocolError';
+    expect(fake instanceof ProtocolError).toBe(false);
+    expect(fake instanceof MigError).toBe(false);
+    expect((null as unknown) instanceof MigError).toBe(false);
+    expect(('ProtocolError' as unknown) instanceof MigError).toBe(false);
+    expect(new ProtocolError('y') instanceof Error).toBe(true);
   });
 });

@@ -5,11 +5,13 @@
  * package and uPlot from node_modules (no CDN).
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StaticHandler } from '../qmp/servers';
 
-const PAGE_DIR = join(__dirname, '..', '..', 'live-view');
+// Found through the package, not __dirname: a bundled daemon (scripts/bundle.mjs) runs this
+// code from packages/<bin>/dist/bundle/.
+const PAGE_DIR = join(dirname(require.resolve('@livemig/common/package.json')), 'live-view');
 
 /**
  * On every answer: the files hold no secret (no token needed), but no other
