@@ -20,13 +20,16 @@ afterEach(() => {
 });
 
 /** Runs examples/ledger/embed.js; resolves each JSON line it prints, in order. */
-function embed(args: string[]): { proc: ChildProcess; lines: AsyncGenerator<Record<string, unknown>>; stderr: () => string } {
+function embed(args: string[]): { proc: ChildProcess; lines: AsyncGenerator<Record<string, unknown>>; stderr: () => string; exited: Promise<unknown> } {
   const proc = spawn(process.execPath, [resolve('examples/ledger/embed.js'), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // Info logs on stderr: printed only when the test fails, so a hang shows where it stopped.
     env: { ...process.env, EMBED_LOG_LEVEL: 'info' },
   });
   embedded.push(proc);
+  // Taken now: a process that exits while the test reads its last line would be missed by a
+  // later once(proc, 'exit') (seen: the test then hung until its timeout).
+  const exited = once(proc, 'close');
   let err = '';
   proc.stderr!.setEncoding('utf8').on('data', (t: string) => (err += t));
   async function* lines(): AsyncGenerator<Record<string, unknown>> {
@@ -40,7 +43,7 @@ function embed(args: string[]): { proc: ChildProcess; lines: AsyncGenerator<Reco
       }
     }
   }
-  return { proc, lines: lines(), stderr: () => err };
+  return { proc, lines: lines(), stderr: () => err, exited };
 }
 const dir = mkdtempSync(join(tmpdir(), 'livemig-devmod-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -87,7 +90,7 @@ describe('--device-module', () => {
     expect(srcOut.value, src.stderr()).toMatchObject({ status: 'completed', verified: true, total: String(5000 * 100_000) });
     expect(dstOut.value, dst.stderr()).toMatchObject({ status: 'completed', verified: true, total: String(5000 * 100_000) });
     expect(srcOut.value!.movedTo).toBe(`pid ${dst.proc.pid}`);
-    await Promise.all([once(src.proc, 'exit'), once(dst.proc, 'exit')]);
+    await Promise.all([src.exited, dst.exited]);
     expect([src.proc.exitCode, dst.proc.exitCode]).toEqual([0, 0]);
   });
 
