@@ -6,11 +6,13 @@
  * re-arm after the source decided to switch over fails the migration and the
  * source runs on. Without switchover-ack the resize just changes what migrates.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
+import { afterAll, describe, it } from 'vitest';
+import { controlAddress, killAll, killEach, startDestination, startSource } from './helpers/daemons';
 import { QmpWsClient, eventMs } from './helpers/qmp-client';
 
-afterEach(killAll);
+// The cases run concurrently (each mostly waits: 32 MiB/s, alloc-ms): each ends its own
+// daemons and client when it finishes; killAll is the backstop.
+afterAll(killAll);
 
 const ACK = ['--caps', 'return-path,switchover-ack,verify'];
 // RAM takes ~2 s at 32 MiB/s; the first allocation 2 × 150 ms, the one after the resize 4 × 700 ms.
@@ -21,11 +23,13 @@ const machine = (allocMs: number): string[] => [
   '--param', 'max-bandwidth=32M',
 ];
 
-describe('re-armable switchover-ack (x-accel-resize)', () => {
-  it('a re-arm before the switchover decision delays the switchover until the new approval', async () => {
+describe.concurrent('re-armable switchover-ack (x-accel-resize)', () => {
+  it('a re-arm before the switchover decision delays the switchover until the new approval', async ({ expect, onTestFinished }) => {
     const { d: dst, uri } = await startDestination([...machine(700), ...ACK, '--exit-on-complete']);
     const src = startSource([...machine(700), ...ACK, '--workload', 'dirty-rate=0', '--control', '127.0.0.1:0']);
+    onTestFinished(() => killEach(dst, src));
     const qmp = await QmpWsClient.connect(await controlAddress(src));
+    onTestFinished(() => qmp.close());
     await qmp.call('migrate', { uri });
     const first = await qmp.waitEvent((e) => e.event === 'MIGRATION_SWITCHOVER_ACK');
     const resizedAt = Date.now();
@@ -51,14 +55,15 @@ describe('re-armable switchover-ack (x-accel-resize)', () => {
     expect(dest.verified).toBe(true);
     expect((dest.devices as Array<Record<string, unknown>>).find((x) => x.id === 'accel0')!.resources).toBe(4);
     expect(dst.logs.some((l) => l.msg === 'switchover-ack re-armed: the device prepares again')).toBe(true);
-    qmp.close();
   });
 
-  it('a re-arm after the source decided to switch over fails the migration; the source runs on and can migrate again', async () => {
+  it('a re-arm after the source decided to switch over fails the migration; the source runs on and can migrate again', async ({ expect, onTestFinished }) => {
     // The destination stops itself at EOF: the source has stopped the machine and waits for LOADED.
     const { d: dst, uri } = await startDestination([...machine(20), ...ACK, '--exit-on-complete'], { LIVEMIG_TEST_FAULT: 'stall@eof' });
     const src = startSource([...machine(20), ...ACK, '--workload', 'dirty-rate=0', '--control', '127.0.0.1:0']);
+    onTestFinished(() => killEach(dst, src));
     const qmp = await QmpWsClient.connect(await controlAddress(src));
+    onTestFinished(() => qmp.close());
     await qmp.call('migrate', { uri });
     // Stopped for switchover: the decision is made.
     await qmp.waitEvent((e) => e.event === 'STOP');
@@ -72,19 +77,21 @@ describe('re-armable switchover-ack (x-accel-resize)', () => {
     dst.proc.kill('SIGKILL');
     // The source's machine (now 3 resources) migrates to a new destination told the same device list.
     const next = await startDestination([...machine(20), ...ACK, '--exit-on-complete']);
+    onTestFinished(() => killEach(next.d));
     await qmp.call('migrate', { uri: next.uri });
     const again = await qmp.waitEvent((e) => e.event === 'MIGRATION' && e.data?.status === 'completed' && eventMs(e) > eventMs(end));
     expect(again.data?.status).toBe('completed');
     expect((await next.d.exited).code).toBe(0);
     expect((next.d.summary().devices as Array<Record<string, unknown>>).find((x) => x.id === 'accel0')!.resources).toBe(3);
-    qmp.close();
   });
 
-  it('without switchover-ack the resize just changes what migrates', async () => {
+  it('without switchover-ack the resize just changes what migrates', async ({ expect, onTestFinished }) => {
     const caps = ['--caps', 'return-path,verify'];
     const { d: dst, uri } = await startDestination([...machine(20), ...caps, '--exit-on-complete']);
     const src = startSource([...machine(20), ...caps, '--workload', 'dirty-rate=0', '--control', '127.0.0.1:0']);
+    onTestFinished(() => killEach(dst, src));
     const qmp = await QmpWsClient.connect(await controlAddress(src));
+    onTestFinished(() => qmp.close());
     await qmp.call('migrate', { uri });
     await qmp.waitEvent((e) => e.event === 'MIGRATION' && e.data?.status === 'active');
     await qmp.call('x-accel-resize', { id: 'accel0', resources: 5 });
@@ -99,6 +106,5 @@ describe('re-armable switchover-ack (x-accel-resize)', () => {
     expect(((await qmp.execute('x-accel-resize', { id: 'accel0', resources: 2 })).error as { desc?: string } | undefined)?.desc).toMatch(/resources must grow, from 5/);
     expect(((await qmp.execute('x-accel-resize', { id: 'ram0', resources: 9 })).error as { desc?: string } | undefined)?.desc).toBe("x-accel-resize: 'ram0' is a ram device, not accel");
     expect(((await qmp.execute('x-accel-resize', { id: 'accel0' })).error as { desc?: string } | undefined)?.desc).toBe("Parameter 'resources' is missing");
-    qmp.close();
   });
 });
