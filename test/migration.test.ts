@@ -2,18 +2,22 @@
  * End to end: the real daemons over loopback (issue #2). Timing assertions use
  * the daemons' own event timestamps and reported figures, never sleeps.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { SMALL_MACHINE, controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
+import { afterAll, describe, it } from 'vitest';
+import { SMALL_MACHINE, controlAddress, killAll, killEach, startDestination, startSource } from './helpers/daemons';
 import { QmpWsClient, eventMs } from './helpers/qmp-client';
 
-afterEach(killAll);
+// The cases run concurrently (several wait on alloc-ms or a bandwidth cap): each kills its
+// own daemons when it finishes; killAll is the backstop.
+afterAll(killAll);
 
 const ACK = ['--caps', 'return-path,switchover-ack,verify'];
 
-describe('migration between two daemons', () => {
-  it('completes and verifies under a dirtying workload', async () => {
+describe.concurrent('migration between two daemons', () => {
+  it('completes and verifies under a dirtying workload', async ({ expect, onTestFinished }) => {
     const { d: dst, uri } = await startDestination([...SMALL_MACHINE, ...ACK, '--exit-on-complete']);
+    onTestFinished(() => killEach(dst));
     const src = startSource([...SMALL_MACHINE, ...ACK, '--workload', 'dirty-rate=64M', '--migrate-to', uri]);
+    onTestFinished(() => killEach(src));
     const [s, d] = await Promise.all([src.exited, dst.exited]);
     expect(s.code).toBe(0);
     expect(d.code).toBe(0);
@@ -32,14 +36,16 @@ describe('migration between two daemons', () => {
     expect(dest.verified).toBe(true);
   });
 
-  it('sends the converged pending set while the machine runs: an idle machine stops with no RAM left to send', async () => {
+  it('sends the converged pending set while the machine runs: an idle machine stops with no RAM left to send', async ({ expect, onTestFinished }) => {
     // At 128 MiB/s, 64 MiB converge with ~38 MiB still pending (≤ bandwidth × 300 ms);
     // QEMU would send those with the machine stopped. Here only what the machine dirtied
     // during the final pass goes in the downtime: nothing, for an idle machine.
     const machine = ['--device', 'ram,id=ram0,size=64M', '--device', 'cpu,id=cpu0,vcpus=2', '--param', 'max-bandwidth=128M'];
     const caps = ['--caps', 'return-path'];
     const { d: dst, uri } = await startDestination([...machine, ...caps, '--exit-on-complete']);
+    onTestFinished(() => killEach(dst));
     const src = startSource([...machine, ...caps, '--workload', 'dirty-rate=0', '--migrate-to', uri]);
+    onTestFinished(() => killEach(src));
     const [s, d] = await Promise.all([src.exited, dst.exited]);
     expect(s.code).toBe(0);
     expect(d.code).toBe(0);
@@ -51,12 +57,15 @@ describe('migration between two daemons', () => {
     expect(ram['downtime-bytes']).toBeLessThan(64 * 1024);
   });
 
-  it('with switchover-ack, keeps iterating until the ack and stops the machine only after it', async () => {
+  it('with switchover-ack, keeps iterating until the ack and stops the machine only after it', async ({ expect, onTestFinished }) => {
     // Allocation (4 × 300 ms) takes far longer than converging 64 MiB over loopback.
     const machine = ['--device', 'ram,id=ram0,size=64M', '--device', 'accel,id=accel0,resources=4,resource-size=4M,alloc-ms=300,initial-size=64K,state-size=1M', '--device', 'cpu,id=cpu0,vcpus=2'];
     const { d: dst, uri } = await startDestination([...machine, ...ACK, '--exit-on-complete']);
+    onTestFinished(() => killEach(dst));
     const src = startSource([...machine, ...ACK, '--control', '127.0.0.1:0']);
+    onTestFinished(() => killEach(src));
     const qmp = await QmpWsClient.connect(await controlAddress(src));
+    onTestFinished(() => qmp.close());
     await qmp.call('migrate', { uri });
     const completed = await qmp.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data?.status as string));
     expect(completed.data?.status).toBe('completed');
@@ -80,7 +89,7 @@ describe('migration between two daemons', () => {
     expect((await dst.exited).code).toBe(0);
   });
 
-  it('with two gating devices, the ack comes only after both approved, and the machine stops after the ack', async () => {
+  it('with two gating devices, the ack comes only after both approved, and the machine stops after the ack', async ({ expect, onTestFinished }) => {
     // accel0 is done in ~50 ms, accel1 takes 3 × 250 ms: an ack counted early would come between them.
     const machine = [
       '--device', 'ram,id=ram0,size=16M',
@@ -89,8 +98,11 @@ describe('migration between two daemons', () => {
       '--device', 'cpu,id=cpu0,vcpus=2',
     ];
     const { d: dst, uri } = await startDestination([...machine, ...ACK, '--exit-on-complete']);
+    onTestFinished(() => killEach(dst));
     const src = startSource([...machine, ...ACK, '--control', '127.0.0.1:0']);
+    onTestFinished(() => killEach(src));
     const qmp = await QmpWsClient.connect(await controlAddress(src));
+    onTestFinished(() => qmp.close());
     await qmp.call('migrate', { uri });
     const completed = await qmp.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data?.status as string));
     expect(completed.data?.status).toBe('completed');
@@ -109,12 +121,15 @@ describe('migration between two daemons', () => {
     expect((await dst.exited).code).toBe(0);
   });
 
-  it('without switchover-ack, switches earlier and its downtime includes the allocation', async () => {
+  it('without switchover-ack, switches earlier and its downtime includes the allocation', async ({ expect, onTestFinished }) => {
     const machine = ['--device', 'ram,id=ram0,size=64M', '--device', 'accel,id=accel0,resources=4,resource-size=4M,alloc-ms=300,initial-size=64K,state-size=1M', '--device', 'cpu,id=cpu0,vcpus=2'];
     const caps = ['--caps', 'return-path,verify'];
     const { d: dst, uri } = await startDestination([...machine, ...caps, '--exit-on-complete']);
+    onTestFinished(() => killEach(dst));
     const src = startSource([...machine, ...caps, '--control', '127.0.0.1:0']);
+    onTestFinished(() => killEach(src));
     const qmp = await QmpWsClient.connect(await controlAddress(src));
+    onTestFinished(() => qmp.close());
     await qmp.call('migrate', { uri });
     const end = await qmp.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data?.status as string));
     expect(end.data?.status).toBe('completed');
@@ -135,10 +150,13 @@ describe('migration between two daemons', () => {
     expect((await dst.exited).code).toBe(0);
   });
 
-  it('refuses a device list mismatch before any state moves; the source keeps running and can migrate again', async () => {
+  it('refuses a device list mismatch before any state moves; the source keeps running and can migrate again', async ({ expect, onTestFinished }) => {
     const { d: wrong, uri: wrongUri } = await startDestination(['--device', 'ram,id=ram0,size=32M', '--device', 'cpu,id=cpu0,vcpus=2', ...ACK]);
+    onTestFinished(() => killEach(wrong));
     const src = startSource([...SMALL_MACHINE, ...ACK, '--control', '127.0.0.1:0']);
+    onTestFinished(() => killEach(src));
     const qmp = await QmpWsClient.connect(await controlAddress(src));
+    onTestFinished(() => qmp.close());
     await qmp.call('migrate', { uri: wrongUri });
     const failed = await qmp.waitEvent((e) => e.event === 'MIGRATION' && ['failed', 'completed'].includes(e.data?.status as string));
     expect(failed.data?.status).toBe('failed');
@@ -149,6 +167,7 @@ describe('migration between two daemons', () => {
     // The refused destination is still there, waiting.
     expect(wrong.proc.exitCode).toBeNull();
     const { d: right, uri } = await startDestination([...SMALL_MACHINE, ...ACK, '--exit-on-complete']);
+    onTestFinished(() => killEach(right));
     const before = qmp.events.length;
     await qmp.call('migrate', { uri });
     const done = await qmp.waitEvent((e) => qmp.events.indexOf(e) >= before && e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data?.status as string));
@@ -158,33 +177,40 @@ describe('migration between two daemons', () => {
     expect((await right.exited).code).toBe(0);
   });
 
-  it('refuses a capability mismatch naming the capability', async () => {
-    const { uri } = await startDestination([...SMALL_MACHINE, '--caps', 'return-path,verify']);
+  it('refuses a capability mismatch naming the capability', async ({ expect, onTestFinished }) => {
+    const { d: dst, uri } = await startDestination([...SMALL_MACHINE, '--caps', 'return-path,verify']);
+    onTestFinished(() => killEach(dst));
     const src = startSource([...SMALL_MACHINE, ...ACK, '--migrate-to', uri]);
+    onTestFinished(() => killEach(src));
     expect((await src.exited).code).toBe(1);
     const s = src.summary();
     expect(s.status).toBe('failed');
     expect(s['error-desc']).toContain("capability 'switchover-ack' is on at the source but off at the destination");
   });
 
-  it('migrate-set-capabilities: switchover-ack requires return-path (exact QEMU text)', async () => {
+  it('migrate-set-capabilities: switchover-ack requires return-path (exact QEMU text)', async ({ expect, onTestFinished }) => {
     const src = startSource([...SMALL_MACHINE, '--control', '127.0.0.1:0']);
+    onTestFinished(() => killEach(src));
     const qmp = await QmpWsClient.connect(await controlAddress(src));
+    onTestFinished(() => qmp.close());
     const reply = await qmp.execute('migrate-set-capabilities', { capabilities: [{ capability: 'switchover-ack', state: true }] });
     expect(reply.error).toEqual({ class: 'GenericError', desc: "Capability 'switchover-ack' requires capability 'return-path'" });
     qmp.close();
   });
 });
 
-describe('command line', () => {
-  it('exits 2 with an error naming the bad value', async () => {
+describe.concurrent('command line', () => {
+  it('exits 2 with an error naming the bad value', async ({ expect, onTestFinished }) => {
     const src = startSource(['--device', 'ram,id=ram0,size=12Q']);
+    onTestFinished(() => killEach(src));
     expect((await src.exited).code).toBe(2);
     expect(src.stderrText).toContain("device 'ram0' size: '12Q' is not a size");
     const src2 = startSource(['--caps', 'switchover-ack']);
+    onTestFinished(() => killEach(src2));
     expect((await src2.exited).code).toBe(2);
     expect(src2.stderrText).toContain("Capability 'switchover-ack' requires capability 'return-path'");
     const src3 = startSource(['--param', 'downtime-limit=fast']);
+    onTestFinished(() => killEach(src3));
     expect((await src3.exited).code).toBe(2);
     expect(src3.stderrText).toContain("downtime-limit");
   });
