@@ -8,11 +8,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { SMALL_MACHINE, controlAddress, killAll, qmpSocketAddress, startDestination, startSource, type DaemonProcess } from './helpers/daemons';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SMALL_MACHINE, controlAddress, killAll, killEach, qmpSocketAddress, startDestination, startSource, type DaemonProcess } from './helpers/daemons';
 import { RawSocketQmp, RawWsQmp, type Msg, type RawQmp } from './helpers/raw-qmp';
 
-afterEach(killAll);
+// The cases run concurrently (the migrations run at a 16 MiB/s cap or wait for an ack): each
+// kills its own daemons when it finishes; killAll is the backstop.
+afterAll(killAll);
 const dir = mkdtempSync(join(tmpdir(), 'livemig-qmp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -70,9 +72,10 @@ const SOURCE_ERRORS: Array<[object | string, string, string | RegExp]> = [
   [{ execute: 'qmp_capabilities', id: 27 }, 'CommandNotFound', 'Capabilities negotiation is already complete, command ignored'],
 ];
 
-describe.each(TRANSPORTS)('QMP over $name', (t) => {
-  it('greets, requires negotiation, echoes ids, answers errors with QEMU classes and descs', async () => {
+describe.concurrent.each(TRANSPORTS)('QMP over $name', (t) => {
+  it('greets, requires negotiation, echoes ids, answers errors with QEMU classes and descs', async ({ expect, onTestFinished }) => {
     const src = startSource([...SMALL_MACHINE, ...t.flags('greet')]);
+    onTestFinished(() => killEach(src));
     const c = await t.open(src);
     const greeting = await c.reply();
     expect(greeting).toEqual({ QMP: { version: { qemu: { major: expect.any(Number), minor: expect.any(Number), micro: expect.any(Number) }, package: expect.stringMatching(/^livemig-source /) }, capabilities: [] } });
@@ -114,14 +117,16 @@ describe.each(TRANSPORTS)('QMP over $name', (t) => {
     c.close();
   });
 
-  it('streams events with timestamps during a migration, interleaved with replies; query-migrate is live, then final', async () => {
+  it('streams events with timestamps during a migration, interleaved with replies; query-migrate is live, then final', async ({ expect, onTestFinished }) => {
     // The live checks are deterministic: at 16 MiB/s the 64 MiB take 4 s, so the migration is
     // still active when queried; the accel allocation (2 × 500 ms) has not been approved yet.
     // Then max-bandwidth goes back up (a live parameter) and the migration finishes.
     const machine = SMALL_MACHINE.map((x) => (x.startsWith('accel,') ? x.replace('alloc-ms=50', 'alloc-ms=500') : x));
     expect(machine.join(' ')).toContain('alloc-ms=500');
     const { d: dst, uri } = await startDestination([...machine, ...ACK, ...t.flags('dst'), '--exit-on-complete']);
+    onTestFinished(() => killEach(dst));
     const src = startSource([...machine, ...ACK, ...t.flags('src'), '--param', 'max-bandwidth=16M']);
+    onTestFinished(() => killEach(src));
     const [s, d] = await Promise.all([t.open(src), t.open(dst)]);
     for (const c of [s, d]) {
       await c.reply();
@@ -176,9 +181,10 @@ describe.each(TRANSPORTS)('QMP over $name', (t) => {
   });
 });
 
-describe('QMP socket framing', () => {
-  it('takes requests split across writes, several in one write, and spanning lines', async () => {
+describe.concurrent('QMP socket framing', () => {
+  it('takes requests split across writes, several in one write, and spanning lines', async ({ expect, onTestFinished }) => {
     const src = startSource([...SMALL_MACHINE, '--qmp', '127.0.0.1:0']);
+    onTestFinished(() => killEach(src));
     const c = await RawSocketQmp.connect(await qmpSocketAddress(src));
     await c.reply();
     const negotiate = '{"execute":"qmp_capabilities","id":1}\n';
@@ -196,12 +202,14 @@ describe('QMP socket framing', () => {
   });
 });
 
-describe('migrate_cancel over QMP', () => {
-  it('cancels while the source waits for the ack; the machine keeps running and query-migrate says why', async () => {
+describe.concurrent('migrate_cancel over QMP', () => {
+  it('cancels while the source waits for the ack; the machine keeps running and query-migrate says why', async ({ expect, onTestFinished }) => {
     // Allocation far longer than the test: the ack will not come by itself.
     const machine = ['--device', 'ram,id=ram0,size=16M', '--device', 'accel,id=accel0,resources=2,resource-size=1M,alloc-ms=60000,initial-size=64K,state-size=64K'];
-    const { uri } = await startDestination([...machine, ...ACK]);
+    const { d: dst, uri } = await startDestination([...machine, ...ACK]);
+    onTestFinished(() => killEach(dst));
     const src = startSource([...machine, ...ACK, '--qmp', '127.0.0.1:0']);
+    onTestFinished(() => killEach(src));
     const c = await RawSocketQmp.connect(await qmpSocketAddress(src));
     await c.reply();
     await c.request({ execute: 'qmp_capabilities' });
