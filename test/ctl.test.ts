@@ -6,20 +6,22 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ctl } from './helpers/ctl';
-import { SMALL_MACHINE, controlAddress, killAll, qmpSocketAddress, startDestination, startSource } from './helpers/daemons';
+import { SMALL_MACHINE, controlAddress, killAll, killEach, qmpSocketAddress, startDestination, startSource } from './helpers/daemons';
 
 const ACK = ['--caps', 'return-path,switchover-ack,verify'];
 
-afterEach(killAll);
+// The cases run concurrently: each kills its own daemons when it finishes; killAll is the backstop.
+afterAll(killAll);
 const dir = mkdtempSync(join(tmpdir(), 'livemig-ctl-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('livemig-ctl', () => {
-  it('sends one command over the WebSocket or a QMP socket and prints the reply', async () => {
+describe.concurrent('livemig-ctl', () => {
+  it('sends one command over the WebSocket or a QMP socket and prints the reply', async ({ expect, onTestFinished }) => {
     const sock = join(dir, 'src.sock');
     const src = startSource([...SMALL_MACHINE, '--control', '127.0.0.1:0', '--qmp', `unix:${sock}`]);
+    onTestFinished(() => killEach(src));
     const ws = await controlAddress(src);
     await qmpSocketAddress(src);
 
@@ -51,9 +53,11 @@ describe('livemig-ctl', () => {
     expect(refused.stderr).toContain('nobody.sock');
   });
 
-  it('watch (no TTY): plain lines for events and progress, final figures, exit 0 on completion', async () => {
+  it('watch (no TTY): plain lines for events and progress, final figures, exit 0 on completion', async ({ expect, onTestFinished }) => {
     const { d: dst, uri } = await startDestination([...SMALL_MACHINE, ...ACK, '--exit-on-complete']);
+    onTestFinished(() => killEach(dst));
     const src = startSource([...SMALL_MACHINE, ...ACK, '--qmp', '127.0.0.1:0', '--control', '127.0.0.1:0']);
+    onTestFinished(() => killEach(src));
     const ws = await controlAddress(src);
     const tcp = `tcp:${await qmpSocketAddress(src)}`;
     let watching!: () => void;
@@ -85,11 +89,12 @@ describe('livemig-ctl', () => {
   });
 });
 
-describe('livemig-ctl with a control token', () => {
-  it('presents the token from --token-file on the WebSocket and on a QMP socket; without it, refused', async () => {
+describe.concurrent('livemig-ctl with a control token', () => {
+  it('presents the token from --token-file on the WebSocket and on a QMP socket; without it, refused', async ({ expect, onTestFinished }) => {
     const tokenFile = join(dir, 'token');
     writeFileSync(tokenFile, 'ctl-test-token\n', { mode: 0o600 });
     const src = startSource([...SMALL_MACHINE, '--control', '127.0.0.1:0', '--qmp', '127.0.0.1:0', '--control-token-file', tokenFile]);
+    onTestFinished(() => killEach(src));
     const ws = await controlAddress(src);
     const qmp = await qmpSocketAddress(src);
     const withToken = await ctl(['--connect', ws, '--token-file', tokenFile, 'query-status']);

@@ -7,17 +7,19 @@
  * global_state run state; here the EOF frame carries it), with a return path
  * or without.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { SMALL_MACHINE, controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SMALL_MACHINE, controlAddress, killAll, killEach, startDestination, startSource } from './helpers/daemons';
 import { QmpWsClient } from './helpers/qmp-client';
 
-afterEach(killAll);
+// The cases run concurrently: each kills its own daemons when it finishes; killAll is the backstop.
+afterAll(killAll);
 
 const ACK = ['--caps', 'return-path,switchover-ack,verify'];
 
-describe('stop on the destination during an incoming migration', () => {
-  it('leaves the migrated machine paused (verified, no RESUME) until cont; the source reports destination-paused', async () => {
+describe.concurrent('stop on the destination during an incoming migration', () => {
+  it('leaves the migrated machine paused (verified, no RESUME) until cont; the source reports destination-paused', async ({ expect, onTestFinished }) => {
     const { d: dst, uri } = await startDestination([...SMALL_MACHINE, ...ACK, '--control', '127.0.0.1:0']);
+    onTestFinished(() => killEach(dst));
     const dq = await QmpWsClient.connect(await controlAddress(dst));
     // Nothing to stop yet: the machine stays inmigrate, no STOP event. `cont` turns autostart
     // back on without starting anything (QEMU qmp_cont), and `stop` turns it off again.
@@ -28,6 +30,7 @@ describe('stop on the destination during an incoming migration', () => {
     expect(await dq.call('stop')).toEqual({});
 
     const src = startSource([...SMALL_MACHINE, ...ACK, '--workload', 'dirty-rate=16M', '--control', '127.0.0.1:0']);
+    onTestFinished(() => killEach(src));
     const sq = await QmpWsClient.connect(await controlAddress(src));
     await sq.call('migrate', { uri });
     const srcDone = await sq.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed'].includes(e.data?.status as string));
@@ -59,10 +62,12 @@ describe('stop on the destination during an incoming migration', () => {
   });
 
   for (const caps of [['--caps', 'return-path,verify'], ['--caps', 'verify']]) {
-    it(`a machine paused on the source stays paused on the destination (${caps[1]})`, async () => {
+    it(`a machine paused on the source stays paused on the destination (${caps[1]})`, async ({ expect, onTestFinished }) => {
       const { d: dst, uri } = await startDestination([...SMALL_MACHINE, ...caps, '--control', '127.0.0.1:0']);
+      onTestFinished(() => killEach(dst));
       const dq = await QmpWsClient.connect(await controlAddress(dst));
       const src = startSource([...SMALL_MACHINE, ...caps, '--workload', 'dirty-rate=16M', '--control', '127.0.0.1:0']);
+      onTestFinished(() => killEach(src));
       const sq = await QmpWsClient.connect(await controlAddress(src));
       expect(await sq.call('stop')).toEqual({});
       await sq.call('migrate', { uri });
