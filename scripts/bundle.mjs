@@ -12,11 +12,16 @@
 // The multifd compression worker is an entry of its own beside main.js, where the
 // pool looks for it (join(__dirname, 'compression-worker.js')).
 //
+// loader.js (scripts/lib/bundle-loader.cjs) runs main.js from a V8 code cache made here by
+// starting each bin once.
+//
 // The packages' own dist/ stays the library (require('@livemig/source') etc.), and
 // a device module loaded with --device-module gets its own copy of @livemig/common:
 // MigError's Symbol.hasInstance (errors.ts) makes its errors count as ours.
 import { build } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,17 +29,60 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const external = ['@node-rs/xxhash', 'zstd-napi', '@toondepauw/node-zstd', 'pino-pretty', 'ws', 'uplot'];
 const WORKER = join(root, 'packages/common/dist/compression/compression-worker.js');
 
+// `start`: how the bin is started once at build time to make its code cache (loader.js):
+// a daemon on a 1 MiB machine on loopback port 0, ctl against a port nobody listens on.
 const bins = [
-  { pkg: 'source', worker: true },
-  { pkg: 'destination', worker: true },
-  { pkg: 'ctl', worker: false },
+  { pkg: 'source', bin: 'livemig-source', worker: true, start: ['--json', '--device', 'ram,id=ram0,size=1M', '--qmp', '127.0.0.1:0'] },
+  { pkg: 'destination', bin: 'livemig-destination', worker: true, start: ['--json', '--listen', '127.0.0.1:0', '--device', 'ram,id=ram0,size=1M'] },
+  { pkg: 'ctl', bin: 'livemig-ctl', worker: false, start: ['--connect', '127.0.0.1:9', 'query-status'] },
 ];
 
+/** Every .js file under dir (recursively), but not the bundle itself. */
+function jsFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'bundle' ? [] : jsFiles(p);
+    return e.name.endsWith('.js') ? [p] : [];
+  });
+}
+
+/**
+ * What a bin's bundle is made from: its package's and the libraries' compiled files, this
+ * script, the loader, the lockfile and Node's version (the code cache is V8's). Names,
+ * sizes and mtimes: `npm test` builds every time, and an unchanged tree skips the bundling
+ * (~2 s, most of it the code-cache starts).
+ */
+function inputsStamp(pkg) {
+  const h = createHash('sha256').update(process.version);
+  const files = [...['common', 'kv', pkg].flatMap((p) => jsFiles(join(root, 'packages', p, 'dist'))), fileURLToPath(import.meta.url), join(root, 'scripts', 'lib', 'bundle-loader.cjs'), join(root, 'package-lock.json')];
+  for (const f of files.sort()) {
+    const st = statSync(f);
+    h.update(`${f}\0${st.size}\0${st.mtimeMs}\0`);
+  }
+  return h.digest('hex');
+}
+
+/** Starts the bin with LIVEMIG_CODE_CACHE_OUT: it writes main.js.cache once started (loader.js). */
+function makeCodeCache(pkg, bin, args, cache) {
+  return new Promise((resolve) => {
+    const env = { ...process.env, LIVEMIG_CODE_CACHE_OUT: cache };
+    execFile(process.execPath, [join(root, 'packages', pkg, 'bin', `${bin}.js`), ...args], { env, timeout: 20_000 }, () => {
+      // Its exit status is the bin's (ctl's refused connection is 1): the cache file is what counts.
+      if (!existsSync(cache)) process.stderr.write(`bundle: no code cache for ${bin} (it starts without one, compiling as usual)\n`);
+      resolve();
+    });
+  });
+}
+
 await Promise.all(
-  bins.map(async ({ pkg, worker }) => {
+  bins.map(async ({ pkg, bin, worker, start }) => {
     const dist = join(root, 'packages', pkg, 'dist');
     const outdir = join(dist, 'bundle');
     if (!existsSync(join(dist, 'main.js'))) throw new Error(`bundle: ${dist}/main.js missing (run tsc -b first)`);
+    const stampFile = join(outdir, 'inputs.sha256');
+    const stamp = inputsStamp(pkg);
+    if (existsSync(join(outdir, 'loader.js')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;
     rmSync(outdir, { recursive: true, force: true });
     const entryPoints = { main: join(dist, 'main.js') };
     if (worker) entryPoints['compression-worker'] = WORKER;
@@ -53,5 +101,8 @@ await Promise.all(
       // pino and protobufjs probe optional modules with a guarded require; that is fine.
       logOverride: { 'require-resolve-not-external': 'silent' },
     });
+    copyFileSync(join(root, 'scripts', 'lib', 'bundle-loader.cjs'), join(outdir, 'loader.js'));
+    await makeCodeCache(pkg, bin, start, join(outdir, 'main.js.cache'));
+    writeFileSync(stampFile, stamp);
   }),
 );

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 "use strict";
-// dist/bundle/main.js (scripts/bundle.mjs, part of `npm run build`) is dist/main.js in
-// one file: the same code, ~80 ms less CPU to start. Without it, the modules as compiled.
+// dist/bundle/ (scripts/bundle.mjs, part of `npm run build`) holds dist/main.js in one file
+// and loader.js, which runs it from a V8 code cache: the same code, ~95 ms less CPU to
+// start. Without it, the modules as compiled.
 const { join } = require("node:path");
-const bundle = join(__dirname, "..", "dist", "bundle", "main.js");
-require(require("node:fs").existsSync(bundle) ? bundle : "../dist/main.js").main(process.argv.slice(2));
+const loader = join(__dirname, "..", "dist", "bundle", "loader.js");
+require(require("node:fs").existsSync(loader) ? loader : "../dist/main.js").main(process.argv.slice(2));
