@@ -3,18 +3,23 @@
  * to the commit, and a verification mismatch (one bit flipped on the
  * destination, LIVEMIG_TEST_FAULT=corrupt@switchover) with and without a
  * return path.
+ *
+ * The cases run concurrently: each has its own daemons (the destination holds
+ * itself at its fault point until the test acts, so a case's timing does not
+ * depend on how busy the machine is) and kills them when it ends, also when
+ * it fails; killAll in afterAll is the backstop.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
+import { afterAll, describe, it } from 'vitest';
+import { controlAddress, killAll, killEach, startDestination, startSource } from './helpers/daemons';
 import { ALL_CAPS, IDLE, MACHINE, expectedDigests, printFaultSummary, runFaultCase } from './helpers/fault-harness';
 import { QmpWsClient } from './helpers/qmp-client';
 
-afterEach(killAll);
+afterAll(killAll);
 afterAll(() => printFaultSummary('cancel'));
 
 const expected = expectedDigests();
 
-describe('source cancel (migrate_cancel)', () => {
+describe.concurrent('source cancel (migrate_cancel)', () => {
   it('at setup (waiting for the auth challenge)', async () => {
     await runFaultCase({ fault: 'cancel', point: 'header', auth: true, phase: /./, statusAtFault: 'setup' }, expected);
   });
@@ -30,10 +35,11 @@ describe('source cancel (migrate_cancel)', () => {
   it('after EOF, before the commit: still cancellable, the source resumes', async () => {
     await runFaultCase({ fault: 'cancel', point: 'eof', phase: /./, statusAtFault: 'device' }, expected);
   });
-  it('after the commit: refused (the destination may be running the machine); the migration completes', async () => {
+  it('after the commit: refused (the destination may be running the machine); the migration completes', async ({ expect, onTestFinished }) => {
     const caps = ['--caps', ALL_CAPS];
     const { d: dst, uri } = await startDestination([...MACHINE, ...caps], { LIVEMIG_TEST_FAULT: 'stall@resume' });
     const src = startSource([...MACHINE, ...IDLE, ...caps, '--control', '127.0.0.1:0', '--param', 'stall-timeout=60000']);
+    onTestFinished(() => killEach(dst, src));
     const q = await QmpWsClient.connect(await controlAddress(src));
     await q.call('migrate', { uri });
     await dst.waitMsg('test fault: injecting');
@@ -46,12 +52,13 @@ describe('source cancel (migrate_cancel)', () => {
     expect((await q.call('query-status')).status).toBe('postmigrate');
     q.close();
   });
-  it('after EOF without a return path: refused (the destination will run the machine once it loaded); the migration completes', async () => {
+  it('after EOF without a return path: refused (the destination will run the machine once it loaded); the migration completes', async ({ expect, onTestFinished }) => {
     // No return path: no commit, the stream's end hands the machine over. The
     // destination is held just after it read EOF, so the source has sent it.
     const caps = ['--caps', 'verify'];
     const { d: dst, uri } = await startDestination([...MACHINE, ...caps], { LIVEMIG_TEST_FAULT: 'stall@eof' });
     const src = startSource([...MACHINE, ...IDLE, ...caps, '--control', '127.0.0.1:0', '--param', 'stall-timeout=60000']);
+    onTestFinished(() => killEach(dst, src));
     const q = await QmpWsClient.connect(await controlAddress(src));
     await q.call('migrate', { uri });
     await dst.waitMsg('test fault: injecting');
@@ -68,7 +75,7 @@ describe('source cancel (migrate_cancel)', () => {
   });
 });
 
-describe('verification mismatch', () => {
+describe.concurrent('verification mismatch', () => {
   it('with return-path: the destination refuses to resume, the source resumes', async () => {
     await runFaultCase({ fault: 'corrupt', point: 'switchover', phase: /destination failed: verification failed for '\w+'/ }, expected);
   });
@@ -77,14 +84,15 @@ describe('verification mismatch', () => {
   });
 });
 
-describe('announcements while the machine is stopped for the switchover', () => {
-  it('STOP and status device wait for the end of the downtime, and go out downtime-limit after the stop when the destination stalls there', async () => {
+describe.concurrent('announcements while the machine is stopped for the switchover', () => {
+  it('STOP and status device wait for the end of the downtime, and go out downtime-limit after the stop when the destination stalls there', async ({ expect, onTestFinished }) => {
     // The destination is stopped (SIGSTOP) right after it read EOF: the downtime cannot
     // end, so the held announcements must come out on their bound, in order, stamped when
     // they happened (STOP at the stop, status device at the announcement).
     const caps = ['--caps', 'return-path'];
     const { d: dst, uri } = await startDestination([...MACHINE, ...caps], { LIVEMIG_TEST_FAULT: 'stall@eof' });
     const src = startSource([...MACHINE, ...IDLE, ...caps, '--control', '127.0.0.1:0', '--param', 'stall-timeout=60000', '--param', 'downtime-limit=250']);
+    onTestFinished(() => killEach(dst, src));
     const q = await QmpWsClient.connect(await controlAddress(src));
     await q.call('migrate', { uri });
     await dst.waitMsg('test fault: injecting');

@@ -9,16 +9,25 @@
  * source running with exactly the state it started with, the destination
  * back to waiting with its pre-allocations freed, and, once the link is
  * restored, a second migration over it that completes and verifies.
+ *
+ * The cases run concurrently: each has its own pair of namespaces and its own
+ * daemons, and mostly waits (an 800 ms stall-timeout, a slow link, a 2.5 s
+ * allocation). Every link command a case runs (creating, breaking, mending,
+ * reshaping and removing its link) is asynchronous (execFile), so none holds
+ * up another case's reaction to its events: the stop-and-copy case must break
+ * its link while the final state is still crossing. Each case kills its own
+ * daemons and removes its own link when it ends, also when it fails;
+ * killAll/closeLinks in afterAll are the backstop.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, it, type ExpectStatic, type TestContext } from 'vitest';
 import { Machine, parseDeviceList, parseWorkloadSpec } from '@livemig/common/devices';
-import { killAll, type DaemonProcess } from './helpers/daemons';
-import { NsQmp, closeLinks, netnsGate, openLink, startDestinationIn, startSourceIn } from './helpers/netns';
+import { killAll, killEach, type DaemonProcess } from './helpers/daemons';
+import { NsQmp, closeLink, closeLinks, netnsGate, openLink, startDestinationIn, startSourceIn } from './helpers/netns';
 import { migrationEnded, pollUntil } from './helpers/poll';
 
 const gate = netnsGate(['nft']);
 
-afterEach(async () => {
+afterAll(async () => {
   await killAll();
   closeLinks();
 });
@@ -59,9 +68,14 @@ const PHASE: Record<Point, RegExp> = {
   'stop-and-copy': /during (stop-and-copy|switchover)/,
 };
 
-const report: string[] = [];
+const FAULTS = ['link-down', 'drop'] as const;
+const POINTS = ['precopy', 'ack-wait', 'stop-and-copy'] as const;
+
+/** Each case's line, under its own key; printed in the cases' order, whichever ended first. */
+const report = new Map<string, string>();
 afterAll(() => {
-  if (report.length > 0) console.log(`faults-network: ${report.length} network faults, each followed by a verified migration\n${report.join('\n')}`);
+  const lines = FAULTS.flatMap((f) => POINTS.map((p) => report.get(`${f}@${p}`))).filter((l) => l !== undefined);
+  if (lines.length > 0) console.log(`faults-network: ${lines.length} network faults, each followed by a verified migration\n${lines.join('\n')}`);
 });
 
 /** query-migrate until `pred` holds (progress has no event); fails if the migration ends first. */
@@ -69,18 +83,34 @@ function waitMigrate(qmp: NsQmp, pred: (info: any) => boolean, what: string): Pr
   return pollUntil(() => qmp.call('query-migrate'), pred, what, { ended: migrationEnded() });
 }
 
-async function runNetworkFault(fault: Fault, point: Point): Promise<void> {
+/**
+ * The two machines (early or late ack) and their digests, computed once while the file is
+ * collected: a case computing them would hold the event loop while another reacts to STOP.
+ */
+const MACHINES = { early: machine(50), late: machine(2500) };
+const EXPECTED = { early: digestsOf(MACHINES.early), late: digestsOf(MACHINES.late) };
+
+async function runNetworkFault(fault: Fault, point: Point, expect: ExpectStatic, onTestFinished: TestContext['onTestFinished']): Promise<void> {
   // The ack-wait case needs an ack that comes late (slow allocation); the others an early one.
-  const specs = machine(point === 'ack-wait' ? 2500 : 50);
-  const expected = digestsOf(specs);
+  const kind = point === 'ack-wait' ? 'late' : 'early';
+  const specs = MACHINES[kind];
+  const expected = EXPECTED[kind];
   const args = [...specs.flatMap((d) => ['--device', d]), '--caps', 'return-path,switchover-ack,verify', '--param', `stall-timeout=${STALL_MS}`, '--param', 'downtime-limit=1000'];
   const link = await openLink(FAULT_RATE);
+  // This case's daemons and link, gone when it ends (pass or fail): the others run on.
+  const own: DaemonProcess[] = [];
+  onTestFinished(async () => {
+    await killEach(...own);
+    await closeLink(link);
+  });
   // The workload is the source's (the destination runs what it receives).
   const dst = await startDestinationIn(link, args);
+  own.push(dst.d);
   const src = await startSourceIn(link, [...args, '--workload', 'dirty-rate=0']);
+  own.push(src.d);
   const sq = await NsQmp.connect(src.qmpPath);
   const dq = await NsQmp.connect(dst.qmpPath);
-  const inject = (on: boolean): void => (fault === 'link-down' ? link.setLink('a', !on) : link.setDrop('b', on));
+  const inject = (on: boolean): Promise<void> => (fault === 'link-down' ? link.setLinkAsync('a', !on) : link.setDropAsync('b', on));
   try {
     expect(await sq.call('query-digests')).toEqual(expected);
     await sq.call('migrate', { uri: dst.uri });
@@ -101,7 +131,7 @@ async function runNetworkFault(fault: Fault, point: Point): Promise<void> {
       // The machine stopped: the non-iterable accel state (4 MiB, ~0.7 s on this link) is crossing.
       await sq.waitEvent((e) => e.event === 'STOP');
     }
-    inject(true);
+    await inject(true);
     if (point === 'stop-and-copy') {
       // On the wire the final state is still crossing (the source has queued it all in its
       // socket, so its own error names the wait that follows: "switchover").
@@ -119,8 +149,8 @@ async function runNetworkFault(fault: Fault, point: Point): Promise<void> {
 
     // Restore the link; the destination ends the dead connection (its own watchdog, or the
     // source's close arriving now), discards the partial state and waits again.
-    inject(false);
-    link.shape(RESTORED_RATE);
+    await inject(false);
+    await link.shapeAsync(RESTORED_RATE);
     const outcome = await dst.d.waitLog((l) => ['incoming migration failed; partial state discarded', 'connection refused before it became a migration', 'machine resumed'].includes(l.msg), 'the destination to end the dead connection');
     expect(outcome.msg).not.toBe('machine resumed');
     expect((await dq.call('query-status')).status).toBe('inmigrate');
@@ -138,7 +168,7 @@ async function runNetworkFault(fault: Fault, point: Point): Promise<void> {
     expect(second.data?.status, String(info2['error-desc'])).toBe('completed');
     expect(info2.verified).toBe(true);
     expect(await dq.call('query-digests')).toEqual(expected);
-    report.push(`  ${fault}@${point}: failed — ${errorDesc} [destination: ${outcome.msg}]`);
+    report.set(`${fault}@${point}`, `  ${fault}@${point}: failed — ${errorDesc} [destination: ${outcome.msg}]`);
   } catch (err) {
     const tail = (d: DaemonProcess): string => d.stderrText.slice(-3000);
     if (err instanceof Error) err.message += `\n--- source log ---\n${tail(src.d)}\n--- destination log ---\n${tail(dst.d)}`;
@@ -155,11 +185,11 @@ if (gate.mustFail) {
   });
 }
 
-describe.skipIf(!gate.run)(`real network faults between two namespaces${gate.run ? '' : ` (${gate.reason})`}`, () => {
-  for (const fault of ['link-down', 'drop'] as const) {
-    for (const point of ['precopy', 'ack-wait', 'stop-and-copy'] as const) {
-      it(`${fault} at ${point}`, async () => {
-        await runNetworkFault(fault, point);
+describe.skipIf(!gate.run).concurrent(`real network faults between two namespaces${gate.run ? '' : ` (${gate.reason})`}`, () => {
+  for (const fault of FAULTS) {
+    for (const point of POINTS) {
+      it(`${fault} at ${point}`, async ({ expect, onTestFinished }) => {
+        await runNetworkFault(fault, point, expect, onTestFinished);
       });
     }
   }

@@ -27,10 +27,21 @@
  * `tbf latency 50ms`). Measured on this machine with a plain Node TCP
  * pump: 0.956 Gbit/s of payload on 1 Gbit/s, which is the Ethernet+IP+TCP
  * header overhead (1448 payload bytes per 1514 on the wire), the real limit.
+ *
+ * Sync and async: every operation has a synchronous form (`new Link()`,
+ * shape, setLink, setDrop, destroy: the CLI and the bench) and an
+ * asynchronous one (`Link.open()`, shapeAsync, setLinkAsync, setDropAsync,
+ * destroyAsync: the same commands through execFile) for a process that does
+ * something else meanwhile, e.g. tests running concurrently in one process,
+ * where a spawnSync of one (an `ip`, `nft` or `tc` call takes a few ms, more
+ * on a busy machine) would hold up every other's reaction to its events.
+ * The exit and signal teardown stays synchronous (an exiting process cannot
+ * wait): it removes every link not yet fully removed, also one whose
+ * destroyAsync() is still under way.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 
 export const PREFIX = 'lmig';
 const NAME_RE = new RegExp(`^${PREFIX}-(\\d+)-([0-9a-f]+)-([ab])$`);
@@ -55,16 +66,40 @@ export function shaperFor(rateBits) {
   return { rateBits, burstBytes: Math.max(128 * 1024, Math.round(bytesPerMs)), limitBytes: Math.max(512 * 1024, Math.round(bytesPerMs * 4)) };
 }
 
+/** Runs a command synchronously: { status, stdout, stderr }; throws on a non-zero exit unless opts.allowFail. */
 function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+  const { input, allowFail } = opts;
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], input });
   if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}`);
-  if (r.status !== 0 && !opts.allowFail) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout).trim()}`);
+  if (r.status !== 0 && !allowFail) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout).trim()}`);
   return r;
+}
+
+/** run(), without blocking the event loop (execFile): resolves with { status, stdout, stderr }. */
+function runAsync(cmd, args, opts = {}) {
+  const { input, allowFail } = opts;
+  return new Promise((resolve, reject) => {
+    const child = execFile(cmd, args, { encoding: 'utf8' }, (err, stdout, stderr) => {
+      // A non-zero exit has a numeric code; anything else (ENOENT, a signal) did not run to its end.
+      const status = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+      if (err && status === null) return reject(new Error(`${cmd} ${args.join(' ')}: ${err.message}`));
+      if (status !== 0 && !allowFail) return reject(new Error(`${cmd} ${args.join(' ')} exited ${status}: ${(stderr || stdout).trim()}`));
+      resolve({ status, stdout, stderr });
+    });
+    child.stdin.on('error', () => {}); // a command that exits without reading its input: its exit says what happened
+    child.stdin.end(input ?? '');
+  });
 }
 
 function which(tool) {
   for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin'])) {
-    if (dir && spawnSync('test', ['-x', `${dir}/${tool}`]).status === 0) return `${dir}/${tool}`;
+    if (!dir) continue;
+    try {
+      accessSync(`${dir}/${tool}`, constants.X_OK);
+      return `${dir}/${tool}`;
+    } catch {
+      // not here
+    }
   }
   return null;
 }
@@ -79,12 +114,20 @@ export function netnsSupport(tools = []) {
   return { ok: true };
 }
 
-export function listNamespaces() {
-  const r = run('ip', ['netns', 'list'], { allowFail: true });
-  return r.stdout
+function namespacesIn(stdout) {
+  return stdout
     .split('\n')
     .map((l) => l.trim().split(/\s+/)[0])
     .filter(Boolean);
+}
+
+export function listNamespaces() {
+  return namespacesIn(run('ip', ['netns', 'list'], { allowFail: true }).stdout);
+}
+
+/** listNamespaces(), without blocking. */
+export async function listNamespacesAsync() {
+  return namespacesIn((await runAsync('ip', ['netns', 'list'], { allowFail: true })).stdout);
 }
 
 /** Whether `pid` still runs (a zombie does not: its namespaces are orphans). */
@@ -96,11 +139,14 @@ function alive(pid) {
   }
 }
 
-/** Kills (SIGKILL, by pid) whatever still runs inside a namespace of ours, then deletes it. */
-function removeNamespace(ns) {
+function checkOurs(ns) {
   if (!NAME_RE.test(ns)) throw new Error(`refusing to remove '${ns}': not a ${PREFIX} namespace`);
-  const pids = run('ip', ['netns', 'pids', ns], { allowFail: true })
-    .stdout.split('\n')
+}
+
+/** SIGKILLs, by pid, the processes `ip netns pids` listed (never this one). */
+function killPids(stdout) {
+  const pids = stdout
+    .split('\n')
     .map(Number)
     .filter((p) => p > 0 && p !== process.pid);
   for (const pid of pids) {
@@ -110,7 +156,28 @@ function removeNamespace(ns) {
       // already gone
     }
   }
+}
+
+/** Kills (SIGKILL, by pid) whatever still runs inside a namespace of ours, then deletes it. */
+function removeNamespace(ns) {
+  checkOurs(ns);
+  killPids(run('ip', ['netns', 'pids', ns], { allowFail: true }).stdout);
   run('ip', ['netns', 'del', ns], { allowFail: true });
+}
+
+/** removeNamespace(), without blocking. */
+async function removeNamespaceAsync(ns) {
+  checkOurs(ns);
+  killPids((await runAsync('ip', ['netns', 'pids', ns], { allowFail: true })).stdout);
+  await runAsync('ip', ['netns', 'del', ns], { allowFail: true });
+}
+
+/** The names among `names` that a run which no longer runs left behind. */
+function staleOf(names) {
+  return names.filter((ns) => {
+    const m = NAME_RE.exec(ns);
+    return m !== null && !alive(Number(m[1]));
+  });
 }
 
 /**
@@ -119,13 +186,15 @@ function removeNamespace(ns) {
  * without our prefix. Returns the names removed.
  */
 export function sweepStale() {
-  const removed = [];
-  for (const ns of listNamespaces()) {
-    const m = NAME_RE.exec(ns);
-    if (!m || alive(Number(m[1]))) continue;
-    removeNamespace(ns);
-    removed.push(ns);
-  }
+  const removed = staleOf(listNamespaces());
+  for (const ns of removed) removeNamespace(ns);
+  return removed;
+}
+
+/** sweepStale(), without blocking. */
+export async function sweepStaleAsync() {
+  const removed = staleOf(await listNamespacesAsync());
+  await Promise.all(removed.map(removeNamespaceAsync));
   return removed;
 }
 
@@ -142,8 +211,9 @@ export function liveOwners() {
 const live = new Set();
 let hooked = false;
 
+/** Every link not yet fully removed (one whose destroyAsync() is under way too): synchronously. */
 function destroyAll() {
-  for (const link of [...live]) link.destroy();
+  for (const link of [...live]) link[REMOVE_NOW]();
 }
 
 /** Teardown at exit and on the usual signals; a signal is re-raised once the namespaces are gone. */
@@ -162,34 +232,45 @@ function hookExit() {
   }
 }
 
+/** The constructor's token for Link.open(): register the link, run no command yet. */
+const DEFERRED = Symbol('deferred setup');
+/** destroyAll()'s way in: remove now, synchronously, whatever destroy/destroyAsync did before. */
+const REMOVE_NOW = Symbol('remove now');
+
+function assertSupport() {
+  const support = netnsSupport();
+  if (!support.ok) throw new Error(`cannot create a namespace link: ${support.reason}`);
+}
+
 /**
  * Two namespaces (a, b) joined by a veth pair, addresses inside only, each
- * end shaped at `rate` (bits/s or "1gbit"; null = unshaped).
+ * end shaped at `rate` (bits/s or "1gbit"; null = unshaped). `new Link()`
+ * builds it synchronously, `await Link.open()` without blocking.
  */
 export class Link {
-  constructor({ rate = null } = {}) {
-    const support = netnsSupport();
-    if (!support.ok) throw new Error(`cannot create a namespace link: ${support.reason}`);
-    sweepStale();
+  /** Both namespaces deleted (or being deleted synchronously): nothing left to remove. */
+  #removed = false;
+  /** destroyAsync()'s removal, once begun. */
+  #removing = null;
+
+  constructor({ rate = null } = {}, setup = undefined) {
+    const deferred = setup === DEFERRED;
+    if (!deferred) {
+      assertSupport();
+      sweepStale();
+    }
     const id = `${PREFIX}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.ns = { a: `${id}-a`, b: `${id}-b` };
     this.addr = { ...ADDR };
     this.dev = DEV;
     this.shaper = null;
     this.destroyed = false;
+    // Registered before the first command: a link half made is removed at exit too.
     hookExit();
     live.add(this);
+    if (deferred) return;
     try {
-      run('ip', ['netns', 'add', this.ns.a]);
-      run('ip', ['netns', 'add', this.ns.b]);
-      // Created straight inside the namespaces: the host's interface list never sees them.
-      run('ip', ['link', 'add', DEV, 'netns', this.ns.a, 'type', 'veth', 'peer', 'name', DEV, 'netns', this.ns.b]);
-      for (const side of ['a', 'b']) {
-        const ns = this.ns[side];
-        run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-        run('ip', ['-n', ns, 'addr', 'add', `${this.addr[side]}/30`, 'dev', DEV]);
-        run('ip', ['-n', ns, 'link', 'set', DEV, 'up']);
-      }
+      for (const [cmd, args] of this.#setupCommands()) run(cmd, args);
       if (rate !== null) this.shape(rate);
     } catch (err) {
       this.destroy();
@@ -197,12 +278,51 @@ export class Link {
     }
   }
 
+  /** `new Link(opts)` without blocking: the sweep and every command through execFile. */
+  static async open({ rate = null } = {}) {
+    assertSupport();
+    await sweepStaleAsync();
+    const link = new Link({ rate }, DEFERRED);
+    try {
+      for (const [cmd, args] of link.#setupCommands()) await runAsync(cmd, args);
+      if (rate !== null) await link.shapeAsync(rate);
+    } catch (err) {
+      await link.destroyAsync();
+      throw err;
+    }
+    return link;
+  }
+
+  #setupCommands() {
+    const cmds = [
+      ['ip', ['netns', 'add', this.ns.a]],
+      ['ip', ['netns', 'add', this.ns.b]],
+      // Created straight inside the namespaces: the host's interface list never sees them.
+      ['ip', ['link', 'add', DEV, 'netns', this.ns.a, 'type', 'veth', 'peer', 'name', DEV, 'netns', this.ns.b]],
+    ];
+    for (const side of ['a', 'b']) {
+      const ns = this.ns[side];
+      cmds.push(['ip', ['-n', ns, 'link', 'set', 'lo', 'up']], ['ip', ['-n', ns, 'addr', 'add', `${this.addr[side]}/30`, 'dev', DEV]], ['ip', ['-n', ns, 'link', 'set', DEV, 'up']]);
+    }
+    return cmds;
+  }
+
+  #shapeCommands(s) {
+    return ['a', 'b'].map((side) => ['tc', ['-n', this.ns[side], 'qdisc', 'replace', 'dev', DEV, 'root', 'tbf', 'rate', `${s.rateBits}bit`, 'burst', String(s.burstBytes), 'limit', String(s.limitBytes)]]);
+  }
+
   /** (Re)shapes both ends at `rate` (bits/s or "1gbit"). */
   shape(rate) {
     const s = shaperFor(parseRate(rate));
-    for (const side of ['a', 'b']) {
-      run('tc', ['-n', this.ns[side], 'qdisc', 'replace', 'dev', DEV, 'root', 'tbf', 'rate', `${s.rateBits}bit`, 'burst', String(s.burstBytes), 'limit', String(s.limitBytes)]);
-    }
+    for (const [cmd, args] of this.#shapeCommands(s)) run(cmd, args);
+    this.shaper = s;
+    return s;
+  }
+
+  /** shape(), without blocking (both ends at once). */
+  async shapeAsync(rate) {
+    const s = shaperFor(parseRate(rate));
+    await Promise.all(this.#shapeCommands(s).map(([cmd, args]) => runAsync(cmd, args)));
     this.shaper = s;
     return s;
   }
@@ -217,19 +337,36 @@ export class Link {
     return run('ip', ['netns', 'exec', this.ns[side], cmd, ...args]).stdout;
   }
 
+  #linkCommand(side, up) {
+    return ['ip', ['-n', this.ns[side], 'link', 'set', DEV, up ? 'up' : 'down']];
+  }
+
   /** Takes side's veth end down (the peer sees carrier loss) or up again. */
   setLink(side, up) {
-    run('ip', ['-n', this.ns[side], 'link', 'set', DEV, up ? 'up' : 'down']);
+    run(...this.#linkCommand(side, up));
+  }
+
+  /** setLink(), without blocking. */
+  async setLinkAsync(side, up) {
+    await runAsync(...this.#linkCommand(side, up));
+  }
+
+  #dropCommand(side, drop) {
+    if (drop) {
+      const rules = [`table inet ${NFT_TABLE} {`, '  chain in { type filter hook input priority 0; policy drop; }', '  chain out { type filter hook output priority 0; policy drop; }', '}', ''].join('\n');
+      return ['ip', ['netns', 'exec', this.ns[side], 'nft', '-f', '-'], { input: rules }];
+    }
+    return ['ip', ['netns', 'exec', this.ns[side], 'nft', 'delete', 'table', 'inet', NFT_TABLE]];
   }
 
   /** Silently drops every packet in and out of side's namespace (nftables), or stops dropping. */
   setDrop(side, drop) {
-    if (drop) {
-      const rules = [`table inet ${NFT_TABLE} {`, '  chain in { type filter hook input priority 0; policy drop; }', '  chain out { type filter hook output priority 0; policy drop; }', '}', ''].join('\n');
-      run('ip', ['netns', 'exec', this.ns[side], 'nft', '-f', '-'], { input: rules, stdio: ['pipe', 'pipe', 'pipe'] });
-    } else {
-      run('ip', ['netns', 'exec', this.ns[side], 'nft', 'delete', 'table', 'inet', NFT_TABLE]);
-    }
+    run(...this.#dropCommand(side, drop));
+  }
+
+  /** setDrop(), without blocking. */
+  async setDropAsync(side, drop) {
+    await runAsync(...this.#dropCommand(side, drop));
   }
 
   /** The qdisc's counters on side's end (sent bytes, drops), for reports. */
@@ -239,9 +376,31 @@ export class Link {
 
   /** Kills what still runs inside, deletes both namespaces (the veth pair goes with them). Idempotent. */
   destroy() {
-    if (this.destroyed) return;
+    this[REMOVE_NOW]();
+  }
+
+  /**
+   * destroy(), without blocking (both namespaces at once); resolves once both
+   * are gone. Idempotent: a second call waits for the same removal. The link
+   * stays registered until then (also if a command fails), so an exit or a
+   * destroy() meanwhile still removes it, synchronously.
+   */
+  destroyAsync() {
+    if (this.#removed) return Promise.resolve();
     this.destroyed = true;
+    this.#removing ??= Promise.all([this.ns.a, this.ns.b].map(removeNamespaceAsync)).then(() => this.#done());
+    return this.#removing;
+  }
+
+  #done() {
+    this.#removed = true;
     live.delete(this);
+  }
+
+  [REMOVE_NOW]() {
+    if (this.#removed) return;
+    this.destroyed = true;
+    this.#done();
     for (const ns of [this.ns.a, this.ns.b]) removeNamespace(ns);
   }
 }

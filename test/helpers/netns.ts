@@ -12,6 +12,13 @@
  * Teardown: `closeLinks()` (call in afterEach) kills the daemons and deletes
  * the namespaces; netns.mjs also does it at process exit and on signals, and
  * sweeps namespaces left by a crashed earlier run before creating new ones.
+ * A file whose cases run concurrently closes each case's own link with
+ * `await closeLink(link)` (in onTestFinished, after killing the case's
+ * daemons) and calls `closeLinks()` in afterAll as a backstop. openLink and
+ * closeLink never block the event loop (Link.open / destroyAsync: execFile,
+ * not spawnSync), so one case's link commands do not delay another's
+ * reaction to its events; a case that breaks its link uses the async
+ * operations too (setLinkAsync, setDropAsync, shapeAsync).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -55,22 +62,40 @@ function hasTool(tool: string): boolean {
 }
 
 const links = new Set<Link>();
-const dirs = new Set<string>();
+/** The temp dirs of the QMP sockets of the daemons started in each link. */
+const dirsOf = new Map<Link, Set<string>>();
 
-/** A fresh pair of namespaces, shaped at `rate` ("1gbit", bits/s, or null), removed by closeLinks(). */
+/** A fresh pair of namespaces, shaped at `rate` ("1gbit", bits/s, or null), removed by closeLink() or closeLinks(). */
 export async function openLink(rate: string | number | null): Promise<Link> {
   const { Link } = await netnsLib();
-  const link = new Link({ rate });
+  const link = await Link.open({ rate });
   links.add(link);
   return link;
 }
 
-/** Kills the daemons inside and removes every link this file opened (afterEach). */
+function removeDirsOf(link: Link): void {
+  for (const d of dirsOf.get(link) ?? []) rmSync(d, { recursive: true, force: true });
+  dirsOf.delete(link);
+}
+
+/**
+ * Removes one link (a concurrent case's own): kills what still runs inside,
+ * deletes its namespaces and its daemons' socket dirs. Without blocking.
+ */
+export async function closeLink(link: Link): Promise<void> {
+  links.delete(link);
+  try {
+    await link.destroyAsync();
+  } finally {
+    removeDirsOf(link);
+  }
+}
+
+/** Kills the daemons inside and removes every link this file opened (afterEach; afterAll where cases use closeLink). */
 export function closeLinks(): void {
   for (const l of links) l.destroy();
   links.clear();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  dirs.clear();
+  for (const l of [...dirsOf.keys()]) removeDirsOf(l);
 }
 
 /** A QMP client over a daemon's Unix socket that remembers every event (the shape QmpWsClient has). */
@@ -117,15 +142,17 @@ export interface NsDaemon {
   qmpPath: string;
 }
 
-function qmpPathFor(name: string): string {
+function qmpPathFor(link: Link, name: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'livemig-netns-'));
+  let dirs = dirsOf.get(link);
+  if (!dirs) dirsOf.set(link, (dirs = new Set()));
   dirs.add(dir);
   return join(dir, `${name}.qmp`);
 }
 
 /** A destination in side `b`, listening on b's address; resolves once it accepts connections. */
 export async function startDestinationIn(link: Link, args: string[], side: Side = 'b'): Promise<NsDaemon & { uri: string }> {
-  const qmpPath = qmpPathFor('destination');
+  const qmpPath = qmpPathFor(link, 'destination');
   const d = new DaemonProcess(BIN.destination, ['--listen', `${link.addr[side]}:0`, '--qmp', `unix:${qmpPath}`, '--json', ...args], undefined, link.prefix(side));
   const [line] = await Promise.all([d.waitMsg('listening for incoming migration'), d.waitMsg('QMP socket listening')]);
   return { d, qmpPath, uri: `tcp:${link.addr[side]}:${line.port as number}` };
@@ -133,7 +160,7 @@ export async function startDestinationIn(link: Link, args: string[], side: Side 
 
 /** A source in side `a`; resolves once its machine runs and QMP listens. */
 export async function startSourceIn(link: Link, args: string[], side: Side = 'a'): Promise<NsDaemon> {
-  const qmpPath = qmpPathFor('source');
+  const qmpPath = qmpPathFor(link, 'source');
   const d = new DaemonProcess(BIN.source, ['--qmp', `unix:${qmpPath}`, '--json', ...args], undefined, link.prefix(side));
   await Promise.all([d.waitMsg('machine running'), d.waitMsg('QMP socket listening')]);
   return { d, qmpPath };
