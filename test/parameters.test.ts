@@ -4,22 +4,25 @@
  * converge, `max-bandwidth` caps the rate actually sent, and
  * `avail-switchover-bandwidth` is the bandwidth the switchover decision uses.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { controlAddress, killAll, startDestination, startSource } from './helpers/daemons';
+import { afterAll, describe, expect, it } from 'vitest';
+import { controlAddress, killAll, killEach, startDestination, startSource } from './helpers/daemons';
 import { QmpWsClient } from './helpers/qmp-client';
 import { BANDWIDTH_WINDOW_MS } from '@livemig/common/wire';
 
-afterEach(killAll);
+// The cases run concurrently: each kills its own daemons when it finishes; killAll is the backstop.
+afterAll(killAll);
 
 const MACHINE = ['--device', 'ram,id=ram0,size=16M', '--device', 'cpu,id=cpu0,vcpus=1'];
 const CAPS = ['--caps', 'return-path,verify'];
 // 3× what the link carries: without help this never converges.
 const OUTRUN = ['--workload', 'dirty-rate=48M', '--param', 'max-bandwidth=16M', '--param', 'downtime-limit=50'];
 
-describe('migration parameters', () => {
-  it('timeout: a migration that cannot converge fails MIG_ERR_TIMEOUT once it is over, and the machine runs on', async () => {
-    const { uri } = await startDestination([...MACHINE, ...CAPS]);
+describe.concurrent('migration parameters', () => {
+  it('timeout: a migration that cannot converge fails MIG_ERR_TIMEOUT once it is over, and the machine runs on', async ({ expect, onTestFinished }) => {
+    const { d: dst, uri } = await startDestination([...MACHINE, ...CAPS]);
+    onTestFinished(() => killEach(dst));
     const src = startSource([...MACHINE, ...CAPS, ...OUTRUN, '--param', 'timeout=1000', '--control', '127.0.0.1:0']);
+    onTestFinished(() => killEach(src));
     const q = await QmpWsClient.connect(await controlAddress(src));
     await q.call('migrate', { uri });
     const end = await q.waitEvent((e) => e.event === 'MIGRATION' && ['completed', 'failed', 'cancelled'].includes(e.data?.status as string));
@@ -32,10 +35,12 @@ describe('migration parameters', () => {
     q.close();
   });
 
-  it('max-bandwidth: the rate actually sent stays under the cap', async () => {
+  it('max-bandwidth: the rate actually sent stays under the cap', async ({ expect, onTestFinished }) => {
     const { d: dst, uri } = await startDestination([...MACHINE, ...CAPS, '--exit-on-complete']);
+    onTestFinished(() => killEach(dst));
     const cap = 32 * 1024 * 1024;
     const src = startSource([...MACHINE, ...CAPS, '--workload', 'dirty-rate=0', '--param', 'max-bandwidth=32M', '--migrate-to', uri]);
+    onTestFinished(() => killEach(src));
     expect((await src.exited).code).toBe(0);
     expect((await dst.exited).code).toBe(0);
     const s = src.summary();
@@ -48,11 +53,13 @@ describe('migration parameters', () => {
     expect(s['total-time'] as number).toBeGreaterThanOrEqual((sent / cap) * 1000 - BANDWIDTH_WINDOW_MS);
   });
 
-  it('avail-switchover-bandwidth: the switchover decision uses it, so the same outrun migration converges', async () => {
+  it('avail-switchover-bandwidth: the switchover decision uses it, so the same outrun migration converges', async ({ expect, onTestFinished }) => {
     // Measured (16 MiB/s × 50 ms) nothing this workload leaves pending ever fits; at an
     // assumed 10 GiB/s it fits at once: the source switches over and completes, verified.
     const { d: dst, uri } = await startDestination([...MACHINE, ...CAPS, '--exit-on-complete']);
+    onTestFinished(() => killEach(dst));
     const src = startSource([...MACHINE, ...CAPS, ...OUTRUN, '--param', 'avail-switchover-bandwidth=10G', '--param', 'timeout=8000', '--migrate-to', uri]);
+    onTestFinished(() => killEach(src));
     expect((await src.exited).code, String(src.summary()['error-desc'])).toBe(0);
     expect((await dst.exited).code).toBe(0);
     const s = src.summary();
