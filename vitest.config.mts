@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import DurationSequencer from './scripts/test-sequencer.mjs';
 
 export default defineConfig({
   test: {
@@ -10,6 +11,8 @@ export default defineConfig({
     // third file fills that idle time (docs: README "Tests"). Files run longest first
     // (vitest orders by the durations it cached from the last run).
     maxWorkers: 3,
+    // Longest first, from vitest's cached durations or, in a fresh clone, test/durations.json.
+    sequence: { sequencer: DurationSequencer },
     projects: [
       // In-process unit tests: no daemons, no global state left behind, so one worker
       // runs many files without a fresh process (and module load) for each.
