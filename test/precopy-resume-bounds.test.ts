@@ -8,21 +8,20 @@
  * verified, with the state the source started with (an idle, seeded machine).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { AUTH_NONCE_BYTES, STREAM_MAGIC, STREAM_VERSION } from '@livemig/common/wire';
 import { killAll, startDestination, startSource } from './helpers/daemons';
 import { RawSource, migrationIdOf } from './helpers/raw-source';
 import { eventMs } from './helpers/qmp-client';
-import { MiB, expectCompletedVerified, expectDestinationWaiting, expectSourceIntact, marks, startEnds, statuses, waitBothPaused, waitEnd, waitStatus, withLogs, type Ends, type EndsOptions } from './helpers/resume';
-import { closeProxies, startProxy } from './helpers/tcp-proxy';
+import { MiB, expectCompletedVerified, expectDestinationWaiting, expectSourceIntact, marks, resumeCase, statuses, waitBothPaused, waitEnd, waitStatus, type Ends, type ResumeTest } from './helpers/resume';
+import { closeProxies } from './helpers/tcp-proxy';
 
-let all: Ends[] = [];
-afterEach(async () => {
-  for (const e of all) e.close();
-  all = [];
+// The cases run concurrently (they mostly wait: resume timeouts, alloc-ms): each has its
+// own ends, proxies, daemons and temp dirs (resumeCase), cleaned up when it ends;
+// closeProxies and killAll are the backstop.
+afterAll(async () => {
   await closeProxies();
   await killAll();
 });
@@ -30,15 +29,12 @@ afterEach(async () => {
 const DEVICES = ['ram,id=ram0,size=64M,fill=random,seed=61', 'accel,id=accel0,resources=2,resource-size=1M,alloc-ms=50,initial-size=64K,state-size=256K,seed=62', 'cpu,id=cpu0,vcpus=2,seed=63'];
 const CAPS = 'return-path,switchover-ack,verify,precopy-resume';
 
-async function ends(o: Partial<EndsOptions> = {}): Promise<Ends> {
-  const e = await startEnds({ devices: DEVICES, caps: CAPS, ...o });
-  all.push(e);
-  return e;
-}
+/** A case with its own state (helpers/resume.ts resumeCase), ends defaulting to this file's machine. */
+const boundsCase = (body: (t: ResumeTest) => Promise<void>) => resumeCase({ devices: DEVICES, caps: CAPS }, body);
 
 /** A migration through a proxy that is killed `at` bytes in; resolves once both ends are paused. */
-async function breakAt(e: Ends, at = 8 * MiB): Promise<void> {
-  const proxy = await startProxy(e.dstUri);
+async function breakAt(t: ResumeTest, e: Ends, at = 8 * MiB): Promise<void> {
+  const proxy = await t.proxy(e.dstUri);
   const killed = proxy.killAt(at);
   await e.src.q.call('migrate', { uri: proxy.uri });
   await killed;
@@ -46,27 +42,20 @@ async function breakAt(e: Ends, at = 8 * MiB): Promise<void> {
 }
 
 /** A fresh migration (not a resume) that completes verified with the source's original state. */
-async function secondMigration(e: Ends, expected: Record<string, string>): Promise<void> {
+async function secondMigration({ expect }: ResumeTest, e: Ends, expected: Record<string, string>): Promise<void> {
   const m = marks(e);
   await e.src.q.call('migrate', { uri: e.dstUri });
   await expectCompletedVerified(e, 0, m);
   expect(await e.dst.q.call('query-digests')).toEqual(expected);
 }
 
-async function run(body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (err) {
-    throw withLogs(err, all[0] ?? null);
-  }
-}
-
-describe('precopy-resume: the bounds of a pause', () => {
-  it('precopy-resume-timeout ends a pause as a failure: source running and intact, destination discards, a second migration verifies', () =>
-    run(async () => {
-      const e = await ends({ params: ['precopy-resume-timeout=1000'] });
+describe.concurrent('precopy-resume: the bounds of a pause', () => {
+  it('precopy-resume-timeout ends a pause as a failure: source running and intact, destination discards, a second migration verifies',
+    boundsCase(async (t) => {
+      const { expect } = t;
+      const e = await t.ends({ params: ['precopy-resume-timeout=1000'] });
       const expected = await e.src.q.call('query-digests');
-      await breakAt(e);
+      await breakAt(t, e);
       const [s, d] = await Promise.all([waitEnd(e.src), waitEnd(e.dst)]);
       expect(s.data?.status).toBe('failed');
       expect(d.data?.status).toBe('failed');
@@ -85,15 +74,16 @@ describe('precopy-resume: the bounds of a pause', () => {
       await expectDestinationWaiting(e);
       // A resume now has nothing to resume.
       await expect(e.src.q.call('migrate', { uri: e.dstUri, resume: true })).rejects.toThrow(/no paused migration/);
-      await secondMigration(e, expected);
+      await secondMigration(t, e, expected);
     }));
 
-  it('migrate_cancel on the source while paused: cancelled, running, intact; the destination discards at its own timeout', () =>
-    run(async () => {
+  it('migrate_cancel on the source while paused: cancelled, running, intact; the destination discards at its own timeout',
+    boundsCase(async (t) => {
+      const { expect } = t;
       // The destination cannot hear of the source's cancel (there is no connection): its timeout ends its pause.
-      const e = await ends({ dstArgs: ['--param', 'precopy-resume-timeout=1500'] });
+      const e = await t.ends({ dstArgs: ['--param', 'precopy-resume-timeout=1500'] });
       const expected = await e.src.q.call('query-digests');
-      await breakAt(e);
+      await breakAt(t, e);
       await e.src.q.call('migrate_cancel');
       const s = await waitEnd(e.src);
       expect(s.data?.status).toBe('cancelled');
@@ -102,14 +92,15 @@ describe('precopy-resume: the bounds of a pause', () => {
       const d = await waitEnd(e.dst);
       expect(d.data?.status).toBe('failed');
       await expectDestinationWaiting(e);
-      await secondMigration(e, expected);
+      await secondMigration(t, e, expected);
     }));
 
-  it('migrate_cancel on the destination while paused: it discards and waits again; the source cannot resume into it and cancels', () =>
-    run(async () => {
-      const e = await ends();
+  it('migrate_cancel on the destination while paused: it discards and waits again; the source cannot resume into it and cancels',
+    boundsCase(async (t) => {
+      const { expect } = t;
+      const e = await t.ends();
       const expected = await e.src.q.call('query-digests');
-      await breakAt(e);
+      await breakAt(t, e);
       await e.dst.q.call('migrate_cancel');
       const d = await waitEnd(e.dst);
       expect(d.data?.status).toBe('failed');
@@ -127,19 +118,20 @@ describe('precopy-resume: the bounds of a pause', () => {
       }
       await expectSourceIntact(e, expected);
       await expectDestinationWaiting(e);
-      await secondMigration(e, expected);
+      await secondMigration(t, e, expected);
     }));
 
-  it('a resume attempt without the secret is refused, even naming the right migration; the paused migration is unharmed and the real source resumes it', () =>
-    run(async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'livemig-resume-'));
+  it('a resume attempt without the secret is refused, even naming the right migration; the paused migration is unharmed and the real source resumes it',
+    boundsCase(async (t) => {
+      const { expect } = t;
+      const dir = t.tempDir('livemig-resume-');
       const secret = join(dir, 'secret');
       writeFileSync(secret, 'precopy-resume test secret\n', { mode: 0o600 });
-      const e = await ends({ srcArgs: ['--auth-secret-file', secret], dstArgs: ['--auth-secret-file', secret] });
+      const e = await t.ends({ srcArgs: ['--auth-secret-file', secret], dstArgs: ['--auth-secret-file', secret] });
       const expected = await e.src.q.call('query-digests');
       // The proxy keeps the stream's first bytes: its Configuration names the migration (in clear
       // without TLS, so an eavesdropper has it too).
-      const proxy = await startProxy(e.dstUri, { capture: 64 * 1024 });
+      const proxy = await t.proxy(e.dstUri, { capture: 64 * 1024 });
       const killed = proxy.killAt(8 * MiB);
       await e.src.q.call('migrate', { uri: proxy.uri });
       await killed;
@@ -160,14 +152,14 @@ describe('precopy-resume: the bounds of a pause', () => {
       expect(await guess.refused()).toMatch(/authentication failed/);
       // 3. A real source without the secret, with a paused migration of its own (its own
       //    destination, broken the same way), resuming here: refused (not its migration).
-      const imp = await ends();
-      await breakAt(imp);
+      const imp = await t.ends();
+      await breakAt(t, imp);
       const im = marks(imp);
       await imp.src.q.call('migrate', { uri: e.dstUri, resume: true });
       await waitStatus(imp.src, ['precopy-paused', 'failed'], im.src);
       expect((await imp.src.q.call('query-migrate'))['resume-error']).toMatch(/no incoming migration here is the one this connection resumes/);
       // 4. A fresh migration without the secret: refused, no state moved.
-      const plain = startSource([...DEVICES.flatMap((x) => ['--device', x]), '--caps', CAPS, '--workload', 'dirty-rate=0', '--migrate-to', e.dstUri]);
+      const plain = t.daemon(startSource([...DEVICES.flatMap((x) => ['--device', x]), '--caps', CAPS, '--workload', 'dirty-rate=0', '--migrate-to', e.dstUri]));
       expect((await plain.exited).code).not.toBe(0);
       expect(plain.summary().status).toBe('failed');
       expect((plain.summary().ram as Record<string, number>).transferred).toBe(0);
@@ -187,10 +179,11 @@ describe('precopy-resume: the bounds of a pause', () => {
       expect(await e.dst.q.call('query-digests')).toEqual(expected);
     }));
 
-  it('a break after the machine stopped is not resumed: it fails as without the capability, the source runs intact', () =>
-    run(async () => {
+  it('a break after the machine stopped is not resumed: it fails as without the capability, the source runs intact',
+    boundsCase(async (t) => {
+      const { expect } = t;
       // The destination resets the connection once the switchover started (test fault).
-      const e = await ends({ dstEnv: { LIVEMIG_TEST_FAULT: 'reset@switchover' } });
+      const e = await t.ends({ dstEnv: { LIVEMIG_TEST_FAULT: 'reset@switchover' } });
       const expected = await e.src.q.call('query-digests');
       await e.src.q.call('migrate', { uri: e.dstUri });
       const [s, d] = await Promise.all([waitEnd(e.src), waitEnd(e.dst)]);
@@ -203,27 +196,29 @@ describe('precopy-resume: the bounds of a pause', () => {
       await expectSourceIntact(e, expected);
       await expectDestinationWaiting(e);
       await expect(e.src.q.call('migrate', { uri: e.dstUri, resume: true })).rejects.toThrow(/no paused migration/);
-      await secondMigration(e, expected);
+      await secondMigration(t, e, expected);
     }));
 
   for (const [on, off] of [
     ['source', 'destination'],
     ['destination', 'source'],
   ] as const) {
-    it(`the capability on at the ${on} only: refused before any state moves`, async () => {
-      const one = 'return-path,verify,precopy-resume';
-      const other = 'return-path,verify';
-      const machine = DEVICES.flatMap((x) => ['--device', x]);
-      const { d: dst, uri } = await startDestination([...machine, '--caps', on === 'destination' ? one : other]);
-      const src = startSource([...machine, '--caps', on === 'source' ? one : other, '--workload', 'dirty-rate=0', '--migrate-to', uri]);
-      expect((await src.exited).code).not.toBe(0);
-      const summary = src.summary();
-      expect(summary.status).toBe('failed');
-      expect(summary['error-desc']).toContain(`capability 'precopy-resume' is ${on === 'source' ? 'on' : 'off'} at the source but ${on === 'source' ? 'off' : 'on'} at the destination`);
-      expect((summary.ram as Record<string, number>).transferred).toBe(0);
-      void off;
-      dst.kill();
-    });
+    it(`the capability on at the ${on} only: refused before any state moves`,
+      boundsCase(async ({ expect, daemon }) => {
+        const one = 'return-path,verify,precopy-resume';
+        const other = 'return-path,verify';
+        const machine = DEVICES.flatMap((x) => ['--device', x]);
+        const { d: dst, uri } = await startDestination([...machine, '--caps', on === 'destination' ? one : other]);
+        daemon(dst);
+        const src = daemon(startSource([...machine, '--caps', on === 'source' ? one : other, '--workload', 'dirty-rate=0', '--migrate-to', uri]));
+        expect((await src.exited).code).not.toBe(0);
+        const summary = src.summary();
+        expect(summary.status).toBe('failed');
+        expect(summary['error-desc']).toContain(`capability 'precopy-resume' is ${on === 'source' ? 'on' : 'off'} at the source but ${on === 'source' ? 'off' : 'on'} at the destination`);
+        expect((summary.ram as Record<string, number>).transferred).toBe(0);
+        void off;
+        dst.kill();
+      }));
   }
 });
 

@@ -19,21 +19,20 @@
  *    the time after the resume still counts.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { AUTH_NONCE_BYTES, STREAM_MAGIC, STREAM_VERSION } from '@livemig/common/wire';
 import { killAll, startSource } from './helpers/daemons';
 import { RawSource, migrationIdOf } from './helpers/raw-source';
-import { MiB, expectCompletedVerified, expectDestinationWaiting, expectSourceIntact, marks, startEnds, statuses, waitBothPaused, waitEnd, waitInfo, waitStatus, withLogs, type End, type Ends, type EndsOptions } from './helpers/resume';
+import { MiB, expectCompletedVerified, expectDestinationWaiting, expectSourceIntact, marks, resumeCase, statuses, waitBothPaused, waitEnd, waitInfo, waitStatus, type End, type Ends, type ResumeTest } from './helpers/resume';
 import { migrationEnded, pollUntil } from './helpers/poll';
-import { closeProxies, startProxy, type TcpProxy } from './helpers/tcp-proxy';
+import { closeProxies, type TcpProxy } from './helpers/tcp-proxy';
 
-let all: Ends[] = [];
-afterEach(async () => {
-  for (const e of all) e.close();
-  all = [];
+// The cases run concurrently (they mostly wait: alloc-ms, pauses, bandwidth limits): each
+// has its own ends, proxies, daemons and temp dirs (resumeCase), cleaned up when it ends;
+// closeProxies and killAll are the backstop.
+afterAll(async () => {
   await closeProxies();
   await killAll();
 });
@@ -45,27 +44,17 @@ const RESUME_CAPS_KV = 'return-path,verify,precopy-resume';
 /** Long enough that only the fix (not the timeout) lets a fresh migration in during a test. */
 const LONG_RESUME_TIMEOUT = 'precopy-resume-timeout=120000';
 
-async function ends(o: Partial<EndsOptions> = {}): Promise<Ends> {
-  const e = await startEnds({ devices: DEVICES, caps: CAPS, ...o });
-  all.push(e);
-  return e;
-}
-
-async function run(body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (err) {
-    throw withLogs(err, all[0] ?? null);
-  }
-}
+/** A case with its own state (helpers/resume.ts resumeCase), ends defaulting to this file's machine. */
+const gapsCase = (body: (t: ResumeTest) => Promise<void>) => resumeCase({ devices: DEVICES, caps: CAPS }, body);
 
 /**
  * A migration (through a capturing proxy) whose SWITCHOVER_START the break
  * swallows: the source stopped its machine, failed and runs it again; the
  * destination paused in precopy. Returns the migration id (from the stream).
  */
-async function swallowedSwitchover(e: Ends): Promise<{ id: Buffer; proxy: TcpProxy }> {
-  const proxy = await startProxy(e.dstUri, { capture: 64 * 1024 });
+async function swallowedSwitchover(t: ResumeTest, e: Ends): Promise<{ id: Buffer; proxy: TcpProxy }> {
+  const { expect } = t;
+  const proxy = await t.proxy(e.dstUri, { capture: 64 * 1024 });
   await e.src.q.call('migrate', { uri: proxy.uri });
   // The link stays down for the source once it failed: the proxy takes no new connection,
   // so its notice (abandon-notice.ts) does not get through and the destination stays paused.
@@ -82,7 +71,7 @@ async function swallowedSwitchover(e: Ends): Promise<{ id: Buffer; proxy: TcpPro
 }
 
 /** The source's migration (from event `from` on) completed; else its error-desc says why, without waiting on the destination. */
-async function expectSourceCompleted(e: Ends, from: number): Promise<void> {
+async function expectSourceCompleted({ expect }: ResumeTest, e: Ends, from: number): Promise<void> {
   const s = await waitEnd(e.src, from);
   expect(s.data?.status, String((await e.src.q.call('query-migrate'))['error-desc'])).toBe('completed');
 }
@@ -92,11 +81,12 @@ async function expectSourceCompleted(e: Ends, from: number): Promise<void> {
  * discards the paused one (its `failed`), then takes the new one, which
  * completes verified with `expected`. Returns the marks of the new migration.
  */
-async function freshMigrationDiscards(e: Ends, expected: Record<string, string>): Promise<{ src: number; dst: number }> {
+async function freshMigrationDiscards(t: ResumeTest, e: Ends, expected: Record<string, string>): Promise<{ src: number; dst: number }> {
+  const { expect } = t;
   const m = marks(e);
   await e.src.q.call('migrate', { uri: e.dstUri });
   // The source's end first: refused as busy (no discard), it fails at once with the destination's reason.
-  await expectSourceCompleted(e, m.src);
+  await expectSourceCompleted(t, e, m.src);
   const discarded = await waitEnd(e.dst, m.dst);
   expect(discarded.data?.status).toBe('failed');
   const from = { src: m.src, dst: e.dst.q.events.indexOf(discarded) + 1 };
@@ -111,40 +101,118 @@ async function freshMigrationDiscards(e: Ends, expected: Record<string, string>)
   return from;
 }
 
-describe('precopy-resume: a fresh migration after a pause that cannot be resumed', () => {
-  it('a break that swallows SWITCHOVER_START: the source fails and runs; its fresh migration discards the paused destination at once and completes, verified', () =>
-    run(async () => {
-      const e = await ends({ dstArgs: ['--param', LONG_RESUME_TIMEOUT], dstEnv: { LIVEMIG_TEST_FAULT: 'reset@switchover-start' } });
+/**
+ * The switchover-ack comes only when accel's allocation (4 × 1.5 s) is done.
+ * The link breaks early in it and the pause is held for PAUSE_MS; the
+ * destination allocates on meanwhile, so after the resume the ack comes
+ * within a second or two of link time.
+ */
+const SLOW_ACK = ['ram,id=ram0,size=32M,seed=81', 'accel,id=accel0,resources=4,resource-size=1M,alloc-ms=1500,initial-size=64K,state-size=256K,seed=82', 'cpu,id=cpu0,vcpus=2,seed=83'];
+const PAUSE_MS = 4500;
+
+/** Breaks the migration during the ack wait, holds the pause PAUSE_MS, resumes; returns the marks from the resume on. */
+async function pauseInAckWait(t: ResumeTest, e: Ends, pauseMs = PAUSE_MS): Promise<{ src: number; dst: number }> {
+  const proxy = await t.proxy(e.dstUri);
+  await e.src.q.call('migrate', { uri: proxy.uri });
+  await waitInfo(e.dst, (i) => i['bytes-received'] >= 8 * MiB && i['switchover-acked'] === false, 'the switchover-ack wait');
+  await proxy.kill();
+  await waitBothPaused(e);
+  // The pause's length is what is under test: the link stays down until the source's own
+  // migration clock (total-time) says it has been paused this long.
+  const pausedAt = (await e.src.q.call('query-migrate'))['total-time'] as number;
+  await pollUntil(() => e.src.q.call('query-migrate'), (i) => i['total-time'] >= pausedAt + pauseMs, `a ${pauseMs} ms pause`, { timeoutMs: pauseMs + 20_000, ended: migrationEnded() });
+  const m = marks(e);
+  await e.src.q.call('migrate', { uri: e.dstUri, resume: true });
+  return m;
+}
+
+// Alone, before the concurrent cases (the same describe name keeps the test's name). Its
+// 1.5 s budget also covers the setup and the first 8 MiB before the break (~0.7 s of it on
+// a quiet machine), and the other cases' daemons starting and migrating take from that:
+// 0.8-1.15 s of it beside them with two CPU burners, past 1.5 s under heavier load (the
+// migration then times out before the break, as it can alone on a loaded machine).
+describe('precopy-resume: timeout and switchover-ack-timeout count only time with the link up', () => {
+  it('the time after the resume still counts: switchover-ack-timeout=1500 fails the resumed migration before its ack, the source runs intact',
+    gapsCase(async (t) => {
+      const { expect } = t;
+      const e = await t.ends({ devices: SLOW_ACK, params: ['switchover-ack-timeout=1500'] });
       const expected = await e.src.q.call('query-digests');
-      await swallowedSwitchover(e);
+      // A short pause: the ack is still ~4 s of allocation away after the resume.
+      const m = await pauseInAckWait(t, e, 500);
+      await waitStatus(e.src, 'active', m.src);
+      const s = await waitEnd(e.src, m.src);
+      expect(s.data?.status).toBe('failed');
+      const info = await e.src.q.call('query-migrate');
+      expect(info['error-desc']).toMatch(/switchover-ack-timeout \(1500 ms\)/);
+      expect(info.resumes).toBe(1);
+      await expectSourceIntact(e, expected);
+      // The destination took the close for a break and paused; the link works, so the source's
+      // notice gets through at once and it discards the migration.
+      const d = await waitEnd(e.dst, m.dst);
+      expect(d.data?.status).toBe('failed');
+      expect(statuses(e.dst, m.dst)).toContain('precopy-paused');
+      expect((await e.dst.q.call('query-migrate'))['error-desc']).toMatch(/discarded: its source ended it before the switchover/);
+      await e.dst.d.waitMsg('the source closed after naming the migrations it gave up on (a notice, not a migration)');
+      await expectDestinationWaiting(e);
+    }));
+});
+
+// First of the concurrent cases: they start in declaration order (vitest's maxConcurrency at a
+// time), and these, with their 4.5 s pauses, are the file's longest.
+describe.concurrent('precopy-resume: timeout and switchover-ack-timeout count only time with the link up', () => {
+  for (const param of ['switchover-ack-timeout', 'timeout'] as const) {
+    it(`${param}=4000 and a ${PAUSE_MS} ms pause in the ack wait: the resumed migration completes, verified`,
+      gapsCase(async (t) => {
+        const { expect } = t;
+        const e = await t.ends({ devices: SLOW_ACK, params: [`${param}=4000`] });
+        const expected = await e.src.q.call('query-digests');
+        const m = await pauseInAckWait(t, e);
+        await expectSourceCompleted(t, e, m.src);
+        const info = await expectCompletedVerified(e, 1, m);
+        expect(await e.dst.q.call('query-digests')).toEqual(expected);
+        // Wall time from start to ack is past the bound; only the pause took it there.
+        expect(info['switchover-ack-wait']).toBeGreaterThan(4000);
+      }));
+  }
+});
+
+describe.concurrent('precopy-resume: a fresh migration after a pause that cannot be resumed', () => {
+  it('a break that swallows SWITCHOVER_START: the source fails and runs; its fresh migration discards the paused destination at once and completes, verified',
+    gapsCase(async (t) => {
+      const { expect } = t;
+      const e = await t.ends({ dstArgs: ['--param', LONG_RESUME_TIMEOUT], dstEnv: { LIVEMIG_TEST_FAULT: 'reset@switchover-start' } });
+      const expected = await e.src.q.call('query-digests');
+      await swallowedSwitchover(t, e);
       await expectSourceIntact(e, expected);
       // Nothing paused on the source: a resume there has nothing to resume.
       await expect(e.src.q.call('migrate', { uri: e.dstUri, resume: true })).rejects.toThrow(/no paused migration/);
       const t0 = performance.now();
-      const m = await freshMigrationDiscards(e, expected);
+      const m = await freshMigrationDiscards(t, e, expected);
       expect(performance.now() - t0).toBeLessThan(60_000);
       // The new migration went through the whole switchover-ack flow again: accel allocated anew, one ack.
       expect(e.src.q.events.slice(m.src).filter((x) => x.event === 'MIGRATION_SWITCHOVER_ACK')).toHaveLength(1);
       expect(e.dst.q.events.slice(m.dst).filter((x) => x.event === 'DEVICE_PREALLOCATED' && x.data?.device === 'accel0')).toHaveLength(1);
     }));
 
-  it('--exit-on-complete: the discarded migration is not the end; the destination exits 0 after the fresh one completes', () =>
-    run(async () => {
-      const e = await ends({ dstArgs: ['--param', LONG_RESUME_TIMEOUT, '--exit-on-complete'], dstEnv: { LIVEMIG_TEST_FAULT: 'reset@switchover-start' } });
-      await swallowedSwitchover(e);
+  it('--exit-on-complete: the discarded migration is not the end; the destination exits 0 after the fresh one completes',
+    gapsCase(async (t) => {
+      const { expect } = t;
+      const e = await t.ends({ dstArgs: ['--param', LONG_RESUME_TIMEOUT, '--exit-on-complete'], dstEnv: { LIVEMIG_TEST_FAULT: 'reset@switchover-start' } });
+      await swallowedSwitchover(t, e);
       const m = marks(e);
       await e.src.q.call('migrate', { uri: e.dstUri });
-      await expectSourceCompleted(e, m.src);
+      await expectSourceCompleted(t, e, m.src);
       expect((await e.dst.d.exited).code).toBe(0);
       expect(statuses(e.dst, m.dst)[0]).toBe('failed');
       expect(statuses(e.dst, m.dst).at(-1)).toBe('completed');
     }));
 
-  it('the discard runs loadCleanup before the configuration is judged: a new migration that is then refused leaves the destination waiting, accel freed', () =>
-    run(async () => {
-      const e = await ends({ dstArgs: ['--param', LONG_RESUME_TIMEOUT], dstEnv: { LIVEMIG_TEST_FAULT: 'reset@switchover-start' } });
+  it('the discard runs loadCleanup before the configuration is judged: a new migration that is then refused leaves the destination waiting, accel freed',
+    gapsCase(async (t) => {
+      const { expect } = t;
+      const e = await t.ends({ dstArgs: ['--param', LONG_RESUME_TIMEOUT], dstEnv: { LIVEMIG_TEST_FAULT: 'reset@switchover-start' } });
       const expected = await e.src.q.call('query-digests');
-      const { id } = await swallowedSwitchover(e);
+      const { id } = await swallowedSwitchover(t, e);
       // The paused migration holds accel's allocation.
       const held = (await e.dst.q.call('query-devices')) as Array<Record<string, unknown>>;
       expect(held.find((d) => d.id === 'accel0')?.['allocated-resources']).toBe(2);
@@ -165,11 +233,12 @@ describe('precopy-resume: a fresh migration after a pause that cannot be resumed
       expect(await e.dst.q.call('query-digests')).toEqual(expected);
     }));
 
-  it('migrate_cancel on the source while paused: its next migration discards the paused destination instead of waiting out its timeout', () =>
-    run(async () => {
-      const e = await ends({ dstArgs: ['--param', LONG_RESUME_TIMEOUT] });
+  it('migrate_cancel on the source while paused: its next migration discards the paused destination instead of waiting out its timeout',
+    gapsCase(async (t) => {
+      const { expect } = t;
+      const e = await t.ends({ dstArgs: ['--param', LONG_RESUME_TIMEOUT] });
       const expected = await e.src.q.call('query-digests');
-      const proxy = await startProxy(e.dstUri);
+      const proxy = await t.proxy(e.dstUri);
       const killed = proxy.killAt(8 * MiB);
       await e.src.q.call('migrate', { uri: proxy.uri });
       await killed;
@@ -178,18 +247,19 @@ describe('precopy-resume: a fresh migration after a pause that cannot be resumed
       expect((await waitEnd(e.src)).data?.status).toBe('cancelled');
       await expectSourceIntact(e, expected);
       expect((await e.dst.q.call('query-migrate')).status).toBe('precopy-paused');
-      await freshMigrationDiscards(e, expected);
+      await freshMigrationDiscards(t, e, expected);
     }));
 
-  it('with a secret, neither the id without the secret nor the secret without the id drops the paused migration; the real source then does', () =>
-    run(async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'livemig-gaps-'));
+  it('with a secret, neither the id without the secret nor the secret without the id drops the paused migration; the real source then does',
+    gapsCase(async (t) => {
+      const { expect } = t;
+      const dir = t.tempDir('livemig-gaps-');
       const secret = join(dir, 'secret');
       writeFileSync(secret, 'precopy-resume gaps test secret\n', { mode: 0o600 });
       const auth = ['--auth-secret-file', secret];
-      const e = await ends({ srcArgs: auth, dstArgs: [...auth, '--param', LONG_RESUME_TIMEOUT], dstEnv: { LIVEMIG_TEST_FAULT: 'reset@switchover-start' } });
+      const e = await t.ends({ srcArgs: auth, dstArgs: [...auth, '--param', LONG_RESUME_TIMEOUT], dstEnv: { LIVEMIG_TEST_FAULT: 'reset@switchover-start' } });
       const expected = await e.src.q.call('query-digests');
-      const { id } = await swallowedSwitchover(e);
+      const { id } = await swallowedSwitchover(t, e);
       const held = (await e.dst.q.call('query-migrate'))['bytes-received'];
       const dm = marks(e);
 
@@ -204,7 +274,7 @@ describe('precopy-resume: a fresh migration after a pause that cannot be resumed
       guess.send({ authResponse: { mac: randomBytes(32) } });
       expect(await guess.refused()).toMatch(/authentication failed/);
       // 3. Another source with the secret (it knows no id of this migration): refused as busy, no state moved.
-      const other = startSource([...DEVICES.flatMap((x) => ['--device', x]), '--caps', CAPS, ...auth, '--workload', 'dirty-rate=0', '--migrate-to', e.dstUri]);
+      const other = t.daemon(startSource([...DEVICES.flatMap((x) => ['--device', x]), '--caps', CAPS, ...auth, '--workload', 'dirty-rate=0', '--migrate-to', e.dstUri]));
       expect((await other.exited).code).not.toBe(0);
       expect(other.summary()['error-desc']).toMatch(/paused here/);
       expect((other.summary().ram as Record<string, number>).transferred).toBe(0);
@@ -215,44 +285,20 @@ describe('precopy-resume: a fresh migration after a pause that cannot be resumed
       expect(statuses(e.dst, dm.dst)).toEqual([]);
 
       // The real source (the id and the secret): accepted at once, completes.
-      await freshMigrationDiscards(e, expected);
+      await freshMigrationDiscards(t, e, expected);
     }));
 });
 
-/**
- * The switchover-ack comes only when accel's allocation (4 × 1.5 s) is done.
- * The link breaks early in it and the pause is held for PAUSE_MS; the
- * destination allocates on meanwhile, so after the resume the ack comes
- * within a second or two of link time.
- */
-const SLOW_ACK = ['ram,id=ram0,size=32M,seed=81', 'accel,id=accel0,resources=4,resource-size=1M,alloc-ms=1500,initial-size=64K,state-size=256K,seed=82', 'cpu,id=cpu0,vcpus=2,seed=83'];
-const PAUSE_MS = 4500;
-
-/** Breaks the migration during the ack wait, holds the pause PAUSE_MS, resumes; returns the marks from the resume on. */
-async function pauseInAckWait(e: Ends, pauseMs = PAUSE_MS): Promise<{ src: number; dst: number }> {
-  const proxy = await startProxy(e.dstUri);
-  await e.src.q.call('migrate', { uri: proxy.uri });
-  await waitInfo(e.dst, (i) => i['bytes-received'] >= 8 * MiB && i['switchover-acked'] === false, 'the switchover-ack wait');
-  await proxy.kill();
-  await waitBothPaused(e);
-  // The pause's length is what is under test: the link stays down until the source's own
-  // migration clock (total-time) says it has been paused this long.
-  const pausedAt = (await e.src.q.call('query-migrate'))['total-time'] as number;
-  await pollUntil(() => e.src.q.call('query-migrate'), (i) => i['total-time'] >= pausedAt + pauseMs, `a ${pauseMs} ms pause`, { timeoutMs: pauseMs + 20_000, ended: migrationEnded() });
-  const m = marks(e);
-  await e.src.q.call('migrate', { uri: e.dstUri, resume: true });
-  return m;
-}
-
-describe('precopy-resume: the source tells the destination at once when the link still works', () => {
-  it('migrate_cancel while active, with a secret: the notice from the source authenticates and the destination discards at once (paused on the close or not yet); a second migration completes', () =>
-    run(async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'livemig-gaps-'));
+describe.concurrent('precopy-resume: the source tells the destination at once when the link still works', () => {
+  it('migrate_cancel while active, with a secret: the notice from the source authenticates and the destination discards at once (paused on the close or not yet); a second migration completes',
+    gapsCase(async (t) => {
+      const { expect } = t;
+      const dir = t.tempDir('livemig-gaps-');
       const secret = join(dir, 'secret');
       writeFileSync(secret, 'precopy-resume gaps notice secret\n', { mode: 0o600 });
       const auth = ['--auth-secret-file', secret];
       // 8 MiB/s: 64 MiB keeps it active for seconds.
-      const e = await ends({ srcArgs: [...auth, '--param', 'max-bandwidth=8M'], dstArgs: [...auth, '--param', LONG_RESUME_TIMEOUT] });
+      const e = await t.ends({ srcArgs: [...auth, '--param', 'max-bandwidth=8M'], dstArgs: [...auth, '--param', LONG_RESUME_TIMEOUT] });
       const expected = await e.src.q.call('query-digests');
       await e.src.q.call('migrate', { uri: e.dstUri });
       await waitInfo(e.dst, (i) => i['bytes-received'] >= 4 * MiB, 'some precopy');
@@ -274,10 +320,11 @@ describe('precopy-resume: the source tells the destination at once when the link
     }));
 });
 
-describe('precopy-resume: --exit-on-complete and the notice', () => {
-  it('a cancel on the source while active: the destination, told at once, exits 1 (the discarded migration was its one)', () =>
-    run(async () => {
-      const e = await ends({ srcArgs: ['--param', 'max-bandwidth=8M'], dstArgs: ['--param', LONG_RESUME_TIMEOUT, '--exit-on-complete'] });
+describe.concurrent('precopy-resume: --exit-on-complete and the notice', () => {
+  it('a cancel on the source while active: the destination, told at once, exits 1 (the discarded migration was its one)',
+    gapsCase(async (t) => {
+      const { expect } = t;
+      const e = await t.ends({ srcArgs: ['--param', 'max-bandwidth=8M'], dstArgs: ['--param', LONG_RESUME_TIMEOUT, '--exit-on-complete'] });
       await e.src.q.call('migrate', { uri: e.dstUri });
       await waitInfo(e.dst, (i) => i['bytes-received'] >= 4 * MiB, 'some precopy');
       await e.src.q.call('migrate_cancel');
@@ -287,53 +334,15 @@ describe('precopy-resume: --exit-on-complete and the notice', () => {
     }));
 });
 
-describe('precopy-resume: timeout and switchover-ack-timeout count only time with the link up', () => {
-  for (const param of ['switchover-ack-timeout', 'timeout'] as const) {
-    it(`${param}=4000 and a ${PAUSE_MS} ms pause in the ack wait: the resumed migration completes, verified`, () =>
-      run(async () => {
-        const e = await ends({ devices: SLOW_ACK, params: [`${param}=4000`] });
-        const expected = await e.src.q.call('query-digests');
-        const m = await pauseInAckWait(e);
-        await expectSourceCompleted(e, m.src);
-        const info = await expectCompletedVerified(e, 1, m);
-        expect(await e.dst.q.call('query-digests')).toEqual(expected);
-        // Wall time from start to ack is past the bound; only the pause took it there.
-        expect(info['switchover-ack-wait']).toBeGreaterThan(4000);
-      }));
-  }
-
-  it('the time after the resume still counts: switchover-ack-timeout=1500 fails the resumed migration before its ack, the source runs intact', () =>
-    run(async () => {
-      const e = await ends({ devices: SLOW_ACK, params: ['switchover-ack-timeout=1500'] });
-      const expected = await e.src.q.call('query-digests');
-      // A short pause: the ack is still ~4 s of allocation away after the resume.
-      const m = await pauseInAckWait(e, 500);
-      await waitStatus(e.src, 'active', m.src);
-      const s = await waitEnd(e.src, m.src);
-      expect(s.data?.status).toBe('failed');
-      const info = await e.src.q.call('query-migrate');
-      expect(info['error-desc']).toMatch(/switchover-ack-timeout \(1500 ms\)/);
-      expect(info.resumes).toBe(1);
-      await expectSourceIntact(e, expected);
-      // The destination took the close for a break and paused; the link works, so the source's
-      // notice gets through at once and it discards the migration.
-      const d = await waitEnd(e.dst, m.dst);
-      expect(d.data?.status).toBe('failed');
-      expect(statuses(e.dst, m.dst)).toContain('precopy-paused');
-      expect((await e.dst.q.call('query-migrate'))['error-desc']).toMatch(/discarded: its source ended it before the switchover/);
-      await e.dst.d.waitMsg('the source closed after naming the migrations it gave up on (a notice, not a migration)');
-      await expectDestinationWaiting(e);
-    }));
-});
-
-describe('precopy-resume: kv resumes from what the destination holds', () => {
-  it('a break halfway through: the source sends only the keys the destination lacks, then completes verified', () =>
-    run(async () => {
+describe.concurrent('precopy-resume: kv resumes from what the destination holds', () => {
+  it('a break halfway through: the source sends only the keys the destination lacks, then completes verified',
+    gapsCase(async (t) => {
+      const { expect } = t;
       const KEYS = 20_000;
       const kv = 'kv,id=kv0,listen=127.0.0.1:0,keys=20000,value-size=512';
-      const e = await ends({ devices: [kv, 'cpu,id=cpu0,vcpus=1,seed=91'], caps: RESUME_CAPS_KV });
+      const e = await t.ends({ devices: [kv, 'cpu,id=cpu0,vcpus=1,seed=91'], caps: RESUME_CAPS_KV });
       const expected = await e.src.q.call('query-digests');
-      const proxy = await startProxy(e.dstUri);
+      const proxy = await t.proxy(e.dstUri);
       const killed = proxy.killAt(5 * MiB);
       await e.src.q.call('migrate', { uri: proxy.uri });
       await killed;

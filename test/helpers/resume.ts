@@ -5,11 +5,15 @@
  * the daemon's exit), and the checks of a resumed migration's end: completed,
  * verified, and the destination holding exactly the source's final state.
  */
-import { expect } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, type ExpectStatic, type TestContext } from 'vitest';
 import { RAM_FRAME_BYTES } from '@livemig/common/wire';
-import { controlAddress, startDestination, startSource, type DaemonProcess } from './daemons';
+import { controlAddress, killEach, startDestination, startSource, type DaemonProcess } from './daemons';
 import { migrationEnded, pollUntil } from './poll';
 import { QmpWsClient, type QmpEventMsg } from './qmp-client';
+import { startProxy, type TcpProxy } from './tcp-proxy';
 
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
@@ -50,10 +54,15 @@ function common(o: EndsOptions): string[] {
   return [...o.devices.flatMap((d) => ['--device', d]), '--caps', o.caps ?? RESUME_CAPS, ...(o.params ?? []).flatMap((p) => ['--param', p]), '--control', '127.0.0.1:0'];
 }
 
-/** A destination and a source (machine running, not migrating yet), both with their control API connected. */
-export async function startEnds(o: EndsOptions): Promise<Ends> {
+/**
+ * A destination and a source (machine running, not migrating yet), both with their control API connected.
+ * `own`: called with each daemon as soon as it exists (a test's cleanup kills it even if the start fails later).
+ */
+export async function startEnds(o: EndsOptions, own?: (d: DaemonProcess) => void): Promise<Ends> {
   const { d: dd, uri } = await startDestination([...common(o), ...(o.dstArgs ?? [])], o.dstEnv);
+  own?.(dd);
   const sd = startSource([...common(o), '--workload', o.workload ?? 'dirty-rate=0', ...(o.srcArgs ?? [])]);
+  own?.(sd);
   const [sa, da] = await Promise.all([controlAddress(sd), controlAddress(dd), sd.waitMsg('machine running')]);
   const [sq, dq] = await Promise.all([QmpWsClient.connect(sa), QmpWsClient.connect(da)]);
   return {
@@ -150,4 +159,68 @@ export async function expectDestinationWaiting(e: Ends): Promise<void> {
 export function withLogs(err: unknown, e: Ends | null): unknown {
   if (e && err instanceof Error) err.message += `\n--- source log ---\n${e.src.d.stderrText.slice(-3000)}\n--- destination log ---\n${e.dst.d.stderrText.slice(-3000)}`;
   return err;
+}
+
+/**
+ * One test's own ends, proxies, daemons and temp dirs, for files whose cases
+ * run concurrently (no state shared between cases): everything started
+ * through it is closed, destroyed, killed and removed in that test's
+ * onTestFinished, also when it fails. The members are closures (destructure them).
+ */
+export interface ResumeTest {
+  /** The test context's expect. */
+  readonly expect: ExpectStatic;
+  /** startEnds with the file's defaults under `o`. */
+  ends(o?: Partial<EndsOptions>): Promise<Ends>;
+  proxy(...args: Parameters<typeof startProxy>): Promise<TcpProxy>;
+  /** A daemon the test started itself (startSource/startDestination): killed when it finishes. */
+  daemon<T extends DaemonProcess>(d: T): T;
+  /** A fresh temp dir, removed when the test finishes. */
+  tempDir(prefix: string): string;
+}
+
+/**
+ * A test function (`it(name, resumeCase(defaults, async ({ expect, ends }) => ...))`)
+ * whose body gets its own ResumeTest; a failure carries the logs of the test's first ends.
+ */
+export function resumeCase(defaults: EndsOptions, body: (t: ResumeTest) => Promise<void>): (ctx: TestContext) => Promise<void> {
+  return async (ctx) => {
+    const ends: Ends[] = [];
+    const proxies: TcpProxy[] = [];
+    const daemons: DaemonProcess[] = [];
+    const dirs: string[] = [];
+    ctx.onTestFinished(async () => {
+      for (const e of ends) e.close();
+      await Promise.all(proxies.map((p) => p.destroy()));
+      await killEach(...daemons);
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    });
+    const t: ResumeTest = {
+      expect: ctx.expect,
+      ends: async (o = {}) => {
+        const e = await startEnds({ ...defaults, ...o }, (d) => daemons.push(d));
+        ends.push(e);
+        return e;
+      },
+      proxy: async (...args) => {
+        const p = await startProxy(...args);
+        proxies.push(p);
+        return p;
+      },
+      daemon: (d) => {
+        daemons.push(d);
+        return d;
+      },
+      tempDir: (prefix) => {
+        const d = mkdtempSync(join(tmpdir(), prefix));
+        dirs.push(d);
+        return d;
+      },
+    };
+    try {
+      await body(t);
+    } catch (err) {
+      throw withLogs(err, ends[0] ?? null);
+    }
+  };
 }
