@@ -36,6 +36,13 @@ export async function sendAbandonNotice(n: AbandonNotice): Promise<boolean> {
   try {
     socket = await openConnection({ host: n.host, port: n.port, tls: n.tls, signal: timeout, timeoutMs: n.timeoutMs });
     const s = socket;
+    // openConnection's own 'error' listener is gone once connected: without this one a reset
+    // of the notice's connection (ECONNRESET) was an uncaught 'error' event that ended the
+    // process. The error is kept; the 'close' that follows it ends the waits below.
+    let failure: Error | null = null;
+    s.on('error', (err) => {
+      failure ??= err;
+    });
     const write = (frame: FrameMessage): void => void s.write(Buffer.concat(encodeFrame(frame)));
     const nonce = n.authSecret ? createNonce() : null;
     write({ header: { magic: STREAM_MAGIC, version: STREAM_VERSION, abandons: [...n.ids], ...(nonce ? { authNonce: nonce } : {}) } });
@@ -51,7 +58,9 @@ export async function sendAbandonNotice(n: AbandonNotice): Promise<boolean> {
       timeout.addEventListener('abort', onAbort, { once: true });
       s.once('close', () => {
         timeout.removeEventListener('abort', onAbort);
-        resolve();
+        // A reset instead of the destination's orderly close: what we wrote may not have landed.
+        if (failure) reject(failure);
+        else resolve();
       });
       s.resume();
       s.end();
