@@ -314,6 +314,11 @@ async function connectOne(opts: MultifdSenderOptions, channel: number): Promise<
     if (opts.signal.aborted) throw err;
     throw new ConnectionError(`cannot open a multifd channel to ${opts.host}:${opts.port}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
+  // Until its MigrationStream takes it over (once every channel is up), a channel has no
+  // other 'error' listener: a reset in its handshake, or while it waits for the other
+  // channels, would be an uncaught 'error' that ends the daemon. The 'close' that follows
+  // an error is what the handshake and the sender act on.
+  socket.on('error', () => undefined);
   try {
     await channelHandshake(socket, opts, channel);
   } catch (err) {
