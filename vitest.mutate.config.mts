@@ -31,6 +31,7 @@ export default defineConfig({
       // Too slow to run once per mutant on two shared cores (18 s, 3 s and 4 s of real
       // sockets and timers): the mutants are killed by the deterministic unit tests.
       'packages/destination/test/incoming-fuzz.test.ts',
+      'packages/destination/test/incoming-fuzz-return-path.test.ts',
       'packages/common/test/frame-decoder-fuzz.test.ts',
       'packages/source/test/outgoing-session.test.ts',
     ],
