@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AccelDevice, type AccelSpec } from '../src/devices/accel';
 import { CpuDevice, type CpuSpec } from '../src/devices/cpu';
 import { RamDevice, type RamSpec } from '../src/devices/ram';
@@ -169,3 +169,29 @@ describe('cpu', () => {
   });
 });
 
+
+describe('the workload simulator', () => {
+  it('keeps no timer for a machine that writes nothing (dirty-rate=0, no accel dirty-rate), and one otherwise', async () => {
+    const { Machine, parseDeviceList, parseWorkloadSpec } = await import('../src/index.js');
+    const intervals = vi.spyOn(globalThis, 'setInterval');
+    try {
+      const idle = new Machine(parseDeviceList(['ram,id=ram0,size=1M', 'accel,id=accel0,resources=1,resource-size=64K,alloc-ms=0,initial-size=4K,state-size=4K', 'cpu,id=cpu0,vcpus=1']), parseWorkloadSpec('dirty-rate=0'), 'source');
+      idle.start();
+      expect(idle.workload?.running).toBe(true);
+      expect(intervals).not.toHaveBeenCalled();
+      idle.close();
+      for (const [devices, workload] of [
+        [['ram,id=ram0,size=1M', 'cpu,id=cpu0,vcpus=1'], 'dirty-rate=1M'],
+        [['ram,id=ram0,size=1M', 'accel,id=accel0,resources=1,resource-size=64K,alloc-ms=0,initial-size=4K,state-size=4K,dirty-rate=1M'], 'dirty-rate=0'],
+      ] as const) {
+        intervals.mockClear();
+        const busy = new Machine(parseDeviceList([...devices]), parseWorkloadSpec(workload), 'source');
+        busy.start();
+        expect(intervals, `${workload} with ${devices.join(' ')}`).toHaveBeenCalledTimes(1);
+        busy.close();
+      }
+    } finally {
+      intervals.mockRestore();
+    }
+  });
+});

@@ -30,6 +30,13 @@ export class Workload {
   private readonly rng: Rng;
   private readonly ramBytes: number;
   private readonly throttle: Throttled;
+  /**
+   * Whether a tick can change anything: the workload's dirty rate or an accel's own. An
+   * idle machine's workload (dirty-rate=0, every destination's) keeps no timer: each 10 ms
+   * wakeup costs ~0.2 ms of CPU here, ~2% of a core for a machine that writes nothing.
+   */
+  private readonly writes: boolean;
+  private started = false;
   private timer: NodeJS.Timeout | null = null;
   private last = 0;
 
@@ -39,10 +46,11 @@ export class Workload {
     this.rng = new Rng(seed);
     this.throttle = throttle;
     this.ramBytes = devices.filter((d) => d instanceof RamDevice).reduce((n, d) => n + d.stateBytes, 0);
+    this.writes = spec.dirtyRate > 0 || devices.some((d) => d instanceof AccelDevice && d.spec.dirtyRate > 0);
   }
 
   get running(): boolean {
-    return this.timer !== null;
+    return this.started;
   }
 
   get dirtyRate(): number {
@@ -50,13 +58,17 @@ export class Workload {
   }
 
   start(): void {
-    if (this.timer) return;
+    if (this.started) return;
+    this.started = true;
     this.last = performance.now();
+    if (!this.writes) return;
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
   }
 
   stop(): void {
+    if (!this.started) return;
+    this.started = false;
     if (!this.timer) return;
     this.tick();
     clearInterval(this.timer);
