@@ -152,7 +152,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
       reached: (point) => this.reached(point),
       awaitCommit: () => {
         this.dispatch.phases.go('loaded');
-        this.timers.lastDataAt = performance.now();
+        this.timers.dataArrived();
       },
       completed: (paused) => this.completed(paused),
       fail: this.failHere,
@@ -289,7 +289,7 @@ export class IncomingMigration extends EventEmitter<IncomingEvents> {
 
   /** Bytes arrived on the main channel (before the frames they complete are handled). */
   private arrived(n: number): void {
-    this.timers.lastDataAt = performance.now();
+    this.timers.dataArrived();
     this.bytesReceived += n;
   }
 

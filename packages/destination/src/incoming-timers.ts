@@ -33,7 +33,8 @@ export interface TimedMigration {
   busy(): boolean;
   /** Precopy with verify on: quiet time may go to digest work. */
   digestCatchUp(): boolean;
-  refreshDigests(bytes: number): void;
+  /** Hashes up to `bytes` of stale digest units; returns what it hashed (0: every unit is fresh). */
+  refreshDigests(bytes: number): number;
   /** Where the migration is, for error messages. */
   phase(): string;
   stalled(err: StallError): void;
@@ -47,14 +48,22 @@ export class IncomingTimers {
   private watchIntervalMs = PING_INTERVAL_MS;
   private watchTimer: NodeJS.Timeout | null = null;
   private idleDigestTimer: NodeJS.Timeout | null = null;
+  /**
+   * Digest catch-up has nothing to do (every unit fresh, or not precopy with verify): its
+   * 5 ms timer is off until the source sends again (dataArrived). Ticking on regardless
+   * cost ~0.2 ms of CPU a wakeup here, ~4% of a core for an incoming migration that waits
+   * (an allocation, a pause, an ack).
+   */
+  private digestQuiet = false;
+  /** EOF: no more catch-up at all. */
+  private digestEnded = false;
 
   constructor(m: TimedMigration) {
     this.m = m;
   }
 
   start(): void {
-    this.idleDigestTimer = setInterval(() => this.idleDigest(), IDLE_DIGEST_INTERVAL_MS);
-    this.idleDigestTimer.unref();
+    this.startIdleDigest();
     this.lastDataAt = performance.now();
     this.lastWatchTick = this.lastDataAt;
     const stall = this.m.stallTimeoutMs();
@@ -63,8 +72,27 @@ export class IncomingTimers {
     this.watchTimer.unref();
   }
 
+  /** The source sent something, on any channel: the watchdog's window starts again, and so does digest catch-up. */
+  dataArrived(now = performance.now()): void {
+    this.lastDataAt = now;
+    if (this.digestQuiet && !this.digestEnded) this.startIdleDigest();
+  }
+
   /** The stream has ended (EOF): no more digest catch-up. */
   stopIdleDigest(): void {
+    this.digestEnded = true;
+    this.pauseIdleDigest();
+  }
+
+  private startIdleDigest(): void {
+    this.digestQuiet = false;
+    if (this.idleDigestTimer) return;
+    this.idleDigestTimer = setInterval(() => this.idleDigest(), IDLE_DIGEST_INTERVAL_MS);
+    this.idleDigestTimer.unref();
+  }
+
+  private pauseIdleDigest(): void {
+    this.digestQuiet = true;
     if (this.idleDigestTimer) clearInterval(this.idleDigestTimer);
     this.idleDigestTimer = null;
   }
@@ -99,8 +127,8 @@ export class IncomingTimers {
 
   /** While the stream is quiet (e.g. the source waits for the ack), catch up on digest work. */
   private idleDigest(): void {
-    if (!this.m.digestCatchUp()) return;
+    if (!this.m.digestCatchUp()) return this.pauseIdleDigest();
     if (performance.now() - this.lastDataAt < IDLE_DIGEST_INTERVAL_MS) return;
-    this.m.refreshDigests(IDLE_DIGEST_BYTES);
+    if (this.m.refreshDigests(IDLE_DIGEST_BYTES) === 0) this.pauseIdleDigest();
   }
 }
