@@ -22,7 +22,7 @@ import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,14 +37,12 @@ const bins = [
   { pkg: 'ctl', bin: 'livemig-ctl', worker: false, start: ['--connect', '127.0.0.1:9', 'query-status'] },
 ];
 
-/** Every .js file under dir (recursively), but not the bundle itself. */
-function jsFiles(dir) {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'bundle' ? [] : jsFiles(p);
-    return e.name.endsWith('.js') ? [p] : [];
-  });
+/** Every .js file under a package's dist/, but not the bundle itself. */
+function jsFiles(dist) {
+  if (!existsSync(dist)) return [];
+  return readdirSync(dist, { recursive: true })
+    .filter((f) => f.endsWith('.js') && !f.startsWith(`bundle${sep}`))
+    .map((f) => join(dist, f));
 }
 
 /**

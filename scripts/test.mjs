@@ -34,14 +34,11 @@ function run(cmd, args, opts = {}) {
   });
 }
 
-/** Files under dir (recursively, not node_modules) whose names end with one of `ends`. */
-function filesUnder(dir, ends) {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'node_modules' ? [] : filesUnder(p, ends);
-    return ends.some((x) => e.name.endsWith(x)) ? [p] : [];
-  });
+/** The .ts files under dir (recursively). */
+function tsFilesUnder(dir) {
+  return readdirSync(dir, { recursive: true })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(dir, f));
 }
 
 /**
@@ -55,8 +52,8 @@ function typecheckStamp() {
   const h = createHash('sha256');
   const files = [
     ...['tsconfig.json', 'tsconfig.base.json', 'tsconfig.test.json', 'package-lock.json'].map((f) => join(root, f)),
-    ...filesUnder(join(root, 'test'), ['.ts']),
-    ...filesUnder(join(root, 'packages'), ['.ts']),
+    ...tsFilesUnder(join(root, 'test')),
+    ...tsFilesUnder(join(root, 'packages')),
   ].sort();
   for (const f of files) h.update(`${f}\0`).update(readFileSync(f)).update('\0');
   return h.digest('hex');

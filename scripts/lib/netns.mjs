@@ -213,7 +213,7 @@ let hooked = false;
 
 /** Every link not yet fully removed (one whose destroyAsync() is under way too): synchronously. */
 function destroyAll() {
-  for (const link of [...live]) link[REMOVE_NOW]();
+  for (const link of [...live]) link.destroy();
 }
 
 /** Teardown at exit and on the usual signals; a signal is re-raised once the namespaces are gone. */
@@ -234,8 +234,6 @@ function hookExit() {
 
 /** The constructor's token for Link.open(): register the link, run no command yet. */
 const DEFERRED = Symbol('deferred setup');
-/** destroyAll()'s way in: remove now, synchronously, whatever destroy/destroyAsync did before. */
-const REMOVE_NOW = Symbol('remove now');
 
 function assertSupport() {
   const support = netnsSupport();
@@ -374,9 +372,15 @@ export class Link {
     return run('tc', ['-n', this.ns[side], '-s', 'qdisc', 'show', 'dev', DEV]).stdout.trim();
   }
 
-  /** Kills what still runs inside, deletes both namespaces (the veth pair goes with them). Idempotent. */
+  /**
+   * Kills what still runs inside, deletes both namespaces (the veth pair goes with them),
+   * synchronously, also while a destroyAsync() is under way (the exit teardown). Idempotent.
+   */
   destroy() {
-    this[REMOVE_NOW]();
+    if (this.#removed) return;
+    this.destroyed = true;
+    this.#done();
+    for (const ns of [this.ns.a, this.ns.b]) removeNamespace(ns);
   }
 
   /**
@@ -395,13 +399,6 @@ export class Link {
   #done() {
     this.#removed = true;
     live.delete(this);
-  }
-
-  [REMOVE_NOW]() {
-    if (this.#removed) return;
-    this.destroyed = true;
-    this.#done();
-    for (const ns of [this.ns.a, this.ns.b]) removeNamespace(ns);
   }
 }
 
