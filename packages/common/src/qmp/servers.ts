@@ -5,7 +5,7 @@
  * error boundary, backpressure) over the same dispatcher. The
  * WebSocket server also serves static files (the live view) on plain HTTP GETs.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { existsSync, rmSync } from 'node:fs';
 import type { WebSocketServer, WebSocket } from 'ws';
@@ -60,6 +60,8 @@ export class WsControlServer {
   private loopbackBind = false;
 
   constructor(dispatcher: QmpDispatcher, log: Logger, staticHandler?: StaticHandler, opts: ControlServerOptions = {}) {
+    // node:http, like ws below, is loaded only by a daemon that serves --control (~3 ms a start).
+    const { createServer: createHttpServer } = require('node:http') as typeof import('node:http');
     this.http = createHttpServer((req, res) => {
       if (staticHandler?.(req, res)) return;
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
@@ -153,9 +155,24 @@ export class QmpSocketServer {
     this.server = createNetServer((socket) => {
       this.sockets.add(socket);
       socket.setEncoding('utf8');
+      // Replies and events written in one turn of the event loop (a run of requests, an event
+      // fanned out) leave in one writev instead of one write(2) each: a client that floods
+      // requests, or many events, cost the daemon a system call per message otherwise (most of
+      // its CPU in such a flood). Corked bytes count in writableLength like any unread output.
+      let corked = false;
+      const uncork = (): void => {
+        corked = false;
+        socket.uncork();
+      };
       const transport: QmpTransport = {
         write: (text, flushed) => {
-          if (socket.writable) socket.write(`${text}\r\n`, flushed);
+          if (!socket.writable) return;
+          if (!corked) {
+            corked = true;
+            socket.cork();
+            process.nextTick(uncork);
+          }
+          socket.write(`${text}\r\n`, flushed);
         },
         get buffered() {
           return socket.writableLength;
