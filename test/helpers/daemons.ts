@@ -74,6 +74,22 @@ export class DaemonProcess {
     });
   }
 
+  /**
+   * `exited`, bounded: rejects after `ms` with the tail of this process's stderr and of
+   * `others`' (their logs), so a migration that stalls fails naming where it stopped
+   * rather than as the test's bare timeout. A bound, not a wait: it resolves on the exit.
+   */
+  exitedWithin(ms: number, ...others: DaemonProcess[]): Promise<ExitInfo> {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const tails = [this, ...others].map((d) => `--- pid ${d.proc.pid} (${d.proc.spawnargs.slice(1, 2).join(' ')}) stderr:\n${d.stderrText.slice(-3000)}`);
+        reject(new Error(`process ${this.proc.pid} did not exit within ${ms} ms\n${tails.join('\n')}`));
+      }, ms);
+    });
+    return Promise.race([this.exited, bound]).finally(() => clearTimeout(timer));
+  }
+
   /** Resolves with the first log line (past or future) matching `pred`; rejects if the process exits first. */
   waitLog(pred: (l: LogLine) => boolean, what = 'log line'): Promise<LogLine> {
     const seen = this.logs.find(pred);

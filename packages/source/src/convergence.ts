@@ -37,6 +37,10 @@ export class BandwidthMeter {
   private carried = 0;
   /** The sender's own rate over busy time (bytes/ms), the stand-in until the link is measured. */
   private senderRate = 0;
+  /** Time metered so far (pauses of precopy-resume excluded), the last sample's clock, and its byte count. */
+  private meteredMs = 0;
+  private lastAt: number;
+  private lastBytes: number;
   /** The link's rate while the sender was not the limit. */
   readonly link = new LinkRateEstimator();
   /** Bytes per second over the last window, for `mbps`. */
@@ -46,11 +50,32 @@ export class BandwidthMeter {
     this.windowStart = now;
     this.windowBytes = flushedBytes;
     this.startBytes = flushedBytes;
+    this.lastAt = now;
+    this.lastBytes = flushedBytes;
   }
 
-  /** Bytes per millisecond: the link's rate once measured, else the sender's; 0 until either is. */
+  /**
+   * Bytes per millisecond: the link's rate once measured, else the sender's; 0
+   * until either is. The link's rate is never taken below what the migration has
+   * already moved on average (bytes the kernel took over the metered wall time,
+   * idle spells included, so it errs low): the link demonstrably did that much. A
+   * sample can be far below it when the destination took nothing of the page
+   * channels' backlog for an interval (descheduled on a loaded host) and only the
+   * main channel's small frames moved (~25 bytes in 100 ms); with fewer than three
+   * samples that one counts, nothing more is sent once the bulk pass is out, and
+   * the threshold (bandwidth × downtime-limit, ~75 bytes) stayed below accel's
+   * final state for good. The floor decays while nothing moves; the sender's rate
+   * needs none (its windows age out).
+   */
   get bandwidth(): number {
-    return this.link.rate > 0 ? this.link.rate : this.senderRate;
+    if (this.link.rate <= 0) return this.senderRate;
+    return Math.max(this.link.rate, this.achievedRate);
+  }
+
+  /** Bytes the kernel took per metered ms since the meter started (0 before any). */
+  get achievedRate(): number {
+    const bytes = this.lastBytes - this.startBytes;
+    return this.meteredMs > 0 && bytes > 0 ? bytes / this.meteredMs : 0;
   }
 
   /** The loop waits for the socket to take its backlog (see LinkRateEstimator.backpressured). */
@@ -73,6 +98,7 @@ export class BandwidthMeter {
   rebase(now: number, flushedBytes: number): void {
     this.carried = this.windowBytes - flushedBytes;
     this.windowStart = now;
+    this.lastAt = now;
     this.idleMs = 0;
     this.link.reset();
   }
@@ -84,6 +110,9 @@ export class BandwidthMeter {
    */
   sample(now: number, connectionBytes: number, backlogBytes = 0): void {
     const flushedBytes = connectionBytes + this.carried;
+    this.meteredMs += Math.max(0, now - this.lastAt);
+    this.lastAt = now;
+    this.lastBytes = flushedBytes;
     this.link.observe(now, flushedBytes, backlogBytes);
     const elapsed = now - this.windowStart;
     if (elapsed < BANDWIDTH_WINDOW_MS) return;

@@ -24,21 +24,28 @@ export class MigrationStream {
   private queued = 0;
   private closedError: Error | null = null;
   /**
-   * The socket's own count of bytes the kernel has taken when this stream began
-   * (see bytesFlushed), or null where it cannot be read (TLS: its counters are
-   * of plaintext before encryption).
+   * The kernel's count of this connection when this stream began (see
+   * bytesFlushed): of the socket's bytes over TCP, of the underlying TCP
+   * handle's ciphertext over TLS; null where it cannot be read.
    */
   private readonly takenBase: number | null;
+  /** Reads the kernel's count: socketBytesTaken, or tlsCipherBytesTaken over TLS. */
+  private readonly taken: (socket: Socket) => number | null;
   /** The socket is corked by writeFrame until the next tick (or push()). */
   private corked = false;
   private readonly uncorkOnTick = (): void => this.push();
 
   constructor(socket: Socket) {
     this.socket = socket;
+    const tls = socket instanceof TLSSocket;
+    this.taken = tls ? tlsCipherBytesTaken : socketBytesTaken;
     // Bytes written before this stream existed and not taken yet are not this stream's.
-    const taken = socket instanceof TLSSocket ? null : socketBytesTaken(socket);
-    this.takenBase = taken === null ? null : taken + socket.writableLength;
-    if (socket instanceof TLSSocket) writeChunksOneByOne(socket);
+    // Over TLS: the ciphertext dispatched so far (the handshake's and whatever of the
+    // earlier plaintext is encrypted); plaintext still unencrypted is counted as this
+    // stream's once it goes, at most a few dozen bytes (a channel's auth response).
+    const taken = this.taken(socket);
+    this.takenBase = taken === null ? null : tls ? tlsCipherBytesDispatched(socket)! : taken + socket.writableLength;
+    if (tls) writeChunksOneByOne(socket);
     socket.on('close', () => {
       this.closedError ??= new ConnectionError('connection to the destination closed');
     });
@@ -59,14 +66,25 @@ export class MigrationStream {
    * queued minus that moves in steps of tens of MiB: a 100 ms bandwidth window could
    * see 4 MiB of a 150 MB one. libuv counts what is left of the requests in flight
    * to the byte (`writeQueueSize`); with the socket's count of bytes handed to it,
-   * that gives the kernel's share exactly. Bounded by the coarse count below and
-   * what was queued above, so it can only be more precise; the coarse count alone
-   * over TLS or once the handle is gone.
+   * that gives the kernel's share exactly. Over TLS the request is one plaintext
+   * chunk (a 4 MiB frame payload: see writeChunksOneByOne) that completes only
+   * once all its records are out, so the coarse count stood still for as long
+   * as one was in flight, however much the kernel took meanwhile: a bandwidth
+   * sample of a backlogged interval saw a frame header (~60 bytes in 100 ms, 578
+   * B/s on loopback), the link estimate kept it through the idle spell after the
+   * bulk pass, the threshold (173 bytes) stayed below accel's final state, and
+   * precopy waited, with nothing to send, forever. There the count is the
+   * ciphertext the kernel took of the underlying TCP handle: exact but for the
+   * records' own bytes (22 per record with TLS 1.3: ~0.13% of a 16 KiB record,
+   * more of a frame header's). Bounded by
+   * the coarse count below and what was queued above, so it can only be more
+   * precise; the coarse count alone once the handle is gone (or where the
+   * transport has no TCP handle under it).
    */
   get bytesFlushed(): number {
     const coarse = this.queued - this.socket.writableLength;
     if (this.takenBase === null) return coarse;
-    const taken = socketBytesTaken(this.socket);
+    const taken = this.taken(this.socket);
     if (taken === null) return coarse;
     return Math.min(this.queued, Math.max(coarse, taken - this.takenBase));
   }
@@ -193,4 +211,30 @@ function socketBytesTaken(socket: Socket): number | null {
   const dispatched = s._bytesDispatched;
   const inLibuv = s._handle?.writeQueueSize;
   return typeof dispatched === 'number' && typeof inLibuv === 'number' ? dispatched - inLibuv : null;
+}
+
+/** The TCP handle under a TLS socket (TLSWrap keeps it as `_parent`), or null. */
+function tlsTcpHandle(socket: Socket): { bytesWritten?: unknown; writeQueueSize?: unknown } | null {
+  const h = (socket as unknown as { _handle?: { _parent?: { bytesWritten?: unknown; writeQueueSize?: unknown } | null } | null })._handle;
+  return h?._parent ?? null;
+}
+
+/** Ciphertext handed to libuv on a TLS socket's TCP handle so far, or null where it cannot be read. */
+function tlsCipherBytesDispatched(socket: Socket): number | null {
+  const written = tlsTcpHandle(socket)?.bytesWritten;
+  return typeof written === 'number' ? written : null;
+}
+
+/**
+ * Ciphertext of a TLS socket the kernel has taken so far: what the TLS layer
+ * wrote to its TCP handle (`bytesWritten`, counted by the handle's stream base)
+ * less what libuv still holds of it (`writeQueueSize`). Node internals, like
+ * socketBytesTaken (TLSWrap keeps the handle it wraps as `_parent`); null where
+ * either is missing.
+ */
+function tlsCipherBytesTaken(socket: Socket): number | null {
+  const tcp = tlsTcpHandle(socket);
+  const written = tcp?.bytesWritten;
+  const inLibuv = tcp?.writeQueueSize;
+  return typeof written === 'number' && typeof inLibuv === 'number' ? written - inLibuv : null;
 }

@@ -53,6 +53,8 @@ export class Precopy {
   expectedDowntimeAtSwitchover: number | null = null;
   /** Precopy has converged and only the switchover-ack is missing. */
   gated = false;
+  /** The "cannot converge" warning of this hold was given (see noteHeld). */
+  private heldSaid = false;
   /** Converged and on the way to stop-and-copy (final pass, drain, stop): see DestinationReplies.rearm. */
   switchoverDecided = false;
   /**
@@ -237,6 +239,7 @@ export class Precopy {
       const order = [...this.iterables].sort((a, b) => Number(b.initialDataPending() > 0) - Number(a.initialDataPending() > 0));
       let written = 0;
       for (const d of order) written += d.saveLiveIterate(stream.writerFor(d, devices.indexOf(d)), budget, false);
+      if (written > 0 || converged) this.heldSaid = false;
       limiter.record(written);
       this.precopyBytes += written;
       if (caps.verify && written > 0) machine.refreshDigests(written);
@@ -244,6 +247,7 @@ export class Precopy {
         passOut = true; // sync at once
       } else if (written === 0) {
         // Nothing dirty to send: wait (for the ack, new dirt, or the next sync).
+        this.noteHeld(pending, threshold, gateOpen && initialData === 0 && pending > threshold && this.thresholdFrozen);
         await this.sleepIdle(IDLE_WAIT_MS, true);
       } else {
         // The round goes to the kernel now, and the loop waits only on a deep backlog,
@@ -255,6 +259,36 @@ export class Precopy {
         } else await yieldToLoop();
       }
     }
+  }
+
+  /**
+   * With nothing sent the threshold can no longer change: avail-switchover-bandwidth
+   * sets it, or the link estimate does (kept through idle spells, see link-rate.ts).
+   * Not the sender's own rate, the stand-in before a link sample: its windows age out.
+   */
+  private get thresholdFrozen(): boolean {
+    return this.ctx.params()['avail-switchover-bandwidth'] > 0 || (this.meter?.link.rate ?? 0) > 0;
+  }
+
+  /**
+   * Precopy has nothing left to send before the stop, yet what only goes at the
+   * stop (accel's final state, the CPUs) is more than the threshold. Nothing
+   * but downtime-limit, avail-switchover-bandwidth or timeout changes that: no
+   * sync is due above the threshold, and with nothing sent the link estimate
+   * takes no new sample. The migration stays active (as QEMU's would), but not
+   * silently: said once per hold, with the figures (an estimate of 578 B/s on
+   * loopback, from a miscounted TLS interval, once held a migration for good).
+   */
+  private noteHeld(pending: number, threshold: number, held: boolean): void {
+    if (!held || this.heldSaid) return;
+    this.heldSaid = true;
+    const bandwidth = Math.round(switchoverBandwidth(this.convergenceInputs()) * 1000);
+    const p = this.ctx.params();
+    const timeout = p.timeout > 0 ? `timeout (${p.timeout} ms) ends it` : 'timeout is off (0): only migrate_cancel ends it';
+    this.ctx.log.warn(
+      { pending, threshold: Math.round(threshold), bandwidth, downtimeLimit: p['downtime-limit'] },
+      `precopy cannot converge: nothing is left to send before the stop, and the ${pending} bytes that go at the stop are more than the threshold (${Math.round(threshold)} bytes: bandwidth ${bandwidth} B/s × downtime-limit ${p['downtime-limit']} ms); it waits for a larger downtime-limit or avail-switchover-bandwidth; ${timeout}`,
+    );
   }
 
   /** Whether drainInFlight() can tell when the destination has taken what was sent. */

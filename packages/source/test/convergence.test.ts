@@ -42,6 +42,40 @@ describe('convergence', () => {
     expect(m.bandwidth).toBe(2000);
   });
 
+  it('a stalled interval cannot hold the link estimate below what the migration already moved (multifd over TLS under load)', () => {
+    // The hang of security.test.ts (multifd + TLS, 3 vitest workers on 2 cores): the bulk
+    // pass (9.4 MB) crossed in ~150 ms, and its one backlogged link sample was an interval in
+    // which the destination took nothing of the page channels' backlog, only the main
+    // channel's small frames moving (25 bytes in 100 ms). With one sample that one counts,
+    // nothing more was sent, and the threshold (75 bytes) stayed below accel's 64 KiB final
+    // state for good: precopy idled, PINGs answered, until the test's timeout.
+    const bulk = 9_400_000;
+    const m = new BandwidthMeter(0, 0);
+    m.sample(0, 0, bulk); // the round is queued: an interval opens
+    m.sample(100, 25, bulk - 25); // the destination descheduled: a window later, 25 bytes moved
+    m.sample(150, bulk, 0); // then it took everything; the backlog ran dry
+    for (let t = 170; t <= 450; t += 20) {
+      m.addIdle(20);
+      m.sample(t, bulk, 0); // nothing left to send before the stop: idle
+    }
+    expect(m.link.sampleCount).toBe(1);
+    expect(m.link.rate).toBe(0.25);
+    // The link moved 9.4 MB in 450 ms: it is at least that fast.
+    expect(m.bandwidth).toBeCloseTo(bulk / 450, 6);
+    expect(thresholdBytes({ bandwidth: m.bandwidth, availSwitchoverBandwidth: 0, downtimeLimitMs: 300 })).toBeGreaterThan(64 * 1024);
+  });
+
+  it('a link sample above the average moved stays the estimate (the floor only lifts one below it)', () => {
+    const m = new BandwidthMeter(0, 0);
+    m.sample(0, 0, 1_000_000);
+    m.sample(100, 1_000_000, 1_000_000); // 10 000 B/ms while backlogged
+    m.sample(150, 1_500_000, 0);
+    m.addIdle(850);
+    m.sample(1000, 1_500_000, 0); // 1.5 MB in a second on average
+    expect(m.link.rate).toBe(10_000);
+    expect(m.bandwidth).toBe(10_000);
+  });
+
   it('uses the slowest of the last three windows', () => {
     const m = new BandwidthMeter(0, 0);
     m.sample(100, 100_000); // 1000 B/ms

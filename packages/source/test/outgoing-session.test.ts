@@ -235,6 +235,35 @@ describe('OutgoingMigration against scripted destinations', () => {
     for (const l of more) expect(msgs[lines.indexOf(l) - 2]).toBe('precopy data in flight taken by the destination');
   });
 
+  it('nothing left to send before the stop and more than the threshold goes at it: says so once, and timeout ends it', async () => {
+    // What held a TLS migration for good (a miscounted 578 B/s estimate): precopy has sent
+    // everything it can before the stop, accel's final state is above the threshold, and
+    // nothing can change that. Here the threshold is set low (avail-switchover-bandwidth).
+    const port = await fakeDestination(() => undefined);
+    const lines: Array<Record<string, unknown>> = [];
+    const warnLog = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    // The machine of security.test.ts: accel keeps 64 KiB of state for the stop.
+    const m = new Machine(parseDeviceList(['ram,id=ram0,size=1M', 'accel,id=accel0,resources=1,resource-size=64K,alloc-ms=0,initial-size=4K,state-size=64K', 'cpu,id=cpu0,vcpus=1']), parseWorkloadSpec('dirty-rate=0'), 'source');
+    m.start();
+    cleanups.push(() => m.close());
+    const mig = new OutgoingMigration({
+      host: '127.0.0.1',
+      port,
+      machine: m,
+      caps: applyCapabilities(defaultCapabilities(), parseCapsList('')),
+      params: () => applyParameters(defaultParameters(), { 'avail-switchover-bandwidth': 1000, timeout: 1500 }),
+      log: warnLog,
+    });
+    await mig.run();
+    expect(mig.status).toBe('failed');
+    expect(mig.error?.code).toBe('MIG_ERR_TIMEOUT');
+    const held = lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('precopy cannot converge'));
+    expect(held).toHaveLength(1);
+    expect(held[0]!.msg).toMatch(/nothing is left to send before the stop, and the \d+ bytes that go at the stop are more than the threshold \(300 bytes: bandwidth 1000 B\/s × downtime-limit 300 ms\).*timeout \(1500 ms\) ends it/);
+    expect(held[0]!.pending as number).toBeGreaterThan(300);
+    expect(m.runState).toBe('running');
+  });
+
   /**
    * A destination that plays the commit handshake by the book (PONG for each
    * PING, the ack and approval, LOADED after EOF, RESUMED after RESUME) except
