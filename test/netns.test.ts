@@ -1,13 +1,14 @@
 /**
  * The namespace test hosts themselves (scripts/lib/netns.mjs): a link is two
  * namespaces with a veth pair, addresses only inside them, tbf on both ends,
- * and it is always removed: by destroy(), when the process that made it exits
- * or is told to stop (SIGTERM), and by the next run's sweep when it was killed
+ * and it is always removed, with the temp dirs made for it (tempDir): by destroy(), when the process that made it exits
+ * or is told to stop (SIGTERM, SIGINT), and by the next run's sweep when it was killed
  * outright. Then one migration across a shaped link, verified, whose final
  * passes repeat while they shrink the dirty set.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killAll } from './helpers/daemons';
@@ -21,13 +22,14 @@ afterEach(async () => {
   closeLinks();
 });
 
-/** A child node process that makes a link, prints its names, then waits (to be signalled or killed). */
-async function childWithLink(): Promise<{ pid: number; ns: { a: string; b: string }; exited: Promise<unknown> }> {
-  const code = `import { Link } from ${JSON.stringify(LIB)}; const l = new Link({ rate: '100mbit' }); console.log(JSON.stringify(l.ns)); setInterval(() => {}, 1 << 30);`;
+/** A child node process that makes a link and a temp dir of it, prints their names, then waits (to be signalled or killed). */
+async function childWithLink(): Promise<{ pid: number; ns: { a: string; b: string }; dir: string; exited: Promise<unknown> }> {
+  const code = `import { Link } from ${JSON.stringify(LIB)}; const l = new Link({ rate: '100mbit' }); console.log(JSON.stringify({ ns: l.ns, dir: l.tempDir() })); setInterval(() => {}, 1 << 30);`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = once(child, 'exit');
   const [line] = (await once(child.stdout!.setEncoding('utf8'), 'data')) as [string];
-  return { pid: child.pid!, ns: JSON.parse(line) as { a: string; b: string }, exited };
+  const { ns, dir } = JSON.parse(line) as { ns: { a: string; b: string }; dir: string };
+  return { pid: child.pid!, ns, dir, exited };
 }
 
 if (gate.mustFail) {
@@ -50,26 +52,35 @@ describe.skipIf(!gate.run)(`namespace test hosts${gate.run ? '' : ` (${gate.reas
     // Nothing was added to this (the host's) namespace.
     const { execFileSync } = await import('node:child_process');
     expect(execFileSync('ip', ['-4', 'addr', 'show'], { encoding: 'utf8' })).not.toContain(link.addr.a);
+    const dir = link.tempDir();
+    expect(existsSync(dir)).toBe(true);
     link.destroy();
+    expect(existsSync(dir), "the link's temp dir goes with it").toBe(false);
     expect(lib.listNamespaces()).not.toEqual(expect.arrayContaining([link.ns.a]));
     expect(lib.listNamespaces()).not.toEqual(expect.arrayContaining([link.ns.b]));
   });
 
-  it('the namespaces go when their process is told to stop (SIGTERM), and a killed one is swept by the next run', async () => {
+  it('the namespaces and their temp dirs go when their process is told to stop (SIGTERM, SIGINT), and a killed one is swept by the next run', async () => {
     const lib = await netnsLib();
-    const stopped = await childWithLink();
-    expect(lib.listNamespaces()).toEqual(expect.arrayContaining([stopped.ns.a, stopped.ns.b]));
-    process.kill(stopped.pid, 'SIGTERM');
-    await stopped.exited;
-    expect(lib.listNamespaces().filter((n) => n === stopped.ns.a || n === stopped.ns.b)).toEqual([]);
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+      const stopped = await childWithLink();
+      expect(lib.listNamespaces()).toEqual(expect.arrayContaining([stopped.ns.a, stopped.ns.b]));
+      expect(existsSync(stopped.dir)).toBe(true);
+      process.kill(stopped.pid, sig);
+      await stopped.exited;
+      expect(lib.listNamespaces().filter((n) => n === stopped.ns.a || n === stopped.ns.b), sig).toEqual([]);
+      expect(existsSync(stopped.dir), `${sig}: the temp dir is removed`).toBe(false);
+    }
 
     const killed = await childWithLink();
     process.kill(killed.pid, 'SIGKILL');
     await killed.exited;
     // SIGKILL leaves them behind; the sweep (run before every new link, here by hand) removes them.
     expect(lib.listNamespaces()).toEqual(expect.arrayContaining([killed.ns.a, killed.ns.b]));
+    expect(existsSync(killed.dir)).toBe(true);
     expect(lib.sweepStale()).toEqual(expect.arrayContaining([killed.ns.a, killed.ns.b]));
     expect(lib.listNamespaces().filter((n) => n === killed.ns.a || n === killed.ns.b)).toEqual([]);
+    expect(existsSync(killed.dir), "the sweep removes a killed owner's temp dir too").toBe(false);
   });
 
   it('a dirtying machine migrates across a shaped link, verified; final passes repeat while they shrink the dirty set', async () => {

@@ -27,6 +27,8 @@ export declare class Link {
   destroyed: boolean;
   shape(rate: string | number): Shaper;
   shapeAsync(rate: string | number): Promise<Shaper>;
+  /** A fresh temp dir removed with the link (destroy, destroyAsync, exit and signal teardown; the sweep if killed). */
+  tempDir(): string;
   prefix(side: Side): string[];
   exec(side: Side, cmd: string, args?: string[]): string;
   setLink(side: Side, up: boolean): void;

@@ -41,7 +41,9 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const PREFIX = 'lmig';
 const NAME_RE = new RegExp(`^${PREFIX}-(\\d+)-([0-9a-f]+)-([ab])$`);
@@ -188,6 +190,7 @@ function staleOf(names) {
 export function sweepStale() {
   const removed = staleOf(listNamespaces());
   for (const ns of removed) removeNamespace(ns);
+  sweepStaleDirs();
   return removed;
 }
 
@@ -195,7 +198,24 @@ export function sweepStale() {
 export async function sweepStaleAsync() {
   const removed = staleOf(await listNamespacesAsync());
   await Promise.all(removed.map(removeNamespaceAsync));
+  sweepStaleDirs();
   return removed;
+}
+
+/** Link temp dirs (tempDir(): named by the owner's pid) whose owner is gone (killed outright). */
+const DIR_RE = /^livemig-netns-(\d+)-[A-Za-z0-9]{6}$/;
+
+function sweepStaleDirs() {
+  let names;
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = DIR_RE.exec(name);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
 }
 
 /** Owner pids of this prefix's namespaces that still run. */
@@ -250,6 +270,8 @@ export class Link {
   #removed = false;
   /** destroyAsync()'s removal, once begun. */
   #removing = null;
+  /** Temp dirs made by tempDir(), removed with the link (also at exit or on a signal). */
+  #dirs = new Set();
 
   constructor({ rate = null } = {}, setup = undefined) {
     const deferred = setup === DEFERRED;
@@ -323,6 +345,18 @@ export class Link {
     await Promise.all(this.#shapeCommands(s).map(([cmd, args]) => runAsync(cmd, args)));
     this.shaper = s;
     return s;
+  }
+
+  /**
+   * A fresh temp dir (e.g. for the Unix sockets of the daemons run inside) that goes
+   * with the link: destroy(), destroyAsync(), the exit and signal teardown remove it,
+   * and the next run's sweep when its process was killed outright.
+   */
+  tempDir() {
+    // Named by this process's pid, so the sweep can tell a killed owner's dirs (DIR_RE).
+    const dir = mkdtempSync(join(tmpdir(), `livemig-netns-${process.pid}-`));
+    this.#dirs.add(dir);
+    return dir;
   }
 
   /** The command prefix that runs a program inside side's namespace (the program keeps its pid). */
@@ -399,6 +433,8 @@ export class Link {
   #done() {
     this.#removed = true;
     live.delete(this);
+    for (const d of this.#dirs) rmSync(d, { recursive: true, force: true });
+    this.#dirs.clear();
   }
 }
 

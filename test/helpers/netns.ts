@@ -21,8 +21,6 @@
  * operations too (setLinkAsync, setDropAsync, shapeAsync).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QmpClient } from '@livemig/ctl';
 import { BIN, DaemonProcess } from './daemons';
@@ -62,8 +60,6 @@ function hasTool(tool: string): boolean {
 }
 
 const links = new Set<Link>();
-/** The temp dirs of the QMP sockets of the daemons started in each link. */
-const dirsOf = new Map<Link, Set<string>>();
 
 /** A fresh pair of namespaces, shaped at `rate` ("1gbit", bits/s, or null), removed by closeLink() or closeLinks(). */
 export async function openLink(rate: string | number | null): Promise<Link> {
@@ -73,29 +69,19 @@ export async function openLink(rate: string | number | null): Promise<Link> {
   return link;
 }
 
-function removeDirsOf(link: Link): void {
-  for (const d of dirsOf.get(link) ?? []) rmSync(d, { recursive: true, force: true });
-  dirsOf.delete(link);
-}
-
 /**
  * Removes one link (a concurrent case's own): kills what still runs inside,
  * deletes its namespaces and its daemons' socket dirs. Without blocking.
  */
 export async function closeLink(link: Link): Promise<void> {
   links.delete(link);
-  try {
-    await link.destroyAsync();
-  } finally {
-    removeDirsOf(link);
-  }
+  await link.destroyAsync();
 }
 
 /** Kills the daemons inside and removes every link this file opened (afterEach; afterAll where cases use closeLink). */
 export function closeLinks(): void {
   for (const l of links) l.destroy();
   links.clear();
-  for (const l of [...dirsOf.keys()]) removeDirsOf(l);
 }
 
 /** A QMP client over a daemon's Unix socket that remembers every event (the shape QmpWsClient has). */
@@ -143,11 +129,8 @@ export interface NsDaemon {
 }
 
 function qmpPathFor(link: Link, name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'livemig-netns-'));
-  let dirs = dirsOf.get(link);
-  if (!dirs) dirsOf.set(link, (dirs = new Set()));
-  dirs.add(dir);
-  return join(dir, `${name}.qmp`);
+  // The link removes the dir with itself, also when the run is interrupted (SIGINT).
+  return join(link.tempDir(), `${name}.qmp`);
 }
 
 /** A destination in side `b`, listening on b's address; resolves once it accepts connections. */
