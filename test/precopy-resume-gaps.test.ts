@@ -127,23 +127,25 @@ async function pauseInAckWait(t: ResumeTest, e: Ends, pauseMs = PAUSE_MS): Promi
 }
 
 // Alone, before the concurrent cases (the same describe name keeps the test's name). Its
-// 1.5 s budget also covers the setup and the first 8 MiB before the break (~0.7 s of it on
-// a quiet machine), and the other cases' daemons starting and migrating take from that:
-// 0.8-1.15 s of it beside them with two CPU burners, past 1.5 s under heavier load (the
-// migration then times out before the break, as it can alone on a loaded machine).
+// budget also covers the setup and the first 8 MiB before the break (~0.7 s on a quiet
+// machine, 0.8-1.15 s beside the other cases with two CPU burners). At 1500 ms a full run
+// on a slower, loaded VM timed out before the break (1.36 s after 'active'); at 3000 ms
+// the margins are even on both sides: ~2.2 s for reaching the break, and the timeout fires
+// at ~3.8 s of wall time (3 s of link time plus the 0.5 s pause and the resume), ~2.2 s
+// before the ack can come (6 s of allocation, which goes on during the pause).
 describe('precopy-resume: timeout and switchover-ack-timeout count only time with the link up', () => {
-  it('the time after the resume still counts: switchover-ack-timeout=1500 fails the resumed migration before its ack, the source runs intact',
+  it('the time after the resume still counts: switchover-ack-timeout=3000 fails the resumed migration before its ack, the source runs intact',
     gapsCase(async (t) => {
       const { expect } = t;
-      const e = await t.ends({ devices: SLOW_ACK, params: ['switchover-ack-timeout=1500'] });
+      const e = await t.ends({ devices: SLOW_ACK, params: ['switchover-ack-timeout=3000'] });
       const expected = await e.src.q.call('query-digests');
-      // A short pause: the ack is still ~4 s of allocation away after the resume.
+      // A short pause: the ack is still ~4 s of allocation away after the resume, the timeout ~2 s of link time.
       const m = await pauseInAckWait(t, e, 500);
       await waitStatus(e.src, 'active', m.src);
       const s = await waitEnd(e.src, m.src);
       expect(s.data?.status).toBe('failed');
       const info = await e.src.q.call('query-migrate');
-      expect(info['error-desc']).toMatch(/switchover-ack-timeout \(1500 ms\)/);
+      expect(info['error-desc']).toMatch(/switchover-ack-timeout \(3000 ms\)/);
       expect(info.resumes).toBe(1);
       await expectSourceIntact(e, expected);
       // The destination took the close for a break and paused; the link works, so the source's
