@@ -21,7 +21,7 @@ type Layer = 'base' | 'wire' | 'cli' | 'devices' | 'testing' | 'control' | 'daem
 /** A common source file's layer, by its path relative to packages/common/src. */
 function layerOf(rel: string): Layer {
   if (rel === 'index.ts' || rel.startsWith('layers/')) return 'entry';
-  if (rel === 'errors.ts' || rel === 'sizes.ts') return 'base';
+  if (rel === 'errors.ts' || rel === 'sizes.ts' || rel === 'tick-cork.ts') return 'base';
   if (rel.startsWith('wire/') || rel.startsWith('compression/') || rel === 'constants.ts') return 'wire';
   if (rel === 'cli.ts') return 'cli';
   if (rel.startsWith('devices/') || rel.startsWith('simulator/') || ['device-spec.ts', 'machine.ts', 'device-modules.ts', 'digest.ts', 'dirty-bitmap.ts', 'prng.ts'].includes(rel)) return 'devices';

@@ -7,7 +7,7 @@
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { ConnectionError } from '@livemig/common/errors';
-import { encodeFrameHeader, type FrameMessage, livemig } from '@livemig/common/wire';
+import { encodeFrameHeader, type FrameMessage, livemig, TickCork } from '@livemig/common/wire';
 import { type Device, type SectionKind, type SectionWriter } from '@livemig/common/devices';
 
 /**
@@ -29,22 +29,22 @@ export class MigrationStream {
    * handle's ciphertext over TLS; null where it cannot be read.
    */
   private readonly takenBase: number | null;
-  /** Reads the kernel's count: socketBytesTaken, or tlsCipherBytesTaken over TLS. */
-  private readonly taken: (socket: Socket) => number | null;
+  /** Reads the connection's counts: tcpCounts, or tlsCipherCounts over TLS. */
+  private readonly counts: (socket: Socket) => HandleCounts | null;
   /** The socket is corked by writeFrame until the next tick (or push()). */
-  private corked = false;
-  private readonly uncorkOnTick = (): void => this.push();
+  private readonly cork: TickCork;
 
   constructor(socket: Socket) {
     this.socket = socket;
+    this.cork = new TickCork(socket);
     const tls = socket instanceof TLSSocket;
-    this.taken = tls ? tlsCipherBytesTaken : socketBytesTaken;
+    this.counts = tls ? tlsCipherCounts : tcpCounts;
     // Bytes written before this stream existed and not taken yet are not this stream's.
-    // Over TLS: the ciphertext dispatched so far (the handshake's and whatever of the
+    // Over TLS: the ciphertext handed down so far (the handshake's and whatever of the
     // earlier plaintext is encrypted); plaintext still unencrypted is counted as this
     // stream's once it goes, at most a few dozen bytes (a channel's auth response).
-    const taken = this.taken(socket);
-    this.takenBase = taken === null ? null : tls ? tlsCipherBytesDispatched(socket)! : taken + socket.writableLength;
+    const c = this.counts(socket);
+    this.takenBase = c === null ? null : tls ? c.handedDown : c.handedDown - c.inLibuv + socket.writableLength;
     if (tls) writeChunksOneByOne(socket);
     socket.on('close', () => {
       this.closedError ??= new ConnectionError('connection to the destination closed');
@@ -84,9 +84,9 @@ export class MigrationStream {
   get bytesFlushed(): number {
     const coarse = this.queued - this.socket.writableLength;
     if (this.takenBase === null) return coarse;
-    const taken = this.taken(this.socket);
-    if (taken === null) return coarse;
-    return Math.min(this.queued, Math.max(coarse, taken - this.takenBase));
+    const c = this.counts(this.socket);
+    if (c === null) return coarse;
+    return Math.min(this.queued, Math.max(coarse, c.handedDown - c.inLibuv - this.takenBase));
   }
 
   /** Bytes written but still in Node's buffer (not yet taken by the kernel). */
@@ -113,13 +113,9 @@ export class MigrationStream {
     let payloadLength = 0;
     for (const p of payload) payloadLength += p.length;
     const header = encodeFrameHeader(frame, payloadLength);
-    if (!this.corked) {
-      // Everything written in this turn of the event loop leaves in one writev
-      // (at the next tick, or earlier on push()).
-      this.socket.cork();
-      this.corked = true;
-      process.nextTick(this.uncorkOnTick);
-    }
+    // Everything written in this turn of the event loop leaves in one writev
+    // (at the next tick, or earlier on push()).
+    this.cork.hold();
     const last = payload.length - 1;
     const done = onFlushed ? (err?: Error | null): void => void (err ? null : onFlushed()) : undefined;
     this.socket.write(header, last < 0 ? done : undefined);
@@ -134,9 +130,7 @@ export class MigrationStream {
    * tick, so it travels while the caller prepares more (stop-and-copy).
    */
   push(): void {
-    if (!this.corked) return;
-    this.corked = false;
-    this.socket.uncork();
+    this.cork.release();
   }
 
   /** A SectionWriter for one device; section ids are the device's index + 1. */
@@ -201,40 +195,35 @@ function writeChunksOneByOne(socket: TLSSocket): void {
 }
 
 /**
- * Bytes of this socket the kernel has taken so far: bytes handed to libuv
- * (`_bytesDispatched`) less what libuv still holds of them (`writeQueueSize`,
- * updated as each part of a request is written). Both are Node internals of
- * `net.Socket` (stable since Node 10); null where either is missing.
+ * A connection's counts, whose difference is what the kernel has taken so far:
+ * bytes handed to libuv, and what libuv still holds of them (updated as each
+ * part of a request is written).
  */
-function socketBytesTaken(socket: Socket): number | null {
-  const s = socket as unknown as { _bytesDispatched?: unknown; _handle?: { writeQueueSize?: unknown } | null };
-  const dispatched = s._bytesDispatched;
-  const inLibuv = s._handle?.writeQueueSize;
-  return typeof dispatched === 'number' && typeof inLibuv === 'number' ? dispatched - inLibuv : null;
+interface HandleCounts {
+  handedDown: number;
+  inLibuv: number;
 }
 
-/** The TCP handle under a TLS socket (TLSWrap keeps it as `_parent`), or null. */
-function tlsTcpHandle(socket: Socket): { bytesWritten?: unknown; writeQueueSize?: unknown } | null {
-  const h = (socket as unknown as { _handle?: { _parent?: { bytesWritten?: unknown; writeQueueSize?: unknown } | null } | null })._handle;
-  return h?._parent ?? null;
-}
-
-/** Ciphertext handed to libuv on a TLS socket's TCP handle so far, or null where it cannot be read. */
-function tlsCipherBytesDispatched(socket: Socket): number | null {
-  const written = tlsTcpHandle(socket)?.bytesWritten;
-  return typeof written === 'number' ? written : null;
+function countsOf(handedDown: unknown, inLibuv: unknown): HandleCounts | null {
+  return typeof handedDown === 'number' && typeof inLibuv === 'number' ? { handedDown, inLibuv } : null;
 }
 
 /**
- * Ciphertext of a TLS socket the kernel has taken so far: what the TLS layer
- * wrote to its TCP handle (`bytesWritten`, counted by the handle's stream base)
- * less what libuv still holds of it (`writeQueueSize`). Node internals, like
- * socketBytesTaken (TLSWrap keeps the handle it wraps as `_parent`); null where
- * either is missing.
+ * A TCP socket's counts: `_bytesDispatched` and its handle's `writeQueueSize`,
+ * Node internals of `net.Socket` (stable since Node 10); null where either is missing.
  */
-function tlsCipherBytesTaken(socket: Socket): number | null {
-  const tcp = tlsTcpHandle(socket);
-  const written = tcp?.bytesWritten;
-  const inLibuv = tcp?.writeQueueSize;
-  return typeof written === 'number' && typeof inLibuv === 'number' ? written - inLibuv : null;
+function tcpCounts(socket: Socket): HandleCounts | null {
+  const s = socket as unknown as { _bytesDispatched?: unknown; _handle?: { writeQueueSize?: unknown } | null };
+  return countsOf(s._bytesDispatched, s._handle?.writeQueueSize);
+}
+
+/**
+ * A TLS socket's counts, of ciphertext: what the TLS layer wrote to the TCP handle
+ * it wraps (TLSWrap keeps it as `_parent`; `bytesWritten` is counted by the handle's
+ * stream base) and that handle's `writeQueueSize`. Node internals like tcpCounts;
+ * null where either is missing.
+ */
+function tlsCipherCounts(socket: Socket): HandleCounts | null {
+  const tcp = (socket as unknown as { _handle?: { _parent?: { bytesWritten?: unknown; writeQueueSize?: unknown } | null } | null })._handle?._parent;
+  return countsOf(tcp?.bytesWritten, tcp?.writeQueueSize);
 }

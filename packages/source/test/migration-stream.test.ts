@@ -64,6 +64,13 @@ async function tlsPair(): Promise<{ client: TLSSocket; server: TLSSocket }> {
 /** Ciphertext libuv still holds for the TCP connection under a TLS socket (the kernel's buffers are full while it is > 0). */
 const tlsBytesInLibuv = (s: TLSSocket): number => (s as unknown as { _handle: { _parent: { writeQueueSize: number } } })._handle._parent.writeQueueSize;
 
+/** Until the kernel's buffers under `s` are full (libuv holds ciphertext it could not hand over), at most 5 s. */
+async function untilLibuvHolds(s: TLSSocket): Promise<void> {
+  const deadline = performance.now() + 5000;
+  while (tlsBytesInLibuv(s) === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  expect(tlsBytesInLibuv(s)).toBeGreaterThan(0);
+}
+
 const ping = (value: number) => ({ command: { type: livemig.CommandType.CMD_PING, value } });
 
 describe('MigrationStream', () => {
@@ -134,10 +141,7 @@ describe('MigrationStream', () => {
     const headers = wire - payload.length;
     stream.push();
     const coarse = (): number => stream.bytesQueued - client.writableLength;
-    // Until the kernel's buffers are full (libuv holds ciphertext it could not hand over).
-    const deadline = performance.now() + 5000;
-    while (tlsBytesInLibuv(client) === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    expect(tlsBytesInLibuv(client)).toBeGreaterThan(0);
+    await untilLibuvHolds(client);
     // The payload's request is still in flight (the headers', before it, may have completed).
     expect(coarse()).toBeLessThanOrEqual(headers);
     // The kernel holds far more than the headers: at least one full TLS record of the payload.
@@ -173,9 +177,7 @@ describe('MigrationStream', () => {
     mainStream.push();
     pageStream.push();
     await mainStream.flush(new AbortController().signal);
-    const deadline = performance.now() + 5000;
-    while (tlsBytesInLibuv(page.client) === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    expect(tlsBytesInLibuv(page.client)).toBeGreaterThan(0); // the payload is still in flight: the backlog goes on
+    await untilLibuvHolds(page.client); // the payload is still in flight: the backlog goes on
     // The next observation, a window later: the interval closes and gives the one sample.
     meter.sample(100, flushed(), backlog());
     expect(meter.link.sampleCount).toBe(1);

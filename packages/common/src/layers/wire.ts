@@ -11,6 +11,7 @@ export { warmEndOfMigration } from '../wire/end-warm-up';
 export { FrameDecoder, type DecodedFrame } from '../wire/frame-decoder';
 export { createStreamDecoder, createReturnPathDecoder, type DecodedFrameMessage, type DecodedRpMessage } from '../wire/codecs';
 export { adoptForPooledReads, type ChunkInput } from '../wire/pooled-reader';
+export { TickCork } from '../tick-cork';
 export { heldStateMessages, HeldStateAssembler, HELD_STATE_PIECE_BYTES, MAX_HELD_STATE_BYTES, type HeldStatePiece } from '../wire/held-state';
 export { CompressionPool, compressionThreads, parkCompressionPool, takeCompressionPool, warmCompressionPool, type CompressionMethod } from '../compression/compression-pool';
 export { compressPages, inflateZstdPacket } from '../compression/page-codec';

@@ -8,6 +8,7 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { existsSync, rmSync } from 'node:fs';
+import { TickCork } from '../tick-cork';
 import type { WebSocketServer, WebSocket } from 'ws';
 import { UsageError } from '../errors';
 import type { Logger } from '../logger';
@@ -156,22 +157,14 @@ export class QmpSocketServer {
       this.sockets.add(socket);
       socket.setEncoding('utf8');
       // Replies and events written in one turn of the event loop (a run of requests, an event
-      // fanned out) leave in one writev instead of one write(2) each: a client that floods
-      // requests, or many events, cost the daemon a system call per message otherwise (most of
-      // its CPU in such a flood). Corked bytes count in writableLength like any unread output.
-      let corked = false;
-      const uncork = (): void => {
-        corked = false;
-        socket.uncork();
-      };
+      // fanned out) leave in one writev: a client that floods requests, or many events, cost
+      // the daemon a write(2) per message otherwise (most of its CPU in such a flood). Corked
+      // bytes count in writableLength like any unread output.
+      const cork = new TickCork(socket);
       const transport: QmpTransport = {
         write: (text, flushed) => {
           if (!socket.writable) return;
-          if (!corked) {
-            corked = true;
-            socket.cork();
-            process.nextTick(uncork);
-          }
+          cork.hold();
           socket.write(`${text}\r\n`, flushed);
         },
         get buffered() {
